@@ -1,0 +1,127 @@
+//! The discrete-event engine: one loop that feeds a request stream and a future-event list to
+//! a platform model.
+//!
+//! The engine knows nothing about FaaS or fleets. A [`Model`] reacts to arrivals and to its
+//! own scheduled events; the engine owns the clock, the [`EventQueue`] and the
+//! [`Recorder`], and decides what happens next:
+//!
+//! 1. Look at the next request of the stream and the earliest pending event.
+//! 2. Handle whichever is earlier; on a tie the pending event goes first, so a server that
+//!    finishes at `t` is free for a request arriving at `t`.
+//! 3. When the stream is exhausted, drain the remaining events, then let the model close its
+//!    books at the end of the window ([`Model::finish`]).
+//!
+//! Requests are pulled one at a time, never materialised; the event list holds only what the
+//! model has in flight.
+
+pub mod queue;
+pub mod time;
+
+use crate::error::SimError;
+use crate::metrics::Recorder;
+use crate::workload::{Request, RequestStream};
+pub use queue::EventQueue;
+use time::Micros;
+
+/// What a model can touch while handling something: the clock, the event list, the recorder.
+pub struct Sim<E> {
+    now: Micros,
+    window: Micros,
+    queue: EventQueue<E>,
+    /// Everything measured so far.
+    pub rec: Recorder,
+}
+
+impl<E> Sim<E> {
+    /// A simulation of `window` µs recording into `rec`.
+    pub fn new(window: Micros, rec: Recorder) -> Self {
+        Self {
+            now: 0,
+            window,
+            queue: EventQueue::new(),
+            rec,
+        }
+    }
+
+    /// The current time.
+    #[inline]
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// The end of the simulated window (arrivals stop there; in-flight work drains after).
+    pub fn window(&self) -> Micros {
+        self.window
+    }
+
+    /// Schedules `event` at absolute time `at` (not in the past).
+    #[inline]
+    pub fn schedule(&mut self, at: Micros, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        self.queue.push(at, event);
+    }
+
+    /// Pending events, stale ones included (for tests of memory bounds).
+    pub fn pending(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+/// A platform model driven by the engine.
+pub trait Model {
+    /// The model's own events: small `Copy` values naming what happens (ids, not objects).
+    type Event: Copy;
+
+    /// Called once at time zero, before the first request (e.g. always-on instances come up).
+    fn start(&mut self, _sim: &mut Sim<Self::Event>) {}
+
+    /// A request arrives at `sim.now()` (the engine has already counted it).
+    fn arrive(&mut self, request: Request, sim: &mut Sim<Self::Event>);
+
+    /// A scheduled event is due at `sim.now()`.
+    fn handle(&mut self, event: Self::Event, sim: &mut Sim<Self::Event>);
+
+    /// All work has drained; close the books at the end of the window (bill what is still
+    /// running, e.g. always-on instances).
+    fn finish(&mut self, sim: &mut Sim<Self::Event>);
+}
+
+/// Runs `model` over every request of `stream`, returning what was recorded.
+///
+/// # Errors
+/// Whatever the stream reports (a trace that turns out malformed part-way through).
+pub fn run<M: Model>(
+    model: &mut M,
+    stream: &mut RequestStream,
+    mut sim: Sim<M::Event>,
+) -> Result<Recorder, SimError> {
+    model.start(&mut sim);
+    let mut next = stream.next_request()?;
+    loop {
+        let event_time = sim.queue.peek_time();
+        match (next, event_time) {
+            (Some(req), Some(t)) if t <= req.arrival => handle_next(model, &mut sim),
+            (Some(req), _) => {
+                debug_assert!(req.arrival >= sim.now, "request stream out of order");
+                sim.now = req.arrival;
+                sim.rec.arrival(req.arrival);
+                model.arrive(req, &mut sim);
+                next = stream.next_request()?;
+            }
+            (None, Some(_)) => handle_next(model, &mut sim),
+            (None, None) => break,
+        }
+    }
+    sim.now = sim.now.max(sim.window);
+    model.finish(&mut sim);
+    sim.rec.finish();
+    Ok(sim.rec)
+}
+
+#[inline]
+fn handle_next<M: Model>(model: &mut M, sim: &mut Sim<M::Event>) {
+    if let Some((t, event)) = sim.queue.pop() {
+        sim.now = t;
+        model.handle(event, sim);
+    }
+}

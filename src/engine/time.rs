@@ -1,0 +1,60 @@
+//! Simulated time: integer microseconds since the start of the window.
+//!
+//! Floats never order events. Every model converts to [`Micros`] once, when the scenario is
+//! validated or a trace row is read, and works in integers from then on.
+
+/// A point in simulated time, or a span of it, in microseconds.
+pub type Micros = u64;
+
+/// One millisecond.
+pub const MS: Micros = 1_000;
+/// One second.
+pub const SECOND: Micros = 1_000_000;
+/// One minute.
+pub const MINUTE: Micros = 60 * SECOND;
+/// One hour.
+pub const HOUR: Micros = 60 * MINUTE;
+/// One day.
+pub const DAY: Micros = 24 * HOUR;
+/// The billing month of the month projection: 30.4375 days (365.25 / 12).
+pub const MONTH: Micros = 2_629_800 * SECOND;
+
+/// Microseconds to seconds, for reports and prices.
+pub fn as_secs(t: Micros) -> f64 {
+    t as f64 / SECOND as f64
+}
+
+/// Microseconds to milliseconds, for reports.
+pub fn as_ms(t: Micros) -> f64 {
+    t as f64 / MS as f64
+}
+
+/// Seconds (finite, non-negative) to microseconds, rounded to the nearest microsecond.
+pub fn from_secs(secs: f64) -> Micros {
+    debug_assert!(secs.is_finite() && secs >= 0.0);
+    (secs * SECOND as f64).round() as Micros
+}
+
+/// Milliseconds (finite, non-negative) to microseconds, rounded to the nearest microsecond.
+pub fn from_ms(ms: f64) -> Micros {
+    debug_assert!(ms.is_finite() && ms >= 0.0);
+    (ms * MS as f64).round() as Micros
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_is_a_twelfth_of_a_julian_year() {
+        assert_eq!(MONTH * 12, 365 * DAY + 6 * HOUR);
+    }
+
+    #[test]
+    fn conversions_round_to_the_microsecond() {
+        assert_eq!(from_secs(1.5), 1_500_000);
+        assert_eq!(from_ms(0.0004), 0);
+        assert_eq!(from_ms(0.0006), 1);
+        assert_eq!(as_ms(2_500), 2.5);
+    }
+}

@@ -1,0 +1,59 @@
+//! Typed errors of the library. User-input errors carry their location: the file, the line
+//! (and column, for scenario files) and the field at fault.
+
+use std::path::PathBuf;
+
+/// A scenario file that cannot be read, parsed or validated.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}:{column}: {field}: {message}", file.display())]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    /// 1-based line (0 when the error concerns the whole file).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Dotted path of the field at fault, e.g. `deployments[1].compute.keep_alive`.
+    pub field: String,
+    pub message: String,
+}
+
+/// A trace file that cannot be read or holds malformed data.
+#[derive(Debug, thiserror::Error)]
+#[error("{}:{line}: {field}: {message}", file.display())]
+pub struct TraceError {
+    pub file: PathBuf,
+    /// 1-based line (0 when the error concerns the whole file).
+    pub line: u64,
+    /// Column name or field at fault.
+    pub field: String,
+    pub message: String,
+}
+
+/// Anything that stops a run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Report(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl SimError {
+    /// An I/O error with what was being done when it happened.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        SimError::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! The one metrics recorder every platform model writes to.
+//!
+//! A [`Recorder`] holds, for one deployment: totals (requests, completions, failures, cold
+//! starts), per-bucket counts, time-weighted instance levels, the latency distribution, and
+//! the billable quantities of every price meter per bucket ([`Usage`]). Its memory depends on
+//! the window length and bucket width, never on the number of requests.
+//!
+//! Activity after the window's end (requests that arrived inside it and are still draining)
+//! is counted in the last bucket; levels are integrated over the window only.
+
+pub mod latency;
+pub mod levels;
+
+use crate::engine::time::Micros;
+pub use latency::LatencyStats;
+pub use levels::LevelTrack;
+
+/// Which instance level a change applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// Serving at least one request.
+    Busy = 0,
+    /// Warm and waiting (keep-alive) or an always-on server with nothing to do.
+    Idle = 1,
+    /// Initialising: a FaaS cold start or a booting server.
+    Starting = 2,
+}
+
+/// Counts of one time bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BucketCounts {
+    pub requests: u64,
+    pub completed: u64,
+    pub cold_starts: u64,
+    pub failed: u64,
+}
+
+/// Whole-run totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub requests: u64,
+    pub completed: u64,
+    pub failed: u64,
+    pub cold_starts: u64,
+    /// Failures because a concurrency limit was reached (FaaS).
+    pub throttled: u64,
+    /// Failures because a request waited longer than the timeout (fleet).
+    pub timed_out: u64,
+}
+
+/// Billable quantities per (bucket, meter).
+#[derive(Clone, Debug)]
+pub struct Usage {
+    meters: usize,
+    values: Vec<f64>,
+}
+
+impl Usage {
+    fn new(buckets: usize, meters: usize) -> Self {
+        Self {
+            meters,
+            values: vec![0.0; buckets * meters],
+        }
+    }
+
+    /// Quantity of `meter` in bucket `b`.
+    pub fn get(&self, b: usize, meter: usize) -> f64 {
+        self.values[b * self.meters + meter]
+    }
+
+    /// Number of meters.
+    pub fn meters(&self) -> usize {
+        self.meters
+    }
+
+    /// Total quantity of `meter` over all buckets.
+    pub fn total(&self, meter: usize) -> f64 {
+        self.values.iter().skip(meter).step_by(self.meters).sum()
+    }
+}
+
+/// Everything measured about one deployment during one run.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    bucket_len: Micros,
+    window: Micros,
+    pub totals: Totals,
+    pub buckets: Vec<BucketCounts>,
+    pub levels: [LevelTrack; 3],
+    pub latency: LatencyStats,
+    pub usage: Usage,
+}
+
+impl Recorder {
+    /// A recorder for a window of `window` µs cut into buckets of `bucket_len` µs, pricing
+    /// `meters` billable quantities.
+    pub fn new(window: Micros, bucket_len: Micros, meters: usize) -> Self {
+        let n = window.div_ceil(bucket_len).max(1) as usize;
+        let level = || LevelTrack::new(bucket_len, window, n);
+        Self {
+            bucket_len,
+            window,
+            totals: Totals::default(),
+            buckets: vec![BucketCounts::default(); n],
+            levels: [level(), level(), level()],
+            latency: LatencyStats::new(),
+            usage: Usage::new(n, meters),
+        }
+    }
+
+    /// The bucket holding time `t` (the last one for times at or after the window's end).
+    #[inline]
+    pub fn bucket_of(&self, t: Micros) -> usize {
+        ((t / self.bucket_len) as usize).min(self.buckets.len() - 1)
+    }
+
+    /// Bucket width.
+    pub fn bucket_len(&self) -> Micros {
+        self.bucket_len
+    }
+
+    /// Window length.
+    pub fn window(&self) -> Micros {
+        self.window
+    }
+
+    /// A request arrived.
+    #[inline]
+    pub fn arrival(&mut self, t: Micros) {
+        let b = self.bucket_of(t);
+        self.buckets[b].requests += 1;
+        self.totals.requests += 1;
+    }
+
+    /// A request completed after `latency`.
+    #[inline]
+    pub fn completed(&mut self, t: Micros, latency: Micros) {
+        let b = self.bucket_of(t);
+        self.buckets[b].completed += 1;
+        self.totals.completed += 1;
+        self.latency.record(latency);
+    }
+
+    /// A request needed a new instance.
+    #[inline]
+    pub fn cold_start(&mut self, t: Micros) {
+        let b = self.bucket_of(t);
+        self.buckets[b].cold_starts += 1;
+        self.totals.cold_starts += 1;
+    }
+
+    /// A request was refused at a concurrency limit.
+    pub fn throttled(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.throttled += 1;
+    }
+
+    /// A request waited longer than its timeout.
+    pub fn timed_out(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.timed_out += 1;
+    }
+
+    fn failed(&mut self, t: Micros) {
+        let b = self.bucket_of(t);
+        self.buckets[b].failed += 1;
+        self.totals.failed += 1;
+    }
+
+    /// An instance level changed by `delta` at `t`.
+    #[inline]
+    pub fn level(&mut self, level: Level, t: Micros, delta: i64) {
+        self.levels[level as usize].change(t, delta);
+    }
+
+    /// `quantity` of `meter` was used at `t`.
+    #[inline]
+    pub fn usage(&mut self, t: Micros, meter: usize, quantity: f64) {
+        let b = self.bucket_of(t);
+        self.usage.values[b * self.usage.meters + meter] += quantity;
+    }
+
+    /// `quantity` of `meter` was used evenly over `[from, to)` (clamped to the window); a
+    /// span that is empty after clamping books it all in the bucket of `from`.
+    pub fn usage_spread(&mut self, meter: usize, from: Micros, to: Micros, quantity: f64) {
+        let to = to.min(self.window);
+        if to <= from {
+            self.usage(from, meter, quantity);
+            return;
+        }
+        let per_us = quantity / (to - from) as f64;
+        let mut t = from;
+        while t < to {
+            let b = self.bucket_of(t);
+            let end = ((b as Micros + 1) * self.bucket_len).min(to);
+            self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
+            t = end;
+        }
+    }
+
+    /// Closes the level integrals at the end of the window.
+    pub fn finish(&mut self) {
+        for l in &mut self.levels {
+            l.finish();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_spread_splits_by_overlap() {
+        let mut r = Recorder::new(30, 10, 1);
+        r.usage_spread(0, 5, 30, 5.0);
+        assert_eq!(r.usage.get(0, 0), 1.0);
+        assert_eq!(r.usage.get(1, 0), 2.0);
+        assert_eq!(r.usage.get(2, 0), 2.0);
+        assert_eq!(r.usage.total(0), 5.0);
+    }
+
+    #[test]
+    fn late_events_land_in_the_last_bucket() {
+        let mut r = Recorder::new(30, 10, 1);
+        r.completed(1_000, 5);
+        assert_eq!(r.buckets[2].completed, 1);
+        assert_eq!(r.totals.completed, 1);
+    }
+}

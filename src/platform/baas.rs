@@ -1,0 +1,132 @@
+//! BaaS: managed backend services priced per operation.
+//!
+//! A service has operation kinds (read, write, ...), each with a price schedule (free
+//! allowance, volume tiers) and a latency distribution. The workload says how many operations
+//! of each kind one call of a function makes; [`BackendPlan`] resolves that against one
+//! deployment's services once, so the hot loop only walks small arrays.
+//!
+//! Operations are made one after another while the function (or server worker) waits: their
+//! latencies add to the request's latency and to the time the instance is held (and billed).
+
+use crate::engine::time::Micros;
+use crate::metrics::Recorder;
+use crate::pricing::{Component, Meters, PriceSchedule};
+use crate::rng::KeyedUniforms;
+use crate::workload::{DurationDist, FunctionSpec, Request};
+
+/// One operation kind of a service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OperationSpec {
+    /// The kind's name as the workload refers to it ("read", "write", ...).
+    pub kind: String,
+    pub price: PriceSchedule,
+    pub latency: DurationDist,
+}
+
+/// A managed backend service of a deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub operations: Vec<OperationSpec>,
+}
+
+/// First counter of the per-request uniforms used for backend latencies (0 is the cold start).
+const BACKEND_DRAWS: u64 = 1;
+
+#[derive(Clone, Debug)]
+struct ResolvedCall {
+    meter: usize,
+    latency: usize,
+    count: u32,
+}
+
+/// The backend calls of every function, resolved to one deployment's meters and latencies.
+#[derive(Clone, Debug, Default)]
+pub struct BackendPlan {
+    per_function: Vec<Vec<ResolvedCall>>,
+    latencies: Vec<DurationDist>,
+}
+
+/// A function calls a service or operation kind the deployment does not define.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnresolvedCall {
+    pub function: String,
+    pub service: String,
+    pub operation: String,
+}
+
+impl BackendPlan {
+    /// Registers a meter per operation kind of `services` and resolves every function's calls.
+    ///
+    /// # Errors
+    /// The first call naming a service or operation kind that `services` lacks.
+    pub fn resolve(
+        functions: &[FunctionSpec],
+        services: &[ServiceSpec],
+        meters: &mut Meters,
+    ) -> Result<Self, UnresolvedCall> {
+        let mut plan = BackendPlan::default();
+        let mut meter_of = Vec::new();
+        for s in services {
+            for op in &s.operations {
+                let meter = meters.add(
+                    Component::Baas(s.name.clone()),
+                    op.kind.clone(),
+                    "operations",
+                    op.price.clone(),
+                );
+                meter_of.push((
+                    s.name.as_str(),
+                    op.kind.as_str(),
+                    meter,
+                    plan.latencies.len(),
+                ));
+                plan.latencies.push(op.latency.clone());
+            }
+        }
+        for f in functions {
+            let mut calls = Vec::with_capacity(f.calls.len());
+            for c in &f.calls {
+                let Some(&(_, _, meter, latency)) = meter_of
+                    .iter()
+                    .find(|(s, k, _, _)| *s == c.service && *k == c.operation)
+                else {
+                    return Err(UnresolvedCall {
+                        function: f.name.clone(),
+                        service: c.service.clone(),
+                        operation: c.operation.clone(),
+                    });
+                };
+                calls.push(ResolvedCall {
+                    meter,
+                    latency,
+                    count: c.count,
+                });
+            }
+            plan.per_function.push(calls);
+        }
+        Ok(plan)
+    }
+
+    /// Makes the backend calls of `request` at `now`: records the operations and returns
+    /// their total latency.
+    #[inline]
+    pub fn call(&self, request: &Request, now: Micros, rec: &mut Recorder) -> Micros {
+        let Some(calls) = self.per_function.get(request.function as usize) else {
+            return 0;
+        };
+        if calls.is_empty() {
+            return 0;
+        }
+        let mut draws = KeyedUniforms::new(request.key, BACKEND_DRAWS);
+        let mut total = 0;
+        for c in calls {
+            rec.usage(now, c.meter, c.count as f64);
+            let dist = &self.latencies[c.latency];
+            for _ in 0..c.count {
+                total += dist.sample(draws.next_unit());
+            }
+        }
+        total
+    }
+}

@@ -1,0 +1,337 @@
+//! FaaS: per-function instance pools with cold starts, keep-alive, concurrency limits and
+//! per-call billing.
+//!
+//! Rules (modeling.md, "FaaS"):
+//! - A request goes to the most recently used idle instance of its pool; if none is idle, a
+//!   new instance starts (cold start: the sampled init time is added to its latency) unless
+//!   the function's or the account's concurrency limit is reached, in which case it is
+//!   throttled (a synchronous 429: counted as failed, never retried).
+//! - Concurrency counts instances that are starting or busy; idle ones do not count.
+//! - One request per instance at a time (Lambda, Azure Consumption).
+//! - The instance is held for init + execution + backend operations; that is the request's
+//!   latency and (init only where the provider bills it) its billed duration.
+//! - After a request the instance idles; the keep-alive policy says for how long before it is
+//!   reclaimed.
+//!
+//! Keep-alive timers use lazy cancellation with a single live timer per instance: the
+//! instance remembers when its live timer is due (`armed_at`), a timer that pops at another
+//! time, or for an earlier incarnation of a reused slot, is stale and ignored. The event list
+//! therefore holds O(instances) entries however many requests reuse them.
+
+use super::baas::BackendPlan;
+use super::billing::FaasBilling;
+use crate::engine::time::Micros;
+use crate::engine::{Model, Sim};
+use crate::metrics::Level;
+use crate::rng::KeyedUniforms;
+use crate::workload::{DurationDist, Request};
+
+/// How long an idle instance is kept warm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeepAlive {
+    /// Reclaimed as soon as it finishes: every request is a cold start.
+    None,
+    /// Reclaimed after this long idle.
+    Fixed(Micros),
+    /// Never reclaimed (the M/G/inf reference case).
+    Forever,
+}
+
+/// A FaaS platform as configured in a deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaasSpec {
+    pub cold_start: DurationDist,
+    pub keep_alive: KeepAlive,
+    /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
+    pub account_concurrency: Option<u32>,
+    /// Concurrent executions of any one function (reserved concurrency).
+    pub function_concurrency: Option<u32>,
+    pub billing: FaasBilling,
+}
+
+/// The meters a FaaS deployment bills.
+#[derive(Clone, Copy, Debug)]
+pub struct FaasMeters {
+    pub requests: usize,
+    pub gb_seconds: usize,
+}
+
+const NIL: u32 = u32::MAX;
+const NOT_ARMED: Micros = Micros::MAX;
+/// Counter of the per-request uniform used for the cold-start time.
+const COLD_START_DRAW: u64 = 0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Starting,
+    Busy,
+    Idle,
+    /// The slot holds no instance.
+    Free,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Instance {
+    pool: u32,
+    state: State,
+    incarnation: u32,
+    /// Idle list links (towards more / less recently used).
+    newer: u32,
+    older: u32,
+    idle_since: Micros,
+    armed_at: Micros,
+    /// The request in flight.
+    arrival: Micros,
+    billed_gb_s: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Pool {
+    /// Most and least recently used idle instances.
+    newest_idle: u32,
+    oldest_idle: u32,
+    in_flight: u32,
+    /// Billed memory of the pool's function, in GB.
+    billed_gb: f64,
+}
+
+/// Events of the FaaS model.
+#[derive(Clone, Copy, Debug)]
+pub enum FaasEvent {
+    /// A cold start finished initialising; the instance begins executing.
+    Ready(u32),
+    /// The instance finished its request.
+    Complete(u32),
+    /// A keep-alive timer (instance, incarnation) is due.
+    Expire(u32, u32),
+}
+
+/// The running FaaS platform.
+pub struct FaasModel {
+    spec: FaasSpec,
+    meters: FaasMeters,
+    backend: BackendPlan,
+    pools: Vec<Pool>,
+    instances: Vec<Instance>,
+    free_slots: Vec<u32>,
+    in_flight: u32,
+}
+
+impl FaasModel {
+    /// A platform serving functions of the given memory sizes (MB), one pool per function.
+    pub fn new(
+        spec: FaasSpec,
+        function_memory_mb: &[u32],
+        backend: BackendPlan,
+        meters: FaasMeters,
+    ) -> Self {
+        let pools = function_memory_mb
+            .iter()
+            .map(|&mb| Pool {
+                newest_idle: NIL,
+                oldest_idle: NIL,
+                in_flight: 0,
+                billed_gb: spec.billing.billed_memory_mb(mb) as f64 / 1024.0,
+            })
+            .collect();
+        Self {
+            spec,
+            meters,
+            backend,
+            pools,
+            instances: Vec::new(),
+            free_slots: Vec::new(),
+            in_flight: 0,
+        }
+    }
+
+    /// Instance slots ever allocated (the peak number of live instances).
+    pub fn peak_instances(&self) -> usize {
+        self.instances.len()
+    }
+
+    fn at_limit(&self, pool: usize) -> bool {
+        let account = self.spec.account_concurrency.unwrap_or(u32::MAX);
+        let function = self.spec.function_concurrency.unwrap_or(u32::MAX);
+        self.in_flight >= account || self.pools[pool].in_flight >= function
+    }
+
+    fn allocate(&mut self, pool: u32) -> u32 {
+        let fresh = Instance {
+            pool,
+            state: State::Starting,
+            incarnation: 0,
+            newer: NIL,
+            older: NIL,
+            idle_since: 0,
+            armed_at: NOT_ARMED,
+            arrival: 0,
+            billed_gb_s: 0.0,
+        };
+        match self.free_slots.pop() {
+            Some(i) => {
+                let inst = &mut self.instances[i as usize];
+                let incarnation = inst.incarnation.wrapping_add(1);
+                *inst = Instance {
+                    incarnation,
+                    ..fresh
+                };
+                i
+            }
+            None => {
+                self.instances.push(fresh);
+                (self.instances.len() - 1) as u32
+            }
+        }
+    }
+
+    fn push_idle(&mut self, i: u32) {
+        let pool = self.instances[i as usize].pool as usize;
+        let head = self.pools[pool].newest_idle;
+        {
+            let inst = &mut self.instances[i as usize];
+            inst.newer = NIL;
+            inst.older = head;
+        }
+        if head == NIL {
+            self.pools[pool].oldest_idle = i;
+        } else {
+            self.instances[head as usize].newer = i;
+        }
+        self.pools[pool].newest_idle = i;
+    }
+
+    fn unlink_idle(&mut self, i: u32) {
+        let Instance {
+            pool, newer, older, ..
+        } = self.instances[i as usize];
+        let pool = &mut self.pools[pool as usize];
+        match newer {
+            NIL => pool.newest_idle = older,
+            n => self.instances[n as usize].older = older,
+        }
+        match older {
+            NIL => pool.oldest_idle = newer,
+            o => self.instances[o as usize].newer = newer,
+        }
+    }
+
+    fn reclaim(&mut self, i: u32, sim: &mut Sim<FaasEvent>) {
+        self.unlink_idle(i);
+        self.instances[i as usize].state = State::Free;
+        self.free_slots.push(i);
+        sim.rec.level(Level::Idle, sim.now(), -1);
+    }
+
+    fn arm(&mut self, i: u32, deadline: Micros, sim: &mut Sim<FaasEvent>) {
+        let inst = &mut self.instances[i as usize];
+        if inst.armed_at > deadline {
+            inst.armed_at = deadline;
+            sim.schedule(deadline, FaasEvent::Expire(i, inst.incarnation));
+        }
+    }
+
+    /// Starts `request` on instance `i` (already counted as in flight) after `init`.
+    fn begin(&mut self, i: u32, request: &Request, init: Micros, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        let backend = self.backend.call(request, now + init, &mut sim.rec);
+        let held = request.exec + backend;
+        let billing = &self.spec.billing;
+        let billed = billing.billed_duration(if billing.bill_init { held + init } else { held });
+        let inst = &mut self.instances[i as usize];
+        inst.arrival = request.arrival;
+        inst.billed_gb_s = billed as f64 / 1e6 * self.pools[inst.pool as usize].billed_gb;
+        sim.schedule(now + init + held, FaasEvent::Complete(i));
+    }
+}
+
+impl Model for FaasModel {
+    type Event = FaasEvent;
+
+    fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        let pool = request.function as usize;
+        let warm = self.pools[pool].newest_idle;
+        if warm != NIL {
+            self.unlink_idle(warm);
+            self.instances[warm as usize].state = State::Busy;
+            self.pools[pool].in_flight += 1;
+            self.in_flight += 1;
+            sim.rec.level(Level::Idle, now, -1);
+            sim.rec.level(Level::Busy, now, 1);
+            self.begin(warm, &request, 0, sim);
+            return;
+        }
+        if self.at_limit(pool) {
+            sim.rec.throttled(now);
+            return;
+        }
+        let i = self.allocate(pool as u32);
+        self.pools[pool].in_flight += 1;
+        self.in_flight += 1;
+        sim.rec.cold_start(now);
+        let init = self
+            .spec
+            .cold_start
+            .sample(KeyedUniforms::new(request.key, COLD_START_DRAW).next_unit());
+        if init > 0 {
+            sim.rec.level(Level::Starting, now, 1);
+            sim.schedule(now + init, FaasEvent::Ready(i));
+        } else {
+            self.instances[i as usize].state = State::Busy;
+            sim.rec.level(Level::Busy, now, 1);
+        }
+        self.begin(i, &request, init, sim);
+    }
+
+    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        match event {
+            FaasEvent::Ready(i) => {
+                self.instances[i as usize].state = State::Busy;
+                sim.rec.level(Level::Starting, now, -1);
+                sim.rec.level(Level::Busy, now, 1);
+            }
+            FaasEvent::Complete(i) => {
+                let inst = self.instances[i as usize];
+                sim.rec.completed(now, now - inst.arrival);
+                sim.rec.usage(now, self.meters.requests, 1.0);
+                sim.rec.usage(now, self.meters.gb_seconds, inst.billed_gb_s);
+                self.pools[inst.pool as usize].in_flight -= 1;
+                self.in_flight -= 1;
+                sim.rec.level(Level::Busy, now, -1);
+                sim.rec.level(Level::Idle, now, 1);
+                let inst = &mut self.instances[i as usize];
+                inst.state = State::Idle;
+                inst.idle_since = now;
+                self.push_idle(i);
+                match self.spec.keep_alive {
+                    KeepAlive::None => self.reclaim(i, sim),
+                    KeepAlive::Fixed(ttl) => self.arm(i, now + ttl, sim),
+                    KeepAlive::Forever => {}
+                }
+            }
+            FaasEvent::Expire(i, incarnation) => {
+                let inst = self.instances[i as usize];
+                if inst.incarnation != incarnation || inst.armed_at != now {
+                    return; // stale: superseded by a later timer or a reused slot
+                }
+                self.instances[i as usize].armed_at = NOT_ARMED;
+                if inst.state != State::Idle {
+                    return; // busy again: it re-arms when it next goes idle
+                }
+                let KeepAlive::Fixed(ttl) = self.spec.keep_alive else {
+                    return;
+                };
+                let deadline = inst.idle_since + ttl;
+                if deadline <= now {
+                    self.reclaim(i, sim);
+                } else {
+                    self.arm(i, deadline, sim);
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, _sim: &mut Sim<FaasEvent>) {}
+}

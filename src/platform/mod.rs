@@ -1,0 +1,177 @@
+//! Platform models: what a deployment is made of, and how one is simulated.
+//!
+//! A [`DeploymentSpec`] is a compute model (FaaS or an always-on fleet), the BaaS services it
+//! calls, and flat monthly add-ons. [`simulate`] registers the deployment's price meters,
+//! builds the compute model, runs it through the engine on a fresh request stream, and prices
+//! what was recorded. A new compute model is a new module implementing
+//! [`crate::engine::Model`] plus one arm in [`simulate`].
+
+pub mod baas;
+pub mod billing;
+pub mod faas;
+pub mod fleet;
+
+use crate::engine::time::{MONTH, Micros};
+use crate::engine::{self, Model, Sim};
+use crate::error::SimError;
+use crate::metrics::Recorder;
+use crate::pricing::{self, Bill, Component, Meters, PriceSchedule};
+use crate::rng::Streams;
+use crate::workload::Workload;
+
+pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
+pub use billing::{FaasBilling, InstanceBilling};
+pub use faas::{FaasSpec, KeepAlive};
+pub use fleet::FleetSpec;
+
+/// The compute model of a deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ComputeSpec {
+    Faas(FaasSpec),
+    Fleet(FleetSpec),
+}
+
+impl ComputeSpec {
+    /// The model's name in reports: `faas` or `fleet`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ComputeSpec::Faas(_) => "faas",
+            ComputeSpec::Fleet(_) => "fleet",
+        }
+    }
+}
+
+/// A flat monthly charge (load balancer, database instance, support plan...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixedCost {
+    pub name: String,
+    pub usd_per_month: f64,
+}
+
+/// One way of running the workload, to be compared with the others.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentSpec {
+    pub name: String,
+    pub compute: ComputeSpec,
+    pub services: Vec<ServiceSpec>,
+    pub fixed: Vec<FixedCost>,
+}
+
+/// The simulated window and how finely it is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Length of the simulated window; arrivals stop there.
+    pub length: Micros,
+    /// Width of the time buckets of the time series.
+    pub bucket: Micros,
+}
+
+/// What one deployment did and cost.
+#[derive(Clone, Debug)]
+pub struct DeploymentResult {
+    pub name: String,
+    /// `faas` or `fleet`.
+    pub model: &'static str,
+    pub recorder: Recorder,
+    pub meters: Meters,
+    pub bill: Bill,
+}
+
+/// Simulates `spec` on `workload` over `window`, with randomness from `streams`.
+///
+/// # Errors
+/// A workload call the deployment cannot serve (validation normally catches it first), or a
+/// trace that turns out malformed part-way through.
+pub fn simulate(
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    streams: Streams,
+    window: Window,
+) -> Result<DeploymentResult, SimError> {
+    let mut meters = Meters::default();
+    let recorder = match &spec.compute {
+        ComputeSpec::Faas(faas) => {
+            let faas_meters = faas::FaasMeters {
+                requests: meters.add(
+                    Component::Requests,
+                    "requests",
+                    "requests",
+                    faas.billing.requests.clone(),
+                ),
+                gb_seconds: meters.add(
+                    Component::Compute,
+                    "gb_seconds",
+                    "GB-s",
+                    faas.billing.gb_seconds.clone(),
+                ),
+            };
+            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
+            let model = faas::FaasModel::new(faas.clone(), &memory, backend, faas_meters);
+            run_model(model, spec, workload, streams, window, &mut meters)?
+        }
+        ComputeSpec::Fleet(fleet) => {
+            let meter = meters.add(
+                Component::Instances,
+                "instance_hours",
+                "instance-hours",
+                fleet.billing.instance_hours.clone(),
+            );
+            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let model = fleet::FleetModel::new(fleet.clone(), backend, meter);
+            run_model(model, spec, workload, streams, window, &mut meters)?
+        }
+    };
+    let bill = pricing::bill(&meters, &recorder.usage, window.length, window.bucket);
+    Ok(DeploymentResult {
+        name: spec.name.clone(),
+        model: spec.compute.kind(),
+        recorder,
+        meters,
+        bill,
+    })
+}
+
+fn resolve_backend(
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    meters: &mut Meters,
+) -> Result<BackendPlan, SimError> {
+    BackendPlan::resolve(&workload.functions, &spec.services, meters).map_err(|u| {
+        SimError::Invalid(format!(
+            "deployment '{}' has no operation '{}' on service '{}', which function '{}' calls",
+            spec.name, u.operation, u.service, u.function
+        ))
+    })
+}
+
+/// Registers the fixed add-ons, runs `model` and books the add-ons over the window.
+fn run_model<M: Model>(
+    mut model: M,
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    streams: Streams,
+    window: Window,
+    meters: &mut Meters,
+) -> Result<Recorder, SimError> {
+    let fixed: Vec<(usize, f64)> = spec
+        .fixed
+        .iter()
+        .map(|f| {
+            let m = meters.add(
+                Component::Fixed,
+                f.name.clone(),
+                "months",
+                PriceSchedule::flat(f.usd_per_month),
+            );
+            (m, window.length as f64 / MONTH as f64)
+        })
+        .collect();
+    let rec = Recorder::new(window.length, window.bucket, meters.len());
+    let mut stream = workload.open(streams, window.length)?;
+    let mut rec = engine::run(&mut model, &mut stream, Sim::new(window.length, rec))?;
+    for (meter, months) in fixed {
+        rec.usage_spread(meter, 0, window.length, months);
+    }
+    Ok(rec)
+}

@@ -1,0 +1,84 @@
+//! Price meters: the billable quantities of one deployment and how each is priced.
+//!
+//! A deployment registers one [`Meter`] per quantity it bills (FaaS requests and GB-s, each
+//! BaaS operation kind, instance-hours, each fixed add-on). Models record usage against meter
+//! indices during the run; [`super::bill`] prices the totals at the end.
+
+use super::schedule::PriceSchedule;
+
+/// The cost line a meter belongs to; one `cost_<column>_usd` column in `summary.csv`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    /// Per-call request fees (FaaS invocations).
+    Requests,
+    /// Execution time (FaaS GB-s).
+    Compute,
+    /// Capacity kept warm on purpose (provisioned concurrency).
+    Provisioned,
+    /// Always-on instances (fleet instance-hours).
+    Instances,
+    /// A managed backend service, by name.
+    Baas(String),
+    /// Flat monthly add-ons (load balancer, database instance...).
+    Fixed,
+}
+
+impl Component {
+    /// The column stem: `requests`, `compute`, `baas_<service>`...
+    pub fn column(&self) -> String {
+        match self {
+            Component::Requests => "requests".into(),
+            Component::Compute => "compute".into(),
+            Component::Provisioned => "provisioned".into(),
+            Component::Instances => "instances".into(),
+            Component::Baas(service) => format!("baas_{service}"),
+            Component::Fixed => "fixed".into(),
+        }
+    }
+}
+
+/// One billable quantity and its price.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Meter {
+    pub component: Component,
+    /// What is counted, e.g. `gb_seconds`, `read`, `instance_hours`, `load_balancer`.
+    pub name: String,
+    /// Unit of the quantity, e.g. `GB-s`, `requests`, `operations`, `instance-hours`, `months`.
+    pub unit: String,
+    pub schedule: PriceSchedule,
+}
+
+/// The meters of one deployment, indexed by registration order.
+#[derive(Clone, Debug, Default)]
+pub struct Meters {
+    pub list: Vec<Meter>,
+}
+
+impl Meters {
+    /// Registers a meter and returns its index.
+    pub fn add(
+        &mut self,
+        component: Component,
+        name: impl Into<String>,
+        unit: impl Into<String>,
+        schedule: PriceSchedule,
+    ) -> usize {
+        self.list.push(Meter {
+            component,
+            name: name.into(),
+            unit: unit.into(),
+            schedule,
+        });
+        self.list.len() - 1
+    }
+
+    /// Number of meters.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when nothing is billed.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}

@@ -1,0 +1,10 @@
+//! Pricing: tiered schedules with free allowances, the meters a deployment bills, and the
+//! month projection that turns recorded quantities into a bill.
+
+pub mod bill;
+pub mod meter;
+pub mod schedule;
+
+pub use bill::{Bill, BillLine, bill};
+pub use meter::{Component, Meter, Meters};
+pub use schedule::{PriceSchedule, Tier};

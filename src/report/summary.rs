@@ -1,0 +1,116 @@
+//! `summary.csv`: one row per deployment with counts, latency percentiles and costs.
+//!
+//! Columns, in order: `deployment, model, requests, completed, failed, cold_starts,
+//! cold_start_ratio, latency_mean_ms, latency_p50_ms, latency_p95_ms, latency_p99_ms,
+//! latency_max_ms, window_cost_usd, monthly_cost_usd`, then one `cost_<component>_usd` per
+//! cost line used by any deployment (projected monthly USD), then `throttled, timed_out,
+//! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances`.
+//!
+//! `cold_start_ratio` is cold starts per request; latencies are of completed requests.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::format::{ms, ms_f, ratio, usd};
+use super::{Exporter, csv_error, csv_writer};
+use crate::error::SimError;
+use crate::metrics::Level;
+use crate::pricing::Component;
+use crate::run::RunResult;
+
+/// Writes `summary.csv`.
+pub struct SummaryCsv;
+
+/// The cost components used by any deployment of `run`, in column order.
+pub fn components(run: &RunResult) -> Vec<Component> {
+    run.deployments
+        .iter()
+        .flat_map(|d| d.bill.lines.iter().map(|l| l.component.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+impl Exporter for SummaryCsv {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+
+    fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
+        let components = components(run);
+        let mut w = csv_writer(path)?;
+        let mut header: Vec<String> = [
+            "deployment",
+            "model",
+            "requests",
+            "completed",
+            "failed",
+            "cold_starts",
+            "cold_start_ratio",
+            "latency_mean_ms",
+            "latency_p50_ms",
+            "latency_p95_ms",
+            "latency_p99_ms",
+            "latency_max_ms",
+            "window_cost_usd",
+            "monthly_cost_usd",
+        ]
+        .map(String::from)
+        .to_vec();
+        header.extend(
+            components
+                .iter()
+                .map(|c| format!("cost_{}_usd", c.column())),
+        );
+        header.extend(
+            [
+                "throttled",
+                "timed_out",
+                "latency_p90_ms",
+                "latency_p999_ms",
+                "peak_busy_instances",
+                "mean_busy_instances",
+            ]
+            .map(String::from),
+        );
+        w.write_record(&header).map_err(|e| csv_error(path, e))?;
+        for d in &run.deployments {
+            let t = &d.recorder.totals;
+            let lat = &d.recorder.latency;
+            let busy = &d.recorder.levels[Level::Busy as usize];
+            let cold_ratio = if t.requests == 0 {
+                0.0
+            } else {
+                t.cold_starts as f64 / t.requests as f64
+            };
+            let mut row = vec![
+                d.name.clone(),
+                d.model.to_string(),
+                t.requests.to_string(),
+                t.completed.to_string(),
+                t.failed.to_string(),
+                t.cold_starts.to_string(),
+                ratio(cold_ratio),
+                ms_f(lat.mean_us()),
+                ms(lat.quantile_us(0.50)),
+                ms(lat.quantile_us(0.95)),
+                ms(lat.quantile_us(0.99)),
+                ms(lat.max_us()),
+                usd(d.bill.window_usd),
+                usd(d.bill.monthly_usd),
+            ];
+            row.extend(components.iter().map(|c| usd(d.bill.monthly_usd_of(c))));
+            row.extend([
+                t.throttled.to_string(),
+                t.timed_out.to_string(),
+                ms(lat.quantile_us(0.90)),
+                ms(lat.quantile_us(0.999)),
+                busy.peak().to_string(),
+                ratio(busy.window_mean()),
+            ]);
+            w.write_record(&row).map_err(|e| csv_error(path, e))?;
+        }
+        w.flush()
+            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+    }
+}

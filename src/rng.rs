@@ -1,0 +1,126 @@
+//! Seeded, portable randomness with independent streams per purpose.
+//!
+//! Every random quantity comes from a stream named by (scenario seed, replication, purpose,
+//! index). Streams are [`Xoshiro256PlusPlus`] generators, which rand documents as portable, so
+//! a seed gives the same numbers on every machine and in every rand patch release. Adding a
+//! function to a scenario does not shift the numbers another function sees, and every
+//! deployment is fed the same requests (common random numbers).
+//!
+//! Per-request randomness that depends on the deployment (cold-start time, backend latency)
+//! is drawn from a *counter-based* sequence keyed by the request's `key`
+//! ([`KeyedUniforms`]): it depends only on the request, never on the order in which a model
+//! happens to consume numbers, so two deployments of the same platform see the same draws.
+
+use rand::SeedableRng;
+pub use rand::rngs::Xoshiro256PlusPlus as SimRng;
+
+/// What a stream is used for; part of the stream's identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Arrival times of one function.
+    Arrivals = 1,
+    /// Execution times and request keys of one function.
+    Requests = 2,
+    /// Choices made while reading or shaping a trace (sampling apps, spreading a minute).
+    Trace = 3,
+}
+
+/// The SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.
+pub fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Maps 64 random bits to a uniform in the open interval (0, 1): never 0, never 1, so that
+/// quantile functions with infinite tails stay finite.
+pub fn unit_open(bits: u64) -> f64 {
+    ((bits >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Derives independent generators from one scenario seed.
+#[derive(Clone, Copy, Debug)]
+pub struct Streams {
+    seed: u64,
+    replication: u64,
+}
+
+impl Streams {
+    /// Streams for replication `replication` of a scenario seeded with `seed`.
+    pub fn new(seed: u64, replication: u64) -> Self {
+        Self { seed, replication }
+    }
+
+    /// The generator for `purpose` number `index` (a function index, a trace file index...).
+    pub fn stream(&self, purpose: Purpose, index: u64) -> SimRng {
+        let mut h = mix64(self.seed);
+        h = mix64(h ^ self.replication);
+        h = mix64(h ^ purpose as u64);
+        h = mix64(h ^ index);
+        SimRng::seed_from_u64(h)
+    }
+}
+
+/// A counter-based sequence of uniforms keyed by one request: draw `i` is a pure function of
+/// (key, i), so every deployment gets the same numbers for the same request.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyedUniforms {
+    key: u64,
+    counter: u64,
+}
+
+impl KeyedUniforms {
+    /// The sequence for the request with this key, starting at draw `first` (distinct uses
+    /// start at distinct offsets: see the constants on the models that use it).
+    pub fn new(key: u64, first: u64) -> Self {
+        Self {
+            key,
+            counter: first,
+        }
+    }
+
+    /// The next uniform in (0, 1).
+    #[inline]
+    pub fn next_unit(&mut self) -> f64 {
+        let bits = mix64(self.key ^ mix64(self.counter));
+        self.counter += 1;
+        unit_open(bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn streams_are_reproducible_and_distinct() {
+        let s = Streams::new(42, 0);
+        let a1 = s.stream(Purpose::Arrivals, 0).next_u64();
+        let a2 = s.stream(Purpose::Arrivals, 0).next_u64();
+        let b = s.stream(Purpose::Arrivals, 1).next_u64();
+        let c = s.stream(Purpose::Requests, 0).next_u64();
+        let d = Streams::new(42, 1).stream(Purpose::Arrivals, 0).next_u64();
+        assert_eq!(a1, a2);
+        assert!(a1 != b && a1 != c && a1 != d && b != c);
+    }
+
+    #[test]
+    fn golden_first_draw_is_pinned() {
+        // Pins the derivation: a change here silently changes every user's results.
+        let first = Streams::new(1, 0).stream(Purpose::Arrivals, 0).next_u64();
+        let again = SimRng::seed_from_u64(mix64(mix64(mix64(mix64(1)) ^ 1) ^ 0)).next_u64();
+        assert_eq!(first, again);
+    }
+
+    #[test]
+    fn unit_open_never_reaches_the_ends() {
+        assert!(unit_open(0) > 0.0);
+        assert!(unit_open(u64::MAX) < 1.0);
+        let mut u = KeyedUniforms::new(7, 0);
+        let mean = (0..100_000).map(|_| u.next_unit()).sum::<f64>() / 100_000.0;
+        assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
+    }
+}

@@ -1,0 +1,175 @@
+//! The scenario file as written: serde structs that mirror the TOML one to one.
+//!
+//! Nothing here is interpreted. Unknown keys are rejected by `deny_unknown_fields`; values
+//! that need checking keep their source span (`Spanned`) so validation can name the line.
+//! Variants (compute model, arrival process, distribution, keep-alive policy) are plain
+//! structs with a discriminating string and optional fields rather than serde-tagged enums:
+//! tagged enums would lose the spans, and validation reports a field that does not belong to
+//! the chosen variant as clearly as serde would.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Report folder name; defaults to the file's stem.
+    pub name: Option<Spanned<String>>,
+    /// Free text describing the scenario.
+    pub description: Option<String>,
+    pub seed: Option<Spanned<i64>>,
+    /// Length of the simulated window, e.g. `"1h"`.
+    pub duration: Option<Spanned<String>>,
+    /// Time-series bucket width, e.g. `"1m"`.
+    pub bucket: Option<Spanned<String>>,
+    pub workload: Option<Spanned<WorkloadFile>>,
+    #[serde(default)]
+    pub deployments: Vec<Spanned<DeploymentFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadFile {
+    #[serde(default)]
+    pub functions: Vec<Spanned<FunctionFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionFile {
+    pub name: Spanned<String>,
+    pub app: Option<String>,
+    pub memory: Spanned<String>,
+    pub execution: Spanned<DistributionFile>,
+    pub arrivals: Spanned<ArrivalFile>,
+    /// Backend operations per call: service -> operation kind -> count.
+    #[serde(default)]
+    pub calls: BTreeMap<String, BTreeMap<String, Spanned<i64>>>,
+}
+
+/// A duration distribution: `dist` picks the family, the other keys its parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionFile {
+    pub dist: Spanned<String>,
+    pub value: Option<Spanned<String>>,
+    pub mean: Option<Spanned<String>>,
+    pub median: Option<Spanned<String>>,
+    pub p99: Option<Spanned<String>>,
+}
+
+/// An arrival process: `process` picks the kind, the other keys its parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalFile {
+    pub process: Spanned<String>,
+    pub rate: Option<Spanned<String>>,
+    pub profile: Option<Spanned<Vec<f64>>>,
+    pub on_rate: Option<Spanned<String>>,
+    pub off_rate: Option<Spanned<String>>,
+    pub mean_on: Option<Spanned<String>>,
+    pub mean_off: Option<Spanned<String>>,
+    pub every: Option<Spanned<String>>,
+    pub offset: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentFile {
+    pub name: Spanned<String>,
+    pub compute: Spanned<ComputeFile>,
+    #[serde(default)]
+    pub services: Vec<Spanned<ServiceFile>>,
+    #[serde(default)]
+    pub fixed: Vec<Spanned<FixedFile>>,
+}
+
+/// A compute model: `model` is `faas` or `fleet`; each uses its own subset of the keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeFile {
+    pub model: Spanned<String>,
+    // faas
+    pub cold_start: Option<Spanned<DistributionFile>>,
+    pub keep_alive: Option<Spanned<KeepAliveFile>>,
+    pub account_concurrency: Option<Spanned<i64>>,
+    pub function_concurrency: Option<Spanned<i64>>,
+    // fleet
+    pub instances: Option<Spanned<i64>>,
+    pub workers: Option<Spanned<i64>>,
+    pub speed: Option<Spanned<f64>>,
+    pub timeout: Option<Spanned<String>>,
+    // both
+    pub billing: Option<Spanned<BillingFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeepAliveFile {
+    pub policy: Spanned<String>,
+    pub idle_timeout: Option<Spanned<String>>,
+}
+
+/// Billing of a compute model; FaaS and fleets use different keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BillingFile {
+    // faas
+    pub requests: Option<Spanned<PriceFile>>,
+    pub gb_seconds: Option<Spanned<PriceFile>>,
+    pub memory_step: Option<Spanned<String>>,
+    pub memory_min: Option<Spanned<String>>,
+    pub memory_max: Option<Spanned<String>>,
+    pub bill_init: Option<bool>,
+    // fleet
+    pub instance_hours: Option<Spanned<PriceFile>>,
+    pub discount: Option<Spanned<f64>>,
+    // both
+    pub granularity: Option<Spanned<String>>,
+    pub minimum: Option<Spanned<String>>,
+}
+
+/// A price schedule: `usd` per `per` units (flat), or `tiers`; optional free allowances.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceFile {
+    pub usd: Option<Spanned<f64>>,
+    pub per: Option<Spanned<f64>>,
+    pub tiers: Option<Vec<Spanned<TierFile>>>,
+    pub free_per_month: Option<Spanned<f64>>,
+    pub free_per_day: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierFile {
+    pub up_to: Option<Spanned<f64>>,
+    pub usd: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    pub name: Spanned<String>,
+    /// Default latency of every operation kind.
+    pub latency: Option<Spanned<DistributionFile>>,
+    #[serde(default)]
+    pub operations: BTreeMap<String, Spanned<OperationFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationFile {
+    pub price: Option<Spanned<PriceFile>>,
+    pub latency: Option<Spanned<DistributionFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedFile {
+    pub name: Spanned<String>,
+    pub usd_per_month: Spanned<f64>,
+}

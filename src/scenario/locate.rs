@@ -1,0 +1,120 @@
+//! Turning byte spans of a scenario file into located errors (file, line, column, field).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::error::ScenarioError;
+
+/// The source text of a scenario file, for locating spans.
+pub struct Source<'a> {
+    pub file: PathBuf,
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    /// Indexes `text`, read from `file`.
+    pub fn new(file: &Path, text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            file: file.to_path_buf(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based (line, column) of byte offset `at`.
+    pub fn line_col(&self, at: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let col = self.text[self.line_starts[line - 1]..at.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+
+    /// An error at `span` about `field`.
+    pub fn error(
+        &self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        let (line, column) = self.line_col(span.start);
+        ScenarioError {
+            file: self.file.clone(),
+            line,
+            column,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An error about the whole file (no line to point at).
+    pub fn file_error(
+        &self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError {
+            file: self.file.clone(),
+            line: 0,
+            column: 0,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Turns a TOML parse error into a located one, naming the key on the offending line
+    /// (TOML's own messages say what is wrong but not always which key).
+    pub fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
+        let span = e.span().unwrap_or(0..0);
+        let field = self.key_at(span.start).unwrap_or_else(|| "(file)".into());
+        let message = e.message().trim().replace('\n', " ");
+        self.error(span, field, message)
+    }
+
+    /// The key being defined on the line holding `at`, or the table header there.
+    fn key_at(&self, at: usize) -> Option<String> {
+        let (line, _) = self.line_col(at);
+        let start = self.line_starts[line - 1];
+        let text = self.text[start..].lines().next().unwrap_or("").trim();
+        if text.starts_with('[') {
+            return Some(
+                text.trim_matches(|c| c == '[' || c == ']')
+                    .trim()
+                    .to_string(),
+            );
+        }
+        // The word under the span, if the span is on a key inside an inline table.
+        let before = &self.text[start..at.min(self.text.len())];
+        let word_start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .map_or(0, |i| i + 1);
+        let rest = &self.text[start + word_start..];
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let after_word = rest[word.len()..].trim_start();
+        if !word.is_empty() && after_word.starts_with('=') {
+            return Some(word);
+        }
+        text.split_once('=').map(|(k, _)| k.trim().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based() {
+        let s = Source::new(Path::new("x.toml"), "a = 1\nbb = 2\n");
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(6), (2, 1));
+        assert_eq!(s.line_col(11), (2, 6));
+    }
+}

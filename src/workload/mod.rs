@@ -1,0 +1,100 @@
+//! The workload: which functions exist, and the stream of requests they receive.
+//!
+//! A workload is a table of [`FunctionSpec`]s plus a [`Source`] of arrivals (synthetic
+//! processes now, traces later). Running a deployment opens a fresh [`RequestStream`] on the
+//! source; every deployment opens its own and gets the same requests in the same order
+//! (common random numbers) without the requests ever being held in memory.
+
+pub mod arrival;
+pub mod distribution;
+pub mod synthetic;
+
+use crate::engine::time::Micros;
+use crate::error::SimError;
+use crate::rng::Streams;
+
+pub use arrival::ArrivalProcess;
+pub use distribution::DurationDist;
+
+/// Index of a function in [`Workload::functions`].
+pub type FunctionId = u32;
+
+/// One request, as every deployment sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Arrival time.
+    pub arrival: Micros,
+    /// Which function is called.
+    pub function: FunctionId,
+    /// Execution time on the reference platform (before any speed or CPU scaling).
+    pub exec: Micros,
+    /// Seed of this request's deployment-specific randomness (see [`crate::rng::KeyedUniforms`]).
+    pub key: u64,
+}
+
+/// Backend operations one call of a function makes against a named BaaS service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackendCalls {
+    /// The service name, resolved against each deployment's BaaS services.
+    pub service: String,
+    /// The operation kind ("read", "write", ...).
+    pub operation: String,
+    /// Operations per call.
+    pub count: u32,
+}
+
+/// One function of the workload.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionSpec {
+    pub name: String,
+    /// The application the function belongs to (platforms that scale per app pool by it).
+    pub app: String,
+    /// Memory the function is configured with (MB).
+    pub memory_mb: u32,
+    /// Execution time on the reference platform.
+    pub exec: DurationDist,
+    /// Backend operations per call, in the order they are made.
+    pub calls: Vec<BackendCalls>,
+}
+
+/// Where arrivals come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// One synthetic arrival process per function (same order as the function table).
+    Synthetic(Vec<ArrivalProcess>),
+}
+
+/// A workload ready to be streamed.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub functions: Vec<FunctionSpec>,
+    pub source: Source,
+}
+
+impl Workload {
+    /// Opens a fresh stream of the requests arriving before `end`.
+    pub fn open(&self, streams: Streams, end: Micros) -> Result<RequestStream, SimError> {
+        Ok(match &self.source {
+            Source::Synthetic(processes) => RequestStream::Synthetic(
+                synthetic::SyntheticStream::new(&self.functions, processes, streams, end),
+            ),
+        })
+    }
+}
+
+/// A time-ordered stream of requests. An enum rather than a trait object so that the engine's
+/// hot loop calls it without dynamic dispatch.
+pub enum RequestStream {
+    Synthetic(synthetic::SyntheticStream),
+}
+
+impl RequestStream {
+    /// The next request in arrival order, `Ok(None)` at the end. Errors come from traces that
+    /// turn out malformed part-way through.
+    #[inline]
+    pub fn next_request(&mut self) -> Result<Option<Request>, SimError> {
+        match self {
+            RequestStream::Synthetic(s) => Ok(s.next_request()),
+        }
+    }
+}
