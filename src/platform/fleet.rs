@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 
 use super::baas::BackendPlan;
 use super::billing::InstanceBilling;
-use crate::engine::time::Micros;
+use crate::engine::time::{Micros, round_non_negative};
 use crate::engine::{Model, Sim};
 use crate::metrics::Level;
 use crate::workload::Request;
@@ -96,7 +96,7 @@ impl FleetModel {
     fn serve(&mut self, instance: u32, request: Request, sim: &mut Sim<FleetEvent>) {
         let now = sim.now();
         let backend = self.backend.call(&request, now, &mut sim.rec);
-        let exec = (request.exec as f64 / self.spec.speed).round() as Micros;
+        let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         sim.schedule(
             now + exec + backend,
             FleetEvent::Complete {

@@ -567,7 +567,11 @@ impl Validator<'_> {
                 )?;
                 let discount = match &b.discount {
                     Some(d) if !(0.0..1.0).contains(d.get_ref()) => {
-                        return Err(self.err(d, bfield("discount"), "must be a fraction in [0, 1)"));
+                        return Err(self.err(
+                            d,
+                            bfield("discount"),
+                            "must be a fraction in [0, 1)",
+                        ));
                     }
                     Some(d) => *d.get_ref(),
                     None => 0.0,
