@@ -91,6 +91,9 @@ pub struct Recorder {
     pub levels: [LevelTrack; 3],
     pub latency: LatencyStats,
     pub usage: Usage,
+    /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
+    /// costs the provider, and what provisioned concurrency would bill.
+    pub idle_gb_seconds: f64,
 }
 
 impl Recorder {
@@ -108,6 +111,7 @@ impl Recorder {
             levels: [level(), level(), level()],
             latency: LatencyStats::new(),
             usage: Usage::new(n, meters),
+            idle_gb_seconds: 0.0,
         }
     }
 
