@@ -106,7 +106,12 @@ fn aws_lambda_pricing_page_example_1() {
     assert_eq!(cents(req.monthly_usd), 0.40);
     assert_eq!(cents(d.bill.monthly_usd), 18.74);
     // The window's cost is its pro-rata share of the month.
-    assert_close(d.bill.window_usd, d.bill.monthly_usd / 100.0, 1e-9, "window");
+    assert_close(
+        d.bill.window_usd,
+        d.bill.monthly_usd / 100.0,
+        1e-9,
+        "window",
+    );
 }
 
 #[test]
@@ -121,7 +126,12 @@ fn aws_lambda_pricing_page_example_2_parameters() {
     let r = run_text(&text);
     let d = deployment(&r, "lambda");
     assert_eq!(d.recorder.totals.completed, 30_000);
-    assert_close(line(d, "gb_seconds").monthly_quantity, 750_000.0, 1e-12, "GB-s");
+    assert_close(
+        line(d, "gb_seconds").monthly_quantity,
+        750_000.0,
+        1e-12,
+        "GB-s",
+    );
     assert_close(line(d, "gb_seconds").monthly_usd, 5.8345, 1e-9, "compute");
     assert_close(line(d, "requests").monthly_usd, 5.80, 1e-9, "requests");
     assert_eq!(cents(d.bill.monthly_usd), 11.63);
@@ -171,7 +181,12 @@ arrivals = {{ process = "fixed_interval", every = "2h", offset = "1m" }}
     let r = run_text(&text);
     let d = deployment(&r, "azure");
     assert_eq!(d.recorder.totals.completed, 2);
-    assert_close(line(d, "gb_seconds").window_quantity, 1.5 + 0.75, 1e-12, "GB-s");
+    assert_close(
+        line(d, "gb_seconds").window_quantity,
+        1.5 + 0.75,
+        1e-12,
+        "GB-s",
+    );
 }
 
 #[test]

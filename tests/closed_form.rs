@@ -127,8 +127,15 @@ fn mg_inf_mean_busy_instances_is_rate_times_mean_duration() {
         se,
         theory_se
     );
-    assert!(0.02 * want >= 3.0 * theory_se, "run too short for a 2% check");
-    assert!(rel.abs() < 0.02, "M/G/inf mean busy off by {:.2}%", rel * 100.0);
+    assert!(
+        0.02 * want >= 3.0 * theory_se,
+        "run too short for a 2% check"
+    );
+    assert!(
+        rel.abs() < 0.02,
+        "M/G/inf mean busy off by {:.2}%",
+        rel * 100.0
+    );
     assert!((got - want).abs() < 4.0 * se, "more than 4 SE off");
     // Nothing was throttled or lost, and every instance was warm or busy, never starting.
     assert_eq!(d.recorder.totals.failed, 0);
@@ -298,12 +305,16 @@ keep_alive = {{ policy = "forever" }}
         let r = run_text(&text);
         let fleet = deployment(&r, "fleet");
         let reference = deployment(&r, "service-times");
-        assert_eq!(fleet.recorder.totals.completed, fleet.recorder.totals.requests);
+        assert_eq!(
+            fleet.recorder.totals.completed,
+            fleet.recorder.totals.requests
+        );
         assert_eq!(
             fleet.recorder.totals.completed,
             reference.recorder.totals.completed
         );
-        let wait_s = (fleet.recorder.latency.mean_us() - reference.recorder.latency.mean_us()) / 1e6;
+        let wait_s =
+            (fleet.recorder.latency.mean_us() - reference.recorder.latency.mean_us()) / 1e6;
         waits.push(wait_s);
         let tail = 1.0 - cdf_at(&fleet.recorder.latency, (t * 1e6) as u64);
         p_waits.push((tail - tail_no_wait) / (tail_wait - tail_no_wait));
@@ -322,12 +333,25 @@ keep_alive = {{ policy = "forever" }}
         rel_p * 100.0,
         p_se / want_c * 100.0
     );
-    assert!(0.05 * want_wait >= 3.0 * wait_se, "runs too short for a 5% check");
-    assert!(rel_wait.abs() < 0.05, "Erlang C wait off by {:.2}%", rel_wait * 100.0);
-    assert!((wait - want_wait).abs() < 4.0 * wait_se, "wait more than 4 SE off");
+    assert!(
+        0.05 * want_wait >= 3.0 * wait_se,
+        "runs too short for a 5% check"
+    );
+    assert!(
+        rel_wait.abs() < 0.05,
+        "Erlang C wait off by {:.2}%",
+        rel_wait * 100.0
+    );
+    assert!(
+        (wait - want_wait).abs() < 4.0 * wait_se,
+        "wait more than 4 SE off"
+    );
     assert!(0.05 * want_c >= 3.0 * p_se, "runs too short for a 5% check");
     assert!(rel_p.abs() < 0.05, "P(wait) off by {:.2}%", rel_p * 100.0);
-    assert!((p_wait - want_c).abs() < 4.0 * p_se, "P(wait) more than 4 SE off");
+    assert!(
+        (p_wait - want_c).abs() < 4.0 * p_se,
+        "P(wait) more than 4 SE off"
+    );
 }
 
 #[test]
