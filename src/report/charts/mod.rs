@@ -62,6 +62,18 @@ mod tests {
     }
 
     #[test]
+    fn a_chart_that_cannot_be_saved_is_a_report_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing-folder").join("cost.png");
+        match CostChart.write(&tiny_run(), &path) {
+            Err(crate::error::SimError::Report(msg)) => {
+                assert!(msg.contains("missing-folder/cost.png"), "{msg}")
+            }
+            other => panic!("expected a report error, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn charts_are_byte_identical_across_runs() {
         let dir = tempfile::tempdir().unwrap();
         let run = tiny_run();
