@@ -5,9 +5,15 @@
 //! target and renames it into place only when all succeeded, so a failed run never leaves a
 //! half-written report (and a previous report stays intact until the new one is complete).
 
+pub mod charts;
+pub mod costs;
 pub mod format;
+pub mod latency;
 pub mod summary;
 pub mod table;
+#[cfg(test)]
+mod testutil;
+pub mod timeseries;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,7 +34,16 @@ pub trait Exporter: Sync {
 
 /// Every exporter, in the order the files are written.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(summary::SummaryCsv)]
+    vec![
+        Box::new(summary::SummaryCsv),
+        Box::new(timeseries::TimeseriesCsv),
+        Box::new(latency::LatencyCsv),
+        Box::new(costs::CostsCsv),
+        Box::new(charts::CostChart),
+        Box::new(charts::LatencyCdfChart),
+        Box::new(charts::InstancesChart),
+        Box::new(charts::CostOverTimeChart),
+    ]
 }
 
 /// Writes all reports of `run` into `out_dir`, atomically: all files or none.
@@ -91,4 +106,47 @@ pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>, SimError>
 /// A CSV error while writing `path`.
 pub(crate) fn csv_error(path: &Path, e: csv::Error) -> SimError {
     SimError::Report(format!("writing {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::tiny_run;
+
+    #[test]
+    fn every_exporter_writes_its_file_and_reruns_are_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = tiny_run();
+        let out = dir.path().join("tiny");
+        write_reports(&run, &out).unwrap();
+        let mut names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "cost.png",
+                "cost_over_time.png",
+                "costs.csv",
+                "instances.png",
+                "latency.csv",
+                "latency_cdf.png",
+                "summary.csv",
+                "timeseries.csv"
+            ]
+        );
+        let first: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| fs::read(out.join(n)).unwrap())
+            .collect();
+        // A second run of the same scenario replaces the folder with identical bytes, and
+        // leaves no staging folder behind.
+        write_reports(&tiny_run(), &out).unwrap();
+        for (n, bytes) in names.iter().zip(&first) {
+            assert!(fs::read(out.join(n)).unwrap() == *bytes, "{n} changed");
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
