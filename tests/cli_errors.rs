@@ -316,9 +316,6 @@ fn check_reports_the_same_located_error() {
 }
 
 #[test]
-#[ignore = "bug: an unterminated string inside an inline table is reported on the next line \
-            (bad.toml:10:1: calls: missing comma between key-value pairs) instead of the line \
-            holding the string (9, field rate); the span comes from the toml parser's recovery"]
 fn unterminated_string_is_blamed_on_its_own_line() {
     let text = edit(r#"rate = "5/s" }"#, r#"rate = "5/s }"#);
     let (stderr, file) = run_bad(&text);

@@ -328,15 +328,12 @@ fn fleet_bills_instance_hours_and_the_fixed_add_on_over_the_month() {
 }
 
 #[test]
-#[ignore = "bug: an always-on fleet's 60 s minimum (and granularity) is applied to the \
-            simulated window, then projected to the month: a 30 s window bills 60 s and \
-            reports twice the monthly instance cost (see the test's comment)"]
 fn fleet_monthly_cost_does_not_depend_on_a_short_window() {
     // 2 always-on instances at $0.0416/h, per-second billing with a 60 s minimum. The
     // instances run all month, so a month costs 2 x 730.5 h x $0.0416 = $60.7776 whatever
     // the window simulated; the minimum applies once per instance lifetime (launch to
-    // termination, modeling.md), not once per window. With a 30 s window the simulator
-    // bills 60 s per instance and projects that to the month: $121.56.
+    // termination, modeling.md), not once per window. (An earlier version billed 60 s per
+    // instance for a 30 s window and projected that to the month: $121.56.)
     let mut text = one_function("30s", "1s", "100ms");
     text += &fleet("fleet", 2, 1, "");
     let r = run_text(&text);
