@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::format::{quantity, usd};
-use super::{Exporter, csv_error, csv_writer};
+use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::run::RunResult;
 
@@ -34,8 +34,7 @@ impl Exporter for CostsCsv {
     }
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
-        let mut w = csv_writer(path)?;
-        w.write_record(HEADER).map_err(|e| csv_error(path, e))?;
+        let mut csv = CsvFile::create(path, HEADER)?;
         for d in &run.deployments {
             for line in &d.bill.lines {
                 let row = [
@@ -48,11 +47,10 @@ impl Exporter for CostsCsv {
                     usd(line.window_usd),
                     usd(line.monthly_usd),
                 ];
-                w.write_record(&row).map_err(|e| csv_error(path, e))?;
+                csv.row(&row)?;
             }
         }
-        w.flush()
-            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+        csv.finish()
     }
 }
 
@@ -60,13 +58,10 @@ impl Exporter for CostsCsv {
 mod tests {
     use super::*;
     use crate::engine::time::{MINUTE, MONTH};
-    use crate::report::testutil::{idle_run, num, read_csv, tiny_run};
+    use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
 
     fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("costs.csv");
-        CostsCsv.write(run, &path).unwrap();
-        read_csv(&path)
+        export_csv(&CostsCsv, run)
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use super::format::ms;
-use super::{Exporter, csv_error, csv_writer};
+use super::{CsvFile, Exporter};
 use crate::engine::time::Micros;
 use crate::error::SimError;
 use crate::metrics::LatencyStats;
@@ -49,31 +49,24 @@ impl Exporter for LatencyCsv {
     }
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
-        let mut w = csv_writer(path)?;
-        w.write_record(["deployment", "percentile", "latency_ms"])
-            .map_err(|e| csv_error(path, e))?;
+        let mut csv = CsvFile::create(path, ["deployment", "percentile", "latency_ms"])?;
         for d in &run.deployments {
             for (label, q) in PERCENTILES {
                 let latency = latency_at(&d.recorder.latency, q);
-                w.write_record([d.name.as_str(), label, &ms(latency)])
-                    .map_err(|e| csv_error(path, e))?;
+                csv.row([d.name.as_str(), label, &ms(latency)])?;
             }
         }
-        w.flush()
-            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+        csv.finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testutil::{idle_run, num, read_csv, tiny_run};
+    use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
 
     fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("latency.csv");
-        LatencyCsv.write(run, &path).unwrap();
-        read_csv(&path)
+        export_csv(&LatencyCsv, run)
     }
 
     #[test]

@@ -98,55 +98,44 @@ fn replace_dir(staging: &Path, target: &Path) -> Result<(), SimError> {
     Ok(())
 }
 
-/// Opens a CSV writer at `path`.
-pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>, SimError> {
-    csv::Writer::from_path(path).map_err(|e| csv_error(path, e))
+/// A CSV report file being written; every error names the file.
+pub(crate) struct CsvFile<'a> {
+    path: &'a Path,
+    writer: csv::Writer<fs::File>,
 }
 
-/// A CSV error while writing `path`.
-pub(crate) fn csv_error(path: &Path, e: csv::Error) -> SimError {
-    SimError::Report(format!("writing {}: {e}", path.display()))
-}
+impl<'a> CsvFile<'a> {
+    /// Creates `path` and writes the header row.
+    pub(crate) fn create<I, T>(path: &'a Path, header: I) -> Result<Self, SimError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let writer = csv::Writer::from_path(path).map_err(|e| Self::error(path, e))?;
+        let mut file = Self { path, writer };
+        file.row(header)?;
+        Ok(file)
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::testutil::tiny_run;
+    /// Writes one row.
+    pub(crate) fn row<I, T>(&mut self, fields: I) -> Result<(), SimError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer
+            .write_record(fields)
+            .map_err(|e| Self::error(self.path, e))
+    }
 
-    #[test]
-    fn every_exporter_writes_its_file_and_reruns_are_byte_identical() {
-        let dir = tempfile::tempdir().unwrap();
-        let run = tiny_run();
-        let out = dir.path().join("tiny");
-        write_reports(&run, &out).unwrap();
-        let mut names: Vec<String> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        assert_eq!(
-            names,
-            [
-                "cost.png",
-                "cost_over_time.png",
-                "costs.csv",
-                "instances.png",
-                "latency.csv",
-                "latency_cdf.png",
-                "summary.csv",
-                "timeseries.csv"
-            ]
-        );
-        let first: Vec<Vec<u8>> = names
-            .iter()
-            .map(|n| fs::read(out.join(n)).unwrap())
-            .collect();
-        // A second run of the same scenario replaces the folder with identical bytes, and
-        // leaves no staging folder behind.
-        write_reports(&tiny_run(), &out).unwrap();
-        for (n, bytes) in names.iter().zip(&first) {
-            assert!(fs::read(out.join(n)).unwrap() == *bytes, "{n} changed");
-        }
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    /// Flushes the file to disk.
+    pub(crate) fn finish(mut self) -> Result<(), SimError> {
+        self.writer
+            .flush()
+            .map_err(|e| SimError::io(format!("writing {}", self.path.display()), e))
+    }
+
+    fn error(path: &Path, e: csv::Error) -> SimError {
+        SimError::Report(format!("writing {}: {e}", path.display()))
     }
 }

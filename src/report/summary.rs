@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::format::{ms, ms_f, quantity, ratio, usd};
-use super::{Exporter, csv_error, csv_writer};
+use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
 use crate::pricing::Component;
@@ -39,7 +39,6 @@ impl Exporter for SummaryCsv {
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         let components = components(run);
-        let mut w = csv_writer(path)?;
         let mut header: Vec<String> = [
             "deployment",
             "model",
@@ -75,7 +74,7 @@ impl Exporter for SummaryCsv {
             ]
             .map(String::from),
         );
-        w.write_record(&header).map_err(|e| csv_error(path, e))?;
+        let mut csv = CsvFile::create(path, &header)?;
         for d in &run.deployments {
             let t = &d.recorder.totals;
             let lat = &d.recorder.latency;
@@ -111,9 +110,8 @@ impl Exporter for SummaryCsv {
                 ratio(busy.window_mean()),
                 quantity(d.recorder.idle_gb_seconds),
             ]);
-            w.write_record(&row).map_err(|e| csv_error(path, e))?;
+            csv.row(&row)?;
         }
-        w.flush()
-            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+        csv.finish()
     }
 }

@@ -7,6 +7,7 @@ use crate::engine::time::{MINUTE, MONTH};
 use crate::metrics::Recorder;
 use crate::platform::{DeploymentResult, Window};
 use crate::pricing::{self, Component, Meters, PriceSchedule};
+use crate::report::Exporter;
 use crate::run::{self, RunResult};
 use crate::scenario::Scenario;
 
@@ -102,6 +103,14 @@ pub fn idle_run(names: &[&str], buckets: u64) -> RunResult {
 }
 
 /// The header and rows of the CSV file at `path`.
+/// Writes `run` with a CSV `exporter` into a temporary folder and reads the file back.
+pub fn export_csv(exporter: &dyn Exporter, run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join(exporter.file_name());
+    exporter.write(run, &path).expect("exporter writes");
+    read_csv(&path)
+}
+
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).expect("CSV opens");
     let header = r

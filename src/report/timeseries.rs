@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use super::format::{ratio, secs, usd};
-use super::{Exporter, csv_error, csv_writer};
+use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
 use crate::run::RunResult;
@@ -40,8 +40,7 @@ impl Exporter for TimeseriesCsv {
     }
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
-        let mut w = csv_writer(path)?;
-        w.write_record(HEADER).map_err(|e| csv_error(path, e))?;
+        let mut csv = CsvFile::create(path, HEADER)?;
         for d in &run.deployments {
             let rec = &d.recorder;
             let mut cumulative = 0.0;
@@ -62,24 +61,20 @@ impl Exporter for TimeseriesCsv {
                     usd(cost),
                     usd(cumulative),
                 ];
-                w.write_record(&row).map_err(|e| csv_error(path, e))?;
+                csv.row(&row)?;
             }
         }
-        w.flush()
-            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+        csv.finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testutil::{idle_run, num, read_csv, tiny_run};
+    use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
 
     fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("timeseries.csv");
-        TimeseriesCsv.write(run, &path).unwrap();
-        read_csv(&path)
+        export_csv(&TimeseriesCsv, run)
     }
 
     #[test]
