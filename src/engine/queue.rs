@@ -5,8 +5,9 @@
 //! model's business (a generation counter in the payload, checked when it pops).
 //!
 //! Entries pack (time, sequence) into one `u128` key, time in the high half, so ordering is a
-//! single integer comparison. (A hand-written 4-ary heap was measured against std's
-//! `BinaryHeap` here: same wall time, 14% more instructions; std's stays.)
+//! single integer comparison. Measured alternatives, on a FaaS run of 100,000 requests under
+//! callgrind: a hand-written 4-ary heap, +14% instructions and the same wall time; a radix
+//! heap (keys are monotone in a simulation), +12% instructions. std's `BinaryHeap` stays.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
