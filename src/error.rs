@@ -3,9 +3,11 @@
 
 use std::path::PathBuf;
 
-/// A scenario file that cannot be read, parsed or validated.
+/// A scenario file that cannot be read, parsed or validated. Displayed as
+/// `file:line:column: field: message` (editors jump to it), or `file: field: message` when the
+/// error concerns the whole file.
 #[derive(Debug, thiserror::Error)]
-#[error("{}:{line}:{column}: {field}: {message}", file.display())]
+#[error("{}{}: {field}: {message}", file.display(), at(*line as u64, Some(*column)))]
 pub struct ScenarioError {
     pub file: PathBuf,
     /// 1-based line (0 when the error concerns the whole file).
@@ -17,9 +19,10 @@ pub struct ScenarioError {
     pub message: String,
 }
 
-/// A trace file that cannot be read or holds malformed data.
+/// A trace file that cannot be read or holds malformed data. Displayed as
+/// `file:line: field: message`, or `file: field: message` for the whole file.
 #[derive(Debug, thiserror::Error)]
-#[error("{}:{line}: {field}: {message}", file.display())]
+#[error("{}{}: {field}: {message}", file.display(), at(*line, None))]
 pub struct TraceError {
     pub file: PathBuf,
     /// 1-based line (0 when the error concerns the whole file).
@@ -27,6 +30,15 @@ pub struct TraceError {
     /// Column name or field at fault.
     pub field: String,
     pub message: String,
+}
+
+/// `:line:column`, `:line`, or nothing for line 0 (the whole file).
+fn at(line: u64, column: Option<usize>) -> String {
+    match (line, column) {
+        (0, _) => String::new(),
+        (l, Some(c)) if c > 0 => format!(":{l}:{c}"),
+        (l, _) => format!(":{l}"),
+    }
 }
 
 /// Anything that stops a run.

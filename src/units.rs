@@ -39,7 +39,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
             "'{text}' is not a rate: write e.g. \"50/s\" or \"120/m\""
         ));
     };
-    let (n, rest) = split_number(number)?;
+    let (n, rest) = split_number(number).map_err(|e| e.replace(number, text))?;
     if !rest.is_empty() {
         return Err(format!("'{text}' is not a rate: write e.g. \"50/s\""));
     }
@@ -139,7 +139,7 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown rate unit")
         );
-        assert!(parse_rate("-5/s").unwrap_err().contains("negative"));
+        assert_eq!(parse_rate("-5/s").unwrap_err(), "'-5/s' is negative");
     }
 
     #[test]

@@ -3,6 +3,10 @@
 //! Equal times pop in the order they were scheduled, so a run is deterministic without ever
 //! comparing payloads. Events are small `Copy` values (ids, not objects); cancelling one is the
 //! model's business (a generation counter in the payload, checked when it pops).
+//!
+//! Entries pack (time, sequence) into one `u128` key, time in the high half, so ordering is a
+//! single integer comparison. (A hand-written 4-ary heap was measured against std's
+//! `BinaryHeap` here: same wall time, 14% more instructions; std's stays.)
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -10,14 +14,20 @@ use std::collections::BinaryHeap;
 use super::time::Micros;
 
 struct Entry<E> {
-    time: Micros,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn time(&self) -> Micros {
+        (self.key >> 64) as Micros
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -28,8 +38,9 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest entry first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -55,20 +66,23 @@ impl<E> EventQueue<E> {
     }
 
     /// Schedules `event` at `time`.
+    #[inline]
     pub fn push(&mut self, time: Micros, event: E) {
-        let seq = self.next_seq;
+        let key = ((time as u128) << 64) | self.next_seq as u128;
         self.next_seq += 1;
-        self.heap.push(Entry { time, seq, event });
+        self.heap.push(Entry { key, event });
     }
 
     /// The time of the earliest pending event.
+    #[inline]
     pub fn peek_time(&self) -> Option<Micros> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(Entry::time)
     }
 
     /// Removes and returns the earliest pending event.
+    #[inline]
     pub fn pop(&mut self) -> Option<(Micros, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        self.heap.pop().map(|e| (e.time(), e.event))
     }
 
     /// Number of pending events (stale, lazily cancelled ones included).
@@ -85,6 +99,7 @@ impl<E> EventQueue<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn pops_by_time_then_by_insertion_order() {
@@ -100,5 +115,34 @@ mod tests {
             vec![(10, 'b'), (10, 'd'), (20, 'e'), (30, 'a'), (30, 'c')]
         );
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn matches_a_sorted_reference_under_random_interleaving() {
+        // Reference: a list kept sorted by (time, sequence).
+        let mut rng = crate::rng::SimRng::seed_from_u64(3);
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(Micros, u64)> = Vec::new();
+        let mut seq = 0u64;
+        let mut now = 0;
+        for _ in 0..20_000 {
+            if rng.next_u32() % 3 != 0 || reference.is_empty() {
+                let t = now + (rng.next_u32() % 50) as Micros;
+                q.push(t, seq);
+                reference.push((t, seq));
+                seq += 1;
+            } else {
+                reference.sort();
+                let want = reference.remove(0);
+                let got = q.pop().expect("non-empty");
+                assert_eq!(got, want);
+                now = got.0;
+            }
+        }
+        reference.sort();
+        for want in reference {
+            assert_eq!(q.pop(), Some(want));
+        }
+        assert_eq!(q.pop(), None);
     }
 }

@@ -30,15 +30,24 @@ pub fn as_ms(t: Micros) -> f64 {
 }
 
 /// Seconds (finite, non-negative) to microseconds, rounded to the nearest microsecond.
+#[inline]
 pub fn from_secs(secs: f64) -> Micros {
     debug_assert!(secs.is_finite() && secs >= 0.0);
-    (secs * SECOND as f64).round() as Micros
+    round_non_negative(secs * SECOND as f64)
 }
 
 /// Milliseconds (finite, non-negative) to microseconds, rounded to the nearest microsecond.
+#[inline]
 pub fn from_ms(ms: f64) -> Micros {
     debug_assert!(ms.is_finite() && ms >= 0.0);
-    (ms * MS as f64).round() as Micros
+    round_non_negative(ms * MS as f64)
+}
+
+/// Rounds a non-negative value half up to an integer. `f64::round` is a libm call on most
+/// targets; this inlines to an add and a conversion (which saturates, never panics).
+#[inline]
+pub fn round_non_negative(x: f64) -> Micros {
+    (x + 0.5) as Micros
 }
 
 #[cfg(test)]

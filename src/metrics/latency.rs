@@ -65,6 +65,12 @@ impl LatencyStats {
         self.max_us
     }
 
+    /// The smallest latency (µs) as the histogram holds it: the lowest value of the smallest
+    /// recorded value's bucket (within 0.1% of it, never above it); 0 when empty.
+    pub fn min_us(&self) -> Micros {
+        self.hist.min().min(self.max_us)
+    }
+
     /// The latency (µs) at quantile `q` in [0, 1]; the exact max at q = 1, 0 when empty.
     pub fn quantile_us(&self, q: f64) -> Micros {
         if self.count == 0 {
@@ -95,6 +101,18 @@ mod tests {
             assert!((got - exact).abs() / exact <= 0.001, "q{q}: {got}");
         }
         assert_eq!(s.quantile_us(1.0), 1_000_000);
+        assert_eq!(s.min_us(), 10);
+    }
+
+    #[test]
+    fn min_is_at_most_the_smallest_value_and_within_a_tenth_of_a_percent() {
+        let mut s = LatencyStats::new();
+        for v in [123_456u64, 200_000, 7_000_000] {
+            s.record(v);
+        }
+        let min = s.min_us();
+        assert!(min <= 123_456 && min as f64 >= 123_456.0 * 0.999, "{min}");
+        assert!(min <= s.quantile_us(0.01));
     }
 
     #[test]
@@ -102,5 +120,6 @@ mod tests {
         let s = LatencyStats::new();
         assert_eq!(s.quantile_us(0.5), 0);
         assert_eq!(s.mean_us(), 0.0);
+        assert_eq!(s.min_us(), 0);
     }
 }

@@ -11,6 +11,9 @@ use crate::engine::time::Micros;
 pub struct LevelTrack {
     current: i64,
     last_change: Micros,
+    /// Bucket holding `last_change`, and that bucket's end.
+    bucket: usize,
+    bucket_end: Micros,
     bucket_len: Micros,
     window: Micros,
     /// Integral of the level over each bucket, in count x µs.
@@ -24,6 +27,8 @@ impl LevelTrack {
         Self {
             current: 0,
             last_change: 0,
+            bucket: 0,
+            bucket_end: bucket_len,
             bucket_len,
             window,
             area: vec![0.0; n_buckets],
@@ -40,23 +45,22 @@ impl LevelTrack {
         self.peak = self.peak.max(self.current);
     }
 
-    /// Integrates the current level up to `t` (clamped to the window).
+    /// Integrates the current level up to `t` (clamped to the window). Walks buckets from the
+    /// last change instead of dividing, so the common case (same bucket) is one comparison.
     #[inline]
     fn advance(&mut self, t: Micros) {
         let t = t.min(self.window);
         if t <= self.last_change {
             return;
         }
-        if self.current != 0 {
-            let mut from = self.last_change;
-            let level = self.current as f64;
-            while from < t {
-                let b = (from / self.bucket_len) as usize;
-                let bucket_end = ((b as Micros + 1) * self.bucket_len).min(t);
-                self.area[b] += level * (bucket_end - from) as f64;
-                from = bucket_end;
-            }
+        let level = self.current as f64;
+        while t > self.bucket_end {
+            self.area[self.bucket] += level * (self.bucket_end - self.last_change) as f64;
+            self.last_change = self.bucket_end;
+            self.bucket += 1;
+            self.bucket_end += self.bucket_len;
         }
+        self.area[self.bucket] += level * (t - self.last_change) as f64;
         self.last_change = t;
     }
 

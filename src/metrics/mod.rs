@@ -84,11 +84,16 @@ impl Usage {
 pub struct Recorder {
     bucket_len: Micros,
     window: Micros,
+    /// Cache of the last bucket looked up: its index and time range.
+    cached: (usize, Micros, Micros),
     pub totals: Totals,
     pub buckets: Vec<BucketCounts>,
     pub levels: [LevelTrack; 3],
     pub latency: LatencyStats,
     pub usage: Usage,
+    /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
+    /// costs the provider, and what provisioned concurrency would bill.
+    pub idle_gb_seconds: f64,
 }
 
 impl Recorder {
@@ -100,18 +105,43 @@ impl Recorder {
         Self {
             bucket_len,
             window,
+            cached: (0, 0, 0),
             totals: Totals::default(),
             buckets: vec![BucketCounts::default(); n],
             levels: [level(), level(), level()],
             latency: LatencyStats::new(),
             usage: Usage::new(n, meters),
+            idle_gb_seconds: 0.0,
         }
     }
 
     /// The bucket holding time `t` (the last one for times at or after the window's end).
-    #[inline]
     pub fn bucket_of(&self, t: Micros) -> usize {
         ((t / self.bucket_len) as usize).min(self.buckets.len() - 1)
+    }
+
+    /// [`Self::bucket_of`], answered from a one-entry cache when `t` falls in the bucket
+    /// looked up last (nearly always: time moves forward in small steps).
+    #[inline]
+    fn bucket(&mut self, t: Micros) -> usize {
+        let (b, start, end) = self.cached;
+        if t >= start && t < end {
+            return b;
+        }
+        self.bucket_miss(t)
+    }
+
+    #[cold]
+    fn bucket_miss(&mut self, t: Micros) -> usize {
+        let b = self.bucket_of(t);
+        let start = b as Micros * self.bucket_len;
+        let end = if b + 1 == self.buckets.len() {
+            Micros::MAX
+        } else {
+            start + self.bucket_len
+        };
+        self.cached = (b, start, end);
+        b
     }
 
     /// Bucket width.
@@ -127,7 +157,7 @@ impl Recorder {
     /// A request arrived.
     #[inline]
     pub fn arrival(&mut self, t: Micros) {
-        let b = self.bucket_of(t);
+        let b = self.bucket(t);
         self.buckets[b].requests += 1;
         self.totals.requests += 1;
     }
@@ -135,7 +165,7 @@ impl Recorder {
     /// A request completed after `latency`.
     #[inline]
     pub fn completed(&mut self, t: Micros, latency: Micros) {
-        let b = self.bucket_of(t);
+        let b = self.bucket(t);
         self.buckets[b].completed += 1;
         self.totals.completed += 1;
         self.latency.record(latency);
@@ -144,7 +174,7 @@ impl Recorder {
     /// A request needed a new instance.
     #[inline]
     pub fn cold_start(&mut self, t: Micros) {
-        let b = self.bucket_of(t);
+        let b = self.bucket(t);
         self.buckets[b].cold_starts += 1;
         self.totals.cold_starts += 1;
     }
@@ -162,7 +192,7 @@ impl Recorder {
     }
 
     fn failed(&mut self, t: Micros) {
-        let b = self.bucket_of(t);
+        let b = self.bucket(t);
         self.buckets[b].failed += 1;
         self.totals.failed += 1;
     }
@@ -176,7 +206,7 @@ impl Recorder {
     /// `quantity` of `meter` was used at `t`.
     #[inline]
     pub fn usage(&mut self, t: Micros, meter: usize, quantity: f64) {
-        let b = self.bucket_of(t);
+        let b = self.bucket(t);
         self.usage.values[b * self.usage.meters + meter] += quantity;
     }
 
@@ -191,7 +221,7 @@ impl Recorder {
         let per_us = quantity / (to - from) as f64;
         let mut t = from;
         while t < to {
-            let b = self.bucket_of(t);
+            let b = self.bucket(t);
             let end = ((b as Micros + 1) * self.bucket_len).min(to);
             self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
             t = end;

@@ -216,7 +216,19 @@ impl FaasModel {
         }
     }
 
+    /// Books the memory instance `i` kept warm since it went idle, up to `now` (within the
+    /// window).
+    fn end_idle(&mut self, i: u32, sim: &mut Sim<FaasEvent>) {
+        let inst = &self.instances[i as usize];
+        let until = sim.now().min(sim.window());
+        if until > inst.idle_since {
+            let gb = self.pools[inst.pool as usize].billed_gb;
+            sim.rec.idle_gb_seconds += (until - inst.idle_since) as f64 / 1e6 * gb;
+        }
+    }
+
     fn reclaim(&mut self, i: u32, sim: &mut Sim<FaasEvent>) {
+        self.end_idle(i, sim);
         self.unlink_idle(i);
         self.instances[i as usize].state = State::Free;
         self.free_slots.push(i);
@@ -253,6 +265,7 @@ impl Model for FaasModel {
         let pool = request.function as usize;
         let warm = self.pools[pool].newest_idle;
         if warm != NIL {
+            self.end_idle(warm, sim);
             self.unlink_idle(warm);
             self.instances[warm as usize].state = State::Busy;
             self.pools[pool].in_flight += 1;
@@ -333,5 +346,11 @@ impl Model for FaasModel {
         }
     }
 
-    fn finish(&mut self, _sim: &mut Sim<FaasEvent>) {}
+    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+        for i in 0..self.instances.len() as u32 {
+            if self.instances[i as usize].state == State::Idle {
+                self.end_idle(i, sim);
+            }
+        }
+    }
 }

@@ -9,7 +9,9 @@
 //!   timeout, expired requests are always at the front, so they are dropped as workers free up.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
 //!   plus its backend operations; there are no per-request cold starts.
-//! - Every instance runs for the whole window and is billed for it (granularity, minimum).
+//! - Every instance runs for the whole window and on past it: the window holds exactly its
+//!   share of their time. Granularity and minimum apply to lifetimes that end (autoscaled
+//!   instances, a later addition), never to the open-ended lifetime of an always-on one.
 //!
 //! Autoscaling (boot lag, target tracking, min/max) extends this model: instances will get a
 //! launch time and a state, and the billing below already works per instance lifetime.
@@ -18,7 +20,7 @@ use std::collections::VecDeque;
 
 use super::baas::BackendPlan;
 use super::billing::InstanceBilling;
-use crate::engine::time::Micros;
+use crate::engine::time::{Micros, round_non_negative};
 use crate::engine::{Model, Sim};
 use crate::metrics::Level;
 use crate::workload::Request;
@@ -96,7 +98,7 @@ impl FleetModel {
     fn serve(&mut self, instance: u32, request: Request, sim: &mut Sim<FleetEvent>) {
         let now = sim.now();
         let backend = self.backend.call(&request, now, &mut sim.rec);
-        let exec = (request.exec as f64 / self.spec.speed).round() as Micros;
+        let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         sim.schedule(
             now + exec + backend,
             FleetEvent::Complete {
@@ -157,9 +159,13 @@ impl Model for FleetModel {
     }
 
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {
+        // Always-on instances are still running when the window ends: their billing period
+        // has not closed, so the window holds exactly its own share of their time. Rounding
+        // and the minimum apply when an instance terminates (see `InstanceBilling`), which
+        // for these lies beyond the window; applying them here would bill a short window's
+        // minimum as if it recurred all month.
         let window = sim.window();
-        let billed = self.spec.billing.billed_lifetime(window);
-        let hours = billed as f64 / 3.6e9 * self.spec.instances as f64;
+        let hours = window as f64 / 3.6e9 * self.spec.instances as f64;
         sim.rec.usage_spread(self.instance_meter, 0, window, hours);
     }
 }

@@ -5,9 +5,15 @@
 //! target and renames it into place only when all succeeded, so a failed run never leaves a
 //! half-written report (and a previous report stays intact until the new one is complete).
 
+pub mod charts;
+pub mod costs;
 pub mod format;
+pub mod latency;
 pub mod summary;
 pub mod table;
+#[cfg(test)]
+mod testutil;
+pub mod timeseries;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,7 +34,16 @@ pub trait Exporter: Sync {
 
 /// Every exporter, in the order the files are written.
 pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(summary::SummaryCsv)]
+    vec![
+        Box::new(summary::SummaryCsv),
+        Box::new(timeseries::TimeseriesCsv),
+        Box::new(latency::LatencyCsv),
+        Box::new(costs::CostsCsv),
+        Box::new(charts::CostChart),
+        Box::new(charts::LatencyCdfChart),
+        Box::new(charts::InstancesChart),
+        Box::new(charts::CostOverTimeChart),
+    ]
 }
 
 /// Writes all reports of `run` into `out_dir`, atomically: all files or none.
@@ -83,12 +98,44 @@ fn replace_dir(staging: &Path, target: &Path) -> Result<(), SimError> {
     Ok(())
 }
 
-/// Opens a CSV writer at `path`.
-pub(crate) fn csv_writer(path: &Path) -> Result<csv::Writer<fs::File>, SimError> {
-    csv::Writer::from_path(path).map_err(|e| csv_error(path, e))
+/// A CSV report file being written; every error names the file.
+pub(crate) struct CsvFile<'a> {
+    path: &'a Path,
+    writer: csv::Writer<fs::File>,
 }
 
-/// A CSV error while writing `path`.
-pub(crate) fn csv_error(path: &Path, e: csv::Error) -> SimError {
-    SimError::Report(format!("writing {}: {e}", path.display()))
+impl<'a> CsvFile<'a> {
+    /// Creates `path` and writes the header row.
+    pub(crate) fn create<I, T>(path: &'a Path, header: I) -> Result<Self, SimError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let writer = csv::Writer::from_path(path).map_err(|e| Self::error(path, e))?;
+        let mut file = Self { path, writer };
+        file.row(header)?;
+        Ok(file)
+    }
+
+    /// Writes one row.
+    pub(crate) fn row<I, T>(&mut self, fields: I) -> Result<(), SimError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer
+            .write_record(fields)
+            .map_err(|e| Self::error(self.path, e))
+    }
+
+    /// Flushes the file to disk.
+    pub(crate) fn finish(mut self) -> Result<(), SimError> {
+        self.writer
+            .flush()
+            .map_err(|e| SimError::io(format!("writing {}", self.path.display()), e))
+    }
+
+    fn error(path: &Path, e: csv::Error) -> SimError {
+        SimError::Report(format!("writing {}: {e}", path.display()))
+    }
 }

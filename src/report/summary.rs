@@ -4,15 +4,16 @@
 //! cold_start_ratio, latency_mean_ms, latency_p50_ms, latency_p95_ms, latency_p99_ms,
 //! latency_max_ms, window_cost_usd, monthly_cost_usd`, then one `cost_<component>_usd` per
 //! cost line used by any deployment (projected monthly USD), then `throttled, timed_out,
-//! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances`.
+//! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances,
+//! idle_gb_seconds` (memory kept warm by idle FaaS instances in the window; 0 for fleets).
 //!
 //! `cold_start_ratio` is cold starts per request; latencies are of completed requests.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::format::{ms, ms_f, ratio, usd};
-use super::{Exporter, csv_error, csv_writer};
+use super::format::{ms, ms_f, quantity, ratio, usd};
+use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
 use crate::pricing::Component;
@@ -38,7 +39,6 @@ impl Exporter for SummaryCsv {
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         let components = components(run);
-        let mut w = csv_writer(path)?;
         let mut header: Vec<String> = [
             "deployment",
             "model",
@@ -70,10 +70,11 @@ impl Exporter for SummaryCsv {
                 "latency_p999_ms",
                 "peak_busy_instances",
                 "mean_busy_instances",
+                "idle_gb_seconds",
             ]
             .map(String::from),
         );
-        w.write_record(&header).map_err(|e| csv_error(path, e))?;
+        let mut csv = CsvFile::create(path, &header)?;
         for d in &run.deployments {
             let t = &d.recorder.totals;
             let lat = &d.recorder.latency;
@@ -107,10 +108,10 @@ impl Exporter for SummaryCsv {
                 ms(lat.quantile_us(0.999)),
                 busy.peak().to_string(),
                 ratio(busy.window_mean()),
+                quantity(d.recorder.idle_gb_seconds),
             ]);
-            w.write_record(&row).map_err(|e| csv_error(path, e))?;
+            csv.row(&row)?;
         }
-        w.flush()
-            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+        csv.finish()
     }
 }

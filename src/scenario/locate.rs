@@ -71,9 +71,31 @@ impl<'a> Source<'a> {
     /// (TOML's own messages say what is wrong but not always which key).
     pub fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
+        if let Some(at) = self.unterminated_string_before(span.start) {
+            let field = self.key_at(at).unwrap_or_else(|| "(file)".into());
+            return self.error(
+                at..at,
+                field,
+                "unterminated string: the closing \" is missing (a TOML string ends on its line)",
+            );
+        }
         let field = self.key_at(span.start).unwrap_or_else(|| "(file)".into());
         let message = e.message().trim().replace('\n', " ");
         self.error(span, field, message)
+    }
+
+    /// Inline tables may span lines, so TOML's parser can report a string left open on one
+    /// line as an error at the start of the next. Finds such a string: the opening quote on
+    /// the line before `at`, when `at` starts its line and that line is where the parser
+    /// gave up.
+    fn unterminated_string_before(&self, at: usize) -> Option<usize> {
+        let (line, col) = self.line_col(at);
+        if line < 2 || col != 1 {
+            return None;
+        }
+        let start = self.line_starts[line - 2];
+        let text = self.text[start..self.line_starts[line - 1]].trim_end_matches(['\n', '\r']);
+        open_quote(text).map(|i| start + i)
     }
 
     /// The key being defined on the line holding `at`, or the table header there.
@@ -88,27 +110,68 @@ impl<'a> Source<'a> {
                     .to_string(),
             );
         }
-        // The word under the span, if the span is on a key inside an inline table.
+        let is_key_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
         let before = &self.text[start..at.min(self.text.len())];
-        let word_start = before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            .map_or(0, |i| i + 1);
+        // A value: the key just before its `=`.
+        if let Some(k) = before.trim_end().strip_suffix('=') {
+            let k = k.trim_end();
+            let key: String = k
+                .chars()
+                .rev()
+                .take_while(|c| is_key_char(*c))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            if !key.is_empty() {
+                return Some(key);
+            }
+        }
+        // A key inside an inline table: the word under the span, followed by `=`.
+        let word_start = before.rfind(|c: char| !is_key_char(c)).map_or(0, |i| i + 1);
         let rest = &self.text[start + word_start..];
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
-        let after_word = rest[word.len()..].trim_start();
-        if !word.is_empty() && after_word.starts_with('=') {
+        let word: String = rest.chars().take_while(|c| is_key_char(*c)).collect();
+        if !word.is_empty() && rest[word.len()..].trim_start().starts_with('=') {
             return Some(word);
         }
         text.split_once('=').map(|(k, _)| k.trim().to_string())
     }
 }
 
+/// Byte index of a basic (`"`) or literal (`'`) string left open at the end of `line`, if
+/// any. Multi-line strings (`"""`, `\'\'\'`) are legal across lines, so a line holding one is
+/// not judged.
+fn open_quote(line: &str) -> Option<usize> {
+    if line.contains("\"\"\"") || line.contains("\'\'\'") {
+        return None;
+    }
+    let mut open: Option<(usize, char)> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match open {
+            Some((_, '"')) if escaped => escaped = false,
+            Some((_, '"')) if c == '\\' => escaped = true,
+            Some((_, q)) if c == q => open = None,
+            Some(_) => {}
+            None if c == '#' => break,
+            None if c == '"' || c == '\'' => open = Some((i, c)),
+            None => {}
+        }
+    }
+    open.map(|(i, _)| i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_strings_left_open() {
+        assert_eq!(open_quote(r#"a = { rate = "5/s }"#), Some(13));
+        assert_eq!(open_quote(r#"a = "x\"y" # it's"#), None);
+        assert_eq!(open_quote("a = 'C:\\dir' "), None);
+        assert_eq!(open_quote(r#"a = """start"#), None);
+    }
 
     #[test]
     fn lines_and_columns_are_one_based() {

@@ -477,7 +477,7 @@ impl Validator<'_> {
                         format!("service '{}'", c.service)
                     };
                     return Err(self.err(&d.name, format!("{path}.services"), format!(
-                        "deployment '{}' does not define {what}, which function '{}' calls (give it a [[{path}.services]] entry; a self-hosted backend can have zero prices)",
+                        "deployment '{}' does not define {what}, which function '{}' calls (add it to the deployment's [[deployments.services]]; a self-hosted backend can leave out the price)",
                         d.name.get_ref(), func.name
                     )));
                 }

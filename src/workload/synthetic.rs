@@ -66,13 +66,16 @@ impl SyntheticStream {
     /// The next request, or `None` when every process has passed the end of the window.
     #[inline]
     pub fn next_request(&mut self) -> Option<Request> {
-        let Reverse((arrival, function)) = self.heap.pop()?;
+        let mut top = self.heap.peek_mut()?;
+        let Reverse((arrival, function)) = *top;
         let f = &mut self.functions[function as usize];
         let bits = f.requests_rng.next_u64();
         let exec = f.exec.sample(unit_open(bits));
         let key = f.requests_rng.next_u64();
-        if let Some(t) = f.state.next(&mut f.arrivals_rng, self.end_s) {
-            self.heap.push(Reverse((t, function)));
+        // Replace the top in place (one sift-down) rather than pop then push.
+        match f.state.next(&mut f.arrivals_rng, self.end_s) {
+            Some(t) => *top = Reverse((t, function)),
+            None => drop(std::collections::binary_heap::PeekMut::pop(top)),
         }
         Some(Request {
             arrival,

@@ -1,0 +1,157 @@
+//! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
+//! component (requests, compute, instances, each backend service, fixed add-ons), with each
+//! bar's total written at its end. Horizontal, so that long deployment names and many
+//! deployments stay readable.
+
+use std::path::Path;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{self, DrawResult, Entry, Mark};
+use crate::error::SimError;
+use crate::pricing::Component;
+use crate::report::Exporter;
+use crate::report::summary::components;
+use crate::run::RunResult;
+
+/// Writes `cost.png`.
+pub struct CostChart;
+
+impl Exporter for CostChart {
+    fn file_name(&self) -> &'static str {
+        "cost.png"
+    }
+
+    fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
+        style::render(path, |root| draw(run, root))
+    }
+}
+
+/// The name of a cost component in the legend.
+pub fn component_label(c: &Component) -> String {
+    match c {
+        Component::Requests => "requests".into(),
+        Component::Compute => "compute (GB-s)".into(),
+        Component::Provisioned => "provisioned concurrency".into(),
+        Component::Instances => "instance-hours".into(),
+        Component::Baas(service) => format!("{service} (backend)"),
+        Component::Fixed => "fixed monthly add-ons".into(),
+    }
+}
+
+fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+    let title = format!("{}: projected monthly cost by component", run.scenario);
+    let (plot, panel) = style::layout(root, &title)?;
+    let components = components(run);
+    let n = run.deployments.len().max(1);
+    let totals: Vec<f64> = run.deployments.iter().map(|d| d.bill.monthly_usd).collect();
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    let names: Vec<String> = run
+        .deployments
+        .iter()
+        .map(|d| style::shorten(&d.name))
+        .collect();
+    // Deployments top to bottom in scenario order: deployment i fills [r, r + 1) on the value
+    // axis, r = n - 1 - i. Names are drawn beside the axis, centred on their bars.
+    let row = |i: usize| (n - 1 - i) as f64;
+    let name_width = names
+        .iter()
+        .map(|s| plot.estimate_text_size(s, &style::label_font()))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .map(|(w, _)| w)
+        .max()
+        .unwrap_or(0);
+
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(20)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(name_width.clamp(40, 320) + 16)
+        .build_cartesian_2d(0.0..style::top(max, 0.18), 0.0..n as f64)?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .max_light_lines(1)
+        .light_line_style(style::GRID_LIGHT)
+        .bold_line_style(style::GRID_BOLD)
+        .axis_style(style::INK)
+        .x_labels(10)
+        .y_labels(0)
+        .x_label_formatter(&|v| style::usd_tick(*v))
+        .x_label_style(style::tick_font())
+        .x_desc("projected cost per month (USD)")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+
+    // Bars take 60% of their row, at most 80 pixels.
+    let slot = chart.plotting_area().dim_in_pixel().1 as f64 / n as f64;
+    let gap = (0.2f64).max((slot - 80.0) / 2.0 / slot.max(1.0));
+    let mut base = vec![0.0; run.deployments.len()];
+    for (k, c) in components.iter().enumerate() {
+        let fill = style::color(k).filled();
+        let bars: Vec<_> = run
+            .deployments
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let from = base[i];
+                let to = from + d.bill.monthly_usd_of(c);
+                base[i] = to;
+                Rectangle::new([(from, row(i) + gap), (to, row(i) + 1.0 - gap)], fill)
+            })
+            .collect();
+        chart.draw_series(bars)?;
+    }
+    let total_font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
+    chart.draw_series(totals.iter().enumerate().map(|(i, &t)| {
+        EmptyElement::at((t, row(i) + 0.5))
+            + Text::new(format!("${:.2}", t + 0.0), (8, 0), total_font.clone())
+    }))?;
+    let name_font = style::label_font().pos(Pos::new(HPos::Right, VPos::Center));
+    for (i, name) in names.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, row(i) + 0.5));
+        root.draw_text(name, &name_font, (x - 10, y))?;
+    }
+
+    let entries: Vec<Entry> = components
+        .iter()
+        .enumerate()
+        .map(|(k, c)| Entry {
+            label: component_label(c),
+            color: style::color(k),
+            mark: Mark::Box,
+        })
+        .collect();
+    style::legend(&panel, "cost component", &entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::{idle_run, png_size, tiny_run};
+
+    #[test]
+    fn draws_a_png_of_the_chart_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cost.png");
+        CostChart.write(&tiny_run(), &path).unwrap();
+        assert_eq!(png_size(&path), style::SIZE);
+    }
+
+    #[test]
+    fn draws_free_and_single_deployments() {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, run) in [idle_run(&["free"], 1), idle_run(&["a", "b", "c"], 4)]
+            .iter()
+            .enumerate()
+        {
+            let path = dir.path().join(format!("cost{i}.png"));
+            CostChart.write(run, &path).unwrap();
+            assert_eq!(png_size(&path), style::SIZE);
+        }
+    }
+}

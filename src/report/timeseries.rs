@@ -1,0 +1,141 @@
+//! `timeseries.csv`: one row per deployment per time bucket.
+//!
+//! Columns, in order: `deployment, bucket_start_s, requests, completed, cold_starts, failed,
+//! instances_busy, instances_idle, instances_starting, cost_usd, cumulative_cost_usd`.
+//!
+//! Counts are events in the bucket (activity after the window's end lands in the last one);
+//! instance columns are time averages over the bucket; `cost_usd` is the window cost accrued
+//! in the bucket (so the column sums to the deployment's window cost) and
+//! `cumulative_cost_usd` the running total up to the bucket's end.
+
+use std::path::Path;
+
+use super::format::{ratio, secs, usd};
+use super::{CsvFile, Exporter};
+use crate::error::SimError;
+use crate::metrics::Level;
+use crate::run::RunResult;
+
+/// Writes `timeseries.csv`.
+pub struct TimeseriesCsv;
+
+/// The column names, in order.
+pub const HEADER: [&str; 11] = [
+    "deployment",
+    "bucket_start_s",
+    "requests",
+    "completed",
+    "cold_starts",
+    "failed",
+    "instances_busy",
+    "instances_idle",
+    "instances_starting",
+    "cost_usd",
+    "cumulative_cost_usd",
+];
+
+impl Exporter for TimeseriesCsv {
+    fn file_name(&self) -> &'static str {
+        "timeseries.csv"
+    }
+
+    fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
+        let mut csv = CsvFile::create(path, HEADER)?;
+        for d in &run.deployments {
+            let rec = &d.recorder;
+            let mut cumulative = 0.0;
+            for (b, counts) in rec.buckets.iter().enumerate() {
+                let cost = d.bill.bucket_usd.get(b).copied().unwrap_or(0.0);
+                cumulative += cost;
+                let level = |l: Level| ratio(rec.levels[l as usize].bucket_mean(b));
+                let row = [
+                    d.name.clone(),
+                    secs(b as u64 * rec.bucket_len()),
+                    counts.requests.to_string(),
+                    counts.completed.to_string(),
+                    counts.cold_starts.to_string(),
+                    counts.failed.to_string(),
+                    level(Level::Busy),
+                    level(Level::Idle),
+                    level(Level::Starting),
+                    usd(cost),
+                    usd(cumulative),
+                ];
+                csv.row(&row)?;
+            }
+        }
+        csv.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
+
+    fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
+        export_csv(&TimeseriesCsv, run)
+    }
+
+    #[test]
+    fn rows_add_up_to_the_totals_and_the_bill() {
+        let run = tiny_run();
+        let (header, rows) = write(&run);
+        assert_eq!(header, HEADER);
+        // 10 one-minute buckets per deployment, in scenario order.
+        assert_eq!(rows.len(), 10 * run.deployments.len());
+        for (i, d) in run.deployments.iter().enumerate() {
+            let mine = &rows[i * 10..(i + 1) * 10];
+            assert!(mine.iter().all(|r| r[0] == d.name));
+            let starts: Vec<&str> = mine.iter().map(|r| r[1].as_str()).collect();
+            assert_eq!(
+                starts,
+                [
+                    "0", "60", "120", "180", "240", "300", "360", "420", "480", "540"
+                ]
+            );
+            let sum = |col: usize| mine.iter().map(|r| num(&r[col])).sum::<f64>();
+            let t = &d.recorder.totals;
+            assert!(t.requests > 1_000, "2/s for 10 minutes: {}", t.requests);
+            assert_eq!(sum(2), t.requests as f64);
+            assert_eq!(sum(3), t.completed as f64);
+            assert_eq!(sum(4), t.cold_starts as f64);
+            assert_eq!(sum(5), t.failed as f64);
+            // Costs are printed to the micro-dollar: 10 roundings of at most half a unit.
+            assert!((sum(9) - d.bill.window_usd).abs() <= 10.0 * 0.5e-6);
+            let last = num(&mine[9][10]);
+            assert!((last - d.bill.window_usd).abs() <= 0.5e-6, "{last}");
+            // Equal-width buckets: the mean of bucket averages is the window average.
+            for (col, level) in [(6, Level::Busy), (7, Level::Idle), (8, Level::Starting)] {
+                let window_mean = d.recorder.levels[level as usize].window_mean();
+                assert!((sum(col) / 10.0 - window_mean).abs() < 1e-5, "{}", d.name);
+            }
+        }
+        // The fleet's one instance is always on: busy + idle = 1 in every bucket.
+        for r in &rows[10..20] {
+            assert!((num(&r[6]) + num(&r[7]) - 1.0).abs() < 2e-6, "{r:?}");
+            assert_eq!(num(&r[8]), 0.0);
+        }
+        // Its instance-hours accrue evenly: 1/60 h x $0.0416 per minute, plus the share of the
+        // load balancer's month.
+        let per_minute =
+            0.0416 / 60.0 + 16.43 * 60.0 / crate::engine::time::as_secs(crate::engine::time::MONTH);
+        assert!(
+            (num(&rows[14][9]) - per_minute).abs() <= 0.5e-6,
+            "{}",
+            rows[14][9]
+        );
+    }
+
+    #[test]
+    fn an_idle_single_bucket_deployment_writes_one_row_of_zeros() {
+        let (_, rows) = write(&idle_run(&["idle"], 1));
+        assert_eq!(
+            rows,
+            [[
+                "idle", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000", "0.000000",
+                "0.000000"
+            ]]
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Helpers shared by the integration tests: build scenarios from inline TOML, run them, and
+//! estimate standard errors from the recorder's time buckets (batch means).
+#![allow(dead_code)] // each test file uses its own subset
+
+use serverless_sim::platform::DeploymentResult;
+use serverless_sim::run::{self, RunResult};
+use serverless_sim::scenario::Scenario;
+
+/// Parses inline scenario text (reported as `test.toml`); panics with the located error.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::parse("test.toml".as_ref(), text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Parses and runs inline scenario text.
+pub fn run_text(text: &str) -> RunResult {
+    run::run(&scenario(text)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The deployment named `name`.
+pub fn deployment<'a>(r: &'a RunResult, name: &str) -> &'a DeploymentResult {
+    r.deployments
+        .iter()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no deployment {name}"))
+}
+
+/// A FaaS billing table with Lambda-like list prices; the closed-form tests ignore it.
+pub const FAAS_BILLING: &str = r#"
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+"#;
+
+/// Mean and standard error of the mean of independent (or nearly so) values.
+pub fn mean_se(x: &[f64]) -> (f64, f64) {
+    let k = x.len() as f64;
+    assert!(k >= 2.0, "need at least two batches");
+    let mean = x.iter().sum::<f64>() / k;
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (k - 1.0);
+    (mean, (var / k).sqrt())
+}
+
+/// Ratio estimator R = sum(num) / sum(den) over batches, with its batch-means standard error
+/// (the delta method: SE^2 = sum((num_b - R den_b)^2) / (k (k - 1) mean(den)^2)).
+pub fn ratio_se(num: &[f64], den: &[f64]) -> (f64, f64) {
+    assert_eq!(num.len(), den.len());
+    let k = num.len() as f64;
+    assert!(k >= 2.0, "need at least two batches");
+    let r = num.iter().sum::<f64>() / den.iter().sum::<f64>();
+    let mean_den = den.iter().sum::<f64>() / k;
+    let ss: f64 = num.iter().zip(den).map(|(n, d)| (n - r * d).powi(2)).sum();
+    (r, (ss / (k * (k - 1.0))).sqrt() / mean_den)
+}
