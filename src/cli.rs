@@ -154,8 +154,9 @@ fn print_trace_notes(scenario: &Scenario) {
         );
         for s in &i.skipped {
             eprintln!(
-                "note: skipped {} functions ({} invocations): {}",
+                "note: skipped {} function{} ({} invocations): {}",
                 s.functions,
+                if s.functions == 1 { "" } else { "s" },
                 trace::inspect::group(s.invocations),
                 s.reason
             );

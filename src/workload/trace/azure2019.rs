@@ -54,7 +54,8 @@ impl Header {
 /// Reads and checks the header line of an invocation file.
 pub fn read_header(lines: &mut LineReader) -> Result<Header, TraceError> {
     if !lines.advance()? {
-        return Err(lines.err("header", "the file is empty: expected a header row"));
+        let msg = "the file is empty: expected a header row";
+        return Err(error(lines.path(), 1, "header", msg));
     }
     let names: Vec<String> = lines
         .current()
