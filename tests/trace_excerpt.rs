@@ -109,7 +109,7 @@ fn window_and_top_functions_select_by_the_file() {
         .into_iter()
         .map(|(f, c)| (f, c[60..180].iter().sum()))
         .collect();
-    in_window.sort_by(|a, b| b.1.cmp(&a.1));
+    in_window.sort_by_key(|x| std::cmp::Reverse(x.1));
     let want: BTreeMap<String, u64> = in_window.into_iter().take(5).collect();
     assert_eq!(counts(&s), want);
 }

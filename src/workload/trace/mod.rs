@@ -41,6 +41,7 @@ pub mod inspect;
 mod minutes;
 pub mod plain_csv;
 mod plot;
+mod profile_text;
 mod records;
 pub mod select;
 mod shape;
