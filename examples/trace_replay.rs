@@ -5,12 +5,12 @@
 //! # write a synthetic 2019-layout trace of 10,000 functions x 1 day, plus DIR/scenario.toml
 //! cargo run --release --example trace_replay -- generate /tmp/trace1x 10000 1
 //! # stream every request of the workload (no platform model)
-//! cargo run --release --example trace_replay -- stream /tmp/trace1x/scenario.toml
+//! cargo run --release --example trace_replay -- stream /tmp/trace1x/scenario.toml [--concurrency]
 //! # run every deployment of a scenario
 //! cargo run --release --example trace_replay -- simulate scenarios/azure-sample.toml
 //! ```
 //!
-//! `stream` also prints the peak number of requests executing at once (arrival to arrival +
+//! `stream --concurrency` also prints the peak number of requests executing at once (arrival to arrival +
 //! execution time): the concurrency an always-on fleet needs to never queue.
 
 #[path = "../benches/support/azure2019_gen.rs"]
@@ -35,10 +35,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ["generate", dir, functions, days] => {
             generate(Path::new(dir), functions.parse()?, days.parse()?)
         }
-        ["stream", scenario] => stream(Path::new(scenario)),
+        ["stream", scenario] => stream(Path::new(scenario), false),
+        ["stream", scenario, "--concurrency"] => stream(Path::new(scenario), true),
         ["simulate", scenario] => simulate(Path::new(scenario)),
         _ => Err(
-            "usage: trace_replay generate DIR FUNCTIONS DAYS | stream SCENARIO | simulate SCENARIO"
+            "usage: trace_replay generate DIR FUNCTIONS DAYS | stream SCENARIO [--concurrency] | simulate SCENARIO"
                 .into(),
         ),
     }
@@ -102,7 +103,7 @@ fn file_name(p: &Path) -> String {
         .into_owned()
 }
 
-fn stream(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+fn stream(path: &Path, concurrency: bool) -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     let scenario = Scenario::load(path)?;
     let loaded = t0.elapsed().as_secs_f64();
@@ -114,12 +115,15 @@ fn stream(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     while let Some(r) = s.next_request()? {
         assert!(r.arrival >= last, "requests out of order");
         last = r.arrival;
+        n += 1;
+        if !concurrency {
+            continue;
+        }
         while ends.peek().is_some_and(|Reverse(e)| *e <= r.arrival) {
             ends.pop();
         }
         ends.push(Reverse(r.arrival + r.exec));
         peak = peak.max(ends.len());
-        n += 1;
     }
     let secs = t1.elapsed().as_secs_f64();
     println!("scenario         {}", path.display());
@@ -129,7 +133,9 @@ fn stream(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         "stream           {secs:.2} s, {:.1} M requests/s",
         n as f64 / secs / 1e6
     );
-    println!("peak concurrency {peak} requests executing at once");
+    if concurrency {
+        println!("peak concurrency {peak} requests executing at once");
+    }
     println!("peak RSS         {}", peak_rss());
     Ok(())
 }
