@@ -63,6 +63,7 @@ fn benches(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("trace");
     group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(8));
     group.bench_function("first_pass_10k_functions_1440_minutes", |b| {
         b.iter(|| Scenario::parse(here, &day).expect("loads"))
     });

@@ -269,3 +269,45 @@ fn plain_csv_sorted_on_request_and_copies_for_multipliers() {
     let keys: std::collections::BTreeSet<u64> = requests(&s).iter().map(|r| r.key).collect();
     assert_eq!(keys.len(), 9, "every copy has its own key");
 }
+
+#[test]
+fn trace_calls_apply_to_every_function_and_need_the_service() {
+    let trace = tiny2019("calls = { db = { read = 2, write = 0 } }\n");
+    let s = parse(&scenario_text("", &trace).replace(
+        "granularity = \"1ms\"\n",
+        "granularity = \"1ms\"\n\n[[deployments.services]]\nname = \"db\"\nlatency = { dist = \"constant\", value = \"2ms\" }\noperations.read = { price = { usd = 0.25, per = 1_000_000 } }\n",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Zero counts are dropped; every function reads twice.
+    for f in &s.workload.functions {
+        assert_eq!(f.calls.len(), 1);
+        assert_eq!(
+            (
+                f.calls[0].service.as_str(),
+                f.calls[0].operation.as_str(),
+                f.calls[0].count
+            ),
+            ("db", "read", 2)
+        );
+    }
+    let result = serverless_sim::run::run(&s).unwrap_or_else(|e| panic!("{e}"));
+    let d = &result.deployments[0];
+    assert_eq!(d.recorder.totals.requests, 17);
+    // 17 calls x 2 reads, billed on the db meter.
+    let reads: f64 = d
+        .bill
+        .lines
+        .iter()
+        .filter(|l| l.meter.contains("read"))
+        .map(|l| l.window_quantity)
+        .sum();
+    assert_eq!(reads, 34.0);
+    // Every latency includes the two 2 ms reads.
+    assert!(d.recorder.latency.min_us() >= 4 * MS);
+    // Without the service the deployment is rejected, naming the function that calls it.
+    let e = error_text(&scenario_text("", &trace));
+    assert!(
+        e.contains("does not define service 'db', which function 'f1' calls"),
+        "{e}"
+    );
+}
