@@ -311,3 +311,36 @@ fn trace_calls_apply_to_every_function_and_need_the_service() {
         "{e}"
     );
 }
+
+#[test]
+fn crlf_quotes_and_byte_order_marks_are_accepted() {
+    // tiny2019 rewritten with a BOM, CRLF line ends and quoted id fields: same counts.
+    let d = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(data("tiny2019/invocations.csv")).expect("file");
+    let mut out = String::from("\u{feff}");
+    for (i, line) in text.lines().enumerate() {
+        let f: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(j, v)| {
+                if i > 0 && j < 4 {
+                    format!("\"{v}\"")
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&f.join(","));
+        out.push_str("\r\n");
+    }
+    std::fs::write(d.path().join("inv.csv"), out).expect("write");
+    let durations = std::fs::read_to_string(data("tiny2019/durations.csv")).expect("file");
+    std::fs::write(
+        d.path().join("dur.csv"),
+        format!("\u{feff}{}", durations.replace('\n', "\r\n")),
+    )
+    .expect("write");
+    let trace = "format = \"azure2019\"\ninvocations = \"inv.csv\"\ndurations = \"dur.csv\"\nmemory = \"128MB\"\n";
+    let s = parse_in(d.path(), &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(counts(&s), map(&[("f1", 6), ("f2", 1), ("f3", 10)]));
+}

@@ -66,7 +66,10 @@ impl Table {
                 "the file is empty: expected a header row",
             ));
         }
-        let header = record.iter().map(|s| s.trim().to_string()).collect();
+        let header = record
+            .iter()
+            .map(|s| s.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
         Ok(Self {
             path: path.to_path_buf(),
             reader,
@@ -254,9 +257,13 @@ impl LineReader {
     }
 }
 
-/// A field as text, with surrounding whitespace and one pair of double quotes removed.
+/// A field as text, with a byte-order mark, surrounding whitespace and one pair of double
+/// quotes removed.
 pub fn unquote(field: &[u8]) -> &[u8] {
-    let f = field.trim_ascii();
+    let f = field
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(field)
+        .trim_ascii();
     if f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"' {
         &f[1..f.len() - 1]
     } else {
