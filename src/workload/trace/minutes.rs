@@ -11,8 +11,9 @@
 //! Inside a minute, each function with n invocations (after the rate multiplier) yields its
 //! arrival times in increasing order: uniformly at random via sequential uniform order
 //! statistics (after k of n points, the next is the minimum of n - k uniforms above the last:
-//! `1 - U' = (1 - U) * V^(1 / (n - k))`, V uniform), or evenly spaced at (i + 1/2) / n of the minute. A
-//! heap keyed by (offset in the minute, row) merges the functions, so ties break by row order.
+//! `1 - U' = (1 - U) * V^(1 / (n - k))`, V uniform), or evenly spaced at (i + 1/2) / n of the
+//! minute. A heap keyed by (offset in the minute, row) merges the functions, so ties break by
+//! row order.
 //!
 //! Memory: cursors, per-row minute state and the heap are O(selected functions); the block is
 //! at most ~4 MB. Nothing grows with invocations, minutes or days.
