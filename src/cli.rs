@@ -1,4 +1,4 @@
-//! The command line: `run`, `check`, and their flags. Parsing is clap's; each command is a
+//! The command line: `run`, `check`, `trace inspect`, and their flags. Parsing is clap's; each command is a
 //! short function over the library.
 
 use std::path::{Path, PathBuf};
@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 use crate::report;
 use crate::run;
 use crate::scenario::Scenario;
+use crate::workload::Source;
+use crate::workload::trace::{self, Format};
 
 /// Simulate what a workload costs, and what latency and cold starts its users see, on
 /// functions plus managed backends (FaaS + BaaS) versus always-on servers.
@@ -53,6 +55,29 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Work with trace files.
+    Trace {
+        #[command(subcommand)]
+        command: TraceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TraceCommand {
+    /// Print what a trace holds (functions, apps, invocations, time span, triggers, busiest
+    /// functions, rate spread) and write a PNG of invocations per minute.
+    ///
+    /// Example: serverless-sim trace inspect scenarios/traces/azure2019-100fn
+    Inspect {
+        /// A trace file, or a folder of Azure 2019 files (invocations, durations, memory).
+        path: PathBuf,
+        /// The trace's format (default: told from the header).
+        #[arg(long, value_parser = ["azure2019", "azure2021", "csv"])]
+        format: Option<String>,
+        /// Folder for invocations.png (default: reports/trace-inspect/<trace name>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Executes a parsed command line.
@@ -68,8 +93,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             threads,
             quiet,
         } => run_command(&scenario, out, seed, threads, quiet),
+        Command::Trace {
+            command: TraceCommand::Inspect { path, format, out },
+        } => inspect_command(&path, format.as_deref(), out),
         Command::Check { scenario } => {
             let s = Scenario::load(&scenario)?;
+            print_trace_notes(&s);
             println!(
                 "{}: ok ({} functions, {} deployments, window {} s)",
                 scenario.display(),
@@ -90,6 +119,7 @@ fn run_command(
     quiet: bool,
 ) -> anyhow::Result<()> {
     let mut scenario = Scenario::load(path)?;
+    print_trace_notes(&scenario);
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
@@ -108,5 +138,45 @@ fn run_command(
         print!("{}", report::table::render(&result));
         println!("reports written to {}", written.display());
     }
+    Ok(())
+}
+
+/// Tells the user what a trace workload holds and what it had to leave out.
+fn print_trace_notes(scenario: &Scenario) {
+    if let Source::Trace(t) = &scenario.workload.source {
+        let i = &t.info;
+        eprintln!(
+            "trace ({}): {} functions in {} apps, {} invocations in the window",
+            i.format.name(),
+            i.functions,
+            i.apps,
+            trace::inspect::group(i.invocations)
+        );
+        for s in &i.skipped {
+            eprintln!(
+                "note: skipped {} function{} ({} invocations): {}",
+                s.functions,
+                if s.functions == 1 { "" } else { "s" },
+                trace::inspect::group(s.invocations),
+                s.reason
+            );
+        }
+    }
+}
+
+fn inspect_command(path: &Path, format: Option<&str>, out: Option<PathBuf>) -> anyhow::Result<()> {
+    let format = format.and_then(Format::parse);
+    let profile = trace::inspect::inspect(path, format)?;
+    print!("{}", profile.render());
+    let out = out.unwrap_or_else(|| {
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "trace".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("reports").join("trace-inspect").join(stem)
+    });
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let png = out.join("invocations.png");
+    trace::inspect::write_png(&profile, &png)?;
+    println!("chart written to {}", png.display());
     Ok(())
 }

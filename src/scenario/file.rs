@@ -30,11 +30,61 @@ pub struct ScenarioFile {
     pub deployments: Vec<Spanned<DeploymentFile>>,
 }
 
+/// The workload: synthetic `[[workload.functions]]`, or one `[workload.trace]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadFile {
     #[serde(default)]
     pub functions: Vec<Spanned<FunctionFile>>,
+    pub trace: Option<Spanned<TraceFile>>,
+}
+
+/// A trace to replay (see `crate::workload::trace`). Paths are relative to the scenario
+/// file's folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceFile {
+    /// `azure2019`, `azure2021` or `csv`.
+    pub format: Spanned<String>,
+    /// The trace file of the single-file formats (azure2021, csv).
+    pub file: Option<Spanned<String>>,
+    /// Azure 2019: invocation files, one per day in order.
+    pub invocations: Option<Spanned<Paths>>,
+    /// Azure 2019: duration percentile files.
+    pub durations: Option<Spanned<Paths>>,
+    /// Azure 2019: memory files (per app or per function).
+    pub memory_file: Option<Spanned<Paths>>,
+    /// Window: offsets from the trace's origin, e.g. `start = "1h"`, `end = "3h"`, or
+    /// `window = "2h"` (from `start`).
+    pub start: Option<Spanned<String>>,
+    pub end: Option<Spanned<String>>,
+    pub window: Option<Spanned<String>>,
+    pub top_functions: Option<Spanned<i64>>,
+    pub sample_apps: Option<Spanned<i64>>,
+    pub sample_seed: Option<Spanned<i64>>,
+    pub time_scale: Option<Spanned<f64>>,
+    pub rate_multiplier: Option<Spanned<f64>>,
+    /// `"trace"` or a size such as `"512MB"`.
+    pub memory: Option<Spanned<String>>,
+    pub memory_step: Option<Spanned<String>>,
+    pub memory_fallback: Option<Spanned<String>>,
+    /// Azure 2019: `uniform` or `even` placement inside a minute.
+    pub spread: Option<Spanned<String>>,
+    /// Plain CSV: sort in memory instead of rejecting unsorted rows.
+    pub sort: Option<Spanned<bool>>,
+    /// Plain CSV without durations: every function's execution-time distribution.
+    pub execution: Option<Spanned<DistributionFile>>,
+    /// Backend operations per call of every function: service -> operation kind -> count.
+    #[serde(default)]
+    pub calls: CallsFile,
+}
+
+/// One path or a list of paths.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Paths {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,8 +97,11 @@ pub struct FunctionFile {
     pub arrivals: Spanned<ArrivalFile>,
     /// Backend operations per call: service -> operation kind -> count.
     #[serde(default)]
-    pub calls: BTreeMap<String, BTreeMap<String, Spanned<i64>>>,
+    pub calls: CallsFile,
 }
+
+/// Backend operations per call: service -> operation kind -> count.
+pub type CallsFile = BTreeMap<String, BTreeMap<String, Spanned<i64>>>;
 
 /// A duration distribution: `dist` picks the family, the other keys its parameters.
 #[derive(Debug, Deserialize)]

@@ -7,11 +7,12 @@
 
 pub mod file;
 pub mod locate;
+mod trace;
 pub mod validate;
 
 use std::path::Path;
 
-use crate::error::ScenarioError;
+use crate::error::{ScenarioError, SimError};
 use crate::platform::{DeploymentSpec, Window};
 use crate::workload::Workload;
 
@@ -27,12 +28,14 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Reads and validates the scenario file at `path`.
+    /// Reads and validates the scenario file at `path` (and, for a trace workload, reads the
+    /// trace's files once to check them and build the function table).
     ///
     /// # Errors
     /// The file cannot be read, is not valid TOML, has unknown keys, or holds values that do
-    /// not validate; the error names the file, line and field.
-    pub fn load(path: &Path) -> Result<Self, ScenarioError> {
+    /// not validate ([`SimError::Scenario`], naming the file, line and field); or a trace file
+    /// is unreadable or malformed ([`SimError::Trace`], naming its file, line and column).
+    pub fn load(path: &Path) -> Result<Self, SimError> {
         let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
             file: path.to_path_buf(),
             line: 0,
@@ -47,7 +50,7 @@ impl Scenario {
     ///
     /// # Errors
     /// As [`Scenario::load`].
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ScenarioError> {
+    pub fn parse(path: &Path, text: &str) -> Result<Self, SimError> {
         let src = locate::Source::new(path, text);
         let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
         let stem = path

@@ -9,7 +9,7 @@ use super::Scenario;
 use super::file::*;
 use super::locate::Source;
 use crate::engine::time::{MINUTE, Micros};
-use crate::error::ScenarioError;
+use crate::error::{ScenarioError, SimError};
 use crate::platform::{
     ComputeSpec, DeploymentSpec, FaasBilling, FaasSpec, FixedCost, FleetSpec, InstanceBilling,
     KeepAlive, OperationSpec, ServiceSpec, Window,
@@ -17,13 +17,18 @@ use crate::platform::{
 use crate::pricing::{PriceSchedule, Tier};
 use crate::units::{parse_duration, parse_memory_mb, parse_rate};
 use crate::workload::{
-    ArrivalProcess, BackendCalls, DurationDist, FunctionSpec, Source as Arrivals, Workload,
+    ArrivalProcess, BackendCalls, DurationDist, FunctionSpec, Source as Arrivals, Workload, trace,
 };
 
 type Result<T> = std::result::Result<T, ScenarioError>;
 
-/// Validates a parsed scenario file; `default_name` names it when the file does not.
-pub fn validate(file: ScenarioFile, src: &Source, default_name: &str) -> Result<Scenario> {
+/// Validates a parsed scenario file; `default_name` names it when the file does not. A trace
+/// workload is read here (its first pass), so errors may also be located in trace files.
+pub fn validate(
+    file: ScenarioFile,
+    src: &Source,
+    default_name: &str,
+) -> std::result::Result<Scenario, SimError> {
     let v = Validator { src };
     let name = match &file.name {
         Some(n) => {
@@ -34,41 +39,76 @@ pub fn validate(file: ScenarioFile, src: &Source, default_name: &str) -> Result<
     };
     let seed = match &file.seed {
         Some(s) if *s.get_ref() < 0 => {
-            return Err(v.err(s, "seed", "must be a whole number >= 0"));
+            return Err(v.err(s, "seed", "must be a whole number >= 0").into());
         }
         Some(s) => *s.get_ref() as u64,
         None => 1,
     };
-    let Some(duration) = &file.duration else {
-        return Err(src.file_error(
-            "duration",
-            "missing: how long to simulate, e.g. duration = \"1h\"",
-        ));
+    let Some(workload) = &file.workload else {
+        return Err(src
+            .file_error(
+                "workload",
+                "missing: add [[workload.functions]] or a [workload.trace]",
+            )
+            .into());
     };
-    let length = v.positive_duration(duration, "duration")?;
+    let trace_table = workload.get_ref().trace.as_ref();
+    if file.duration.is_none() && trace_table.is_none() {
+        return Err(src
+            .file_error(
+                "duration",
+                "missing: how long to simulate, e.g. duration = \"1h\"",
+            )
+            .into());
+    }
+    let workload = match trace_table {
+        Some(t) => {
+            if let Some(f) = workload.get_ref().functions.first() {
+                return Err(v
+                    .err(
+                        f,
+                        "workload.functions",
+                        "give either [[workload.functions]] or a [workload.trace], not both",
+                    )
+                    .into());
+            }
+            let spec = v.trace(t, seed)?;
+            let (functions, source) = trace::load(&spec)?;
+            Workload {
+                functions,
+                source: Arrivals::Trace(source),
+            }
+        }
+        None => v.workload(workload)?,
+    };
+    let length = match (&file.duration, &workload.source) {
+        (Some(d), _) => v.positive_duration(d, "duration")?,
+        (None, Arrivals::Trace(t)) if t.info.span > 0 => t.info.span,
+        _ => {
+            return Err(src
+                .file_error(
+                    "duration",
+                    "missing, and the selected trace window is empty: set duration",
+                )
+                .into());
+        }
+    };
     let bucket = match &file.bucket {
         Some(b) => v.positive_duration(b, "bucket")?,
         None => MINUTE,
     };
-    if bucket > length {
-        let b = file
-            .bucket
-            .as_ref()
-            .expect("bucket given when larger than a default");
-        return Err(v.err(b, "bucket", "is longer than the simulated duration"));
+    if let Some(b) = file.bucket.as_ref().filter(|_| bucket > length) {
+        return Err(v
+            .err(b, "bucket", "is longer than the simulated duration")
+            .into());
     }
-    let Some(workload) = &file.workload else {
-        return Err(src.file_error(
-            "workload",
-            "missing: add at least one [[workload.functions]]",
-        ));
-    };
-    let workload = v.workload(workload)?;
     if file.deployments.is_empty() {
-        return Err(src.file_error(
-            "deployments",
-            "missing: add at least one [[deployments]] to simulate",
-        ));
+        return Err(src
+            .file_error(
+                "deployments",
+                "missing: add at least one [[deployments]] to simulate",
+            )
+            .into());
     }
     let mut names = BTreeSet::new();
     let mut deployments = Vec::new();
@@ -76,11 +116,13 @@ pub fn validate(file: ScenarioFile, src: &Source, default_name: &str) -> Result<
         let path = format!("deployments[{i}]");
         let spec = v.deployment(d.get_ref(), &path, &workload)?;
         if !names.insert(spec.name.clone()) {
-            return Err(v.err(
-                &d.get_ref().name,
-                format!("{path}.name"),
-                "is used by another deployment",
-            ));
+            return Err(v
+                .err(
+                    &d.get_ref().name,
+                    format!("{path}.name"),
+                    "is used by another deployment",
+                )
+                .into());
         }
         deployments.push(spec);
     }
@@ -93,12 +135,12 @@ pub fn validate(file: ScenarioFile, src: &Source, default_name: &str) -> Result<
     })
 }
 
-struct Validator<'a> {
-    src: &'a Source<'a>,
+pub(super) struct Validator<'a> {
+    pub(super) src: &'a Source<'a>,
 }
 
 impl Validator<'_> {
-    fn err<T>(
+    pub(super) fn err<T>(
         &self,
         at: &Spanned<T>,
         field: impl Into<String>,
@@ -137,11 +179,11 @@ impl Validator<'_> {
         Ok(())
     }
 
-    fn duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
+    pub(super) fn duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
         parse_duration(d.get_ref()).map_err(|m| self.err(d, field, m))
     }
 
-    fn positive_duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
+    pub(super) fn positive_duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
         let v = self.duration(d, field)?;
         if v == 0 {
             return Err(self.err(d, field, "must be greater than zero"));
@@ -161,7 +203,7 @@ impl Validator<'_> {
         Ok(v)
     }
 
-    fn count(&self, n: &Spanned<i64>, field: &str, min: i64) -> Result<u32> {
+    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64) -> Result<u32> {
         let v = *n.get_ref();
         if v < min || v > u32::MAX as i64 {
             return Err(self.err(n, field, format!("must be a whole number >= {min}")));
@@ -169,7 +211,7 @@ impl Validator<'_> {
         Ok(v as u32)
     }
 
-    fn required<'s, T>(
+    pub(super) fn required<'s, T>(
         &self,
         v: &'s Option<Spanned<T>>,
         at: &Spanned<impl Sized>,
@@ -180,7 +222,12 @@ impl Validator<'_> {
             .ok_or_else(|| self.err(at, field, format!("missing: {what}")))
     }
 
-    fn not_for<T>(&self, v: &Option<Spanned<T>>, field: &str, variant: &str) -> Result<()> {
+    pub(super) fn not_for<T>(
+        &self,
+        v: &Option<Spanned<T>>,
+        field: &str,
+        variant: &str,
+    ) -> Result<()> {
         match v {
             Some(x) => Err(self.err(x, field, format!("does not apply to {variant}"))),
             None => Ok(()),
@@ -193,7 +240,7 @@ impl Validator<'_> {
             return Err(self.err(
                 w,
                 "workload.functions",
-                "is empty: add at least one [[workload.functions]]",
+                "is empty: add at least one [[workload.functions]] or a [workload.trace]",
             ));
         }
         let mut functions = Vec::new();
@@ -219,19 +266,7 @@ impl Validator<'_> {
                     "must be greater than zero",
                 ));
             }
-            let mut calls = Vec::new();
-            for (service, ops) in &f.calls {
-                for (op, count) in ops {
-                    let n = self.count(count, &format!("{path}.calls.{service}.{op}"), 0)?;
-                    if n > 0 {
-                        calls.push(BackendCalls {
-                            service: service.clone(),
-                            operation: op.clone(),
-                            count: n,
-                        });
-                    }
-                }
-            }
+            let calls = self.calls(&f.calls, &path)?;
             functions.push(FunctionSpec {
                 name: f.name.get_ref().clone(),
                 app: f.app.clone().unwrap_or_else(|| f.name.get_ref().clone()),
@@ -247,7 +282,29 @@ impl Validator<'_> {
         })
     }
 
-    fn distribution(&self, d: &Spanned<DistributionFile>, path: &str) -> Result<DurationDist> {
+    /// Backend calls per invocation: service -> operation kind -> count (zeros dropped).
+    pub(super) fn calls(&self, map: &CallsFile, path: &str) -> Result<Vec<BackendCalls>> {
+        let mut calls = Vec::new();
+        for (service, ops) in map {
+            for (op, count) in ops {
+                let n = self.count(count, &format!("{path}.calls.{service}.{op}"), 0)?;
+                if n > 0 {
+                    calls.push(BackendCalls {
+                        service: service.clone(),
+                        operation: op.clone(),
+                        count: n,
+                    });
+                }
+            }
+        }
+        Ok(calls)
+    }
+
+    pub(super) fn distribution(
+        &self,
+        d: &Spanned<DistributionFile>,
+        path: &str,
+    ) -> Result<DurationDist> {
         let f = d.get_ref();
         let field = |k: &str| format!("{path}.{k}");
         let dist = f.dist.get_ref().as_str();

@@ -1,13 +1,14 @@
 //! The workload: which functions exist, and the stream of requests they receive.
 //!
-//! A workload is a table of [`FunctionSpec`]s plus a [`Source`] of arrivals (synthetic
-//! processes now, traces later). Running a deployment opens a fresh [`RequestStream`] on the
+//! A workload is a table of [`FunctionSpec`]s plus a [`Source`] of arrivals: synthetic
+//! processes, or a recorded [`trace`]. Running a deployment opens a fresh [`RequestStream`] on the
 //! source; every deployment opens its own and gets the same requests in the same order
 //! (common random numbers) without the requests ever being held in memory.
 
 pub mod arrival;
 pub mod distribution;
 pub mod synthetic;
+pub mod trace;
 
 use crate::engine::time::Micros;
 use crate::error::SimError;
@@ -62,6 +63,8 @@ pub struct FunctionSpec {
 pub enum Source {
     /// One synthetic arrival process per function (same order as the function table).
     Synthetic(Vec<ArrivalProcess>),
+    /// A recorded trace (the function table was built from it).
+    Trace(trace::TraceSource),
 }
 
 /// A workload ready to be streamed.
@@ -78,6 +81,9 @@ impl Workload {
             Source::Synthetic(processes) => RequestStream::Synthetic(
                 synthetic::SyntheticStream::new(&self.functions, processes, streams, end),
             ),
+            Source::Trace(source) => {
+                RequestStream::Trace(source.open(&self.functions, streams, end)?)
+            }
         })
     }
 }
@@ -86,6 +92,7 @@ impl Workload {
 /// hot loop calls it without dynamic dispatch.
 pub enum RequestStream {
     Synthetic(synthetic::SyntheticStream),
+    Trace(trace::TraceStream),
 }
 
 impl RequestStream {
@@ -95,6 +102,7 @@ impl RequestStream {
     pub fn next_request(&mut self) -> Result<Option<Request>, SimError> {
         match self {
             RequestStream::Synthetic(s) => Ok(s.next_request()),
+            RequestStream::Trace(s) => Ok(s.next_request()?),
         }
     }
 }

@@ -1,0 +1,130 @@
+//! The companion files of the Azure 2019 trace: execution-time percentiles and memory.
+//!
+//! - Durations (`function_durations_percentiles`): `HashOwner,HashApp,HashFunction,Average,
+//!   Count,Minimum,Maximum,percentile_Average_0,_1,_25,_50,_75,_99,_100` in milliseconds. A
+//!   function's execution time is sampled from the piecewise-linear inverse CDF through
+//!   (0, p0), (0.01, p1), (0.25, p25), (0.5, p50), (0.75, p75), (0.99, p99), (1, p100).
+//! - Memory (`app_memory_percentiles`): the original file is per application
+//!   (`HashOwner,HashApp,SampleCount,AverageAllocatedMb,...`); excerpts may be per function
+//!   (with a `HashFunction` column). The layout is detected from the header; a per-app figure
+//!   applies to every function of the app. The figure used is `AverageAllocatedMb`.
+//!
+//! With several files (one per day), a function takes the first figure found, in list order.
+//! Every row is checked, used or not.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::azure2019::key;
+use super::csvio::Table;
+use super::select::Candidate;
+use crate::error::TraceError;
+use crate::workload::DurationDist;
+
+/// The percentile columns of the durations file and their probabilities.
+pub const PERCENTILES: [(&str, f64); 7] = [
+    ("percentile_Average_0", 0.0),
+    ("percentile_Average_1", 0.01),
+    ("percentile_Average_25", 0.25),
+    ("percentile_Average_50", 0.5),
+    ("percentile_Average_75", 0.75),
+    ("percentile_Average_99", 0.99),
+    ("percentile_Average_100", 1.0),
+];
+
+/// Reads durations files, setting `exec` of the candidates they list.
+pub fn durations(
+    paths: &[PathBuf],
+    index: &HashMap<String, usize>,
+    candidates: &mut [Candidate],
+) -> Result<(), TraceError> {
+    for path in paths {
+        for_each_duration(path, |k, dist| {
+            if let Some(&i) = index.get(k) {
+                candidates[i].exec.get_or_insert(dist);
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Reads one durations file, checking every row, and calls `visit(key, distribution)`.
+pub fn for_each_duration(
+    path: &std::path::Path,
+    mut visit: impl FnMut(&str, DurationDist),
+) -> Result<(), TraceError> {
+    let mut t = Table::open(path)?;
+    let owner = t.require("HashOwner")?;
+    let app = t.require("HashApp")?;
+    let func = t.require("HashFunction")?;
+    let mut cols = [0usize; 7];
+    for (c, (name, _)) in cols.iter_mut().zip(PERCENTILES) {
+        *c = t.require(name)?;
+    }
+    while t.next()? {
+        let mut points = Vec::with_capacity(7);
+        for (&c, (_, p)) in cols.iter().zip(PERCENTILES) {
+            let ms = t.non_negative(c, "duration")?;
+            if let Some(&(_, prev)) = points.last() {
+                if ms < prev {
+                    return Err(t.col_err(
+                        c,
+                        format!("percentiles must not decrease: {ms} is below {prev}"),
+                    ));
+                }
+            }
+            points.push((p, ms));
+        }
+        let k = key(
+            t.get(owner).as_bytes(),
+            t.get(app).as_bytes(),
+            t.get(func).as_bytes(),
+        );
+        visit(&k, DurationDist::Empirical { points });
+    }
+    Ok(())
+}
+
+/// Reads memory files, setting `memory_mb` of the candidates they cover.
+pub fn memory(
+    paths: &[PathBuf],
+    index: &HashMap<String, usize>,
+    candidates: &mut [Candidate],
+) -> Result<(), TraceError> {
+    for path in paths {
+        let mut t = Table::open(path)?;
+        let owner = t.require("HashOwner")?;
+        let app = t.require("HashApp")?;
+        let func = t.find("HashFunction");
+        let mb = t.require("AverageAllocatedMb")?;
+        let mut per_app: HashMap<String, f64> = HashMap::new();
+        while t.next()? {
+            let v = t.non_negative(mb, "memory")?;
+            let (o, a) = (t.get(owner).as_bytes(), t.get(app).as_bytes());
+            match func {
+                Some(f) => {
+                    let k = key(o, a, t.get(f).as_bytes());
+                    if let Some(&i) = index.get(&k) {
+                        candidates[i].memory_mb.get_or_insert(v);
+                    }
+                }
+                None => {
+                    per_app.entry(key(o, a, b"")).or_insert(v);
+                }
+            }
+        }
+        if !per_app.is_empty() {
+            for (k, &i) in index {
+                // The app key is the function key with an empty function part.
+                let app_key = match k.rfind('\u{1f}') {
+                    Some(cut) => &k[..=cut],
+                    None => continue,
+                };
+                if let Some(&v) = per_app.get(app_key) {
+                    candidates[i].memory_mb.get_or_insert(v);
+                }
+            }
+        }
+    }
+    Ok(())
+}
