@@ -7,7 +7,6 @@
 
 pub mod file;
 pub mod locate;
-mod trace;
 pub mod validate;
 
 use std::path::Path;

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::file::{Paths, TraceFile};
-use super::validate::Validator;
+use super::Validator;
 use crate::engine::time::MINUTE;
 use crate::error::ScenarioError;
+use crate::scenario::file::{Paths, TraceFile};
 use crate::units::parse_memory_mb;
 use crate::workload::trace::{
     Format, MemoryRule, Selection, Shaping, Spread, TraceFiles, TraceSpec,

@@ -1,0 +1,330 @@
+//! Validating deployments: the compute model (FaaS or fleet) with its billing and keep-alive
+//! policy, BaaS services, fixed add-ons, and that every backend call the workload makes
+//! resolves on each deployment.
+
+use toml::Spanned;
+
+use crate::platform::{
+    ComputeSpec, DeploymentSpec, FaasBilling, FaasSpec, FixedCost, FleetSpec, InstanceBilling,
+    KeepAlive, OperationSpec, ServiceSpec,
+};
+use crate::pricing::PriceSchedule;
+use crate::scenario::file::*;
+use crate::units::parse_memory_mb;
+use crate::workload::Workload;
+
+use super::{Result, Validator};
+
+impl Validator<'_> {
+    pub(super) fn deployment(
+        &self,
+        d: &DeploymentFile,
+        path: &str,
+        workload: &Workload,
+    ) -> Result<DeploymentSpec> {
+        self.check_label(&d.name, &format!("{path}.name"))?;
+        let compute = self.compute(&d.compute, &format!("{path}.compute"))?;
+        let mut services = Vec::new();
+        for (i, s) in d.services.iter().enumerate() {
+            services.push(self.service(s, &format!("{path}.services[{i}]"))?);
+        }
+        let mut fixed = Vec::new();
+        for (i, f) in d.fixed.iter().enumerate() {
+            let fp = format!("{path}.fixed[{i}]");
+            let f = f.get_ref();
+            self.check_name(&f.name, &format!("{fp}.name"))?;
+            let usd = *f.usd_per_month.get_ref();
+            if !usd.is_finite() || usd < 0.0 {
+                return Err(self.err(
+                    &f.usd_per_month,
+                    format!("{fp}.usd_per_month"),
+                    "must be a non-negative number",
+                ));
+            }
+            fixed.push(FixedCost {
+                name: f.name.get_ref().clone(),
+                usd_per_month: usd,
+            });
+        }
+        // Every backend call of the workload must resolve on this deployment.
+        for func in &workload.functions {
+            for c in &func.calls {
+                let service = services.iter().find(|s| s.name == c.service);
+                let ok =
+                    service.is_some_and(|s| s.operations.iter().any(|o| o.kind == c.operation));
+                if !ok {
+                    let what = if service.is_some() {
+                        format!("operation '{}' of service '{}'", c.operation, c.service)
+                    } else {
+                        format!("service '{}'", c.service)
+                    };
+                    return Err(self.err(&d.name, format!("{path}.services"), format!(
+                        "deployment '{}' does not define {what}, which function '{}' calls (add it to the deployment's [[deployments.services]]; a self-hosted backend can leave out the price)",
+                        d.name.get_ref(), func.name
+                    )));
+                }
+            }
+        }
+        Ok(DeploymentSpec {
+            name: d.name.get_ref().clone(),
+            compute,
+            services,
+            fixed,
+        })
+    }
+
+    pub(super) fn compute(&self, c: &Spanned<ComputeFile>, path: &str) -> Result<ComputeSpec> {
+        let f = c.get_ref();
+        let field = |k: &str| format!("{path}.{k}");
+        let billing = self.required(
+            &f.billing,
+            c,
+            &field("billing"),
+            "the prices, a [billing] table (named presets come later)",
+        )?;
+        let bpath = field("billing");
+        let b = billing.get_ref();
+        let bfield = |k: &str| format!("{bpath}.{k}");
+        match f.model.get_ref().as_str() {
+            "faas" => {
+                let v = "model = \"faas\"";
+                self.not_for(&f.instances, &field("instances"), v)?;
+                self.not_for(&f.workers, &field("workers"), v)?;
+                self.not_for(&f.speed, &field("speed"), v)?;
+                self.not_for(&f.timeout, &field("timeout"), v)?;
+                self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
+                self.not_for(&b.discount, &bfield("discount"), v)?;
+                let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
+                let ka = self.required(
+                    &f.keep_alive,
+                    c,
+                    &field("keep_alive"),
+                    "the keep-alive policy, e.g. { policy = \"fixed\", idle_timeout = \"10m\" }",
+                )?;
+                let requests = self.required(
+                    &b.requests,
+                    billing,
+                    &bfield("requests"),
+                    "the per-request price, e.g. { usd = 0.20, per = 1_000_000 }",
+                )?;
+                let gbs = self.required(
+                    &b.gb_seconds,
+                    billing,
+                    &bfield("gb_seconds"),
+                    "the GB-s price, e.g. { usd = 0.0000166667 }",
+                )?;
+                let mem = |v: &Option<Spanned<String>>, k: &str, default: u32| -> Result<u32> {
+                    match v {
+                        Some(s) => {
+                            parse_memory_mb(s.get_ref()).map_err(|m| self.err(s, bfield(k), m))
+                        }
+                        None => Ok(default),
+                    }
+                };
+                let billing = FaasBilling {
+                    requests: self.price(requests, &bfield("requests"))?,
+                    gb_seconds: self.price(gbs, &bfield("gb_seconds"))?,
+                    granularity: match &b.granularity {
+                        Some(g) => self.positive_duration(g, &bfield("granularity"))?,
+                        None => 1_000,
+                    },
+                    minimum: match &b.minimum {
+                        Some(m) => self.duration(m, &bfield("minimum"))?,
+                        None => 0,
+                    },
+                    memory_step_mb: mem(&b.memory_step, "memory_step", 1)?.max(1),
+                    memory_min_mb: mem(&b.memory_min, "memory_min", 0)?,
+                    memory_max_mb: b
+                        .memory_max
+                        .as_ref()
+                        .map(|_| mem(&b.memory_max, "memory_max", 0))
+                        .transpose()?,
+                    bill_init: b.bill_init.unwrap_or(false),
+                };
+                Ok(ComputeSpec::Faas(FaasSpec {
+                    cold_start: self.distribution(cold, &field("cold_start"))?,
+                    keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
+                    account_concurrency: f
+                        .account_concurrency
+                        .as_ref()
+                        .map(|n| self.count(n, &field("account_concurrency"), 1))
+                        .transpose()?,
+                    function_concurrency: f
+                        .function_concurrency
+                        .as_ref()
+                        .map(|n| self.count(n, &field("function_concurrency"), 1))
+                        .transpose()?,
+                    billing,
+                }))
+            }
+            "fleet" => {
+                let v = "model = \"fleet\"";
+                self.not_for(&f.cold_start, &field("cold_start"), v)?;
+                self.not_for(&f.keep_alive, &field("keep_alive"), v)?;
+                self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
+                self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
+                self.not_for(&b.requests, &bfield("requests"), v)?;
+                self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
+                self.not_for(&b.memory_step, &bfield("memory_step"), v)?;
+                self.not_for(&b.memory_min, &bfield("memory_min"), v)?;
+                self.not_for(&b.memory_max, &bfield("memory_max"), v)?;
+                if b.bill_init.is_some() {
+                    return Err(self.err(
+                        billing,
+                        bfield("bill_init"),
+                        "does not apply to model = \"fleet\"",
+                    ));
+                }
+                let instances = self.required(
+                    &f.instances,
+                    c,
+                    &field("instances"),
+                    "how many always-on instances, e.g. instances = 2",
+                )?;
+                let workers = self.required(
+                    &f.workers,
+                    c,
+                    &field("workers"),
+                    "concurrent requests per instance, e.g. workers = 8",
+                )?;
+                let speed = match &f.speed {
+                    Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
+                        return Err(self.err(
+                            s,
+                            field("speed"),
+                            "must be a number greater than zero",
+                        ));
+                    }
+                    Some(s) => *s.get_ref(),
+                    None => 1.0,
+                };
+                let hours = self.required(
+                    &b.instance_hours,
+                    billing,
+                    &bfield("instance_hours"),
+                    "the price per instance-hour, e.g. { usd = 0.0416 }",
+                )?;
+                let discount = match &b.discount {
+                    Some(d) if !(0.0..1.0).contains(d.get_ref()) => {
+                        return Err(self.err(
+                            d,
+                            bfield("discount"),
+                            "must be a fraction in [0, 1)",
+                        ));
+                    }
+                    Some(d) => *d.get_ref(),
+                    None => 0.0,
+                };
+                let mut schedule = self.price(hours, &bfield("instance_hours"))?;
+                for t in &mut schedule.tiers {
+                    t.unit_price *= 1.0 - discount;
+                }
+                Ok(ComputeSpec::Fleet(FleetSpec {
+                    instances: self.count(instances, &field("instances"), 1)?,
+                    workers_per_instance: self.count(workers, &field("workers"), 1)?,
+                    speed,
+                    timeout: f
+                        .timeout
+                        .as_ref()
+                        .map(|t| self.positive_duration(t, &field("timeout")))
+                        .transpose()?,
+                    billing: InstanceBilling {
+                        instance_hours: schedule,
+                        granularity: match &b.granularity {
+                            Some(g) => self.positive_duration(g, &bfield("granularity"))?,
+                            None => 1_000_000,
+                        },
+                        minimum: match &b.minimum {
+                            Some(m) => self.duration(m, &bfield("minimum"))?,
+                            None => 0,
+                        },
+                    },
+                }))
+            }
+            other => Err(self.err(
+                &f.model,
+                field("model"),
+                format!("unknown compute model '{other}' (use faas or fleet)"),
+            )),
+        }
+    }
+
+    pub(super) fn keep_alive(&self, k: &Spanned<KeepAliveFile>, path: &str) -> Result<KeepAlive> {
+        let f = k.get_ref();
+        let field = |x: &str| format!("{path}.{x}");
+        match f.policy.get_ref().as_str() {
+            "none" => {
+                self.not_for(&f.idle_timeout, &field("idle_timeout"), "policy = \"none\"")?;
+                Ok(KeepAlive::None)
+            }
+            "forever" => {
+                self.not_for(
+                    &f.idle_timeout,
+                    &field("idle_timeout"),
+                    "policy = \"forever\"",
+                )?;
+                Ok(KeepAlive::Forever)
+            }
+            "fixed" => {
+                let t = self.required(
+                    &f.idle_timeout,
+                    k,
+                    &field("idle_timeout"),
+                    "how long an idle instance stays warm, e.g. idle_timeout = \"10m\"",
+                )?;
+                Ok(KeepAlive::Fixed(self.duration(t, &field("idle_timeout"))?))
+            }
+            other => Err(self.err(
+                &f.policy,
+                field("policy"),
+                format!("unknown keep-alive policy '{other}' (use none, fixed or forever)"),
+            )),
+        }
+    }
+
+    pub(super) fn service(&self, s: &Spanned<ServiceFile>, path: &str) -> Result<ServiceSpec> {
+        let f = s.get_ref();
+        self.check_name(&f.name, &format!("{path}.name"))?;
+        let default_latency = f
+            .latency
+            .as_ref()
+            .map(|l| self.distribution(l, &format!("{path}.latency")))
+            .transpose()?;
+        if f.operations.is_empty() {
+            return Err(self.err(
+                s,
+                format!("{path}.operations"),
+                "missing: at least one operation kind, e.g. [...operations.read]",
+            ));
+        }
+        let mut operations = Vec::new();
+        for (kind, op) in &f.operations {
+            let opath = format!("{path}.operations.{kind}");
+            let o = op.get_ref();
+            let latency = match (&o.latency, &default_latency) {
+                (Some(l), _) => self.distribution(l, &format!("{opath}.latency"))?,
+                (None, Some(d)) => d.clone(),
+                (None, None) => {
+                    return Err(self.err(
+                        op,
+                        format!("{opath}.latency"),
+                        "missing: give the operation or the service a latency distribution",
+                    ));
+                }
+            };
+            let price = match &o.price {
+                Some(p) => self.price(p, &format!("{opath}.price"))?,
+                None => PriceSchedule::free(),
+            };
+            operations.push(OperationSpec {
+                kind: kind.clone(),
+                price,
+                latency,
+            });
+        }
+        Ok(ServiceSpec {
+            name: f.name.get_ref().clone(),
+            operations,
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! From the file as written to typed values: units resolved, ranges checked, names
+//! cross-referenced. Every error names the field (dotted path) and its line.
+//!
+//! This module holds the entry point and the checks every part shares (names, units,
+//! counts, required and misplaced keys); one child module per part of the file:
+//! [`workload`], [`deployment`], [`price`], [`trace_table`].
+
+use std::collections::BTreeSet;
+
+use toml::Spanned;
+
+use super::Scenario;
+use super::file::*;
+use super::locate::Source;
+use crate::engine::time::{MINUTE, Micros};
+use crate::error::{ScenarioError, SimError};
+use crate::platform::Window;
+use crate::units::{parse_duration, parse_rate};
+use crate::workload::{Source as Arrivals, Workload, trace};
+
+mod deployment;
+mod price;
+mod trace_table;
+mod workload;
+
+pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Validates a parsed scenario file; `default_name` names it when the file does not. A trace
+/// workload is read here (its first pass), so errors may also be located in trace files.
+pub fn validate(
+    file: ScenarioFile,
+    src: &Source,
+    default_name: &str,
+) -> std::result::Result<Scenario, SimError> {
+    let v = Validator { src };
+    let name = match &file.name {
+        Some(n) => {
+            v.check_name(n, "name")?;
+            n.get_ref().clone()
+        }
+        None => default_name.to_string(),
+    };
+    let seed = match &file.seed {
+        Some(s) if *s.get_ref() < 0 => {
+            return Err(v.err(s, "seed", "must be a whole number >= 0").into());
+        }
+        Some(s) => *s.get_ref() as u64,
+        None => 1,
+    };
+    let Some(workload) = &file.workload else {
+        return Err(src
+            .file_error(
+                "workload",
+                "missing: add [[workload.functions]] or a [workload.trace]",
+            )
+            .into());
+    };
+    let trace_table = workload.get_ref().trace.as_ref();
+    if file.duration.is_none() && trace_table.is_none() {
+        return Err(src
+            .file_error(
+                "duration",
+                "missing: how long to simulate, e.g. duration = \"1h\"",
+            )
+            .into());
+    }
+    let workload = match trace_table {
+        Some(t) => {
+            if let Some(f) = workload.get_ref().functions.first() {
+                return Err(v
+                    .err(
+                        f,
+                        "workload.functions",
+                        "give either [[workload.functions]] or a [workload.trace], not both",
+                    )
+                    .into());
+            }
+            let spec = v.trace(t, seed)?;
+            let (functions, source) = trace::load(&spec)?;
+            Workload {
+                functions,
+                source: Arrivals::Trace(source),
+            }
+        }
+        None => v.workload(workload)?,
+    };
+    let length = match (&file.duration, &workload.source) {
+        (Some(d), _) => v.positive_duration(d, "duration")?,
+        (None, Arrivals::Trace(t)) if t.info.span > 0 => t.info.span,
+        _ => {
+            return Err(src
+                .file_error(
+                    "duration",
+                    "missing, and the selected trace window is empty: set duration",
+                )
+                .into());
+        }
+    };
+    let bucket = match &file.bucket {
+        Some(b) => v.positive_duration(b, "bucket")?,
+        None => MINUTE,
+    };
+    if let Some(b) = file.bucket.as_ref().filter(|_| bucket > length) {
+        return Err(v
+            .err(b, "bucket", "is longer than the simulated duration")
+            .into());
+    }
+    if file.deployments.is_empty() {
+        return Err(src
+            .file_error(
+                "deployments",
+                "missing: add at least one [[deployments]] to simulate",
+            )
+            .into());
+    }
+    let mut names = BTreeSet::new();
+    let mut deployments = Vec::new();
+    for (i, d) in file.deployments.iter().enumerate() {
+        let path = format!("deployments[{i}]");
+        let spec = v.deployment(d.get_ref(), &path, &workload)?;
+        if !names.insert(spec.name.clone()) {
+            return Err(v
+                .err(
+                    &d.get_ref().name,
+                    format!("{path}.name"),
+                    "is used by another deployment",
+                )
+                .into());
+        }
+        deployments.push(spec);
+    }
+    Ok(Scenario {
+        name,
+        seed,
+        window: Window { length, bucket },
+        workload,
+        deployments,
+    })
+}
+
+pub(super) struct Validator<'a> {
+    pub(super) src: &'a Source<'a>,
+}
+
+impl Validator<'_> {
+    pub(super) fn err<T>(
+        &self,
+        at: &Spanned<T>,
+        field: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> ScenarioError {
+        self.src.error(at.span(), field, msg)
+    }
+
+    fn check_name(&self, n: &Spanned<String>, field: &str) -> Result<()> {
+        let s = n.get_ref();
+        if s.is_empty()
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            || s.starts_with('.')
+        {
+            return Err(self.err(
+                n,
+                field,
+                format!("'{s}' must be non-empty and use only letters, digits, '-', '_' and '.'"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A display name (deployments, functions): anything printable.
+    fn check_label(&self, n: &Spanned<String>, field: &str) -> Result<()> {
+        let s = n.get_ref();
+        if s.trim().is_empty() || s.chars().any(char::is_control) {
+            return Err(self.err(
+                n,
+                field,
+                "must be a non-empty name without control characters",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) fn duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
+        parse_duration(d.get_ref()).map_err(|m| self.err(d, field, m))
+    }
+
+    pub(super) fn positive_duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
+        let v = self.duration(d, field)?;
+        if v == 0 {
+            return Err(self.err(d, field, "must be greater than zero"));
+        }
+        Ok(v)
+    }
+
+    fn seconds(&self, d: &Spanned<String>, field: &str) -> Result<f64> {
+        Ok(self.positive_duration(d, field)? as f64 / 1e6)
+    }
+
+    fn rate(&self, r: &Spanned<String>, field: &str, allow_zero: bool) -> Result<f64> {
+        let v = parse_rate(r.get_ref()).map_err(|m| self.err(r, field, m))?;
+        if v == 0.0 && !allow_zero {
+            return Err(self.err(r, field, "must be greater than zero"));
+        }
+        Ok(v)
+    }
+
+    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64) -> Result<u32> {
+        let v = *n.get_ref();
+        if v < min || v > u32::MAX as i64 {
+            return Err(self.err(n, field, format!("must be a whole number >= {min}")));
+        }
+        Ok(v as u32)
+    }
+
+    pub(super) fn required<'s, T>(
+        &self,
+        v: &'s Option<Spanned<T>>,
+        at: &Spanned<impl Sized>,
+        field: &str,
+        what: &str,
+    ) -> Result<&'s Spanned<T>> {
+        v.as_ref()
+            .ok_or_else(|| self.err(at, field, format!("missing: {what}")))
+    }
+
+    pub(super) fn not_for<T>(
+        &self,
+        v: &Option<Spanned<T>>,
+        field: &str,
+        variant: &str,
+    ) -> Result<()> {
+        match v {
+            Some(x) => Err(self.err(x, field, format!("does not apply to {variant}"))),
+            None => Ok(()),
+        }
+    }
+}
