@@ -1,7 +1,7 @@
 //! Seeded, portable randomness with independent streams per purpose.
 //!
 //! Every random quantity comes from a stream named by (scenario seed, replication, purpose,
-//! index). Streams are [`Xoshiro256PlusPlus`] generators, which rand documents as portable, so
+//! index). Streams are `Xoshiro256PlusPlus` generators ([`SimRng`]), which rand documents as portable, so
 //! a seed gives the same numbers on every machine and in every rand patch release. Adding a
 //! function to a scenario does not shift the numbers another function sees, and every
 //! deployment is fed the same requests (common random numbers).

@@ -208,7 +208,7 @@ pub fn legend(panel: &Area, heading: &str, entries: &[Entry]) -> DrawResult {
     Ok(())
 }
 
-/// `label`, cut to [`LEGEND_CHARS`] characters with an ellipsis if longer.
+/// `label`, cut to `LEGEND_CHARS` characters with an ellipsis if longer.
 pub fn shorten(label: &str) -> String {
     if label.chars().count() <= LEGEND_CHARS {
         label.to_string()

@@ -3,7 +3,7 @@
 //!
 //! This module holds the entry point and the checks every part shares (names, units,
 //! counts, required and misplaced keys); one child module per part of the file:
-//! [`workload`], [`deployment`], [`price`], [`trace_table`].
+//! `workload`, `deployment`, `price`, `trace_table`.
 
 use std::collections::BTreeSet;
 
