@@ -176,7 +176,7 @@ fn inspect_command(path: &Path, format: Option<&str>, out: Option<PathBuf>) -> a
     });
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let png = out.join("invocations.png");
-    trace::inspect::write_png(&profile, &png)?;
+    report::charts::invocations::write_png(&profile, &png)?;
     println!("chart written to {}", png.display());
     Ok(())
 }

@@ -336,7 +336,6 @@ fn finish(
     }
 }
 
-pub use super::plot::write_png;
 pub use super::profile_text::group;
 
 #[cfg(test)]

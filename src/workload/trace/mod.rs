@@ -40,7 +40,6 @@ mod csvio;
 pub mod inspect;
 mod minutes;
 pub mod plain_csv;
-mod plot;
 mod profile_text;
 mod records;
 pub mod select;
