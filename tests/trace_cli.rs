@@ -58,7 +58,7 @@ fn inspect_prints_the_excerpt_and_writes_a_png() {
     // IHDR: width and height, big-endian, at bytes 16..24.
     let w = u32::from_be_bytes(png[16..20].try_into().expect("4 bytes"));
     let h = u32::from_be_bytes(png[20..24].try_into().expect("4 bytes"));
-    assert_eq!((w, h), (1200, 520));
+    assert_eq!((w, h), (1200, 700));
 }
 
 #[test]
