@@ -321,3 +321,23 @@ fn unterminated_string_is_blamed_on_its_own_line() {
     let (stderr, file) = run_bad(&text);
     assert_located(&stderr, &file, line_of(&text, "arrivals ="), "rate");
 }
+
+#[test]
+fn a_window_too_long_for_its_buckets_is_refused_before_allocating() {
+    // 3,000 days at the default one-minute bucket would be 4,320,000 buckets.
+    let text = edit(r#"duration = "10m""#, r#"duration = "3000d""#);
+    let (stderr, file) = run_bad(&text);
+    assert!(
+        stderr.contains(&format!(
+            "{}: bucket: the window would need 4320000",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    let text = edit(
+        r#"duration = "10m""#,
+        "duration = \"3000d\"\nbucket = \"1s\"",
+    );
+    let (stderr, file) = run_bad(&text);
+    assert_located(&stderr, &file, line_of(&text, "bucket ="), "bucket");
+}

@@ -15,6 +15,9 @@ use crate::workload::Workload;
 
 use super::{Result, Validator};
 
+/// Most workers a fleet may have in all (each is a slot in memory while the run lasts).
+const MAX_FLEET_WORKERS: u64 = 10_000_000;
+
 impl Validator<'_> {
     pub(super) fn deployment(
         &self,
@@ -219,9 +222,18 @@ impl Validator<'_> {
                 for t in &mut schedule.tiers {
                     t.unit_price *= 1.0 - discount;
                 }
+                let n_instances = self.count(instances, &field("instances"), 1)?;
+                let n_workers = self.count(workers, &field("workers"), 1)?;
+                if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
+                    return Err(self.err(
+                        workers,
+                        field("workers"),
+                        format!("instances x workers must be at most {MAX_FLEET_WORKERS}"),
+                    ));
+                }
                 Ok(ComputeSpec::Fleet(FleetSpec {
-                    instances: self.count(instances, &field("instances"), 1)?,
-                    workers_per_instance: self.count(workers, &field("workers"), 1)?,
+                    instances: n_instances,
+                    workers_per_instance: n_workers,
                     speed,
                     timeout: f
                         .timeout

@@ -12,7 +12,7 @@ use toml::Spanned;
 use super::Scenario;
 use super::file::*;
 use super::locate::Source;
-use crate::engine::time::{MINUTE, Micros};
+use crate::engine::time::{MINUTE, Micros, SECOND};
 use crate::error::{ScenarioError, SimError};
 use crate::platform::Window;
 use crate::units::{parse_duration, parse_rate};
@@ -22,6 +22,11 @@ mod deployment;
 mod price;
 mod trace_table;
 mod workload;
+
+/// Most time buckets a run may have: each costs about 100 bytes per deployment, so this
+/// keeps the time series of one deployment under ~100 MB (a year at one-minute buckets is
+/// 525,960).
+const MAX_BUCKETS: u64 = 1_000_000;
 
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
@@ -104,6 +109,19 @@ pub fn validate(
         return Err(v
             .err(b, "bucket", "is longer than the simulated duration")
             .into());
+    }
+    let buckets = length.div_ceil(bucket);
+    if buckets > MAX_BUCKETS {
+        let msg = format!(
+            "the window would need {buckets} time buckets (more than {MAX_BUCKETS}): set a \
+             wider bucket, e.g. bucket = \"{}s\"",
+            length.div_ceil(MAX_BUCKETS).div_ceil(SECOND).max(1)
+        );
+        return Err(match &file.bucket {
+            Some(b) => v.err(b, "bucket", msg),
+            None => src.file_error("bucket", msg),
+        }
+        .into());
     }
     if file.deployments.is_empty() {
         return Err(src
