@@ -7,6 +7,9 @@
 //! - A request that has waited longer than the timeout when a worker could take it has failed
 //!   (counted at the moment its wait exceeded the timeout). With one FIFO queue and one
 //!   timeout, expired requests are always at the front, so they are dropped as workers free up.
+//! - With `instance_memory` set, a request also needs its function's memory free on the
+//!   instance for as long as it runs (trace workloads give each function its own size). The
+//!   queue stays strictly FIFO: a request that fits nowhere yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
 //!   plus its backend operations; there are no per-request cold starts.
 //! - Every instance runs for the whole window and on past it: the window holds exactly its
@@ -36,14 +39,20 @@ pub struct FleetSpec {
     pub speed: f64,
     /// How long a request may wait in the queue; `None` waits forever.
     pub timeout: Option<Micros>,
+    /// Memory of one instance (MB); `None` when memory does not limit concurrency.
+    pub instance_memory_mb: Option<u32>,
     pub billing: InstanceBilling,
 }
 
 /// Events of the fleet model.
 #[derive(Clone, Copy, Debug)]
 pub enum FleetEvent {
-    /// A worker of `instance` finished the request that arrived at `arrival`.
-    Complete { instance: u32, arrival: Micros },
+    /// A worker of `instance` finished the request of `function` that arrived at `arrival`.
+    Complete {
+        instance: u32,
+        function: u32,
+        arrival: Micros,
+    },
 }
 
 /// The running fleet.
@@ -55,13 +64,22 @@ pub struct FleetModel {
     free_workers: Vec<u32>,
     /// Requests in service per instance.
     active: Vec<u32>,
+    /// With an instance memory: free memory per instance and each function's need (MB).
+    free_memory: Vec<u32>,
+    function_memory: Vec<u32>,
     waiting: VecDeque<Request>,
     peak_waiting: usize,
 }
 
 impl FleetModel {
-    /// A fleet billing its instances on meter `instance_meter`.
-    pub fn new(spec: FleetSpec, backend: BackendPlan, instance_meter: usize) -> Self {
+    /// A fleet serving functions of the given memory sizes (MB), billing its instances on
+    /// meter `instance_meter`.
+    pub fn new(
+        spec: FleetSpec,
+        function_memory_mb: &[u32],
+        backend: BackendPlan,
+        instance_meter: usize,
+    ) -> Self {
         let n = spec.instances;
         // Interleave so that consecutive requests go to different instances first.
         let free_workers = (0..spec.workers_per_instance)
@@ -69,6 +87,8 @@ impl FleetModel {
             .collect();
         Self {
             active: vec![0; n as usize],
+            free_memory: vec![spec.instance_memory_mb.unwrap_or(0); n as usize],
+            function_memory: function_memory_mb.to_vec(),
             spec,
             backend,
             instance_meter,
@@ -103,22 +123,67 @@ impl FleetModel {
             now + exec + backend,
             FleetEvent::Complete {
                 instance,
+                function: request.function,
                 arrival: request.arrival,
             },
         );
     }
 
-    /// The next waiting request that has not timed out; expired ones fail on the way.
-    fn next_waiting(&mut self, sim: &mut Sim<FleetEvent>) -> Option<Request> {
-        while let Some(request) = self.waiting.pop_front() {
-            match self.spec.timeout {
-                Some(timeout) if sim.now() - request.arrival > timeout => {
-                    sim.rec.timed_out(request.arrival + timeout);
-                }
-                _ => return Some(request),
-            }
+    /// A free worker for a request of `function`: the most recently freed one, or with an
+    /// instance memory the most recently freed one on an instance with room (its memory is
+    /// then taken).
+    fn take_worker(&mut self, function: u32) -> Option<u32> {
+        if self.spec.instance_memory_mb.is_none() {
+            return self.free_workers.pop();
         }
-        None
+        let need = self.function_memory[function as usize];
+        let free_memory = &self.free_memory;
+        let at = self
+            .free_workers
+            .iter()
+            .rposition(|&i| free_memory[i as usize] >= need)?;
+        let instance = self.free_workers.remove(at);
+        self.free_memory[instance as usize] -= need;
+        Some(instance)
+    }
+
+    /// Gives a worker of `instance` back, after a request of `function`.
+    fn free_worker(&mut self, instance: u32, function: u32, sim: &mut Sim<FleetEvent>) {
+        if self.spec.instance_memory_mb.is_some() {
+            self.free_memory[instance as usize] += self.function_memory[function as usize];
+        }
+        let active = &mut self.active[instance as usize];
+        *active -= 1;
+        if *active == 0 {
+            sim.rec.level(Level::Busy, sim.now(), -1);
+            sim.rec.level(Level::Idle, sim.now(), 1);
+        }
+        self.free_workers.push(instance);
+    }
+
+    /// True when `request` has waited longer than the timeout (and so has failed).
+    fn expired(&self, request: &Request, now: Micros) -> bool {
+        self.spec
+            .timeout
+            .is_some_and(|timeout| now - request.arrival > timeout)
+    }
+
+    /// Starts waiting requests, in order, while the one at the front finds a worker;
+    /// expired ones fail on the way.
+    fn dispatch_waiting(&mut self, sim: &mut Sim<FleetEvent>) {
+        while let Some(&request) = self.waiting.front() {
+            if self.expired(&request, sim.now()) {
+                self.waiting.pop_front();
+                sim.rec
+                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                continue;
+            }
+            let Some(instance) = self.take_worker(request.function) else {
+                break;
+            };
+            self.waiting.pop_front();
+            self.start(instance, request, sim);
+        }
     }
 }
 
@@ -130,32 +195,36 @@ impl Model for FleetModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
-        match self.free_workers.pop() {
-            Some(instance) => self.start(instance, request, sim),
-            None => {
-                self.waiting.push_back(request);
-                self.peak_waiting = self.peak_waiting.max(self.waiting.len());
-            }
+        // FIFO: a request may only overtake an empty queue.
+        if self.waiting.is_empty()
+            && let Some(instance) = self.take_worker(request.function)
+        {
+            return self.start(instance, request, sim);
         }
+        self.waiting.push_back(request);
+        self.peak_waiting = self.peak_waiting.max(self.waiting.len());
     }
 
     fn handle(&mut self, event: FleetEvent, sim: &mut Sim<FleetEvent>) {
-        let FleetEvent::Complete { instance, arrival } = event;
+        let FleetEvent::Complete {
+            instance,
+            function,
+            arrival,
+        } = event;
         let now = sim.now();
         sim.rec.completed(now, now - arrival);
-        match self.next_waiting(sim) {
-            // The worker goes straight on to the next request: still active, no idle gap.
-            Some(request) => self.serve(instance, request, sim),
-            None => {
-                let active = &mut self.active[instance as usize];
-                *active -= 1;
-                if *active == 0 {
-                    sim.rec.level(Level::Busy, now, -1);
-                    sim.rec.level(Level::Idle, now, 1);
+        if self.spec.instance_memory_mb.is_none() {
+            // Fast path: the worker goes straight on to the next live request, still active.
+            while let Some(request) = self.waiting.pop_front() {
+                if !self.expired(&request, now) {
+                    return self.serve(instance, request, sim);
                 }
-                self.free_workers.push(instance);
+                sim.rec
+                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
             }
         }
+        self.free_worker(instance, function, sim);
+        self.dispatch_waiting(sim);
     }
 
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {

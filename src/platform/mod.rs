@@ -118,7 +118,8 @@ pub fn simulate(
                 fleet.billing.instance_hours.clone(),
             );
             let backend = resolve_backend(spec, workload, &mut meters)?;
-            let model = fleet::FleetModel::new(fleet.clone(), backend, meter);
+            let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
+            let model = fleet::FleetModel::new(fleet.clone(), &memory, backend, meter);
             run_model(model, spec, workload, streams, window, &mut meters)?
         }
     };

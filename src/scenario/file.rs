@@ -155,6 +155,9 @@ pub struct ComputeFile {
     pub workers: Option<Spanned<i64>>,
     pub speed: Option<Spanned<f64>>,
     pub timeout: Option<Spanned<String>>,
+    /// Memory of one instance, e.g. `"4GB"`: requests then also need their function's
+    /// memory free on the instance.
+    pub instance_memory: Option<Spanned<String>>,
     // both
     pub billing: Option<Spanned<BillingFile>>,
 }

@@ -26,7 +26,7 @@ impl Validator<'_> {
         workload: &Workload,
     ) -> Result<DeploymentSpec> {
         self.check_label(&d.name, &format!("{path}.name"))?;
-        let compute = self.compute(&d.compute, &format!("{path}.compute"))?;
+        let compute = self.compute(&d.compute, &format!("{path}.compute"), workload)?;
         let mut services = Vec::new();
         for (i, s) in d.services.iter().enumerate() {
             services.push(self.service(s, &format!("{path}.services[{i}]"))?);
@@ -76,7 +76,12 @@ impl Validator<'_> {
         })
     }
 
-    pub(super) fn compute(&self, c: &Spanned<ComputeFile>, path: &str) -> Result<ComputeSpec> {
+    pub(super) fn compute(
+        &self,
+        c: &Spanned<ComputeFile>,
+        path: &str,
+        workload: &Workload,
+    ) -> Result<ComputeSpec> {
         let f = c.get_ref();
         let field = |k: &str| format!("{path}.{k}");
         let billing = self.required(
@@ -95,6 +100,7 @@ impl Validator<'_> {
                 self.not_for(&f.workers, &field("workers"), v)?;
                 self.not_for(&f.speed, &field("speed"), v)?;
                 self.not_for(&f.timeout, &field("timeout"), v)?;
+                self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
                 self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
                 self.not_for(&b.discount, &bfield("discount"), v)?;
                 let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
@@ -231,7 +237,14 @@ impl Validator<'_> {
                         format!("instances x workers must be at most {MAX_FLEET_WORKERS}"),
                     ));
                 }
+                let instance_memory_mb = match &f.instance_memory {
+                    Some(m) => {
+                        Some(self.instance_memory(m, &field("instance_memory"), workload)?)
+                    }
+                    None => None,
+                };
                 Ok(ComputeSpec::Fleet(FleetSpec {
+                    instance_memory_mb,
                     instances: n_instances,
                     workers_per_instance: n_workers,
                     speed,
@@ -259,6 +272,27 @@ impl Validator<'_> {
                 format!("unknown compute model '{other}' (use faas or fleet)"),
             )),
         }
+    }
+
+    /// An instance memory size, which every function must fit in.
+    fn instance_memory(
+        &self,
+        m: &Spanned<String>,
+        field: &str,
+        workload: &Workload,
+    ) -> Result<u32> {
+        let mb = parse_memory_mb(m.get_ref()).map_err(|e| self.err(m, field, e))?;
+        if let Some(f) = workload.functions.iter().find(|f| f.memory_mb > mb) {
+            return Err(self.err(
+                m,
+                field,
+                format!(
+                    "function '{}' needs {} MB, more than an instance has ({mb} MB): it could never run",
+                    f.name, f.memory_mb
+                ),
+            ));
+        }
+        Ok(mb)
     }
 
     pub(super) fn keep_alive(&self, k: &Spanned<KeepAliveFile>, path: &str) -> Result<KeepAlive> {
