@@ -60,11 +60,6 @@ impl<E> Sim<E> {
         debug_assert!(at >= self.now, "event scheduled in the past");
         self.queue.push(at, event);
     }
-
-    /// Pending events, stale ones included (for tests of memory bounds).
-    pub fn pending(&self) -> usize {
-        self.queue.len()
-    }
 }
 
 /// A platform model driven by the engine.

@@ -145,11 +145,6 @@ impl FaasModel {
         }
     }
 
-    /// Instance slots ever allocated (the peak number of live instances).
-    pub fn peak_instances(&self) -> usize {
-        self.instances.len()
-    }
-
     fn at_limit(&self, pool: usize) -> bool {
         let account = self.spec.account_concurrency.unwrap_or(u32::MAX);
         let function = self.spec.function_concurrency.unwrap_or(u32::MAX);

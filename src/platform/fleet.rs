@@ -68,7 +68,6 @@ pub struct FleetModel {
     free_memory: Vec<u32>,
     function_memory: Vec<u32>,
     waiting: VecDeque<Request>,
-    peak_waiting: usize,
 }
 
 impl FleetModel {
@@ -94,13 +93,7 @@ impl FleetModel {
             instance_meter,
             free_workers,
             waiting: VecDeque::new(),
-            peak_waiting: 0,
         }
-    }
-
-    /// The longest the queue got.
-    pub fn peak_waiting(&self) -> usize {
-        self.peak_waiting
     }
 
     /// Puts `request` on a free worker of `instance`.
@@ -202,7 +195,6 @@ impl Model for FleetModel {
             return self.start(instance, request, sim);
         }
         self.waiting.push_back(request);
-        self.peak_waiting = self.peak_waiting.max(self.waiting.len());
     }
 
     fn handle(&mut self, event: FleetEvent, sim: &mut Sim<FleetEvent>) {
