@@ -7,6 +7,10 @@
 //!   the function's or the account's concurrency limit is reached, in which case it is
 //!   throttled (a synchronous 429: counted as failed, never retried).
 //! - Concurrency counts instances that are starting or busy; idle ones do not count.
+//! - Reserved concurrency (Lambda's): a function with a reservation may run up to that many
+//!   at once, whatever the others do, and never more; the functions without one share what
+//!   the account limit leaves after all reservations (and each is capped by the
+//!   per-function limit, if set).
 //! - One request per instance at a time (Lambda, Azure Consumption).
 //! - The instance is held for init + execution + backend operations; that is the request's
 //!   latency and (init only where the provider bills it) its billed duration.
@@ -24,7 +28,7 @@ use crate::engine::time::Micros;
 use crate::engine::{Model, Sim};
 use crate::metrics::Level;
 use crate::rng::KeyedUniforms;
-use crate::workload::{DurationDist, Request};
+use crate::workload::{DurationDist, FunctionSpec, Request};
 
 /// How long an idle instance is kept warm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,8 +48,10 @@ pub struct FaasSpec {
     pub keep_alive: KeepAlive,
     /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
     pub account_concurrency: Option<u32>,
-    /// Concurrent executions of any one function (reserved concurrency).
+    /// Concurrent executions of any one function without a reservation.
     pub function_concurrency: Option<u32>,
+    /// Reserved concurrency per function name: carved out of the account limit.
+    pub reserved_concurrency: Vec<(String, u32)>,
     pub billing: FaasBilling,
 }
 
@@ -91,6 +97,10 @@ struct Pool {
     newest_idle: u32,
     oldest_idle: u32,
     in_flight: u32,
+    /// Most executions the pool may run at once.
+    limit: u32,
+    /// Whether the limit is a reservation (outside the shared, unreserved account pool).
+    reserved: bool,
     /// Billed memory of the pool's function, in GB.
     billed_gb: f64,
 }
@@ -114,26 +124,43 @@ pub struct FaasModel {
     pools: Vec<Pool>,
     instances: Vec<Instance>,
     free_slots: Vec<u32>,
-    in_flight: u32,
+    /// Executions in flight in functions without a reservation, and how many they may have.
+    unreserved_in_flight: u32,
+    unreserved_limit: u32,
 }
 
 impl FaasModel {
-    /// A platform serving functions of the given memory sizes (MB), one pool per function.
+    /// A platform serving `functions`, one pool per function.
     pub fn new(
         spec: FaasSpec,
-        function_memory_mb: &[u32],
+        functions: &[FunctionSpec],
         backend: BackendPlan,
         meters: FaasMeters,
     ) -> Self {
-        let pools = function_memory_mb
+        let reservation = |name: &str| {
+            spec.reserved_concurrency
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|&(_, r)| r)
+        };
+        let pools = functions
             .iter()
-            .map(|&mb| Pool {
-                newest_idle: NIL,
-                oldest_idle: NIL,
-                in_flight: 0,
-                billed_gb: spec.billing.billed_memory_mb(mb) as f64 / 1024.0,
+            .map(|f| {
+                let reserved = reservation(&f.name);
+                Pool {
+                    newest_idle: NIL,
+                    oldest_idle: NIL,
+                    in_flight: 0,
+                    limit: reserved.or(spec.function_concurrency).unwrap_or(u32::MAX),
+                    reserved: reserved.is_some(),
+                    billed_gb: spec.billing.billed_memory_mb(f.memory_mb) as f64 / 1024.0,
+                }
             })
             .collect();
+        let reserved_total: u32 = spec.reserved_concurrency.iter().map(|&(_, r)| r).sum();
+        let unreserved_limit = spec
+            .account_concurrency
+            .map_or(u32::MAX, |a| a.saturating_sub(reserved_total));
         Self {
             spec,
             meters,
@@ -141,14 +168,24 @@ impl FaasModel {
             pools,
             instances: Vec::new(),
             free_slots: Vec::new(),
-            in_flight: 0,
+            unreserved_in_flight: 0,
+            unreserved_limit,
         }
     }
 
     fn at_limit(&self, pool: usize) -> bool {
-        let account = self.spec.account_concurrency.unwrap_or(u32::MAX);
-        let function = self.spec.function_concurrency.unwrap_or(u32::MAX);
-        self.in_flight >= account || self.pools[pool].in_flight >= function
+        let p = &self.pools[pool];
+        p.in_flight >= p.limit
+            || (!p.reserved && self.unreserved_in_flight >= self.unreserved_limit)
+    }
+
+    /// One more (`1`) or one fewer (`-1`) execution in flight in `pool`.
+    fn count_in_flight(&mut self, pool: usize, delta: i32) {
+        let p = &mut self.pools[pool];
+        p.in_flight = p.in_flight.wrapping_add_signed(delta);
+        if !p.reserved {
+            self.unreserved_in_flight = self.unreserved_in_flight.wrapping_add_signed(delta);
+        }
     }
 
     fn allocate(&mut self, pool: u32) -> u32 {
@@ -263,8 +300,7 @@ impl Model for FaasModel {
             self.end_idle(warm, sim);
             self.unlink_idle(warm);
             self.instances[warm as usize].state = State::Busy;
-            self.pools[pool].in_flight += 1;
-            self.in_flight += 1;
+            self.count_in_flight(pool, 1);
             sim.rec.level(Level::Idle, now, -1);
             sim.rec.level(Level::Busy, now, 1);
             self.begin(warm, &request, 0, sim);
@@ -275,8 +311,7 @@ impl Model for FaasModel {
             return;
         }
         let i = self.allocate(pool as u32);
-        self.pools[pool].in_flight += 1;
-        self.in_flight += 1;
+        self.count_in_flight(pool, 1);
         sim.rec.cold_start(now);
         let init = self
             .spec
@@ -305,8 +340,7 @@ impl Model for FaasModel {
                 sim.rec.completed(now, now - inst.arrival);
                 sim.rec.usage(now, self.meters.requests, 1.0);
                 sim.rec.usage(now, self.meters.gb_seconds, inst.billed_gb_s);
-                self.pools[inst.pool as usize].in_flight -= 1;
-                self.in_flight -= 1;
+                self.count_in_flight(inst.pool as usize, -1);
                 sim.rec.level(Level::Busy, now, -1);
                 sim.rec.level(Level::Idle, now, 1);
                 let inst = &mut self.instances[i as usize];

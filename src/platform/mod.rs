@@ -106,8 +106,8 @@ pub fn simulate(
                 ),
             };
             let backend = resolve_backend(spec, workload, &mut meters)?;
-            let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
-            let model = faas::FaasModel::new(faas.clone(), &memory, backend, faas_meters);
+            let model =
+                faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
             run_model(model, spec, workload, streams, window, &mut meters)?
         }
         ComputeSpec::Fleet(fleet) => {

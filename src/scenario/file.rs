@@ -150,6 +150,8 @@ pub struct ComputeFile {
     pub keep_alive: Option<Spanned<KeepAliveFile>>,
     pub account_concurrency: Option<Spanned<i64>>,
     pub function_concurrency: Option<Spanned<i64>>,
+    /// Reserved concurrency: function name -> executions reserved for it.
+    pub reserved_concurrency: Option<Spanned<BTreeMap<String, Spanned<i64>>>>,
     // fleet
     pub instances: Option<Spanned<i64>>,
     pub workers: Option<Spanned<i64>>,

@@ -163,6 +163,7 @@ impl Validator<'_> {
                         .as_ref()
                         .map(|n| self.count(n, &field("function_concurrency"), 1))
                         .transpose()?,
+                    reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
                     billing,
                 }))
             }
@@ -172,6 +173,7 @@ impl Validator<'_> {
                 self.not_for(&f.keep_alive, &field("keep_alive"), v)?;
                 self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
                 self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
+                self.not_for(&f.reserved_concurrency, &field("reserved_concurrency"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
                 self.not_for(&b.memory_step, &bfield("memory_step"), v)?;
@@ -272,6 +274,45 @@ impl Validator<'_> {
                 format!("unknown compute model '{other}' (use faas or fleet)"),
             )),
         }
+    }
+
+    /// Reservations per function: names must be the workload's, and together they must fit
+    /// in the account limit.
+    fn reserved_concurrency(
+        &self,
+        f: &ComputeFile,
+        path: &str,
+        workload: &Workload,
+    ) -> Result<Vec<(String, u32)>> {
+        let Some(map) = &f.reserved_concurrency else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (name, n) in map.get_ref() {
+            let field = format!("{path}.reserved_concurrency.{name}");
+            if !workload.functions.iter().any(|func| &func.name == name) {
+                return Err(self.err(
+                    n,
+                    field,
+                    format!("no function named '{name}' in the workload"),
+                ));
+            }
+            out.push((name.clone(), self.count(n, &field, 0)?));
+        }
+        let total: u64 = out.iter().map(|&(_, r)| r as u64).sum();
+        if let Some(account) = &f.account_concurrency
+            && total > *account.get_ref() as u64
+        {
+            return Err(self.err(
+                map,
+                format!("{path}.reserved_concurrency"),
+                format!(
+                    "reserves {total} in all, more than account_concurrency ({})",
+                    account.get_ref()
+                ),
+            ));
+        }
+        Ok(out)
     }
 
     /// An instance memory size, which every function must fit in.
