@@ -25,13 +25,21 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// `at` moved back to the nearest character boundary inside the text (a parser's span
+    /// may point inside a multi-byte character).
+    fn boundary(&self, at: usize) -> usize {
+        let mut at = at.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
     /// 1-based (line, column) of byte offset `at`.
     pub fn line_col(&self, at: usize) -> (usize, usize) {
+        let at = self.boundary(at);
         let line = self.line_starts.partition_point(|&s| s <= at).max(1);
-        let col = self.text[self.line_starts[line - 1]..at.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
+        let col = self.text[self.line_starts[line - 1]..at].chars().count() + 1;
         (line, col)
     }
 
@@ -111,7 +119,7 @@ impl<'a> Source<'a> {
             );
         }
         let is_key_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-        let before = &self.text[start..at.min(self.text.len())];
+        let before = &self.text[start..self.boundary(at).max(start)];
         // A value: the key just before its `=`.
         if let Some(k) = before.trim_end().strip_suffix('=') {
             let k = k.trim_end();
@@ -128,7 +136,11 @@ impl<'a> Source<'a> {
             }
         }
         // A key inside an inline table: the word under the span, followed by `=`.
-        let word_start = before.rfind(|c: char| !is_key_char(c)).map_or(0, |i| i + 1);
+        let word_start = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_key_char(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let rest = &self.text[start + word_start..];
         let word: String = rest.chars().take_while(|c| is_key_char(*c)).collect();
         if !word.is_empty() && rest[word.len()..].trim_start().starts_with('=') {
