@@ -16,7 +16,7 @@ use crate::workload::trace::{self, Format};
 /// functions plus managed backends (FaaS + BaaS) versus always-on servers.
 ///
 /// Write a scenario file (see scenarios/web-api.toml for a commented example), check it, run
-/// it, and read the reports it writes under reports/<scenario name>/.
+/// it, and read the reports it writes under `reports/<scenario name>/`.
 #[derive(Debug, Parser)]
 #[command(name = "serverless-sim", version, about, long_about)]
 pub struct Cli {
@@ -27,7 +27,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
-    /// costs.csv and PNG charts) to reports/<scenario name>/ or --out.
+    /// costs.csv and PNG charts) to `reports/<scenario name>/` or `--out`.
     ///
     /// Example: serverless-sim run scenarios/web-api.toml
     Run {
@@ -74,7 +74,7 @@ pub enum TraceCommand {
         /// The trace's format (default: told from the header).
         #[arg(long, value_parser = ["azure2019", "azure2021", "csv"])]
         format: Option<String>,
-        /// Folder for invocations.png (default: reports/trace-inspect/<trace name>).
+        /// Folder for invocations.png (default: `reports/trace-inspect/<trace name>`).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

@@ -2,7 +2,7 @@
 //!
 //! A deployment registers one [`Meter`] per quantity it bills (FaaS requests and GB-s, each
 //! BaaS operation kind, instance-hours, each fixed add-on). Models record usage against meter
-//! indices during the run; [`super::bill`] prices the totals at the end.
+//! indices during the run; [`super::bill()`] prices the totals at the end.
 
 use super::schedule::PriceSchedule;
 

@@ -1,6 +1,6 @@
 //! Scenario files: read, parse, validate.
 //!
-//! Two phases, as in ripgrep's flags: [`file`] mirrors the TOML as written (serde, unknown
+//! Two phases, as in ripgrep's flags: [`mod@file`] mirrors the TOML as written (serde, unknown
 //! keys rejected, spans kept); [`validate`] turns it into a typed [`Scenario`] with units
 //! resolved and cross-references checked. Nothing downstream re-parses strings. Every error
 //! names the file, the line and the field.

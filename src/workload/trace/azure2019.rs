@@ -10,7 +10,7 @@
 //! of the trace; day files must not overlap.
 //!
 //! A function is identified by (HashOwner, HashApp, HashFunction). Durations and memory come
-//! from [`super::azure2019_meta`]; functions missing from the durations file are skipped and
+//! from `azure2019_meta`; functions missing from the durations file are skipped and
 //! counted (the real trace has such gaps).
 
 use std::collections::HashMap;

@@ -7,7 +7,7 @@
 //! (app, func).
 //!
 //! The rows are unsorted, so the first pass keeps a compact record per invocation and sorts
-//! them in memory (see [`super::records`]); this is the one format whose memory grows with
+//! them in memory (see `records`); this is the one format whose memory grows with
 //! the number of invocations (24 bytes each, about 50 MB for the full 2 million rows).
 //! The trace has no memory sizes: give `memory = "<size>"` or `memory_fallback`.
 //! Each function's nominal execution-time distribution is a constant at its mean observed

@@ -17,7 +17,7 @@
 //! scaled). Without an explicit scenario `duration` the simulated window is the selected
 //! span: up to the last minute column (2019) or the last start rounded up to a whole second.
 //!
-//! **Selection** ([`select`]) and **shaping** ([`shape`]: window, time scale, rate
+//! **Selection** (`select`) and **shaping** (`shape`: window, time scale, rate
 //! multiplier) are shared by all formats.
 //!
 //! **Streaming and memory.** Loading the scenario makes one *first pass* over the files:
@@ -26,7 +26,7 @@
 //! [`TraceStream`] that re-reads the files. What memory grows with, per format:
 //! - 2019: O(functions) for the function table and stream state, plus one block of minute
 //!   counts (functions x block minutes, capped at about 4 MB); never with the number of
-//!   invocations, minutes or days. See [`minutes`] for the minute-major reading method.
+//!   invocations, minutes or days. See `minutes` for the minute-major reading method.
 //! - 2021: the rows are unsorted, so the first pass keeps one compact 24-byte record per
 //!   selected invocation and sorts them in memory (about 50 MB for the full ~2 million-row
 //!   trace), shared read-only by all deployments.
@@ -130,7 +130,7 @@ pub struct Selection {
 pub struct Shaping {
     /// Trace seconds per simulated second.
     pub time_scale: f64,
-    /// Invocation-rate factor (see [`shape`] for how fractions are realised).
+    /// Invocation-rate factor (see `shape` for how fractions are realised).
     pub rate_multiplier: f64,
 }
 

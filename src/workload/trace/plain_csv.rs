@@ -10,7 +10,7 @@
 //! Rows must be sorted by timestamp (equal timestamps allowed): the file is then streamed in
 //! O(functions) memory, re-read by every deployment. An out-of-order row is an error naming
 //! its line and the line it should follow, unless `sort = true` asks for an in-memory sort
-//! (compact records, see [`super::records`]).
+//! (compact records, see `records`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 //!    missing from the 2019 durations file; no memory size while memory comes from the
 //!    trace and no fallback is set);
 //! 3. `sample_apps = N`: N applications drawn uniformly without replacement (seeded by the
-//!    scenario, see [`Selection::sample_seed`]) among those left; all their functions stay;
+//!    scenario, see `Selection::sample_seed`) among those left; all their functions stay;
 //! 4. `top_functions = N`: the N functions with the most invocations in the window (ties go
 //!    to the one seen first).
 //!
