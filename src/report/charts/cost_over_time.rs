@@ -5,7 +5,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
+use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
 use crate::error::SimError;
 use crate::platform::DeploymentResult;
 use crate::report::Exporter;
@@ -49,30 +49,17 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
     let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
 
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .margin_left(20)
-        .margin_right(30)
-        .margin_bottom(10)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(0.0..end, 0.0..style::top(max, 0.08))?;
-    chart
-        .configure_mesh()
-        .max_light_lines(1)
-        .light_line_style(style::GRID_LIGHT)
-        .bold_line_style(style::GRID_BOLD)
-        .axis_style(style::INK)
-        .x_labels(12)
-        .y_labels(10)
-        .x_label_formatter(&|v| style::axis_number(*v))
-        .y_label_formatter(&|v| style::usd_tick(*v))
-        .x_label_style(style::tick_font())
-        .y_label_style(style::tick_font())
-        .x_desc(format!("time ({})", unit.name))
-        .y_desc("cumulative cost (USD)")
-        .axis_desc_style(style::axis_desc_font())
-        .draw()?;
+    let mut chart = style::xy_chart(
+        &plot,
+        Axes {
+            x: 0.0..end,
+            y: 0.0..style::top(max, 0.08),
+            x_desc: format!("time ({})", unit.name),
+            y_desc: "cumulative cost (USD)",
+            y_label_area: 100,
+            y_tick: &|v| style::usd_tick(*v),
+        },
+    )?;
 
     let mut entries = Vec::new();
     for (i, (d, points)) in run.deployments.iter().zip(&series).enumerate() {

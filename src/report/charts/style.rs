@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -74,6 +75,53 @@ pub type DrawResult = Result<(), Box<dyn Error + Send + Sync>>;
 
 /// A drawing area of a chart image.
 pub type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// A chart with linear x and y axes.
+pub type XyChart<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// What differs between the linear-axis charts: the axes' ranges, labels and y tick format.
+pub struct Axes<'f> {
+    pub x: std::ops::Range<f64>,
+    pub y: std::ops::Range<f64>,
+    pub x_desc: String,
+    pub y_desc: &'f str,
+    /// Room for the y tick labels, in pixels.
+    pub y_label_area: u32,
+    pub y_tick: &'f dyn Fn(&f64) -> String,
+}
+
+/// Builds a linear-axis chart on `plot` and draws its mesh in the shared style.
+pub fn xy_chart<'a, 'b>(
+    plot: &'a Area<'b>,
+    axes: Axes,
+) -> Result<XyChart<'a, 'b>, Box<dyn Error + Send + Sync>> {
+    let mut chart = ChartBuilder::on(plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(axes.y_label_area)
+        .build_cartesian_2d(axes.x, axes.y)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .light_line_style(GRID_LIGHT)
+        .bold_line_style(GRID_BOLD)
+        .axis_style(INK)
+        .x_labels(12)
+        .y_labels(10)
+        .x_label_formatter(&|v| axis_number(*v))
+        .y_label_formatter(axes.y_tick)
+        .x_label_style(tick_font())
+        .y_label_style(tick_font())
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .axis_desc_style(axis_desc_font())
+        .draw()?;
+    Ok(chart)
+}
 
 /// Registers the embedded font with plotters, once per process.
 fn register_fonts() -> Result<(), SimError> {
