@@ -141,8 +141,12 @@ fn run_command(
     Ok(())
 }
 
-/// Tells the user what a trace workload holds and what it had to leave out.
+/// Tells the user what a trace workload holds and what it had to leave out, and every
+/// warning the scenario raised.
 fn print_trace_notes(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Source::Trace(t) = &scenario.workload.source {
         let i = &t.info;
         eprintln!(

@@ -20,6 +20,8 @@ pub struct RunResult {
     pub seed: u64,
     pub window: Window,
     pub deployments: Vec<DeploymentResult>,
+    /// The scenario's warnings, then any found while running; every report states them.
+    pub warnings: Vec<String>,
 }
 
 /// Simulates every deployment of `scenario`.
@@ -38,5 +40,6 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
         seed: scenario.seed,
         window: scenario.window,
         deployments,
+        warnings: scenario.warnings.clone(),
     })
 }

@@ -99,6 +99,7 @@ pub fn idle_run(names: &[&str], buckets: u64) -> RunResult {
             bucket: MINUTE,
         },
         deployments: names.iter().map(|n| idle_deployment(n, buckets)).collect(),
+        warnings: Vec::new(),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Scenario {
     pub window: Window,
     pub workload: Workload,
     pub deployments: Vec<DeploymentSpec>,
+    /// What the user should know before trusting the numbers (a window shorter than the
+    /// workload's period, ...): printed by `check` and `run`, and written into the report.
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {

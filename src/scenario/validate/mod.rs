@@ -153,6 +153,7 @@ pub fn validate(
         window: Window { length, bucket },
         workload,
         deployments,
+        warnings: Vec::new(),
     })
 }
 
