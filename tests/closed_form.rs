@@ -426,3 +426,56 @@ keep_alive = {{ policy = "fixed", idle_timeout = "9.9s" }}
     // The modeling.md approximation holds within a few percent (lambda S is small).
     assert!(((got - plain) / plain).abs() < 0.04);
 }
+
+#[test]
+fn erlang_b_holds_for_functions_sharing_an_account_with_warm_instances() {
+    // Two functions at 5/s each, exp(1 s) service, keep-alive forever, account limit 10: the
+    // account is one loss system with c = 10 and a = 10, B(10, 10) = 0.2146, whatever idle
+    // instances either function keeps warm (limits count executions, warm or cold).
+    let want = erlang_b(10, 10.0);
+    assert!((want - 0.2146).abs() < 1e-4);
+    let function = |name: &str| {
+        format!(
+            r#"
+[[workload.functions]]
+name = "{name}"
+memory = "128MB"
+execution = {{ dist = "exponential", mean = "1s" }}
+arrivals = {{ process = "poisson", rate = "5/s" }}
+"#
+        )
+    };
+    let text = format!(
+        r#"
+name = "shared-account"
+seed = 24
+duration = "20000s"
+bucket = "100s"
+{}{}
+[[deployments]]
+name = "faas"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "0ms" }}
+keep_alive = {{ policy = "forever" }}
+account_concurrency = 10
+{FAAS_BILLING}
+"#,
+        function("f1"),
+        function("f2")
+    );
+    let r = run_text(&text);
+    let d = deployment(&r, "faas");
+    let throttled: Vec<f64> = d.recorder.buckets.iter().map(|b| b.failed as f64).collect();
+    let requests: Vec<f64> = d
+        .recorder
+        .buckets
+        .iter()
+        .map(|b| b.requests as f64)
+        .collect();
+    let (got, se) = ratio_se(&throttled, &requests);
+    println!("shared account: throttled {got:.4} vs B {want:.4}, SE {se:.4}");
+    assert!((got - want).abs() / want < 0.05, "{got} vs {want}");
+    assert!((got - want).abs() < 4.0 * se, "more than 4 SE off");
+    assert!(d.recorder.levels[Level::Busy as usize].peak() <= 10);
+}

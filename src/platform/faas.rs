@@ -3,9 +3,10 @@
 //!
 //! Rules (modeling.md, "FaaS"):
 //! - A request goes to the most recently used idle instance of its pool; if none is idle, a
-//!   new instance starts (cold start: the sampled init time is added to its latency) unless
-//!   the function's or the account's concurrency limit is reached, in which case it is
-//!   throttled (a synchronous 429: counted as failed, never retried).
+//!   new instance starts (cold start: the sampled init time is added to its latency). Either
+//!   way, a request that finds the function's or the account's concurrency limit reached is
+//!   throttled (a synchronous 429: counted as failed, never retried), even if an idle
+//!   instance is waiting: the limits count concurrent executions, warm or cold.
 //! - Concurrency counts instances that are starting or busy; idle ones do not count.
 //! - Reserved concurrency (Lambda's): a function with a reservation may run up to that many
 //!   at once, whatever the others do, and never more; the functions without one share what
@@ -295,6 +296,12 @@ impl Model for FaasModel {
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         let pool = request.function as usize;
+        // The limits count executions, warm or cold (Lambda's concurrency is concurrent
+        // executions): an idle instance does not let a request past a full account.
+        if self.at_limit(pool) {
+            sim.rec.throttled(now);
+            return;
+        }
         let warm = self.pools[pool].newest_idle;
         if warm != NIL {
             self.end_idle(warm, sim);
@@ -304,10 +311,6 @@ impl Model for FaasModel {
             sim.rec.level(Level::Idle, now, -1);
             sim.rec.level(Level::Busy, now, 1);
             self.begin(warm, &request, 0, sim);
-            return;
-        }
-        if self.at_limit(pool) {
-            sim.rec.throttled(now);
             return;
         }
         let i = self.allocate(pool as u32);
