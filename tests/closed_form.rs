@@ -230,7 +230,7 @@ fn cdf_at(lat: &LatencyStats, t_us: u64) -> f64 {
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
-        if lat.quantile_us(mid) <= t_us {
+        if lat.quantile_us(mid).unwrap() <= t_us {
             lo = mid;
         } else {
             hi = mid;
@@ -313,8 +313,9 @@ keep_alive = {{ policy = "forever" }}
             fleet.recorder.totals.completed,
             reference.recorder.totals.completed
         );
-        let wait_s =
-            (fleet.recorder.latency.mean_us() - reference.recorder.latency.mean_us()) / 1e6;
+        let wait_s = (fleet.recorder.latency.mean_us().unwrap()
+            - reference.recorder.latency.mean_us().unwrap())
+            / 1e6;
         waits.push(wait_s);
         let tail = 1.0 - cdf_at(&fleet.recorder.latency, (t * 1e6) as u64);
         p_waits.push((tail - tail_no_wait) / (tail_wait - tail_no_wait));

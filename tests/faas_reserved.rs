@@ -47,7 +47,7 @@ fn outcome(reserved: &str) -> (u64, u64, f64) {
     (
         rec.totals.throttled,
         rec.totals.completed,
-        rec.latency.mean_us() / 1e6,
+        rec.latency.mean_us().unwrap() / 1e6,
     )
 }
 
@@ -146,7 +146,7 @@ fn a_warm_instance_does_not_bypass_a_full_account() {
     let r = run(&warm_start_scenario("account_concurrency = 1")).expect("runs");
     let rec = &r.deployments[0].recorder;
     assert_eq!((rec.totals.throttled, rec.totals.completed), (2, 2));
-    assert!((rec.latency.mean_us() / 1e6 - 5.5).abs() < 1e-9);
+    assert!((rec.latency.mean_us().unwrap() / 1e6 - 5.5).abs() < 1e-9);
 }
 
 #[test]
@@ -160,5 +160,5 @@ fn a_warm_instance_does_not_bypass_the_share_left_after_reservations() {
     let rec = &r.deployments[0].recorder;
     assert_eq!((rec.totals.throttled, rec.totals.completed), (1, 3));
     // Latencies: a 1 s, b 10 s, r 1 ms.
-    assert!((rec.latency.mean_us() / 1e6 - 11.001 / 3.0).abs() < 1e-9);
+    assert!((rec.latency.mean_us().unwrap() / 1e6 - 11.001 / 3.0).abs() < 1e-9);
 }

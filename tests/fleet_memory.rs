@@ -31,8 +31,8 @@ fn latencies(text: &str) -> (f64, u64, u64) {
     let r = run(&s).expect("runs");
     let lat = &r.deployments[0].recorder.latency;
     (
-        lat.mean_us(),
-        lat.max_us(),
+        lat.mean_us().unwrap(),
+        lat.max_us().unwrap(),
         r.deployments[0].recorder.totals.completed,
     )
 }

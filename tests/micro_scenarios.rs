@@ -31,10 +31,15 @@ fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
 /// Exact integer checks on latencies (µs): mean and max exact, percentiles to 0.1%.
 fn assert_latency(d: &DeploymentResult, mean_ms: f64, max_ms: f64, pcts: &[(f64, f64)]) {
     let lat = &d.recorder.latency;
-    assert_close(lat.mean_us(), mean_ms * 1e3, 1e-12, "mean latency");
-    assert_eq!(lat.max_us(), (max_ms * 1e3) as u64, "max latency");
+    assert_close(lat.mean_us().unwrap(), mean_ms * 1e3, 1e-12, "mean latency");
+    assert_eq!(lat.max_us().unwrap(), (max_ms * 1e3) as u64, "max latency");
     for &(q, ms) in pcts {
-        assert_close(lat.quantile_us(q) as f64, ms * 1e3, 1e-3, &format!("p{q}"));
+        assert_close(
+            lat.quantile_us(q).unwrap() as f64,
+            ms * 1e3,
+            1e-3,
+            &format!("p{q}"),
+        );
     }
 }
 

@@ -303,7 +303,7 @@ fn trace_calls_apply_to_every_function_and_need_the_service() {
         .sum();
     assert_eq!(reads, 34.0);
     // Every latency includes the two 2 ms reads.
-    assert!(d.recorder.latency.min_us() >= 4 * MS);
+    assert!(d.recorder.latency.min_us().unwrap() >= 4 * MS);
     // Without the service the deployment is rejected, naming the function that calls it.
     let e = error_text(&scenario_text("", &trace));
     assert!(

@@ -8,6 +8,12 @@ pub fn ms(us: Micros) -> String {
     format!("{:.3}", us as f64 / 1e3)
 }
 
+/// Milliseconds with 3 decimals, or an empty field when there is no value (a latency of a
+/// deployment that completed nothing).
+pub fn ms_or_blank(us: Option<Micros>) -> String {
+    us.map(ms).unwrap_or_default()
+}
+
 /// Milliseconds from a fractional µs value, 3 decimals.
 pub fn ms_f(us: f64) -> String {
     format!("{:.3}", us / 1e3)

@@ -3,11 +3,11 @@
 //! Columns: `deployment, percentile, latency_ms`; one row per deployment per percentile of
 //! [`PERCENTILES`]. Percentile 0 is the smallest latency and 100 the exact largest; the
 //! others come from the latency histogram (within 0.1%). Latencies are of completed requests;
-//! a deployment with none reports zeros.
+//! a deployment with none leaves `latency_ms` empty (there is no latency to report).
 
 use std::path::Path;
 
-use super::format::ms;
+use super::format::ms_or_blank;
 use super::{CsvFile, Exporter};
 use crate::engine::time::Micros;
 use crate::error::SimError;
@@ -34,8 +34,9 @@ pub const PERCENTILES: [(&str, f64); 13] = [
     ("100", 1.0),
 ];
 
-/// The latency (µs) at quantile `q`, with q = 0 meaning the smallest latency.
-pub fn latency_at(stats: &LatencyStats, q: f64) -> Micros {
+/// The latency (µs) at quantile `q`, with q = 0 meaning the smallest latency; `None` when
+/// nothing completed.
+pub fn latency_at(stats: &LatencyStats, q: f64) -> Option<Micros> {
     if q <= 0.0 {
         stats.min_us()
     } else {
@@ -53,7 +54,7 @@ impl Exporter for LatencyCsv {
         for d in &run.deployments {
             for (label, q) in PERCENTILES {
                 let latency = latency_at(&d.recorder.latency, q);
-                csv.row([d.name.as_str(), label, &ms(latency)])?;
+                csv.row([d.name.as_str(), label, &ms_or_blank(latency)])?;
             }
         }
         csv.finish()
@@ -87,7 +88,10 @@ mod tests {
             assert!(mine.iter().all(|r| r[0] == d.name));
             let values: Vec<f64> = mine.iter().map(|r| num(&r[2])).collect();
             assert!(values.windows(2).all(|w| w[0] <= w[1]), "{values:?}");
-            assert_eq!(values[12], d.recorder.latency.max_us() as f64 / 1e3);
+            assert_eq!(
+                values[12],
+                d.recorder.latency.max_us().unwrap() as f64 / 1e3
+            );
         }
         // FaaS: 100 ms of work plus a 5 ms database read, and 200 ms more on a cold start,
         // which few requests take (keep-alive of one minute at 2/s).
@@ -104,9 +108,9 @@ mod tests {
     }
 
     #[test]
-    fn a_deployment_without_requests_reports_zeros() {
+    fn a_deployment_without_completed_requests_reports_no_latency() {
         let (_, rows) = write(&idle_run(&["idle"], 3));
         assert_eq!(rows.len(), 13);
-        assert!(rows.iter().all(|r| r[2] == "0.000"), "{rows:?}");
+        assert!(rows.iter().all(|r| r[2].is_empty()), "{rows:?}");
     }
 }

@@ -14,6 +14,7 @@ pub mod table;
 #[cfg(test)]
 mod testutil;
 pub mod timeseries;
+pub mod verdict;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -7,12 +7,13 @@
 //! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances,
 //! idle_gb_seconds` (memory kept warm by idle FaaS instances in the window; 0 for fleets).
 //!
-//! `cold_start_ratio` is cold starts per request; latencies are of completed requests.
+//! `cold_start_ratio` is cold starts per request; latencies are of completed requests, and
+//! empty for a deployment that completed none.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::format::{ms, ms_f, quantity, ratio, usd};
+use super::format::{ms_f, ms_or_blank, quantity, ratio, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
@@ -92,11 +93,11 @@ impl Exporter for SummaryCsv {
                 t.failed.to_string(),
                 t.cold_starts.to_string(),
                 ratio(cold_ratio),
-                ms_f(lat.mean_us()),
-                ms(lat.quantile_us(0.50)),
-                ms(lat.quantile_us(0.95)),
-                ms(lat.quantile_us(0.99)),
-                ms(lat.max_us()),
+                lat.mean_us().map(ms_f).unwrap_or_default(),
+                ms_or_blank(lat.quantile_us(0.50)),
+                ms_or_blank(lat.quantile_us(0.95)),
+                ms_or_blank(lat.quantile_us(0.99)),
+                ms_or_blank(lat.max_us()),
                 usd(d.bill.window_usd),
                 usd(d.bill.monthly_usd),
             ];
@@ -104,8 +105,8 @@ impl Exporter for SummaryCsv {
             row.extend([
                 t.throttled.to_string(),
                 t.timed_out.to_string(),
-                ms(lat.quantile_us(0.90)),
-                ms(lat.quantile_us(0.999)),
+                ms_or_blank(lat.quantile_us(0.90)),
+                ms_or_blank(lat.quantile_us(0.999)),
                 busy.peak().to_string(),
                 ratio(busy.window_mean()),
                 quantity(d.recorder.idle_gb_seconds),

@@ -1,18 +1,31 @@
 //! The terminal summary printed after a run: one row per deployment (counts, latency, window
-//! and projected monthly cost), then a line naming the cheapest deployment per month and how
-//! the others compare with it.
+//! and projected monthly cost), then the verdict: the cheapest deployment per month among
+//! those that serve the workload, and how the others compare with it (see [`super::verdict`]).
+//! A deployment that does not serve the workload is marked `*` and named as not compared; a
+//! latency of a deployment that completed nothing is shown as `-`.
 
 use std::fmt::Write;
 
-use crate::engine::time::as_ms;
+use super::verdict::{self, MAX_FAILED_SHARE, serves_workload};
+use crate::engine::time::{Micros, as_ms};
 use crate::run::RunResult;
 
-/// A plain-text table: one row per deployment, then the cheapest deployment.
+/// Marks a deployment that is not compared.
+const EXCLUDED_MARK: &str = " *";
+
+/// A plain-text table: one row per deployment, then the verdict.
 pub fn render(run: &RunResult) -> String {
+    let label = |d: &crate::platform::DeploymentResult| {
+        if serves_workload(d) {
+            d.name.clone()
+        } else {
+            format!("{}{EXCLUDED_MARK}", d.name)
+        }
+    };
     let width = run
         .deployments
         .iter()
-        .map(|d| d.name.chars().count())
+        .map(|d| label(d).chars().count())
         .max()
         .unwrap_or(0)
         .max("deployment".len());
@@ -30,6 +43,8 @@ pub fn render(run: &RunResult) -> String {
         "$/window",
         "$/month"
     );
+    let latency =
+        |us: Option<Micros>| us.map_or_else(|| "-".into(), |us| format!("{:.1}", as_ms(us)));
     for d in &run.deployments {
         let t = &d.recorder.totals;
         let cold = if t.requests == 0 {
@@ -39,58 +54,74 @@ pub fn render(run: &RunResult) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<width$} {:>5} {:>10} {:>8} {:>7.2} {:>9.1} {:>9.1} {:>10.4} {:>12.2}",
-            d.name,
+            "{:<width$} {:>5} {:>10} {:>8} {:>7.2} {:>9} {:>9} {:>10.4} {:>12.2}",
+            label(d),
             d.model,
             t.requests,
             t.failed,
             cold,
-            as_ms(d.recorder.latency.quantile_us(0.5)),
-            as_ms(d.recorder.latency.quantile_us(0.99)),
+            latency(d.recorder.latency.quantile_us(0.5)),
+            latency(d.recorder.latency.quantile_us(0.99)),
             d.bill.window_usd + 0.0,
             d.bill.monthly_usd + 0.0
         );
     }
-    if let Some(line) = cheapest(run) {
+    for line in verdict_lines(run) {
         let _ = writeln!(out, "{line}");
     }
     out
 }
 
-/// `cheapest per month: NAME ($X); others: NAME Y.YYx, ...`, the first deployment in scenario
-/// order on a tie; `None` with fewer than two deployments.
-fn cheapest(run: &RunResult) -> Option<String> {
-    if run.deployments.len() < 2 {
-        return None;
-    }
-    let best = run.deployments.iter().reduce(|best, d| {
-        if d.bill.monthly_usd < best.bill.monthly_usd {
-            d
-        } else {
-            best
+/// `cheapest per month: NAME ($X); others cost NAME Y.YYx, ...` over the deployments that
+/// serve the workload, then a line naming those that do not; nothing for a single deployment
+/// that serves it.
+fn verdict_lines(run: &RunResult) -> Vec<String> {
+    let v = verdict::verdict(run);
+    let mut lines = Vec::new();
+    match v.cheapest {
+        None => lines.push(format!(
+            "no cheapest: no deployment serves the workload (each fails more than {}% of its              requests)",
+            MAX_FAILED_SHARE * 100.0
+        )),
+        Some(_) if run.deployments.len() < 2 => {}
+        Some(best) => {
+            let mut line = format!(
+                "cheapest per month: {} (${:.2})",
+                best.name,
+                best.bill.monthly_usd + 0.0
+            );
+            if v.others.is_empty() {
+                line.push_str(", the only deployment that serves the workload");
+            } else if best.bill.monthly_usd > 0.0 {
+                let others: Vec<String> = v
+                    .others
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} {:.2}x",
+                            d.name,
+                            d.bill.monthly_usd / best.bill.monthly_usd
+                        )
+                    })
+                    .collect();
+                let _ = write!(line, "; others cost {}", others.join(", "));
+            }
+            lines.push(line);
         }
-    })?;
-    let mut line = format!(
-        "cheapest per month: {} (${:.2})",
-        best.name,
-        best.bill.monthly_usd + 0.0
-    );
-    if best.bill.monthly_usd > 0.0 {
-        let others: Vec<String> = run
-            .deployments
-            .iter()
-            .filter(|d| !std::ptr::eq(*d, best))
-            .map(|d| {
-                format!(
-                    "{} {:.2}x",
-                    d.name,
-                    d.bill.monthly_usd / best.bill.monthly_usd
-                )
-            })
-            .collect();
-        let _ = write!(line, "; others cost {}", others.join(", "));
     }
-    Some(line)
+    if !v.excluded.is_empty() {
+        let named: Vec<String> = v
+            .excluded
+            .iter()
+            .map(|d| format!("{} ({:.2}%)", d.name, verdict::failed_share(d) * 100.0))
+            .collect();
+        lines.push(format!(
+            "* not compared (more than {}% of requests failed): {}",
+            MAX_FAILED_SHARE * 100.0,
+            named.join(", ")
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -139,5 +170,43 @@ mod tests {
         );
         // A single deployment has nothing to compare with.
         assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 2);
+    }
+
+    #[test]
+    fn a_deployment_that_fails_its_requests_is_marked_and_not_compared() {
+        let mut run = tiny_run();
+        // The fleet threw every request away: it completed nothing.
+        let t = &mut run.deployments[1].recorder.totals;
+        (t.failed, t.completed) = (t.requests, 0);
+        run.deployments[1].recorder.latency = crate::metrics::LatencyStats::new();
+        run.deployments[1].bill.monthly_usd = 0.0;
+        let out = render(&run);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[2].starts_with("servers * "), "{out}");
+        assert_eq!(lines[2].len(), lines[0].len(), "{out}");
+        // No latency to show: dashes, not zeros.
+        let cells: Vec<&str> = lines[2].split_whitespace().collect();
+        assert_eq!((cells[6], cells[7]), ("-", "-"), "{out}");
+        let f = &run.deployments[0];
+        assert_eq!(
+            lines[3],
+            format!(
+                "cheapest per month: functions (${:.2}), the only deployment that serves the workload",
+                f.bill.monthly_usd
+            )
+        );
+        assert_eq!(
+            lines[4],
+            "* not compared (more than 1% of requests failed): servers (100.00%)"
+        );
+        // With both failing, nothing is called cheapest.
+        let t = &mut run.deployments[0].recorder.totals;
+        (t.failed, t.completed) = (t.requests, 0);
+        let out = render(&run);
+        assert!(
+            out.contains("no cheapest: no deployment serves the workload"),
+            "{out}"
+        );
+        assert!(!out.contains("cheapest per month"), "{out}");
     }
 }

@@ -35,14 +35,17 @@ impl Exporter for LatencyCdfChart {
 /// latencies (the histogram's resolution makes the CDF a staircase; the middle points add
 /// nothing but ink). Empty when nothing completed.
 pub fn cdf_points(stats: &LatencyStats) -> Vec<(f64, f64)> {
-    if stats.count() == 0 {
+    if stats.is_empty() {
         return Vec::new();
     }
     let body = (0..495).map(|k| k as f64 / 500.0);
     let tail = (9_900..=10_000).map(|k| k as f64 / 10_000.0);
     let mut points: Vec<(f64, f64)> = Vec::new();
     for q in body.chain(tail) {
-        let ms = (latency_at(stats, q) as f64 / 1e3).max(FLOOR_MS);
+        let Some(us) = latency_at(stats, q) else {
+            break;
+        };
+        let ms = (us as f64 / 1e3).max(FLOOR_MS);
         let n = points.len();
         if n >= 2 && points[n - 1].0 == ms && points[n - 2].0 == ms {
             points[n - 1].1 = q;
