@@ -132,6 +132,9 @@ fn run_command(
             .install(|| run::run(&scenario))?,
         None => run::run(&scenario)?,
     };
+    for w in &result.warnings[scenario.warnings.len()..] {
+        eprintln!("warning: {w}");
+    }
     let out = out.unwrap_or_else(|| Path::new("reports").join(&scenario.name));
     let written = report::write_reports(&result, &out)?;
     if !quiet {

@@ -35,11 +35,28 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
         .par_iter()
         .map(|d| platform::simulate(d, &scenario.workload, streams, scenario.window))
         .collect::<Result<Vec<_>, _>>()?;
+    let mut warnings = scenario.warnings.clone();
+    warnings.extend(deployments.iter().filter_map(beyond_clock_warning));
     Ok(RunResult {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
         window: scenario.window,
         deployments,
-        warnings: scenario.warnings.clone(),
+        warnings,
+    })
+}
+
+/// A warning for a deployment some of whose requests ran past the clock's range.
+fn beyond_clock_warning(d: &DeploymentResult) -> Option<String> {
+    let n = d.recorder.totals.beyond_clock;
+    (n > 0).then(|| {
+        format!(
+            "deployment '{}': {n} request{} would end more than 584,942 years after the window \
+             starts (the clock's range, 2^64 µs); their latency and billed time are capped \
+             there, so its latency and cost are lower bounds: look at the heavy-tailed \
+             distributions (a lognormal with p99 far above its median) or the speed factor",
+            d.name,
+            if n == 1 { "" } else { "s" }
+        )
     })
 }

@@ -2,7 +2,7 @@
 //! memory sizes (`"512MB"`). Every value carries its unit; a bare number is an error, so a
 //! reader never has to guess whether `timeout = 30` meant seconds or milliseconds.
 
-use crate::engine::time::{DAY, HOUR, MINUTE, MS, Micros, SECOND};
+use crate::engine::time::{DAY, HOUR, MAX_DURATION, MINUTE, MS, Micros, SECOND};
 
 /// Parses a duration such as `"1.5s"`, `"250ms"`, `"10m"`, `"2h"`, `"1d"`, `"500us"`.
 pub fn parse_duration(text: &str) -> Result<Micros, String> {
@@ -26,8 +26,11 @@ pub fn parse_duration(text: &str) -> Result<Micros, String> {
         }
     };
     let micros = number * scale as f64;
-    if micros > u64::MAX as f64 / 4.0 {
-        return Err(format!("'{text}' is too long"));
+    if micros > MAX_DURATION as f64 {
+        return Err(format!(
+            "'{text}' is longer than {}d, the longest duration a scenario may give",
+            MAX_DURATION / DAY
+        ));
     }
     Ok(micros.round() as Micros)
 }
@@ -57,8 +60,12 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     Ok(n / seconds)
 }
 
+/// Largest memory size a scenario may give: 16 TB (16,777,216 MB), beyond any instance on
+/// offer, so that sizes, steps and sums of them stay far from overflowing.
+pub const MAX_MEMORY_MB: u32 = 16 * 1024 * 1024;
+
 /// Parses a memory size such as `"512MB"`, `"1.5GB"`, `"2GiB"` into MB (1 GB = 1024 MB, as
-/// cloud providers count function memory).
+/// cloud providers count function memory), at most [`MAX_MEMORY_MB`].
 pub fn parse_memory_mb(text: &str) -> Result<u32, String> {
     let (number, unit) = split_number(text)?;
     let scale = match unit {
@@ -75,8 +82,11 @@ pub fn parse_memory_mb(text: &str) -> Result<u32, String> {
     if mb.fract() != 0.0 {
         return Err(format!("'{text}' is not a whole number of MB"));
     }
-    if mb > u32::MAX as f64 {
-        return Err(format!("'{text}' is too large"));
+    if mb > MAX_MEMORY_MB as f64 {
+        return Err(format!(
+            "'{text}' is larger than 16TB ({MAX_MEMORY_MB} MB), the largest memory size a \
+             scenario may give"
+        ));
     }
     Ok(mb as u32)
 }
@@ -126,6 +136,13 @@ mod tests {
         );
         assert!(parse_duration("-1s").unwrap_err().contains("negative"));
         assert!(parse_duration("fast").unwrap_err().contains("number"));
+        // Ten years is the longest; the issue's 53,375,995 days is refused with the bound.
+        assert_eq!(parse_duration("3650d"), Ok(3650 * 86_400_000_000));
+        assert_eq!(
+            parse_duration("53375995d").unwrap_err(),
+            "'53375995d' is longer than 3650d, the longest duration a scenario may give"
+        );
+        assert!(parse_duration("3650.001d").is_err());
     }
 
     #[test]
@@ -149,6 +166,12 @@ mod tests {
         assert_eq!(parse_memory_mb("2GiB"), Ok(2048));
         assert!(parse_memory_mb("512").unwrap_err().contains("no unit"));
         assert!(parse_memory_mb("1.3MB").unwrap_err().contains("whole"));
+        assert_eq!(parse_memory_mb("16384GB"), Ok(16_777_216));
+        assert!(
+            parse_memory_mb("16385GB")
+                .unwrap_err()
+                .contains("larger than 16TB (16777216 MB)")
+        );
         assert!(
             parse_memory_mb("4TB")
                 .unwrap_err()

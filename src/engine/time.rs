@@ -2,6 +2,14 @@
 //!
 //! Floats never order events. Every model converts to [`Micros`] once, when the scenario is
 //! validated or a trace row is read, and works in integers from then on.
+//!
+//! No time ever wraps around. Every duration a scenario gives is at most [`MAX_DURATION`]
+//! (about ten years), and a request makes at most 10,000 backend operations, so any sum of
+//! validated constants (arrival + init + execution + operations) stays below 2^62 µs. Random
+//! draws from heavy-tailed distributions can still exceed any bound: models add times with
+//! saturating arithmetic, a sum that would pass [`Micros::MAX`] (584,942 years) stops there,
+//! and the run counts and reports such requests instead of wrapping them into small,
+//! plausible numbers.
 
 /// A point in simulated time, or a span of it, in microseconds.
 pub type Micros = u64;
@@ -16,6 +24,9 @@ pub const MINUTE: Micros = 60 * SECOND;
 pub const HOUR: Micros = 60 * MINUTE;
 /// One day.
 pub const DAY: Micros = 24 * HOUR;
+/// The longest duration a scenario may give (3650 days, about ten years): windows,
+/// execution and latency parameters, timeouts, keep-alive, billing granularity.
+pub const MAX_DURATION: Micros = 3650 * DAY;
 /// The billing month of the month projection: 30.4375 days (365.25 / 12).
 pub const MONTH: Micros = 2_629_800 * SECOND;
 

@@ -46,6 +46,9 @@ pub struct Totals {
     pub throttled: u64,
     /// Failures because a request waited longer than the timeout (fleet).
     pub timed_out: u64,
+    /// Completed requests whose end time passed the clock's range ([`Micros::MAX`], after
+    /// saturating arithmetic): their latency is a lower bound (see [`crate::engine::time`]).
+    pub beyond_clock: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -168,6 +171,9 @@ impl Recorder {
         let b = self.bucket(t);
         self.buckets[b].completed += 1;
         self.totals.completed += 1;
+        if t == Micros::MAX {
+            self.totals.beyond_clock += 1;
+        }
         self.latency.record(latency);
     }
 

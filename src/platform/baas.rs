@@ -124,7 +124,7 @@ impl BackendPlan {
             rec.usage(now, c.meter, c.count as f64);
             let dist = &self.latencies[c.latency];
             for _ in 0..c.count {
-                total += dist.sample(draws.next_unit());
+                total = dist.sample(draws.next_unit()).saturating_add(total);
             }
         }
         total

@@ -36,13 +36,16 @@ impl FaasBilling {
     /// Billed duration of a call that ran for `duration`.
     pub fn billed_duration(&self, duration: Micros) -> Micros {
         let g = self.granularity.max(1);
-        (duration.div_ceil(g) * g).max(self.minimum)
+        duration.div_ceil(g).saturating_mul(g).max(self.minimum)
     }
 
     /// Billed memory (MB) of a function configured with `memory_mb`.
     pub fn billed_memory_mb(&self, memory_mb: u32) -> u32 {
         let step = self.memory_step_mb.max(1);
-        let mb = (memory_mb.div_ceil(step) * step).max(self.memory_min_mb);
+        let mb = memory_mb
+            .div_ceil(step)
+            .saturating_mul(step)
+            .max(self.memory_min_mb);
         self.memory_max_mb.map_or(mb, |max| mb.min(max))
     }
 
@@ -68,7 +71,7 @@ impl InstanceBilling {
     /// Billed lifetime of an instance that ran for `lifetime`.
     pub fn billed_lifetime(&self, lifetime: Micros) -> Micros {
         let g = self.granularity.max(1);
-        (lifetime.div_ceil(g) * g).max(self.minimum)
+        lifetime.div_ceil(g).saturating_mul(g).max(self.minimum)
     }
 }
 

@@ -268,6 +268,8 @@ impl FaasModel {
         sim.rec.level(Level::Idle, sim.now(), -1);
     }
 
+    /// Arms the keep-alive timer of instance `i` for `deadline` (saturated: an instance that
+    /// goes idle at the clock's end is never reclaimed).
     fn arm(&mut self, i: u32, deadline: Micros, sim: &mut Sim<FaasEvent>) {
         let inst = &mut self.instances[i as usize];
         if inst.armed_at > deadline {
@@ -279,14 +281,19 @@ impl FaasModel {
     /// Starts `request` on instance `i` (already counted as in flight) after `init`.
     fn begin(&mut self, i: u32, request: &Request, init: Micros, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
-        let backend = self.backend.call(request, now + init, &mut sim.rec);
-        let held = request.exec + backend;
+        let start = now.saturating_add(init);
+        let backend = self.backend.call(request, start, &mut sim.rec);
+        let held = request.exec.saturating_add(backend);
         let billing = &self.spec.billing;
-        let billed = billing.billed_duration(if billing.bill_init { held + init } else { held });
+        let billed = billing.billed_duration(if billing.bill_init {
+            held.saturating_add(init)
+        } else {
+            held
+        });
         let inst = &mut self.instances[i as usize];
         inst.arrival = request.arrival;
         inst.billed_gb_s = billed as f64 / 1e6 * self.pools[inst.pool as usize].billed_gb;
-        sim.schedule(now + init + held, FaasEvent::Complete(i));
+        sim.schedule(start.saturating_add(held), FaasEvent::Complete(i));
     }
 }
 
@@ -322,7 +329,7 @@ impl Model for FaasModel {
             .sample(KeyedUniforms::new(request.key, COLD_START_DRAW).next_unit());
         if init > 0 {
             sim.rec.level(Level::Starting, now, 1);
-            sim.schedule(now + init, FaasEvent::Ready(i));
+            sim.schedule(now.saturating_add(init), FaasEvent::Ready(i));
         } else {
             self.instances[i as usize].state = State::Busy;
             sim.rec.level(Level::Busy, now, 1);
@@ -352,7 +359,7 @@ impl Model for FaasModel {
                 self.push_idle(i);
                 match self.spec.keep_alive {
                     KeepAlive::None => self.reclaim(i, sim),
-                    KeepAlive::Fixed(ttl) => self.arm(i, now + ttl, sim),
+                    KeepAlive::Fixed(ttl) => self.arm(i, now.saturating_add(ttl), sim),
                     KeepAlive::Forever => {}
                 }
             }
@@ -368,7 +375,7 @@ impl Model for FaasModel {
                 let KeepAlive::Fixed(ttl) = self.spec.keep_alive else {
                     return;
                 };
-                let deadline = inst.idle_since + ttl;
+                let deadline = inst.idle_since.saturating_add(ttl);
                 if deadline <= now {
                     self.reclaim(i, sim);
                 } else {

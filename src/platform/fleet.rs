@@ -113,7 +113,7 @@ impl FleetModel {
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         sim.schedule(
-            now + exec + backend,
+            now.saturating_add(exec).saturating_add(backend),
             FleetEvent::Complete {
                 instance,
                 function: request.function,

@@ -15,6 +15,12 @@ use crate::workload::Workload;
 
 use super::{Result, Validator};
 
+/// Slowest and fastest fleet speed factor: a thousand times slower or faster than the
+/// workload's reference platform (beyond that the factor is a typo, and `1e-18` would stretch
+/// a millisecond past the clock's range).
+const MIN_SPEED: f64 = 0.001;
+const MAX_SPEED: f64 = 1000.0;
+
 /// Most workers a fleet may have in all (each is a slot in memory while the run lasts).
 const MAX_FLEET_WORKERS: u64 = 10_000_000;
 
@@ -199,11 +205,15 @@ impl Validator<'_> {
                     "concurrent requests per instance, e.g. workers = 8",
                 )?;
                 let speed = match &f.speed {
-                    Some(s) if !(s.get_ref().is_finite() && *s.get_ref() > 0.0) => {
+                    Some(s) if !(MIN_SPEED..=MAX_SPEED).contains(s.get_ref()) => {
                         return Err(self.err(
                             s,
                             field("speed"),
-                            "must be a number greater than zero",
+                            format!(
+                                "must be a number from {MIN_SPEED} to {MAX_SPEED} (got {:?}): \
+                                 the execution-time divisor relative to the reference platform",
+                                s.get_ref()
+                            ),
                         ));
                     }
                     Some(s) => *s.get_ref(),
