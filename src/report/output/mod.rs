@@ -29,9 +29,9 @@ use staging::{MARKER_FILE, Names};
 
 use crate::error::SimError;
 
-/// Test-only hook: milliseconds to sleep once the staging folder is complete, just before it
-/// is moved into place, so tests can interrupt or race a run at that point. Not a user
-/// setting; it does nothing unless set.
+/// Test-only hook: milliseconds to sleep once the report's files are in the staging folder
+/// (before its manifest is written and it is moved into place), so tests can interrupt, kill
+/// or race a run at that point. Not a user setting; it does nothing unless set.
 pub const PAUSE_BEFORE_RENAME_ENV: &str = "SERVERLESS_SIM_PAUSE_BEFORE_RENAME_MS";
 
 /// Checks, without changing anything, that a report may be written to `target` (see
@@ -69,9 +69,6 @@ where
         held.add(staging.clone());
     }
     let filled = fill(&staging, manifest, write);
-    if filled.is_ok() {
-        pause_for_tests();
-    }
     let mut held = InProgress::lock();
     held.forget(&staging);
     let published = filled.and_then(|()| publish::publish(&staging, target, &names));
@@ -97,6 +94,7 @@ where
     F: FnOnce(&Path) -> Result<(), SimError>,
 {
     write(dir)?;
+    pause_for_tests();
     manifest.files = list_files(dir)?;
     manifest.write_into(dir)?;
     staging::complete(dir)
