@@ -27,13 +27,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
-    /// costs.csv and PNG charts) to `reports/<scenario name>/` or `--out`.
+    /// costs.csv, PNG charts and a manifest.toml listing them) to `reports/<scenario name>/`
+    /// or `--out`.
     ///
     /// Example: serverless-sim run scenarios/web-api.toml
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// Folder to write the reports into (default: reports/<scenario name>). It must be
+        /// Folder to write the reports into (default: `reports/<scenario name>`). It must be
         /// missing, empty, or a previous serverless-sim report, which is then replaced in one
         /// step; anything else (a folder holding other files, a file, a link) is refused and
         /// left untouched.
@@ -80,7 +81,7 @@ pub enum TraceCommand {
         /// The trace's format (default: told from the header).
         #[arg(long, value_parser = ["azure2019", "azure2021", "csv"])]
         format: Option<String>,
-        /// Folder for invocations.png (default: reports/trace-inspect/<trace name>). Same
+        /// Folder for invocations.png (default: `reports/trace-inspect/<trace name>`). Same
         /// rule as `run --out`: it must be missing, empty, or a previous serverless-sim report
         /// (replaced in one step); anything else is refused and left untouched.
         #[arg(long, value_name = "DIR")]

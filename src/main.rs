@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = serverless_sim::cli::Cli::parse();
     // Ctrl-C and SIGTERM delete a report being written (keeping the previous one), exit 130.
     if let Err(e) = serverless_sim::report::output::install_signal_cleanup() {
         eprintln!("warning: {e}; an interrupted run may leave a hidden staging folder");
     }
+    let cli = serverless_sim::cli::Cli::parse();
     match serverless_sim::cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -10,7 +10,7 @@
 //! 2. creates a uniquely named staging folder beside the target, marked as ours, registered
 //!    for deletion on a signal ([`signals`]);
 //! 3. has the caller write the files into it, then lists them in `manifest.toml`, written last;
-//! 4. swaps it into place atomically ([`publish`]) and deletes the previous report.
+//! 4. swaps it into place atomically (`publish`) and deletes the previous report.
 
 pub mod manifest;
 mod publish;

@@ -1,7 +1,7 @@
 //! Ctrl-C (SIGINT) and SIGTERM: delete the report being written, keep the previous one, exit
 //! with code 130.
 //!
-//! Writers register the staging folders they are filling in [`IN_PROGRESS`]. The handler
+//! Writers register the staging folders they are filling in one locked list. The handler
 //! (run by `ctrlc` on its own thread, not in signal context) takes the same lock, deletes every
 //! registered folder and exits while still holding it. A writer takes the lock to unregister
 //! its folder and keeps it through the final rename and the deletion of the previous report,
