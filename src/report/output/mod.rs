@@ -41,8 +41,7 @@ pub const PAUSE_BEFORE_RENAME_ENV: &str = "SERVERLESS_SIM_PAUSE_BEFORE_RENAME_MS
 /// # Errors
 /// The refusal, naming the path and saying why and what to do.
 pub fn check_target(target: &Path) -> Result<(), SimError> {
-    Names::new(target)?;
-    target::classify(target).map(|_| ())
+    target::classify(&Names::new(target)?.target()).map(|_| ())
 }
 
 /// Writes a report folder at `target`: `write` fills the (empty) folder it is given, then
@@ -57,6 +56,7 @@ where
     F: FnOnce(&Path) -> Result<(), SimError>,
 {
     let names = Names::new(target)?;
+    let target = &names.target();
     target::classify(target)?;
     fs::create_dir_all(names.parent())
         .map_err(|e| SimError::io(format!("creating {}", names.parent().display()), e))?;
@@ -193,6 +193,22 @@ mod tests {
         write_folder(&target, run_manifest(), write_one("second")).unwrap();
         assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "second");
         assert_eq!(entries(tmp.path()), ["rep"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_trailing_slash_does_not_make_a_link_look_like_a_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        write_folder(&real, run_manifest(), |_| Ok(())).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let with_slash = PathBuf::from(format!("{}/", link.display()));
+        let err = check_target(&with_slash).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert!(write_folder(&with_slash, run_manifest(), |_| Ok(())).is_err());
+        assert_eq!(entries(tmp.path()), ["link", "real"]);
+        assert_eq!(fs::read_link(&link).unwrap(), real);
     }
 
     #[test]

@@ -59,6 +59,12 @@ impl Names {
         })
     }
 
+    /// The target as `parent/leaf`: without a trailing `/` (which would make the system
+    /// follow a link there) or `.`.
+    pub fn target(&self) -> PathBuf {
+        self.parent.join(&self.leaf)
+    }
+
     /// The folder the working folders live in.
     pub fn parent(&self) -> &Path {
         &self.parent
@@ -105,7 +111,8 @@ impl Names {
 /// # Errors
 /// The folder or the marker cannot be created (the folder is removed again).
 pub fn create(path: &Path) -> Result<(), SimError> {
-    fs::create_dir(path).map_err(|e| SimError::io(format!("creating {}", path.display()), e))?;
+    fs::create_dir(path)
+        .map_err(|e| SimError::io(format!("creating staging folder {}", path.display()), e))?;
     let marker = path.join(MARKER_FILE);
     fs::write(&marker, marker_text(std::process::id())).map_err(|e| {
         let _ = fs::remove_dir_all(path);
@@ -258,6 +265,10 @@ mod tests {
             Path::new(".")
         );
         assert!(Names::new(Path::new("..")).is_err());
+        for given in ["out/rep/", "out/rep/.", "out//rep"] {
+            let names = Names::new(Path::new(given)).unwrap();
+            assert_eq!(names.target(), Path::new("out/rep"), "{given}");
+        }
     }
 
     #[test]
