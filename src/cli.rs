@@ -27,13 +27,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
-    /// costs.csv and PNG charts) to `reports/<scenario name>/` or `--out`.
+    /// costs.csv, PNG charts and a manifest.toml listing them) to `reports/<scenario name>/`
+    /// or `--out`.
     ///
     /// Example: serverless-sim run scenarios/web-api.toml
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// Folder to write the reports into (replaced atomically if it exists).
+        /// Folder to write the reports into (default: `reports/<scenario name>`). It must be
+        /// missing, empty, or a previous serverless-sim report, which is then replaced in one
+        /// step; anything else (a folder holding other files, a file, a link) is refused and
+        /// left untouched.
+        ///
+        /// A report is recognised by the manifest.toml it holds, which lists its files; a
+        /// report to which other files were added is refused too, so they are not lost.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Override the scenario's seed (same seed => byte-identical CSV).
@@ -74,7 +81,9 @@ pub enum TraceCommand {
         /// The trace's format (default: told from the header).
         #[arg(long, value_parser = ["azure2019", "azure2021", "csv"])]
         format: Option<String>,
-        /// Folder for invocations.png (default: `reports/trace-inspect/<trace name>`).
+        /// Folder for invocations.png (default: `reports/trace-inspect/<trace name>`). Same
+        /// rule as `run --out`: it must be missing, empty, or a previous serverless-sim report
+        /// (replaced in one step); anything else is refused and left untouched.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -123,6 +132,9 @@ fn run_command(
     if let Some(seed) = seed {
         scenario.seed = seed;
     }
+    let out = out.unwrap_or_else(|| Path::new("reports").join(&scenario.name));
+    // Refuse an unusable folder before simulating, not after.
+    report::output::check_target(&out)?;
     let result = match threads {
         Some(0) => anyhow::bail!("--threads must be at least 1"),
         Some(n) => rayon::ThreadPoolBuilder::new()
@@ -135,7 +147,6 @@ fn run_command(
     for w in &result.warnings[scenario.warnings.len()..] {
         eprintln!("warning: {w}");
     }
-    let out = out.unwrap_or_else(|| Path::new("reports").join(&scenario.name));
     let written = report::write_reports(&result, &out)?;
     if !quiet {
         print!("{}", report::table::render(&result));
@@ -173,17 +184,20 @@ fn print_trace_notes(scenario: &Scenario) {
 
 fn inspect_command(path: &Path, format: Option<&str>, out: Option<PathBuf>) -> anyhow::Result<()> {
     let format = format.and_then(Format::parse);
-    let profile = trace::inspect::inspect(path, format)?;
-    print!("{}", profile.render());
     let out = out.unwrap_or_else(|| {
         let stem = path
             .file_stem()
             .map_or_else(|| "trace".into(), |s| s.to_string_lossy().into_owned());
         Path::new("reports").join("trace-inspect").join(stem)
     });
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let png = out.join("invocations.png");
-    report::charts::invocations::write_png(&profile, &png)?;
-    println!("chart written to {}", png.display());
+    report::output::check_target(&out)?;
+    let profile = trace::inspect::inspect(path, format)?;
+    print!("{}", profile.render());
+    const CHART: &str = "invocations.png";
+    let manifest = report::output::Manifest::for_trace_inspect(path);
+    let written = report::output::write_folder(&out, manifest, |dir| {
+        report::charts::invocations::write_png(&profile, &dir.join(CHART))
+    })?;
+    println!("chart written to {}", written.join(CHART).display());
     Ok(())
 }

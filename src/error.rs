@@ -48,11 +48,13 @@ pub enum SimError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Trace(#[from] TraceError),
-    #[error("{context}: {source}")]
+    /// Displayed as `context: OS message`. The I/O error is part of the message and not
+    /// also exposed as [`std::error::Error::source`], so printing the error with its chain
+    /// (`{:#}` in anyhow) shows the OS message once.
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{0}")]
     Report(String),
@@ -65,7 +67,26 @@ impl SimError {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         SimError::Io {
             context: context.into(),
-            source,
+            cause: source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_io_error_prints_its_os_message_once() {
+        let os = std::io::Error::from_raw_os_error(17);
+        let os_message = os.to_string();
+        let e = SimError::io("creating out", os);
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!(e.to_string(), format!("creating out: {os_message}"));
+        let chained = format!("{:#}", anyhow::Error::from(e).context("writing the report"));
+        assert_eq!(
+            chained,
+            format!("writing the report: creating out: {os_message}")
+        );
     }
 }

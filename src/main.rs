@@ -1,11 +1,15 @@
-//! The `serverless-sim` binary: parse the command line, run, report errors with their chain
-//! and a non-zero exit code.
+//! The `serverless-sim` binary: parse the command line, handle Ctrl-C and SIGTERM, run, and
+//! report errors with their chain (each cause once) and a non-zero exit code.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Ctrl-C and SIGTERM delete a report being written (keeping the previous one), exit 130.
+    if let Err(e) = serverless_sim::report::output::install_signal_cleanup() {
+        eprintln!("warning: {e}; an interrupted run may leave a hidden staging folder");
+    }
     let cli = serverless_sim::cli::Cli::parse();
     match serverless_sim::cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,14 +1,16 @@
 //! Reports: what a run writes under `reports/<scenario>/`, and the terminal table.
 //!
 //! One [`Exporter`] per file; a new format is a new exporter in its own module, listed in
-//! [`exporters`]. [`write_reports`] writes every file into a temporary folder beside the
-//! target and renames it into place only when all succeeded, so a failed run never leaves a
-//! half-written report (and a previous report stays intact until the new one is complete).
+//! [`exporters`]. [`write_reports`] has [`output`] write them into a staging folder and put it
+//! in place only when all succeeded, so a failed run never leaves a half-written report, a
+//! previous report stays intact until the new one is complete, and a folder that is not a
+//! report is never replaced.
 
 pub mod charts;
 pub mod costs;
 pub mod format;
 pub mod latency;
+pub mod output;
 pub mod summary;
 pub mod table;
 #[cfg(test)]
@@ -47,56 +49,19 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
-/// Writes all reports of `run` into `out_dir`, atomically: all files or none.
+/// Writes all reports of `run` into `out_dir` with their `manifest.toml`, atomically: all
+/// files or none. The folder rule and its guarantees are [`output`]'s.
 ///
 /// # Errors
-/// The folder cannot be created or a file cannot be written; nothing is left behind.
+/// `out_dir` may not receive a report (a file, a link, a folder that is not a report), or a
+/// file cannot be written; `out_dir` is then as it was and nothing is left behind.
 pub fn write_reports(run: &RunResult, out_dir: &Path) -> Result<PathBuf, SimError> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)
-        .map_err(|e| SimError::io(format!("creating {}", parent.display()), e))?;
-    let leaf = out_dir
-        .file_name()
-        .ok_or_else(|| SimError::Report(format!("{} is not a folder name", out_dir.display())))?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{leaf}.tmp-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir(&staging)
-        .map_err(|e| SimError::io(format!("creating {}", staging.display()), e))?;
-    let written = exporters()
-        .iter()
-        .try_for_each(|x| x.write(run, &staging.join(x.file_name())));
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    replace_dir(&staging, out_dir).inspect_err(|_| {
-        let _ = fs::remove_dir_all(&staging);
-    })?;
-    Ok(out_dir.to_path_buf())
-}
-
-/// Moves `staging` to `target`, replacing a previous report folder there.
-fn replace_dir(staging: &Path, target: &Path) -> Result<(), SimError> {
-    let old = if target.exists() {
-        let old = staging.with_extension("old");
-        let _ = fs::remove_dir_all(&old);
-        fs::rename(target, &old)
-            .map_err(|e| SimError::io(format!("moving aside {}", target.display()), e))?;
-        Some(old)
-    } else {
-        None
-    };
-    fs::rename(staging, target)
-        .map_err(|e| SimError::io(format!("moving report into {}", target.display()), e))?;
-    if let Some(old) = old {
-        let _ = fs::remove_dir_all(old);
-    }
-    Ok(())
+    let manifest = output::Manifest::for_run(&run.scenario, run.seed, &run.warnings);
+    output::write_folder(out_dir, manifest, |dir| {
+        exporters()
+            .iter()
+            .try_for_each(|x| x.write(run, &dir.join(x.file_name())))
+    })
 }
 
 /// A CSV report file being written; every error names the file.
@@ -138,5 +103,22 @@ impl<'a> CsvFile<'a> {
 
     fn error(path: &Path, e: csv::Error) -> SimError {
         SimError::Report(format!("writing {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exporters_write_distinct_files_and_never_the_folder_s_own() {
+        let names: Vec<&str> = exporters().iter().map(|x| x.file_name()).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for reserved in [output::MANIFEST_FILE, output::staging::MARKER_FILE] {
+            assert!(!names.contains(&reserved), "{reserved}");
+        }
     }
 }

@@ -1,0 +1,266 @@
+//! `manifest.toml`: the file that makes a folder a serverless-sim report.
+//!
+//! Every report folder gets one, written last (so a folder with a manifest is complete). It
+//! says which tool and version wrote the folder, for what (scenario and seed, or trace), which
+//! files the report holds and the warnings of the run. The output writer replaces an existing
+//! folder only when [`replaceable`] says it is a report: its manifest parses, says
+//! `tool = "serverless-sim"`, and the folder holds nothing the manifest does not list, so a
+//! file a user saved into a report folder is never deleted.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::SimError;
+
+/// The manifest's file name inside a report folder.
+pub const MANIFEST_FILE: &str = "manifest.toml";
+
+/// The value of the manifest's `tool` key.
+pub const TOOL: &str = "serverless-sim";
+
+/// Manifests larger than this are not ours (ours are a few hundred bytes plus warnings).
+const MAX_MANIFEST_BYTES: u64 = 4 << 20;
+
+/// A seed as TOML can hold it: an integer when it fits in TOML's signed 64 bits, otherwise
+/// its decimal digits as a string.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Seed {
+    Integer(i64),
+    Digits(String),
+}
+
+impl From<u64> for Seed {
+    fn from(seed: u64) -> Self {
+        i64::try_from(seed).map_or_else(|_| Seed::Digits(seed.to_string()), Seed::Integer)
+    }
+}
+
+/// What a report folder's manifest says. `files` is filled by the writer from what the
+/// folder actually holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    /// The command that wrote the folder: `run` or `trace inspect`.
+    pub command: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<Seed>,
+    /// The trace inspected (`trace inspect` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<String>,
+    /// Every other file of the folder, relative to it, `/`-separated, sorted.
+    pub files: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Manifest {
+    /// The manifest of a `run` report.
+    pub fn for_run(scenario: &str, seed: u64, warnings: &[String]) -> Self {
+        Manifest {
+            command: "run",
+            scenario: Some(scenario.to_owned()),
+            seed: Some(seed.into()),
+            warnings: warnings.to_vec(),
+            ..Self::blank()
+        }
+    }
+
+    /// The manifest of a `trace inspect` folder.
+    pub fn for_trace_inspect(trace: &Path) -> Self {
+        Manifest {
+            command: "trace inspect",
+            trace: Some(trace.display().to_string()),
+            ..Self::blank()
+        }
+    }
+
+    fn blank() -> Self {
+        Manifest {
+            tool: TOOL,
+            version: env!("CARGO_PKG_VERSION"),
+            command: "",
+            scenario: None,
+            seed: None,
+            trace: None,
+            files: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The manifest as TOML, with a comment saying what the file is for.
+    ///
+    /// # Errors
+    /// Serialisation failure (not expected for these types).
+    pub fn to_toml(&self) -> Result<String, SimError> {
+        let body = toml::to_string_pretty(self)
+            .map_err(|e| SimError::Report(format!("encoding {MANIFEST_FILE}: {e}")))?;
+        Ok(format!(
+            "# Written by serverless-sim. It marks this folder as a report that a later run may\n\
+             # replace; a folder without it (or holding files it does not list) is never replaced.\n\
+             {body}"
+        ))
+    }
+
+    /// Writes the manifest into `dir`.
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub fn write_into(&self, dir: &Path) -> Result<(), SimError> {
+        let path = dir.join(MANIFEST_FILE);
+        fs::write(&path, self.to_toml()?)
+            .map_err(|e| SimError::io(format!("writing {}", path.display()), e))
+    }
+}
+
+/// The `files` list of `dir`'s manifest, when `dir` holds a manifest written by serverless-sim
+/// (a regular file, not a link, that parses as TOML and says `tool = "serverless-sim"`).
+fn listed_files(dir: &Path) -> Option<Vec<String>> {
+    let path = dir.join(MANIFEST_FILE);
+    let meta = fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
+        return None;
+    }
+    let mut text = String::new();
+    fs::File::open(&path)
+        .ok()?
+        .take(MAX_MANIFEST_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    if table.get("tool")?.as_str()? != TOOL {
+        return None;
+    }
+    let files = match table.get("files") {
+        Some(v) => v
+            .as_array()?
+            .iter()
+            .map(|f| f.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    Some(files)
+}
+
+/// Whether `dir` is a serverless-sim report that a new one may replace: it has our manifest,
+/// and every entry in it is the manifest or a file (or folder of files) the manifest lists.
+/// Files the manifest lists may be missing. `Err` names the entries the report did not write.
+///
+/// `Ok(false)`: no manifest of ours. `Err(extra)`: a report a user added files to.
+pub fn replaceable(dir: &Path) -> Result<bool, Vec<String>> {
+    let Some(files) = listed_files(dir) else {
+        return Ok(false);
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(false);
+    };
+    let mut extra = Vec::new();
+    for entry in entries {
+        let Ok(entry) = entry else {
+            return Ok(false);
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let listed = name == MANIFEST_FILE
+            || files
+                .iter()
+                .any(|f| *f == name || f.strip_prefix(&name).is_some_and(|r| r.starts_with('/')));
+        if !listed {
+            extra.push(name);
+        }
+    }
+    if extra.is_empty() {
+        Ok(true)
+    } else {
+        extra.sort();
+        Err(extra)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_manifest_says_what_wrote_the_folder() {
+        let mut m = Manifest::for_run("web-api", 42, &["slow trace".to_owned()]);
+        m.files = vec!["a.csv".into(), "b.png".into()];
+        let text = m.to_toml().unwrap();
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            body,
+            [
+                r#"tool = "serverless-sim""#,
+                &format!(r#"version = "{}""#, env!("CARGO_PKG_VERSION")),
+                r#"command = "run""#,
+                r#"scenario = "web-api""#,
+                "seed = 42",
+                "files = [",
+                r#"    "a.csv","#,
+                r#"    "b.png","#,
+                "]",
+                "warnings = [\"slow trace\"]",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_seed_beyond_toml_integers_is_kept_as_digits() {
+        let text = Manifest::for_run("s", u64::MAX, &[]).to_toml().unwrap();
+        assert!(text.contains(r#"seed = "18446744073709551615""#), "{text}");
+        let text = Manifest::for_run("s", 1 << 63, &[]).to_toml().unwrap();
+        assert!(text.contains(r#"seed = "9223372036854775808""#), "{text}");
+        let text = Manifest::for_run("s", (1 << 63) - 1, &[])
+            .to_toml()
+            .unwrap();
+        assert!(text.contains("seed = 9223372036854775807\n"), "{text}");
+    }
+
+    #[test]
+    fn a_folder_is_replaceable_only_with_our_manifest_and_nothing_unlisted() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        assert_eq!(replaceable(d), Ok(false), "no manifest");
+        fs::write(d.join(MANIFEST_FILE), "tool = \"other-tool\"\n").unwrap();
+        assert_eq!(replaceable(d), Ok(false), "another tool");
+        fs::write(d.join(MANIFEST_FILE), "tool = \"serverless-sim\n").unwrap();
+        assert_eq!(replaceable(d), Ok(false), "does not parse");
+        fs::write(
+            d.join(MANIFEST_FILE),
+            "tool = \"serverless-sim\"\nfiles = [\"a.csv\", \"charts/x.png\"]\n",
+        )
+        .unwrap();
+        assert_eq!(replaceable(d), Ok(true), "listed files may be missing");
+        fs::write(d.join("a.csv"), "1").unwrap();
+        fs::create_dir(d.join("charts")).unwrap();
+        assert_eq!(replaceable(d), Ok(true));
+        fs::write(d.join("notes.txt"), "mine").unwrap();
+        fs::create_dir(d.join("char")).unwrap();
+        assert_eq!(
+            replaceable(d),
+            Err(vec!["char".to_owned(), "notes.txt".to_owned()])
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_manifest_does_not_count() {
+        let real = tempfile::tempdir().unwrap();
+        fs::write(
+            real.path().join(MANIFEST_FILE),
+            "tool = \"serverless-sim\"\n",
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(
+            real.path().join(MANIFEST_FILE),
+            dir.path().join(MANIFEST_FILE),
+        )
+        .unwrap();
+        assert_eq!(replaceable(dir.path()), Ok(false));
+    }
+}
