@@ -46,6 +46,8 @@ pub struct Totals {
     pub throttled: u64,
     /// Failures because a request waited longer than the timeout (fleet).
     pub timed_out: u64,
+    /// Failures because the queue was full when the request arrived (fleet `queue_limit`).
+    pub rejected: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -189,6 +191,12 @@ impl Recorder {
     pub fn timed_out(&mut self, t: Micros) {
         self.failed(t);
         self.totals.timed_out += 1;
+    }
+
+    /// A request found the queue full.
+    pub fn rejected(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.rejected += 1;
     }
 
     fn failed(&mut self, t: Micros) {

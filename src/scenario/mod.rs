@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod locate;
+pub mod size;
 pub mod validate;
 
 use std::path::Path;
