@@ -10,7 +10,7 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::engine::Progress;
 
@@ -33,8 +33,16 @@ pub fn with_bar<T: Send>(
     let bar = ProgressBar::with_draw_target(Some(expected.max(1)), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template(
-            "simulating {wide_bar} {human_pos}/{human_len} requests ({per_sec}, {elapsed} elapsed, ETA {eta})",
+            "simulating {wide_bar} {human_pos}/{human_len} requests, {rate}/s, ETA {eta}",
         )
+        .map(|style| {
+            style.with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", HumanCount(state.per_sec() as u64));
+                },
+            )
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (done, ticks) = mpsc::channel::<()>();
