@@ -255,3 +255,36 @@ fn a_terminal_gets_a_progress_bar_unless_quiet() {
     let quiet = on_terminal("--quiet");
     assert!(!quiet.contains("simulating"), "{quiet:?}");
 }
+
+#[test]
+fn allow_large_lets_run_go_ahead() {
+    // A queue that may hold 2^32 - 1 requests is a 128 GiB bound, whatever the load: refused,
+    // unless allowed; this load (5/s, one at a time) never queues much, so the run is quick.
+    let deep = r#"
+[[deployments]]
+name = "deep"
+[deployments.compute]
+model = "fleet"
+instances = 1
+workers = 4
+queue_limit = 4294967295
+[deployments.compute.billing]
+instance_hours = { usd = 0.1 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "1ms" }
+operations.read = { price = { usd = 0.25, per = 1_000_000 } }
+operations.write = { price = { usd = 1.25, per = 1_000_000 } }
+"#;
+    let t = scenario("1m", POISSON_5, "{}") + deep;
+    let (out, dir) = exec(&["run"], &t);
+    let stderr = refused(&out, dir.path());
+    assert!(
+        stderr.contains("of memory (limit 8.0 GiB) (largest: deployment 'deep'")
+            && stderr.contains("--allow-large"),
+        "{stderr}"
+    );
+    let (out, dir) = exec(&["run", "--allow-large", "--quiet"], &t);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("out/summary.csv").is_file());
+}
