@@ -140,8 +140,12 @@ const MAX_THREADS: i64 = 256;
 /// The size estimate of `scenario`, refused above the limits unless `allow_large`.
 fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
     let estimate = SizeEstimate::of(scenario);
-    if !allow_large && let Err(message) = estimate.check() {
-        anyhow::bail!("{}: {message}", path.display());
+    if let Err(message) = estimate.check() {
+        if !allow_large {
+            anyhow::bail!("{}: {message}", path.display());
+        }
+        let first = message.lines().next().unwrap_or_default();
+        eprintln!("warning: going ahead as --allow-large asks: {first}");
     }
     Ok(estimate)
 }

@@ -287,4 +287,10 @@ operations.write = { price = { usd = 1.25, per = 1_000_000 } }
     let (out, dir) = exec(&["run", "--allow-large", "--quiet"], &t);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(dir.path().join("out/summary.csv").is_file());
+    // Still said, as a warning.
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("warning: going ahead as --allow-large asks: the run is too large: "),
+        "{stderr}"
+    );
 }
