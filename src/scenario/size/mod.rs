@@ -1,5 +1,6 @@
-//! The size of a run, estimated before simulating: expected requests, engine events and a
-//! memory bound per deployment, and the limits above which a run is refused.
+//! The size of a run, estimated before simulating: expected requests, engine events and
+//! memory (with its bound where one exists) per deployment, and the limits above which a run
+//! is refused.
 //!
 //! Per deployment (every deployment sees the same requests):
 //! - **requests**: the expected count of the workload in the window, in closed form from each
@@ -10,13 +11,15 @@
 //!   by a completion or by a timer it replaces, see `platform::faas`); and every backend
 //!   operation is one more iteration (its latency is drawn on its own). Exact for a fleet that
 //!   fails nothing and for FaaS without keep-alive.
-//! - **memory**: what the deployment's state can grow to. A *bound* where one exists: a fleet's
-//!   queue at its `queue_limit` plus its workers; FaaS instances at most the concurrency limits
-//!   (each function's pool at most its own limit, or the account's; with keep-alive idle
-//!   instances do not count against a limit but are never more than their pool's peak);
-//!   the time series (buckets x meters); a fixed part (latency histogram, tables). FaaS pools
-//!   without any limit have no bound: their size is *expected* from Little's law (peak arrival
-//!   rate x time an instance is held, plus a margin of 5 standard deviations).
+//! - **memory**: what the deployment's state grows to: the time series (buckets x meters),
+//!   a fixed part (latency histogram, tables) and the model's state. A fleet's is *bounded* by
+//!   its queue at `queue_limit` plus its workers. A FaaS deployment's instance table is
+//!   bounded where every function has a concurrency limit (each pool at most its own limit or
+//!   what the account leaves; with keep-alive idle instances do not count against a limit
+//!   but never outnumber their pool's peak) and *expected* from Little's law (peak arrival
+//!   rate x time an instance is held, plus a margin of 5 standard deviations and an idle
+//!   instance per function), capped by any bound. The memory limit is judged on the expected
+//!   figure, the bound where there is no other.
 //!
 //! Limits ([`MAX_EVENTS`], [`MAX_MEMORY_BYTES`]) are far above any run that finishes in
 //! minutes on a laptop (10^10 events take about 15 minutes at 12 M events/s);
@@ -62,11 +65,12 @@ pub struct DeploymentSize {
     pub requests_sd: f64,
     /// Upper bound on the expected engine events (see the module docs).
     pub events: f64,
-    /// Memory of the simulation state, bytes.
+    /// Memory the simulation state is expected to reach (bytes), what the limit is judged
+    /// on: the bound for a fleet; for FaaS the expected peak of instances, capped by the bound.
     pub memory_bytes: f64,
-    /// Whether [`Self::memory_bytes`] is a bound (true) or an expected peak where nothing caps
-    /// the state (FaaS without concurrency limits).
-    pub memory_bounded: bool,
+    /// A hard bound on the memory, where the configuration sets one (a fleet's queue limit,
+    /// FaaS concurrency limits on every function).
+    pub memory_bound_bytes: Option<f64>,
     /// What the memory is made of, for the user.
     pub memory_detail: String,
 }
@@ -156,14 +160,17 @@ impl SizeEstimate {
             .iter()
             .map(|d| {
                 format!(
-                    "estimate: {} ({}): {} requests (sd {}), at most {} events, memory {} {} ({})",
+                    "estimate: {} ({}): {} requests (sd {}), at most {} events, memory {} ({})",
                     d.name,
                     d.model,
                     count(d.requests),
                     count(d.requests_sd),
                     count(d.events),
-                    if d.memory_bounded { "at most" } else { "about" },
-                    bytes(d.memory_bytes),
+                    match d.memory_bound_bytes {
+                        Some(b) if b <= d.memory_bytes => format!("at most {}", bytes(b)),
+                        Some(b) => format!("about {}, at most {}", bytes(d.memory_bytes), bytes(b)),
+                        None => format!("about {}, no bound", bytes(d.memory_bytes)),
+                    },
                     d.memory_detail
                 )
             })
@@ -244,18 +251,22 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
     let meters = 2 + d.fixed.len() + d.services.iter().map(|s| s.operations.len()).sum::<usize>();
     let series = buckets * (std::mem::size_of::<BucketCounts>() as f64 + 8.0 * (3 + meters) as f64);
-    let (model_bytes, bounded, detail) = match &d.compute {
-        ComputeSpec::Fleet(f) => fleet_memory(f),
+    let (expected, bound, detail) = match &d.compute {
+        ComputeSpec::Fleet(f) => {
+            let (bound, detail) = fleet_memory(f);
+            (bound, Some(bound), detail)
+        }
         ComputeSpec::Faas(f) => faas_memory(f, d, demands),
     };
+    let fixed = series + FIXED_BYTES;
     DeploymentSize {
         name: d.name.clone(),
         model: d.compute.kind(),
         requests,
         requests_sd: variance.sqrt(),
         events,
-        memory_bytes: model_bytes + series + FIXED_BYTES,
-        memory_bounded: bounded,
+        memory_bytes: expected + fixed,
+        memory_bound_bytes: bound.map(|b| b + fixed),
         memory_detail: format!("{detail}; {} time buckets", count(buckets)),
     }
 }
@@ -268,7 +279,8 @@ fn operations_per_call(functions: &[FunctionSpec]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-fn fleet_memory(f: &FleetSpec) -> (f64, bool, String) {
+/// A fleet's memory bound (bytes) and what it is made of.
+fn fleet_memory(f: &FleetSpec) -> (f64, String) {
     let workers = f.instances as f64 * f.workers_per_instance as f64;
     // The queue's storage grows by doubling: at most the next power of two.
     let slots = (f.queue_limit as u64).next_power_of_two() as f64;
@@ -280,16 +292,23 @@ fn fleet_memory(f: &FleetSpec) -> (f64, bool, String) {
         count(f.queue_limit as f64),
         count(workers)
     );
-    (bytes, true, detail)
+    (bytes, detail)
 }
 
-fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, bool, String) {
+/// A FaaS deployment's expected memory and bound (bytes), and what they are made of.
+///
+/// Bound: each pool's instances never exceed its peak in-flight, so its limit (reservation,
+/// per-function limit, or what the account leaves), summed over the pools; without keep-alive
+/// nothing idles, so the account limit bounds the whole table. Expected: Little's law over
+/// the whole workload (peak arrival rate x mean hold time, plus 5 standard deviations and one
+/// idle instance per function), capped by the bound. The limit is judged on the expected
+/// figure: a loose bound (a trace of 50,000 functions under a 1,000 account limit) must not
+/// refuse a small run.
+fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, Option<f64>, String) {
     let reserved_total: u64 = f.reserved_concurrency.iter().map(|&(_, r)| r as u64).sum();
     let unreserved = f
         .account_concurrency
         .map(|a| (a as u64).saturating_sub(reserved_total));
-    // Each pool's peak in-flight is at most its limit; without keep-alive idle instances are
-    // reclaimed at once, so the table never exceeds the account limit either.
     let pool_limit = |name: &str| -> Option<u64> {
         if let Some(&(_, r)) = f.reserved_concurrency.iter().find(|(n, _)| n == name) {
             return Some(r as u64);
@@ -299,38 +318,34 @@ fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, bo
             (a, b) => a.or(b),
         }
     };
-    let mut bounded_instances = 0.0;
-    let mut expected_instances = 0.0;
+    let mut bound = Some(0.0);
+    let mut expected = 0.0;
     for x in demands {
-        let mut unlimited = 0usize;
         for func in x.functions {
-            match pool_limit(&func.name) {
-                Some(l) => bounded_instances += l as f64,
-                None => unlimited += 1,
-            }
+            bound = bound.zip(pool_limit(&func.name)).map(|(b, l)| b + l as f64);
         }
-        if unlimited > 0 {
-            let share = unlimited as f64 / x.functions.len() as f64;
-            let busy = x.arrivals.peak_rate * share * hold_seconds(f, d, x.functions);
-            expected_instances += busy + 5.0 * busy.sqrt() + unlimited as f64;
-        }
+        let busy = x.arrivals.peak_rate * hold_seconds(f, d, x.functions);
+        expected += busy + 5.0 * busy.sqrt() + x.functions.len() as f64;
     }
-    let mut instances = bounded_instances + expected_instances;
     if f.keep_alive == KeepAlive::None
         && let Some(a) = f.account_concurrency
     {
-        instances = instances.min(a as f64);
+        bound = Some(bound.map_or(a as f64, |b| b.min(a as f64)));
     }
-    let bounded = expected_instances == 0.0;
-    let detail = if bounded {
-        format!("at most {} instances", count(instances))
-    } else {
-        format!(
+    let expected = bound.map_or(expected, |b| expected.min(b));
+    let detail = match bound {
+        Some(b) => format!(
+            "about {} instances at peak, at most {} by the concurrency limits",
+            count(expected),
+            count(b)
+        ),
+        None => format!(
             "about {} instances at peak, no concurrency limit",
-            count(instances)
-        )
+            count(expected)
+        ),
     };
-    (instances * faas::BYTES_PER_INSTANCE as f64, bounded, detail)
+    let per = faas::BYTES_PER_INSTANCE as f64;
+    (expected * per, bound.map(|b| b * per), detail)
 }
 
 /// Mean time (s) an instance is held per request of `functions`: execution, a cold start, and
