@@ -126,6 +126,8 @@ fn profile_integral(profile: &[f64], l: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::engine::time::{HOUR, MINUTE};
+    use crate::rng::{Purpose, Streams};
+    use crate::workload::arrival::ArrivalState;
 
     #[test]
     fn poisson_is_rate_times_window() {
@@ -168,6 +170,45 @@ mod tests {
         let want = 1_000_000.0 + 3_750.0 * (300_000.0 - 56.25);
         assert!((e.variance - want).abs() < 1e-3, "{} vs {want}", e.variance);
         assert_eq!(e.peak_rate, 100.0);
+    }
+
+    #[test]
+    fn on_off_variance_matches_the_simulated_process() {
+        // 400 independent windows of 400 s: mean 10,000; variance by the closed form
+        // 10,000 + 3,750 x (3,000 - 56.25) = 11,049,062.5 (sd 3,324). The sample variance of
+        // 400 near-normal counts has a relative sd of about sqrt(2 / 399) = 7%: 25% is 3.5 sd.
+        let p = ArrivalProcess::OnOff {
+            on_rate: 100.0,
+            off_rate: 0.0,
+            mean_on_s: 10.0,
+            mean_off_s: 30.0,
+        };
+        let want = of_process(&p, 400 * SECOND);
+        assert!(
+            (want.variance - 11_049_062.5).abs() < 1e-3,
+            "{}",
+            want.variance
+        );
+        let counts: Vec<f64> = (0..400)
+            .map(|seed| {
+                let mut rng = Streams::new(seed, 0).stream(Purpose::Arrivals, 0);
+                let mut st = ArrivalState::new(p.clone(), &mut rng);
+                std::iter::from_fn(|| st.next(&mut rng, 400.0)).count() as f64
+            })
+            .collect();
+        let n = counts.len() as f64;
+        let mean = counts.iter().sum::<f64>() / n;
+        let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        assert!(
+            (mean - want.mean).abs() < 4.0 * (want.variance / n).sqrt(),
+            "mean {mean} vs {}",
+            want.mean
+        );
+        assert!(
+            (var / want.variance - 1.0).abs() < 0.25,
+            "variance {var} vs {}",
+            want.variance
+        );
     }
 
     #[test]
