@@ -1,14 +1,19 @@
 //! The command line: `run`, `check`, `trace inspect`, and their flags. Parsing is clap's; each command is a
 //! short function over the library.
 
+mod progress_bar;
+
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use crate::engine::Progress;
 use crate::report;
 use crate::run;
 use crate::scenario::Scenario;
+use crate::scenario::size::SizeEstimate;
 use crate::workload::Source;
 use crate::workload::trace::{self, Format};
 
@@ -46,21 +51,30 @@ pub enum Command {
         /// Override the scenario's seed (same seed => byte-identical CSV).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
-        /// Worker threads for running deployments in parallel (default: all cores). Results
-        /// do not depend on it.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-        /// Do not print the summary table.
+        /// Worker threads for running deployments in parallel, 1 to 256 (default: all
+        /// cores). Results do not depend on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+        threads: Option<u16>,
+        /// Do not print the summary table or the progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even when the size estimate is above the limits (10^10 engine events, 8 GiB of
+        /// memory).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Validate a scenario file without running it; reports the first error with its file,
-    /// line and field.
+    /// line and field, then the size estimate of the run (requests, engine events and memory
+    /// per deployment).
     ///
     /// Example: serverless-sim check scenarios/web-api.toml
     Check {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Accept a scenario whose size estimate is above the limits (10^10 engine events,
+        /// 8 GiB of memory).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Work with trace files.
     Trace {
@@ -101,13 +115,18 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             seed,
             threads,
             quiet,
-        } => run_command(&scenario, out, seed, threads, quiet),
+            allow_large,
+        } => run_command(&scenario, out, seed, threads, quiet, allow_large),
         Command::Trace {
             command: TraceCommand::Inspect { path, format, out },
         } => inspect_command(&path, format.as_deref(), out),
-        Command::Check { scenario } => {
+        Command::Check {
+            scenario,
+            allow_large,
+        } => {
             let s = Scenario::load(&scenario)?;
             print_trace_notes(&s);
+            let estimate = sized(&scenario, &s, allow_large)?;
             println!(
                 "{}: ok ({} functions, {} deployments, window {} s)",
                 scenario.display(),
@@ -115,17 +134,38 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 s.deployments.len(),
                 s.window.length as f64 / 1e6
             );
+            for line in estimate.lines() {
+                println!("{line}");
+            }
             Ok(())
         }
     }
+}
+
+/// Most worker threads `--threads` accepts (deployments run one per thread; more threads than
+/// deployments or cores only cost memory).
+const MAX_THREADS: i64 = 256;
+
+/// The size estimate of `scenario`, refused above the limits unless `allow_large`.
+fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
+    let estimate = SizeEstimate::of(scenario);
+    if let Err(message) = estimate.check() {
+        if !allow_large {
+            anyhow::bail!("{}: {message}", path.display());
+        }
+        let first = message.lines().next().unwrap_or_default();
+        eprintln!("warning: going ahead as --allow-large asks: {first}");
+    }
+    Ok(estimate)
 }
 
 fn run_command(
     path: &Path,
     out: Option<PathBuf>,
     seed: Option<u64>,
-    threads: Option<usize>,
+    threads: Option<u16>,
     quiet: bool,
+    allow_large: bool,
 ) -> anyhow::Result<()> {
     let mut scenario = Scenario::load(path)?;
     print_trace_notes(&scenario);
@@ -135,15 +175,19 @@ fn run_command(
     let out = out.unwrap_or_else(|| Path::new("reports").join(&scenario.name));
     // Refuse an unusable folder before simulating, not after.
     report::output::check_target(&out)?;
-    let result = match threads {
-        Some(0) => anyhow::bail!("--threads must be at least 1"),
+    let estimate = sized(path, &scenario, allow_large)?;
+    let progress = Progress::new();
+    let expected = (estimate.requests() * scenario.deployments.len() as f64).round() as u64;
+    let show_bar = !quiet && std::io::stderr().is_terminal();
+    let simulate = || run::run_with_progress(&scenario, &progress);
+    let result = progress_bar::with_bar(show_bar, expected, &progress, || match threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
+            .num_threads(n.into())
             .build()
-            .context("starting worker threads")?
-            .install(|| run::run(&scenario))?,
-        None => run::run(&scenario)?,
-    };
+            .context("starting worker threads")
+            .and_then(|pool| Ok(pool.install(simulate)?)),
+        None => Ok(simulate()?),
+    })?;
     for w in &result.warnings[scenario.warnings.len()..] {
         eprintln!("warning: {w}");
     }

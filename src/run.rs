@@ -8,6 +8,7 @@
 
 use rayon::prelude::*;
 
+use crate::engine::Progress;
 use crate::error::SimError;
 use crate::platform::{self, DeploymentResult, Window};
 use crate::rng::Streams;
@@ -29,11 +30,28 @@ pub struct RunResult {
 /// # Errors
 /// The first deployment error in scenario order (e.g. a trace that is malformed part-way).
 pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
+    run_with_progress(scenario, &Progress::new())
+}
+
+/// [`run`], adding the requests each deployment simulates to `progress` as it goes (for a
+/// progress display; the results do not depend on it).
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<RunResult, SimError> {
     let streams = Streams::new(scenario.seed, 0);
     let deployments = scenario
         .deployments
         .par_iter()
-        .map(|d| platform::simulate(d, &scenario.workload, streams, scenario.window))
+        .map(|d| {
+            platform::simulate_with_progress(
+                d,
+                &scenario.workload,
+                streams,
+                scenario.window,
+                progress,
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut warnings = scenario.warnings.clone();
     warnings.extend(deployments.iter().filter_map(beyond_clock_warning));

@@ -147,7 +147,7 @@ operations.read = {{}}
             let t = &d.recorder.totals;
             prop_assert_eq!(t.requests, requests, "same requests for every deployment");
             prop_assert_eq!(t.completed + t.failed, t.requests);
-            prop_assert_eq!(t.failed, t.throttled + t.timed_out);
+            prop_assert_eq!(t.failed, t.throttled + t.timed_out + t.rejected);
             prop_assert_eq!(d.recorder.latency.count(), t.completed);
             let per_bucket: u64 = d.recorder.buckets.iter().map(|b| b.requests).sum();
             prop_assert_eq!(per_bucket, t.requests);

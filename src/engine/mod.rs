@@ -14,12 +14,14 @@
 //! Requests are pulled one at a time, never materialised; the event list holds only what the
 //! model has in flight.
 
+pub mod progress;
 pub mod queue;
 pub mod time;
 
 use crate::error::SimError;
 use crate::metrics::Recorder;
 use crate::workload::{Request, RequestStream};
+pub use progress::Progress;
 pub use queue::EventQueue;
 use time::Micros;
 
@@ -81,7 +83,8 @@ pub trait Model {
     fn finish(&mut self, sim: &mut Sim<Self::Event>);
 }
 
-/// Runs `model` over every request of `stream`, returning what was recorded.
+/// Runs `model` over every request of `stream`, returning what was recorded; arrivals are
+/// added to `progress` in batches of [`progress::PUBLISH_EVERY`].
 ///
 /// # Errors
 /// Whatever the stream reports (a trace that turns out malformed part-way through).
@@ -89,9 +92,12 @@ pub fn run<M: Model>(
     model: &mut M,
     stream: &mut RequestStream,
     mut sim: Sim<M::Event>,
+    progress: &Progress,
 ) -> Result<Recorder, SimError> {
     model.start(&mut sim);
     let mut next = stream.next_request()?;
+    // Arrivals not yet published to `progress`.
+    let mut unpublished: u64 = 0;
     loop {
         let event_time = sim.queue.peek_time();
         match (next, event_time) {
@@ -101,12 +107,18 @@ pub fn run<M: Model>(
                 sim.now = req.arrival;
                 sim.rec.arrival(req.arrival);
                 model.arrive(req, &mut sim);
+                unpublished += 1;
+                if unpublished == progress::PUBLISH_EVERY {
+                    progress.add(unpublished);
+                    unpublished = 0;
+                }
                 next = stream.next_request()?;
             }
             (None, Some(_)) => handle_next(model, &mut sim),
             (None, None) => break,
         }
     }
+    progress.add(unpublished);
     sim.now = sim.now.max(sim.window);
     model.finish(&mut sim);
     sim.rec.finish();

@@ -58,6 +58,9 @@ impl<E> Default for EventQueue<E> {
 }
 
 impl<E> EventQueue<E> {
+    /// Bytes one pending event takes in the heap (for the size estimate).
+    pub const ENTRY_BYTES: usize = std::mem::size_of::<Entry<E>>();
+
     /// An empty queue.
     pub fn new() -> Self {
         Self {

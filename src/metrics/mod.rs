@@ -49,6 +49,8 @@ pub struct Totals {
     /// Completed requests whose end time passed the clock's range ([`Micros::MAX`], after
     /// saturating arithmetic): their latency is a lower bound (see [`crate::engine::time`]).
     pub beyond_clock: u64,
+    /// Failures because the queue was full when the request arrived (fleet `queue_limit`).
+    pub rejected: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -195,6 +197,12 @@ impl Recorder {
     pub fn timed_out(&mut self, t: Micros) {
         self.failed(t);
         self.totals.timed_out += 1;
+    }
+
+    /// A request found the queue full.
+    pub fn rejected(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.rejected += 1;
     }
 
     fn failed(&mut self, t: Micros) {

@@ -26,7 +26,7 @@
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
 use crate::engine::time::Micros;
-use crate::engine::{Model, Sim};
+use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
 use crate::rng::KeyedUniforms;
 use crate::workload::{DurationDist, FunctionSpec, Request};
@@ -62,6 +62,14 @@ pub struct FaasMeters {
     pub requests: usize,
     pub gb_seconds: usize,
 }
+
+/// Bytes of model state one instance slot can hold, for the size estimate: the slot, its
+/// free-list entry and up to three pending events (ready, complete, one live keep-alive
+/// timer), doubled for the growth headroom of the vectors that hold them.
+pub const BYTES_PER_INSTANCE: u64 = 2
+    * (std::mem::size_of::<Instance>()
+        + std::mem::size_of::<u32>()
+        + 3 * EventQueue::<FaasEvent>::ENTRY_BYTES) as u64;
 
 const NIL: u32 = u32::MAX;
 const NOT_ARMED: Micros = Micros::MAX;

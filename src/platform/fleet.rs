@@ -7,6 +7,12 @@
 //! - A request that has waited longer than the timeout when a worker could take it has failed
 //!   (counted at the moment its wait exceeded the timeout). With one FIFO queue and one
 //!   timeout, expired requests are always at the front, so they are dropped as workers free up.
+//! - The queue holds at most `queue_limit` waiting requests ([`DEFAULT_QUEUE_LIMIT`] unless
+//!   the scenario says otherwise, with or without a timeout: a timeout bounds how long a
+//!   request waits, not how many wait under a huge rate). A request arriving when the queue is
+//!   full fails at once as *rejected* (an HTTP 503 from the load balancer); requests at the
+//!   front that have already waited past the timeout are dropped (as timed out) before the
+//!   queue is judged full. So the fleet's memory is bounded whatever the load.
 //! - With `instance_memory` set, a request also needs its function's memory free on the
 //!   instance for as long as it runs (trace workloads give each function its own size). The
 //!   queue stays strictly FIFO: a request that fits nowhere yet holds back those behind it.
@@ -24,7 +30,7 @@ use std::collections::VecDeque;
 use super::baas::BackendPlan;
 use super::billing::InstanceBilling;
 use crate::engine::time::{Micros, round_non_negative};
-use crate::engine::{Model, Sim};
+use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
 use crate::workload::Request;
 
@@ -41,8 +47,22 @@ pub struct FleetSpec {
     pub timeout: Option<Micros>,
     /// Memory of one instance (MB); `None` when memory does not limit concurrency.
     pub instance_memory_mb: Option<u32>,
+    /// Most requests waiting in the queue; one more is rejected.
+    pub queue_limit: u32,
     pub billing: InstanceBilling,
 }
+
+/// Queue limit of a fleet whose scenario does not set `queue_limit`: a million waiting
+/// requests, 32 MB of queue (a request is 32 bytes, the queue's storage at most doubles it).
+pub const DEFAULT_QUEUE_LIMIT: u32 = 1_000_000;
+
+/// Bytes one waiting request takes in the queue (for the size estimate).
+pub const BYTES_PER_QUEUED: u64 = std::mem::size_of::<Request>() as u64;
+
+/// Bytes of model state one worker holds: its free-list entry and its pending completion,
+/// doubled for the growth headroom of the vectors holding them (for the size estimate).
+pub const BYTES_PER_WORKER: u64 =
+    2 * (std::mem::size_of::<u32>() + EventQueue::<FleetEvent>::ENTRY_BYTES) as u64;
 
 /// Events of the fleet model.
 #[derive(Clone, Copy, Debug)]
@@ -161,6 +181,24 @@ impl FleetModel {
             .is_some_and(|timeout| now - request.arrival > timeout)
     }
 
+    /// Drops the requests at the front of the queue that have waited past the timeout
+    /// (counting them as timed out); true if any was dropped. Only called when the queue is
+    /// full, so the common path never looks.
+    #[cold]
+    fn drop_expired(&mut self, sim: &mut Sim<FleetEvent>) -> bool {
+        let mut dropped = false;
+        while let Some(request) = self.waiting.front() {
+            if !self.expired(request, sim.now()) {
+                break;
+            }
+            sim.rec
+                .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+            self.waiting.pop_front();
+            dropped = true;
+        }
+        dropped
+    }
+
     /// Starts waiting requests, in order, while the one at the front finds a worker;
     /// expired ones fail on the way.
     fn dispatch_waiting(&mut self, sim: &mut Sim<FleetEvent>) {
@@ -193,6 +231,10 @@ impl Model for FleetModel {
             && let Some(instance) = self.take_worker(request.function)
         {
             return self.start(instance, request, sim);
+        }
+        if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
+            sim.rec.rejected(sim.now());
+            return;
         }
         self.waiting.push_back(request);
     }

@@ -12,7 +12,7 @@ pub mod faas;
 pub mod fleet;
 
 use crate::engine::time::{MONTH, Micros};
-use crate::engine::{self, Model, Sim};
+use crate::engine::{self, Model, Progress, Sim};
 use crate::error::SimError;
 use crate::metrics::Recorder;
 use crate::pricing::{self, Bill, Component, Meters, PriceSchedule};
@@ -88,6 +88,21 @@ pub fn simulate(
     streams: Streams,
     window: Window,
 ) -> Result<DeploymentResult, SimError> {
+    simulate_with_progress(spec, workload, streams, window, &Progress::new())
+}
+
+/// [`simulate`], adding the requests simulated to `progress` as it goes (results do not
+/// depend on it).
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_with_progress(
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    streams: Streams,
+    window: Window,
+    progress: &Progress,
+) -> Result<DeploymentResult, SimError> {
     let mut meters = Meters::default();
     let recorder = match &spec.compute {
         ComputeSpec::Faas(faas) => {
@@ -108,7 +123,15 @@ pub fn simulate(
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
-            run_model(model, spec, workload, streams, window, &mut meters)?
+            run_model(
+                model,
+                spec,
+                workload,
+                streams,
+                window,
+                &mut meters,
+                progress,
+            )?
         }
         ComputeSpec::Fleet(fleet) => {
             let meter = meters.add(
@@ -120,7 +143,15 @@ pub fn simulate(
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
             let model = fleet::FleetModel::new(fleet.clone(), &memory, backend, meter);
-            run_model(model, spec, workload, streams, window, &mut meters)?
+            run_model(
+                model,
+                spec,
+                workload,
+                streams,
+                window,
+                &mut meters,
+                progress,
+            )?
         }
     };
     let bill = pricing::bill(&meters, &recorder.usage, window.length, window.bucket);
@@ -154,6 +185,7 @@ fn run_model<M: Model>(
     streams: Streams,
     window: Window,
     meters: &mut Meters,
+    progress: &Progress,
 ) -> Result<Recorder, SimError> {
     let fixed: Vec<(usize, f64)> = spec
         .fixed
@@ -170,7 +202,12 @@ fn run_model<M: Model>(
         .collect();
     let rec = Recorder::new(window.length, window.bucket, meters.len());
     let mut stream = workload.open(streams, window.length)?;
-    let mut rec = engine::run(&mut model, &mut stream, Sim::new(window.length, rec))?;
+    let mut rec = engine::run(
+        &mut model,
+        &mut stream,
+        Sim::new(window.length, rec),
+        progress,
+    )?;
     for (meter, months) in fixed {
         rec.usage_spread(meter, 0, window.length, months);
     }

@@ -5,7 +5,10 @@
 //! latency_max_ms, window_cost_usd, monthly_cost_usd`, then one `cost_<component>_usd` per
 //! cost line used by any deployment (projected monthly USD), then `throttled, timed_out,
 //! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances,
-//! idle_gb_seconds` (memory kept warm by idle FaaS instances in the window; 0 for fleets).
+//! idle_gb_seconds` (memory kept warm by idle FaaS instances in the window; 0 for fleets),
+//! `rejected` (fleet requests refused because the queue was full).
+//!
+//! `failed` = `throttled + timed_out + rejected`. New columns are only ever appended.
 //!
 //! `cold_start_ratio` is cold starts per request; latencies are of completed requests, and
 //! empty for a deployment that completed none.
@@ -72,6 +75,7 @@ impl Exporter for SummaryCsv {
                 "peak_busy_instances",
                 "mean_busy_instances",
                 "idle_gb_seconds",
+                "rejected",
             ]
             .map(String::from),
         );
@@ -110,6 +114,7 @@ impl Exporter for SummaryCsv {
                 busy.peak().to_string(),
                 ratio(busy.window_mean()),
                 quantity(d.recorder.idle_gb_seconds),
+                t.rejected.to_string(),
             ]);
             csv.row(&row)?;
         }

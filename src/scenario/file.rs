@@ -160,6 +160,8 @@ pub struct ComputeFile {
     /// Memory of one instance, e.g. `"4GB"`: requests then also need their function's
     /// memory free on the instance.
     pub instance_memory: Option<Spanned<String>>,
+    /// Most requests that may wait in the queue; one arriving at a full queue is rejected.
+    pub queue_limit: Option<Spanned<i64>>,
     // both
     pub billing: Option<Spanned<BillingFile>>,
 }

@@ -3,10 +3,12 @@
 //! Two phases, as in ripgrep's flags: [`mod@file`] mirrors the TOML as written (serde, unknown
 //! keys rejected, spans kept); [`validate`] turns it into a typed [`Scenario`] with units
 //! resolved and cross-references checked. Nothing downstream re-parses strings. Every error
-//! names the file, the line and the field.
+//! names the file, the line and the field. [`size`] estimates what running a validated
+//! scenario will take (requests, engine events, memory) and refuses the absurd.
 
 pub mod file;
 pub mod locate;
+pub mod size;
 pub mod validate;
 
 use std::path::Path;

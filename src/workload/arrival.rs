@@ -61,6 +61,8 @@ pub struct ArrivalState {
     period_end: f64,
     /// Daily: the peak rate used for thinning.
     peak: f64,
+    /// FixedInterval: ticks emitted so far.
+    ticks: u64,
 }
 
 const DAY_S: f64 = 86_400.0;
@@ -80,6 +82,7 @@ impl ArrivalState {
             t: 0.0,
             on: false,
             period_end: 0.0,
+            ticks: 0,
         };
         if let ArrivalProcess::OnOff {
             mean_on_s,
@@ -147,14 +150,12 @@ impl ArrivalState {
                 self.period_end = self.t + mean * exp1(rng);
             },
             ArrivalProcess::FixedInterval { every_s, offset_s } => {
-                let t = if self.on {
-                    self.t + every_s
-                } else {
-                    self.on = true;
-                    *offset_s
-                };
-                self.t = t;
-                t
+                // Whole microseconds from a tick counter: summing f64 gaps drifts (ten gaps
+                // of 0.1 s fall short of 1 s, and an hour of 1 µs gaps drifts by thousands).
+                let every = from_secs(*every_s).max(1);
+                let t = from_secs(*offset_s).saturating_add(self.ticks.saturating_mul(every));
+                self.ticks += 1;
+                return (t < from_secs(end_s)).then_some(t);
             }
         };
         (t < end_s).then(|| from_secs(t))
@@ -201,6 +202,29 @@ mod tests {
         assert_eq!(n, 60);
         assert_eq!(times[0], 30_000_000);
         assert_eq!(times[59], 3_570_000_000);
+    }
+
+    #[test]
+    fn fixed_interval_does_not_drift() {
+        // Ten gaps of 0.1 s summed in f64 are 0.9999999999999999 s: still inside a 1 s
+        // window. Ticks counted in whole µs give exactly 10, the last at 0.9 s.
+        let every = |every_s, end_s| {
+            count(
+                ArrivalProcess::FixedInterval {
+                    every_s,
+                    offset_s: 0.0,
+                },
+                end_s,
+                1,
+            )
+        };
+        let (n, times) = every(0.1, 1.0);
+        assert_eq!(n, 10);
+        assert_eq!(times[9], 900_000);
+        // Every microsecond for 10 s: exactly 10^7, the last at 9,999,999 µs.
+        let (n, times) = every(1e-6, 10.0);
+        assert_eq!(n, 10_000_000);
+        assert_eq!(times[n - 1], 9_999_999);
     }
 
     #[test]

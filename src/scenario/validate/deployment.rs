@@ -4,6 +4,7 @@
 
 use toml::Spanned;
 
+use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
 use crate::platform::{
     ComputeSpec, DeploymentSpec, FaasBilling, FaasSpec, FixedCost, FleetSpec, InstanceBilling,
     KeepAlive, OperationSpec, ServiceSpec,
@@ -107,6 +108,7 @@ impl Validator<'_> {
                 self.not_for(&f.speed, &field("speed"), v)?;
                 self.not_for(&f.timeout, &field("timeout"), v)?;
                 self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
+                self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
                 self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
                 self.not_for(&b.discount, &bfield("discount"), v)?;
                 let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
@@ -162,12 +164,12 @@ impl Validator<'_> {
                     account_concurrency: f
                         .account_concurrency
                         .as_ref()
-                        .map(|n| self.count(n, &field("account_concurrency"), 1))
+                        .map(|n| self.count(n, &field("account_concurrency"), 1, u32::MAX as i64))
                         .transpose()?,
                     function_concurrency: f
                         .function_concurrency
                         .as_ref()
-                        .map(|n| self.count(n, &field("function_concurrency"), 1))
+                        .map(|n| self.count(n, &field("function_concurrency"), 1, u32::MAX as i64))
                         .transpose()?,
                     reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
                     billing,
@@ -240,8 +242,8 @@ impl Validator<'_> {
                 for t in &mut schedule.tiers {
                     t.unit_price *= 1.0 - discount;
                 }
-                let n_instances = self.count(instances, &field("instances"), 1)?;
-                let n_workers = self.count(workers, &field("workers"), 1)?;
+                let n_instances = self.count(instances, &field("instances"), 1, u32::MAX as i64)?;
+                let n_workers = self.count(workers, &field("workers"), 1, u32::MAX as i64)?;
                 if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
                     return Err(self.err(
                         workers,
@@ -255,8 +257,13 @@ impl Validator<'_> {
                     }
                     None => None,
                 };
+                let queue_limit = match &f.queue_limit {
+                    Some(q) => self.count(q, &field("queue_limit"), 1, u32::MAX as i64)?,
+                    None => DEFAULT_QUEUE_LIMIT,
+                };
                 Ok(ComputeSpec::Fleet(FleetSpec {
                     instance_memory_mb,
+                    queue_limit,
                     instances: n_instances,
                     workers_per_instance: n_workers,
                     speed,
@@ -307,7 +314,7 @@ impl Validator<'_> {
                     format!("no function named '{name}' in the workload"),
                 ));
             }
-            out.push((name.clone(), self.count(n, &field, 0)?));
+            out.push((name.clone(), self.count(n, &field, 0, u32::MAX as i64)?));
         }
         let total: u64 = out.iter().map(|&(_, r)| r as u64).sum();
         if let Some(account) = &f.account_concurrency

@@ -225,10 +225,16 @@ impl Validator<'_> {
         Ok(v)
     }
 
-    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64) -> Result<u32> {
+    /// A whole number from `min` to `max` (inclusive; `max` at most `u32::MAX`).
+    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64, max: i64) -> Result<u32> {
+        debug_assert!(max <= u32::MAX as i64, "count() returns a u32");
         let v = *n.get_ref();
-        if v < min || v > u32::MAX as i64 {
-            return Err(self.err(n, field, format!("must be a whole number >= {min}")));
+        if v < min || v > max {
+            return Err(self.err(
+                n,
+                field,
+                format!("must be a whole number from {min} to {max} (got {v})"),
+            ));
         }
         Ok(v as u32)
     }

@@ -168,7 +168,9 @@ impl Validator<'_> {
             }
         }
         let positive = |v: &Option<Spanned<i64>>, k: &str| {
-            v.as_ref().map(|n| self.count(n, &field(k), 1)).transpose()
+            v.as_ref()
+                .map(|n| self.count(n, &field(k), 1, u32::MAX as i64))
+                .transpose()
         };
         Ok(Selection {
             start,

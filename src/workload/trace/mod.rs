@@ -209,6 +209,8 @@ pub struct TraceInfo {
 #[derive(Clone, Debug)]
 pub struct TraceSource {
     pub info: Arc<TraceInfo>,
+    /// How the selection is replayed (the size estimate needs the rate multiplier).
+    pub shaping: Shaping,
     replay: Replay,
 }
 
@@ -278,6 +280,7 @@ pub fn load(spec: &TraceSpec) -> Result<(Vec<FunctionSpec>, TraceSource), TraceE
         s.functions,
         TraceSource {
             info: Arc::new(info),
+            shaping: spec.shaping,
             replay: loaded.replay,
         },
     ))
