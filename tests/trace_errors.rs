@@ -310,7 +310,10 @@ fn trace_tables_are_located_in_the_scenario() {
     assert!(e.contains("nowhere.csv: (file): cannot open"), "{e}");
     let e = err("format = \"csv\"\nfile = \"t.csv\"\nrate_multiplier = -1\n");
     assert!(
-        e.contains("workload.trace.rate_multiplier: must be a number >= 0"),
+        e.contains(
+            "workload.trace.rate_multiplier: must be a number from 0 to 1e6 (got -1; 2 = twice \
+             the traffic)"
+        ),
         "{e}"
     );
     // A trace and synthetic functions together.

@@ -28,7 +28,35 @@ mod workload;
 /// 525,960).
 const MAX_BUCKETS: u64 = 1_000_000;
 
+/// Longest name of a scenario, service or fixed cost (they become folder names and CSV
+/// column names).
+const MAX_NAME_CHARS: usize = 100;
+
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Whether `s` is safe as a single folder name on every common file system: 1 to
+/// [`MAX_NAME_CHARS`] ASCII letters, digits, `-`, `_` and `.`, not starting with `.` (which
+/// rules out `.`, `..` and hidden folders).
+pub fn is_safe_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_NAME_CHARS
+        && !s.starts_with('.')
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// A number as TOML writes it (`nan`, `inf`, `-inf`, else Rust's shortest round-trip form),
+/// for messages that show the value given.
+pub(super) fn toml_number(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.into()
+    } else {
+        format!("{x}")
+    }
+}
 
 /// Validates a parsed scenario file; `default_name` names it when the file does not. A trace
 /// workload is read here (its first pass), so errors may also be located in trace files.
@@ -47,7 +75,8 @@ pub fn validate(
     };
     let seed = match &file.seed {
         Some(s) if *s.get_ref() < 0 => {
-            return Err(v.err(s, "seed", "must be a whole number >= 0").into());
+            let msg = format!("must be a whole number from 0 to {} (got {})", i64::MAX, s.get_ref());
+            return Err(v.err(s, "seed", msg).into());
         }
         Some(s) => *s.get_ref() as u64,
         None => 1,
@@ -171,18 +200,18 @@ impl Validator<'_> {
         self.src.error(at.span(), field, msg)
     }
 
+    /// A name that becomes a folder or a file-name part: see [`is_safe_name`].
     fn check_name(&self, n: &Spanned<String>, field: &str) -> Result<()> {
         let s = n.get_ref();
-        if s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            || s.starts_with('.')
-        {
+        if !is_safe_name(s) {
             return Err(self.err(
                 n,
                 field,
-                format!("'{s}' must be non-empty and use only letters, digits, '-', '_' and '.'"),
+                format!(
+                    "'{}' is not a safe folder name: use 1 to {MAX_NAME_CHARS} ASCII letters, \
+                     digits, '-', '_' and '.', not starting with '.'",
+                    s.escape_debug()
+                ),
             ));
         }
         Ok(())
@@ -208,7 +237,8 @@ impl Validator<'_> {
     pub(super) fn positive_duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
         let v = self.duration(d, field)?;
         if v == 0 {
-            return Err(self.err(d, field, "must be greater than zero"));
+            let msg = format!("must be greater than zero (got '{}')", d.get_ref());
+            return Err(self.err(d, field, msg));
         }
         Ok(v)
     }
@@ -220,15 +250,23 @@ impl Validator<'_> {
     fn rate(&self, r: &Spanned<String>, field: &str, allow_zero: bool) -> Result<f64> {
         let v = parse_rate(r.get_ref()).map_err(|m| self.err(r, field, m))?;
         if v == 0.0 && !allow_zero {
-            return Err(self.err(r, field, "must be greater than zero"));
+            let msg = format!("must be greater than zero (got '{}')", r.get_ref());
+            return Err(self.err(r, field, msg));
         }
         Ok(v)
     }
 
-    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64) -> Result<u32> {
+    /// A whole number in `min..=max` (`max` at most `u32::MAX`, the width every count is
+    /// stored in); the message gives the range and the value.
+    pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64, max: i64) -> Result<u32> {
         let v = *n.get_ref();
-        if v < min || v > u32::MAX as i64 {
-            return Err(self.err(n, field, format!("must be a whole number >= {min}")));
+        let max = max.min(i64::from(u32::MAX));
+        if v < min || v > max {
+            return Err(self.err(
+                n,
+                field,
+                format!("must be a whole number from {min} to {max} (got {v})"),
+            ));
         }
         Ok(v as u32)
     }

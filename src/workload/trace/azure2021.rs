@@ -21,6 +21,7 @@ use super::csvio::Table;
 use super::records::{Record, Records};
 use super::select::{self, Candidate};
 use super::shape::Clock;
+use super::timestamp::MAX_SECONDS;
 use super::{Loaded, Replay, TraceSpec};
 use crate::engine::time::SECOND;
 use crate::error::TraceError;
@@ -50,6 +51,18 @@ pub fn for_each(
     while t.next()? {
         let end_s = t.number(end)?;
         let dur_s = t.non_negative(dur, "duration")?;
+        for (col, v) in [(end, end_s), (dur, dur_s)] {
+            if v.abs() > MAX_SECONDS {
+                return Err(t.col_err(
+                    col,
+                    format!(
+                        "{} seconds is out of range: at most {MAX_SECONDS:e} either side of 0 \
+                         (the 2021 trace counts seconds from its start)",
+                        t.get(col)
+                    ),
+                ));
+            }
+        }
         let row = Row {
             app: t.get(app),
             function: t.get(func),
