@@ -7,6 +7,7 @@
 
 pub mod file;
 pub mod locate;
+pub mod toml_message;
 pub mod validate;
 
 use std::path::Path;

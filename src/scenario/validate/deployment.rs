@@ -239,8 +239,10 @@ impl Validator<'_> {
                 for t in &mut schedule.tiers {
                     t.unit_price *= 1.0 - discount;
                 }
-                let n_instances = self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
-                let n_workers = self.count(workers, &field("workers"), 1, MAX_FLEET_WORKERS as i64)?;
+                let n_instances =
+                    self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
+                let n_workers =
+                    self.count(workers, &field("workers"), 1, MAX_FLEET_WORKERS as i64)?;
                 if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
                     return Err(self.err(
                         workers,

@@ -41,8 +41,7 @@ pub fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_NAME_CHARS
         && !s.starts_with('.')
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
@@ -75,7 +74,11 @@ pub fn validate(
     };
     let seed = match &file.seed {
         Some(s) if *s.get_ref() < 0 => {
-            let msg = format!("must be a whole number from 0 to {} (got {})", i64::MAX, s.get_ref());
+            let msg = format!(
+                "must be a whole number from 0 to {} (got {})",
+                i64::MAX,
+                s.get_ref()
+            );
             return Err(v.err(s, "seed", msg).into());
         }
         Some(s) => *s.get_ref() as u64,

@@ -172,7 +172,9 @@ impl Validator<'_> {
             }
         }
         let positive = |v: &Option<Spanned<i64>>, k: &str| {
-            v.as_ref().map(|n| self.count(n, &field(k), 1, i64::from(u32::MAX))).transpose()
+            v.as_ref()
+                .map(|n| self.count(n, &field(k), 1, i64::from(u32::MAX)))
+                .transpose()
         };
         Ok(Selection {
             start,

@@ -71,12 +71,7 @@ impl Validator<'_> {
         let mut calls = Vec::new();
         for (service, ops) in map {
             for (op, count) in ops {
-                let n = self.count(
-                    count,
-                    &format!("{path}.calls.{service}.{op}"),
-                    0,
-                    MAX_CALLS,
-                )?;
+                let n = self.count(count, &format!("{path}.calls.{service}.{op}"), 0, MAX_CALLS)?;
                 if n > 0 {
                     calls.push(BackendCalls {
                         service: service.clone(),
@@ -158,7 +153,8 @@ impl Validator<'_> {
     fn profile(&self, p: &Spanned<Vec<Spanned<f64>>>, field: &str) -> Result<Vec<f64>> {
         let profile: Vec<f64> = p.get_ref().iter().map(|x| *x.get_ref()).collect();
         if profile.is_empty() {
-            let msg = "is empty: give multipliers for equal slots of the day, e.g. 24 hourly values";
+            let msg =
+                "is empty: give multipliers for equal slots of the day, e.g. 24 hourly values";
             return Err(self.err(p, field, msg));
         }
         if let Some((i, x)) = profile
@@ -176,7 +172,10 @@ impl Validator<'_> {
             return Err(self.err(
                 p,
                 field,
-                format!("is all zeros ({} slots): at least one multiplier must be above zero", profile.len()),
+                format!(
+                    "is all zeros ({} slots): at least one multiplier must be above zero",
+                    profile.len()
+                ),
             ));
         }
         Ok(profile)

@@ -1,0 +1,374 @@
+//! What TOML and serde say about a scenario file, in the user's words: the dotted path of the
+//! field an error's byte offset falls in (`deployments[0].compute.instances`), and messages
+//! that name human types (`a whole number`, `a string such as "10m"`) instead of Rust ones
+//! (`i64`, `struct KeepAliveFile`).
+//!
+//! The path comes from re-reading the document with spans (`toml::de::DeTable`, with
+//! best-effort recovery for files that are not valid TOML): the innermost key or value whose
+//! span holds the offset, array elements by index. The messages are serde's, rewritten by
+//! pattern; anything unrecognised passes through unchanged.
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The dotted path of the innermost field whose key or value holds byte offset `at` of
+/// `text`, or `None` when `at` lies outside every field (e.g. between tables).
+pub fn path_at(text: &str, at: usize) -> Option<String> {
+    let (doc, _) = DeTable::parse_recoverable(text);
+    let mut path = String::new();
+    walk_table(doc.get_ref(), at, &mut path);
+    (!path.is_empty()).then_some(path)
+}
+
+/// The field an error at byte `at` is about. `line_start` is the start of its line, `key`
+/// the key written on that line (if any) and `header` whether the line is a table header.
+///
+/// In a valid document that is [`path_at`]. A broken one (a syntax error, a duplicate key)
+/// is read only up to the offending line, to learn which table is open there; the key on
+/// the line is named under it, or under the deeper field best-effort recovery finds (an
+/// inline table). A broken header is named as written.
+pub fn field_at(
+    text: &str,
+    at: usize,
+    line_start: usize,
+    key: Option<&str>,
+    header: bool,
+) -> Option<String> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    let mut found = String::new();
+    walk_table(doc.get_ref(), at, &mut found);
+    if errors.is_empty() {
+        return (!found.is_empty()).then_some(found);
+    }
+    if header {
+        return key.map(str::to_string);
+    }
+    let open = open_table_at(text, line_start);
+    let join = |base: &str, k: &str| {
+        if base.is_empty() {
+            k.to_string()
+        } else {
+            format!("{base}.{k}")
+        }
+    };
+    let base = match open {
+        Some(p) if !found.starts_with(p.as_str()) || found.len() <= p.len() => p,
+        _ => found,
+    };
+    match key {
+        Some(k) if base.ends_with(k) && !base.is_empty() => Some(base),
+        Some(k) => Some(join(&base, k)),
+        None => (!base.is_empty()).then_some(base),
+    }
+}
+
+/// Key of the probe [`open_table_at`] appends.
+const PROBE: &str = "__serverless_sim_probe__";
+
+/// The path of the table open at the start of the line at `line_start` (`""` for the root),
+/// found by parsing the text before it with a probe key appended; `None` if that prefix is
+/// not valid TOML on its own (e.g. the line is inside a multi-line inline table).
+fn open_table_at(text: &str, line_start: usize) -> Option<String> {
+    let prefix = format!("{}\n{PROBE} = 0\n", &text[..line_start.min(text.len())]);
+    let doc = DeTable::parse(&prefix).ok()?;
+    let mut path = String::new();
+    find_probe(doc.get_ref(), &mut path).then_some(path)
+}
+
+fn find_probe(table: &DeTable<'_>, path: &mut String) -> bool {
+    for (key, value) in table {
+        if key.get_ref() == PROBE {
+            return true;
+        }
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key.get_ref());
+        match value.get_ref() {
+            DeValue::Table(t) if find_probe(t, path) => return true,
+            DeValue::Array(items) => {
+                let base = path.len();
+                for (i, item) in items.iter().enumerate() {
+                    path.push_str(&format!("[{i}]"));
+                    if let DeValue::Table(t) = item.get_ref() {
+                        if find_probe(t, path) {
+                            return true;
+                        }
+                    }
+                    path.truncate(base);
+                }
+            }
+            _ => {}
+        }
+        path.truncate(len);
+    }
+    false
+}
+
+fn holds(span: std::ops::Range<usize>, at: usize) -> bool {
+    span.start <= at && (at < span.end || span.is_empty() && at == span.start)
+}
+
+fn walk_table(table: &DeTable<'_>, at: usize, path: &mut String) {
+    for (key, value) in table {
+        let in_key = holds(key.span(), at);
+        let in_value = holds(value.span(), at);
+        if !in_key && !in_value && !contains_deep(value, at) {
+            continue;
+        }
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key.get_ref());
+        if !in_key {
+            walk_value(value, at, path);
+        }
+        return;
+    }
+}
+
+/// Whether `at` lies in a value nested in `v` (the span of a table defined by headers, e.g.
+/// `[deployments.compute]`, need not cover its keys).
+fn contains_deep(v: &Spanned<DeValue<'_>>, at: usize) -> bool {
+    match v.get_ref() {
+        DeValue::Table(t) => t
+            .iter()
+            .any(|(k, v)| holds(k.span(), at) || holds(v.span(), at) || contains_deep(v, at)),
+        DeValue::Array(a) => a
+            .iter()
+            .any(|v| holds(v.span(), at) || contains_deep(v, at)),
+        _ => false,
+    }
+}
+
+fn walk_value(value: &Spanned<DeValue<'_>>, at: usize, path: &mut String) {
+    match value.get_ref() {
+        DeValue::Table(t) => walk_table(t, at, path),
+        DeValue::Array(items) => {
+            let hit = items
+                .iter()
+                .position(|v| holds(v.span(), at) || contains_deep(v, at));
+            if let Some(i) = hit {
+                path.push_str(&format!("[{i}]"));
+                walk_value(&items[i], at, path);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keys whose value is a duration string.
+const DURATION_KEYS: [&str; 17] = [
+    "duration",
+    "bucket",
+    "idle_timeout",
+    "timeout",
+    "value",
+    "mean",
+    "median",
+    "p99",
+    "every",
+    "offset",
+    "mean_on",
+    "mean_off",
+    "start",
+    "end",
+    "window",
+    "granularity",
+    "minimum",
+];
+
+/// Keys whose value is a rate string.
+const RATE_KEYS: [&str; 3] = ["rate", "on_rate", "off_rate"];
+
+/// Keys whose value is a memory size string.
+const MEMORY_KEYS: [&str; 6] = [
+    "memory",
+    "instance_memory",
+    "memory_step",
+    "memory_min",
+    "memory_max",
+    "memory_fallback",
+];
+
+/// The last key of a dotted path, without array indices.
+fn leaf(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// What a value of the field at `path` should look like, for a serde `expected` text.
+fn human_expected(expected: &str, path: &str) -> String {
+    let key = leaf(path);
+    match expected.trim() {
+        "i64" | "i32" | "u32" | "u64" | "usize" => "a whole number".into(),
+        "f64" | "f32" => "a number".into(),
+        "a boolean" | "bool" => "true or false".into(),
+        "a string" | "a borrowed string" | "string" => {
+            if DURATION_KEYS.contains(&key) {
+                "a string such as \"10m\"".into()
+            } else if RATE_KEYS.contains(&key) {
+                "a string such as \"50/s\"".into()
+            } else if MEMORY_KEYS.contains(&key) {
+                "a string such as \"512MB\"".into()
+            } else {
+                "a string".into()
+            }
+        }
+        "a sequence" | "sequence" => "a list [...]".into(),
+        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => "a table".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A serde `unexpected` text (`string "2"`, ``integer `10` ``, `sequence`) as the value the
+/// user wrote.
+fn human_found(found: &str) -> String {
+    let strip = |s: &str| s.trim().trim_matches('`').to_string();
+    if let Some(s) = found.strip_prefix("string ") {
+        format!("the string {}", s.trim())
+    } else if let Some(n) = found.strip_prefix("integer ") {
+        strip(n.trim_end().trim_end_matches(" as i128"))
+    } else if let Some(n) = found.strip_prefix("floating point ") {
+        strip(n)
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        strip(b)
+    } else {
+        match found.trim() {
+            "sequence" => "a list".into(),
+            "map" => "a table".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Backquoted names in `text`, in order (`` `a`, `b` `` -> a, b).
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// A TOML/serde error message for the field at `path`, in human terms.
+pub fn humanize(message: &str, path: &str) -> String {
+    let message = message.trim().replace('\n', " ");
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            if found.ends_with(" as i128") && expected.trim() == "i64" {
+                return format!(
+                    "must be a whole number from {} to {} (got {})",
+                    i64::MIN,
+                    i64::MAX,
+                    human_found(found)
+                );
+            }
+            return format!(
+                "must be {} (got {})",
+                human_expected(expected, path),
+                human_found(found)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let names = quoted(rest);
+        if let Some((unknown, allowed)) = names.split_first() {
+            return if allowed.is_empty() {
+                format!("unknown key '{unknown}'")
+            } else {
+                format!(
+                    "unknown key '{unknown}' (allowed here: {})",
+                    allowed.join(", ")
+                )
+            };
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        if let Some(name) = quoted(rest).first() {
+            return format!("missing key '{name}'");
+        }
+    }
+    if message.starts_with("data did not match any variant of untagged enum Paths") {
+        return "must be a file path or a list of file paths (a string or a list of strings)"
+            .into();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_name_array_elements_and_nested_tables() {
+        let text = "a = 1\n[[d]]\nname = \"x\"\n[[d]]\nname = \"y\"\n[d.c]\nn = \"2\"\nk = { p = [1, 2, 3] }\n";
+        let at = |needle: &str| text.find(needle).expect("needle");
+        assert_eq!(path_at(text, at("1\n")).as_deref(), Some("a"));
+        assert_eq!(path_at(text, at("\"y\"")).as_deref(), Some("d[1].name"));
+        assert_eq!(path_at(text, at("\"2\"")).as_deref(), Some("d[1].c.n"));
+        assert_eq!(path_at(text, at("3]")).as_deref(), Some("d[1].c.k.p[2]"));
+        // On a key: the key itself.
+        assert_eq!(path_at(text, at("k =")).as_deref(), Some("d[1].c.k"));
+    }
+
+    #[test]
+    fn broken_documents_name_the_key_under_the_open_table() {
+        let text =
+            "a = 1\n[[d]]\nname = \"x\"\n[[d]]\nname = \"y\"\nname = \"z\"\nk = { p = 1, p = 2 }\n";
+        let field = |needle: &str, key: &str| {
+            let at = text.find(needle).expect("needle");
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            field_at(text, at, line_start, Some(key), false)
+        };
+        assert_eq!(field("name = \"z\"", "name").as_deref(), Some("d[1].name"));
+        assert_eq!(field("p = 2", "p").as_deref(), Some("d[1].k.p"));
+    }
+
+    #[test]
+    fn rust_types_become_human_ones() {
+        assert_eq!(
+            humanize(
+                "invalid type: string \"2\", expected i64",
+                "deployments[0].compute.instances"
+            ),
+            "must be a whole number (got the string \"2\")"
+        );
+        assert_eq!(
+            humanize(
+                "invalid type: integer `10`, expected a string",
+                "x.idle_timeout"
+            ),
+            "must be a string such as \"10m\" (got 10)"
+        );
+        assert_eq!(
+            humanize("invalid type: floating point `2.5`, expected i64", "seed"),
+            "must be a whole number (got 2.5)"
+        );
+        assert_eq!(
+            humanize("invalid type: string \"x\", expected f64", "a.profile[1]"),
+            "must be a number (got the string \"x\")"
+        );
+        assert_eq!(
+            humanize("invalid type: sequence, expected struct KeepAliveFile", "k"),
+            "must be a table (got a list)"
+        );
+        assert_eq!(
+            humanize(
+                "unknown field `idle`, expected `policy` or `idle_timeout`",
+                "k.idle"
+            ),
+            "unknown key 'idle' (allowed here: policy, idle_timeout)"
+        );
+        assert_eq!(
+            humanize("missing field `name`", "d[0]"),
+            "missing key 'name'"
+        );
+        assert_eq!(humanize("something else", "x"), "something else");
+        assert_eq!(
+            humanize(
+                "invalid type: integer `99999999999999999999` as i128, expected i64",
+                "seed"
+            ),
+            "must be a whole number from -9223372036854775808 to 9223372036854775807 (got \
+             99999999999999999999)"
+        );
+    }
+}
