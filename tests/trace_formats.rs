@@ -344,3 +344,30 @@ fn crlf_quotes_and_byte_order_marks_are_accepted() {
     let s = parse_in(d.path(), &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts(&s), map(&[("f1", 6), ("f2", 1), ("f3", 10)]));
 }
+
+#[test]
+fn repeated_rows_of_per_invocation_formats_are_separate_invocations() {
+    // A 2021 row and a plain CSV row are each one invocation: two identical rows are two
+    // invocations at the same instant, both replayed (unlike a repeated 2019 function row).
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    std::fs::write(
+        p.join("t2021.csv"),
+        "app,func,end_timestamp,duration\na,f,2.0,0.5\na,f,2.0,0.5\na,f,3.0,0.5\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("plain.csv"),
+        "timestamp,function,duration_ms\n1.0,f,5\n1.0,f,5\n2.0,f,5\n",
+    )
+    .expect("write");
+    for trace in [
+        "format = \"azure2021\"\nfile = \"t2021.csv\"\nmemory = \"128MB\"\n",
+        "format = \"csv\"\nfile = \"plain.csv\"\nmemory = \"128MB\"\n",
+    ] {
+        let s = parse_in(p, &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
+        let arrivals: Vec<u64> = requests(&s).iter().map(|r| r.arrival).collect();
+        // Starts 1.5, 1.5, 2.5 s (2021) or 1, 1, 2 s (plain): origin at the first.
+        assert_eq!(arrivals, [0, 0, SECOND], "{trace}");
+    }
+}

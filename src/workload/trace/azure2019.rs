@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::azure2019_meta;
-use super::csvio::{LineReader, column_label, error, parse_count, unquote};
+use super::csvio::{FirstLines, LineReader, column_label, error, parse_count, unquote};
 use super::select::{self, Candidate};
 use super::shape::Clock;
 use super::{Loaded, MemoryRule, Replay as AnyReplay, Spread, TraceSpec};
@@ -148,6 +148,24 @@ pub fn key(owner: &[u8], app: &[u8], function: &[u8]) -> String {
     k
 }
 
+/// The field named by errors about a row's identity.
+pub const ID_FIELDS: &str = "HashOwner,HashApp,HashFunction";
+
+/// A function (or, without `function`, an app) for messages: `function (HashOwner 'o',
+/// HashApp 'a', HashFunction 'f')`.
+pub fn describe(owner: &[u8], app: &[u8], function: Option<&[u8]>) -> String {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    match function {
+        Some(f) => format!(
+            "function (HashOwner '{}', HashApp '{}', HashFunction '{}')",
+            text(owner),
+            text(app),
+            text(f)
+        ),
+        None => format!("app (HashOwner '{}', HashApp '{}')", text(owner), text(app)),
+    }
+}
+
 /// An invocation file whose header has been read and checked.
 pub struct InvocationFile {
     lines: LineReader,
@@ -162,8 +180,8 @@ impl InvocationFile {
         Ok(Self { lines, header })
     }
 
-    /// Reads every row, checking field counts and counts, and calls `visit` for each with its
-    /// line number.
+    /// Reads every row, checking field counts, counts and that no function has two rows
+    /// (an error naming both lines), and calls `visit` for each with its line number.
     pub fn for_each(
         mut self,
         mut visit: impl FnMut(&Row<'_>, u64) -> Result<(), TraceError>,
@@ -172,6 +190,7 @@ impl InvocationFile {
         let fields = header.fields();
         let mut counts = vec![0u32; header.minutes as usize];
         let mut cuts: Vec<usize> = Vec::with_capacity(fields + 1);
+        let mut first_lines = FirstLines::new(self.lines.path());
         while self.lines.advance()? {
             let line = self.lines.current();
             let (line_no, path) = (self.lines.line(), self.lines.path());
@@ -203,6 +222,9 @@ impl InvocationFile {
                 trigger: unquote(cell(header.ids[3])),
                 counts: &counts,
             };
+            first_lines.check(&row.key(), line_no, ID_FIELDS, || {
+                describe(row.owner, row.app, Some(row.function))
+            })?;
             visit(&row, line_no)?;
         }
         Ok(())

@@ -4,7 +4,8 @@
 //! timestamps and durations in seconds (float), rows not sorted by time. An invocation starts
 //! at `end_timestamp - duration` and runs for exactly `duration`: both are replayed as
 //! recorded (to the microsecond). `func` is unique only within its app, so a function is
-//! (app, func).
+//! (app, func). Rows are single invocations, so two identical rows are two invocations that
+//! ended at the same instant, not a duplicate: they are both replayed.
 //!
 //! The rows are unsorted, so the first pass keeps a compact record per invocation and sorts
 //! them in memory (see `records`); this is the one format whose memory grows with

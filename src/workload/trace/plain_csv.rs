@@ -6,6 +6,8 @@
 //! function is its own app. With `duration_ms` each invocation replays its own duration,
 //! otherwise `[workload.trace] execution` gives every function's distribution. With
 //! `memory_mb` a function's memory is the largest value it reports (empty cells allowed).
+//! Rows are single invocations: repeated identical rows are simultaneous invocations and are
+//! all replayed (there is no per-function row that could be counted twice).
 //!
 //! Rows must be sorted by timestamp (equal timestamps allowed): the file is then streamed in
 //! O(functions) memory, re-read by every deployment. An out-of-order row is an error naming
