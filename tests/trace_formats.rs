@@ -371,3 +371,93 @@ fn repeated_rows_of_per_invocation_formats_are_separate_invocations() {
         assert_eq!(arrivals, [0, 0, SECOND], "{trace}");
     }
 }
+
+fn trace_info(
+    s: &serverless_sim::scenario::Scenario,
+) -> &serverless_sim::workload::trace::TraceInfo {
+    match &s.workload.source {
+        Source::Trace(t) => &t.info,
+        Source::Synthetic(_) => panic!("not a trace"),
+    }
+}
+
+#[test]
+fn the_replayed_count_follows_the_duration_and_the_shaping() {
+    // tiny2019: f1 1,0,2,3; f2 0,0,0,1; f3 5,5,0,0 over four minutes: 17 in all.
+    let s = parse(&scenario_text("", &tiny2019(""))).unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (17, 17.0, true)
+    );
+    // A whole multiplier is exact, a fractional one an expected value.
+    let s = parse(&scenario_text("", &tiny2019("rate_multiplier = 3\n"))).unwrap();
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (17, 51.0, true)
+    );
+    assert_eq!(requests(&s).len(), 51);
+    let s = parse(&scenario_text("", &tiny2019("rate_multiplier = 0.5\n"))).unwrap();
+    let i = trace_info(&s);
+    assert_eq!((i.replayed.count, i.replayed.exact), (8.5, false));
+    // duration = 90 s: minute 10 whole (1 + 0 + 5 = 6), minute 11 half: only f3 has any
+    // (5), evenly placed at 6, 18, 30, 42, 54 s, of which 6 and 18 come before 30 s.
+    let even = parse(&scenario_text(
+        "duration = \"90s\"\nbucket = \"1s\"",
+        &tiny2019("spread = \"even\"\n"),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&even);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (11, 8.0, true)
+    );
+    assert_eq!(requests(&even).len(), 8);
+    // f2 has nothing in the first 90 s: it is not in the workload.
+    assert_eq!(even.workload.functions.len(), 2);
+    // Uniform placement: each of the 5 falls in the first half with probability 1/2.
+    let uniform = parse(&scenario_text(
+        "duration = \"90s\"\nbucket = \"1s\"",
+        &tiny2019(""),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&uniform);
+    assert_eq!((i.replayed.count, i.replayed.exact), (6.0 + 2.5, false));
+    // time_scale 2 and duration 45 s: 90 s of trace, the same cut.
+    let fast = parse(&scenario_text(
+        "duration = \"45s\"\nbucket = \"1s\"",
+        &tiny2019("spread = \"even\"\ntime_scale = 2\n"),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&fast);
+    assert_eq!((i.replayed.count, i.replayed.exact), (8.0, true));
+    assert_eq!(requests(&fast).len(), 8);
+    assert!(i.summary(fast.window.length).contains(
+        "8 invocations replayed in the 45s window (11 traced, the last minute cut part-way by \
+         the duration; time_scale 2: 90s of trace in 45s)"
+    ));
+}
+
+#[test]
+fn per_invocation_counts_stop_at_the_duration() {
+    // tiny2021 starts 10.0, 2.0, 1.0, 2.0, 11.75 s: 0, 1, 1, 9, 10.75 s after the origin.
+    let trace = format!(
+        "format = \"azure2021\"\nfile = {:?}\nmemory = \"256MB\"\n",
+        data("tiny2021.csv").display().to_string()
+    );
+    let s = parse(&scenario_text("duration = \"5s\"\nbucket = \"1s\"", &trace))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (3, 3.0, true)
+    );
+    assert_eq!(requests(&s).len(), 3);
+    // Twice as fast: 0, 0.5, 0.5, 4.5, 5.375 s; four before 5 s.
+    let fast = trace.replace("memory =", "time_scale = 2\nmemory =");
+    let s = parse(&scenario_text("duration = \"5s\"\nbucket = \"1s\"", &fast))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 4.0);
+    assert_eq!(requests(&s).len(), 4);
+}

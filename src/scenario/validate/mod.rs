@@ -35,7 +35,7 @@ const MAX_NAME_CHARS: usize = 100;
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
 
 /// Whether `s` is safe as a single folder name on every common file system: 1 to
-/// [`MAX_NAME_CHARS`] ASCII letters, digits, `-`, `_` and `.`, not starting with `.` (which
+/// `MAX_NAME_CHARS` (100) ASCII letters, digits, `-`, `_` and `.`, not starting with `.` (which
 /// rules out `.`, `..` and hidden folders).
 pub fn is_safe_name(s: &str) -> bool {
     !s.is_empty()
@@ -112,7 +112,12 @@ pub fn validate(
                     )
                     .into());
             }
-            let spec = v.trace(t, seed)?;
+            let mut spec = v.trace(t, seed)?;
+            // The duration cuts the replay, so counts and selection see only what replays.
+            spec.horizon = match &file.duration {
+                Some(d) => Some(v.positive_duration(d, "duration")?),
+                None => None,
+            };
             let (functions, source) = trace::load(&spec)?;
             Workload {
                 functions,

@@ -122,6 +122,7 @@ impl Validator<'_> {
                 .map(|e| self.distribution(e, &field("execution")))
                 .transpose()?,
             calls: self.calls(&f.calls, "workload.trace")?,
+            horizon: None,
         })
     }
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use super::azure2019_meta;
 use super::csvio::{FirstLines, LineReader, column_label, error, parse_count, unquote};
+use super::horizon::{horizon_minutes, partial_minute};
 use super::select::{self, Candidate};
 use super::shape::Clock;
 use super::{Loaded, MemoryRule, Replay as AnyReplay, Spread, TraceSpec};
@@ -273,6 +274,9 @@ pub(super) fn load(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut days: Vec<DayFile> = Vec::new();
     let (mut start, mut end) = (0, u64::MAX);
+    // The minute the scenario's duration cuts part-way, and each function's count in it.
+    let mut boundary: Option<u64> = None;
+    let mut boundary_counts: Vec<u64> = Vec::new();
     for (d, path) in invocations.iter().enumerate() {
         let file = InvocationFile::open(path)?;
         let header = file.header.clone();
@@ -282,6 +286,13 @@ pub(super) fn load(
                 // The origin is the first file's first minute column.
                 start = first + spec.selection.start / MINUTE;
                 end = spec.selection.end.map_or(u64::MAX, |e| first + e / MINUTE);
+                if let Some(h) = spec.horizon {
+                    let (minutes, partial) = horizon_minutes(start, spec.shaping.time_scale, h);
+                    if start + minutes < end {
+                        end = start + minutes;
+                        boundary = partial.then(|| end - 1);
+                    }
+                }
             }
             Some(prev) if first < prev.first + prev.header.minutes => {
                 return Err(error(
@@ -300,6 +311,10 @@ pub(super) fn load(
         }
         let lo = start.saturating_sub(first).min(header.minutes) as usize;
         let hi = end.saturating_sub(first).min(header.minutes) as usize;
+        let cut_col = boundary
+            .and_then(|b| b.checked_sub(first))
+            .filter(|&c| c < header.minutes)
+            .map(|c| c as usize);
         file.for_each(|row, _| {
             let i = *index.entry(row.key()).or_insert_with(|| {
                 candidates.push(Candidate {
@@ -315,6 +330,10 @@ pub(super) fn load(
                 let n: u64 = row.counts[lo..hi].iter().map(|&c| u64::from(c)).sum();
                 candidates[i].invocations += n;
             }
+            if let Some(c) = cut_col {
+                boundary_counts.resize(candidates.len(), 0);
+                boundary_counts[i] += u64::from(row.counts[c]);
+            }
             Ok(())
         })?;
         days.push(DayFile {
@@ -324,6 +343,7 @@ pub(super) fn load(
         });
     }
     let last = days.last().map_or(0, |d| d.first + d.header.minutes);
+    let origin = days.first().map_or(last, |d| d.first);
     end = end.min(last);
     if start >= end {
         return Err(error(
@@ -338,16 +358,27 @@ pub(super) fn load(
         azure2019_meta::memory(memory, &index, &mut candidates)?;
     }
     let selected = select::select(&candidates, spec, "missing from the durations file");
-    let ids = index
-        .into_iter()
-        .filter(|(_, i)| selected.ids[*i] != select::DROPPED)
-        .map(|(k, i)| (k, selected.ids[i]))
-        .collect();
     let clock = Clock {
         start: (start * MINUTE) as i64,
         end: (end * MINUTE) as i64,
         scale: spec.shaping.time_scale,
     };
+    let cut = match (boundary, spec.horizon) {
+        (Some(b), Some(h)) => {
+            let kept = boundary_counts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| selected.ids[*i] != select::DROPPED)
+                .map(|(_, &n)| n);
+            Some(partial_minute(kept, b, &clock, h, spec))
+        }
+        _ => None,
+    };
+    let ids = index
+        .into_iter()
+        .filter(|(_, i)| selected.ids[*i] != select::DROPPED)
+        .map(|(k, i)| (k, selected.ids[i]))
+        .collect();
     let replay = Replay {
         days,
         ids,
@@ -361,5 +392,7 @@ pub(super) fn load(
         selected,
         replay: AnyReplay::Azure2019(Arc::new(replay)),
         span: clock.span(),
+        covered: (last - origin) * MINUTE,
+        cut,
     })
 }

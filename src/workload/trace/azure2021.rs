@@ -24,7 +24,7 @@ use super::select::{self, Candidate};
 use super::shape::Clock;
 use super::timestamp::MAX_SECONDS;
 use super::{Loaded, Replay, TraceSpec};
-use crate::engine::time::SECOND;
+use crate::engine::time::{Micros, SECOND};
 use crate::error::TraceError;
 use crate::workload::DurationDist;
 
@@ -110,7 +110,7 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
     let last = records.iter().map(|r| r.t).max().unwrap_or(0);
     let clock = window(spec, first, last);
     for r in &records {
-        if clock.contains(r.t) {
+        if clock.replays(r.t, spec.horizon) {
             candidates[r.function as usize].invocations += 1;
         }
     }
@@ -129,6 +129,8 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
         selected,
         replay: Replay::Records(Arc::new(records)),
         span: clock.span(),
+        covered: last.saturating_sub(first).max(0) as Micros,
+        cut: None,
     })
 }
 

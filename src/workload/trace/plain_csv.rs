@@ -189,9 +189,13 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
                 exec: r.duration.unwrap_or(SAMPLED),
             });
         } else {
-            let rel = r.t - origin;
             let sel = &spec.selection;
-            if rel >= sel.start as i64 && sel.end.is_none_or(|e| rel < e as i64) {
+            let window = Clock {
+                start: origin + sel.start as i64,
+                end: sel.end.map_or(i64::MAX, |e| origin + e as i64),
+                scale: spec.shaping.time_scale,
+            };
+            if window.replays(r.t, spec.horizon) {
                 c.invocations += 1;
             }
         }
@@ -210,7 +214,7 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
     let clock = azure2021::window(spec, first, last);
     if spec.sort {
         for r in &records {
-            if clock.contains(r.t) {
+            if clock.replays(r.t, spec.horizon) {
                 candidates[r.function as usize].invocations += 1;
             }
         }
@@ -245,6 +249,8 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
         selected,
         replay,
         span: clock.span(),
+        covered: last.saturating_sub(first).max(0) as Micros,
+        cut: None,
     })
 }
 
