@@ -1,6 +1,7 @@
 //! The terminal summary printed after a run: one row per deployment (counts, latency, window
 //! and projected monthly cost), then a line naming the cheapest deployment per month and how
-//! the others compare with it.
+//! the others compare with it; then every warning of the run (`warning: ...`), so whoever
+//! reads the figures sees what they rest on.
 
 use std::fmt::Write;
 
@@ -53,6 +54,9 @@ pub fn render(run: &RunResult) -> String {
     }
     if let Some(line) = cheapest(run) {
         let _ = writeln!(out, "{line}");
+    }
+    for w in &run.warnings {
+        let _ = writeln!(out, "warning: {w}");
     }
     out
 }
@@ -139,5 +143,17 @@ mod tests {
         );
         // A single deployment has nothing to compare with.
         assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 2);
+    }
+
+    #[test]
+    fn warnings_follow_the_table() {
+        let mut run = tiny_run();
+        let plain = render(&run);
+        run.warnings = vec!["first thing".into(), "second thing".into()];
+        let out = render(&run);
+        assert_eq!(
+            out,
+            format!("{plain}warning: first thing\nwarning: second thing\n")
+        );
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! This module holds the entry point and the checks every part shares (names, units,
 //! counts, required and misplaced keys); one child module per part of the file:
-//! `workload`, `deployment`, `price`, `trace_table`.
+//! `workload`, `deployment`, `price`, `trace_table`; and `window_checks`, the warnings about
+//! windows too short to project to a month.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +22,7 @@ use crate::workload::{Source as Arrivals, Workload, trace};
 mod deployment;
 mod price;
 mod trace_table;
+pub mod window_checks;
 mod workload;
 
 /// Most time buckets a run may have: each costs about 100 bytes per deployment, so this
@@ -184,13 +186,14 @@ pub fn validate(
         }
         deployments.push(spec);
     }
+    let warnings = window_checks::window_warnings(length, &workload, &deployments);
     Ok(Scenario {
         name,
         seed,
         window: Window { length, bucket },
         workload,
         deployments,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
