@@ -45,6 +45,9 @@ pub fn format_duration(t: Micros) -> String {
         let s = format!("{}.{:06}", t / SECOND, t % SECOND);
         return format!("{}s", s.trim_end_matches('0'));
     }
+    if t == 0 {
+        return "0s".into();
+    }
     if t >= MS && t % MS == 0 {
         return format!("{}ms", t / MS);
     }
@@ -157,7 +160,7 @@ mod tests {
             (1_000_001, "1.000001s"),
             (250_000, "250ms"),
             (1_500, "1500us"),
-            (0, "0us"),
+            (0, "0s"),
         ] {
             assert_eq!(format_duration(t), text);
             assert_eq!(parse_duration(text), Ok(t));

@@ -85,7 +85,10 @@ fn azure2019_invocation_files() {
             "HashOwner,HashApp,HashFunction,Trigger,5,6\no,a,f1,http,0,0\n",
             &dur,
         ),
-        "no function left to replay",
+        &format!(
+            "{inv}: (selection): no function left to replay: of the 1 traced function, none \
+             has an invocation in the window from 0s to its end of the trace (0 skipped"
+        ),
     );
 }
 
@@ -228,6 +231,40 @@ fn azure2021_rows() {
         &format!("{f}:2: (row): has 3 fields, the header has 4"),
     );
     expect_err(load(""), &format!("{f}:1: header: the file is empty"));
+    // A timestamp of 3 billion years used to end as "no function left to replay", no line.
+    expect_err(
+        load("app,func,end_timestamp,duration\na,f,2.0,0.5\na,f,1e17,0.5\n"),
+        &format!(
+            "{f}:3: end_timestamp (column 3): 1e17 seconds is out of range: at most 4e12 either \
+             side of 0 (the 2021 trace counts seconds from its start)"
+        ),
+    );
+    expect_err(
+        load("app,func,end_timestamp,duration\na,f,2.0,5e12\n"),
+        &format!("{f}:2: duration (column 4): 5e12 seconds is out of range"),
+    );
+}
+
+#[test]
+fn rate_multiplier_names_its_real_cap() {
+    let tiny = data("tiny2019/invocations.csv").display().to_string();
+    let dur = data("tiny2019/durations.csv").display().to_string();
+    let trace = format!(
+        "format = \"azure2019\"\ninvocations = {tiny:?}\ndurations = {dur:?}\nmemory = \"1GB\"\nrate_multiplier = 1e9\n"
+    );
+    let text = scenario_text("", &trace);
+    let line = text[..text.find("rate_multiplier").expect("key")]
+        .lines()
+        .count()
+        + 1;
+    let e = error_text(&text);
+    assert!(
+        e.contains(&format!(
+            "scenario.toml:{line}:19: workload.trace.rate_multiplier: must be a number from 0 to \
+             1e6 (got 1000000000; 2 = twice the traffic)"
+        )),
+        "{e}"
+    );
 }
 
 #[test]

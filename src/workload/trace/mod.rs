@@ -301,8 +301,26 @@ pub fn load(spec: &TraceSpec) -> Result<(Vec<FunctionSpec>, TraceSource), TraceE
             line: 0,
             field: "(selection)".into(),
             message: format!(
-                "no function left to replay ({skipped} skipped as unreplayable; check the \
-                 window, the selection and the companion files)"
+                "no function left to replay: of the {}, none has an invocation in the window \
+                 from {} to {} of the trace ({skipped} skipped as unreplayable; check the \
+                 window, the selection and the companion files)",
+                if s.ids.len() == 1 {
+                    "1 traced function".to_string()
+                } else {
+                    format!("{} traced functions", s.ids.len())
+                },
+                crate::units::format_duration(spec.selection.start),
+                match (spec.selection.end, spec.horizon) {
+                    (Some(e), _) => crate::units::format_duration(e),
+                    (None, Some(h)) => format!(
+                        "{} (the duration)",
+                        crate::units::format_duration(
+                            spec.selection.start
+                                + (h as f64 * spec.shaping.time_scale).round() as Micros
+                        )
+                    ),
+                    (None, None) => "its end".into(),
+                },
             ),
         });
     }
