@@ -89,7 +89,8 @@ impl<'a> Source<'a> {
             );
         }
         let field = self.field_at(span.start);
-        let message = super::toml_message::humanize(e.message(), &field);
+        let written = self.text.get(span.clone());
+        let message = super::toml_message::humanize(e.message(), &field, written);
         self.error(span, field, message)
     }
 

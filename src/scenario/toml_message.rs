@@ -248,8 +248,9 @@ fn quoted(text: &str) -> Vec<&str> {
     text.split('`').skip(1).step_by(2).collect()
 }
 
-/// A TOML/serde error message for the field at `path`, in human terms.
-pub fn humanize(message: &str, path: &str) -> String {
+/// A TOML/serde error message for the field at `path`, in human terms; `written` is the
+/// text the error's span covers, shown when serde's message does not give the value.
+pub fn humanize(message: &str, path: &str, written: Option<&str>) -> String {
     let message = message.trim().replace('\n', " ");
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
@@ -287,8 +288,13 @@ pub fn humanize(message: &str, path: &str) -> String {
         }
     }
     if message.starts_with("data did not match any variant of untagged enum Paths") {
-        return "must be a file path or a list of file paths (a string or a list of strings)"
-            .into();
+        let got = written
+            .map(str::trim)
+            .filter(|w| !w.is_empty() && w.len() <= 80 && !w.contains('\n'))
+            .map_or(String::new(), |w| format!(" (got {w})"));
+        return format!(
+            "must be a file path or a list of file paths (a string or a list of strings){got}"
+        );
     }
     message
 }
@@ -327,45 +333,77 @@ mod tests {
         assert_eq!(
             humanize(
                 "invalid type: string \"2\", expected i64",
-                "deployments[0].compute.instances"
+                "deployments[0].compute.instances",
+                None
             ),
             "must be a whole number (got the string \"2\")"
         );
         assert_eq!(
             humanize(
                 "invalid type: integer `10`, expected a string",
-                "x.idle_timeout"
+                "x.idle_timeout",
+                None
             ),
             "must be a string such as \"10m\" (got 10)"
         );
         assert_eq!(
-            humanize("invalid type: floating point `2.5`, expected i64", "seed"),
+            humanize(
+                "invalid type: floating point `2.5`, expected i64",
+                "seed",
+                None
+            ),
             "must be a whole number (got 2.5)"
         );
         assert_eq!(
-            humanize("invalid type: string \"x\", expected f64", "a.profile[1]"),
+            humanize(
+                "invalid type: string \"x\", expected f64",
+                "a.profile[1]",
+                None
+            ),
             "must be a number (got the string \"x\")"
         );
         assert_eq!(
-            humanize("invalid type: sequence, expected struct KeepAliveFile", "k"),
+            humanize(
+                "invalid type: sequence, expected struct KeepAliveFile",
+                "k",
+                None
+            ),
             "must be a table (got a list)"
         );
         assert_eq!(
             humanize(
                 "unknown field `idle`, expected `policy` or `idle_timeout`",
-                "k.idle"
+                "k.idle",
+                None
             ),
             "unknown key 'idle' (allowed here: policy, idle_timeout)"
         );
         assert_eq!(
-            humanize("missing field `name`", "d[0]"),
+            humanize("missing field `name`", "d[0]", None),
             "missing key 'name'"
         );
-        assert_eq!(humanize("something else", "x"), "something else");
+        assert_eq!(humanize("something else", "x", None), "something else");
+        assert_eq!(
+            humanize(
+                "data did not match any variant of untagged enum Paths",
+                "workload.trace.invocations",
+                Some("5")
+            ),
+            "must be a file path or a list of file paths (a string or a list of strings) (got 5)"
+        );
+        assert_eq!(
+            humanize(
+                "invalid type: string \"yes\", expected a boolean",
+                "workload.trace.sort",
+                None
+            ),
+            "must be true or false (got the string \"yes\")"
+        );
         assert_eq!(
             humanize(
                 "invalid type: integer `99999999999999999999` as i128, expected i64",
-                "seed"
+                "seed",
+                None
             ),
             "must be a whole number from -9223372036854775808 to 9223372036854775807 (got \
              99999999999999999999)"

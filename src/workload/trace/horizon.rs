@@ -7,6 +7,10 @@ use super::shape::Clock;
 use super::{PartialMinute, ReplayCount, Spread, TraceSpec};
 use crate::engine::time::{MINUTE, Micros};
 
+/// More minutes than any trace holds (about 1,900 years): a cut beyond it is no cut, and
+/// minute arithmetic stays far from overflow whatever the time scale.
+const MAX_MINUTES: u64 = 1_000_000_000;
+
 /// How many trace minutes from `start` are (at least partly) replayed before simulated time
 /// `horizon` at time scale `scale`, and whether the last of them is cut part-way.
 pub(super) fn horizon_minutes(start: u64, scale: f64, horizon: Micros) -> (u64, bool) {
@@ -17,11 +21,11 @@ pub(super) fn horizon_minutes(start: u64, scale: f64, horizon: Micros) -> (u64, 
     };
     let replays = |m: u64| clock.sim_time(((start + m) * MINUTE) as i64) < horizon;
     // A first guess from the real-valued cut, corrected by the exact test the stream uses.
-    let mut m = (horizon as f64 * scale / MINUTE as f64).ceil() as u64;
+    let mut m = ((horizon as f64 * scale / MINUTE as f64).ceil() as u64).min(MAX_MINUTES);
     while m > 0 && !replays(m - 1) {
         m -= 1;
     }
-    while replays(m) {
+    while m < MAX_MINUTES && replays(m) {
         m += 1;
     }
     let partial = m > 0 && clock.sim_time(((start + m) * MINUTE - 1) as i64) >= horizon;
@@ -75,5 +79,24 @@ pub(super) fn partial_minute(
             count: replayed,
             exact,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::SECOND;
+
+    #[test]
+    fn minutes_reached_by_a_horizon() {
+        // 90 s: minute 0 whole, minute 1 cut at 30 s; 120 s: two whole minutes.
+        assert_eq!(horizon_minutes(0, 1.0, 90 * SECOND), (2, true));
+        assert_eq!(horizon_minutes(5, 1.0, 120 * SECOND), (2, false));
+        // Twice as fast, 45 s of simulation hold 90 s of trace.
+        assert_eq!(horizon_minutes(0, 2.0, 45 * SECOND), (2, true));
+        // One microsecond reaches into the first minute only.
+        assert_eq!(horizon_minutes(0, 1.0, 1), (1, true));
+        // An absurd time scale is capped, not overflowed.
+        assert_eq!(horizon_minutes(0, 1e300, SECOND).0, MAX_MINUTES);
     }
 }
