@@ -541,3 +541,23 @@ fn a_bad_profile_element_is_named_by_its_index() {
         "must be a number (got the string \"x\")",
     );
 }
+
+#[test]
+fn a_list_where_a_table_belongs_is_refused_not_read_positionally() {
+    // serde would read ["fixed", "10m"] field by field as { policy, idle_timeout }.
+    for list in [r#"["fixed", "10m"]"#, "[1]", "[]"] {
+        let text = edit(
+            r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#,
+            &format!("keep_alive = {list}"),
+        );
+        let (stderr, file) = run_bad(&text);
+        assert_exact(
+            &stderr,
+            &file,
+            line_of(&text, "keep_alive"),
+            14,
+            "deployments[0].compute.keep_alive",
+            &format!("must not be a list (got {list}): write a table {{ ... }} or a single value"),
+        );
+    }
+}

@@ -192,6 +192,68 @@ const MEMORY_KEYS: [&str; 6] = [
     "memory_fallback",
 ];
 
+/// Keys whose value is a list in the scenario format; any other key given a list is read by
+/// serde element by element as if it were a table's fields, which would blame element 0.
+const LIST_KEYS: [&str; 9] = [
+    "functions",
+    "deployments",
+    "services",
+    "fixed",
+    "tiers",
+    "profile",
+    "invocations",
+    "durations",
+    "memory_file",
+];
+
+/// The first list written where the format wants a table or a single value (serde would
+/// read `keep_alive = ["fixed", "10m"]` positionally, field by field, and accept it): its
+/// byte span and dotted path. `None` for a document that is not valid TOML (its parse error
+/// is reported instead).
+pub fn misplaced_list(text: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let doc = DeTable::parse(text).ok()?;
+    let mut path = String::new();
+    find_misplaced_list(doc.get_ref(), &mut path)
+}
+
+fn find_misplaced_list(
+    table: &DeTable<'_>,
+    path: &mut String,
+) -> Option<(std::ops::Range<usize>, String)> {
+    for (key, value) in table {
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key.get_ref());
+        match value.get_ref() {
+            DeValue::Array(_) if !LIST_KEYS.contains(&key.get_ref().as_ref()) => {
+                return Some((value.span(), path.clone()));
+            }
+            DeValue::Array(items) => {
+                let base = path.len();
+                for (i, item) in items.iter().enumerate() {
+                    path.push_str(&format!("[{i}]"));
+                    if let DeValue::Table(t) = item.get_ref() {
+                        if let Some(found) = find_misplaced_list(t, path) {
+                            return Some(found);
+                        }
+                    }
+                    path.truncate(base);
+                }
+            }
+            DeValue::Table(t) => {
+                if let Some(found) = find_misplaced_list(t, path) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+        path.truncate(len);
+    }
+    None
+}
+
 /// The last key of a dotted path, without array indices.
 fn leaf(path: &str) -> &str {
     let last = path.rsplit('.').next().unwrap_or(path);
@@ -326,6 +388,17 @@ mod tests {
         };
         assert_eq!(field("name = \"z\"", "name").as_deref(), Some("d[1].name"));
         assert_eq!(field("p = 2", "p").as_deref(), Some("d[1].k.p"));
+    }
+
+    #[test]
+    fn lists_are_found_only_where_the_format_has_none() {
+        let text = "[[deployments]]\nname = \"a\"\nfixed = [{ name = \"lb\", usd = [1] }]\n";
+        let (span, path) = misplaced_list(text).expect("found");
+        assert_eq!(path, "deployments[0].fixed[0].usd");
+        assert_eq!(&text[span], "[1]");
+        let ok = "[[workload.functions]]\narrivals = { profile = [1, 2] }\n[workload.trace]\ninvocations = [\"a\", \"b\"]\n";
+        assert_eq!(misplaced_list(ok), None);
+        assert_eq!(misplaced_list("a = [1"), None);
     }
 
     #[test]
