@@ -76,7 +76,7 @@ impl<'a> Source<'a> {
     }
 
     /// Turns a TOML parse error into a located one, naming the field by its full dotted path
-    /// (see [`super::toml_message`]; the key on the offending line when the document is too
+    /// (see [`super::toml_path`]; the key on the offending line when the document is too
     /// broken to tell) and saying what is wrong in human terms.
     pub fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
@@ -95,13 +95,13 @@ impl<'a> Source<'a> {
     }
 
     /// The full dotted path of the field at byte `at` (see
-    /// [`super::toml_message::field_at`]), else the key on its line, else `(file)`.
+    /// [`super::toml_path::field_at`]), else the key on its line, else `(file)`.
     fn field_at(&self, at: usize) -> String {
         let key = self.key_at(at);
         let (line, _) = self.line_col(at);
         let line_start = self.line_starts[line - 1];
         let header = self.text[line_start..].trim_start().starts_with('[');
-        super::toml_message::field_at(
+        super::toml_path::field_at(
             self.text,
             self.boundary(at),
             line_start,

@@ -8,6 +8,7 @@
 pub mod file;
 pub mod locate;
 pub mod toml_message;
+pub mod toml_path;
 pub mod validate;
 
 use std::path::Path;
@@ -55,7 +56,7 @@ impl Scenario {
     /// As [`Scenario::load`].
     pub fn parse(path: &Path, text: &str) -> Result<Self, SimError> {
         let src = locate::Source::new(path, text);
-        if let Some((span, field)) = toml_message::misplaced_list(text) {
+        if let Some((span, field)) = toml_path::misplaced_list(text) {
             let written = text.get(span.clone()).unwrap_or("").replace('\n', " ");
             let shown = if written.chars().count() > 40 {
                 format!("{}...", written.chars().take(40).collect::<String>())
