@@ -466,4 +466,30 @@ fn per_invocation_counts_stop_at_the_duration() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(trace_info(&s).replayed.count, 4.0);
     assert_eq!(requests(&s).len(), 4);
+    // A sorted plain CSV is counted while streaming (no records). Rows at 0, 1, 1, 9 and
+    // 10.75 s; start = 1 s drops the first, the rest fall at 0, 0, 8 and 9.75 s of the
+    // window, and a 5 s duration keeps two.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("p.csv"),
+        "timestamp,function,duration_ms\n0,f,5\n1,f,5\n1,g,5\n9,f,5\n10.75,g,5\n",
+    )
+    .expect("write");
+    let plain = "format = \"csv\"\nfile = \"p.csv\"\nmemory = \"128MB\"\nstart = \"1s\"\n";
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"5s\"\nbucket = \"1s\"", plain),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 2.0);
+    assert_eq!(requests(&s).len(), 2);
+    // Sorted in memory (sort = true), the same figures.
+    let sorted = format!("{plain}sort = true\n");
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"5s\"\nbucket = \"1s\"", &sorted),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 2.0);
+    assert_eq!(requests(&s).len(), 2);
 }
