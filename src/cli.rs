@@ -207,13 +207,7 @@ fn print_trace_notes(scenario: &Scenario) {
     }
     if let Source::Trace(t) = &scenario.workload.source {
         let i = &t.info;
-        eprintln!(
-            "trace ({}): {} functions in {} apps, {} invocations in the window",
-            i.format.name(),
-            i.functions,
-            i.apps,
-            trace::inspect::group(i.invocations)
-        );
+        eprintln!("{}", i.summary(scenario.window.length));
         for s in &i.skipped {
             eprintln!(
                 "note: skipped {} function{} ({} invocations): {}",

@@ -35,6 +35,28 @@ pub fn parse_duration(text: &str) -> Result<Micros, String> {
     Ok(micros.round() as Micros)
 }
 
+/// Writes a duration the way a scenario file would (`"1d"`, `"90m"`, `"1.5s"`, `"250ms"`):
+/// the largest of d, h, m, s that divides it exactly; else, from a second up, seconds with
+/// up to six decimals; else ms or us. The result parses back to the same value.
+pub fn format_duration(t: Micros) -> String {
+    for (unit, name) in [(DAY, "d"), (HOUR, "h"), (MINUTE, "m"), (SECOND, "s")] {
+        if t >= unit && t % unit == 0 {
+            return format!("{}{name}", t / unit);
+        }
+    }
+    if t >= SECOND {
+        let s = format!("{}.{:06}", t / SECOND, t % SECOND);
+        return format!("{}s", s.trim_end_matches('0'));
+    }
+    if t == 0 {
+        return "0s".into();
+    }
+    if t >= MS && t % MS == 0 {
+        return format!("{}ms", t / MS);
+    }
+    format!("{t}us")
+}
+
 /// Parses a rate such as `"50/s"`, `"3000/m"`, `"1.5/h"`, `"200/d"` into requests per second.
 pub fn parse_rate(text: &str) -> Result<f64, String> {
     let Some((number, per)) = text.split_once('/') else {
@@ -143,6 +165,23 @@ mod tests {
             "'53375995d' is longer than 3650d, the longest duration a scenario may give"
         );
         assert!(parse_duration("3650.001d").is_err());
+    }
+
+    #[test]
+    fn durations_are_written_back_in_their_largest_exact_unit() {
+        for (t, text) in [
+            (86_400_000_000, "1d"),
+            (5_400_000_000, "90m"),
+            (3_600_000_000, "1h"),
+            (1_500_000, "1.5s"),
+            (1_000_001, "1.000001s"),
+            (250_000, "250ms"),
+            (1_500, "1500us"),
+            (0, "0s"),
+        ] {
+            assert_eq!(format_duration(t), text);
+            assert_eq!(parse_duration(text), Ok(t));
+        }
     }
 
     #[test]

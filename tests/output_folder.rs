@@ -29,7 +29,7 @@ name = "faas"
 [deployments.compute]
 model = "faas"
 cold_start = { dist = "constant", value = "250ms" }
-keep_alive = { policy = "fixed", idle_timeout = "10m" }
+keep_alive = { policy = "fixed", idle_timeout = "10s" }
 [deployments.compute.billing]
 requests = { usd = 0.20, per = 1_000_000 }
 gb_seconds = { usd = 0.0000166667 }

@@ -78,7 +78,7 @@ fn durations_and_speeds_beyond_their_bounds_are_refused_with_the_bounds() {
     for (speed, shown) in [
         ("1e-18", "1e-18"),
         ("1e-15", "1e-15"),
-        ("1e9", "1000000000.0"),
+        ("1e9", "1000000000"),
     ] {
         let e = error_of(&text(
             r#"{ dist = "constant", value = "10ms" }"#,

@@ -100,8 +100,34 @@ fn check_and_run_report_what_the_trace_holds_and_skipped() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "trace (azure2019): 100 functions in 100 apps, 339,657 invocations in the window",
+            "trace (azure2019): 100 functions in 100 apps, 339,657 invocations replayed in the 8h window\n",
         ));
+    // Shaped: the count printed is the one replayed (defect: it showed 339,657 for both).
+    for (extra, want) in [
+        (
+            "rate_multiplier = 2",
+            "679,314 invocations replayed in the 8h window (339,657 traced x rate_multiplier 2)",
+        ),
+        (
+            "rate_multiplier = 0.25",
+            // 339,657 / 4 = 84,914.25
+            "about 84,914 invocations expected in the 8h window (339,657 traced x \
+             rate_multiplier 0.25; the realised count varies with the seed)",
+        ),
+    ] {
+        let d = tempfile::tempdir().expect("tempdir");
+        let text = std::fs::read_to_string("scenarios/azure-sample.toml")
+            .expect("read")
+            .replace("traces/azure2019-100fn/", &format!("{}/", excerpt("")))
+            .replace("[workload.trace]", &format!("[workload.trace]\n{extra}"));
+        std::fs::write(d.path().join("s.toml"), text).expect("write");
+        bin()
+            .arg("check")
+            .arg(d.path().join("s.toml"))
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(want));
+    }
     let d = tempfile::tempdir().expect("tempdir");
     let p = d.path();
     std::fs::write(

@@ -85,7 +85,10 @@ fn azure2019_invocation_files() {
             "HashOwner,HashApp,HashFunction,Trigger,5,6\no,a,f1,http,0,0\n",
             &dur,
         ),
-        "no function left to replay",
+        &format!(
+            "{inv}: (selection): no function left to replay: of the 1 traced function, none \
+             has an invocation in the window from 0s to its end of the trace (0 skipped"
+        ),
     );
 }
 
@@ -228,6 +231,40 @@ fn azure2021_rows() {
         &format!("{f}:2: (row): has 3 fields, the header has 4"),
     );
     expect_err(load(""), &format!("{f}:1: header: the file is empty"));
+    // A timestamp of 3 billion years used to end as "no function left to replay", no line.
+    expect_err(
+        load("app,func,end_timestamp,duration\na,f,2.0,0.5\na,f,1e17,0.5\n"),
+        &format!(
+            "{f}:3: end_timestamp (column 3): 1e17 seconds is out of range: at most 4e12 either \
+             side of 0 (the 2021 trace counts seconds from its start)"
+        ),
+    );
+    expect_err(
+        load("app,func,end_timestamp,duration\na,f,2.0,5e12\n"),
+        &format!("{f}:2: duration (column 4): 5e12 seconds is out of range"),
+    );
+}
+
+#[test]
+fn rate_multiplier_names_its_real_cap() {
+    let tiny = data("tiny2019/invocations.csv").display().to_string();
+    let dur = data("tiny2019/durations.csv").display().to_string();
+    let trace = format!(
+        "format = \"azure2019\"\ninvocations = {tiny:?}\ndurations = {dur:?}\nmemory = \"1GB\"\nrate_multiplier = 1e9\n"
+    );
+    let text = scenario_text("", &trace);
+    let line = text[..text.find("rate_multiplier").expect("key")]
+        .lines()
+        .count()
+        + 1;
+    let e = error_text(&text);
+    assert!(
+        e.contains(&format!(
+            "scenario.toml:{line}:19: workload.trace.rate_multiplier: must be a number from 0 to \
+             1e6 (got 1000000000; 2 = twice the traffic)"
+        )),
+        "{e}"
+    );
 }
 
 #[test]
@@ -310,7 +347,10 @@ fn trace_tables_are_located_in_the_scenario() {
     assert!(e.contains("nowhere.csv: (file): cannot open"), "{e}");
     let e = err("format = \"csv\"\nfile = \"t.csv\"\nrate_multiplier = -1\n");
     assert!(
-        e.contains("workload.trace.rate_multiplier: must be a number >= 0"),
+        e.contains(
+            "workload.trace.rate_multiplier: must be a number from 0 to 1e6 (got -1; 2 = twice \
+             the traffic)"
+        ),
         "{e}"
     );
     // A trace and synthetic functions together.
@@ -357,4 +397,93 @@ fn a_trace_changed_after_loading_is_an_error_not_a_panic() {
     }
     let e = result.expect_err("a changed file must fail").to_string();
     assert!(e.contains("inv.csv:2: minute 2: not a count"), "{e}");
+}
+
+/// The shipped excerpt's files copied into `dir`, with line `line` (1-based) of `file`
+/// written a second time right after it.
+fn excerpt_with_repeated_line(dir: &Path, file: &str, line: usize) {
+    for f in ["invocations.csv", "durations.csv", "memory.csv"] {
+        let text = std::fs::read_to_string(excerpt(f)).expect("read excerpt");
+        let text = if f == file {
+            let mut lines: Vec<&str> = text.lines().collect();
+            lines.insert(line, lines[line - 1]);
+            lines.join("\n") + "\n"
+        } else {
+            text
+        };
+        std::fs::write(dir.join(f), text).expect("write");
+    }
+}
+
+#[test]
+fn a_repeated_row_of_any_2019_file_is_an_error_naming_both_lines() {
+    let trace = "format = \"azure2019\"\ninvocations = \"invocations.csv\"\ndurations = \"durations.csv\"\nmemory_file = \"memory.csv\"\n";
+    for file in ["invocations.csv", "durations.csv", "memory.csv"] {
+        let d = tempfile::tempdir().expect("tempdir");
+        // Line 3 is the second data row; its copy lands on line 4.
+        excerpt_with_repeated_line(d.path(), file, 3);
+        let path = d.path().join(file).display().to_string();
+        let row = std::fs::read_to_string(d.path().join(file)).expect("read");
+        let header: Vec<&str> = row.lines().next().expect("header").split(',').collect();
+        let cells: Vec<&str> = row.lines().nth(2).expect("row").split(',').collect();
+        let cell = |name: &str| cells[header.iter().position(|h| *h == name).expect("column")];
+        let e = match parse_in(d.path(), &scenario_text("", trace)) {
+            Ok(_) => panic!("{file}: a repeated row was accepted"),
+            Err(e) => e.to_string(),
+        };
+        let want = format!(
+            "{path}:4: HashOwner,HashApp,HashFunction: function (HashOwner '{}', HashApp '{}', \
+             HashFunction '{}') already has a row at {path}:3: each must appear once per file",
+            cell("HashOwner"),
+            cell("HashApp"),
+            cell("HashFunction"),
+        );
+        assert!(e.contains(&want), "{file}: {e}\nwanted {want}");
+    }
+}
+
+#[test]
+fn a_repeated_app_of_a_per_app_memory_file_is_an_error() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    std::fs::write(
+        p.join("inv.csv"),
+        "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f1,http,1,2\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("dur.csv"), good_durations(&["f1"])).expect("write");
+    std::fs::write(
+        p.join("mem.csv"),
+        "HashOwner,HashApp,SampleCount,AverageAllocatedMb\no,a,3,100\no,b,3,200\no,a,3,300\n",
+    )
+    .expect("write");
+    let trace = "format = \"azure2019\"\ninvocations = \"inv.csv\"\ndurations = \"dur.csv\"\nmemory_file = \"mem.csv\"\n";
+    let e = match parse_in(p, &scenario_text("", trace)) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    let mem = p.join("mem.csv").display().to_string();
+    assert!(
+        e.contains(&format!(
+            "{mem}:4: HashOwner,HashApp: app (HashOwner 'o', HashApp 'a') already has a row at {mem}:2"
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_same_function_in_two_day_files_is_not_a_duplicate() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    let day = "HashOwner,HashApp,HashFunction,Trigger,1,2\no,a,f1,http,1,2\n";
+    std::fs::write(p.join("d1.csv"), day).expect("write");
+    std::fs::write(p.join("d2.csv"), day).expect("write");
+    std::fs::write(p.join("dur.csv"), good_durations(&["f1"])).expect("write");
+    let trace = "format = \"azure2019\"\ninvocations = [\"d1.csv\", \"d2.csv\"]\ndurations = \"dur.csv\"\nmemory = \"128MB\"\n";
+    let s = parse_in(p, &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
+    let Source::Trace(t) = &s.workload.source else {
+        panic!("not a trace")
+    };
+    // (1 + 2) invocations on each of the two days.
+    assert_eq!(t.info.invocations, 6);
 }

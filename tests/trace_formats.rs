@@ -134,7 +134,13 @@ fn azure2019_original_layout_has_1440_minutes() {
         data("tiny2019/durations.csv").display().to_string()
     );
     let e = error_text(&scenario_text("", &trace));
-    assert!(e.contains("no function left to replay (9 skipped"), "{e}");
+    assert!(
+        e.contains(
+            "no function left to replay: of the 9 traced functions, none has an invocation in \
+             the window from 0s to its end of the trace (9 skipped as unreplayable"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -343,4 +349,147 @@ fn crlf_quotes_and_byte_order_marks_are_accepted() {
     let trace = "format = \"azure2019\"\ninvocations = \"inv.csv\"\ndurations = \"dur.csv\"\nmemory = \"128MB\"\n";
     let s = parse_in(d.path(), &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(counts(&s), map(&[("f1", 6), ("f2", 1), ("f3", 10)]));
+}
+
+#[test]
+fn repeated_rows_of_per_invocation_formats_are_separate_invocations() {
+    // A 2021 row and a plain CSV row are each one invocation: two identical rows are two
+    // invocations at the same instant, both replayed (unlike a repeated 2019 function row).
+    let d = tempfile::tempdir().expect("tempdir");
+    let p = d.path();
+    std::fs::write(
+        p.join("t2021.csv"),
+        "app,func,end_timestamp,duration\na,f,2.0,0.5\na,f,2.0,0.5\na,f,3.0,0.5\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("plain.csv"),
+        "timestamp,function,duration_ms\n1.0,f,5\n1.0,f,5\n2.0,f,5\n",
+    )
+    .expect("write");
+    for trace in [
+        "format = \"azure2021\"\nfile = \"t2021.csv\"\nmemory = \"128MB\"\n",
+        "format = \"csv\"\nfile = \"plain.csv\"\nmemory = \"128MB\"\n",
+    ] {
+        let s = parse_in(p, &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
+        let arrivals: Vec<u64> = requests(&s).iter().map(|r| r.arrival).collect();
+        // Starts 1.5, 1.5, 2.5 s (2021) or 1, 1, 2 s (plain): origin at the first.
+        assert_eq!(arrivals, [0, 0, SECOND], "{trace}");
+    }
+}
+
+fn trace_info(
+    s: &serverless_sim::scenario::Scenario,
+) -> &serverless_sim::workload::trace::TraceInfo {
+    match &s.workload.source {
+        Source::Trace(t) => &t.info,
+        Source::Synthetic(_) => panic!("not a trace"),
+    }
+}
+
+#[test]
+fn the_replayed_count_follows_the_duration_and_the_shaping() {
+    // tiny2019: f1 1,0,2,3; f2 0,0,0,1; f3 5,5,0,0 over four minutes: 17 in all.
+    let s = parse(&scenario_text("", &tiny2019(""))).unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (17, 17.0, true)
+    );
+    // A whole multiplier is exact, a fractional one an expected value.
+    let s = parse(&scenario_text("", &tiny2019("rate_multiplier = 3\n"))).unwrap();
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (17, 51.0, true)
+    );
+    assert_eq!(requests(&s).len(), 51);
+    let s = parse(&scenario_text("", &tiny2019("rate_multiplier = 0.5\n"))).unwrap();
+    let i = trace_info(&s);
+    assert_eq!((i.replayed.count, i.replayed.exact), (8.5, false));
+    // duration = 90 s: minute 10 whole (1 + 0 + 5 = 6), minute 11 half: only f3 has any
+    // (5), evenly placed at 6, 18, 30, 42, 54 s, of which 6 and 18 come before 30 s.
+    let even = parse(&scenario_text(
+        "duration = \"90s\"\nbucket = \"1s\"",
+        &tiny2019("spread = \"even\"\n"),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&even);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (11, 8.0, true)
+    );
+    assert_eq!(requests(&even).len(), 8);
+    // f2 has nothing in the first 90 s: it is not in the workload.
+    assert_eq!(even.workload.functions.len(), 2);
+    // Uniform placement: each of the 5 falls in the first half with probability 1/2.
+    let uniform = parse(&scenario_text(
+        "duration = \"90s\"\nbucket = \"1s\"",
+        &tiny2019(""),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&uniform);
+    assert_eq!((i.replayed.count, i.replayed.exact), (6.0 + 2.5, false));
+    // time_scale 2 and duration 45 s: 90 s of trace, the same cut.
+    let fast = parse(&scenario_text(
+        "duration = \"45s\"\nbucket = \"1s\"",
+        &tiny2019("spread = \"even\"\ntime_scale = 2\n"),
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&fast);
+    assert_eq!((i.replayed.count, i.replayed.exact), (8.0, true));
+    assert_eq!(requests(&fast).len(), 8);
+    assert!(i.summary(fast.window.length).contains(
+        "8 invocations replayed in the 45s window (11 traced, the last minute cut part-way by \
+         the duration; time_scale 2: 90s of trace in 45s)"
+    ));
+}
+
+#[test]
+fn per_invocation_counts_stop_at_the_duration() {
+    // tiny2021 starts 10.0, 2.0, 1.0, 2.0, 11.75 s: 0, 1, 1, 9, 10.75 s after the origin.
+    let trace = format!(
+        "format = \"azure2021\"\nfile = {:?}\nmemory = \"256MB\"\n",
+        data("tiny2021.csv").display().to_string()
+    );
+    let s = parse(&scenario_text("duration = \"5s\"\nbucket = \"1s\"", &trace))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let i = trace_info(&s);
+    assert_eq!(
+        (i.invocations, i.replayed.count, i.replayed.exact),
+        (3, 3.0, true)
+    );
+    assert_eq!(requests(&s).len(), 3);
+    // Twice as fast: 0, 0.5, 0.5, 4.5, 5.375 s; four before 5 s.
+    let fast = trace.replace("memory =", "time_scale = 2\nmemory =");
+    let s = parse(&scenario_text("duration = \"5s\"\nbucket = \"1s\"", &fast))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 4.0);
+    assert_eq!(requests(&s).len(), 4);
+    // A sorted plain CSV is counted while streaming (no records). Rows at 0, 1, 1, 9 and
+    // 10.75 s; start = 1 s drops the first, the rest fall at 0, 0, 8 and 9.75 s of the
+    // window, and a 5 s duration keeps two.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("p.csv"),
+        "timestamp,function,duration_ms\n0,f,5\n1,f,5\n1,g,5\n9,f,5\n10.75,g,5\n",
+    )
+    .expect("write");
+    let plain = "format = \"csv\"\nfile = \"p.csv\"\nmemory = \"128MB\"\nstart = \"1s\"\n";
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"5s\"\nbucket = \"1s\"", plain),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 2.0);
+    assert_eq!(requests(&s).len(), 2);
+    // Sorted in memory (sort = true), the same figures.
+    let sorted = format!("{plain}sort = true\n");
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"5s\"\nbucket = \"1s\"", &sorted),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(trace_info(&s).replayed.count, 2.0);
+    assert_eq!(requests(&s).len(), 2);
 }

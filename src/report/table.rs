@@ -1,8 +1,9 @@
 //! The terminal summary printed after a run: one row per deployment (counts, latency, window
 //! and projected monthly cost), then the verdict: the cheapest deployment per month among
-//! those that serve the workload, and how the others compare with it (see [`super::verdict`]).
-//! A deployment that does not serve the workload is marked `*` and named as not compared; a
-//! latency of a deployment that completed nothing is shown as `-`.
+//! those that serve the workload, and how the others compare with it (see [`super::verdict`]);
+//! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
+//! rest on. A deployment that does not serve the workload is marked `*` and named as not
+//! compared; a latency of a deployment that completed nothing is shown as `-`.
 
 use std::fmt::Write;
 
@@ -69,6 +70,9 @@ pub fn render(run: &RunResult) -> String {
     for line in verdict_lines(run) {
         let _ = writeln!(out, "{line}");
     }
+    for w in &run.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     out
 }
 
@@ -80,7 +84,7 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     let mut lines = Vec::new();
     match v.cheapest {
         None => lines.push(format!(
-            "no cheapest: no deployment serves the workload (each fails more than {}% of its              requests)",
+            "no cheapest: no deployment serves the workload (each fails more than {}% of its requests)",
             MAX_FAILED_SHARE * 100.0
         )),
         Some(_) if run.deployments.len() < 2 => {}
@@ -208,5 +212,17 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("cheapest per month"), "{out}");
+    }
+
+    #[test]
+    fn warnings_follow_the_table() {
+        let mut run = tiny_run();
+        let plain = render(&run);
+        run.warnings = vec!["first thing".into(), "second thing".into()];
+        let out = render(&run);
+        assert_eq!(
+            out,
+            format!("{plain}warning: first thing\nwarning: second thing\n")
+        );
     }
 }

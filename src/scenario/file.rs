@@ -120,7 +120,8 @@ pub struct DistributionFile {
 pub struct ArrivalFile {
     pub process: Spanned<String>,
     pub rate: Option<Spanned<String>>,
-    pub profile: Option<Spanned<Vec<f64>>>,
+    /// Multipliers, each with its own span so a bad element can be pointed at.
+    pub profile: Option<Spanned<Vec<Spanned<f64>>>>,
     pub on_rate: Option<Spanned<String>>,
     pub off_rate: Option<Spanned<String>>,
     pub mean_on: Option<Spanned<String>>,

@@ -75,35 +75,60 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// Turns a TOML parse error into a located one, naming the key on the offending line
-    /// (TOML's own messages say what is wrong but not always which key).
+    /// Turns a TOML parse error into a located one, naming the field by its full dotted path
+    /// (see [`super::toml_path`]; the key on the offending line when the document is too
+    /// broken to tell) and saying what is wrong in human terms.
     pub fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
         if let Some(at) = self.unterminated_string_before(span.start) {
-            let field = self.key_at(at).unwrap_or_else(|| "(file)".into());
+            let field = self.field_at(at);
             return self.error(
                 at..at,
                 field,
                 "unterminated string: the closing \" is missing (a TOML string ends on its line)",
             );
         }
-        let field = self.key_at(span.start).unwrap_or_else(|| "(file)".into());
-        let message = e.message().trim().replace('\n', " ");
+        let field = self.field_at(span.start);
+        let written = self.text.get(span.clone());
+        let message = super::toml_message::humanize(e.message(), &field, written);
         self.error(span, field, message)
     }
 
+    /// The full dotted path of the field at byte `at` (see
+    /// [`super::toml_path::field_at`]), else the key on its line, else `(file)`.
+    fn field_at(&self, at: usize) -> String {
+        let key = self.key_at(at);
+        let (line, _) = self.line_col(at);
+        let line_start = self.line_starts[line - 1];
+        let header = self.text[line_start..].trim_start().starts_with('[');
+        super::toml_path::field_at(
+            self.text,
+            self.boundary(at),
+            line_start,
+            key.as_deref(),
+            header,
+        )
+        .or(key)
+        .unwrap_or_else(|| "(file)".into())
+    }
+
     /// Inline tables may span lines, so TOML's parser can report a string left open on one
-    /// line as an error at the start of the next. Finds such a string: the opening quote on
-    /// the line before `at`, when `at` starts its line and that line is where the parser
-    /// gave up.
+    /// line as an error at the start of a later one. Finds such a string: the opening quote
+    /// on the last non-blank line before `at`, when `at` starts its line and that line is
+    /// where the parser gave up.
     fn unterminated_string_before(&self, at: usize) -> Option<usize> {
         let (line, col) = self.line_col(at);
         if line < 2 || col != 1 {
             return None;
         }
-        let start = self.line_starts[line - 2];
-        let text = self.text[start..self.line_starts[line - 1]].trim_end_matches(['\n', '\r']);
-        open_quote(text).map(|i| start + i)
+        (1..line).rev().find_map(|l| {
+            let start = self.line_starts[l - 1];
+            let text = self.text[start..self.line_starts[l]].trim_end_matches(['\n', '\r']);
+            if text.trim().is_empty() {
+                return None;
+            }
+            Some(open_quote(text).map(|i| start + i))
+        })?
     }
 
     /// The key being defined on the line holding `at`, or the table header there.

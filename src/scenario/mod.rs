@@ -9,6 +9,8 @@
 pub mod file;
 pub mod locate;
 pub mod size;
+pub mod toml_message;
+pub mod toml_path;
 pub mod validate;
 
 use std::path::Path;
@@ -56,6 +58,18 @@ impl Scenario {
     /// As [`Scenario::load`].
     pub fn parse(path: &Path, text: &str) -> Result<Self, SimError> {
         let src = locate::Source::new(path, text);
+        if let Some((span, field)) = toml_path::misplaced_list(text) {
+            let written = text.get(span.clone()).unwrap_or("").replace('\n', " ");
+            let shown = if written.chars().count() > 40 {
+                format!("{}...", written.chars().take(40).collect::<String>())
+            } else {
+                written
+            };
+            let msg = format!(
+                "must not be a list (got {shown}): write a table {{ ... }} or a single value"
+            );
+            return Err(src.error(span, field, msg).into());
+        }
         let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
         let stem = path
             .file_stem()

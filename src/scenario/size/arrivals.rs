@@ -84,18 +84,16 @@ pub fn of_process(process: &ArrivalProcess, window: Micros) -> ExpectedArrivals 
     }
 }
 
-/// The expected arrivals of a trace replayed over `[0, window)`.
+/// The expected arrivals of a trace replayed over `[0, window)`: the count the loader
+/// worked out after selection, the duration, `time_scale` and `rate_multiplier`
+/// ([`crate::workload::trace::TraceInfo::replayed`]); a fractional multiplier keeps each
+/// traced invocation's extra copy with probability `fract`, so the variance is
+/// `n fract (1 - fract)`.
 pub fn of_trace(trace: &TraceSource, window: Micros) -> ExpectedArrivals {
     let info = &trace.info;
-    let covered = if info.span == 0 || window >= info.span {
-        1.0
-    } else {
-        window as f64 / info.span as f64
-    };
-    let n = info.invocations as f64 * covered;
-    let r = trace.shaping.rate_multiplier;
-    let f = r.fract();
-    let mean = n * r;
+    let n = info.invocations as f64;
+    let f = info.shaping.rate_multiplier.fract();
+    let mean = info.replayed.count;
     let span = as_secs(window.min(info.span.max(1)));
     ExpectedArrivals {
         mean,

@@ -14,7 +14,7 @@ use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
 use crate::workload::Workload;
 
-use super::{Result, Validator};
+use super::{Result, Validator, toml_number};
 
 /// Slowest and fastest fleet speed factor: a thousand times slower or faster than the
 /// workload's reference platform (beyond that the factor is a typo, and `1e-18` would stretch
@@ -24,6 +24,9 @@ const MAX_SPEED: f64 = 1000.0;
 
 /// Most workers a fleet may have in all (each is a slot in memory while the run lasts).
 const MAX_FLEET_WORKERS: u64 = 10_000_000;
+
+/// Largest concurrency limit or reservation (they are counted in a u32).
+const MAX_CONCURRENCY: i64 = u32::MAX as i64;
 
 impl Validator<'_> {
     pub(super) fn deployment(
@@ -48,7 +51,7 @@ impl Validator<'_> {
                 return Err(self.err(
                     &f.usd_per_month,
                     format!("{fp}.usd_per_month"),
-                    "must be a non-negative number",
+                    format!("must be a finite number >= 0 (got {})", toml_number(usd)),
                 ));
             }
             fixed.push(FixedCost {
@@ -164,12 +167,12 @@ impl Validator<'_> {
                     account_concurrency: f
                         .account_concurrency
                         .as_ref()
-                        .map(|n| self.count(n, &field("account_concurrency"), 1, u32::MAX as i64))
+                        .map(|n| self.count(n, &field("account_concurrency"), 1, MAX_CONCURRENCY))
                         .transpose()?,
                     function_concurrency: f
                         .function_concurrency
                         .as_ref()
-                        .map(|n| self.count(n, &field("function_concurrency"), 1, u32::MAX as i64))
+                        .map(|n| self.count(n, &field("function_concurrency"), 1, MAX_CONCURRENCY))
                         .transpose()?,
                     reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
                     billing,
@@ -212,9 +215,9 @@ impl Validator<'_> {
                             s,
                             field("speed"),
                             format!(
-                                "must be a number from {MIN_SPEED} to {MAX_SPEED} (got {:?}): \
+                                "must be a number from {MIN_SPEED} to {MAX_SPEED} (got {}): \
                                  the execution-time divisor relative to the reference platform",
-                                s.get_ref()
+                                toml_number(*s.get_ref())
                             ),
                         ));
                     }
@@ -232,7 +235,10 @@ impl Validator<'_> {
                         return Err(self.err(
                             d,
                             bfield("discount"),
-                            "must be a fraction in [0, 1)",
+                            format!(
+                                "must be a fraction from 0 up to (not including) 1 (got {})",
+                                toml_number(*d.get_ref())
+                            ),
                         ));
                     }
                     Some(d) => *d.get_ref(),
@@ -242,13 +248,18 @@ impl Validator<'_> {
                 for t in &mut schedule.tiers {
                     t.unit_price *= 1.0 - discount;
                 }
-                let n_instances = self.count(instances, &field("instances"), 1, u32::MAX as i64)?;
-                let n_workers = self.count(workers, &field("workers"), 1, u32::MAX as i64)?;
+                let n_instances =
+                    self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
+                let n_workers =
+                    self.count(workers, &field("workers"), 1, MAX_FLEET_WORKERS as i64)?;
                 if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
                     return Err(self.err(
                         workers,
                         field("workers"),
-                        format!("instances x workers must be at most {MAX_FLEET_WORKERS}"),
+                        format!(
+                            "instances x workers must be at most {MAX_FLEET_WORKERS} (got {n_instances} x {n_workers} = {})",
+                            n_instances as u64 * n_workers as u64
+                        ),
                     ));
                 }
                 let instance_memory_mb = match &f.instance_memory {
@@ -314,7 +325,7 @@ impl Validator<'_> {
                     format!("no function named '{name}' in the workload"),
                 ));
             }
-            out.push((name.clone(), self.count(n, &field, 0, u32::MAX as i64)?));
+            out.push((name.clone(), self.count(n, &field, 0, MAX_CONCURRENCY)?));
         }
         let total: u64 = out.iter().map(|&(_, r)| r as u64).sum();
         if let Some(account) = &f.account_concurrency

@@ -3,7 +3,8 @@
 //!
 //! This module holds the entry point and the checks every part shares (names, units,
 //! counts, required and misplaced keys); one child module per part of the file:
-//! `workload`, `deployment`, `price`, `trace_table`.
+//! `workload`, `deployment`, `price`, `trace_table`; and `window_checks`, the warnings about
+//! windows too short to project to a month.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +22,7 @@ use crate::workload::{Source as Arrivals, Workload, trace};
 mod deployment;
 mod price;
 mod trace_table;
+pub mod window_checks;
 mod workload;
 
 /// Most time buckets a run may have: each costs about 100 bytes per deployment, so this
@@ -28,7 +30,37 @@ mod workload;
 /// 525,960).
 const MAX_BUCKETS: u64 = 1_000_000;
 
+/// Longest name of a scenario, service or fixed cost (they become folder names and CSV
+/// column names).
+const MAX_NAME_CHARS: usize = 100;
+
 pub(super) type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Whether `s` is safe as a single folder name on every common file system: 1 to
+/// `MAX_NAME_CHARS` (100) ASCII letters, digits, `-`, `_` and `.`, not starting with `.` (which
+/// rules out `.`, `..` and hidden folders).
+pub fn is_safe_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_NAME_CHARS
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+/// A number as TOML writes it (`nan`, `inf`, `-inf`, else Rust's shortest round-trip form,
+/// in exponent form when very small or large: `1e-18`, not eighteen zeros), for messages that
+/// show the value given.
+pub(super) fn toml_number(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.into()
+    } else if x != 0.0 && !(1e-4..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
 
 /// Validates a parsed scenario file; `default_name` names it when the file does not. A trace
 /// workload is read here (its first pass), so errors may also be located in trace files.
@@ -47,7 +79,12 @@ pub fn validate(
     };
     let seed = match &file.seed {
         Some(s) if *s.get_ref() < 0 => {
-            return Err(v.err(s, "seed", "must be a whole number >= 0").into());
+            let msg = format!(
+                "must be a whole number from 0 to {} (got {})",
+                i64::MAX,
+                s.get_ref()
+            );
+            return Err(v.err(s, "seed", msg).into());
         }
         Some(s) => *s.get_ref() as u64,
         None => 1,
@@ -80,7 +117,12 @@ pub fn validate(
                     )
                     .into());
             }
-            let spec = v.trace(t, seed)?;
+            let mut spec = v.trace(t, seed)?;
+            // The duration cuts the replay, so counts and selection see only what replays.
+            spec.horizon = match &file.duration {
+                Some(d) => Some(v.positive_duration(d, "duration")?),
+                None => None,
+            };
             let (functions, source) = trace::load(&spec)?;
             Workload {
                 functions,
@@ -147,13 +189,14 @@ pub fn validate(
         }
         deployments.push(spec);
     }
+    let warnings = window_checks::window_warnings(length, &workload, &deployments);
     Ok(Scenario {
         name,
         seed,
         window: Window { length, bucket },
         workload,
         deployments,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
@@ -171,18 +214,18 @@ impl Validator<'_> {
         self.src.error(at.span(), field, msg)
     }
 
+    /// A name that becomes a folder or a file-name part: see [`is_safe_name`].
     fn check_name(&self, n: &Spanned<String>, field: &str) -> Result<()> {
         let s = n.get_ref();
-        if s.is_empty()
-            || !s
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            || s.starts_with('.')
-        {
+        if !is_safe_name(s) {
             return Err(self.err(
                 n,
                 field,
-                format!("'{s}' must be non-empty and use only letters, digits, '-', '_' and '.'"),
+                format!(
+                    "'{}' is not a safe folder name: use 1 to {MAX_NAME_CHARS} ASCII letters, \
+                     digits, '-', '_' and '.', not starting with '.'",
+                    s.escape_debug()
+                ),
             ));
         }
         Ok(())
@@ -208,7 +251,8 @@ impl Validator<'_> {
     pub(super) fn positive_duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {
         let v = self.duration(d, field)?;
         if v == 0 {
-            return Err(self.err(d, field, "must be greater than zero"));
+            let msg = format!("must be greater than zero (got '{}')", d.get_ref());
+            return Err(self.err(d, field, msg));
         }
         Ok(v)
     }
@@ -220,15 +264,17 @@ impl Validator<'_> {
     fn rate(&self, r: &Spanned<String>, field: &str, allow_zero: bool) -> Result<f64> {
         let v = parse_rate(r.get_ref()).map_err(|m| self.err(r, field, m))?;
         if v == 0.0 && !allow_zero {
-            return Err(self.err(r, field, "must be greater than zero"));
+            let msg = format!("must be greater than zero (got '{}')", r.get_ref());
+            return Err(self.err(r, field, msg));
         }
         Ok(v)
     }
 
-    /// A whole number from `min` to `max` (inclusive; `max` at most `u32::MAX`).
+    /// A whole number in `min..=max` (`max` at most `u32::MAX`, the width every count is
+    /// stored in); the message gives the range and the value.
     pub(super) fn count(&self, n: &Spanned<i64>, field: &str, min: i64, max: i64) -> Result<u32> {
-        debug_assert!(max <= u32::MAX as i64, "count() returns a u32");
         let v = *n.get_ref();
+        let max = max.min(i64::from(u32::MAX));
         if v < min || v > max {
             return Err(self.err(
                 n,

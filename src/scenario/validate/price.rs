@@ -6,7 +6,7 @@ use toml::Spanned;
 use crate::pricing::{PriceSchedule, Tier};
 use crate::scenario::file::*;
 
-use super::{Result, Validator};
+use super::{Result, Validator, toml_number};
 
 impl Validator<'_> {
     pub(super) fn price(&self, p: &Spanned<PriceFile>, path: &str) -> Result<PriceSchedule> {
@@ -15,7 +15,8 @@ impl Validator<'_> {
         let non_negative = |v: &Spanned<f64>, k: &str| -> Result<f64> {
             let x = *v.get_ref();
             if !x.is_finite() || x < 0.0 {
-                return Err(self.err(v, field(k), "must be a non-negative number"));
+                let msg = format!("must be a finite number >= 0 (got {})", toml_number(x));
+                return Err(self.err(v, field(k), msg));
             }
             Ok(x)
         };
@@ -23,7 +24,7 @@ impl Validator<'_> {
             Some(v) => {
                 let x = non_negative(v, "per")?;
                 if x == 0.0 {
-                    return Err(self.err(v, field("per"), "must be greater than zero"));
+                    return Err(self.err(v, field("per"), "must be greater than zero (got 0)"));
                 }
                 x
             }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::Validator;
+use super::{Validator, toml_number};
 use crate::engine::time::MINUTE;
 use crate::error::ScenarioError;
 use crate::scenario::file::{Paths, TraceFile};
@@ -16,6 +16,10 @@ use crate::workload::trace::{
 };
 
 type Result<T> = std::result::Result<T, ScenarioError>;
+
+/// Largest rate multiplier: a million copies of every traced invocation is already far past
+/// any fleet the simulator can model in reasonable time, and keeps copy counts inside a u32.
+const MAX_RATE_MULTIPLIER: f64 = 1e6;
 
 /// Default rounding step of trace memory sizes (Azure Consumption bills memory in 128 MB
 /// steps: modeling.md, "Billing per invocation").
@@ -118,6 +122,7 @@ impl Validator<'_> {
                 .map(|e| self.distribution(e, &field("execution")))
                 .transpose()?,
             calls: self.calls(&f.calls, "workload.trace")?,
+            horizon: None,
         })
     }
 
@@ -169,7 +174,7 @@ impl Validator<'_> {
         }
         let positive = |v: &Option<Spanned<i64>>, k: &str| {
             v.as_ref()
-                .map(|n| self.count(n, &field(k), 1, u32::MAX as i64))
+                .map(|n| self.count(n, &field(k), 1, i64::from(u32::MAX)))
                 .transpose()
         };
         Ok(Selection {
@@ -179,7 +184,12 @@ impl Validator<'_> {
             sample_apps: positive(&f.sample_apps, "sample_apps")?,
             sample_seed: match &f.sample_seed {
                 Some(s) if *s.get_ref() < 0 => {
-                    return Err(self.err(s, field("sample_seed"), "must be a whole number >= 0"));
+                    let msg = format!(
+                        "must be a whole number from 0 to {} (got {})",
+                        i64::MAX,
+                        s.get_ref()
+                    );
+                    return Err(self.err(s, field("sample_seed"), msg));
                 }
                 Some(s) => *s.get_ref() as u64,
                 None => seed,
@@ -196,18 +206,26 @@ impl Validator<'_> {
                 return Err(self.err(
                     s,
                     field("time_scale"),
-                    "must be a number greater than zero (10 = replay ten times faster)",
+                    format!(
+                        "must be a finite number greater than zero (got {}; 10 = replay ten \
+                         times faster)",
+                        toml_number(v)
+                    ),
                 ));
             }
             shaping.time_scale = v;
         }
         if let Some(r) = &f.rate_multiplier {
             let v = *r.get_ref();
-            if !(v.is_finite() && (0.0..=1e6).contains(&v)) {
+            if !(v.is_finite() && (0.0..=MAX_RATE_MULTIPLIER).contains(&v)) {
                 return Err(self.err(
                     r,
                     field("rate_multiplier"),
-                    "must be a number >= 0 (2 = twice the traffic)",
+                    format!(
+                        "must be a number from 0 to {MAX_RATE_MULTIPLIER:e} (got {}; 2 = \
+                         twice the traffic)",
+                        toml_number(v)
+                    ),
                 ));
             }
             shaping.rate_multiplier = v;

@@ -11,7 +11,7 @@ use crate::workload::{
     ArrivalProcess, BackendCalls, DurationDist, FunctionSpec, Source as Arrivals, Workload,
 };
 
-use super::{Result, Validator};
+use super::{Result, Validator, toml_number};
 
 /// Most backend operations one call of a function may make, all services and kinds together:
 /// the engine simulates each one (a latency draw), so this bounds the work of one request.
@@ -47,7 +47,7 @@ impl Validator<'_> {
                 return Err(self.err(
                     &f.memory,
                     format!("{path}.memory"),
-                    "must be greater than zero",
+                    format!("must be greater than zero (got '{}')", f.memory.get_ref()),
                 ));
             }
             let calls = self.calls(&f.calls, &path)?;
@@ -164,6 +164,39 @@ impl Validator<'_> {
         }
     }
 
+    /// A daily profile: finite multipliers >= 0, at least one above zero; a bad element is
+    /// named by its index and located at its own column.
+    fn profile(&self, p: &Spanned<Vec<Spanned<f64>>>, field: &str) -> Result<Vec<f64>> {
+        let profile: Vec<f64> = p.get_ref().iter().map(|x| *x.get_ref()).collect();
+        if profile.is_empty() {
+            let msg =
+                "is empty: give multipliers for equal slots of the day, e.g. 24 hourly values";
+            return Err(self.err(p, field, msg));
+        }
+        if let Some((i, x)) = profile
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !x.is_finite() || **x < 0.0)
+        {
+            return Err(self.err(
+                &p.get_ref()[i],
+                format!("{field}[{i}]"),
+                format!("must be a finite multiplier >= 0 (got {})", toml_number(*x)),
+            ));
+        }
+        if profile.iter().all(|x| *x == 0.0) {
+            return Err(self.err(
+                p,
+                field,
+                format!(
+                    "is all zeros ({} slots): at least one multiplier must be above zero",
+                    profile.len()
+                ),
+            ));
+        }
+        Ok(profile)
+    }
+
     pub(super) fn arrivals(&self, a: &Spanned<ArrivalFile>, path: &str) -> Result<ArrivalProcess> {
         let f = a.get_ref();
         let field = |k: &str| format!("{path}.{k}");
@@ -201,10 +234,7 @@ impl Validator<'_> {
                 only(&["rate", "profile"])?;
                 let r = self.required(&f.rate, a, &field("rate"), "the base rate, e.g. rate = \"50/s\"")?;
                 let p = self.required(&f.profile, a, &field("profile"), "multipliers for equal slots of the day, e.g. 24 hourly values")?;
-                let profile = p.get_ref().clone();
-                if profile.is_empty() || profile.iter().any(|x| !x.is_finite() || *x < 0.0) || profile.iter().all(|x| *x == 0.0) {
-                    return Err(self.err(p, field("profile"), "must hold non-negative multipliers, at least one above zero"));
-                }
+                let profile = self.profile(p, &field("profile"))?;
                 Ok(ArrivalProcess::Daily { rate: self.rate(r, &field("rate"), false)?, profile })
             }
             "on_off" => {

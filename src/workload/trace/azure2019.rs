@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::azure2019_meta;
-use super::csvio::{LineReader, column_label, error, parse_count, unquote};
+use super::csvio::{FirstLines, LineReader, column_label, error, parse_count, unquote};
+use super::horizon::{horizon_minutes, partial_minute};
 use super::select::{self, Candidate};
 use super::shape::Clock;
 use super::{Loaded, MemoryRule, Replay as AnyReplay, Spread, TraceSpec};
@@ -148,6 +149,24 @@ pub fn key(owner: &[u8], app: &[u8], function: &[u8]) -> String {
     k
 }
 
+/// The field named by errors about a row's identity.
+pub const ID_FIELDS: &str = "HashOwner,HashApp,HashFunction";
+
+/// A function (or, without `function`, an app) for messages: `function (HashOwner 'o',
+/// HashApp 'a', HashFunction 'f')`.
+pub fn describe(owner: &[u8], app: &[u8], function: Option<&[u8]>) -> String {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    match function {
+        Some(f) => format!(
+            "function (HashOwner '{}', HashApp '{}', HashFunction '{}')",
+            text(owner),
+            text(app),
+            text(f)
+        ),
+        None => format!("app (HashOwner '{}', HashApp '{}')", text(owner), text(app)),
+    }
+}
+
 /// An invocation file whose header has been read and checked.
 pub struct InvocationFile {
     lines: LineReader,
@@ -162,8 +181,8 @@ impl InvocationFile {
         Ok(Self { lines, header })
     }
 
-    /// Reads every row, checking field counts and counts, and calls `visit` for each with its
-    /// line number.
+    /// Reads every row, checking field counts, counts and that no function has two rows
+    /// (an error naming both lines), and calls `visit` for each with its line number.
     pub fn for_each(
         mut self,
         mut visit: impl FnMut(&Row<'_>, u64) -> Result<(), TraceError>,
@@ -172,6 +191,7 @@ impl InvocationFile {
         let fields = header.fields();
         let mut counts = vec![0u32; header.minutes as usize];
         let mut cuts: Vec<usize> = Vec::with_capacity(fields + 1);
+        let mut first_lines = FirstLines::new(self.lines.path());
         while self.lines.advance()? {
             let line = self.lines.current();
             let (line_no, path) = (self.lines.line(), self.lines.path());
@@ -203,6 +223,9 @@ impl InvocationFile {
                 trigger: unquote(cell(header.ids[3])),
                 counts: &counts,
             };
+            first_lines.check(&row.key(), line_no, ID_FIELDS, || {
+                describe(row.owner, row.app, Some(row.function))
+            })?;
             visit(&row, line_no)?;
         }
         Ok(())
@@ -251,6 +274,9 @@ pub(super) fn load(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut days: Vec<DayFile> = Vec::new();
     let (mut start, mut end) = (0, u64::MAX);
+    // The minute the scenario's duration cuts part-way, and each function's count in it.
+    let mut boundary: Option<u64> = None;
+    let mut boundary_counts: Vec<u64> = Vec::new();
     for (d, path) in invocations.iter().enumerate() {
         let file = InvocationFile::open(path)?;
         let header = file.header.clone();
@@ -260,6 +286,13 @@ pub(super) fn load(
                 // The origin is the first file's first minute column.
                 start = first + spec.selection.start / MINUTE;
                 end = spec.selection.end.map_or(u64::MAX, |e| first + e / MINUTE);
+                if let Some(h) = spec.horizon {
+                    let (minutes, partial) = horizon_minutes(start, spec.shaping.time_scale, h);
+                    if start + minutes < end {
+                        end = start + minutes;
+                        boundary = partial.then(|| end - 1);
+                    }
+                }
             }
             Some(prev) if first < prev.first + prev.header.minutes => {
                 return Err(error(
@@ -278,6 +311,10 @@ pub(super) fn load(
         }
         let lo = start.saturating_sub(first).min(header.minutes) as usize;
         let hi = end.saturating_sub(first).min(header.minutes) as usize;
+        let cut_col = boundary
+            .and_then(|b| b.checked_sub(first))
+            .filter(|&c| c < header.minutes)
+            .map(|c| c as usize);
         file.for_each(|row, _| {
             let i = *index.entry(row.key()).or_insert_with(|| {
                 candidates.push(Candidate {
@@ -293,6 +330,10 @@ pub(super) fn load(
                 let n: u64 = row.counts[lo..hi].iter().map(|&c| u64::from(c)).sum();
                 candidates[i].invocations += n;
             }
+            if let Some(c) = cut_col {
+                boundary_counts.resize(candidates.len(), 0);
+                boundary_counts[i] += u64::from(row.counts[c]);
+            }
             Ok(())
         })?;
         days.push(DayFile {
@@ -302,6 +343,7 @@ pub(super) fn load(
         });
     }
     let last = days.last().map_or(0, |d| d.first + d.header.minutes);
+    let origin = days.first().map_or(last, |d| d.first);
     end = end.min(last);
     if start >= end {
         return Err(error(
@@ -316,16 +358,27 @@ pub(super) fn load(
         azure2019_meta::memory(memory, &index, &mut candidates)?;
     }
     let selected = select::select(&candidates, spec, "missing from the durations file");
-    let ids = index
-        .into_iter()
-        .filter(|(_, i)| selected.ids[*i] != select::DROPPED)
-        .map(|(k, i)| (k, selected.ids[i]))
-        .collect();
     let clock = Clock {
         start: (start * MINUTE) as i64,
         end: (end * MINUTE) as i64,
         scale: spec.shaping.time_scale,
     };
+    let cut = match (boundary, spec.horizon) {
+        (Some(b), Some(h)) => {
+            let kept = boundary_counts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| selected.ids[*i] != select::DROPPED)
+                .map(|(_, &n)| n);
+            Some(partial_minute(kept, b, &clock, h, spec))
+        }
+        _ => None,
+    };
+    let ids = index
+        .into_iter()
+        .filter(|(_, i)| selected.ids[*i] != select::DROPPED)
+        .map(|(k, i)| (k, selected.ids[i]))
+        .collect();
     let replay = Replay {
         days,
         ids,
@@ -339,5 +392,7 @@ pub(super) fn load(
         selected,
         replay: AnyReplay::Azure2019(Arc::new(replay)),
         span: clock.span(),
+        covered: (last - origin) * MINUTE,
+        cut,
     })
 }

@@ -10,13 +10,14 @@
 //!   applies to every function of the app. The figure used is `AverageAllocatedMb`.
 //!
 //! With several files (one per day), a function takes the first figure found, in list order.
-//! Every row is checked, used or not.
+//! Every row is checked, used or not; a function (or, per app, an app) listed twice in one
+//! file is an error naming both lines, since the two figures could disagree.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::azure2019::key;
-use super::csvio::Table;
+use super::azure2019::{ID_FIELDS, describe, key};
+use super::csvio::{FirstLines, Table};
 use super::select::Candidate;
 use crate::error::TraceError;
 use crate::workload::DurationDist;
@@ -61,7 +62,13 @@ pub fn for_each_duration(
     for (c, (name, _)) in cols.iter_mut().zip(PERCENTILES) {
         *c = t.require(name)?;
     }
+    let mut first_lines = FirstLines::new(path);
     while t.next()? {
+        let (o, a, f) = (t.get(owner), t.get(app), t.get(func));
+        let k = key(o.as_bytes(), a.as_bytes(), f.as_bytes());
+        first_lines.check(&k, t.line(), ID_FIELDS, || {
+            describe(o.as_bytes(), a.as_bytes(), Some(f.as_bytes()))
+        })?;
         let mut points = Vec::with_capacity(7);
         for (&c, (_, p)) in cols.iter().zip(PERCENTILES) {
             let ms = t.non_negative(c, "duration")?;
@@ -75,11 +82,6 @@ pub fn for_each_duration(
             }
             points.push((p, ms));
         }
-        let k = key(
-            t.get(owner).as_bytes(),
-            t.get(app).as_bytes(),
-            t.get(func).as_bytes(),
-        );
         visit(&k, DurationDist::Empirical { points });
     }
     Ok(())
@@ -98,19 +100,22 @@ pub fn memory(
         let func = t.find("HashFunction");
         let mb = t.require("AverageAllocatedMb")?;
         let mut per_app: HashMap<String, f64> = HashMap::new();
+        let mut first_lines = FirstLines::new(path);
         while t.next()? {
-            let v = t.non_negative(mb, "memory")?;
             let (o, a) = (t.get(owner).as_bytes(), t.get(app).as_bytes());
-            match func {
-                Some(f) => {
-                    let k = key(o, a, t.get(f).as_bytes());
-                    if let Some(&i) = index.get(&k) {
-                        candidates[i].memory_mb.get_or_insert(v);
-                    }
+            let f = func.map(|f| t.get(f).as_bytes());
+            let (k, field) = match f {
+                Some(f) => (key(o, a, f), ID_FIELDS),
+                None => (key(o, a, b""), "HashOwner,HashApp"),
+            };
+            first_lines.check(&k, t.line(), field, || describe(o, a, f))?;
+            let v = t.non_negative(mb, "memory")?;
+            if f.is_some() {
+                if let Some(&i) = index.get(&k) {
+                    candidates[i].memory_mb.get_or_insert(v);
                 }
-                None => {
-                    per_app.entry(key(o, a, b"")).or_insert(v);
-                }
+            } else {
+                per_app.entry(k).or_insert(v);
             }
         }
         if !per_app.is_empty() {

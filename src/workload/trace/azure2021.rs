@@ -4,7 +4,8 @@
 //! timestamps and durations in seconds (float), rows not sorted by time. An invocation starts
 //! at `end_timestamp - duration` and runs for exactly `duration`: both are replayed as
 //! recorded (to the microsecond). `func` is unique only within its app, so a function is
-//! (app, func).
+//! (app, func). Rows are single invocations, so two identical rows are two invocations that
+//! ended at the same instant, not a duplicate: they are both replayed.
 //!
 //! The rows are unsorted, so the first pass keeps a compact record per invocation and sorts
 //! them in memory (see `records`); this is the one format whose memory grows with
@@ -21,8 +22,9 @@ use super::csvio::Table;
 use super::records::{Record, Records};
 use super::select::{self, Candidate};
 use super::shape::Clock;
+use super::timestamp::MAX_SECONDS;
 use super::{Loaded, Replay, TraceSpec};
-use crate::engine::time::SECOND;
+use crate::engine::time::{Micros, SECOND};
 use crate::error::TraceError;
 use crate::workload::DurationDist;
 
@@ -50,6 +52,18 @@ pub fn for_each(
     while t.next()? {
         let end_s = t.number(end)?;
         let dur_s = t.non_negative(dur, "duration")?;
+        for (col, v) in [(end, end_s), (dur, dur_s)] {
+            if v.abs() > MAX_SECONDS {
+                return Err(t.col_err(
+                    col,
+                    format!(
+                        "{} seconds is out of range: at most {MAX_SECONDS:e} either side of 0 \
+                         (the 2021 trace counts seconds from its start)",
+                        t.get(col)
+                    ),
+                ));
+            }
+        }
         let row = Row {
             app: t.get(app),
             function: t.get(func),
@@ -96,7 +110,7 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
     let last = records.iter().map(|r| r.t).max().unwrap_or(0);
     let clock = window(spec, first, last);
     for r in &records {
-        if clock.contains(r.t) {
+        if clock.replays(r.t, spec.horizon) {
             candidates[r.function as usize].invocations += 1;
         }
     }
@@ -115,6 +129,8 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
         selected,
         replay: Replay::Records(Arc::new(records)),
         span: clock.span(),
+        covered: last.saturating_sub(first).max(0) as Micros,
+        cut: None,
     })
 }
 

@@ -6,6 +6,7 @@
 //! offsets, for the 2019 invocation files whose minute columns are later re-read in place
 //! (see [`super::minutes`]).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,52 @@ pub fn error(
         line,
         field: field.into(),
         message: msg.into(),
+    }
+}
+
+/// The line each key was first seen on in one file, so that a repeated key is an error naming
+/// both lines. Holds one entry per distinct key (O(functions), never O(rows)).
+pub struct FirstLines {
+    path: PathBuf,
+    seen: HashMap<String, u64>,
+}
+
+impl FirstLines {
+    /// An empty record for the file `path`.
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Records `key` on `line`; if it was seen before, an error on `line` about `field`
+    /// naming `what` the key is and the line it first appeared on.
+    pub fn check(
+        &mut self,
+        key: &str,
+        line: u64,
+        field: &str,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), TraceError> {
+        match self.seen.get(key) {
+            Some(&first) => Err(error(
+                &self.path,
+                line,
+                field,
+                format!(
+                    "{} already has a row at {}:{first}: each must appear once per file \
+                     (a repeated row would count its invocations twice); remove or merge \
+                     the duplicate",
+                    what(),
+                    self.path.display()
+                ),
+            )),
+            None => {
+                self.seen.insert(key.to_string(), line);
+                Ok(())
+            }
+        }
     }
 }
 

@@ -18,7 +18,11 @@
 //! span: up to the last minute column (2019) or the last start rounded up to a whole second.
 //!
 //! **Selection** (`select`) and **shaping** (`shape`: window, time scale, rate
-//! multiplier) are shared by all formats.
+//! multiplier) are shared by all formats. A scenario `duration` shorter than the selected
+//! span cuts the window: selection (which functions have invocations, the busiest N) and
+//! every count see only what replays before it (`horizon` for the 2019 minute it cuts).
+//! [`TraceInfo::replayed`] is the number of invocations a run produces, printed by `check`
+//! and `run` ([`TraceInfo::summary`]).
 //!
 //! **Streaming and memory.** Loading the scenario makes one *first pass* over the files:
 //! it validates every row (errors name file, line and column), counts invocations per
@@ -37,6 +41,7 @@ pub mod azure2019;
 mod azure2019_meta;
 pub mod azure2021;
 mod csvio;
+mod horizon;
 pub mod inspect;
 mod minutes;
 pub mod plain_csv;
@@ -44,6 +49,7 @@ mod profile_text;
 mod records;
 pub mod select;
 mod shape;
+mod summary;
 pub mod timestamp;
 
 use std::path::PathBuf;
@@ -181,6 +187,9 @@ pub struct TraceSpec {
     pub execution: Option<DurationDist>,
     /// Backend calls every function makes.
     pub calls: Vec<BackendCalls>,
+    /// The scenario's `duration` (simulated µs), when it sets one: nothing at or after it is
+    /// replayed, so invocation counts stop there too.
+    pub horizon: Option<Micros>,
 }
 
 /// Functions the trace holds but cannot replay, counted.
@@ -198,19 +207,44 @@ pub struct TraceInfo {
     pub format: Format,
     pub functions: usize,
     pub apps: usize,
-    /// Invocations of the selected functions inside the window, before the rate multiplier.
+    /// Traced invocations of the selected functions inside the window, before the rate
+    /// multiplier. The window ends at the scenario's duration when that comes first (a 2019
+    /// minute it cuts part-way counts whole here; see [`TraceInfo::replayed`]).
     pub invocations: u64,
+    /// Invocations the replay produces in the simulated window: after selection, the
+    /// duration, `time_scale` and `rate_multiplier`.
+    pub replayed: ReplayCount,
     /// Length of the simulated window the selection spans (after time scaling).
     pub span: Micros,
+    /// Trace time from the first to the last instant the whole trace holds (before any
+    /// selection or scaling): what the trace could show of daily patterns.
+    pub covered: Micros,
     pub skipped: Vec<Skipped>,
+    /// The time scale and rate multiplier the replay applies.
+    pub shaping: Shaping,
+}
+
+/// A number of replayed invocations: exact, or the expected value of a random count (a
+/// fractional rate multiplier; a 2019 minute the duration cuts part-way, whose arrivals are
+/// placed at random).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReplayCount {
+    pub count: f64,
+    pub exact: bool,
+}
+
+/// The part of a 2019 minute the scenario's duration cuts: its traced invocations (of the
+/// selected functions) and how many of them replay, rate multiplier applied.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PartialMinute {
+    pub traced: u64,
+    pub replayed: ReplayCount,
 }
 
 /// A loaded trace, ready to be streamed any number of times.
 #[derive(Clone, Debug)]
 pub struct TraceSource {
     pub info: Arc<TraceInfo>,
-    /// How the selection is replayed (the size estimate needs the rate multiplier).
-    pub shaping: Shaping,
     replay: Replay,
 }
 
@@ -226,6 +260,10 @@ struct Loaded {
     selected: select::Selected,
     replay: Replay,
     span: Micros,
+    /// See [`TraceInfo::covered`].
+    covered: Micros,
+    /// A minute cut part-way by the horizon (2019 only).
+    cut: Option<PartialMinute>,
 }
 
 /// Reads and checks the trace of `spec` (the first pass), returning the function table and
@@ -263,24 +301,56 @@ pub fn load(spec: &TraceSpec) -> Result<(Vec<FunctionSpec>, TraceSource), TraceE
             line: 0,
             field: "(selection)".into(),
             message: format!(
-                "no function left to replay ({skipped} skipped as unreplayable; check the \
-                 window, the selection and the companion files)"
+                "no function left to replay: of the {}, none has an invocation in the window \
+                 from {} to {} of the trace ({skipped} skipped as unreplayable; check the \
+                 window, the selection and the companion files)",
+                if s.ids.len() == 1 {
+                    "1 traced function".to_string()
+                } else {
+                    format!("{} traced functions", s.ids.len())
+                },
+                crate::units::format_duration(spec.selection.start),
+                match (spec.selection.end, spec.horizon) {
+                    (Some(e), _) => crate::units::format_duration(e),
+                    (None, Some(h)) => format!(
+                        "{} (the duration)",
+                        crate::units::format_duration(
+                            spec.selection.start
+                                + (h as f64 * spec.shaping.time_scale).round() as Micros
+                        )
+                    ),
+                    (None, None) => "its end".into(),
+                },
             ),
         });
     }
+    let r = spec.shaping.rate_multiplier;
+    let cut = loaded.cut.unwrap_or(PartialMinute {
+        traced: 0,
+        replayed: ReplayCount {
+            count: 0.0,
+            exact: true,
+        },
+    });
+    let replayed = ReplayCount {
+        count: (s.invocations - cut.traced) as f64 * r + cut.replayed.count,
+        exact: r.fract() == 0.0 && cut.replayed.exact,
+    };
     let info = TraceInfo {
         format: spec.format,
         functions: s.functions.len(),
         apps: s.apps,
         invocations: s.invocations,
+        replayed,
         span: loaded.span,
+        covered: loaded.covered,
         skipped: s.skipped,
+        shaping: spec.shaping,
     };
     Ok((
         s.functions,
         TraceSource {
             info: Arc::new(info),
-            shaping: spec.shaping,
             replay: loaded.replay,
         },
     ))

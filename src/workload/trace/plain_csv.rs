@@ -6,6 +6,8 @@
 //! function is its own app. With `duration_ms` each invocation replays its own duration,
 //! otherwise `[workload.trace] execution` gives every function's distribution. With
 //! `memory_mb` a function's memory is the largest value it reports (empty cells allowed).
+//! Rows are single invocations: repeated identical rows are simultaneous invocations and are
+//! all replayed (there is no per-function row that could be counted twice).
 //!
 //! Rows must be sorted by timestamp (equal timestamps allowed): the file is then streamed in
 //! O(functions) memory, re-read by every deployment. An out-of-order row is an error naming
@@ -187,9 +189,13 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
                 exec: r.duration.unwrap_or(SAMPLED),
             });
         } else {
-            let rel = r.t - origin;
             let sel = &spec.selection;
-            if rel >= sel.start as i64 && sel.end.is_none_or(|e| rel < e as i64) {
+            let window = Clock {
+                start: origin + sel.start as i64,
+                end: sel.end.map_or(i64::MAX, |e| origin + e as i64),
+                scale: spec.shaping.time_scale,
+            };
+            if window.replays(r.t, spec.horizon) {
                 c.invocations += 1;
             }
         }
@@ -208,7 +214,7 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
     let clock = azure2021::window(spec, first, last);
     if spec.sort {
         for r in &records {
-            if clock.contains(r.t) {
+            if clock.replays(r.t, spec.horizon) {
                 candidates[r.function as usize].invocations += 1;
             }
         }
@@ -243,6 +249,8 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
         selected,
         replay,
         span: clock.span(),
+        covered: last.saturating_sub(first).max(0) as Micros,
+        cut: None,
     })
 }
 

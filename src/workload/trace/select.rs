@@ -187,6 +187,7 @@ mod tests {
             sort: false,
             execution: None,
             calls: Vec::new(),
+            horizon: None,
         }
     }
 

@@ -50,6 +50,13 @@ impl Clock {
         }
     }
 
+    /// Whether trace time `t` is replayed before simulated time `horizon` (the scenario's
+    /// duration, if it sets one): inside the window and mapped below the horizon.
+    #[inline]
+    pub fn replays(&self, t: i64, horizon: Option<Micros>) -> bool {
+        self.contains(t) && horizon.is_none_or(|h| self.sim_time(t) < h)
+    }
+
     /// Length of the simulated window.
     pub fn span(&self) -> Micros {
         let d = (self.end - self.start).max(0) as u64;

@@ -1,13 +1,19 @@
 //! Timestamps of plain CSV traces: seconds as a decimal number, or RFC 3339 date-times
 //! (`2019-07-15T08:00:00.250Z`, `2019-07-15 08:00:00+02:00`), both to microseconds.
 
+/// Largest timestamp magnitude, in seconds, a per-invocation trace may hold (about 285,000
+/// years; its microseconds fit an i64 with room for differences of two such values).
+pub const MAX_SECONDS: f64 = 4.0e12;
+
 /// Parses `text` as seconds (float) or an RFC 3339 date-time, to µs (since the Unix epoch for
 /// date-times).
 pub fn parse(text: &str) -> Result<i64, String> {
     let t = text.trim();
     if let Ok(secs) = t.parse::<f64>() {
-        if !secs.is_finite() || secs.abs() > 9.0e12 {
-            return Err(format!("'{t}' is not a usable number of seconds"));
+        if !secs.is_finite() || secs.abs() > MAX_SECONDS {
+            return Err(format!(
+                "'{t}' is not a usable number of seconds (at most {MAX_SECONDS:e} either side of 0)"
+            ));
         }
         return Ok((secs * 1e6).round() as i64);
     }

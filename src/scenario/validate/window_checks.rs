@@ -1,0 +1,269 @@
+//! Warnings about windows too short to project: every cost is scaled from the simulated
+//! window to a month on the assumption that *the window repeats all month*. That holds only
+//! when the window covers whole periods of the workload and the platform has reached its
+//! steady state; these checks say when it does not, what the window covers, and what the
+//! projection assumed. They never stop a run.
+//!
+//! The checks and their thresholds:
+//! - `fixed_interval` timers: the window holds n firings; warned when it is shorter than the
+//!   period, or when n projected to a month is more than [`TOLERANCE`] (10%) off the
+//!   timer's real monthly count (a window that is not a whole number of periods).
+//! - `daily` profiles (not constant): warned when the window is shorter than a day, or when
+//!   the mean multiplier over the window is more than [`TOLERANCE`] off the day's.
+//! - `on_off` processes: warned when the mean cycle (`mean_on + mean_off`) is longer than
+//!   the window, which may then see only a burst or only a gap.
+//! - FaaS keep-alive: warned when a `fixed` `idle_timeout` is at least [`TRANSIENT_SHARE`]
+//!   (25%) of the window. The platform starts with no instance, so every window begins with
+//!   cold starts; an instance is not reclaimed until it has been idle that long, so the
+//!   reclaim-and-restart steady state takes a large part of the window to appear, and the
+//!   start-up transient is projected as if it recurred all month. (`forever` and `none`
+//!   have no such timer and are not judged.)
+//! - Fleet `timeout`: warned when at least [`TRANSIENT_SHARE`] of the window: queues fill
+//!   and drain on that time scale, so queueing transients dominate.
+//! - Traces: warned when the trace holds at least a day but the replayed window covers less
+//!   of it than a day (the daily cycle is left out), and when the scenario's duration runs
+//!   past the end of the selected trace (the rest of the window replays nothing, yet is
+//!   projected too).
+
+use crate::engine::time::{DAY, MONTH, Micros, SECOND};
+use crate::platform::{ComputeSpec, DeploymentSpec, KeepAlive};
+use crate::units::format_duration;
+use crate::workload::trace::inspect::group;
+use crate::workload::{ArrivalProcess, Source, Workload};
+
+/// Relative error of a month projection above which a window is reported (10%).
+pub const TOLERANCE: f64 = 0.10;
+
+/// Share of the window a platform time constant may take before start-up transients are
+/// said to dominate (25%).
+pub const TRANSIENT_SHARE: f64 = 0.25;
+
+/// What the month projection assumes, quoted in every warning.
+const ASSUMED: &str = "the month projection assumes the window repeats all month";
+
+/// Every warning about the window `window` of this workload and these deployments, in
+/// scenario order (functions, then deployments).
+pub fn window_warnings(
+    window: Micros,
+    workload: &Workload,
+    deployments: &[DeploymentSpec],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let w = format_duration(window);
+    match &workload.source {
+        Source::Synthetic(processes) => {
+            for (i, (p, f)) in processes.iter().zip(&workload.functions).enumerate() {
+                let who = format!("workload.functions[{i}] '{}'", f.name);
+                if let Some(msg) = arrival_warning(window, p) {
+                    out.push(format!("{who}: {msg}"));
+                }
+            }
+        }
+        Source::Trace(t) => {
+            let i = &t.info;
+            let scale = i.shaping.time_scale;
+            let replayed = window.min(i.span);
+            let traced = (replayed as f64 * scale).round() as Micros;
+            if i.covered >= DAY && traced < DAY {
+                out.push(format!(
+                    "workload.trace: the trace holds {} but the {w} window replays only {} of \
+                     it, less than the day its traffic cycles over; {ASSUMED}, so the hours \
+                     left out are assumed to look like these: select a whole day (e.g. window \
+                     = \"1d\") to include the daily cycle",
+                    format_duration(i.covered),
+                    format_duration(traced),
+                ));
+            }
+            if window > i.span {
+                out.push(format!(
+                    "duration: the {w} window is longer than the selected trace, which \
+                     replays in {}: the last {} replays nothing, yet {ASSUMED} (idle part \
+                     included)",
+                    format_duration(i.span),
+                    format_duration(window - i.span),
+                ));
+            }
+        }
+    }
+    for (i, d) in deployments.iter().enumerate() {
+        let who = format!("deployments[{i}] '{}'", d.name);
+        let share = |t: Micros| t as f64 / window as f64;
+        match &d.compute {
+            ComputeSpec::Faas(f) => {
+                if let KeepAlive::Fixed(idle) = f.keep_alive {
+                    if share(idle) >= TRANSIENT_SHARE {
+                        out.push(format!(
+                            "{who}: keep_alive idle_timeout ({}) {}: \
+                             the platform starts with no warm instance and reclaims none \
+                             until it has been idle that long, so start-up cold starts weigh \
+                             far more here than in steady state, and {ASSUMED} (cold start of \
+                             a fresh platform included): simulate at least {} (4 x the \
+                             idle_timeout)",
+                            format_duration(idle),
+                            share_of(idle, window),
+                            format_duration(idle.saturating_mul(4)),
+                        ));
+                    }
+                }
+            }
+            ComputeSpec::Fleet(f) => {
+                if let Some(timeout) = f.timeout.filter(|t| share(*t) >= TRANSIENT_SHARE) {
+                    out.push(format!(
+                        "{who}: timeout ({}) {}: queues fill and \
+                         drain on that time scale, so queueing transients (a queue still \
+                         building, requests still waiting at the end) dominate, and \
+                         {ASSUMED}: simulate at least {} (4 x the timeout)",
+                        format_duration(timeout),
+                        share_of(timeout, window),
+                        format_duration(timeout.saturating_mul(4)),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The warning about arrival process `p` in a window of length `window`, if any.
+fn arrival_warning(window: Micros, p: &ArrivalProcess) -> Option<String> {
+    let w = format_duration(window);
+    match p {
+        ArrivalProcess::Poisson { .. } => None,
+        ArrivalProcess::FixedInterval { every_s, offset_s } => {
+            let every = ((every_s * SECOND as f64).round() as Micros).max(1);
+            let offset = (offset_s * SECOND as f64).round() as Micros;
+            let fired = if window > offset {
+                (window - offset - 1) / every + 1
+            } else {
+                0
+            };
+            let projected = fired as f64 * MONTH as f64 / window as f64;
+            let real = MONTH as f64 / every as f64;
+            if window >= every && (projected / real - 1.0).abs() <= TOLERANCE {
+                return None;
+            }
+            let shorter = if window < every {
+                format!(
+                    "is shorter than its fixed_interval period ({})",
+                    format_duration(every)
+                )
+            } else {
+                format!(
+                    "is not a whole number of its fixed_interval periods ({})",
+                    format_duration(every)
+                )
+            };
+            Some(format!(
+                "the {w} window {shorter}: {fired} firing{} in the window {} projected to {} a \
+                 month, but the timer fires {} times a month; {ASSUMED}: simulate a whole \
+                 number of periods (e.g. duration = \"{}\")",
+                if fired == 1 { "" } else { "s" },
+                if fired == 1 { "is" } else { "are" },
+                month_count(projected),
+                month_count(real),
+                format_duration(every * (window / every).max(1)),
+            ))
+        }
+        ArrivalProcess::Daily { profile, .. } => {
+            let day_mean = profile.iter().sum::<f64>() / profile.len() as f64;
+            if profile.iter().all(|x| *x == profile[0]) || day_mean <= 0.0 {
+                return None;
+            }
+            let window_mean = mean_multiplier(profile, window);
+            let off = (window_mean / day_mean - 1.0).abs();
+            if window >= DAY && off <= TOLERANCE {
+                return None;
+            }
+            let what = if window < DAY {
+                "is shorter than its daily profile's period (1d)".to_string()
+            } else {
+                "is not a whole number of days of its daily profile".to_string()
+            };
+            Some(format!(
+                "the {w} window {what}: the profile's mean multiplier is {window_mean:.3} over \
+                 the window against {day_mean:.3} over the day, so its rate is {:+.0}% off \
+                 the daily mean; {ASSUMED}: simulate whole days (e.g. duration = \"{}d\")",
+                100.0 * (window_mean / day_mean - 1.0),
+                (window / DAY).max(1),
+            ))
+        }
+        ArrivalProcess::OnOff {
+            mean_on_s,
+            mean_off_s,
+            ..
+        } => {
+            let cycle = ((mean_on_s + mean_off_s) * SECOND as f64).round() as Micros;
+            if cycle <= window {
+                return None;
+            }
+            Some(format!(
+                "the {w} window is shorter than the on_off process's mean cycle ({}: mean_on \
+                 {} + mean_off {}): the window may see only a burst or only a gap, so its \
+                 traffic can be far from the long-run mean of {:.4}/s; {ASSUMED}: simulate \
+                 many cycles (e.g. duration = \"{}\", 10 cycles)",
+                format_duration(cycle),
+                format_duration((mean_on_s * SECOND as f64).round() as Micros),
+                format_duration((mean_off_s * SECOND as f64).round() as Micros),
+                p.mean_rate(),
+                format_duration(cycle.saturating_mul(10)),
+            ))
+        }
+    }
+}
+
+/// `is 40% of the 1h window`, or `is as long as` / `is longer than the 1s window`.
+fn share_of(t: Micros, window: Micros) -> String {
+    let w = format_duration(window);
+    match t.cmp(&window) {
+        std::cmp::Ordering::Less => {
+            format!(
+                "is {:.0}% of the {w} window",
+                100.0 * t as f64 / window as f64
+            )
+        }
+        std::cmp::Ordering::Equal => format!("is as long as the {w} window"),
+        std::cmp::Ordering::Greater => format!("is longer than the {w} window"),
+    }
+}
+
+/// A monthly count for messages: whole numbers grouped, fractions to one decimal.
+fn month_count(x: f64) -> String {
+    if x.fract() == 0.0 && x < u64::MAX as f64 {
+        group(x as u64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Mean of the daily `profile` (equal slots from midnight, time zero) over `[0, window)`.
+fn mean_multiplier(profile: &[f64], window: Micros) -> f64 {
+    let slot = DAY as f64 / profile.len() as f64;
+    let day_sum: f64 = profile.iter().map(|x| x * slot).sum();
+    let days = window / DAY;
+    let mut integral = days as f64 * day_sum;
+    let mut rest = (window % DAY) as f64;
+    for x in profile {
+        if rest <= 0.0 {
+            break;
+        }
+        integral += x * rest.min(slot);
+        rest -= slot;
+    }
+    integral / window as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_mean_is_integrated_over_the_window() {
+        // Two slots of 12 h: 1 then 3. Six hours: 1; 18 hours: (12 + 3 x 6) / 18 = 5/3;
+        // 36 hours: (12 + 36 + 12) / 36 = 5/3.
+        let p = [1.0, 3.0];
+        assert_eq!(mean_multiplier(&p, DAY / 4), 1.0);
+        assert!((mean_multiplier(&p, 3 * DAY / 4) - 5.0 / 3.0).abs() < 1e-12);
+        assert!((mean_multiplier(&p, 3 * DAY / 2) - 5.0 / 3.0).abs() < 1e-12);
+        assert_eq!(mean_multiplier(&p, DAY), 2.0);
+    }
+}

@@ -1,0 +1,289 @@
+//! Windows too short to project to a month: each warning of `scenario::validate::
+//! window_checks`, with its figures worked out by hand, and none for the shipped scenarios.
+
+mod trace_support;
+
+use std::path::Path;
+
+use serverless_sim::scenario::Scenario;
+use trace_support::*;
+
+/// A scenario of one function with `arrivals`, over `duration`, on a FaaS deployment with
+/// `keep_alive` and a fleet with `fleet_extra` lines.
+fn synthetic(duration: &str, arrivals: &str, keep_alive: &str, fleet_extra: &str) -> String {
+    format!(
+        r#"name = "w"
+duration = "{duration}"
+bucket = "1s"
+
+[[workload.functions]]
+name = "job"
+memory = "256MB"
+execution = {{ dist = "constant", value = "20ms" }}
+arrivals = {arrivals}
+
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "250ms" }}
+keep_alive = {keep_alive}
+[deployments.compute.billing]
+requests = {{ usd = 0.20, per = 1_000_000 }}
+gb_seconds = {{ usd = 0.0000166667 }}
+
+[[deployments]]
+name = "flt"
+[deployments.compute]
+model = "fleet"
+instances = 1
+workers = 4
+{fleet_extra}
+[deployments.compute.billing]
+instance_hours = {{ usd = 0.0416 }}
+"#
+    )
+}
+
+const POISSON: &str = r#"{ process = "poisson", rate = "10/s" }"#;
+const NO_KEEP_ALIVE: &str = r#"{ policy = "none" }"#;
+const ASSUMED: &str = "the month projection assumes the window repeats all month";
+
+fn warnings(text: &str) -> Vec<String> {
+    match Scenario::parse(Path::new("w.toml"), text) {
+        Ok(s) => s.warnings,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn the_shipped_scenarios_raise_none() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                s.warnings.is_empty(),
+                "{}: {:?}",
+                path.display(),
+                s.warnings
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "found {seen} scenarios");
+}
+
+#[test]
+fn a_steady_poisson_window_raises_none() {
+    assert!(warnings(&synthetic("1h", POISSON, NO_KEEP_ALIVE, "")).is_empty());
+}
+
+#[test]
+fn hourly_timers() {
+    let timer = r#"{ process = "fixed_interval", every = "1h" }"#;
+    // 1 s holds the firing at 0: projected 1 / 1 s x 2,629,800 s a month; the timer fires
+    // 2,629,800 / 3,600 = 730.5 times a month.
+    assert_eq!(
+        warnings(&synthetic("1s", timer, NO_KEEP_ALIVE, "")),
+        [format!(
+            "workload.functions[0] 'job': the 1s window is shorter than its fixed_interval \
+             period (1h): 1 firing in the window is projected to 2,629,800 a month, but the \
+             timer fires 730.5 times a month; {ASSUMED}: simulate a whole number of periods \
+             (e.g. duration = \"1h\")"
+        )]
+    );
+    // 90 minutes hold the firings at 0 and 60 m: 2 / 5,400 s x 2,629,800 s = 974.
+    assert_eq!(
+        warnings(&synthetic("90m", timer, NO_KEEP_ALIVE, "")),
+        [format!(
+            "workload.functions[0] 'job': the 90m window is not a whole number of its \
+             fixed_interval periods (1h): 2 firings in the window are projected to 974 a \
+             month, but the timer fires 730.5 times a month; {ASSUMED}: simulate a whole \
+             number of periods (e.g. duration = \"1h\")"
+        )]
+    );
+    // Whole periods, whatever the offset: exact.
+    assert!(warnings(&synthetic("2h", timer, NO_KEEP_ALIVE, "")).is_empty());
+    let offset = r#"{ process = "fixed_interval", every = "1h", offset = "5m" }"#;
+    assert!(warnings(&synthetic("1h", offset, NO_KEEP_ALIVE, "")).is_empty());
+}
+
+#[test]
+fn daily_profiles() {
+    // Two 12-hour slots, 1 then 3: the day's mean is 2.
+    let daily = r#"{ process = "daily", rate = "1/s", profile = [1, 3] }"#;
+    // Six hours see only the first slot: mean 1, -50%.
+    assert_eq!(
+        warnings(&synthetic("6h", daily, NO_KEEP_ALIVE, "")),
+        [format!(
+            "workload.functions[0] 'job': the 6h window is shorter than its daily profile's \
+             period (1d): the profile's mean multiplier is 1.000 over the window against \
+             2.000 over the day, so its rate is -50% off the daily mean; {ASSUMED}: simulate \
+             whole days (e.g. duration = \"1d\")"
+        )]
+    );
+    // 36 hours: (12 x 1 + 12 x 3 + 12 x 1) / 36 = 5/3, -17%.
+    assert_eq!(
+        warnings(&synthetic("36h", daily, NO_KEEP_ALIVE, "")),
+        [format!(
+            "workload.functions[0] 'job': the 36h window is not a whole number of days of its \
+             daily profile: the profile's mean multiplier is 1.667 over the window against \
+             2.000 over the day, so its rate is -17% off the daily mean; {ASSUMED}: simulate \
+             whole days (e.g. duration = \"1d\")"
+        )]
+    );
+    assert!(warnings(&synthetic("2d", daily, NO_KEEP_ALIVE, "")).is_empty());
+    // A constant profile has no period.
+    let flat = r#"{ process = "daily", rate = "1/s", profile = [2, 2] }"#;
+    assert!(warnings(&synthetic("1h", flat, NO_KEEP_ALIVE, "")).is_empty());
+}
+
+#[test]
+fn on_off_cycles_longer_than_the_window() {
+    // Mean cycle 30 m + 90 m = 2 h; long-run rate (4 x 1,800 + 0 x 5,400) / 7,200 = 1/s.
+    let bursts = r#"{ process = "on_off", on_rate = "4/s", off_rate = "0/s", mean_on = "30m", mean_off = "90m" }"#;
+    assert_eq!(
+        warnings(&synthetic("1h", bursts, NO_KEEP_ALIVE, "")),
+        [format!(
+            "workload.functions[0] 'job': the 1h window is shorter than the on_off process's \
+             mean cycle (2h: mean_on 30m + mean_off 90m): the window may see only a burst or \
+             only a gap, so its traffic can be far from the long-run mean of 1.0000/s; \
+             {ASSUMED}: simulate many cycles (e.g. duration = \"20h\", 10 cycles)"
+        )]
+    );
+    assert!(warnings(&synthetic("2h", bursts, NO_KEEP_ALIVE, "")).is_empty());
+}
+
+#[test]
+fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
+    let fixed = r#"{ policy = "fixed", idle_timeout = "10m" }"#;
+    // 10 m of 1 h is 17%, under the 25% threshold.
+    assert!(warnings(&synthetic("1h", POISSON, fixed, "")).is_empty());
+    let keep_alive = |share: &str, window: &str| {
+        format!(
+            "deployments[0] 'lam': keep_alive idle_timeout (10m) {share} the {window} window: \
+             the platform starts with no warm instance and reclaims none until it has been \
+             idle that long, so start-up cold starts weigh far more here than in steady \
+             state, and {ASSUMED} (cold start of a fresh platform included): simulate at \
+             least 40m (4 x the idle_timeout)"
+        )
+    };
+    // 10 m of 30 m is 33%.
+    assert_eq!(
+        warnings(&synthetic("30m", POISSON, fixed, "")),
+        [keep_alive("is 33% of", "30m")]
+    );
+    // The tester's case: one second.
+    assert_eq!(
+        warnings(&synthetic("1s", POISSON, fixed, "")),
+        [keep_alive("is longer than", "1s")]
+    );
+    // 30 s of a 1 m window is 50%.
+    assert_eq!(
+        warnings(&synthetic(
+            "1m",
+            POISSON,
+            NO_KEEP_ALIVE,
+            "timeout = \"30s\""
+        )),
+        [format!(
+            "deployments[1] 'flt': timeout (30s) is 50% of the 1m window: queues fill and \
+             drain on that time scale, so queueing transients (a queue still building, \
+             requests still waiting at the end) dominate, and {ASSUMED}: simulate at least 2m \
+             (4 x the timeout)"
+        )]
+    );
+}
+
+#[test]
+fn trace_windows() {
+    // A trace holding 25 hours (first start at 0, last at 90,000 s), one hour replayed.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("t.csv"),
+        "timestamp,function,duration_ms\n0,f,5\n1800,f,5\n90000,f,5\n",
+    )
+    .expect("write");
+    let trace = "format = \"csv\"\nfile = \"t.csv\"\nmemory = \"128MB\"\nwindow = \"1h\"\n";
+    let s = parse_in(d.path(), &scenario_text("bucket = \"1m\"", trace))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.warnings,
+        [format!(
+            "workload.trace: the trace holds 25h but the 1h window replays only 1h of it, less \
+             than the day its traffic cycles over; {ASSUMED}, so the hours left out are assumed \
+             to look like these: select a whole day (e.g. window = \"1d\") to include the daily \
+             cycle"
+        )]
+    );
+    // A whole day of it: none.
+    let day = trace.replace("\"1h\"", "\"1d\"");
+    let s = parse_in(d.path(), &scenario_text("bucket = \"1m\"", &day))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    // tiny2019 spans four minutes; a 10-minute duration leaves six with nothing to replay
+    // (it holds less than a day, so no daily-cycle warning).
+    let tiny = format!(
+        "format = \"azure2019\"\ninvocations = {:?}\ndurations = {:?}\nmemory = \"128MB\"\n",
+        data("tiny2019/invocations.csv").display().to_string(),
+        data("tiny2019/durations.csv").display().to_string(),
+    );
+    let s = parse(&scenario_text("duration = \"10m\"\nbucket = \"1m\"", &tiny))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.warnings,
+        [
+            format!(
+                "duration: the 10m window is longer than the selected trace, which replays in 4m: \
+             the last 6m replays nothing, yet {ASSUMED} (idle part included)"
+            ),
+            // trace_support's deployment keeps instances 10 m: as long as this window.
+            format!(
+                "deployments[0] 'faas': keep_alive idle_timeout (10m) is as long as the 10m window: \
+             the platform starts with no warm instance and reclaims none until it has been \
+             idle that long, so start-up cold starts weigh far more here than in steady \
+             state, and {ASSUMED} (cold start of a fresh platform included): simulate at \
+             least 40m (4 x the idle_timeout)"
+            )
+        ]
+    );
+}
+
+#[test]
+fn run_prints_the_warnings_under_the_table_and_check_on_stderr() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let file = d.path().join("w.toml");
+    std::fs::write(
+        &file,
+        synthetic(
+            "30m",
+            POISSON,
+            r#"{ policy = "fixed", idle_timeout = "10m" }"#,
+            "",
+        ),
+    )
+    .expect("write");
+    let bin = || assert_cmd::Command::new(env!("CARGO_BIN_EXE_serverless-sim"));
+    let warning =
+        "warning: deployments[0] 'lam': keep_alive idle_timeout (10m) is 33% of the 30m window";
+    let out = bin()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(d.path().join("out"))
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    // Header, two deployments, the cheapest line, then the warning.
+    assert!(lines[3].starts_with("cheapest per month: "), "{stdout}");
+    assert!(lines[4].starts_with(warning), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(warning));
+    let out = bin().arg("check").arg(&file).output().expect("check");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(warning));
+}
