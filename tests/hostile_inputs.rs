@@ -1,0 +1,501 @@
+//! A table of hostile inputs through the binary — scenario values, TOML mistakes, traces,
+//! flags and output paths — each asserting the exact error: the file, the line and column
+//! (computed here from where the test put the bad text, not read from the simulator), the
+//! field and the message; a non-zero exit; no panic; and no report written.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// `base.toml` of the issue: one hour of a 10/s Poisson function, a FaaS deployment `lam`
+/// and a fleet `flt` of 2 x 8 workers with a 30 s timeout.
+const BASE: &str = r#"name = "base"
+seed = 1
+duration = "1h"
+
+[[workload.functions]]
+name = "f1"
+memory = "256MB"
+execution = { dist = "lognormal", median = "20ms", p99 = "120ms" }
+arrivals = { process = "poisson", rate = "10/s" }
+calls = { db = { read = 2 } }
+
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "lognormal", median = "250ms", p99 = "700ms" }
+keep_alive = { policy = "fixed", idle_timeout = "10m" }
+account_concurrency = 1000
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "3ms" }
+operations.read = { price = { usd = 0.25, per = 1_000_000 } }
+
+[[deployments]]
+name = "flt"
+[deployments.compute]
+model = "fleet"
+instances = 2
+workers = 8
+timeout = "30s"
+[deployments.compute.billing]
+instance_hours = { usd = 0.0416 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "3ms" }
+operations.read = {}
+"#;
+
+/// Where an error must point.
+#[derive(Clone, Copy)]
+enum At {
+    /// At the start of this text, which occurs in the replacement.
+    Start(&'static str),
+    /// Just after this text, which occurs in the replacement.
+    End(&'static str),
+    /// At the whole file (no line).
+    File,
+}
+
+/// One bad scenario: `from` in [`BASE`] replaced by `to`.
+struct Case {
+    from: &'static str,
+    to: &'static str,
+    at: At,
+    /// The dotted field named (empty for whole-file errors that name none).
+    field: &'static str,
+    /// A part of the message that says what is wrong.
+    message: &'static str,
+}
+
+const fn case(
+    from: &'static str,
+    to: &'static str,
+    at: At,
+    field: &'static str,
+    message: &'static str,
+) -> Case {
+    Case {
+        from,
+        to,
+        at,
+        field,
+        message,
+    }
+}
+
+use At::{End, File, Start};
+
+#[rustfmt::skip]
+const SCENARIO_CASES: &[Case] = &[
+    case(r#"rate = "10/s""#, r#"rate = "-4/s""#, Start(r#""-4/s""#), "workload.functions[0].arrivals.rate", "'-4/s' is negative"),
+    case(r#"rate = "10/s""#, r#"rate = "5/fortnight""#, Start(r#""5/"#), "workload.functions[0].arrivals.rate", "unknown rate unit '/fortnight'"),
+    case(r#"duration = "1h""#, r#"duration = "10""#, Start(r#""10""#), "duration", "'10' has no unit"),
+    case(r#"duration = "1h""#, r#"duration = "3651d""#, Start(r#""3651d""#), "duration", "is longer than 3650d, the longest duration a scenario may give"),
+    case(r#"median = "20ms", p99"#, r#"median = "53375995d", p99"#, Start(r#""53375995d""#), "workload.functions[0].execution.median", "'53375995d' is longer than 3650d"),
+    case(r#"timeout = "30s""#, "timeout = \"30s\"\nspeed = 1e-18", Start("1e-18"), "deployments[1].compute.speed", "must be a number from 0.001 to 1000 (got 1e-18)"),
+    case(r#"timeout = "30s""#, "timeout = \"30s\"\nspeed = nan", Start("nan"), "deployments[1].compute.speed", "(got nan)"),
+    case("instances = 2", "instances = 4294967296", Start("4294967296"), "deployments[1].compute.instances", "must be a whole number from 1 to 10000000 (got 4294967296)"),
+    case("account_concurrency = 1000", "account_concurrency = 4294967296", Start("4294967296"), "deployments[0].compute.account_concurrency", "must be a whole number from 1 to 4294967295 (got 4294967296)"),
+    case("account_concurrency = 1000", "account_concurrency = 0", Start("0"), "deployments[0].compute.account_concurrency", "from 1 to 4294967295 (got 0)"),
+    case("account_concurrency = 1000", "account_concurrency = 1000\nreserved_concurrency = { nope = 1 }", Start("1 }"), "deployments[0].compute.reserved_concurrency.nope", "no function named 'nope'"),
+    case("read = 2", "read = 1000000000", Start("1000000000"), "workload.functions[0].calls.db.read", "must be a whole number from 0 to 10000 (got 1000000000)"),
+    case("read = 2", "read = 6000, write = 6000", End("write = "), "workload.functions[0].calls", "add up to 12000"),
+    case("seed = 1", "seed = 1\ncolour = \"red\"", Start("colour"), "colour", "unknown key 'colour'"),
+    case(r#"model = "faas""#, "model = \"faas\"\nidle = \"5m\"", Start("idle"), "deployments[0].compute.idle", "unknown key 'idle'"),
+    case("instances = 2", r#"instances = "2""#, Start(r#""2""#), "deployments[1].compute.instances", "must be a whole number (got the string \"2\")"),
+    case(r#"duration = "1h""#, "duration = 10", Start("10"), "duration", "must be a string such as \"10m\" (got 10)"),
+    case("workers = 8", "workers = 8.5", Start("8.5"), "deployments[1].compute.workers", "must be a whole number (got 8.5)"),
+    case(r#"name = "base""#, r#"name = "..""#, Start(r#"".."#), "name", "'..' is not a safe folder name"),
+    case(r#"name = "base""#, r#"name = "a/b""#, Start(r#""a/b""#), "name", "'a/b' is not a safe folder name"),
+    case("usd = 0.20, per", "usd = nan, per", Start("nan"), "deployments[0].compute.billing.requests.usd", "must be a finite number >= 0 (got nan)"),
+    case("usd = 0.20, per", "usd = inf, per", Start("inf"), "deployments[0].compute.billing.requests.usd", "(got inf)"),
+    case("usd = 0.20, per", "usd = -0.20, per", Start("-0.20"), "deployments[0].compute.billing.requests.usd", "(got -0.2)"),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\ndiscount = 1.5", Start("1.5"), "deployments[1].compute.billing.discount", "(got 1.5)"),
+    case(r#"memory = "256MB""#, r#"memory = "4TB""#, Start(r#""4TB""#), "workload.functions[0].memory", "unknown memory unit 'TB'"),
+    case(r#"memory = "256MB""#, r#"memory = "17000GB""#, Start(r#""17000GB""#), "workload.functions[0].memory", "larger than 16TB"),
+    case(r#"median = "20ms", p99 = "120ms""#, r#"median = "200ms", p99 = "120ms""#, Start(r#""120ms""#), "workload.functions[0].execution.p99", "must not be below the median"),
+    case(r#"arrivals = { process = "poisson", rate = "10/s" }"#, r#"arrivals = { process = "daily", rate = "10/s", profile = [1.0, 2.0, -1.0, 1.0] }"#, Start("-1.0"), "workload.functions[0].arrivals.profile[2]", "(got -1)"),
+    case(r#"policy = "fixed", idle_timeout = "10m""#, r#"policy = "sometimes""#, Start(r#""sometimes""#), "deployments[0].compute.keep_alive.policy", "unknown keep-alive policy 'sometimes'"),
+    case(r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#, r#"keep_alive = ["fixed", "10m"]"#, Start("["), "deployments[0].compute.keep_alive", "must not be a list"),
+    case(r#"model = "faas""#, r#"model = "lambda""#, Start(r#""lambda""#), "deployments[0].compute.model", "unknown compute model 'lambda'"),
+    case(r#"name = "flt""#, r#"name = "lam""#, Start(r#""lam""#), "deployments[1].name", "is used by another deployment"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nbucket = \"2h\"", Start(r#""2h""#), "bucket", "is longer than the simulated duration"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nbucket = \"1us\"", Start(r#""1us""#), "bucket", "3600000000 time buckets (more than 1000000)"),
+    case(r#"rate = "10/s""#, r#"rate = "1e12/s""#, File, "", "the run is too large: 3.60e16 engine events (limit 10,000,000,000)"),
+    case(r#"arrivals = { process = "poisson", rate = "10/s" }"#, r#"arrivals = { process = "fixed_interval", every = "1us" }"#, File, "", "36,000,000,000 engine events"),
+    case(r#"timeout = "30s""#, "timeout = \"30s\"\nqueue_limit = 0", End("queue_limit = "), "deployments[1].compute.queue_limit", "(got 0)"),
+    case(r#"name = "f1""#, r#"name = "f1"#, End(r#""f1"#), "workload.functions[0].name", "invalid basic string"),
+    case("seed = 1", "seed = 1\nseed = 2", Start("seed = 2"), "seed", "duplicate key"),
+    case("seed = 1", "seed = -1", Start("-1"), "seed", "must be a whole number from 0 to 9223372036854775807 (got -1)"),
+];
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_serverless-sim"))
+}
+
+/// 1-based (line, column) of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// Runs the binary, asserting a failure with exit code `code`, no panic, and returning stderr.
+fn fails(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn bad_scenario_values_and_toml_are_located_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    let out = dir.path().join("out");
+    let mut checked = 0;
+    for c in SCENARIO_CASES {
+        assert_eq!(
+            BASE.matches(c.from).count(),
+            1,
+            "{} must occur once",
+            c.from
+        );
+        let at = BASE.find(c.from).unwrap();
+        let text = BASE.replacen(c.from, c.to, 1);
+        fs::write(&file, &text).unwrap();
+        let want = match c.at {
+            Start(s) | End(s) => {
+                let offset =
+                    c.to.find(s)
+                        .unwrap_or_else(|| panic!("{s} not in {}", c.to));
+                let extra = if matches!(c.at, End(_)) { s.len() } else { 0 };
+                let (line, col) = line_col(&text, at + offset + extra);
+                format!("error: {}:{line}:{col}: {}: ", file.display(), c.field)
+            }
+            File => format!("error: {}: ", file.display()),
+        };
+        for args in [&["check"][..], &["run", "--out", out.to_str().unwrap()]] {
+            let stderr = fails(bin().args(args).arg(&file), 1);
+            assert!(
+                stderr.starts_with(&want),
+                "{} -> {}:\nwant {want}\ngot  {stderr}",
+                c.from,
+                c.to
+            );
+            assert!(stderr.contains(c.message), "{}: {stderr}", c.to);
+            assert!(!out.exists(), "{}: a report was written", c.to);
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, SCENARIO_CASES.len());
+    assert!(checked >= 40, "{checked} cases");
+}
+
+#[test]
+fn a_call_to_a_missing_service_names_the_deployment() {
+    let text = BASE.replacen(
+        "calls = { db = { read = 2 } }",
+        "calls = { cache = { get = 2 } }",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(&file, &text).unwrap();
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    // Blamed on the first deployment's name, which lacks the service.
+    let (line, col) = line_col(&text, text.find(r#""lam""#).unwrap());
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:{line}:{col}: deployments[0].services: deployment 'lam' does not define service 'cache', which function 'f1' calls",
+            file.display()
+        )),
+        "{stderr}"
+    );
+}
+
+/// A csv trace scenario over `trace.csv` (written by each case).
+const CSV_TRACE: &str = r#"name = "tr"
+[workload.trace]
+format = "csv"
+file = "trace.csv"
+memory = "256MB"
+execution = { dist = "constant", value = "10ms" }
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "100ms" }
+keep_alive = { policy = "fixed", idle_timeout = "1m" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+"#;
+
+#[test]
+fn bad_traces_are_located_in_the_trace_file() {
+    // (scenario edit, trace contents, expected error after "error: <dir>/")
+    let cases: &[(&str, &str, &str, &str)] = &[
+        (
+            "",
+            "",
+            "timestamp,function\n0,a\n5,b\n3,a\n",
+            "trace.csv:4: timestamp (column 1): out of order: earlier than line 3",
+        ),
+        (
+            "",
+            "",
+            "timestamp,function\n0,a\nsoon,b\n",
+            "trace.csv:3: timestamp (column 1): 'soon' is neither seconds",
+        ),
+        (
+            "",
+            "",
+            "time,function\n0,a\n",
+            "trace.csv:1: header: unknown column 'time'",
+        ),
+        (
+            "",
+            "",
+            "timestamp,function,duration_ms\n0,a,-5\n",
+            "trace.csv:2: duration_ms (column 3): negative duration: -5",
+        ),
+        ("", "", "timestamp,function\n0,a,extra\n", "trace.csv:2:"),
+        (
+            "format = \"csv\"\nfile",
+            "format = \"azure2021\"\nfile",
+            "app,func,end_timestamp,duration\nx,a,10.5,0.2\nx,b,1e17,0.1\n",
+            "trace.csv:3: end_timestamp (column 3): 1e17 seconds is out of range",
+        ),
+    ];
+    for &(from, to, trace, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let text = if from.is_empty() {
+            CSV_TRACE.to_string()
+        } else {
+            CSV_TRACE.replacen(from, to, 1).replacen(
+                "execution = { dist = \"constant\", value = \"10ms\" }\n",
+                "",
+                1,
+            )
+        };
+        let file = dir.path().join("tr.toml");
+        fs::write(&file, text).unwrap();
+        fs::write(dir.path().join("trace.csv"), trace).unwrap();
+        let out = dir.path().join("out");
+        for args in [&["check"][..], &["run", "--out", out.to_str().unwrap()]] {
+            let stderr = fails(bin().args(args).arg(&file), 1);
+            let prefix = format!("error: {}", dir.path().join(want).display());
+            assert!(stderr.starts_with(&prefix), "want {prefix}\ngot  {stderr}");
+            assert!(!out.exists());
+        }
+    }
+    // A rate multiplier beyond its cap is the scenario's error, at its value.
+    let dir = tempfile::tempdir().unwrap();
+    let text = CSV_TRACE.replacen(
+        "format = \"csv\"",
+        "format = \"csv\"\nrate_multiplier = 1e9",
+        1,
+    );
+    let file = dir.path().join("tr.toml");
+    fs::write(&file, &text).unwrap();
+    fs::write(dir.path().join("trace.csv"), "timestamp,function\n0,a\n").unwrap();
+    let (line, col) = line_col(&text, text.find("1e9").unwrap());
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:{line}:{col}: workload.trace.rate_multiplier: must be a number from 0 to 1e6 (got 1000000000",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    // A missing trace file is named.
+    fs::remove_file(dir.path().join("trace.csv")).unwrap();
+    let text = CSV_TRACE;
+    fs::write(&file, text).unwrap();
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: (file): cannot open",
+            dir.path().join("trace.csv").display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_duplicated_azure_2019_row_and_a_bad_count_name_their_lines() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/traces/azure2019-100fn");
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["durations.csv", "memory.csv"] {
+        fs::copy(shipped.join(f), dir.path().join(f)).unwrap();
+    }
+    let scenario = r#"name = "az"
+[workload.trace]
+format = "azure2019"
+invocations = "invocations.csv"
+durations = "durations.csv"
+memory_file = "memory.csv"
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "100ms" }
+keep_alive = { policy = "fixed", idle_timeout = "1m" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+"#;
+    let file = dir.path().join("az.toml");
+    fs::write(&file, scenario).unwrap();
+    let original = fs::read_to_string(shipped.join("invocations.csv")).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let inv = dir.path().join("invocations.csv");
+    // Line 3 written again as line 4.
+    let mut dup = lines.clone();
+    dup.insert(3, lines[2]);
+    fs::write(&inv, dup.join("\n") + "\n").unwrap();
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    let inv_name = inv.display().to_string();
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {inv_name}:4: HashOwner,HashApp,HashFunction: function"
+        )) && stderr.contains(&format!("already has a row at {inv_name}:3")),
+        "{stderr}"
+    );
+    // A count that is not a number, at line 6, column of minute 486 (the 11th column).
+    let mut bad = lines.clone();
+    let mut cells: Vec<&str> = bad[5].split(',').collect();
+    cells[10] = "many";
+    let row = cells.join(",");
+    bad[5] = &row;
+    fs::write(&inv, bad.join("\n") + "\n").unwrap();
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {inv_name}:6: 486 (column 11): 'many' is not a whole number of invocations"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_flags_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("base.toml");
+    fs::write(&file, BASE).unwrap();
+    let out = dir.path().join("out");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--threads", "0"],
+            "invalid value '0' for '--threads <N>': 0 is not in 1..=256",
+        ),
+        (
+            &["--threads", "100000"],
+            "invalid value '100000' for '--threads <N>': 100000 is not in 1..=256",
+        ),
+        (
+            &["--threads", "many"],
+            "invalid value 'many' for '--threads <N>'",
+        ),
+        (&["--seed", "-1"], "unexpected argument '-1'"),
+        (
+            &["--seed", "18446744073709551616"],
+            "invalid value '18446744073709551616' for '--seed <N>'",
+        ),
+        (&["--frobnicate"], "unexpected argument '--frobnicate'"),
+    ];
+    for (args, want) in cases {
+        let stderr = fails(
+            bin()
+                .arg("run")
+                .arg(&file)
+                .arg("--out")
+                .arg(&out)
+                .args(*args),
+            2,
+        );
+        assert!(
+            stderr.starts_with(&format!("error: {want}")),
+            "{args:?}: {stderr}"
+        );
+        assert!(!out.exists());
+    }
+    let missing = dir.path().join("nothere.toml");
+    let stderr = fails(bin().arg("check").arg(&missing), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}: (file): cannot read: No such file",
+            missing.display()
+        )),
+        "{stderr}"
+    );
+    let stderr = fails(
+        bin()
+            .args(["trace", "inspect"])
+            .arg(dir.path().join("nothere.csv")),
+        1,
+    );
+    assert!(
+        stderr.contains("nothere.csv: (file): cannot open"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn output_paths_that_are_not_a_report_folder_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("base.toml");
+    fs::write(&file, BASE).unwrap();
+    let foreign = dir.path().join("mydocs");
+    fs::create_dir_all(foreign.join("sub")).unwrap();
+    fs::write(foreign.join("thesis.txt"), "draft").unwrap();
+    let afile = dir.path().join("afile");
+    fs::write(&afile, "data").unwrap();
+    let cases = [
+        (
+            foreign.clone(),
+            "it is a folder that is not empty and not a serverless-sim report",
+        ),
+        (afile.clone(), "not used as the output folder"),
+        (
+            afile.join("inside"),
+            "is a file, not a folder; nothing was changed",
+        ),
+    ];
+    for (out, want) in &cases {
+        let stderr = fails(bin().arg("run").arg(&file).arg("--out").arg(out), 1);
+        assert!(stderr.contains(want), "{}: {stderr}", out.display());
+        assert_eq!(
+            stderr.matches("(os error").count().min(1),
+            stderr.matches("(os error").count()
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(foreign.join("thesis.txt")).unwrap(),
+        "draft"
+    );
+    assert!(foreign.join("sub").is_dir());
+    assert_eq!(fs::read_to_string(&afile).unwrap(), "data");
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["afile", "base.toml", "mydocs"],
+        "nothing left beside them"
+    );
+}
