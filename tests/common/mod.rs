@@ -2,6 +2,8 @@
 //! estimate standard errors from the recorder's time buckets (batch means).
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod cli;
+
 use serverless_sim::platform::DeploymentResult;
 use serverless_sim::run::{self, RunResult};
 use serverless_sim::scenario::Scenario;
