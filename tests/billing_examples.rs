@@ -12,7 +12,7 @@ use common::{deployment, run_text};
 use serverless_sim::platform::DeploymentResult;
 use serverless_sim::pricing::BillLine;
 
-/// The billing month in seconds: 30.4375 days (modeling.md).
+/// The billing month in seconds: 30.4375 days (docs/models.md, "Month projection").
 const MONTH_S: f64 = 2_629_800.0;
 
 fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
@@ -137,9 +137,10 @@ fn aws_lambda_pricing_page_example_2_parameters() {
     assert_eq!(cents(d.bill.monthly_usd), 11.63);
 }
 
-/// Azure Functions Consumption metering and prices (pricing-facts.md §2: $0.000016/GB-s,
-/// $0.20/M executions, 400,000 GB-s + 1M executions free a month; memory rounded up to
-/// 128 MB, at least 128 MB, at most 1,536 MB; time rounded up to 1 ms, at least 100 ms).
+/// Azure Functions Consumption metering and prices (docs/price-sources.md, "Azure Functions":
+/// $0.000016/GB-s, $0.20/M executions, 400,000 GB-s + 1M executions free a month; memory
+/// rounded up to 128 MB, at least 128 MB, at most 1,536 MB; time rounded up to 1 ms, at least
+/// 100 ms).
 const AZURE_CONSUMPTION: &str = r#"
 requests = { usd = 0.20, per = 1_000_000, free_per_month = 1_000_000 }
 gb_seconds = { usd = 0.000016, free_per_month = 400_000 }
@@ -218,11 +219,12 @@ arrivals = { process = "fixed_interval", every = "768ms", offset = "384ms" }
 
 #[test]
 fn azure_consumption_monthly_example() {
-    // Worked example of modal.com's Azure Functions pricing guide (2025-05-22, source [A3] of
-    // pricing-facts.md), with Microsoft's Consumption rates: "your function runs 3 million
-    // times per month for 1 second each time": 3M x 1 s x 1.5 GB = 4,500,000 GB-s; billable
-    // 4,100,000 GB-s x $0.000016 = $65.60; executions (3M - 1M) x $0.20/M = $0.40; total
-    // $66.00. The function is configured at 2 GB: Consumption bills at most 1,536 MB.
+    // Worked example of modal.com's Azure Functions pricing guide (2025-05-22, source [A3] in
+    // docs/price-sources.md, "Sources"), with Microsoft's Consumption rates: "your function
+    // runs 3 million times per month for 1 second each time": 3M x 1 s x 1.5 GB =
+    // 4,500,000 GB-s; billable 4,100,000 GB-s x $0.000016 = $65.60; executions (3M - 1M) x
+    // $0.20/M = $0.40; total $66.00. The function is configured at 2 GB: Consumption bills at
+    // most 1,536 MB.
     let text = monthly_workload(100, 3e6, "2GB", "1s") + &faas("azure", AZURE_CONSUMPTION);
     let r = run_text(&text);
     let d = deployment(&r, "azure");
@@ -235,7 +237,7 @@ fn azure_consumption_monthly_example() {
 
 #[test]
 fn lambda_duration_tiers_cross_6_billion_gb_s() {
-    // AWS Lambda x86 duration tiers (pricing-facts.md §1): first 6B GB-s/month at
+    // AWS Lambda x86 duration tiers (docs/price-sources.md, "AWS Lambda"): first 6B GB-s/month at
     // $0.0000166667, next 9B at $0.000015, above 15B at $0.0000133334; 400,000 GB-s free
     // (the free units are the first units of the first tier).
     // 7.5B GB-s in a month: (6e9 - 4e5) x 0.0000166667 + 1.5e9 x 0.000015

@@ -368,7 +368,8 @@ fn keep_alive_cold_start_ratio() {
     //   which needs an earlier overlap within S + T: probability O((lambda S)^2 (1 + lambda T)).
     // So P(cold) = e^{-lambda (S + T)} + (1 - e^{-lambda S}) + O((lambda S)^2 (1 + lambda T))
     //            = 0.367879 + 0.009950 = 0.377829 (second-order term ~ 2e-4).
-    // The plain approximation e^{-lambda (S + T)} of modeling.md is 2.7% below.
+    // The plain approximation e^{-lambda (S + T)} (docs/models.md, "Keep-alive cold-start
+    // ratio") is 2.7% below.
     //
     // 200,000 requests over 2e6 s; cold indicators depend on the (independent) gaps, so the
     // batch-means SE is about sqrt(p (1 - p) / n) = 0.0011 (0.29%).
@@ -424,7 +425,7 @@ keep_alive = {{ policy = "fixed", idle_timeout = "9.9s" }}
         (got - first_order).abs() < 4.0 * se + second_order_bound,
         "cold ratio {got} more than 4 SE from {first_order}"
     );
-    // The modeling.md approximation holds within a few percent (lambda S is small).
+    // The plain approximation holds within a few percent (lambda S is small).
     assert!(((got - plain) / plain).abs() < 0.04);
 }
 

@@ -2,7 +2,7 @@
 //! constant durations), with exact cold/warm outcomes, latencies, instance-time and bills.
 //!
 //! Every expected number is worked out in the comment above it from the rules of
-//! modeling.md, not read from the simulator. Means and maxima of latencies are exact;
+//! docs/models.md, not read from the simulator. Means and maxima of latencies are exact;
 //! percentiles come from a histogram and are checked to 0.1%.
 //!
 //! Tie rules pinned here (the engine handles a due event before an arrival at the same
@@ -337,8 +337,9 @@ fn fleet_monthly_cost_does_not_depend_on_a_short_window() {
     // 2 always-on instances at $0.0416/h, per-second billing with a 60 s minimum. The
     // instances run all month, so a month costs 2 x 730.5 h x $0.0416 = $60.7776 whatever
     // the window simulated; the minimum applies once per instance lifetime (launch to
-    // termination, modeling.md), not once per window. (An earlier version billed 60 s per
-    // instance for a 30 s window and projected that to the month: $121.56.)
+    // termination, docs/models.md, "Fleet billing"), not once per window. (An earlier
+    // version billed 60 s per instance for a 30 s window and projected that to the month:
+    // $121.56.)
     let mut text = one_function("30s", "1s", "100ms");
     text += &fleet("fleet", 2, 1, "");
     let r = run_text(&text);

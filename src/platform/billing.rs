@@ -1,12 +1,13 @@
 //! Metering rules: how a provider turns a run's raw durations and sizes into billable
 //! quantities (the prices themselves live in [`crate::pricing`]).
 //!
-//! FaaS (modeling.md): billed duration = max(minimum, ceil(duration / granularity) x
-//! granularity); billed memory = configured memory rounded up to the provider's step, at least
-//! its minimum, at most its maximum; GB-s = billed seconds x billed MB / 1024.
+//! FaaS (docs/models.md, "FaaS billing"): billed duration = max(minimum, ceil(duration /
+//! granularity) x granularity); billed memory = configured memory rounded up to the
+//! provider's step, at least its minimum, at most its maximum; GB-s = billed seconds x billed
+//! MB / 1024.
 //!
-//! Instances: lifetime from launch to termination rounded up to the granularity, with a
-//! minimum (EC2 and Fargate: per second, 60 s minimum).
+//! Instances (docs/models.md, "Fleet billing"): lifetime from launch to termination rounded
+//! up to the granularity, with a minimum (EC2 and Fargate: per second, 60 s minimum).
 
 use crate::engine::time::Micros;
 use crate::pricing::PriceSchedule;

@@ -1,7 +1,7 @@
 //! FaaS: per-function instance pools with cold starts, keep-alive, concurrency limits and
 //! per-call billing.
 //!
-//! Rules (modeling.md, "FaaS"):
+//! Rules (docs/models.md, "FaaS"):
 //! - A request goes to the most recently used idle instance of its pool; if none is idle, a
 //!   new instance starts (cold start: the sampled init time is added to its latency). Either
 //!   way, a request that finds the function's or the account's concurrency limit reached is

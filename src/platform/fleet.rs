@@ -1,7 +1,7 @@
 //! Always-on fleets (PaaS containers, IaaS VMs): N instances with k workers each, one shared
 //! FIFO queue, a request timeout, billing per instance-hour.
 //!
-//! Rules (modeling.md, "Always-on fleets"):
+//! Rules (docs/models.md, "Always-on fleets"):
 //! - A request takes a free worker if there is one, else waits in the queue. Free workers are
 //!   handed out most-recently-freed first, spread over instances at the start.
 //! - A request that has waited longer than the timeout when a worker could take it has failed

@@ -1,7 +1,7 @@
 //! The month projection: from quantities recorded over a window to a window cost and a
 //! projected monthly cost.
 //!
-//! Rules (modeling.md, "Month projection"):
+//! Rules (docs/models.md, "Month projection"):
 //! - The billing month is 30.4375 days ([`MONTH`]).
 //! - A window up to a month long is projected: each meter's quantity is scaled by
 //!   `MONTH / window`, free allowances and tiers are applied to that monthly total, and the

@@ -78,7 +78,7 @@ mod tests {
     use super::*;
 
     fn lambda_gb_seconds() -> PriceSchedule {
-        // AWS Lambda x86 duration tiers and free tier (pricing-facts.md §1).
+        // AWS Lambda x86 duration tiers and free tier (docs/price-sources.md, "AWS Lambda").
         PriceSchedule {
             free_per_month: 400_000.0,
             free_per_day: 0.0,
@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn daily_allowance_scales_with_days() {
-        // Firestore: 50,000 free reads a day, $0.06 per 100,000 after (pricing-facts.md §6).
+        // Firestore: 50,000 free reads a day, $0.06 per 100,000 after
+        // (docs/price-sources.md, "Firestore").
         let s = PriceSchedule {
             free_per_month: 0.0,
             free_per_day: 50_000.0,

@@ -22,7 +22,7 @@ type Result<T> = std::result::Result<T, ScenarioError>;
 const MAX_RATE_MULTIPLIER: f64 = 1e6;
 
 /// Default rounding step of trace memory sizes (Azure Consumption bills memory in 128 MB
-/// steps: modeling.md, "Billing per invocation").
+/// steps: docs/price-sources.md, "Azure Functions").
 const DEFAULT_MEMORY_STEP_MB: u32 = 128;
 
 impl Validator<'_> {
