@@ -50,7 +50,8 @@ pub const OVERRIDE_FLAG: &str = "--allow-large";
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// Memory of a deployment that does not depend on the scenario's size: the latency histogram
-/// (1 µs to 10^12 µs at 3 significant digits, about 250 KiB) and small tables.
+/// (1 µs to 10^12 µs at 3 significant digits, about 250 KiB, growing to about 450 KiB if
+/// latencies reach the clock's range) and small tables.
 const FIXED_BYTES: f64 = 512.0 * 1024.0;
 
 /// The estimated size of one deployment's run.
