@@ -21,6 +21,7 @@ use super::csvio::Table;
 use super::records::{Record, Records};
 use super::select::{self, Candidate};
 use super::shape::Clock;
+use super::timestamp::MAX_SECONDS;
 use super::{Loaded, Replay, TraceSpec};
 use crate::engine::time::SECOND;
 use crate::error::TraceError;
@@ -50,6 +51,13 @@ pub fn for_each(
     while t.next()? {
         let end_s = t.number(end)?;
         let dur_s = t.non_negative(dur, "duration")?;
+        // Beyond this the µs values would not fit the clock (see `timestamp::MAX_SECONDS`).
+        for (col, v) in [(end, end_s.abs()), (dur, dur_s)] {
+            if v > MAX_SECONDS {
+                let text = t.get(col);
+                return Err(t.col_err(col, format!("'{text}' is not a usable number of seconds")));
+            }
+        }
         let row = Row {
             app: t.get(app),
             function: t.get(func),
@@ -123,9 +131,11 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
 pub(super) fn window(spec: &TraceSpec, first: i64, last: i64) -> Clock {
     let sel = &spec.selection;
     let natural = (last - first) / SECOND as i64 * SECOND as i64 + SECOND as i64;
+    // Offsets are up to 2^63 µs (a scenario duration); a window past the clock's end is empty.
+    let offset = |o: u64| first.saturating_add(i64::try_from(o).unwrap_or(i64::MAX));
     Clock {
-        start: first + sel.start as i64,
-        end: first + sel.end.map_or(natural, |e| e as i64),
+        start: offset(sel.start),
+        end: sel.end.map_or(first + natural, offset),
         scale: spec.shaping.time_scale,
     }
 }

@@ -1,12 +1,17 @@
 //! Timestamps of plain CSV traces: seconds as a decimal number, or RFC 3339 date-times
 //! (`2019-07-15T08:00:00.250Z`, `2019-07-15 08:00:00+02:00`), both to microseconds.
 
+/// Largest timestamp magnitude, in seconds (about 31,700 years; RFC 3339 years 0000..9999
+/// lie inside it). Any two timestamps within it are at most 2e18 µs apart, so differences,
+/// window ends and spans computed from them fit an i64 with room to spare.
+pub const MAX_SECONDS: f64 = 1.0e12;
+
 /// Parses `text` as seconds (float) or an RFC 3339 date-time, to µs (since the Unix epoch for
 /// date-times).
 pub fn parse(text: &str) -> Result<i64, String> {
     let t = text.trim();
     if let Ok(secs) = t.parse::<f64>() {
-        if !secs.is_finite() || secs.abs() > 9.0e12 {
+        if !secs.is_finite() || secs.abs() > MAX_SECONDS {
             return Err(format!("'{t}' is not a usable number of seconds"));
         }
         return Ok((secs * 1e6).round() as i64);
