@@ -13,8 +13,9 @@
 # Each target's working corpus is fuzz/corpus/TARGET/ (seeded from the shipped scenarios and
 # traces on every run, grown by the fuzzer, not checked in). A crash, panic, timeout or
 # oversized allocation is written to fuzz/artifacts/TARGET/; the log of each run is
-# fuzz/logs/TARGET.log and the last lines of each are summarised at the end (executions,
-# edges covered `cov`, features `ft`, corpus size).
+# fuzz/logs/TARGET.log (fuzzing) and TARGET.replay.log (the corpus replayed once to time
+# every input); the script prints, per target, the last status line (executions `#N`, edges
+# covered `cov`, features `ft`, corpus size, findings) and the whole corpus's coverage.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
@@ -84,6 +85,12 @@ for t in "${targets[@]}"; do
     # The last status line: executions (#N), edges (cov), features (ft), corpus size and the
     # counts of out-of-memory / timeout / crash findings.
     grep -E '^#[0-9]+: cov:' "logs/$t.log" | tail -1 || true
+    # Then every corpus input once more, without fork mode: libFuzzer reports (and saves as
+    # artifacts/TARGET/slow-unit-*) any input taking a second or more, and prints the
+    # coverage of the whole corpus (INITED cov/ft).
+    nice -n 19 cargo fuzz run "$t" "corpus/$t" -- -runs=0 -timeout=5 -report_slow_units=1 \
+        -rss_limit_mb=2048 -malloc_limit_mb=512 >"logs/$t.replay.log" 2>&1 || true
+    grep -E 'INITED|Slowest unit' "logs/$t.replay.log" || true
     found=$(find "artifacts/$t" -type f | wc -l)
     if [ "$found" -gt 0 ]; then
         echo "   FOUND $found PROBLEM INPUT(S) in fuzz/artifacts/$t/ (log: fuzz/logs/$t.log)"

@@ -146,6 +146,51 @@ fn a_window_ending_beyond_the_clock_selects_nothing_instead_of_overflowing() {
     );
 }
 
+/// Found by probing the header arithmetic the fuzzer exercised (it had not hit it in 142,710
+/// executions): an Azure 2019 minute column named 18446744073709551615 overflowed the
+/// consecutive-column check ("attempt to add with overflow"), and any first minute above
+/// about 3e17 overflowed `minute x MINUTE` when the window was computed. Minute numbers are
+/// now at most 1,000,000, and a larger one is an error naming the header column.
+#[test]
+fn an_azure2019_minute_number_beyond_the_bound_is_a_located_error() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for (header, row, field) in [
+        (
+            "18446744073709551615,1",
+            "1,1",
+            "18446744073709551615 (column 5)",
+        ),
+        ("307445734561825860", "1", "307445734561825860 (column 5)"),
+        ("5,1000001", "1,1", "1000001 (column 6)"),
+    ] {
+        let path = dir.path().join("invocations.csv");
+        let body =
+            format!("HashOwner,HashApp,HashFunction,Trigger,{header}\nown1,appA,f1,http,{row}\n");
+        std::fs::write(&path, body).expect("write trace");
+        let trace = format!(
+            "format = \"azure2019\"\ninvocations = \"invocations.csv\"\ndurations = {:?}\n\
+             memory = \"256MB\"\n",
+            trace_support::data("tiny2019/durations.csv")
+                .display()
+                .to_string()
+        );
+        let e = trace_error(parse_in(dir.path(), &scenario_text("", &trace)).map(|_| ()));
+        assert_eq!((e.line, e.field.as_str()), (1, field), "{header}");
+        assert!(e.message.contains("(1000000)"), "{}", e.message);
+        let e = inspect::inspect(&path, Some(Format::Azure2019)).expect_err("inspect");
+        assert_eq!(e.line, 1, "{header}");
+    }
+    // The bound itself is a valid first minute.
+    let path = dir.path().join("invocations.csv");
+    std::fs::write(
+        &path,
+        "HashOwner,HashApp,HashFunction,Trigger,1000000\nown1,appA,f1,http,3\n",
+    )
+    .expect("write trace");
+    let p = inspect::inspect(&path, Some(Format::Azure2019)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((p.invocations, p.per_minute.len()), (3, 1));
+}
+
 /// Every input the fuzzer saved (crashes, out-of-memory, timeouts), replayed through the
 /// harness of the target that found it (`tests/data/fuzz/TARGET/`): each must now end in a
 /// result, not a panic, abort or hang.
