@@ -191,6 +191,65 @@ fn an_azure2019_minute_number_beyond_the_bound_is_a_located_error() {
     assert_eq!((p.invocations, p.per_minute.len()), (3, 1));
 }
 
+/// Found by probing what the readers let through to `run`: a 2019 durations file whose
+/// percentiles were 1e300 ms loaded, every sampled execution time was clamped to u64::MAX
+/// µs, and billing panicked ("attempt to multiply with overflow" rounding it up to the
+/// granularity). Same for a plain CSV `duration_ms`. Trace durations are now at most 10^12 s
+/// (`timestamp::MAX_SECONDS`, 10^15 ms), within what scenario durations may be, and a larger
+/// one is an error naming its line and column.
+#[test]
+fn trace_durations_beyond_the_clock_are_located_errors() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let durations = std::fs::read_to_string(trace_support::data("tiny2019/durations.csv"))
+        .expect("tiny2019 durations")
+        .replace(
+            "own1,appA,f1,100,6,100,100,100,100,100,100,100,100,100",
+            "own1,appA,f1,100,6,100,100,100,100,100,100,100,100,1e300",
+        );
+    std::fs::write(dir.path().join("durations.csv"), durations).expect("write durations");
+    let trace = format!(
+        "format = \"azure2019\"\ninvocations = {:?}\ndurations = \"durations.csv\"\n\
+         memory = \"256MB\"\n",
+        trace_support::data("tiny2019/invocations.csv")
+            .display()
+            .to_string()
+    );
+    let e = trace_error(parse_in(dir.path(), &scenario_text("", &trace)).map(|_| ()));
+    assert_eq!(
+        (e.line, e.field.as_str()),
+        (2, "percentile_Average_100 (column 14)")
+    );
+    assert!(
+        e.message.contains("longer than a trace duration may be"),
+        "{}",
+        e.message
+    );
+
+    let (_dir, r) = load(
+        "csv",
+        "timestamp,function,duration_ms\n0,f,1\n1,f,1e300\n",
+        "memory = \"256MB\"\n",
+    );
+    let e = trace_error(r);
+    assert_eq!((e.line, e.field.as_str()), (3, "duration_ms (column 3)"));
+}
+
+/// The bound itself loads and runs: one invocation lasting 10^15 ms (10^18 µs) is simulated
+/// and billed without overflow.
+#[test]
+fn a_trace_duration_at_the_bound_loads_and_runs() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        dir.path().join("trace.csv"),
+        "timestamp,function,duration_ms\n0,f,1e15\n",
+    )
+    .expect("write trace");
+    let trace = "format = \"csv\"\nfile = \"trace.csv\"\nmemory = \"256MB\"\n";
+    let s = parse_in(dir.path(), &scenario_text("", trace)).unwrap_or_else(|e| panic!("{e}"));
+    let r = serverless_sim::run::run(&s).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.deployments[0].recorder.totals.requests, 1);
+}
+
 /// Every input the fuzzer saved (crashes, out-of-memory, timeouts), replayed through the
 /// harness of the target that found it (`tests/data/fuzz/TARGET/`): each must now end in a
 /// result, not a panic, abort or hang.

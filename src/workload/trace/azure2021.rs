@@ -50,13 +50,11 @@ pub fn for_each(
     let dur = t.require("duration")?;
     while t.next()? {
         let end_s = t.number(end)?;
-        let dur_s = t.non_negative(dur, "duration")?;
-        // Beyond this the µs values would not fit the clock (see `timestamp::MAX_SECONDS`).
-        for (col, v) in [(end, end_s.abs()), (dur, dur_s)] {
-            if v > MAX_SECONDS {
-                let text = t.get(col);
-                return Err(t.col_err(col, format!("'{text}' is not a usable number of seconds")));
-            }
+        let dur_s = t.duration(dur, 1.0)?;
+        // Beyond this the µs value would not fit the clock (see `timestamp::MAX_SECONDS`).
+        if end_s.abs() > MAX_SECONDS {
+            let text = t.get(end);
+            return Err(t.col_err(end, format!("'{text}' is not a usable number of seconds")));
         }
         let row = Row {
             app: t.get(app),
