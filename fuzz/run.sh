@@ -4,6 +4,7 @@
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]      # default: 60 s, every target
 #   fuzz/run.sh 600 plain_csv azure2021    # ten minutes each for two targets
+#   FUZZ_ARGS=-max_len=4096 fuzz/run.sh 300 azure2019_invocations   # extra libFuzzer flags
 #
 # Needs `cargo install cargo-fuzz` and a C++ compiler (libFuzzer is built from source).
 # libFuzzer needs nightly-only rustc flags (sanitizer and coverage instrumentation); this
@@ -80,7 +81,7 @@ for t in "${targets[@]}"; do
     nice -n 19 cargo fuzz run "$t" "corpus/$t" -- \
         -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
         -max_total_time="$seconds" -timeout=5 -report_slow_units=1 \
-        -rss_limit_mb=2048 -malloc_limit_mb=512 -dict="$(dict "$t")" \
+        -rss_limit_mb=2048 -malloc_limit_mb=512 -dict="$(dict "$t")" ${FUZZ_ARGS:-} \
         >"logs/$t.log" 2>&1 || true
     # The last status line: executions (#N), edges (cov), features (ft), corpus size and the
     # counts of out-of-memory / timeout / crash findings.

@@ -12,21 +12,30 @@
 //!   the same files.
 //!
 //! When a scenario loads, its request stream is read up to [`MAX_REQUESTS`] requests and
-//! checked: arrivals in non-decreasing order, every request naming a function of the
-//! workload. A violated check panics, which the fuzzer reports as a crash. Errors are
-//! expected outcomes and ignored; panics, hangs and huge allocations are the bugs.
+//! checked: arrivals in non-decreasing order, inside the window, every request naming a
+//! function of the workload. A violated check panics, which the fuzzer reports as a crash.
+//! A trace workload of at most [`MAX_RUN_INVOCATIONS`] invocations is then simulated too.
+//! Errors are expected outcomes and ignored; panics, hangs and huge allocations are the bugs.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serverless_sim::rng::Streams;
+use serverless_sim::run;
 use serverless_sim::scenario::Scenario;
+use serverless_sim::workload::Source;
 use serverless_sim::workload::trace::Format;
 use serverless_sim::workload::trace::inspect::inspect;
 
 /// How many requests of a loaded workload are streamed and checked (bounded so that a
 /// scenario asking for billions of requests costs no more than a small one).
 pub const MAX_REQUESTS: usize = 20_000;
+
+/// A loaded trace with at most this many invocations in its window is also simulated
+/// (`run::run`, what `serverless-sim run` does before writing reports), so that what the
+/// readers let through reaches the engine, the platforms and billing; larger ones would make
+/// an input slow without being a bug.
+pub const MAX_RUN_INVOCATIONS: u64 = 5_000;
 
 /// The repository root: the fuzz crate lives in `fuzz/`, and `tests/fuzz_regressions.rs`
 /// compiles this file into the root crate's tests to replay saved inputs.
@@ -55,9 +64,9 @@ fn work_dir() -> &'static Path {
     })
 }
 
-/// Streams the workload of a loaded scenario (at most [`MAX_REQUESTS`]) and checks the
-/// stream's invariants.
-fn stream(s: &Scenario) {
+/// Streams the workload of a loaded scenario (at most [`MAX_REQUESTS`]), checking the
+/// stream's invariants, then simulates a small trace workload.
+fn stream_and_run(s: &Scenario) {
     let Ok(mut requests) = s.workload.open(Streams::new(s.seed, 0), s.window.length) else {
         return;
     };
@@ -79,8 +88,13 @@ fn stream(s: &Scenario) {
                 );
                 last = r.arrival;
             }
-            Ok(None) | Err(_) => return,
+            Ok(None) | Err(_) => break,
         }
+    }
+    if let Source::Trace(trace) = &s.workload.source
+        && trace.info.invocations <= MAX_RUN_INVOCATIONS
+    {
+        let _ = run::run(s);
     }
 }
 
@@ -90,7 +104,7 @@ pub fn scenario(data: &[u8]) {
         return;
     };
     if let Ok(s) = Scenario::parse(&repo().join("scenarios/fuzz.toml"), text) {
-        stream(&s);
+        stream_and_run(&s);
     }
 }
 
@@ -238,7 +252,7 @@ pub fn trace(input: TraceInput, data: &[u8]) {
     let table = files(input, file);
     let text = format!("seed = 3\n{head}\n[workload.trace]\n{table}{extra}\n{DEPLOYMENT}");
     if let Ok(s) = Scenario::parse(&work_dir().join("fuzz.toml"), &text) {
-        stream(&s);
+        stream_and_run(&s);
     }
     let target = match input.format() {
         Format::Azure2019 => work_dir().to_path_buf(),
