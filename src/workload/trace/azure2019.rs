@@ -29,6 +29,11 @@ use crate::error::TraceError;
 /// Minutes in a day file.
 pub const DAY_MINUTES: u64 = 1440;
 
+/// Largest minute number a header may name (about 694 days; originals name 1..1440). Larger
+/// numbers overflowed the minute arithmetic, and a profile or replay needs room for every
+/// minute from the origin.
+pub const MAX_MINUTE: u64 = 1_000_000;
+
 /// The id columns, in this order in [`Header::ids`].
 pub const ID_COLUMNS: [&str; 4] = ["HashOwner", "HashApp", "HashFunction", "Trigger"];
 
@@ -97,6 +102,12 @@ pub fn read_header(lines: &mut LineReader) -> Result<Header, TraceError> {
                 "unexpected column: expected a minute number (1, 2, ...)",
             )
         })?;
+        if minute > MAX_MINUTE {
+            return Err(lines.err(
+                label,
+                format!("minute {minute} is past the last minute a file may name ({MAX_MINUTE})"),
+            ));
+        }
         if i == first_col {
             first_minute = minute;
         } else if minute != first_minute + (i - first_col) as u64 {

@@ -71,7 +71,7 @@ pub fn for_each_duration(
         })?;
         let mut points = Vec::with_capacity(7);
         for (&c, (_, p)) in cols.iter().zip(PERCENTILES) {
-            let ms = t.non_negative(c, "duration")?;
+            let ms = t.duration(c, 1e-3)?;
             if let Some(&(_, prev)) = points.last() {
                 if ms < prev {
                     return Err(t.col_err(

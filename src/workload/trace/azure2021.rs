@@ -51,18 +51,18 @@ pub fn for_each(
     let dur = t.require("duration")?;
     while t.next()? {
         let end_s = t.number(end)?;
-        let dur_s = t.non_negative(dur, "duration")?;
-        for (col, v) in [(end, end_s), (dur, dur_s)] {
-            if v.abs() > MAX_SECONDS {
-                return Err(t.col_err(
-                    col,
-                    format!(
-                        "{} seconds is out of range: at most {MAX_SECONDS:e} either side of 0 \
-                         (the 2021 trace counts seconds from its start)",
-                        t.get(col)
-                    ),
-                ));
-            }
+        let dur_s = t.duration(dur, 1.0)?;
+        // Beyond this the µs value would not fit the clock (see `timestamp::MAX_SECONDS`);
+        // `duration` is bounded the same way by `Table::duration`.
+        if end_s.abs() > MAX_SECONDS {
+            return Err(t.col_err(
+                end,
+                format!(
+                    "{} seconds is out of range: at most {MAX_SECONDS:e} either side of 0 \
+                     (the 2021 trace counts seconds from its start)",
+                    t.get(end)
+                ),
+            ));
         }
         let row = Row {
             app: t.get(app),
@@ -139,9 +139,11 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
 pub(super) fn window(spec: &TraceSpec, first: i64, last: i64) -> Clock {
     let sel = &spec.selection;
     let natural = (last - first) / SECOND as i64 * SECOND as i64 + SECOND as i64;
+    // Offsets are up to 2^63 µs (a scenario duration); a window past the clock's end is empty.
+    let offset = |o: u64| first.saturating_add(i64::try_from(o).unwrap_or(i64::MAX));
     Clock {
-        start: first + sel.start as i64,
-        end: first + sel.end.map_or(natural, |e| e as i64),
+        start: offset(sel.start),
+        end: sel.end.map_or(first + natural, offset),
         scale: spec.shaping.time_scale,
     }
 }

@@ -11,6 +11,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use super::timestamp::MAX_SECONDS;
 use crate::error::TraceError;
 
 /// A located error in `file`.
@@ -213,6 +214,20 @@ impl Table {
         let v = self.number(col)?;
         if v < 0.0 {
             return Err(self.col_err(col, format!("negative {what}: {v}")));
+        }
+        Ok(v)
+    }
+
+    /// Parses column `col` as a duration in units of `unit_s` seconds (1e-3 for ms): not
+    /// negative, and at most [`MAX_SECONDS`], past which its µs would not fit the clock.
+    pub fn duration(&self, col: usize, unit_s: f64) -> Result<f64, TraceError> {
+        let v = self.non_negative(col, "duration")?;
+        if v * unit_s > MAX_SECONDS {
+            let text = self.get(col);
+            return Err(self.col_err(
+                col,
+                format!("'{text}' is longer than a trace duration may be ({MAX_SECONDS:e} s)"),
+            ));
         }
         Ok(v)
     }

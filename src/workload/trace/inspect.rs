@@ -15,6 +15,12 @@ use super::{Format, azure2019, azure2019_meta, azure2021, plain_csv};
 use crate::engine::time::{MINUTE, Micros};
 use crate::error::TraceError;
 
+/// Longest span a CSV or 2021 trace may have for `inspect`, which keeps two numbers per
+/// minute (about 16 MB at this bound, the same as a run's `MAX_BUCKETS` at one-minute
+/// buckets). A longer span almost always comes from one mistyped timestamp; without the
+/// bound it would ask for gigabytes.
+const MAX_PROFILE_MINUTES: u64 = 1_000_000;
+
 /// One function's figures.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FunctionStat {
@@ -219,7 +225,23 @@ fn inspect_rows(path: &Path, format: Format) -> Result<Profile, TraceError> {
     // Minute -> (invocations, busy µs), keyed from an arbitrary zero then shifted.
     let mut minutes: BTreeMap<i64, (u64, f64)> = BTreeMap::new();
     let mut has_durations = true;
+    // First and last minute touched so far, bounded before the profile grows past them.
+    let mut span: Option<(i64, i64)> = None;
     let mut add = |app: &str, function: &str, t: i64, dur: Option<Micros>| {
+        let first = t.div_euclid(MINUTE as i64);
+        let end = t.saturating_add(dur.map_or(0, |d| i64::try_from(d).unwrap_or(i64::MAX)));
+        let last = end.saturating_sub(1).max(t).div_euclid(MINUTE as i64);
+        let (lo, hi) = span.map_or((first, last), |(lo, hi)| (lo.min(first), hi.max(last)));
+        if hi.abs_diff(lo) >= MAX_PROFILE_MINUTES {
+            return Err(format!(
+                "the invocations span more than {MAX_PROFILE_MINUTES} minutes (about {} days), \
+                 too long to profile minute by minute: this row at {} s (or one before it) is \
+                 far from the others; check for a mistyped timestamp or duration",
+                MAX_PROFILE_MINUTES / 1440,
+                t as f64 / 1e6
+            ));
+        }
+        span = Some((lo, hi));
         let k = format!("{app}\u{1f}{function}");
         let i = *index.entry(k).or_insert_with(|| {
             functions.push(FunctionStat {
@@ -237,18 +259,19 @@ fn inspect_rows(path: &Path, format: Format) -> Result<Profile, TraceError> {
             Some(d) => spread_busy(&mut minutes, t, d),
             None => has_durations = false,
         }
+        Ok(())
     };
     if format == Format::Azure2021 {
         azure2021::for_each(path, |r| {
-            add(r.app, r.function, r.start, Some(r.duration));
-            Ok(())
+            add(r.app, r.function, r.start, Some(r.duration))
+                .map_err(|m| error(path, 0, "end_timestamp", m))
         })?;
     } else {
         let mut t = Table::open(path)?;
         let cols = plain_csv::Columns::of(&t)?;
         while t.next()? {
             let r = plain_csv::row(&t, &cols)?;
-            add(r.app, r.function, r.t, r.duration);
+            add(r.app, r.function, r.t, r.duration).map_err(|m| t.col_err(cols.timestamp, m))?;
         }
     }
     let (lo, hi) = match (minutes.keys().next(), minutes.keys().next_back()) {
@@ -277,10 +300,10 @@ fn inspect_rows(path: &Path, format: Format) -> Result<Profile, TraceError> {
 
 /// Adds the busy time of an invocation [t, t + d) to the minutes it overlaps.
 fn spread_busy(minutes: &mut BTreeMap<i64, (u64, f64)>, t: i64, d: Micros) {
-    let (mut at, end) = (t, t + d as i64);
+    let (mut at, end) = (t, t.saturating_add(i64::try_from(d).unwrap_or(i64::MAX)));
     while at < end {
         let m = at.div_euclid(MINUTE as i64);
-        let next = ((m + 1) * MINUTE as i64).min(end);
+        let next = (m + 1).saturating_mul(MINUTE as i64).min(end);
         minutes.entry(m).or_default().1 += (next - at) as f64;
         at = next;
     }

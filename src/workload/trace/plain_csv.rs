@@ -84,7 +84,7 @@ pub fn row<'a>(t: &'a Table, c: &Columns) -> Result<Row<'a>, TraceError> {
         return Err(t.col_err(c.function, "is empty"));
     }
     let duration = match c.duration {
-        Some(d) => Some((t.non_negative(d, "duration")? * MS as f64).round() as Micros),
+        Some(d) => Some((t.duration(d, 1e-3)? * MS as f64).round() as Micros),
         None => None,
     };
     let memory_mb = match c.memory {

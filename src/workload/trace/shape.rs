@@ -59,7 +59,7 @@ impl Clock {
 
     /// Length of the simulated window.
     pub fn span(&self) -> Micros {
-        let d = (self.end - self.start).max(0) as u64;
+        let d = self.end.saturating_sub(self.start).max(0) as u64;
         if self.scale == 1.0 {
             d
         } else {

@@ -1,9 +1,10 @@
 //! Timestamps of plain CSV traces: seconds as a decimal number, or RFC 3339 date-times
 //! (`2019-07-15T08:00:00.250Z`, `2019-07-15 08:00:00+02:00`), both to microseconds.
 
-/// Largest timestamp magnitude, in seconds, a per-invocation trace may hold (about 285,000
-/// years; its microseconds fit an i64 with room for differences of two such values).
-pub const MAX_SECONDS: f64 = 4.0e12;
+/// Largest timestamp magnitude, in seconds (about 31,700 years; RFC 3339 years 0000..9999
+/// lie inside it). Any two timestamps within it are at most 2e18 µs apart, so differences,
+/// window ends and spans computed from them fit an i64 with room to spare.
+pub const MAX_SECONDS: f64 = 1.0e12;
 
 /// Parses `text` as seconds (float) or an RFC 3339 date-time, to µs (since the Unix epoch for
 /// date-times).

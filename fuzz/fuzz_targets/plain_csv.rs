@@ -1,0 +1,9 @@
+//! Fuzz target: a plain CSV trace.
+//!
+//! The first input byte picks scenario options; the rest is the file, loaded through a
+//! `[workload.trace]` scenario, streamed, and inspected (see `fuzz/src/lib.rs`).
+#![no_main]
+
+use fuzz_harness::TraceInput;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_harness::trace(TraceInput::PlainCsv, data));
