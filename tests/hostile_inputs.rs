@@ -273,6 +273,12 @@ fn bad_traces_are_located_in_the_trace_file() {
         ),
         ("", "", "timestamp,function\n0,a,extra\n", "trace.csv:2:"),
         (
+            "",
+            "",
+            "timestamp,function,memory_mb\n0,a,512\n1,a,1e300\n",
+            "trace.csv:3: memory_mb (column 3): '1e300' MB is larger than 16TB",
+        ),
+        (
             "format = \"csv\"\nfile",
             "format = \"azure2021\"\nfile",
             "app,func,end_timestamp,duration\nx,a,10.5,0.2\nx,b,1e17,0.1\n",
@@ -320,15 +326,29 @@ fn bad_traces_are_located_in_the_trace_file() {
         )),
         "{stderr}"
     );
-    // A missing trace file is named.
+    // A missing trace file is the scenario's error, where the scenario names it; so is a
+    // folder given as the file.
     fs::remove_file(dir.path().join("trace.csv")).unwrap();
     let text = CSV_TRACE;
     fs::write(&file, text).unwrap();
+    let (line, col) = line_col(text, text.find(r#""trace.csv""#).unwrap());
+    let trace = dir.path().join("trace.csv");
     let stderr = fails(bin().arg("check").arg(&file), 1);
     assert!(
         stderr.starts_with(&format!(
-            "error: {}: (file): cannot open",
-            dir.path().join("trace.csv").display()
+            "error: {}:{line}:{col}: workload.trace.file: cannot read '{}': No such file",
+            file.display(),
+            trace.display()
+        )),
+        "{stderr}"
+    );
+    fs::create_dir(&trace).unwrap();
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:{line}:{col}: workload.trace.file: '{}' is not a file",
+            file.display(),
+            trace.display()
         )),
         "{stderr}"
     );

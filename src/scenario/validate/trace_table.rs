@@ -108,7 +108,7 @@ impl Validator<'_> {
                 ));
             }
         };
-        Ok(TraceSpec {
+        let spec = TraceSpec {
             format,
             files,
             selection: self.trace_selection(f, format, seed)?,
@@ -123,7 +123,31 @@ impl Validator<'_> {
                 .transpose()?,
             calls: self.calls(&f.calls, "workload.trace")?,
             horizon: None,
-        })
+        };
+        // The files last, so that mistakes in the table itself are reported first.
+        match &spec.files {
+            TraceFiles::Azure2019 {
+                invocations,
+                durations,
+                memory,
+            } => {
+                for (v, k, paths) in [
+                    (&f.invocations, "invocations", invocations),
+                    (&f.durations, "durations", durations),
+                    (&f.memory_file, "memory_file", memory),
+                ] {
+                    if let Some(v) = v {
+                        self.readable(v, &field(k), paths)?;
+                    }
+                }
+            }
+            TraceFiles::Single(path) => {
+                if let Some(file) = &f.file {
+                    self.readable(file, &field("file"), std::slice::from_ref(path))?;
+                }
+            }
+        }
+        Ok(spec)
     }
 
     /// Resolves one path or a list against the scenario file's folder.
@@ -137,6 +161,20 @@ impl Validator<'_> {
         }
         let base = self.src.file.parent().unwrap_or(Path::new(""));
         Ok(list.into_iter().map(|s| base.join(s)).collect())
+    }
+
+    /// Checks that every file of `paths`, named at `at` in the scenario, can be read: a
+    /// missing trace file is the scenario's mistake, located where the scenario names it.
+    fn readable<T>(&self, at: &Spanned<T>, field: &str, paths: &[PathBuf]) -> Result<()> {
+        for path in paths {
+            let problem = match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => continue,
+                Ok(_) => format!("'{}' is not a file", path.display()),
+                Err(e) => format!("cannot read '{}': {e}", path.display()),
+            };
+            return Err(self.err(at, field, problem));
+        }
+        Ok(())
     }
 
     fn trace_selection(&self, f: &TraceFile, format: Format, seed: u64) -> Result<Selection> {

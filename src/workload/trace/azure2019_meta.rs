@@ -109,7 +109,7 @@ pub fn memory(
                 None => (key(o, a, b""), "HashOwner,HashApp"),
             };
             first_lines.check(&k, t.line(), field, || describe(o, a, f))?;
-            let v = t.non_negative(mb, "memory")?;
+            let v = t.memory_mb(mb)?;
             if f.is_some() {
                 if let Some(&i) = index.get(&k) {
                     candidates[i].memory_mb.get_or_insert(v);

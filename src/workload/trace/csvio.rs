@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::timestamp::MAX_SECONDS;
 use crate::error::TraceError;
+use crate::units::MAX_MEMORY_MB;
 
 /// A located error in `file`.
 pub fn error(
@@ -214,6 +215,23 @@ impl Table {
         let v = self.number(col)?;
         if v < 0.0 {
             return Err(self.col_err(col, format!("negative {what}: {v}")));
+        }
+        Ok(v)
+    }
+
+    /// Parses column `col` as a memory size in MB: not negative, and at most
+    /// [`MAX_MEMORY_MB`] (16 TB), the bound scenario files have too.
+    pub fn memory_mb(&self, col: usize) -> Result<f64, TraceError> {
+        let v = self.non_negative(col, "memory")?;
+        if v > f64::from(MAX_MEMORY_MB) {
+            let text = self.get(col);
+            return Err(self.col_err(
+                col,
+                format!(
+                    "'{text}' MB is larger than 16TB ({MAX_MEMORY_MB} MB), the largest memory \
+                     size a trace may give"
+                ),
+            ));
         }
         Ok(v)
     }

@@ -88,7 +88,7 @@ pub fn row<'a>(t: &'a Table, c: &Columns) -> Result<Row<'a>, TraceError> {
         None => None,
     };
     let memory_mb = match c.memory {
-        Some(m) if !t.get(m).is_empty() => Some(t.non_negative(m, "memory")?),
+        Some(m) if !t.get(m).is_empty() => Some(t.memory_mb(m)?),
         _ => None,
     };
     Ok(Row {
