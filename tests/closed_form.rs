@@ -22,6 +22,7 @@ mod common;
 
 use common::{FAAS_BILLING, deployment, mean_se, ratio_se, run_text};
 use serverless_sim::metrics::{LatencyStats, Level};
+use serverless_sim::platform::DeploymentResult;
 
 /// z at p = 0.99 of the standard normal, from tables.
 const Z99: f64 = 2.326_347_874_040_841;
@@ -142,6 +143,15 @@ fn mg_inf_mean_busy_instances_is_rate_times_mean_duration() {
     assert_eq!(d.recorder.levels[Level::Starting as usize].peak(), 0);
 }
 
+/// The share of `d`'s requests that failed, with its batch-means standard error over the
+/// time buckets.
+fn failed_share(d: &DeploymentResult) -> (f64, f64) {
+    let buckets = &d.recorder.buckets;
+    let failed: Vec<f64> = buckets.iter().map(|b| b.failed as f64).collect();
+    let requests: Vec<f64> = buckets.iter().map(|b| b.requests as f64).collect();
+    ratio_se(&failed, &requests)
+}
+
 /// Runs FaaS with an account concurrency limit `c` and checks the throttle ratio against
 /// Erlang B. Returns (measured, expected, batch SE).
 fn erlang_b_case(c: u32, rate: f64, execution: &str, mean_s: f64, window_s: u32, seed: u64) {
@@ -159,14 +169,7 @@ fn erlang_b_case(c: u32, rate: f64, execution: &str, mean_s: f64, window_s: u32,
     let d = deployment(&r, "faas");
     let t = &d.recorder.totals;
     assert_eq!(t.failed, t.throttled, "every failure is a throttle");
-    let throttled: Vec<f64> = d.recorder.buckets.iter().map(|b| b.failed as f64).collect();
-    let requests: Vec<f64> = d
-        .recorder
-        .buckets
-        .iter()
-        .map(|b| b.requests as f64)
-        .collect();
-    let (got, se) = ratio_se(&throttled, &requests);
+    let (got, se) = failed_share(d);
     assert!((got - t.throttled as f64 / t.requests as f64).abs() < 1e-12);
     let rel = (got - want) / want;
     println!(
@@ -468,14 +471,7 @@ account_concurrency = 10
     );
     let r = run_text(&text);
     let d = deployment(&r, "faas");
-    let throttled: Vec<f64> = d.recorder.buckets.iter().map(|b| b.failed as f64).collect();
-    let requests: Vec<f64> = d
-        .recorder
-        .buckets
-        .iter()
-        .map(|b| b.requests as f64)
-        .collect();
-    let (got, se) = ratio_se(&throttled, &requests);
+    let (got, se) = failed_share(d);
     println!("shared account: throttled {got:.4} vs B {want:.4}, SE {se:.4}");
     assert!((got - want).abs() / want < 0.05, "{got} vs {want}");
     assert!((got - want).abs() < 4.0 * se, "more than 4 SE off");

@@ -225,14 +225,10 @@ fn a_call_to_a_missing_service_names_the_deployment() {
     );
 }
 
-/// A csv trace scenario over `trace.csv` (written by each case).
-const CSV_TRACE: &str = r#"name = "tr"
-[workload.trace]
-format = "csv"
-file = "trace.csv"
-memory = "256MB"
-execution = { dist = "constant", value = "10ms" }
-[[deployments]]
+/// The FaaS deployment of the trace scenarios.
+macro_rules! trace_deployment {
+    () => {
+        r#"[[deployments]]
 name = "lam"
 [deployments.compute]
 model = "faas"
@@ -241,7 +237,21 @@ keep_alive = { policy = "fixed", idle_timeout = "1m" }
 [deployments.compute.billing]
 requests = { usd = 0.20, per = 1_000_000 }
 gb_seconds = { usd = 0.0000166667 }
-"#;
+"#
+    };
+}
+
+/// A csv trace scenario over `trace.csv` (written by each case).
+const CSV_TRACE: &str = concat!(
+    r#"name = "tr"
+[workload.trace]
+format = "csv"
+file = "trace.csv"
+memory = "256MB"
+execution = { dist = "constant", value = "10ms" }
+"#,
+    trace_deployment!()
+);
 
 #[test]
 fn bad_traces_are_located_in_the_trace_file() {
@@ -367,16 +377,8 @@ format = "azure2019"
 invocations = "invocations.csv"
 durations = "durations.csv"
 memory_file = "memory.csv"
-[[deployments]]
-name = "lam"
-[deployments.compute]
-model = "faas"
-cold_start = { dist = "constant", value = "100ms" }
-keep_alive = { policy = "fixed", idle_timeout = "1m" }
-[deployments.compute.billing]
-requests = { usd = 0.20, per = 1_000_000 }
-gb_seconds = { usd = 0.0000166667 }
 "#;
+    let scenario = format!("{scenario}{}", trace_deployment!());
     let file = dir.path().join("az.toml");
     fs::write(&file, scenario).unwrap();
     let original = fs::read_to_string(shipped.join("invocations.csv")).unwrap();
