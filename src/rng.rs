@@ -10,6 +10,12 @@
 //! is drawn from a *counter-based* sequence keyed by the request's `key`
 //! ([`KeyedUniforms`]): it depends only on the request, never on the order in which a model
 //! happens to consume numbers, so two deployments of the same platform see the same draws.
+//! Each use of those draws is named by a [`Draw`] and owns its own counter range.
+//!
+//! Per-function streams are indexed by the function's stable id
+//! ([`crate::workload::FunctionSpec::stream_id`], a hash of its app and name), not by its
+//! position in the function table: selecting, sampling or reordering functions does not
+//! change the numbers any other function sees.
 
 use rand::SeedableRng;
 pub use rand::rngs::Xoshiro256PlusPlus as SimRng;
@@ -64,6 +70,26 @@ impl Streams {
     }
 }
 
+/// What a per-request draw is for. Each use owns its own range of 2^48 counters of the
+/// request's sequence, so uses never collide, and adding one never moves another's numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Draw {
+    /// The cold-start (initialisation) time of the instance the request starts.
+    ColdStart = 0,
+    /// Backend operation latencies, one draw per operation, in call order.
+    Backend = 1,
+    /// Which warm instance serves (`idle_instance = "random"`).
+    IdleChoice = 2,
+}
+
+/// The key of attempt `attempt` (1 = the first retry) of the request keyed `key`: a retry
+/// draws its cold start and backend latencies afresh, from its own sequence.
+#[inline]
+pub fn attempt_key(key: u64, attempt: u32) -> u64 {
+    mix64(key ^ mix64(0xA24B_AED4_963E_E407 ^ attempt as u64))
+}
+
 /// A counter-based sequence of uniforms keyed by one request: draw `i` is a pure function of
 /// (key, i), so every deployment gets the same numbers for the same request.
 #[derive(Clone, Copy, Debug)]
@@ -73,12 +99,12 @@ pub struct KeyedUniforms {
 }
 
 impl KeyedUniforms {
-    /// The sequence for the request with this key, starting at draw `first` (distinct uses
-    /// start at distinct offsets: see the constants on the models that use it).
-    pub fn new(key: u64, first: u64) -> Self {
+    /// The draws of `purpose` for the request with this key.
+    #[inline]
+    pub fn new(key: u64, purpose: Draw) -> Self {
         Self {
             key,
-            counter: first,
+            counter: (purpose as u64) << 48,
         }
     }
 
@@ -123,7 +149,7 @@ mod tests {
     fn unit_open_never_reaches_the_ends() {
         assert!(unit_open(0) > 0.0);
         assert!(unit_open(u64::MAX) < 1.0);
-        let mut u = KeyedUniforms::new(7, 0);
+        let mut u = KeyedUniforms::new(7, Draw::ColdStart);
         let mean = (0..100_000).map(|_| u.next_unit()).sum::<f64>() / 100_000.0;
         assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
     }

@@ -128,7 +128,7 @@ fn toml_type_errors_give_the_full_path_and_a_human_type() {
             r#"keep_alive = { policy = "fixed", idle = "10m" }"#,
             "idle =",
             "deployments[0].compute.keep_alive.idle",
-            "unknown key 'idle' (allowed here: policy, idle_timeout)",
+            "unknown key 'idle' (allowed here: policy, idle_timeout, reset)",
         ),
     ] {
         let text = edit(from, to);

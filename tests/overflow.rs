@@ -8,7 +8,7 @@ use common::{deployment, run_text, scenario};
 use serverless_sim::scenario::Scenario;
 
 /// One function at `rate` for `duration` with `execution`, calling `db.read` `reads` times
-/// with `latency` per read, on a FaaS deployment and a fleet of 10,000 workers at `speed`.
+/// with `latency` per read, on a FaaS deployment and a fleet of 20,000 workers at `speed` (twice the ~10,000 calls, so none ever queues).
 fn text(execution: &str, latency: &str, reads: u32, speed: &str) -> String {
     format!(
         r#"
@@ -39,7 +39,7 @@ operations.read = {{}}
 name = "flt"
 [deployments.compute]
 model = "fleet"
-instances = 100
+instances = 200
 workers = 100
 speed = {speed}
 [deployments.compute.billing]

@@ -11,12 +11,23 @@
 //! 3. When the stream is exhausted, drain the remaining events, then let the model close its
 //!    books at the end of the window ([`Model::finish`]).
 //!
+//! Events are *work* (a request in flight: a completion, a retry) or *housekeeping* (a
+//! keep-alive timer, a scheduled capacity change, a policy tick: [`Sim::schedule_housekeeping`],
+//! [`timers::Timers`]). The run ends at the **horizon**: once the stream is exhausted, no work
+//! is pending and the next event is housekeeping at or after the window's end, the remaining
+//! housekeeping is dropped. So a periodic event cannot keep a run alive, and a timer that would
+//! fire after the last request drained changes nothing the report measures (levels, idle memory
+//! and instance lifetimes are booked up to the window's end by [`Model::finish`]). Housekeeping
+//! interleaved with draining work still runs in order, so a retry after the window's end meets
+//! the instances a real platform would have kept.
+//!
 //! Requests are pulled one at a time, never materialised; the event list holds only what the
 //! model has in flight.
 
 pub mod progress;
 pub mod queue;
 pub mod time;
+pub mod timers;
 
 use crate::error::SimError;
 use crate::metrics::Recorder;
@@ -30,6 +41,8 @@ pub struct Sim<E> {
     now: Micros,
     window: Micros,
     queue: EventQueue<E>,
+    /// Work events pending (housekeeping excluded).
+    work_pending: u64,
     /// Everything measured so far.
     pub rec: Recorder,
 }
@@ -41,6 +54,7 @@ impl<E> Sim<E> {
             now: 0,
             window,
             queue: EventQueue::new(),
+            work_pending: 0,
             rec,
         }
     }
@@ -56,11 +70,25 @@ impl<E> Sim<E> {
         self.window
     }
 
-    /// Schedules `event` at absolute time `at` (not in the past).
+    /// Schedules work `event` (a request in flight) at absolute time `at` (not in the past).
     #[inline]
     pub fn schedule(&mut self, at: Micros, event: E) {
         debug_assert!(at >= self.now, "event scheduled in the past");
-        self.queue.push(at, event);
+        self.work_pending += 1;
+        self.queue.push_marked(at, event, false);
+    }
+
+    /// Schedules housekeeping `event` at `at` (not in the past): a timer or periodic event
+    /// that is dropped if it falls past the run's horizon (see the module docs).
+    #[inline]
+    pub fn schedule_housekeeping(&mut self, at: Micros, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        self.queue.push_marked(at, event, true);
+    }
+
+    /// Pending events (stale timers included), for tests of memory bounds.
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
     }
 }
 
@@ -114,8 +142,10 @@ pub fn run<M: Model>(
                 }
                 next = stream.next_request()?;
             }
-            (None, Some(_)) => handle_next(model, &mut sim),
-            (None, None) => break,
+            (None, Some(t)) if sim.work_pending > 0 || t < sim.window => {
+                handle_next(model, &mut sim)
+            }
+            (None, _) => break, // the horizon: only housekeeping past the window is left
         }
     }
     progress.add(unpublished);
@@ -127,7 +157,8 @@ pub fn run<M: Model>(
 
 #[inline]
 fn handle_next<M: Model>(model: &mut M, sim: &mut Sim<M::Event>) {
-    if let Some((t, event)) = sim.queue.pop() {
+    if let Some((t, event, housekeeping)) = sim.queue.pop_marked() {
+        sim.work_pending -= u64::from(!housekeeping);
         sim.now = t;
         model.handle(event, sim);
     }

@@ -5,7 +5,9 @@
 //! model's business (a generation counter in the payload, checked when it pops).
 //!
 //! Entries pack (time, sequence) into one `u128` key, time in the high half, so ordering is a
-//! single integer comparison. Measured alternatives, on a FaaS run of 100,000 requests under
+//! single integer comparison. The sequence's top bit marks *housekeeping* events (timers,
+//! periodic ticks: see [`super::Sim::schedule_housekeeping`]); sequences stay below 2^63, so
+//! the mark never changes the order. Measured alternatives, on a FaaS run of 100,000 requests under
 //! callgrind: a hand-written 4-ary heap, +14% instructions and the same wall time; a radix
 //! heap (keys are monotone in a simulation), +12% instructions. std's `BinaryHeap` stays.
 
@@ -13,6 +15,9 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::time::Micros;
+
+/// The sequence bit marking a housekeeping event.
+const HOUSEKEEPING: u64 = 1 << 63;
 
 struct Entry<E> {
     key: u128,
@@ -72,7 +77,14 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`.
     #[inline]
     pub fn push(&mut self, time: Micros, event: E) {
-        let key = ((time as u128) << 64) | self.next_seq as u128;
+        self.push_marked(time, event, false);
+    }
+
+    /// Schedules `event` at `time`, marked as housekeeping or not.
+    #[inline]
+    pub fn push_marked(&mut self, time: Micros, event: E, housekeeping: bool) {
+        let mark = if housekeeping { HOUSEKEEPING } else { 0 };
+        let key = ((time as u128) << 64) | (self.next_seq | mark) as u128;
         self.next_seq += 1;
         self.heap.push(Entry { key, event });
     }
@@ -86,7 +98,15 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest pending event.
     #[inline]
     pub fn pop(&mut self) -> Option<(Micros, E)> {
-        self.heap.pop().map(|e| (e.time(), e.event))
+        self.pop_marked().map(|(t, e, _)| (t, e))
+    }
+
+    /// Removes and returns the earliest pending event and whether it is housekeeping.
+    #[inline]
+    pub fn pop_marked(&mut self) -> Option<(Micros, E, bool)> {
+        self.heap
+            .pop()
+            .map(|e| (e.time(), e.event, e.key as u64 & HOUSEKEEPING != 0))
     }
 
     /// Number of pending events (stale, lazily cancelled ones included).

@@ -11,7 +11,7 @@
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
 use crate::pricing::{Component, Meters, PriceSchedule};
-use crate::rng::KeyedUniforms;
+use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
 
 /// One operation kind of a service.
@@ -29,9 +29,6 @@ pub struct ServiceSpec {
     pub name: String,
     pub operations: Vec<OperationSpec>,
 }
-
-/// First counter of the per-request uniforms used for backend latencies (0 is the cold start).
-const BACKEND_DRAWS: u64 = 1;
 
 #[derive(Clone, Debug)]
 struct ResolvedCall {
@@ -118,7 +115,7 @@ impl BackendPlan {
         if calls.is_empty() {
             return 0;
         }
-        let mut draws = KeyedUniforms::new(request.key, BACKEND_DRAWS);
+        let mut draws = KeyedUniforms::new(request.key, Draw::Backend);
         let mut total = 0;
         for c in calls {
             rec.usage(now, c.meter, c.count as f64);

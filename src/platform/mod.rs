@@ -10,6 +10,7 @@ pub mod baas;
 pub mod billing;
 pub mod faas;
 pub mod fleet;
+pub mod instances;
 
 use crate::engine::time::{MONTH, Micros};
 use crate::engine::{self, Model, Progress, Sim};
@@ -21,8 +22,9 @@ use crate::workload::Workload;
 
 pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling};
-pub use faas::{FaasSpec, KeepAlive};
+pub use faas::{FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
+pub use instances::IdleChoice;
 
 /// The compute model of a deployment.
 #[derive(Clone, Debug, PartialEq)]

@@ -153,10 +153,17 @@ pub struct ComputeFile {
     pub function_concurrency: Option<Spanned<i64>>,
     /// Reserved concurrency: function name -> executions reserved for it.
     pub reserved_concurrency: Option<Spanned<BTreeMap<String, Spanned<i64>>>>,
+    /// `"function"` (default) or `"app"`: which functions share instances.
+    pub pools: Option<Spanned<String>>,
+    /// Which warm instance serves when several are free.
+    pub idle_instance: Option<Spanned<String>>,
+    /// Calls one instance serves at once.
+    pub instance_concurrency: Option<Spanned<i64>>,
     // fleet
     pub instances: Option<Spanned<i64>>,
     pub workers: Option<Spanned<i64>>,
     pub speed: Option<Spanned<f64>>,
+    /// Fleet: how long a request may wait in the queue. FaaS: the longest execution.
     pub timeout: Option<Spanned<String>>,
     /// Memory of one instance, e.g. `"4GB"`: requests then also need their function's
     /// memory free on the instance.
@@ -172,6 +179,8 @@ pub struct ComputeFile {
 pub struct KeepAliveFile {
     pub policy: Spanned<String>,
     pub idle_timeout: Option<Spanned<String>>,
+    /// Fixed: `"on_use"` (default) or `"never"`.
+    pub reset: Option<Spanned<String>>,
 }
 
 /// Billing of a compute model; FaaS and fleets use different keys.

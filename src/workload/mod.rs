@@ -58,6 +58,18 @@ pub struct FunctionSpec {
     pub calls: Vec<BackendCalls>,
 }
 
+impl FunctionSpec {
+    /// The function's stable identity for random streams: a hash of its app and name (FNV-1a,
+    /// then mixed), so its numbers do not depend on its position in the function table.
+    pub fn stream_id(&self) -> u64 {
+        let mut h: u64 = 0xCBF2_9CE4_8422_2325;
+        for b in self.app.bytes().chain([0xFF]).chain(self.name.bytes()) {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        crate::rng::mix64(h)
+    }
+}
+
 /// Where arrivals come from.
 #[derive(Clone, Debug)]
 pub enum Source {

@@ -43,7 +43,7 @@ impl SyntheticStream {
             .zip(processes)
             .enumerate()
             .map(|(i, (f, p))| {
-                let mut arrivals_rng = streams.stream(Purpose::Arrivals, i as u64);
+                let mut arrivals_rng = streams.stream(Purpose::Arrivals, f.stream_id());
                 let mut state = ArrivalState::new(p.clone(), &mut arrivals_rng);
                 if let Some(t) = state.next(&mut arrivals_rng, end_s) {
                     heap.push(Reverse((t, i as FunctionId)));
@@ -51,7 +51,7 @@ impl SyntheticStream {
                 FunctionArrivals {
                     state,
                     arrivals_rng,
-                    requests_rng: streams.stream(Purpose::Requests, i as u64),
+                    requests_rng: streams.stream(Purpose::Requests, f.stream_id()),
                     exec: f.exec.clone(),
                 }
             })

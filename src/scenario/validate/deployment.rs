@@ -6,8 +6,8 @@ use toml::Spanned;
 
 use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
 use crate::platform::{
-    ComputeSpec, DeploymentSpec, FaasBilling, FaasSpec, FixedCost, FleetSpec, InstanceBilling,
-    KeepAlive, OperationSpec, ServiceSpec,
+    ComputeSpec, DeploymentSpec, FaasBilling, FaasSpec, FixedCost, FixedKeepAlive, FleetSpec,
+    IdleChoice, InstanceBilling, KeepAlive, OperationSpec, PoolMapping, Reset, ServiceSpec,
 };
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
@@ -27,6 +27,9 @@ const MAX_FLEET_WORKERS: u64 = 10_000_000;
 
 /// Largest concurrency limit or reservation (they are counted in a u32).
 const MAX_CONCURRENCY: i64 = u32::MAX as i64;
+
+/// Most calls one FaaS instance may serve at once (Cloud Run allows 1,000).
+const MAX_INSTANCE_CONCURRENCY: i64 = 1_000;
 
 impl Validator<'_> {
     pub(super) fn deployment(
@@ -109,7 +112,6 @@ impl Validator<'_> {
                 self.not_for(&f.instances, &field("instances"), v)?;
                 self.not_for(&f.workers, &field("workers"), v)?;
                 self.not_for(&f.speed, &field("speed"), v)?;
-                self.not_for(&f.timeout, &field("timeout"), v)?;
                 self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
                 self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
                 self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
@@ -175,6 +177,40 @@ impl Validator<'_> {
                         .map(|n| self.count(n, &field("function_concurrency"), 1, MAX_CONCURRENCY))
                         .transpose()?,
                     reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
+                    pools: self
+                        .named(
+                            &f.pools,
+                            &field("pools"),
+                            PoolMapping::from_name,
+                            "function or app",
+                        )?
+                        .unwrap_or_default(),
+                    idle_instance: self
+                        .named(
+                            &f.idle_instance,
+                            &field("idle_instance"),
+                            IdleChoice::from_name,
+                            &IdleChoice::NAMES.join(", "),
+                        )?
+                        .unwrap_or_default(),
+                    instance_concurrency: f
+                        .instance_concurrency
+                        .as_ref()
+                        .map(|n| {
+                            self.count(
+                                n,
+                                &field("instance_concurrency"),
+                                1,
+                                MAX_INSTANCE_CONCURRENCY,
+                            )
+                        })
+                        .transpose()?
+                        .unwrap_or(1),
+                    timeout: f
+                        .timeout
+                        .as_ref()
+                        .map(|t| self.positive_duration(t, &field("timeout")))
+                        .transpose()?,
                     billing,
                 }))
             }
@@ -185,6 +221,9 @@ impl Validator<'_> {
                 self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
                 self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
                 self.not_for(&f.reserved_concurrency, &field("reserved_concurrency"), v)?;
+                self.not_for(&f.pools, &field("pools"), v)?;
+                self.not_for(&f.idle_instance, &field("idle_instance"), v)?;
+                self.not_for(&f.instance_concurrency, &field("instance_concurrency"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
                 self.not_for(&b.memory_step, &bfield("memory_step"), v)?;
@@ -370,14 +409,13 @@ impl Validator<'_> {
         match f.policy.get_ref().as_str() {
             "none" => {
                 self.not_for(&f.idle_timeout, &field("idle_timeout"), "policy = \"none\"")?;
+                self.not_for(&f.reset, &field("reset"), "policy = \"none\"")?;
                 Ok(KeepAlive::None)
             }
             "forever" => {
-                self.not_for(
-                    &f.idle_timeout,
-                    &field("idle_timeout"),
-                    "policy = \"forever\"",
-                )?;
+                let v = "policy = \"forever\"";
+                self.not_for(&f.idle_timeout, &field("idle_timeout"), v)?;
+                self.not_for(&f.reset, &field("reset"), v)?;
                 Ok(KeepAlive::Forever)
             }
             "fixed" => {
@@ -387,7 +425,17 @@ impl Validator<'_> {
                     &field("idle_timeout"),
                     "how long an idle instance stays warm, e.g. idle_timeout = \"10m\"",
                 )?;
-                Ok(KeepAlive::Fixed(self.duration(t, &field("idle_timeout"))?))
+                Ok(KeepAlive::Fixed(FixedKeepAlive {
+                    idle_timeout: self.duration(t, &field("idle_timeout"))?,
+                    reset: self
+                        .named(
+                            &f.reset,
+                            &field("reset"),
+                            Reset::from_name,
+                            "on_use or never",
+                        )?
+                        .unwrap_or_default(),
+                }))
             }
             other => Err(self.err(
                 &f.policy,

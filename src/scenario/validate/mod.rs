@@ -307,4 +307,23 @@ impl Validator<'_> {
             None => Ok(()),
         }
     }
+
+    /// An optional choice among names: `parse` maps a name to its value; an unknown name is
+    /// an error listing the `known` ones.
+    pub(super) fn named<T>(
+        &self,
+        v: &Option<Spanned<String>>,
+        field: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        known: &str,
+    ) -> Result<Option<T>> {
+        let Some(s) = v else { return Ok(None) };
+        parse(s.get_ref()).map(Some).ok_or_else(|| {
+            self.err(
+                s,
+                field,
+                format!("unknown value '{}' (use {known})", s.get_ref()),
+            )
+        })
+    }
 }

@@ -90,7 +90,8 @@ pub fn window_warnings(
         let share = |t: Micros| t as f64 / window as f64;
         match &d.compute {
             ComputeSpec::Faas(f) => {
-                if let KeepAlive::Fixed(idle) = f.keep_alive {
+                if let KeepAlive::Fixed(fixed) = &f.keep_alive {
+                    let idle = fixed.idle_timeout;
                     if share(idle) >= TRANSIENT_SHARE {
                         out.push(format!(
                             "{who}: keep_alive idle_timeout ({}) {}: \

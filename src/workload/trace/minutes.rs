@@ -103,8 +103,9 @@ impl MinuteStream {
             next_day: 0,
             day: None,
             requests: Requests::new(functions, streams),
-            arrivals: (0..functions.len())
-                .map(|i| streams.stream(Purpose::Arrivals, i as u64))
+            arrivals: functions
+                .iter()
+                .map(|f| streams.stream(Purpose::Arrivals, f.stream_id()))
                 .collect(),
             counts: Vec::new(),
             block: 0,

@@ -122,10 +122,9 @@ impl Requests {
         Self {
             functions: functions
                 .iter()
-                .enumerate()
-                .map(|(i, f)| FunctionRandom {
-                    requests: streams.stream(Purpose::Requests, i as u64),
-                    trace: streams.stream(Purpose::Trace, i as u64),
+                .map(|f| FunctionRandom {
+                    requests: streams.stream(Purpose::Requests, f.stream_id()),
+                    trace: streams.stream(Purpose::Trace, f.stream_id()),
                     exec: f.exec.clone(),
                 })
                 .collect(),

@@ -1,0 +1,338 @@
+//! FaaS: instance pools with cold starts, keep-alive policies, per-instance concurrency,
+//! concurrency limits and per-call billing.
+//!
+//! Rules (docs/models.md, "FaaS"):
+//! - A call goes to its function's pool ([`pools`]: per function, or per app as on Azure).
+//! - The limits ([`limits`]) are checked first, on every start, warm or cold: a call that
+//!   finds its function's or the account's concurrency reached is throttled (a synchronous
+//!   429: counted as failed, never retried), even if an idle instance is waiting.
+//! - Otherwise it takes a free slot of a warm instance of the pool (always-warm ones first,
+//!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
+//!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
+//!   the boot); else a new instance starts (a cold start: the sampled init time is added to
+//!   its latency). A call that waited for a boot counts as a cold start.
+//! - An instance serves up to `instance_concurrency` calls at once (1 on Lambda and Azure
+//!   Consumption). Each call holds its slot for its execution plus its backend operations; that
+//!   is its latency after any boot wait, and (init only where the provider bills it) its billed
+//!   duration.
+//! - With a `timeout`, an execution longer than it is stopped at the timeout, billed up to
+//!   it, and counted as failed (`timed_out`).
+//! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
+//!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
+//!
+//! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
+//! the event list holds O(instances) entries however many calls reuse them.
+
+pub mod keep_alive;
+pub mod limits;
+pub mod pools;
+
+use super::baas::BackendPlan;
+use super::billing::FaasBilling;
+use super::instances::{IdleChoice, InstanceId, Instances, Phase};
+use crate::engine::time::Micros;
+use crate::engine::timers::{TimerTick, Timers};
+use crate::engine::{EventQueue, Model, Sim};
+use crate::metrics::Level;
+use crate::rng::{Draw, KeyedUniforms};
+use crate::workload::{DurationDist, FunctionSpec, Request};
+pub use keep_alive::{FixedKeepAlive, IdleDecision, KeepAlive, KeepAlivePolicy, Reset};
+use limits::Limits;
+pub use pools::{PoolMapping, PoolTable};
+
+/// A FaaS platform as configured in a deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaasSpec {
+    pub cold_start: DurationDist,
+    pub keep_alive: KeepAlive,
+    /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
+    pub account_concurrency: Option<u32>,
+    /// Concurrent executions of any one function without a reservation.
+    pub function_concurrency: Option<u32>,
+    /// Reserved concurrency per function name: carved out of the account limit.
+    pub reserved_concurrency: Vec<(String, u32)>,
+    pub pools: PoolMapping,
+    pub idle_instance: IdleChoice,
+    /// Calls one instance serves at once (1 = Lambda).
+    pub instance_concurrency: u32,
+    /// Longest execution; a longer one is stopped there and fails.
+    pub timeout: Option<Micros>,
+    pub billing: FaasBilling,
+}
+
+/// The meters a FaaS deployment bills.
+#[derive(Clone, Copy, Debug)]
+pub struct FaasMeters {
+    pub requests: usize,
+    pub gb_seconds: usize,
+}
+
+/// Bytes of model state one instance can hold, for the size estimate: its slot, one running
+/// call per request slot, and up to three pending events (ready, complete, one live
+/// keep-alive timer), doubled for the growth headroom of the vectors that hold them.
+pub const BYTES_PER_INSTANCE: u64 = 2
+    * (Instances::BYTES_PER_INSTANCE
+        + std::mem::size_of::<Running>()
+        + std::mem::size_of::<u32>()
+        + 3 * EventQueue::<FaasEvent>::ENTRY_BYTES) as u64;
+
+/// A call in flight.
+#[derive(Clone, Copy, Debug)]
+struct Running {
+    instance: InstanceId,
+    function: u32,
+    arrival: Micros,
+    billed_gb_s: f64,
+    timed_out: bool,
+}
+
+/// Events of the FaaS model.
+#[derive(Clone, Copy, Debug)]
+pub enum FaasEvent {
+    /// An instance finished initialising.
+    Ready(InstanceId),
+    /// A running call (index into the running table) ended.
+    Complete(u32),
+    /// An instance's keep-alive timer is due.
+    Expire(TimerTick),
+}
+
+/// The running FaaS platform.
+pub struct FaasModel {
+    cold_start: DurationDist,
+    idle_instance: IdleChoice,
+    timeout: Option<Micros>,
+    billing: FaasBilling,
+    meters: FaasMeters,
+    backend: BackendPlan,
+    pool_of: Vec<u32>,
+    /// Billed memory of each pool's instances, in GB.
+    pool_gb: Vec<f64>,
+    instances: Instances,
+    limits: Limits,
+    keep_alive: KeepAlivePolicy,
+    expiry: Timers,
+    running: Vec<Running>,
+    free_running: Vec<u32>,
+}
+
+impl FaasModel {
+    /// A platform serving `functions`.
+    pub fn new(
+        spec: FaasSpec,
+        functions: &[FunctionSpec],
+        backend: BackendPlan,
+        meters: FaasMeters,
+    ) -> Self {
+        let reserved: Vec<Option<u32>> = functions
+            .iter()
+            .map(|f| {
+                spec.reserved_concurrency
+                    .iter()
+                    .find(|(n, _)| *n == f.name)
+                    .map(|&(_, r)| r)
+            })
+            .collect();
+        let table = PoolTable::new(functions, spec.pools);
+        let pool_gb = table
+            .memory_mb
+            .iter()
+            .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
+            .collect();
+        Self {
+            cold_start: spec.cold_start,
+            idle_instance: spec.idle_instance,
+            timeout: spec.timeout,
+            meters,
+            backend,
+            instances: Instances::new(table.len(), spec.instance_concurrency),
+            keep_alive: KeepAlivePolicy::new(&spec.keep_alive, table.len()),
+            limits: Limits::new(
+                &reserved,
+                spec.account_concurrency,
+                spec.function_concurrency,
+            ),
+            billing: spec.billing,
+            pool_of: table.pool_of,
+            pool_gb,
+            expiry: Timers::new(),
+            running: Vec::new(),
+            free_running: Vec::new(),
+        }
+    }
+
+    /// Books the memory instance `i` kept loaded since it went idle, up to `now` (within the
+    /// window).
+    fn end_idle(&self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
+        let inst = self.instances.get(i);
+        let until = sim.now().min(sim.window());
+        if until > inst.idle_since {
+            let gb = self.pool_gb[inst.group as usize];
+            sim.rec.idle_gb_seconds += (until - inst.idle_since) as f64 / 1e6 * gb;
+        }
+    }
+
+    /// Reclaims idle instance `i`.
+    fn reclaim(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
+        self.end_idle(i, sim);
+        self.expiry.cancel(i);
+        self.instances.stop(i);
+        sim.rec.level(Level::Idle, sim.now(), -1);
+    }
+
+    /// Instance `i` has just gone idle: apply the keep-alive policy.
+    fn went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        sim.rec.level(Level::Busy, now, -1);
+        sim.rec.level(Level::Idle, now, 1);
+        let inst = self.instances.get(i);
+        if inst.phase == Phase::Draining {
+            return self.reclaim(i, sim);
+        }
+        if inst.always_warm {
+            return;
+        }
+        match self.keep_alive.went_idle(inst, now) {
+            IdleDecision::Reclaim => self.reclaim(i, sim),
+            IdleDecision::KeepUntil(deadline) => {
+                self.expiry.set(i, deadline, sim, FaasEvent::Expire)
+            }
+            IdleDecision::Keep => {}
+        }
+    }
+
+    /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
+    /// is billed where the provider bills it).
+    fn begin(
+        &mut self,
+        i: InstanceId,
+        request: &Request,
+        start: Micros,
+        init: Micros,
+        sim: &mut Sim<FaasEvent>,
+    ) {
+        let backend = self.backend.call(request, start, &mut sim.rec);
+        let mut held = request.exec.saturating_add(backend);
+        let timed_out = self.timeout.is_some_and(|t| held > t);
+        if timed_out {
+            held = self.timeout.unwrap_or(held);
+        }
+        let billed = self.billing.billed_duration(if self.billing.bill_init {
+            held.saturating_add(init)
+        } else {
+            held
+        });
+        let pool = self.instances.get(i).group as usize;
+        let run = Running {
+            instance: i,
+            function: request.function,
+            arrival: request.arrival,
+            billed_gb_s: billed as f64 / 1e6 * self.pool_gb[pool],
+            timed_out,
+        };
+        let r = match self.free_running.pop() {
+            Some(r) => {
+                self.running[r as usize] = run;
+                r
+            }
+            None => {
+                self.running.push(run);
+                (self.running.len() - 1) as u32
+            }
+        };
+        sim.schedule(start.saturating_add(held), FaasEvent::Complete(r));
+    }
+}
+
+impl Model for FaasModel {
+    type Event = FaasEvent;
+
+    fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        let function = request.function;
+        let pool = self.pool_of[function as usize];
+        self.keep_alive.invoked(pool, now);
+        if self.limits.at_limit(function) {
+            sim.rec.throttled(now);
+            return;
+        }
+        self.limits.start(function);
+        let unit = if self.idle_instance.is_random() {
+            KeyedUniforms::new(request.key, Draw::IdleChoice).next_unit()
+        } else {
+            0.5
+        };
+        if let Some(i) = self.instances.choose_warm(pool, self.idle_instance, unit) {
+            if self.instances.get(i).busy == 0 {
+                self.end_idle(i, sim);
+                self.expiry.cancel(i);
+                sim.rec.level(Level::Idle, now, -1);
+                sim.rec.level(Level::Busy, now, 1);
+            }
+            self.instances.take_slot(i);
+            return self.begin(i, &request, now, 0, sim);
+        }
+        sim.rec.cold_start(now);
+        if let Some(i) = self.instances.booting_with_room(pool) {
+            self.instances.take_slot(i);
+            let ready_at = self.instances.get(i).ready_at;
+            return self.begin(i, &request, ready_at, ready_at - now, sim);
+        }
+        let init = self
+            .cold_start
+            .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
+        let ready_at = now.saturating_add(init);
+        let i = self.instances.launch(pool, now, ready_at, false);
+        self.instances.take_slot(i);
+        if ready_at > now {
+            sim.rec.level(Level::Starting, now, 1);
+            sim.schedule(ready_at, FaasEvent::Ready(i));
+        } else {
+            sim.rec.level(Level::Busy, now, 1);
+        }
+        self.begin(i, &request, ready_at, init, sim);
+    }
+
+    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        match event {
+            FaasEvent::Ready(i) => {
+                self.instances.mark_ready(i);
+                sim.rec.level(Level::Starting, now, -1);
+                sim.rec.level(Level::Busy, now, 1);
+            }
+            FaasEvent::Complete(r) => {
+                let run = self.running[r as usize];
+                self.free_running.push(r);
+                if run.timed_out {
+                    sim.rec.timed_out(now);
+                } else {
+                    sim.rec.completed(now, now - run.arrival);
+                }
+                sim.rec.usage(now, self.meters.requests, 1.0);
+                sim.rec.usage(now, self.meters.gb_seconds, run.billed_gb_s);
+                self.limits.end(run.function);
+                if self.instances.release_slot(run.instance, now) {
+                    self.went_idle(run.instance, sim);
+                }
+            }
+            FaasEvent::Expire(tick) => {
+                if self.expiry.fire(tick, sim, FaasEvent::Expire) {
+                    let inst = self.instances.get(tick.id);
+                    if inst.phase == Phase::Ready && inst.busy == 0 && !inst.always_warm {
+                        self.reclaim(tick.id, sim);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+        for i in self.instances.ids() {
+            let inst = self.instances.get(i);
+            if inst.phase == Phase::Ready && inst.busy == 0 {
+                self.end_idle(i, sim);
+            }
+        }
+    }
+}
