@@ -20,6 +20,7 @@ use crate::units::{parse_duration, parse_rate};
 use crate::workload::{Source as Arrivals, Workload, trace};
 
 mod deployment;
+mod faas;
 mod price;
 mod trace_table;
 pub mod window_checks;

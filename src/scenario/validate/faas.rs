@@ -1,0 +1,223 @@
+//! Validating a FaaS compute model: cold starts, keep-alive policy, pools, idle-instance
+//! choice, per-instance concurrency, limits and reservations, timeout, and its billing.
+
+use toml::Spanned;
+
+use crate::platform::{
+    ComputeSpec, FaasBilling, FaasSpec, FixedKeepAlive, IdleChoice, KeepAlive, PoolMapping,
+    Reset,
+};
+use crate::scenario::file::*;
+use crate::units::parse_memory_mb;
+use crate::workload::Workload;
+
+use super::{Result, Validator};
+
+/// Largest concurrency limit or reservation (they are counted in a u32).
+const MAX_CONCURRENCY: i64 = u32::MAX as i64;
+
+/// Most calls one FaaS instance may serve at once (Cloud Run allows 1,000).
+const MAX_INSTANCE_CONCURRENCY: i64 = 1_000;
+
+impl Validator<'_> {
+    /// The FaaS model of `c`, priced by `billing`.
+    pub(super) fn faas(
+        &self,
+        c: &Spanned<ComputeFile>,
+        billing: &Spanned<BillingFile>,
+        path: &str,
+        workload: &Workload,
+    ) -> Result<ComputeSpec> {
+        let f = c.get_ref();
+        let field = |k: &str| format!("{path}.{k}");
+        let bpath = field("billing");
+        let b = billing.get_ref();
+        let bfield = |k: &str| format!("{bpath}.{k}");
+        let v = "model = \"faas\"";
+        self.not_for(&f.instances, &field("instances"), v)?;
+        self.not_for(&f.workers, &field("workers"), v)?;
+        self.not_for(&f.speed, &field("speed"), v)?;
+        self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
+        self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
+        self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
+        self.not_for(&b.discount, &bfield("discount"), v)?;
+        let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
+        let ka = self.required(
+            &f.keep_alive,
+            c,
+            &field("keep_alive"),
+            "the keep-alive policy, e.g. { policy = \"fixed\", idle_timeout = \"10m\" }",
+        )?;
+        let requests = self.required(
+            &b.requests,
+            billing,
+            &bfield("requests"),
+            "the per-request price, e.g. { usd = 0.20, per = 1_000_000 }",
+        )?;
+        let gbs = self.required(
+            &b.gb_seconds,
+            billing,
+            &bfield("gb_seconds"),
+            "the GB-s price, e.g. { usd = 0.0000166667 }",
+        )?;
+        let mem = |v: &Option<Spanned<String>>, k: &str, default: u32| -> Result<u32> {
+            match v {
+                Some(s) => {
+                    parse_memory_mb(s.get_ref()).map_err(|m| self.err(s, bfield(k), m))
+                }
+                None => Ok(default),
+            }
+        };
+        let billing = FaasBilling {
+            requests: self.price(requests, &bfield("requests"))?,
+            gb_seconds: self.price(gbs, &bfield("gb_seconds"))?,
+            granularity: match &b.granularity {
+                Some(g) => self.positive_duration(g, &bfield("granularity"))?,
+                None => 1_000,
+            },
+            minimum: match &b.minimum {
+                Some(m) => self.duration(m, &bfield("minimum"))?,
+                None => 0,
+            },
+            memory_step_mb: mem(&b.memory_step, "memory_step", 1)?.max(1),
+            memory_min_mb: mem(&b.memory_min, "memory_min", 0)?,
+            memory_max_mb: b
+                .memory_max
+                .as_ref()
+                .map(|_| mem(&b.memory_max, "memory_max", 0))
+                .transpose()?,
+            bill_init: b.bill_init.unwrap_or(false),
+        };
+        Ok(ComputeSpec::Faas(FaasSpec {
+            cold_start: self.distribution(cold, &field("cold_start"))?,
+            keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
+            account_concurrency: f
+                .account_concurrency
+                .as_ref()
+                .map(|n| self.count(n, &field("account_concurrency"), 1, MAX_CONCURRENCY))
+                .transpose()?,
+            function_concurrency: f
+                .function_concurrency
+                .as_ref()
+                .map(|n| self.count(n, &field("function_concurrency"), 1, MAX_CONCURRENCY))
+                .transpose()?,
+            reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
+            pools: self
+                .named(
+                    &f.pools,
+                    &field("pools"),
+                    PoolMapping::from_name,
+                    "function or app",
+                )?
+                .unwrap_or_default(),
+            idle_instance: self
+                .named(
+                    &f.idle_instance,
+                    &field("idle_instance"),
+                    IdleChoice::from_name,
+                    &IdleChoice::NAMES.join(", "),
+                )?
+                .unwrap_or_default(),
+            instance_concurrency: f
+                .instance_concurrency
+                .as_ref()
+                .map(|n| {
+                    self.count(
+                        n,
+                        &field("instance_concurrency"),
+                        1,
+                        MAX_INSTANCE_CONCURRENCY,
+                    )
+                })
+                .transpose()?
+                .unwrap_or(1),
+            timeout: f
+                .timeout
+                .as_ref()
+                .map(|t| self.positive_duration(t, &field("timeout")))
+                .transpose()?,
+            billing,
+        }))
+        }
+
+    pub(super) fn keep_alive(&self, k: &Spanned<KeepAliveFile>, path: &str) -> Result<KeepAlive> {
+        let f = k.get_ref();
+        let field = |x: &str| format!("{path}.{x}");
+        match f.policy.get_ref().as_str() {
+            "none" => {
+                self.not_for(&f.idle_timeout, &field("idle_timeout"), "policy = \"none\"")?;
+                self.not_for(&f.reset, &field("reset"), "policy = \"none\"")?;
+                Ok(KeepAlive::None)
+            }
+            "forever" => {
+                let v = "policy = \"forever\"";
+                self.not_for(&f.idle_timeout, &field("idle_timeout"), v)?;
+                self.not_for(&f.reset, &field("reset"), v)?;
+                Ok(KeepAlive::Forever)
+            }
+            "fixed" => {
+                let t = self.required(
+                    &f.idle_timeout,
+                    k,
+                    &field("idle_timeout"),
+                    "how long an idle instance stays warm, e.g. idle_timeout = \"10m\"",
+                )?;
+                Ok(KeepAlive::Fixed(FixedKeepAlive {
+                    idle_timeout: self.duration(t, &field("idle_timeout"))?,
+                    reset: self
+                        .named(
+                            &f.reset,
+                            &field("reset"),
+                            Reset::from_name,
+                            "on_use or never",
+                        )?
+                        .unwrap_or_default(),
+                }))
+            }
+            other => Err(self.err(
+                &f.policy,
+                field("policy"),
+                format!("unknown keep-alive policy '{other}' (use none, fixed or forever)"),
+            )),
+        }
+    }
+
+    /// Reservations per function: names must be the workload's, and together they must fit
+    /// in the account limit.
+    fn reserved_concurrency(
+        &self,
+        f: &ComputeFile,
+        path: &str,
+        workload: &Workload,
+    ) -> Result<Vec<(String, u32)>> {
+        let Some(map) = &f.reserved_concurrency else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (name, n) in map.get_ref() {
+            let field = format!("{path}.reserved_concurrency.{name}");
+            if !workload.functions.iter().any(|func| &func.name == name) {
+                return Err(self.err(
+                    n,
+                    field,
+                    format!("no function named '{name}' in the workload"),
+                ));
+            }
+            out.push((name.clone(), self.count(n, &field, 0, MAX_CONCURRENCY)?));
+        }
+        let total: u64 = out.iter().map(|&(_, r)| r as u64).sum();
+        if let Some(account) = &f.account_concurrency
+            && total > *account.get_ref() as u64
+        {
+            return Err(self.err(
+                map,
+                format!("{path}.reserved_concurrency"),
+                format!(
+                    "reserves {total} in all, more than account_concurrency ({})",
+                    account.get_ref()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+}
