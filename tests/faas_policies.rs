@@ -92,7 +92,14 @@ fn app_pools_share_instances_between_an_apps_functions() {
     // f1 and f2 of app "a" alternate every 60 s (1 ms each), keep-alive 10 min: one shared
     // instance serves them all (1 cold start); per-function pools need one each (2).
     let rows: Vec<Row> = (0..10)
-        .map(|k| (60.0 * k as f64, if k % 2 == 0 { "f1" } else { "f2" }, "a", 1.0))
+        .map(|k| {
+            (
+                60.0 * k as f64,
+                if k % 2 == 0 { "f1" } else { "f2" },
+                "a",
+                1.0,
+            )
+        })
         .collect();
     let keep = r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#;
     let r = replay(

@@ -232,7 +232,13 @@ mod tests {
         let mut stream = workload.open(Streams::new(1, 0), window).unwrap();
         let mut model = Ticker::default();
         let rec = Recorder::new(window, window, 0);
-        run(&mut model, &mut stream, Sim::new(window, rec), &Progress::new()).unwrap();
+        run(
+            &mut model,
+            &mut stream,
+            Sim::new(window, rec),
+            &Progress::new(),
+        )
+        .unwrap();
         assert_eq!(model.done, vec![8 * time::SECOND, 12 * time::SECOND]);
         assert_eq!(model.ticks_before_end, 10);
         assert_eq!(model.ticks_after_end, 2);

@@ -51,6 +51,8 @@ pub struct Totals {
     pub beyond_clock: u64,
     /// Failures because the queue was full when the request arrived (fleet `queue_limit`).
     pub rejected: u64,
+    /// Warm instances loaded ahead of a predicted call (hybrid keep-alive).
+    pub prewarms: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -99,6 +101,10 @@ pub struct Recorder {
     /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
     /// costs the provider, and what provisioned concurrency would bill.
     pub idle_gb_seconds: f64,
+    /// Idle times a learning keep-alive policy recorded, and how many fell beyond its range
+    /// (hybrid keep-alive; zero otherwise).
+    pub idle_times: u64,
+    pub idle_times_out_of_range: u64,
 }
 
 impl Recorder {
@@ -117,6 +123,8 @@ impl Recorder {
             latency: LatencyStats::new(),
             usage: Usage::new(n, meters),
             idle_gb_seconds: 0.0,
+            idle_times: 0,
+            idle_times_out_of_range: 0,
         }
     }
 

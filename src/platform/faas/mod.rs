@@ -36,7 +36,9 @@ use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
-pub use keep_alive::{FixedKeepAlive, IdleDecision, KeepAlive, KeepAlivePolicy, Reset};
+pub use keep_alive::{
+    FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
+};
 use limits::Limits;
 pub use pools::{PoolMapping, PoolTable};
 
@@ -95,6 +97,8 @@ pub enum FaasEvent {
     Complete(u32),
     /// An instance's keep-alive timer is due.
     Expire(TimerTick),
+    /// A pool's pre-warm timer is due (hybrid keep-alive).
+    Prewarm(TimerTick),
 }
 
 /// The running FaaS platform.
@@ -112,6 +116,9 @@ pub struct FaasModel {
     limits: Limits,
     keep_alive: KeepAlivePolicy,
     expiry: Timers,
+    /// Per pool: the pending pre-warm, and until when the instance it loads is kept.
+    prewarm: Timers,
+    prewarm_until: Vec<Micros>,
     running: Vec<Running>,
     free_running: Vec<u32>,
 }
@@ -153,9 +160,11 @@ impl FaasModel {
                 spec.function_concurrency,
             ),
             billing: spec.billing,
-            pool_of: table.pool_of,
+            pool_of: table.pool_of.clone(),
             pool_gb,
             expiry: Timers::new(),
+            prewarm: Timers::new(),
+            prewarm_until: vec![0; table.len()],
             running: Vec::new(),
             free_running: Vec::new(),
         }
@@ -198,7 +207,33 @@ impl FaasModel {
                 self.expiry.set(i, deadline, sim, FaasEvent::Expire)
             }
             IdleDecision::Keep => {}
+            IdleDecision::Prewarm {
+                load_at,
+                keep_until,
+            } => {
+                let pool = inst.group;
+                self.reclaim(i, sim);
+                self.prewarm.set(pool, load_at, sim, FaasEvent::Prewarm);
+                self.prewarm_until[pool as usize] = keep_until;
+            }
         }
+    }
+
+    /// Loads a warm instance of `pool` ahead of its predicted next call, unless one is warm.
+    fn prewarm(&mut self, pool: u32, sim: &mut Sim<FaasEvent>) {
+        let now = sim.now();
+        if self
+            .instances
+            .choose_warm(pool, IdleChoice::MostRecentlyUsed, 0.5)
+            .is_some()
+        {
+            return;
+        }
+        let i = self.instances.launch(pool, now, now, false);
+        sim.rec.totals.prewarms += 1;
+        sim.rec.level(Level::Idle, now, 1);
+        let until = self.prewarm_until[pool as usize];
+        self.expiry.set(i, until, sim, FaasEvent::Expire);
     }
 
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
@@ -251,12 +286,13 @@ impl Model for FaasModel {
         let now = sim.now();
         let function = request.function;
         let pool = self.pool_of[function as usize];
-        self.keep_alive.invoked(pool, now);
         if self.limits.at_limit(function) {
             sim.rec.throttled(now);
             return;
         }
         self.limits.start(function);
+        self.keep_alive.started(pool, now);
+        self.prewarm.cancel(pool);
         let unit = if self.idle_instance.is_random() {
             KeyedUniforms::new(request.key, Draw::IdleChoice).next_unit()
         } else {
@@ -312,6 +348,8 @@ impl Model for FaasModel {
                 sim.rec.usage(now, self.meters.requests, 1.0);
                 sim.rec.usage(now, self.meters.gb_seconds, run.billed_gb_s);
                 self.limits.end(run.function);
+                let pool = self.instances.get(run.instance).group;
+                self.keep_alive.ended(pool, now);
                 if self.instances.release_slot(run.instance, now) {
                     self.went_idle(run.instance, sim);
                 }
@@ -324,6 +362,11 @@ impl Model for FaasModel {
                     }
                 }
             }
+            FaasEvent::Prewarm(tick) => {
+                if self.prewarm.fire(tick, sim, FaasEvent::Prewarm) {
+                    self.prewarm(tick.id, sim);
+                }
+            }
         }
     }
 
@@ -334,5 +377,6 @@ impl Model for FaasModel {
                 self.end_idle(i, sim);
             }
         }
+        (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();
     }
 }

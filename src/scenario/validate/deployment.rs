@@ -6,8 +6,7 @@ use toml::Spanned;
 
 use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
 use crate::platform::{
-    ComputeSpec, DeploymentSpec, FixedCost, FleetSpec, InstanceBilling, OperationSpec,
-    ServiceSpec,
+    ComputeSpec, DeploymentSpec, FixedCost, FleetSpec, InstanceBilling, OperationSpec, ServiceSpec,
 };
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
@@ -24,7 +23,6 @@ const MAX_SPEED: f64 = 1000.0;
 
 /// Most workers a fleet may have in all (each is a slot in memory while the run lasts).
 const MAX_FLEET_WORKERS: u64 = 10_000_000;
-
 
 impl Validator<'_> {
     pub(super) fn deployment(
@@ -232,7 +230,6 @@ impl Validator<'_> {
         }
     }
 
-
     /// An instance memory size, which every function must fit in.
     fn instance_memory(
         &self,
@@ -253,7 +250,6 @@ impl Validator<'_> {
         }
         Ok(mb)
     }
-
 
     pub(super) fn service(&self, s: &Spanned<ServiceFile>, path: &str) -> Result<ServiceSpec> {
         let f = s.get_ref();

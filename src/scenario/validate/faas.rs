@@ -4,8 +4,7 @@
 use toml::Spanned;
 
 use crate::platform::{
-    ComputeSpec, FaasBilling, FaasSpec, FixedKeepAlive, IdleChoice, KeepAlive, PoolMapping,
-    Reset,
+    ComputeSpec, FaasBilling, FaasSpec, FixedKeepAlive, IdleChoice, KeepAlive, PoolMapping, Reset,
 };
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
@@ -62,9 +61,7 @@ impl Validator<'_> {
         )?;
         let mem = |v: &Option<Spanned<String>>, k: &str, default: u32| -> Result<u32> {
             match v {
-                Some(s) => {
-                    parse_memory_mb(s.get_ref()).map_err(|m| self.err(s, bfield(k), m))
-                }
+                Some(s) => parse_memory_mb(s.get_ref()).map_err(|m| self.err(s, bfield(k), m)),
                 None => Ok(default),
             }
         };
@@ -138,7 +135,7 @@ impl Validator<'_> {
                 .transpose()?,
             billing,
         }))
-        }
+    }
 
     pub(super) fn keep_alive(&self, k: &Spanned<KeepAliveFile>, path: &str) -> Result<KeepAlive> {
         let f = k.get_ref();
