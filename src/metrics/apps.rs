@@ -7,7 +7,7 @@
 //! # The metric
 //!
 //! Shahrad et al., "Serverless in the Wild: Characterizing and Optimizing the Serverless
-//! Workload at a Large Cloud Provider", USENIX ATC 2020 (Section 4), judge keep-alive policies
+//! Workload at a Large Cloud Provider", USENIX ATC 2020, judge keep-alive policies
 //! by the *application cold-start percentage*: for each application, its cold starts divided
 //! by its invocations, times 100; then the distribution of that percentage across
 //! applications, summarised by its third quartile (75th percentile) and plotted against the
@@ -24,7 +24,8 @@
 //!   the `p`-quantile is `x[k] + (h − k) × (x[k+1] − x[k])` where `h = (n − 1) × p` and
 //!   `k = ⌊h⌋` (just `x[n-1]` when `k = n − 1`). For one app both are its own percentage.
 //!
-//! The paper does not state which quantile estimator it uses; type 7 is our choice.
+//! We found no quantile estimator stated in the paper; type 7 is our choice (Hyndman and
+//! Fan, "Sample Quantiles in Statistical Packages", The American Statistician 50(4), 1996).
 
 /// Invocations and cold starts of every app of one deployment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

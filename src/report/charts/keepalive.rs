@@ -4,14 +4,15 @@
 //! instances that were kept warm but served nothing, in GB × time (idle GB-s from the
 //! recorder, shown in GB-hours when the largest value reaches 100,000 GB-s).
 //!
-//! This is the trade-off figure of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020,
-//! with one difference: the paper normalises wasted memory time to its 10-minute fixed
-//! keep-alive; here the x axis is absolute, so that a chart does not depend on which
+//! This is the trade-off figure of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020
+//! (third-quartile app cold-start percentage against wasted memory time, one point per
+//! keep-alive policy), with one difference: the paper normalises wasted memory time to its
+//! 10-minute fixed keep-alive; here the x axis is absolute, so that a chart does not depend on which
 //! deployment comes first and deployments of different sizes stay comparable. Lower left is
 //! better: fewer cold starts for less idle memory.
 //!
 //! Each point is a filled circle in the deployment's colour (its position in `points`), named
-//! beside it and in the legend. Both axes start at 0 and end 15% above the largest value
+//! beside it (names that would overlap are moved a line down or up) and in the legend. Both axes start at 0 and end 15% above the largest value
 //! (0 to 1 when every value is 0), so one point or coinciding points still get a readable
 //! chart. Markers and names are drawn unclipped, so a point on an axis (no idle memory, no cold
 //! start) stays whole.
@@ -114,19 +115,22 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
         area.draw_text("no FaaS deployment", &note, (w as i32 / 2, h as i32 / 2))?;
     }
     let right_edge = chart.plotting_area().get_pixel_range().0.end;
-    let left = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
-    let right = style::label_font().pos(Pos::new(HPos::Right, VPos::Center));
-    for (i, p) in points.iter().enumerate() {
-        let (x, y) = chart.backend_coord(&(p.wasted_gb_s / scale, p.p75_app_cold_pct));
-        root.draw(&Circle::new((x, y), RADIUS, style::color(i).filled()))?;
+    let centres: Vec<(i32, i32)> = points
+        .iter()
+        .map(|p| chart.backend_coord(&(p.wasted_gb_s / scale, p.p75_app_cold_pct)))
+        .collect();
+    for (i, &centre) in centres.iter().enumerate() {
+        root.draw(&Circle::new(centre, RADIUS, style::color(i).filled()))?;
+    }
+    // Names after every marker, so no marker hides a name.
+    let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
+    let mut placed: Vec<Label> = Vec::with_capacity(points.len());
+    for (p, &(x, y)) in points.iter().zip(&centres) {
         let name = style::shorten(&p.deployment);
-        let (w, _) = root.estimate_text_size(&name, &left)?;
-        // Names go right of their point, or left when they would run past the plot.
-        if x + RADIUS + 6 + w as i32 <= right_edge {
-            root.draw_text(&name, &left, (x + RADIUS + 6, y))?;
-        } else {
-            root.draw_text(&name, &right, (x - RADIUS - 6, y))?;
-        }
+        let (w, _) = root.estimate_text_size(&name, &font)?;
+        let label = place(x, y, w as i32, right_edge, &placed);
+        root.draw_text(&name, &font, (label.left, label.middle))?;
+        placed.push(label);
     }
 
     let entries: Vec<Entry> = points
@@ -139,6 +143,48 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
         })
         .collect();
     style::legend(&panel, "FaaS deployment", &entries)
+}
+
+/// Height of a name's line, in pixels, when names are moved apart.
+const LINE: i32 = 18;
+
+/// Where a point's name is written: its left end and vertical middle, and its width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Label {
+    left: i32,
+    middle: i32,
+    width: i32,
+}
+
+impl Label {
+    fn overlaps(&self, other: &Label) -> bool {
+        self.left < other.left + other.width
+            && other.left < self.left + self.width
+            && (self.middle - other.middle).abs() < LINE
+    }
+}
+
+/// The place of a `width`-pixel name for the point at (`x`, `y`): right of the point, or left
+/// of it when it would run past `right_edge`; moved down, then up, one line at a time (up to
+/// five lines) until it overlaps none of `placed`, or left on the point's line if no such
+/// place is found.
+fn place(x: i32, y: i32, width: i32, right_edge: i32, placed: &[Label]) -> Label {
+    let gap = RADIUS + 6;
+    let left = if x + gap + width <= right_edge {
+        x + gap
+    } else {
+        x - gap - width
+    };
+    let at = |middle| Label {
+        left,
+        middle,
+        width,
+    };
+    (0..=5)
+        .flat_map(|k| [y + k * LINE, y - k * LINE])
+        .map(at)
+        .find(|l| placed.iter().all(|p| !l.overlaps(p)))
+        .unwrap_or(at(y))
 }
 
 #[cfg(test)]
@@ -261,6 +307,39 @@ mod tests {
                 "{k}: {last:?}"
             );
         }
+    }
+
+    #[test]
+    fn names_of_coinciding_points_are_moved_apart() {
+        let right = 900;
+        let first = place(100, 300, 50, right, &[]);
+        assert_eq!((first.left, first.middle), (100 + RADIUS + 6, 300));
+        let second = place(100, 300, 50, right, &[first]);
+        assert_eq!((second.left, second.middle), (first.left, 300 + LINE));
+        let third = place(100, 300, 50, right, &[first, second]);
+        assert_eq!(third.middle, 300 - LINE);
+        // A name that would cross the plot's right end goes left of its point.
+        let edge = place(880, 300, 50, right, &[]);
+        assert_eq!(edge.left, 880 - RADIUS - 6 - 50);
+        // Names on the same line but apart horizontally stay where they are.
+        let apart = place(300, 300, 50, right, &[first, second, third]);
+        assert_eq!(apart.middle, 300);
+    }
+
+    #[test]
+    fn both_names_of_coinciding_points_are_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        draw(
+            &path,
+            &[point("same-1", 40.0, 300.0), point("same-2", 40.0, 300.0)],
+        )
+        .unwrap();
+        let image = pixels(&path);
+        let m = blob(&image, style::color(1));
+        let line = LINE as f64;
+        assert!(dark_pixels_in(&image, m.0 + 12.0, m.1, 50, 14) > 20);
+        assert!(dark_pixels_in(&image, m.0 + 12.0, m.1 + line, 50, 14) > 20);
     }
 
     #[test]
