@@ -8,6 +8,7 @@
 //! Activity after the window's end (requests that arrived inside it and are still draining)
 //! is counted in the last bucket; levels are integrated over the window only.
 
+pub mod apps;
 pub mod latency;
 pub mod levels;
 

@@ -5,6 +5,7 @@ pub mod cost;
 pub mod cost_over_time;
 pub mod instances;
 pub mod invocations;
+pub mod keepalive;
 pub mod latency_cdf;
 pub mod style;
 
