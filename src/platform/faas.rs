@@ -401,3 +401,6 @@ impl Model for FaasModel {
         }
     }
 }
+pub mod keep_alive {
+    pub mod hybrid;
+}
