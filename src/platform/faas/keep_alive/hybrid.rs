@@ -13,7 +13,8 @@
 //! - **Idle time.** The time from the end of a pool's last execution to its next invocation,
 //!   measured only when the pool had nothing in flight when that invocation arrived (the paper
 //!   uses idle times rather than inter-arrival times because an instance is only reclaimable
-//!   once it stops executing). The caller records one idle time per such invocation.
+//!   once it stops executing). The caller records one idle time per such invocation; a
+//!   pool's first invocation, and one that arrives while the pool is executing, records none.
 //! - **Histogram.** `range` (default 4 h) is cut into 1-minute bins; an idle time `t` goes into
 //!   bin `floor(t / 1 min)`. An idle time at or beyond `range` is *out of range*: counted, never
 //!   binned; [`IdleHistogram::out_of_range_share`] is its share of all recorded idle times.
@@ -47,7 +48,14 @@
 //!   `sqrt(239) ~ 15.5`, so without a sample floor one observation would set the windows.
 //!   Ten keeps the first windows from resting on one or two calls while letting a regular
 //!   function leave the fallback within its first dozen calls.
-//! - The paper's histogram never forgets; neither does this one (no decay or sliding window).
+//! - The percentile estimator is ours: nearest rank over the bin counts, with the head taken
+//!   at its bin's lower edge and the tail at its upper edge, so both windows are whole minutes
+//!   before the margins apply. (Whole-minute rounding matches the paper's 1-minute bins; the
+//!   exact estimator is not pinned down here from the paper's text.)
+//! - The coefficient of variation uses the population standard deviation over all bins,
+//!   empty ones included; the sample standard deviation would differ by a factor
+//!   `sqrt(240 / 239)`, 0.2 % at the default range.
+//! - The histogram never forgets (no decay or sliding window).
 //!
 //! # Cost
 //!
@@ -162,6 +170,18 @@ pub struct Windows {
     pub representative: bool,
 }
 
+impl Windows {
+    /// The windows of a pool whose histogram is not representative: no pre-warm, keep-alive
+    /// of the whole range.
+    pub fn fallback(config: &HybridConfig) -> Windows {
+        Windows {
+            prewarm: 0,
+            keep_alive: config.range,
+            representative: false,
+        }
+    }
+}
+
 /// What to do with an instance that has just gone idle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdlePlan {
@@ -271,14 +291,15 @@ impl IdleHistogram {
     }
 
     /// The pre-warm and keep-alive windows for this pool now (the fallback while the
-    /// histogram is not representative).
+    /// histogram is not representative). `config` must be the one given to [`Self::new`].
     pub fn windows(&self, config: &HybridConfig) -> Windows {
+        debug_assert_eq!(
+            config.bins(),
+            self.counts.len(),
+            "config differs from new()'s"
+        );
         if !self.is_representative(config) {
-            return Windows {
-                prewarm: 0,
-                keep_alive: config.range,
-                representative: false,
-            };
+            return Windows::fallback(config);
         }
         let head_bin = self.percentile_bin(config.prewarm_percentile) as Micros;
         let tail_bin = self.percentile_bin(config.keep_alive_percentile) as Micros;

@@ -74,6 +74,7 @@ fn too_few_samples_fall_back_to_the_whole_range_without_prewarm() {
         keep_alive: 4 * HOUR,
         representative: false,
     };
+    assert_eq!(Windows::fallback(&c), fallback);
     let mut h = IdleHistogram::new(&c);
     assert_eq!(h.windows(&c), fallback);
     for _ in 0..9 {
