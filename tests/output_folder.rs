@@ -36,11 +36,12 @@ gb_seconds = { usd = 0.0000166667 }
 "#;
 
 /// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 8] = [
+const REPORT_FILES: [&str; 9] = [
     "cost.png",
     "cost_over_time.png",
     "costs.csv",
     "instances.png",
+    "keepalive.png",
     "latency.csv",
     "latency_cdf.png",
     "summary.csv",

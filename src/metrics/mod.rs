@@ -13,6 +13,7 @@ pub mod latency;
 pub mod levels;
 
 use crate::engine::time::Micros;
+pub use apps::AppCounts;
 pub use latency::LatencyStats;
 pub use levels::LevelTrack;
 
@@ -106,6 +107,8 @@ pub struct Recorder {
     /// (hybrid keep-alive; zero otherwise).
     pub idle_times: u64,
     pub idle_times_out_of_range: u64,
+    /// Invocations and cold starts per app (FaaS; sized by the model at its start).
+    pub apps: AppCounts,
 }
 
 impl Recorder {
@@ -126,6 +129,7 @@ impl Recorder {
             idle_gb_seconds: 0.0,
             idle_times: 0,
             idle_times_out_of_range: 0,
+            apps: AppCounts::default(),
         }
     }
 

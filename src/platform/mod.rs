@@ -8,9 +8,11 @@
 
 pub mod baas;
 pub mod billing;
+pub mod cpu;
 pub mod faas;
 pub mod fleet;
 pub mod instances;
+pub mod schedule;
 
 use crate::engine::time::{MONTH, Micros};
 use crate::engine::{self, Model, Progress, Sim};

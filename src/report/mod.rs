@@ -46,6 +46,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(charts::LatencyCdfChart),
         Box::new(charts::InstancesChart),
         Box::new(charts::CostOverTimeChart),
+        Box::new(charts::KeepAliveChart),
     ]
 }
 

@@ -6,7 +6,13 @@
 //! cost line used by any deployment (projected monthly USD), then `throttled, timed_out,
 //! latency_p90_ms, latency_p999_ms, peak_busy_instances, mean_busy_instances,
 //! idle_gb_seconds` (memory kept warm by idle FaaS instances in the window; 0 for fleets),
-//! `rejected` (fleet requests refused because the queue was full).
+//! `rejected` (fleet requests refused because the queue was full), `mean_idle_instances`,
+//! `mean_starting_instances` (time averages over the window), `prewarms` (instances loaded
+//! ahead of a predicted call by the hybrid keep-alive), `idle_out_of_range_share` (share of
+//! the idle times the hybrid policy recorded that fell beyond its histogram's range; empty
+//! for other policies), `apps`, `median_app_cold_pct`, `p75_app_cold_pct` (the distribution
+//! across apps of each app's cold-start percentage, [`crate::metrics::apps`]; empty for
+//! fleets).
 //!
 //! `failed` = `throttled + timed_out + rejected`. New columns are only ever appended.
 //!
@@ -76,6 +82,13 @@ impl Exporter for SummaryCsv {
                 "mean_busy_instances",
                 "idle_gb_seconds",
                 "rejected",
+                "mean_idle_instances",
+                "mean_starting_instances",
+                "prewarms",
+                "idle_out_of_range_share",
+                "apps",
+                "median_app_cold_pct",
+                "p75_app_cold_pct",
             ]
             .map(String::from),
         );
@@ -115,7 +128,19 @@ impl Exporter for SummaryCsv {
                 ratio(busy.window_mean()),
                 quantity(d.recorder.idle_gb_seconds),
                 t.rejected.to_string(),
+                ratio(d.recorder.levels[Level::Idle as usize].window_mean()),
+                ratio(d.recorder.levels[Level::Starting as usize].window_mean()),
+                t.prewarms.to_string(),
+                match d.recorder.idle_times {
+                    0 => String::new(),
+                    n => ratio(d.recorder.idle_times_out_of_range as f64 / n as f64),
+                },
             ]);
+            let apps = d.recorder.apps.cold_start_percent_quantiles();
+            row.extend(match apps {
+                Some(a) => [a.apps.to_string(), ratio(a.median_pct), ratio(a.p75_pct)],
+                None => Default::default(),
+            });
             csv.row(&row)?;
         }
         csv.finish()

@@ -26,6 +26,8 @@
 pub mod keep_alive;
 pub mod limits;
 pub mod pools;
+pub mod runtimes;
+pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
@@ -110,6 +112,9 @@ pub struct FaasModel {
     meters: FaasMeters,
     backend: BackendPlan,
     pool_of: Vec<u32>,
+    /// App of each pool (an index for the per-app counts), and how many apps there are.
+    app_of_pool: Vec<u32>,
+    apps: usize,
     /// Billed memory of each pool's instances, in GB.
     pool_gb: Vec<f64>,
     instances: Instances,
@@ -161,6 +166,8 @@ impl FaasModel {
             ),
             billing: spec.billing,
             pool_of: table.pool_of.clone(),
+            app_of_pool: table.app_of_pool.clone(),
+            apps: table.apps,
             pool_gb,
             expiry: Timers::new(),
             prewarm: Timers::new(),
@@ -282,6 +289,10 @@ impl FaasModel {
 impl Model for FaasModel {
     type Event = FaasEvent;
 
+    fn start(&mut self, sim: &mut Sim<FaasEvent>) {
+        sim.rec.apps = crate::metrics::AppCounts::new(self.apps);
+    }
+
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         let function = request.function;
@@ -306,9 +317,11 @@ impl Model for FaasModel {
                 sim.rec.level(Level::Busy, now, 1);
             }
             self.instances.take_slot(i);
+            sim.rec.apps.record(self.app_of_pool[pool as usize], false);
             return self.begin(i, &request, now, 0, sim);
         }
         sim.rec.cold_start(now);
+        sim.rec.apps.record(self.app_of_pool[pool as usize], true);
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;

@@ -28,6 +28,33 @@ use crate::error::SimError;
 /// The file name of the chart.
 pub const FILE_NAME: &str = "keepalive.png";
 
+/// Writes `keepalive.png`: one point per FaaS deployment of the run (scenario order); a
+/// deployment that ran no call is left out.
+pub struct KeepAliveChart;
+
+impl crate::report::Exporter for KeepAliveChart {
+    fn file_name(&self) -> &'static str {
+        FILE_NAME
+    }
+
+    fn write(&self, run: &crate::run::RunResult, path: &Path) -> Result<(), SimError> {
+        let points: Vec<KeepAlivePoint> = run
+            .deployments
+            .iter()
+            .filter(|d| d.model == "faas")
+            .filter_map(|d| {
+                let apps = d.recorder.apps.cold_start_percent_quantiles()?;
+                Some(KeepAlivePoint {
+                    deployment: d.name.clone(),
+                    p75_app_cold_pct: apps.p75_pct,
+                    wasted_gb_s: d.recorder.idle_gb_seconds,
+                })
+            })
+            .collect();
+        draw(path, &points)
+    }
+}
+
 /// Marker radius, in pixels.
 const RADIUS: i32 = 7;
 /// Values from which the x axis is in GB-hours rather than GB-seconds.

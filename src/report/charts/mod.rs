@@ -12,6 +12,7 @@ pub mod style;
 pub use cost::CostChart;
 pub use cost_over_time::CostOverTimeChart;
 pub use instances::InstancesChart;
+pub use keepalive::KeepAliveChart;
 pub use latency_cdf::LatencyCdfChart;
 
 #[cfg(test)]
@@ -21,12 +22,13 @@ mod tests {
     use crate::report::testutil::{idle_deployment, idle_run, png_size, tiny_run};
     use crate::run::RunResult;
 
-    fn charts() -> [Box<dyn Exporter>; 4] {
+    fn charts() -> [Box<dyn Exporter>; 5] {
         [
             Box::new(CostChart),
             Box::new(LatencyCdfChart),
             Box::new(InstancesChart),
             Box::new(CostOverTimeChart),
+            Box::new(KeepAliveChart),
         ]
     }
 
