@@ -401,3 +401,8 @@ impl Model for FaasModel {
         }
     }
 }
+pub mod scaling {
+    pub mod retries;
+    pub mod runtimes;
+    pub mod scale_rate;
+}
