@@ -18,7 +18,10 @@
 //! - "Configuring error handling settings for Lambda asynchronous invocations"
 //!   (<https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html>):
 //!   retry attempts range from 0 to 2; the maximum event age is how long an event stays in
-//!   the queue before it is discarded, up to 6 hours; the API's lower bound is 60 seconds.
+//!   the queue before it is discarded, up to 6 hours.
+//! - The AWS CDK reference for `EventInvokeConfig`
+//!   (<https://docs.amazonaws.cn/cdk/api/v1/python/aws_cdk.aws_lambda/EventInvokeConfig.html>)
+//!   gives the maximum event age's bounds: at least 60 seconds, at most and by default 6 hours.
 //!
 //! **Rules implemented** (deterministic, no random draw):
 //! - A **function error** after the `n`-th failed execution of an event is retried after

@@ -13,8 +13,11 @@
 //! (the version with the container-image row, published around January 2021). Each runtime
 //! is an HTTP-triggered "hello world" function on AWS Lambda (Linux), with no dependencies,
 //! outside a VPC; C# was measured at 2 GB of memory or more. For each runtime the file gives
-//! the median cold start and the range the site's charts draw as holding 95% of the
-//! observations, which we read as the 2.5th to the 97.5th percentile.
+//! the median cold start and two unlabelled ranges around it. We take the wider one to be the
+//! range the site's charts draw as holding 95% of the observations, and read its top as the
+//! 97.5th percentile. **That reading of the column is ours and unconfirmed**: the file does
+//! not name its columns; the medians are unambiguous (they match the file's own "Median:"
+//! labels).
 //!
 //! **How a default is built**: a lognormal through the published median and the top of the
 //! 95% range as its 97.5th percentile: `mu = ln(median)`, `sigma = ln(p97.5 / median) /
@@ -25,9 +28,11 @@
 //! - These are AWS Lambda figures (2020-2021). Other providers measured by the same author
 //!   start much slower (Azure Functions Consumption, Google Cloud Functions gen 1), and
 //!   Lambda itself has changed since; use them as a starting point, not a fact about today.
-//! - A hello-world package is the best case: the same source measured a 14 MB JavaScript
-//!   package at a 1.7 s median and a 35 MB one at 3.9 s, and VPC attachment at 0.5 s; a
-//!   real function should give its own distribution.
+//! - A hello-world package is the best case: at the same commit the source's
+//!   `coldstart_aws_bydependencies.json` gives a 1.7 s median for a 14 MB JavaScript package
+//!   and 3.9 s for a 35 MB one, and `coldstart_aws_byvpc.json` 0.5 s for a function in a VPC
+//!   (an earlier version of that file gave 8.3 s: the figures drift as the platform
+//!   changes). A real function should give its own distribution.
 //! - Left out for want of a published measurement: Rust, PHP, PowerShell, custom runtimes
 //!   (`provided`), container images as a "runtime", and Java with SnapStart.
 
