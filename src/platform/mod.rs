@@ -213,3 +213,4 @@ fn run_model<M: Model>(
     }
     Ok(rec)
 }
+pub mod cpu;

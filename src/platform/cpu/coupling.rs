@@ -1,0 +1,176 @@
+//! Memory sets the CPU share, and the CPU share sets a function's execution time.
+//!
+//! Owns two rules, both pure functions of validated numbers:
+//!
+//! - [`CpuCoupling::vcpus`]: the CPU share a configured memory buys, linear in memory up to a
+//!   cap: `vcpus(m) = min(m / mb_per_vcpu, max_vcpus)`.
+//! - [`scaled_exec`]: the execution time at one CPU share given the time measured at a
+//!   reference share, for a function whose CPU-bound fraction is `f`:
+//!   `t(m) = t_ref x (f x cpu(m_ref) / cpu(m) + 1 - f)`. The CPU-bound part of the time scales
+//!   inversely with the share; the rest (waiting on backends, the network, sleeping) does
+//!   not change.
+
+use crate::engine::time::{Micros, round_non_negative};
+
+/// How a provider turns configured memory into a CPU share (in vCPUs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CpuCoupling {
+    mb_per_vcpu: f64,
+    max_vcpus: f64,
+}
+
+impl CpuCoupling {
+    /// AWS Lambda: "At 1,769 MB, a function has the equivalent of one vCPU (one vCPU-second
+    /// of credits per second)", memory configurable from 128 MB to 10,240 MB in 1 MB steps,
+    /// CPU allocated in proportion to memory (AWS Lambda Developer Guide, "Configure Lambda
+    /// function memory", <https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html>).
+    /// The cap of 6 vCPUs is the figure AWS announced for 10,240 MB functions ("New for AWS
+    /// Lambda – Functions with Up to 10 GB of Memory and 6 vCPUs", AWS News Blog, 2020-12-01,
+    /// <https://aws.amazon.com/blogs/aws/new-for-aws-lambda-functions-with-up-to-10-gb-of-memory-and-6-vcpus/>).
+    ///
+    /// The linear rule gives 10,240 / 1,769 = 5.79 vCPUs at the largest memory, so the cap
+    /// never binds within Lambda's memory range: the 6 vCPUs of the announcement are the
+    /// number of cores a 10 GB function sees, while its CPU time credit is the 5.79 the linear
+    /// rule gives. AWS does not publish the share between the documented points; linearity
+    /// is the documented "in proportion" statement, not a measurement.
+    pub const fn lambda() -> Self {
+        Self {
+            mb_per_vcpu: 1769.0,
+            max_vcpus: 6.0,
+        }
+    }
+
+    /// A coupling of `mb_per_vcpu` MB per vCPU, capped at `max_vcpus`.
+    ///
+    /// # Errors
+    /// The name of the field that is not a positive finite number, with why.
+    pub fn new(mb_per_vcpu: f64, max_vcpus: f64) -> Result<Self, &'static str> {
+        if !(mb_per_vcpu.is_finite() && mb_per_vcpu > 0.0) {
+            return Err("mb_per_vcpu: must be a positive finite number of MB");
+        }
+        if !(max_vcpus.is_finite() && max_vcpus > 0.0) {
+            return Err("max_vcpus: must be a positive finite number of vCPUs");
+        }
+        Ok(Self {
+            mb_per_vcpu,
+            max_vcpus,
+        })
+    }
+
+    /// Megabytes of memory that buy one vCPU.
+    pub fn mb_per_vcpu(&self) -> f64 {
+        self.mb_per_vcpu
+    }
+
+    /// The largest share any memory buys.
+    pub fn max_vcpus(&self) -> f64 {
+        self.max_vcpus
+    }
+
+    /// The CPU share, in vCPUs, of an instance configured with `memory_mb` MB:
+    /// `min(memory_mb / mb_per_vcpu, max_vcpus)`. Zero memory gets zero CPU; callers give
+    /// validated memory (at least 1 MB), so the share is always positive.
+    pub fn vcpus(&self, memory_mb: u32) -> f64 {
+        (f64::from(memory_mb) / self.mb_per_vcpu).min(self.max_vcpus)
+    }
+}
+
+/// The execution time at CPU share `cpu_now` of a request that takes `exec_ref` at share
+/// `cpu_ref`, when the fraction `cpu_bound` of that time is spent computing:
+/// `exec_ref x (cpu_bound x cpu_ref / cpu_now + 1 - cpu_bound)`, rounded half up to the
+/// microsecond and saturating at [`Micros::MAX`].
+///
+/// With `cpu_bound = 0` or equal shares the time is `exec_ref` exactly (no float round
+/// trip). Otherwise the product is computed in `f64`, exact to the microsecond below 2^53 µs
+/// (285 years).
+///
+/// Preconditions (the scenario validates them): `cpu_bound` in [0, 1], both shares positive
+/// and finite. Debug builds assert them.
+pub fn scaled_exec(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64, cpu_now: f64) -> Micros {
+    debug_assert!((0.0..=1.0).contains(&cpu_bound), "cpu_bound {cpu_bound}");
+    debug_assert!(cpu_ref.is_finite() && cpu_ref > 0.0, "cpu_ref {cpu_ref}");
+    debug_assert!(cpu_now.is_finite() && cpu_now > 0.0, "cpu_now {cpu_now}");
+    if cpu_bound == 0.0 || cpu_ref == cpu_now {
+        return exec_ref;
+    }
+    let factor = cpu_bound * (cpu_ref / cpu_now) + (1.0 - cpu_bound);
+    round_non_negative(exec_ref as f64 * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lambda_gives_one_vcpu_at_1769_mb_and_is_linear() {
+        let lambda = CpuCoupling::lambda();
+        assert_eq!(lambda.vcpus(1769), 1.0);
+        assert_eq!(lambda.vcpus(3538), 2.0);
+        // 128 / 1769 and 10240 / 1769, computed by hand to 6 digits.
+        assert!((lambda.vcpus(128) - 0.072357).abs() < 1e-6);
+        assert!((lambda.vcpus(10_240) - 5.788581).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_cap_binds_above_it() {
+        let c = CpuCoupling::new(1000.0, 2.0).unwrap();
+        assert_eq!(c.vcpus(1500), 1.5);
+        assert_eq!(c.vcpus(2000), 2.0);
+        assert_eq!(c.vcpus(5000), 2.0);
+        assert_eq!(CpuCoupling::lambda().vcpus(20_000), 6.0);
+    }
+
+    #[test]
+    fn bad_couplings_name_their_field() {
+        assert!(
+            CpuCoupling::new(0.0, 1.0)
+                .unwrap_err()
+                .starts_with("mb_per_vcpu:")
+        );
+        assert!(
+            CpuCoupling::new(f64::NAN, 1.0)
+                .unwrap_err()
+                .starts_with("mb_per_vcpu:")
+        );
+        assert!(
+            CpuCoupling::new(1.0, -1.0)
+                .unwrap_err()
+                .starts_with("max_vcpus:")
+        );
+        assert!(
+            CpuCoupling::new(1.0, f64::INFINITY)
+                .unwrap_err()
+                .starts_with("max_vcpus:")
+        );
+    }
+
+    #[test]
+    fn fully_cpu_bound_time_is_inverse_to_the_share() {
+        assert_eq!(scaled_exec(1000, 1.0, 1.0, 2.0), 500);
+        assert_eq!(scaled_exec(1000, 1.0, 1.0, 0.5), 2000);
+        // 1001 / 2 = 500.5, rounded half up.
+        assert_eq!(scaled_exec(1001, 1.0, 1.0, 2.0), 501);
+    }
+
+    #[test]
+    fn only_the_cpu_bound_part_scales() {
+        // Half CPU-bound, share doubled: 1000 x (0.5 x 0.5 + 0.5) = 750.
+        assert_eq!(scaled_exec(1000, 0.5, 0.5, 1.0), 750);
+        // A quarter CPU-bound at 128 MB of a function measured at 1,769 MB:
+        // 1000 x (0.25 x 1769 / 128 + 0.75) = 1000 x 4.2050781 = 4205.08 -> 4205.
+        let l = CpuCoupling::lambda();
+        assert_eq!(scaled_exec(1000, 0.25, l.vcpus(1769), l.vcpus(128)), 4205);
+    }
+
+    #[test]
+    fn no_cpu_bound_part_or_no_change_keeps_the_time_exactly() {
+        let big = (1u64 << 60) + 1; // not representable in f64
+        assert_eq!(scaled_exec(big, 0.0, 1.0, 3.0), big);
+        assert_eq!(scaled_exec(big, 0.7, 1.5, 1.5), big);
+    }
+
+    #[test]
+    fn a_huge_slowdown_saturates() {
+        assert_eq!(scaled_exec(u64::MAX / 2, 1.0, 6.0, 0.01), Micros::MAX);
+    }
+}

@@ -1,0 +1,22 @@
+//! CPU: how much of it an instance has, and how the requests on an instance share it.
+//!
+//! - [`coupling`]: the CPU share configured memory buys ([`CpuCoupling`], Lambda's
+//!   1,769 MB per vCPU) and how a function's execution time scales with that share
+//!   ([`scaled_exec`], through the function's `cpu_bound` fraction).
+//! - [`share`]: processor sharing of an instance's vCPUs among the requests it serves at
+//!   once ([`SharedCpu`]): while `k` requests compute on `V` vCPUs, each progresses at
+//!   `min(1, V / k)`.
+//!
+//! Both are pure: no engine, scenario or metrics types, only [`Micros`] and numbers the
+//! scenario has validated.
+//!
+//! [`Micros`]: crate::engine::time::Micros
+
+pub mod coupling;
+pub mod share;
+
+#[cfg(test)]
+mod share_tests;
+
+pub use coupling::{CpuCoupling, scaled_exec};
+pub use share::{MAX_VCPUS, MIN_VCPUS, SharedCpu, is_valid_vcpus};
