@@ -9,6 +9,13 @@
 //!   `t(m) = t_ref x (f x cpu(m_ref) / cpu(m) + 1 - f)`. The CPU-bound part of the time scales
 //!   inversely with the share; the rest (waiting on backends, the network, sleeping) does
 //!   not change.
+//! - [`cpu_work`]: the CPU-bound part of a request as *work* for [`super::SharedCpu`] (µs of
+//!   one full vCPU) when requests share an instance: each request is one thread, so it
+//!   used at most one vCPU at its reference share, `W = t_ref x f x min(cpu(m_ref), 1)`.
+//!   A lone request then takes `W / min(1, V)` on `V` vCPUs, the same CPU time as
+//!   [`scaled_exec`] while both shares are at most one vCPU; above one vCPU
+//!   [`scaled_exec`] lets a request use the whole share (a function alone in its
+//!   environment may use every core), processor sharing caps each request at one.
 
 use crate::engine::time::{Micros, round_non_negative};
 
@@ -97,6 +104,23 @@ pub fn scaled_exec(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64, cpu_now: f64)
     round_non_negative(exec_ref as f64 * factor)
 }
 
+/// The work, in µs of one full vCPU, of the CPU-bound part of a request that takes
+/// `exec_ref` at share `cpu_ref` when the fraction `cpu_bound` of it computes:
+/// `exec_ref x cpu_bound x min(cpu_ref, 1)`, rounded half up (see the module docs). The
+/// rest of the request, `exec_ref - exec_ref x cpu_bound`, is not CPU work and is not
+/// shared. Preconditions as [`scaled_exec`].
+pub fn cpu_work(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64) -> Micros {
+    debug_assert!((0.0..=1.0).contains(&cpu_bound), "cpu_bound {cpu_bound}");
+    debug_assert!(cpu_ref.is_finite() && cpu_ref > 0.0, "cpu_ref {cpu_ref}");
+    if cpu_bound == 0.0 {
+        return 0;
+    }
+    if cpu_bound == 1.0 && cpu_ref >= 1.0 {
+        return exec_ref;
+    }
+    round_non_negative(exec_ref as f64 * cpu_bound * cpu_ref.min(1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +191,28 @@ mod tests {
         let big = (1u64 << 60) + 1; // not representable in f64
         assert_eq!(scaled_exec(big, 0.0, 1.0, 3.0), big);
         assert_eq!(scaled_exec(big, 0.7, 1.5, 1.5), big);
+    }
+
+    #[test]
+    fn cpu_work_counts_one_thread_at_the_reference_share() {
+        assert_eq!(cpu_work(1000, 0.0, 1.0), 0);
+        assert_eq!(cpu_work(1000, 0.4, 1.0), 400);
+        // Measured at half a vCPU: 400 µs of computing were 200 µs of a full vCPU.
+        assert_eq!(cpu_work(1000, 0.4, 0.5), 200);
+        // One thread never used more than one vCPU, however large the share.
+        assert_eq!(cpu_work(1000, 0.4, 3.0), 400);
+        assert_eq!(cpu_work(u64::MAX, 1.0, 2.0), u64::MAX);
+    }
+
+    #[test]
+    fn a_lone_request_takes_the_scaled_time_up_to_one_vcpu() {
+        // Reference 0.5 vCPU, now 0.25 vCPU, 60% CPU-bound, 1000 µs: scaled_exec gives
+        // 1000 x (0.6 x 2 + 0.4) = 1600; shared: work 300 at rate 0.25 = 1200, plus the
+        // 400 µs that are not CPU: 1600.
+        assert_eq!(scaled_exec(1000, 0.6, 0.5, 0.25), 1600);
+        let mut cpu = crate::platform::cpu::SharedCpu::new(0.25);
+        cpu.add(0, 0, cpu_work(1000, 0.6, 0.5));
+        assert_eq!(cpu.next_finish(), Some((1200, 0)));
     }
 
     #[test]

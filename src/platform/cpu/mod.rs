@@ -2,7 +2,8 @@
 //!
 //! - [`coupling`]: the CPU share configured memory buys ([`CpuCoupling`], Lambda's
 //!   1,769 MB per vCPU) and how a function's execution time scales with that share
-//!   ([`scaled_exec`], through the function's `cpu_bound` fraction).
+//!   ([`scaled_exec`], through the function's `cpu_bound` fraction), and the CPU work a
+//!   request brings to a shared instance ([`cpu_work`]).
 //! - [`share`]: processor sharing of an instance's vCPUs among the requests it serves at
 //!   once ([`SharedCpu`]): while `k` requests compute on `V` vCPUs, each progresses at
 //!   `min(1, V / k)`.
@@ -18,5 +19,5 @@ pub mod share;
 #[cfg(test)]
 mod share_tests;
 
-pub use coupling::{CpuCoupling, scaled_exec};
+pub use coupling::{CpuCoupling, cpu_work, scaled_exec};
 pub use share::{MAX_VCPUS, MIN_VCPUS, SharedCpu, is_valid_vcpus};

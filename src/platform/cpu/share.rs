@@ -34,6 +34,11 @@
 //! - Ties: the smallest tag finishes first; jobs with equal tags in the order they were
 //!   added. Several jobs can finish in the same microsecond: [`SharedCpu::finish`] pops one
 //!   per call, so a caller drains them with `while let Some(job) = cpu.finish(now)`.
+//! - A job that finishes is meant to be popped at the time [`SharedCpu::next_finish`]
+//!   gave. A change made later without popping it does not let it keep a share: it stops
+//!   computing at its finish time, and `next_finish` reports it first, with that (earlier)
+//!   time, until it is popped. Changes at the very microsecond a job finishes (an arrival
+//!   handled before the finish event) cost nothing, as no time passes.
 //!
 //! # What the caller owns
 //!
@@ -43,6 +48,8 @@
 //! passed in never go backwards (a time before the latest change counts as that change's
 //! time; debug builds assert). Only the CPU-bound part of a request belongs here: backend
 //! calls and the rest of its execution run beside it and are not slowed.
+
+use std::collections::VecDeque;
 
 use crate::engine::time::Micros;
 
@@ -90,6 +97,9 @@ pub struct SharedCpu {
     heap: Vec<Entry>,
     /// Job id -> index in `heap`, or [`ABSENT`].
     position: Vec<u32>,
+    /// Jobs that finished before a later change was made without popping them, with their
+    /// finish times, in finishing order (empty while the caller pops on time).
+    done: VecDeque<(Micros, u32)>,
     next_seq: u64,
 }
 
@@ -119,6 +129,7 @@ impl SharedCpu {
             last: 0,
             heap: Vec::with_capacity(jobs),
             position: vec![ABSENT; jobs],
+            done: VecDeque::with_capacity(jobs),
             next_seq: 0,
         }
     }
@@ -128,19 +139,19 @@ impl SharedCpu {
         self.vcpus
     }
 
-    /// How many jobs are computing.
+    /// How many jobs are here (computing, or finished and not yet popped).
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.done.len()
     }
 
-    /// Whether no job is computing.
+    /// Whether no job is here.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.is_empty() && self.done.is_empty()
     }
 
-    /// Whether `job` is computing here.
+    /// Whether `job` is here (computing, or finished and not yet popped).
     pub fn contains(&self, job: u32) -> bool {
-        self.index_of(job).is_some()
+        self.index_of(job).is_some() || self.done.iter().any(|&(_, j)| j == job)
     }
 
     /// Starts `job` at `now` with `work` µs of one full vCPU.
@@ -170,6 +181,10 @@ impl SharedCpu {
     /// had left, rounded up to the microsecond; `None` if it is not here.
     pub fn remove(&mut self, now: Micros, job: u32) -> Option<Micros> {
         self.advance(now);
+        if let Some(i) = self.done.iter().position(|&(_, j)| j == job) {
+            self.done.remove(i);
+            return Some(0);
+        }
         let index = self.index_of(job)?;
         let left = self.heap[index]
             .tag
@@ -181,9 +196,18 @@ impl SharedCpu {
 
     /// When the next job finishes if nothing changes, and which: the first whole
     /// microsecond at which it has received all its work (see the rounding rule). Never
-    /// earlier than the latest change; saturates at [`Micros::MAX`].
+    /// earlier than the latest change, except for a job the caller let finish unpopped
+    /// before that change, which comes first with its real finish time. Saturates at
+    /// [`Micros::MAX`].
     pub fn next_finish(&self) -> Option<(Micros, u32)> {
-        let top = self.heap.first()?;
+        if let Some(&late) = self.done.front() {
+            return Some(late);
+        }
+        self.heap.first().map(|&top| self.next_heap_finish(top))
+    }
+
+    /// When `top`, the first job of the heap, finishes if nothing changes.
+    fn next_heap_finish(&self, top: Entry) -> (Micros, u32) {
         let work_left = top.tag.saturating_sub(self.clock);
         let k = self.heap.len() as u128;
         let wait = if self.vcpus_fixed >= ONE * k {
@@ -192,14 +216,21 @@ impl SharedCpu {
             work_left.saturating_mul(k).div_ceil(self.vcpus_fixed)
         };
         let at = (u128::from(self.last) + wait).min(u128::from(Micros::MAX));
-        Some((at as Micros, top.job))
+        (at as Micros, top.job)
     }
 
     /// Removes and returns the job that has received all its work by `now` (the first in
     /// tie order), or `None` if no job is done yet. Call it at the time
     /// [`SharedCpu::next_finish`] gave, until it returns `None`.
     pub fn finish(&mut self, now: Micros) -> Option<u32> {
-        self.advance(now);
+        // A late job is popped at the finish time next_finish gave, which may be earlier
+        // than the latest change.
+        if self.done.is_empty() || now > self.last {
+            self.advance(now);
+        }
+        if let Some((_, job)) = self.done.pop_front() {
+            return Some(job);
+        }
         let top = *self.heap.first()?;
         if top.tag > self.clock {
             return None;
@@ -208,13 +239,29 @@ impl SharedCpu {
         Some(top.job)
     }
 
-    /// Runs the clock from the latest change to `now` at the current sharing rate.
+    /// Runs the clock from the latest change to `now`. Jobs that finish strictly before
+    /// `now` stop sharing the CPU at their finish time and wait in `done` to be popped, so
+    /// a caller that is late to pop them does not slow the others.
     fn advance(&mut self, now: Micros) {
         debug_assert!(
             now >= self.last,
             "time went back from {} to {now}",
             self.last
         );
+        while let Some(&top) = self.heap.first() {
+            let (due, _) = self.next_heap_finish(top);
+            if due >= now {
+                break;
+            }
+            self.run_clock(due);
+            self.remove_at(0);
+            self.done.push_back((due, top.job));
+        }
+        self.run_clock(now);
+    }
+
+    /// Runs the clock from the latest change to `now` at the current sharing rate.
+    fn run_clock(&mut self, now: Micros) {
         if now <= self.last {
             return;
         }

@@ -128,6 +128,25 @@ fn a_late_finish_call_still_pops_the_job() {
 }
 
 #[test]
+fn a_job_left_unpopped_stops_sharing_at_its_finish_time() {
+    // A (100) and B (1000) on one vCPU: A is done at 200 but the caller adds C (100) at
+    // 500 before popping it. A stopped at 200; B, alone from 200 with 900 left, has 600
+    // left at 500; B and C share: C done at 700, B's last 500 done at 1200.
+    let mut cpu = SharedCpu::new(1.0);
+    cpu.add(0, 0, 100);
+    cpu.add(0, 1, 1000);
+    cpu.add(500, 2, 100);
+    assert!(cpu.contains(0));
+    assert_eq!(cpu.len(), 3);
+    assert_eq!(drain(&mut cpu), [(200, 0), (700, 2), (1200, 1)]);
+    // Removing a job that finished unpopped returns no work left.
+    cpu.add(1200, 0, 10);
+    cpu.add(1200, 1, 1000);
+    assert_eq!(cpu.remove(2000, 0), Some(0));
+    assert_eq!(cpu.next_finish(), Some((2210, 1)));
+}
+
+#[test]
 #[should_panic(expected = "job 4 is already on this CPU")]
 fn a_duplicate_id_is_a_caller_bug() {
     let mut cpu = SharedCpu::new(1.0);
@@ -236,4 +255,63 @@ fn md1_ps_has_the_same_mean_sojourn_insensitivity() {
     // (FIFO M/D/1 would give 1000 + 0.7 x 1000 / (2 x 0.3) = 2166.7 instead).
     let (mean, se) = ps_queue_sojourn(12, 200_000, MEAN_WORK / RHO, |_| MEAN_WORK as Micros);
     assert_matches_closed_form(mean, se);
+}
+
+proptest::proptest! {
+    /// Jobs all present from time 0 on a power-of-two number of vCPUs (exact in the
+    /// clock's units): they finish in order of work (ties in insertion order), each no
+    /// earlier than the exact fluid schedule and at most 1 µs later per job finished
+    /// before or with it. The fluid schedule, by hand: with works sorted w_1 <= ... <= w_n,
+    /// job i finishes at t_{i-1} + (w_i - w_{i-1}) / min(1, V / (n - i + 1)).
+    #[test]
+    fn all_at_once_matches_the_fluid_schedule(
+        works in proptest::collection::vec(0u64..2_000_000, 1..24),
+        vcpus_log2 in -3i32..4,
+    ) {
+        let vcpus = 2f64.powi(vcpus_log2);
+        let mut cpu = SharedCpu::new(vcpus);
+        for (job, &w) in works.iter().enumerate() {
+            cpu.add(0, job as u32, w);
+        }
+        let mut order: Vec<usize> = (0..works.len()).collect();
+        order.sort_by_key(|&j| (works[j], j));
+        let got = drain(&mut cpu);
+        let n = works.len();
+        let (mut t, mut prev) = (0.0f64, 0u64);
+        for (i, &j) in order.iter().enumerate() {
+            let left = (n - i) as f64;
+            t += (works[j] - prev) as f64 / (vcpus / left).min(1.0);
+            prev = works[j];
+            proptest::prop_assert_eq!(got[i].1, j as u32);
+            let at = got[i].0 as f64;
+            proptest::prop_assert!(at >= t - 1e-6 && at <= t + (i + 1) as f64,
+                "job {} at {} vs fluid {}", j, at, t);
+        }
+    }
+
+    /// One vCPU with arrivals and removals is work-conserving: whenever jobs are present it
+    /// serves exactly one µs of work per µs, so the last job finishes at the total work
+    /// (arrivals come before the CPU would idle), within 1 µs per job, and work left on
+    /// removal is what was not served.
+    #[test]
+    fn one_vcpu_conserves_work(
+        jobs in proptest::collection::vec((1u64..100_000, 0u64..1_000), 1..20),
+        remove_at in 0usize..40,
+    ) {
+        let mut cpu = SharedCpu::new(1.0);
+        let mut now = 0;
+        let mut total = 0u64;
+        for (job, &(work, gap)) in jobs.iter().enumerate() {
+            now += gap.min(total.saturating_sub(now)); // never let the CPU go idle
+            cpu.add(now, job as u32, work);
+            total += work;
+        }
+        if remove_at < jobs.len() {
+            total -= cpu.remove(now, remove_at as u32).unwrap();
+        }
+        let n = jobs.len() as u64;
+        let last = drain(&mut cpu).last().map_or(now, |&(at, _)| at);
+        proptest::prop_assert!(last + n >= total && last <= total + n,
+            "last finish {} vs total work {}", last, total);
+    }
 }
