@@ -17,8 +17,8 @@
 //!
 //! - The clock is kept in units of 2^-32 µs of work, and `V` as the nearest multiple of
 //!   2^-32 vCPU. Over a stretch of `dt` µs with `k` jobs the clock advances by
-//!   `floor(dt x min(1, V / k))` of those units: exact integer arithmetic, no float ever
-//!   orders events.
+//!   `floor(dt x 2^32 x min(1, V / k))` units: exact integer arithmetic (128-bit), no
+//!   float ever orders events.
 //! - [`SharedCpu::next_finish`] is the first whole microsecond at which the clock reaches
 //!   the smallest tag if nothing changes: `last + ceil((tag - clock) / min(1, V / k))`,
 //!   where `last` is the time of the latest change. It is never earlier than that change,
