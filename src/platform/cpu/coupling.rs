@@ -31,15 +31,17 @@ impl CpuCoupling {
     /// of credits per second)", memory configurable from 128 MB to 10,240 MB in 1 MB steps,
     /// CPU allocated in proportion to memory (AWS Lambda Developer Guide, "Configure Lambda
     /// function memory", <https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html>).
-    /// The cap of 6 vCPUs is the figure AWS announced for 10,240 MB functions ("New for AWS
-    /// Lambda – Functions with Up to 10 GB of Memory and 6 vCPUs", AWS News Blog, 2020-12-01,
+    /// The cap of 6 vCPUs is the figure AWS announced with 10,240 MB functions ("New for
+    /// AWS Lambda – Functions with Up to 10 GB of Memory and 6 vCPUs", AWS News Blog,
+    /// December 2020,
     /// <https://aws.amazon.com/blogs/aws/new-for-aws-lambda-functions-with-up-to-10-gb-of-memory-and-6-vcpus/>).
     ///
     /// The linear rule gives 10,240 / 1,769 = 5.79 vCPUs at the largest memory, so the cap
-    /// never binds within Lambda's memory range: the 6 vCPUs of the announcement are the
-    /// number of cores a 10 GB function sees, while its CPU time credit is the 5.79 the linear
-    /// rule gives. AWS does not publish the share between the documented points; linearity
-    /// is the documented "in proportion" statement, not a measurement.
+    /// never binds within Lambda's memory range. The 6 is a count of cores, not of CPU time:
+    /// third-party measurements (<https://github.com/rwnx/lambda-cpuinfo>) see 6 cores from
+    /// 8,846 MB while the documented credit stays linear. AWS does not publish the share
+    /// between the documented points; linearity is the documented "in proportion"
+    /// statement, not a measurement.
     pub const fn lambda() -> Self {
         Self {
             mb_per_vcpu: 1769.0,
