@@ -159,6 +159,12 @@ pub struct ComputeFile {
     pub idle_instance: Option<Spanned<String>>,
     /// Calls one instance serves at once.
     pub instance_concurrency: Option<Spanned<i64>>,
+    /// vCPUs of one instance (instance-time billing, CPU sharing between its calls).
+    pub vcpus: Option<Spanned<f64>>,
+    /// Always-warm instances per pool: a count or a daily schedule.
+    pub provisioned: Option<Spanned<ProvisionedFile>>,
+    /// Most new instances per pool per period, e.g. `"1000/10s"`.
+    pub scale_up_rate: Option<Spanned<String>>,
     // fleet
     pub instances: Option<Spanned<i64>>,
     pub workers: Option<Spanned<i64>>,
@@ -181,6 +187,31 @@ pub struct KeepAliveFile {
     pub idle_timeout: Option<Spanned<String>>,
     /// Fixed: `"on_use"` (default) or `"never"`.
     pub reset: Option<Spanned<String>>,
+    // hybrid
+    pub range: Option<Spanned<String>>,
+    pub prewarm_percentile: Option<Spanned<f64>>,
+    pub keep_alive_percentile: Option<Spanned<f64>>,
+    pub prewarm_margin: Option<Spanned<f64>>,
+    pub keep_alive_margin: Option<Spanned<f64>>,
+    pub min_samples: Option<Spanned<i64>>,
+    pub cv_threshold: Option<Spanned<f64>>,
+}
+
+/// Provisioned concurrency: `{ instances = N }` or `{ schedule = [ { from, to, instances } ] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedFile {
+    pub instances: Option<Spanned<i64>>,
+    pub schedule: Option<Spanned<Vec<Spanned<ScheduleEntryFile>>>>,
+}
+
+/// One entry of a daily schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntryFile {
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+    pub instances: Spanned<i64>,
 }
 
 /// Billing of a compute model; FaaS and fleets use different keys.
@@ -194,6 +225,14 @@ pub struct BillingFile {
     pub memory_min: Option<Spanned<String>>,
     pub memory_max: Option<Spanned<String>>,
     pub bill_init: Option<bool>,
+    /// What compute is billed on: `"request"` (default), `"serving"` or `"instance"`.
+    pub basis: Option<Spanned<String>>,
+    /// Price per vCPU-second of instance time (`basis` serving or instance).
+    pub vcpu_seconds: Option<Spanned<PriceFile>>,
+    /// Price per GB-s of provisioned (always-warm) memory, used or not.
+    pub provisioned_gb_seconds: Option<Spanned<PriceFile>>,
+    /// Price per GB-s of execution on provisioned instances.
+    pub provisioned_compute: Option<Spanned<PriceFile>>,
     // fleet
     pub instance_hours: Option<Spanned<PriceFile>>,
     pub discount: Option<Spanned<f64>>,
