@@ -128,7 +128,7 @@ fn toml_type_errors_give_the_full_path_and_a_human_type() {
             r#"keep_alive = { policy = "fixed", idle = "10m" }"#,
             "idle =",
             "deployments[0].compute.keep_alive.idle",
-            "unknown key 'idle' (allowed here: policy, idle_timeout, reset)",
+            "unknown key 'idle' (allowed here: policy, idle_timeout, reset, range, prewarm_percentile, keep_alive_percentile, prewarm_margin, keep_alive_margin, min_samples, cv_threshold)",
         ),
     ] {
         let text = edit(from, to);

@@ -188,3 +188,42 @@ fn a_timeout_stops_the_execution_bills_up_to_it_and_fails_the_call() {
         .window_quantity;
     assert!((gb_s - 5.0).abs() < 1e-9, "{gb_s}");
 }
+
+#[test]
+fn the_hybrid_policy_learns_a_clockwork_function_and_loads_it_just_before_each_call() {
+    // A 1 s call every 30 min for 48 h: 96 calls at 0, 1800, ..., 171000 s, 1 GB.
+    // Idle times (end of one call to the next) are 1798.9 s once (after the cold first call)
+    // and 1799 s after: all in the 29-minute bin. The histogram is representative from its
+    // 10th sample (min_samples = 10; one full bin of 240 has CV sqrt(239) > 2), i.e. from the
+    // end of call 11. Until then the fallback keeps the instance for the whole 4 h range:
+    // calls 2-11 are warm, and the instance idles the full gaps, 1798.9 + 9 x 1799 s.
+    // From the end of call 11 on, each end unloads it and pre-warms at 29 min x 0.9 =
+    // 1566 s, kept for 30 min x 1.1 = 1980 s from then: the next call (1799 s after the end)
+    // finds it warm. Loaded idle per cycle: 1799 - 1566 = 233 s, for the 86 cycles after
+    // calls 11-96 (the last one ends inside the 48 h window too).
+    // fixed 10 min: every gap exceeds 600 s, so all 96 calls are cold, each instance idles
+    // 600 s: 57,600 GB-s.
+    let rows: Vec<Row> = (0..96)
+        .map(|k| (1800.0 * k as f64, "f", "a", 1_000.0))
+        .collect();
+    let r = replay(
+        &rows,
+        "48h",
+        &(faas("hybrid", r#"keep_alive = { policy = "hybrid" }"#)
+            + &faas(
+                "fixed",
+                r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#,
+            )),
+    );
+    let hybrid = deployment(&r, "hybrid");
+    assert_eq!(hybrid.recorder.totals.cold_starts, 1);
+    assert_eq!(hybrid.recorder.totals.prewarms, 86);
+    let want = 1798.9 + 9.0 * 1799.0 + 86.0 * 233.0;
+    let got = hybrid.recorder.idle_gb_seconds;
+    assert!((got - want).abs() < 1e-6, "idle GB-s {got} vs {want}");
+    assert_eq!(hybrid.recorder.idle_times, 95);
+    assert_eq!(hybrid.recorder.idle_times_out_of_range, 0);
+    let fixed = deployment(&r, "fixed");
+    assert_eq!(fixed.recorder.totals.cold_starts, 96);
+    assert!((fixed.recorder.idle_gb_seconds - 57_600.0).abs() < 1e-6);
+}

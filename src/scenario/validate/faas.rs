@@ -3,9 +3,7 @@
 
 use toml::Spanned;
 
-use crate::platform::{
-    ComputeSpec, FaasBilling, FaasSpec, FixedKeepAlive, IdleChoice, KeepAlive, PoolMapping, Reset,
-};
+use crate::platform::{ComputeSpec, FaasBilling, FaasSpec, IdleChoice, PoolMapping};
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
 use crate::workload::Workload;
@@ -135,48 +133,6 @@ impl Validator<'_> {
                 .transpose()?,
             billing,
         }))
-    }
-
-    pub(super) fn keep_alive(&self, k: &Spanned<KeepAliveFile>, path: &str) -> Result<KeepAlive> {
-        let f = k.get_ref();
-        let field = |x: &str| format!("{path}.{x}");
-        match f.policy.get_ref().as_str() {
-            "none" => {
-                self.not_for(&f.idle_timeout, &field("idle_timeout"), "policy = \"none\"")?;
-                self.not_for(&f.reset, &field("reset"), "policy = \"none\"")?;
-                Ok(KeepAlive::None)
-            }
-            "forever" => {
-                let v = "policy = \"forever\"";
-                self.not_for(&f.idle_timeout, &field("idle_timeout"), v)?;
-                self.not_for(&f.reset, &field("reset"), v)?;
-                Ok(KeepAlive::Forever)
-            }
-            "fixed" => {
-                let t = self.required(
-                    &f.idle_timeout,
-                    k,
-                    &field("idle_timeout"),
-                    "how long an idle instance stays warm, e.g. idle_timeout = \"10m\"",
-                )?;
-                Ok(KeepAlive::Fixed(FixedKeepAlive {
-                    idle_timeout: self.duration(t, &field("idle_timeout"))?,
-                    reset: self
-                        .named(
-                            &f.reset,
-                            &field("reset"),
-                            Reset::from_name,
-                            "on_use or never",
-                        )?
-                        .unwrap_or_default(),
-                }))
-            }
-            other => Err(self.err(
-                &f.policy,
-                field("policy"),
-                format!("unknown keep-alive policy '{other}' (use none, fixed or forever)"),
-            )),
-        }
     }
 
     /// Reservations per function: names must be the workload's, and together they must fit
