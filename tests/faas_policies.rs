@@ -227,3 +227,71 @@ fn the_hybrid_policy_learns_a_clockwork_function_and_loads_it_just_before_each_c
     assert_eq!(fixed.recorder.totals.cold_starts, 96);
     assert!((fixed.recorder.idle_gb_seconds - 57_600.0).abs() < 1e-6);
 }
+
+/// Lambda-like prices with provisioned concurrency (x86 list prices).
+const PROVISIONED_BILLING: &str = r#"
+provisioned_gb_seconds = { usd = 0.0000041667 }
+provisioned_compute = { usd = 0.0000097222 }"#;
+
+fn with_provisioned(name: &str, keys: &str) -> String {
+    faas(name, keys).replace(
+        "gb_seconds = { usd = 0.0000166667 }",
+        &format!("gb_seconds = {{ usd = 0.0000166667 }}{PROVISIONED_BILLING}"),
+    )
+}
+
+fn meter(d: &serverless_sim::platform::DeploymentResult, name: &str) -> f64 {
+    d.bill
+        .lines
+        .iter()
+        .find(|l| l.meter == name)
+        .unwrap_or_else(|| panic!("no meter {name}"))
+        .window_quantity
+}
+
+#[test]
+fn two_provisioned_instances_take_two_of_a_burst_of_five() {
+    // 5 concurrent calls of 1 s at t = 10 s, 2 provisioned: 2 run warm on the provisioned
+    // instances, 3 spill over to on-demand ones: exactly 3 cold starts.
+    // Billing over the 60 s window at 1 GB: provisioned memory 2 x 60 = 120 GB-s; the two
+    // provisioned calls bill 2 GB-s of provisioned compute, the three others 3 GB-s on demand.
+    let rows: Vec<Row> = (0..5).map(|_| (10.0, "f", "a", 1_000.0)).collect();
+    let r = replay(
+        &rows,
+        "1m",
+        &with_provisioned(
+            "pc",
+            "keep_alive = { policy = \"fixed\", idle_timeout = \"10m\" }\nprovisioned = { instances = 2 }",
+        ),
+    );
+    let d = deployment(&r, "pc");
+    assert_eq!(d.recorder.totals.cold_starts, 3);
+    assert!((meter(d, "provisioned_gb_seconds") - 120.0).abs() < 1e-9);
+    assert!((meter(d, "provisioned_compute") - 2.0).abs() < 1e-9);
+    assert!((meter(d, "gb_seconds") - 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_provisioned_schedule_follows_the_clock() {
+    // 3 instances from 00:00 to 06:00, 1 from 06:00 to 12:00, none after, over a 24 h window
+    // at 1 GB: 3 x 6 h + 1 x 6 h = 24 instance-hours = 86,400 GB-s. Bursts of 3 concurrent
+    // 1 s calls at 03:00 (all warm), 09:00 (1 warm, 2 cold) and 15:00 (3 cold, idle
+    // timeout 1 min so the on-demand ones of 09:00 are long gone): 5 cold starts.
+    let mut rows: Vec<Row> = Vec::new();
+    for hour in [3.0, 9.0, 15.0] {
+        rows.extend((0..3).map(|_| (hour * 3600.0, "f", "a", 1_000.0)));
+    }
+    let schedule = r#"provisioned = { schedule = [ { from = "00:00", to = "06:00", instances = 3 }, { from = "06:00", to = "12:00", instances = 1 } ] }"#;
+    let r = replay(
+        &rows,
+        "24h",
+        &with_provisioned(
+            "pc",
+            &format!("keep_alive = {{ policy = \"fixed\", idle_timeout = \"1m\" }}\n{schedule}"),
+        ),
+    );
+    let d = deployment(&r, "pc");
+    assert_eq!(d.recorder.totals.cold_starts, 5);
+    assert!((meter(d, "provisioned_gb_seconds") - 86_400.0).abs() < 1e-6);
+    assert!((meter(d, "provisioned_compute") - 4.0).abs() < 1e-9);
+}

@@ -31,6 +31,10 @@ pub struct FaasBilling {
     pub memory_max_mb: Option<u32>,
     /// Whether initialisation time is billed (Lambda since 2025-08-01).
     pub bill_init: bool,
+    /// Provisioned concurrency: price per GB-s configured (used or not), and per GB-s of the
+    /// calls it runs (instead of `gb_seconds`). Set when the deployment provisions.
+    pub provisioned_gb_seconds: Option<PriceSchedule>,
+    pub provisioned_compute: Option<PriceSchedule>,
 }
 
 impl FaasBilling {
@@ -91,6 +95,8 @@ mod tests {
             memory_min_mb: 128,
             memory_max_mb: Some(1536),
             bill_init: false,
+            provisioned_gb_seconds: None,
+            provisioned_compute: None,
         }
     }
 

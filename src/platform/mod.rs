@@ -123,6 +123,26 @@ pub fn simulate_with_progress(
                     "GB-s",
                     faas.billing.gb_seconds.clone(),
                 ),
+                provisioned: match (
+                    &faas.billing.provisioned_gb_seconds,
+                    &faas.billing.provisioned_compute,
+                ) {
+                    (Some(configured), Some(compute)) => Some((
+                        meters.add(
+                            Component::Provisioned,
+                            "provisioned_gb_seconds",
+                            "GB-s",
+                            configured.clone(),
+                        ),
+                        meters.add(
+                            Component::Compute,
+                            "provisioned_compute",
+                            "GB-s",
+                            compute.clone(),
+                        ),
+                    )),
+                    _ => None,
+                },
             };
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let model =

@@ -158,7 +158,7 @@ fn walk_value(value: &Spanned<DeValue<'_>>, at: usize, path: &mut String) {
 
 /// Keys whose value is a list in the scenario format; any other key given a list is read by
 /// serde element by element as if it were a table's fields, which would blame element 0.
-const LIST_KEYS: [&str; 9] = [
+const LIST_KEYS: [&str; 10] = [
     "functions",
     "deployments",
     "services",
@@ -168,6 +168,7 @@ const LIST_KEYS: [&str; 9] = [
     "invocations",
     "durations",
     "memory_file",
+    "schedule",
 ];
 
 /// The first list written where the format wants a table or a single value (serde would

@@ -26,6 +26,7 @@
 pub mod keep_alive;
 pub mod limits;
 pub mod pools;
+pub mod provisioned;
 pub mod runtimes;
 pub mod scaling;
 
@@ -43,6 +44,7 @@ pub use keep_alive::{
 };
 use limits::Limits;
 pub use pools::{PoolMapping, PoolTable};
+pub use provisioned::Provisioned;
 
 /// A FaaS platform as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +64,8 @@ pub struct FaasSpec {
     /// Longest execution; a longer one is stopped there and fails.
     pub timeout: Option<Micros>,
     pub billing: FaasBilling,
+    /// Always-warm instances per pool.
+    pub provisioned: Option<Provisioned>,
 }
 
 /// The meters a FaaS deployment bills.
@@ -69,6 +73,8 @@ pub struct FaasSpec {
 pub struct FaasMeters {
     pub requests: usize,
     pub gb_seconds: usize,
+    /// With provisioned concurrency: configured GB-s, and GB-s of calls run on it.
+    pub provisioned: Option<(usize, usize)>,
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
@@ -85,6 +91,8 @@ pub const BYTES_PER_INSTANCE: u64 = 2
 struct Running {
     instance: InstanceId,
     function: u32,
+    /// The meter its GB-s bill on (on-demand or provisioned compute).
+    gb_meter: u32,
     arrival: Micros,
     billed_gb_s: f64,
     timed_out: bool,
@@ -101,6 +109,8 @@ pub enum FaasEvent {
     Expire(TimerTick),
     /// A pool's pre-warm timer is due (hybrid keep-alive).
     Prewarm(TimerTick),
+    /// The provisioned level changes.
+    Provision,
 }
 
 /// The running FaaS platform.
@@ -126,6 +136,11 @@ pub struct FaasModel {
     prewarm_until: Vec<Micros>,
     running: Vec<Running>,
     free_running: Vec<u32>,
+    provisioned: Option<Provisioned>,
+    /// Always-warm instances per pool, the level they were set to, and since when it is booked.
+    kept: Vec<u32>,
+    kept_level: u32,
+    kept_since: Micros,
 }
 
 impl FaasModel {
@@ -174,6 +189,10 @@ impl FaasModel {
             prewarm_until: vec![0; table.len()],
             running: Vec::new(),
             free_running: Vec::new(),
+            kept: vec![0; table.len()],
+            kept_level: 0,
+            kept_since: 0,
+            provisioned: spec.provisioned,
         }
     }
 
@@ -243,6 +262,70 @@ impl FaasModel {
         self.expiry.set(i, until, sim, FaasEvent::Expire);
     }
 
+    /// Sets every pool's always-warm instances to the provisioned level now, and schedules
+    /// the next change.
+    fn provision(&mut self, sim: &mut Sim<FaasEvent>) {
+        let Some(plan) = &self.provisioned else {
+            return;
+        };
+        let now = sim.now();
+        let target = plan.level_at(now);
+        let next = plan.next_change_after(now);
+        self.book_provisioned(now, sim);
+        self.kept_level = target;
+        for pool in 0..self.kept.len() as u32 {
+            let kept = self.kept[pool as usize];
+            for _ in kept..target {
+                self.instances.launch(pool, now, now, true);
+                sim.rec.level(Level::Idle, now, 1);
+            }
+            if kept > target {
+                self.unprovision(pool, kept - target, sim);
+            }
+            self.kept[pool as usize] = target;
+        }
+        if let Some(t) = next {
+            sim.schedule_housekeeping(t, FaasEvent::Provision);
+        }
+    }
+
+    /// Returns `excess` always-warm instances of `pool` to on-demand: idle ones are
+    /// reclaimed, then busy ones finish as on-demand instances.
+    fn unprovision(&mut self, pool: u32, mut excess: u32, sim: &mut Sim<FaasEvent>) {
+        for busy_too in [false, true] {
+            for i in self.instances.ids() {
+                let inst = self.instances.get(i);
+                let idle = inst.busy == 0 && inst.phase == Phase::Ready;
+                if excess == 0 || inst.group != pool || !inst.always_warm || idle == busy_too {
+                    continue;
+                }
+                if idle {
+                    self.reclaim(i, sim);
+                } else {
+                    self.instances.set_always_warm(i, false);
+                }
+                excess -= 1;
+            }
+        }
+    }
+
+    /// Books the provisioned memory configured since the last booking, up to `until` (within
+    /// the window).
+    fn book_provisioned(&mut self, until: Micros, sim: &mut Sim<FaasEvent>) {
+        let Some((meter, _)) = self.meters.provisioned else {
+            return;
+        };
+        let until = until.min(sim.window());
+        if until > self.kept_since {
+            let gb: f64 = self.pool_gb.iter().sum();
+            let secs = (until - self.kept_since) as f64 / 1e6;
+            let quantity = self.kept_level as f64 * gb * secs;
+            sim.rec
+                .usage_spread(meter, self.kept_since, until, quantity);
+            self.kept_since = until;
+        }
+    }
+
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
     /// is billed where the provider bills it).
     fn begin(
@@ -271,6 +354,10 @@ impl FaasModel {
             arrival: request.arrival,
             billed_gb_s: billed as f64 / 1e6 * self.pool_gb[pool],
             timed_out,
+            gb_meter: match self.meters.provisioned {
+                Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
+                _ => self.meters.gb_seconds as u32,
+            },
         };
         let r = match self.free_running.pop() {
             Some(r) => {
@@ -291,6 +378,7 @@ impl Model for FaasModel {
 
     fn start(&mut self, sim: &mut Sim<FaasEvent>) {
         sim.rec.apps = crate::metrics::AppCounts::new(self.apps);
+        self.provision(sim);
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
@@ -359,7 +447,7 @@ impl Model for FaasModel {
                     sim.rec.completed(now, now - run.arrival);
                 }
                 sim.rec.usage(now, self.meters.requests, 1.0);
-                sim.rec.usage(now, self.meters.gb_seconds, run.billed_gb_s);
+                sim.rec.usage(now, run.gb_meter as usize, run.billed_gb_s);
                 self.limits.end(run.function);
                 let pool = self.instances.get(run.instance).group;
                 self.keep_alive.ended(pool, now);
@@ -380,6 +468,7 @@ impl Model for FaasModel {
                     self.prewarm(tick.id, sim);
                 }
             }
+            FaasEvent::Provision => self.provision(sim),
         }
     }
 
@@ -390,6 +479,7 @@ impl Model for FaasModel {
                 self.end_idle(i, sim);
             }
         }
+        self.book_provisioned(sim.window(), sim);
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();
     }
 }

@@ -28,6 +28,7 @@ impl Validator<'_> {
         let f = c.get_ref();
         let field = |k: &str| format!("{path}.{k}");
         let bpath = field("billing");
+        let billing_file = billing;
         let b = billing.get_ref();
         let bfield = |k: &str| format!("{bpath}.{k}");
         let v = "model = \"faas\"";
@@ -82,7 +83,18 @@ impl Validator<'_> {
                 .map(|_| mem(&b.memory_max, "memory_max", 0))
                 .transpose()?,
             bill_init: b.bill_init.unwrap_or(false),
+            provisioned_gb_seconds: b
+                .provisioned_gb_seconds
+                .as_ref()
+                .map(|p| self.price(p, &bfield("provisioned_gb_seconds")))
+                .transpose()?,
+            provisioned_compute: b
+                .provisioned_compute
+                .as_ref()
+                .map(|p| self.price(p, &bfield("provisioned_compute")))
+                .transpose()?,
         };
+        let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
             cold_start: self.distribution(cold, &field("cold_start"))?,
             keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
@@ -132,6 +144,7 @@ impl Validator<'_> {
                 .map(|t| self.positive_duration(t, &field("timeout")))
                 .transpose()?,
             billing,
+            provisioned,
         }))
     }
 

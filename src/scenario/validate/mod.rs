@@ -23,6 +23,7 @@ mod deployment;
 mod faas;
 mod keep_alive;
 mod price;
+mod provisioned;
 mod trace_table;
 pub mod window_checks;
 mod workload;
