@@ -30,6 +30,9 @@ pub use instances::IdleChoice;
 
 /// The compute model of a deployment.
 #[derive(Clone, Debug, PartialEq)]
+// One per deployment, built once and never moved in a hot path: the size difference costs
+// nothing, and boxing would only add indirection to every reader.
+#[allow(clippy::large_enum_variant)]
 pub enum ComputeSpec {
     Faas(FaasSpec),
     Fleet(FleetSpec),
