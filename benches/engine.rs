@@ -87,6 +87,32 @@ fn engine(c: &mut Criterion) {
         &scenario(1, FAAS, DB, "calls = { db = { read = 2 } }"),
     );
     bench_deployment(c, "fleet_1fn_1M", &scenario(1, FLEET, "", ""));
+    bench_deployment(
+        c,
+        "faas_concurrency80_1fn_1M",
+        &scenario(
+            1,
+            &FAAS.replace(
+                "account_concurrency = 1000",
+                "account_concurrency = 1000\ninstance_concurrency = 80",
+            ),
+            "",
+            "",
+        ),
+    );
+    bench_deployment(
+        c,
+        "faas_hybrid_10fn_1M",
+        &scenario(
+            10,
+            &FAAS.replace(
+                r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#,
+                r#"keep_alive = { policy = "hybrid" }"#,
+            ),
+            "",
+            "",
+        ),
+    );
 }
 
 criterion_group!(benches, engine);
