@@ -61,17 +61,25 @@ fn assert_error(extra: &str, billing: &str, fleet: &str, needle: &str, field: &s
         e.starts_with(&format!("keys.toml:{line}:")),
         "{e} (want line {line})"
     );
-    assert!(e.contains(&format!(": {field}: ")), "{e} (want field {field})");
+    assert!(
+        e.contains(&format!(": {field}: ")),
+        "{e} (want field {field})"
+    );
     assert!(e.contains(msg), "{e} (want {msg})");
 }
 
-const PRICES: &str = "provisioned_gb_seconds = { usd = 0.0000041667 }\nprovisioned_compute = { usd = 0.0000097222 }";
+const PRICES: &str =
+    "provisioned_gb_seconds = { usd = 0.0000041667 }\nprovisioned_compute = { usd = 0.0000097222 }";
 
 #[test]
 fn bad_policy_values_are_located() {
     let c = "deployments[0].compute";
     for (extra, field, msg) in [
-        ("pools = \"host\"", "pools", "unknown value 'host' (use function or app)"),
+        (
+            "pools = \"host\"",
+            "pools",
+            "unknown value 'host' (use function or app)",
+        ),
         (
             "idle_instance = \"fifo\"",
             "idle_instance",
