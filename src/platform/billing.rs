@@ -9,6 +9,7 @@
 //! Instances (docs/models.md, "Fleet billing"): lifetime from launch to termination rounded
 //! up to the granularity, with a minimum (EC2 and Fargate: per second, 60 s minimum).
 
+pub use super::faas::BillingBasis;
 use crate::engine::time::Micros;
 use crate::pricing::PriceSchedule;
 
@@ -31,6 +32,11 @@ pub struct FaasBilling {
     pub memory_max_mb: Option<u32>,
     /// Whether initialisation time is billed (Lambda since 2025-08-01).
     pub bill_init: bool,
+    /// What compute time is billed on: each call's, or instance time (then `gb_seconds` prices
+    /// instance GB-s, and `granularity`/`minimum` apply to each billed period).
+    pub basis: BillingBasis,
+    /// Price per vCPU-second of instance time (instance bases only).
+    pub vcpu_seconds: Option<PriceSchedule>,
 }
 
 impl FaasBilling {
@@ -91,6 +97,8 @@ mod tests {
             memory_min_mb: 128,
             memory_max_mb: Some(1536),
             bill_init: false,
+            basis: BillingBasis::Request,
+            vcpu_seconds: None,
         }
     }
 

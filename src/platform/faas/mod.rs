@@ -20,11 +20,16 @@
 //! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //!
+//! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
+//!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
+//!
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+mod cpu_sharing;
 pub mod keep_alive;
 pub mod limits;
+pub mod metering;
 pub mod pools;
 pub mod runtimes;
 pub mod scaling;
@@ -42,6 +47,7 @@ pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
 };
 use limits::Limits;
+pub use metering::BillingBasis;
 pub use pools::{PoolMapping, PoolTable};
 
 /// A FaaS platform as configured in a deployment.
@@ -62,6 +68,8 @@ pub struct FaasSpec {
     /// Longest execution; a longer one is stopped there and fails.
     pub timeout: Option<Micros>,
     pub billing: FaasBilling,
+    /// vCPUs of one instance: calls sharing it share them; instance time bills vCPU-s.
+    pub vcpus: Option<f64>,
 }
 
 /// The meters a FaaS deployment bills.
@@ -69,6 +77,8 @@ pub struct FaasSpec {
 pub struct FaasMeters {
     pub requests: usize,
     pub gb_seconds: usize,
+    /// vCPU-s of instance time (instance billing bases with `vcpus` and a vCPU-s price).
+    pub vcpu_seconds: Option<usize>,
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
@@ -101,6 +111,12 @@ pub enum FaasEvent {
     Expire(TimerTick),
     /// A pool's pre-warm timer is due (hybrid keep-alive).
     Prewarm(TimerTick),
+    /// A call (index into the running table) starts computing on a shared CPU.
+    CpuStart(u32),
+    /// An instance's shared CPU finishes a call's CPU work.
+    CpuFinish(TimerTick),
+    /// A call still computing on a shared CPU reached its timeout.
+    CpuTimeout(TimerTick),
 }
 
 /// The running FaaS platform.
@@ -126,6 +142,8 @@ pub struct FaasModel {
     prewarm_until: Vec<Micros>,
     running: Vec<Running>,
     free_running: Vec<u32>,
+    sharing: Option<cpu_sharing::CpuSharing>,
+    metering: Option<metering::InstanceMeter>,
 }
 
 impl FaasModel {
@@ -151,6 +169,7 @@ impl FaasModel {
             .iter()
             .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
             .collect();
+        let basis = spec.billing.basis;
         Self {
             cold_start: spec.cold_start,
             idle_instance: spec.idle_instance,
@@ -174,6 +193,13 @@ impl FaasModel {
             prewarm_until: vec![0; table.len()],
             running: Vec::new(),
             free_running: Vec::new(),
+            sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
+            metering: metering::InstanceMeter::new(
+                basis,
+                spec.vcpus,
+                meters.gb_seconds,
+                meters.vcpu_seconds,
+            ),
         }
     }
 
@@ -192,6 +218,7 @@ impl FaasModel {
     fn reclaim(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         self.end_idle(i, sim);
         self.expiry.cancel(i);
+        self.meter_stopped(i, sim);
         self.instances.stop(i);
         sim.rec.level(Level::Idle, sim.now(), -1);
     }
@@ -199,6 +226,7 @@ impl FaasModel {
     /// Instance `i` has just gone idle: apply the keep-alive policy.
     fn went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
+        self.meter_went_idle(i, sim);
         sim.rec.level(Level::Busy, now, -1);
         sim.rec.level(Level::Idle, now, 1);
         let inst = self.instances.get(i);
@@ -259,17 +287,13 @@ impl FaasModel {
         if timed_out {
             held = self.timeout.unwrap_or(held);
         }
-        let billed = self.billing.billed_duration(if self.billing.bill_init {
-            held.saturating_add(init)
-        } else {
-            held
-        });
+        self.meter_slot_taken(i, sim.now());
         let pool = self.instances.get(i).group as usize;
         let run = Running {
             instance: i,
             function: request.function,
             arrival: request.arrival,
-            billed_gb_s: billed as f64 / 1e6 * self.pool_gb[pool],
+            billed_gb_s: self.call_gb_seconds(pool, held, init),
             timed_out,
         };
         let r = match self.free_running.pop() {
@@ -282,6 +306,10 @@ impl FaasModel {
                 (self.running.len() - 1) as u32
             }
         };
+        if self.sharing.is_some() {
+            let (f, exec) = (request.function, request.exec);
+            return self.share_begin(r, i, f, exec, backend, start, init, sim);
+        }
         sim.schedule(start.saturating_add(held), FaasEvent::Complete(r));
     }
 }
@@ -380,6 +408,9 @@ impl Model for FaasModel {
                     self.prewarm(tick.id, sim);
                 }
             }
+            FaasEvent::CpuStart(r) => self.share_compute(r, sim),
+            FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
+            FaasEvent::CpuTimeout(tick) => self.share_timed_out(tick, sim),
         }
     }
 
@@ -391,5 +422,6 @@ impl Model for FaasModel {
             }
         }
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();
+        self.meter_finish(sim);
     }
 }

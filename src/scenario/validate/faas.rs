@@ -65,6 +65,7 @@ impl Validator<'_> {
                 None => Ok(default),
             }
         };
+        let instance_keys = self.faas_instance_keys(f, b, path)?;
         let billing = FaasBilling {
             requests: self.price(requests, &bfield("requests"))?,
             gb_seconds: self.price(gbs, &bfield("gb_seconds"))?,
@@ -84,6 +85,8 @@ impl Validator<'_> {
                 .map(|_| mem(&b.memory_max, "memory_max", 0))
                 .transpose()?,
             bill_init: b.bill_init.unwrap_or(false),
+            basis: instance_keys.basis,
+            vcpu_seconds: instance_keys.vcpu_seconds,
         };
         Ok(ComputeSpec::Faas(FaasSpec {
             cold_start: self.distribution(cold, &field("cold_start"))?,
@@ -134,6 +137,7 @@ impl Validator<'_> {
                 .map(|t| self.positive_duration(t, &field("timeout")))
                 .transpose()?,
             billing,
+            vcpus: instance_keys.vcpus,
         }))
     }
 
