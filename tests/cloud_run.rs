@@ -8,6 +8,7 @@
 mod common;
 
 use common::{deployment, run_text};
+use serverless_sim::metrics::{Level, LevelTrack};
 use serverless_sim::platform::DeploymentResult;
 use serverless_sim::run::{self, RunResult};
 use serverless_sim::scenario::Scenario;
@@ -71,6 +72,11 @@ fn quantity(d: &DeploymentResult, meter: &str) -> f64 {
 
 fn has_meter(d: &DeploymentResult, meter: &str) -> bool {
     d.bill.lines.iter().any(|l| l.meter == meter)
+}
+
+/// The busy-instances level of `d`.
+fn busy(d: &DeploymentResult) -> &LevelTrack {
+    &d.recorder.levels[Level::Busy as usize]
 }
 
 /// Mean and largest latency in ms (both exact; percentiles and the minimum come from a
@@ -243,6 +249,22 @@ fn serving_basis_bills_instance_time_with_a_request_boot_included() {
 }
 
 #[test]
+fn a_serving_period_that_opens_inside_the_rounded_end_of_the_last_continues_it() {
+    // A 1,030 ms call at 0 s: served [0, 1.13 s] (boot included), billed up to 1.2 s. A 10 ms
+    // call at 1.15 s, inside that rounding: the period continues to 1.16 s, still billed up
+    // to 1.2 s: 1.2 GiB-s in all, not 1.2 + 0.1. A 10 ms call at 1.25 s opens a new period,
+    // [1.25 s, 1.26 s] billed 0.1 s: 1.3 GiB-s.
+    let keys = "keep_alive = { policy = \"forever\" }\ninstance_concurrency = 80";
+    let billing = "granularity = \"100ms\"\nbasis = \"serving\"";
+    let d = |rows: &[Row]| {
+        let r = replay(rows, "1m", &faas("d", keys, billing));
+        quantity(deployment(&r, "d"), "gb_seconds")
+    };
+    assert!((d(&[(0.0, 1030.0), (1.15, 10.0)]) - 1.2).abs() < 1e-9);
+    assert!((d(&[(0.0, 1030.0), (1.25, 10.0)]) - 1.3).abs() < 1e-9);
+}
+
+#[test]
 fn instance_basis_bills_from_launch_to_reclaim_or_to_the_window_end() {
     // Launched at 0 s, last idle from 5.05 s, reclaimed 10 s later at 15.05 s: 15.05 s,
     // rounded up to 15.1 s: 15.1 GiB-s and 30.2 vCPU-s.
@@ -296,4 +318,83 @@ granularity = "100ms"
     let d = deployment(&r, "d");
     assert!((quantity(d, "gb_seconds") - 4.1 * 0.25).abs() < 1e-9);
     assert!((quantity(d, "vcpu_seconds") - 4.1).abs() < 1e-9);
+}
+
+/// Little's law on a day of the shipped scenario: mean calls in flight = rate x mean time
+/// held. The `api` function's execution is lognormal with median 8 ms and p99 60 ms
+/// (sigma = ln(60 / 8) / 2.3263 = 0.8661, mean = 8 ms x exp(sigma^2 / 2) = 11.64 ms), and it
+/// makes two database reads, lognormal with median 4 ms and p99 15 ms (sigma = 0.5682, mean
+/// 4.70 ms each): 21.04 ms held on Lambda. The daily profile averages 23.5 / 24, so the mean
+/// rate is 19.58/s and Lambda's mean busy instances are 0.412. Its peak hour runs at
+/// 1.8 x 20 = 36/s: 0.76 calls in flight, far below one Cloud Run instance's 80 slots even
+/// if CPU sharing stretched each call tenfold, so Cloud Run never needs a second busy
+/// instance: ceil(36 x 0.021 x 10 / 80) = 1.
+#[test]
+fn the_shipped_cloud_run_scenario_runs_and_needs_one_busy_instance_where_lambda_needs_several() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cloud-run.toml");
+    let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let r = run::run(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    let lambda = deployment(&r, "lambda");
+    let little = 19.583 * 0.02104;
+    let mean = busy(lambda).window_mean();
+    assert!(
+        (mean - little).abs() < 0.03 * little,
+        "lambda mean busy {mean}"
+    );
+    for name in ["cloud-run-request", "cloud-run-instance"] {
+        let d = deployment(&r, name);
+        assert_eq!(d.recorder.totals.failed, 0, "{name}");
+        assert_eq!(d.recorder.totals.requests, lambda.recorder.totals.requests);
+        assert_eq!(busy(d).peak(), 1, "{name}");
+    }
+    assert!(
+        busy(lambda).peak() > 1,
+        "lambda peak {}",
+        busy(lambda).peak()
+    );
+    // Instance-based billing runs the instance from its launch to the window's end.
+    let vcpu_s = quantity(deployment(&r, "cloud-run-instance"), "vcpu_seconds");
+    assert!(vcpu_s > 86_390.0 && vcpu_s <= 86_400.0, "{vcpu_s}");
+}
+
+#[test]
+fn at_the_same_load_cloud_run_needs_about_one_80th_of_lambdas_instances() {
+    // Poisson 1,000/s of 100 ms calls (no vCPUs: nothing is slowed): 100 calls in flight on
+    // average (Little), so Lambda's mean busy instances are 100 and its peak is above that.
+    // Cloud Run with 80 slots per instance needs ceil(100 / 80) = 2 busy instances; a third
+    // would need more than 160 calls in flight, 6 standard deviations above the mean
+    // (sd = sqrt(100) = 10). Boots take 1 ms, so no pile-up of calls waiting for a boot
+    // (which would launch extra instances at the start) disturbs the count.
+    let text = |keys: &str| {
+        format!(
+            r#"
+seed = 3
+duration = "5m"
+bucket = "1m"
+[[workload.functions]]
+name = "api"
+memory = "512MB"
+execution = {{ dist = "constant", value = "100ms" }}
+arrivals = {{ process = "poisson", rate = "1000/s" }}
+[[deployments]]
+name = "d"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "1ms" }}
+keep_alive = {{ policy = "fixed", idle_timeout = "15m" }}
+{keys}
+{}"#,
+            common::FAAS_BILLING
+        )
+    };
+    let busy = |r: &RunResult| deployment(r, "d").recorder.levels[Level::Busy as usize].clone();
+    let lambda = busy(&run_text(&text("")));
+    let cloud_run = busy(&run_text(&text("instance_concurrency = 80")));
+    assert!(
+        (lambda.window_mean() - 100.0).abs() < 3.0,
+        "{}",
+        lambda.window_mean()
+    );
+    assert!(lambda.peak() > 100, "{}", lambda.peak());
+    assert_eq!(cloud_run.peak(), 2);
 }

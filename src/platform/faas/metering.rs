@@ -8,7 +8,10 @@
 //! - `"serving"`: an instance is billed while it has at least one request in flight. A
 //!   *serving period* opens when its busy slots go from 0 to 1 (at its launch if it is still
 //!   booting then: the boot that request waits for is billed) and closes when they fall back
-//!   to 0. Overlapping requests on one instance are billed once.
+//!   to 0. Overlapping requests on one instance are billed once, and so is instance time:
+//!   a period that opens before the rounded end of the previous one continues it (the
+//!   instance is billed for the union of its serving periods, each stretch of it rounded
+//!   up, never for the same second twice).
 //! - `"instance"`: an instance is billed for its whole life, from its launch to its reclaim,
 //!   or to the window's end if it is still loaded then (or to when it last went idle, if it
 //!   served past the window's end).
@@ -60,8 +63,10 @@ pub(super) struct InstanceMeter {
     vcpus: f64,
     gb_seconds: usize,
     vcpu_seconds: Option<usize>,
-    /// Per instance slot: when its current serving period opened.
+    /// Per instance slot: when its current serving period opened, and up to when it has been
+    /// billed (rounded up).
     serving_since: Vec<Micros>,
+    billed_until: Vec<Micros>,
 }
 
 impl InstanceMeter {
@@ -78,6 +83,7 @@ impl InstanceMeter {
             gb_seconds,
             vcpu_seconds,
             serving_since: Vec::new(),
+            billed_until: Vec::new(),
         })
     }
 }
@@ -108,26 +114,38 @@ impl FaasModel {
         let slot = i as usize;
         if slot >= m.serving_since.len() {
             m.serving_since.resize(slot + 1, 0);
+            m.billed_until.resize(slot + 1, 0);
         }
-        m.serving_since[slot] = if inst.phase == Phase::Booting {
+        let since = if inst.phase == Phase::Booting {
             inst.launched_at
         } else {
             now
         };
+        // A gap past what was billed (or a fresh instance: reset at the stop): a new period.
+        if since >= m.billed_until[slot] {
+            m.serving_since[slot] = since;
+            m.billed_until[slot] = since;
+        }
     }
 
     /// Instance `i`'s last busy slot has just freed: closes its serving period.
     pub(super) fn meter_went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
-        let Some(m) = &self.metering else { return };
+        let Some(m) = &mut self.metering else { return };
         if m.basis == BillingBasis::Serving {
-            let since = m.serving_since[i as usize];
-            self.bill_period(i, since, sim.now(), sim);
+            let slot = i as usize;
+            let since = m.serving_since[slot];
+            let billed = since.saturating_add(self.billing.billed_duration(sim.now() - since));
+            let from = std::mem::replace(&mut m.billed_until[slot], billed);
+            self.bill_span(i, from, billed, sim);
         }
     }
 
     /// Idle instance `i` is being reclaimed at the current time.
     pub(super) fn meter_stopped(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
-        let Some(m) = &self.metering else { return };
+        let Some(m) = &mut self.metering else { return };
+        if let Some(billed) = m.billed_until.get_mut(i as usize) {
+            *billed = 0; // the next instance in this slot starts afresh
+        }
         if m.basis == BillingBasis::Instance {
             let inst = *self.instances.get(i);
             let end = sim.now().min(life_end(&inst, sim.window()));
@@ -152,8 +170,17 @@ impl FaasModel {
 
     /// Bills instance `i` for `[from, to)`, rounded by the billing granularity and minimum.
     fn bill_period(&self, i: InstanceId, from: Micros, to: Micros, sim: &mut Sim<FaasEvent>) {
+        let billed = self.billing.billed_duration(to.saturating_sub(from));
+        self.bill_span(i, from, from.saturating_add(billed), sim);
+    }
+
+    /// Bills instance `i` for exactly `[from, to)` of instance time.
+    fn bill_span(&self, i: InstanceId, from: Micros, to: Micros, sim: &mut Sim<FaasEvent>) {
         let Some(m) = &self.metering else { return };
-        let billed = self.billing.billed_duration(to.saturating_sub(from)) as f64 / 1e6;
+        if to <= from {
+            return;
+        }
+        let billed = (to - from) as f64 / 1e6;
         let gb = self.pool_gb[self.instances.get(i).group as usize];
         sim.rec.usage_spread(m.gb_seconds, from, to, billed * gb);
         if let Some(meter) = m.vcpu_seconds {
