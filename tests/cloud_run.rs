@@ -398,3 +398,23 @@ keep_alive = {{ policy = "fixed", idle_timeout = "15m" }}
     assert!(lambda.peak() > 100, "{}", lambda.peak());
     assert_eq!(cloud_run.peak(), 2);
 }
+
+#[test]
+fn a_call_computing_past_the_window_end_still_completes() {
+    // Two 1 s calls at 59.5 s on a fresh instance (boot 100 ms) with 1 vCPU: both compute
+    // from 59.6 s at half speed and end at 61.6 s, after the 60 s window: the shared CPU's
+    // deadlines are work, so the run drains them (latency 2.1 s each).
+    let rows = [(59.5, 1000.0), (59.5, 1000.0)];
+    let r = replay(
+        &rows,
+        "1m",
+        &faas(
+            "d",
+            "keep_alive = { policy = \"forever\" }\ninstance_concurrency = 2\nvcpus = 1",
+            "",
+        ),
+    );
+    let d = deployment(&r, "d");
+    assert_eq!(d.recorder.totals.completed, 2);
+    assert_eq!(latencies_ms(&r, "d"), (2100.0, 2100.0));
+}

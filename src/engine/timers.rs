@@ -218,6 +218,26 @@ mod tests {
     }
 
     #[test]
+    fn work_timers_queue_work_entries_even_when_they_re_queue_themselves() {
+        let mut timers = Timers::for_work();
+        let mut s = sim();
+        timers.set(0, 100, &mut s, Tick);
+        timers.set(0, 2_000_000, &mut s, Tick); // past the window, extended lazily
+        assert_eq!(s.work_pending, 1);
+        let (t, Tick(entry), housekeeping) = s.queue.pop_marked().unwrap();
+        assert_eq!((t, housekeeping), (100, false));
+        s.work_pending -= 1;
+        s.now = t;
+        assert!(!timers.fire(entry, &mut s, Tick)); // re-queued at the later deadline
+        assert_eq!(s.work_pending, 1);
+        let (t, _, housekeeping) = s.queue.pop_marked().unwrap();
+        assert_eq!((t, housekeeping), (2_000_000, false));
+        // The plain family stays housekeeping.
+        Timers::new().set(1, 100, &mut s, Tick);
+        assert!(s.queue.pop_marked().unwrap().2);
+    }
+
+    #[test]
     fn a_deadline_at_the_clock_end_never_fires() {
         let mut timers = Timers::new();
         let mut s = sim();

@@ -39,6 +39,18 @@ impl Validator<'_> {
                 &BillingBasis::NAMES.join(", "),
             )?
             .unwrap_or_default();
+        // bill_init has no position of its own: the error points at the basis it conflicts with.
+        if let Some(written) = &b.basis
+            && basis != BillingBasis::Request
+            && b.bill_init.is_some()
+        {
+            let name = BillingBasis::NAMES[basis as usize];
+            return Err(self.err(
+                written,
+                bfield("bill_init"),
+                format!("does not apply to basis = \"{name}\" (instance time includes the boot)"),
+            ));
+        }
         if basis == BillingBasis::Request {
             let v = "basis = \"request\" (it prices instance time: set basis = \"serving\" or \"instance\")";
             self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
