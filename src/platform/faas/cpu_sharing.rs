@@ -195,7 +195,11 @@ impl FaasModel {
     fn share_rearm(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         let Some(s) = &mut self.sharing else { return };
         match s.cpus[i as usize].next_finish() {
-            Some((at, _)) => s.finish.set(i, at, sim, FaasEvent::CpuFinish),
+            // Never in the past: calls are popped when they finish, so `at` is not earlier
+            // than now; the guard keeps the event list sound if that ever changed.
+            Some((at, _)) => s
+                .finish
+                .set(i, at.max(sim.now()), sim, FaasEvent::CpuFinish),
             None => s.finish.cancel(i),
         }
     }
