@@ -181,3 +181,19 @@ fn a_trace_replay_is_byte_identical_whatever_the_thread_count() {
         );
     }
 }
+
+#[test]
+fn shared_cpus_and_instance_billing_are_byte_identical_whatever_the_thread_count() {
+    // The shipped Cloud Run comparison: processor sharing, serving and instance metering.
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cloud-run.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let one = run(&scenario, &dir.path().join("t1"), &["--threads", "1"]);
+    let two = run(&scenario, &dir.path().join("t2"), &["--threads", "2"]);
+    assert!(one.contains_key("costs.csv"));
+    for (name, bytes) in &one {
+        assert!(
+            bytes == &two[name],
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+}

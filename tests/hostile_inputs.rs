@@ -133,6 +133,14 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"name = "f1""#, r#"name = "f1"#, End(r#""f1"#), "workload.functions[0].name", "invalid basic string"),
     case("seed = 1", "seed = 1\nseed = 2", Start("seed = 2"), "seed", "duplicate key"),
     case("seed = 1", "seed = -1", Start("-1"), "seed", "must be a whole number from 0 to 9223372036854775807 (got -1)"),
+    case("account_concurrency = 1000", "account_concurrency = 1000\nvcpus = 0", End("vcpus = "), "deployments[0].compute.vcpus", "must be a number of vCPUs from 9.5367431640625e-7 (2^-20) to 1048576 (2^20) (got 0)"),
+    case("account_concurrency = 1000", "account_concurrency = 1000\nvcpus = nan", End("vcpus = "), "deployments[0].compute.vcpus", "(got NaN)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"hourly\"", Start("\"hourly\""), "deployments[0].compute.billing.basis", "unknown value 'hourly' (use request, serving, instance)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "does not apply to basis = \"request\""),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "needs deployments[0].compute.vcpus, the vCPUs of one instance"),
+    case(r#"timeout = "30s""#, "timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "does not apply to model = \"fleet\""),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbill_init = true\nbasis = \"serving\"", Start("\"serving\""), "deployments[0].compute.billing.bill_init", "does not apply to basis = \"serving\" (instance time includes the boot)"),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", End("basis = "), "deployments[1].compute.billing.basis", "does not apply to model = \"fleet\""),
 ];
 
 fn bin() -> Command {

@@ -34,7 +34,7 @@ fn azure_sample_replays_every_invocation_in_every_deployment() {
     // No duration in the file: the window is the trace's span, minutes 480..959.
     assert_eq!(s.window.length, 480 * MINUTE);
     let result = serverless_sim::run::run(&s).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(result.deployments.len(), 3);
+    assert_eq!(result.deployments.len(), 6);
     for d in &result.deployments {
         assert_eq!(d.recorder.totals.requests, TOTAL, "{}", d.name);
         assert_eq!(d.recorder.totals.completed, TOTAL, "{}", d.name);
@@ -59,7 +59,7 @@ fn azure_sample_replays_every_invocation_in_every_deployment() {
                 .expect("number")
         })
         .collect();
-    assert_eq!(rows, [TOTAL, TOTAL, TOTAL]);
+    assert_eq!(rows, [TOTAL; 6]);
 }
 
 #[test]

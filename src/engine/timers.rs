@@ -7,7 +7,8 @@
 //! hand-roll it.
 //!
 //! Timers are housekeeping events ([`Sim::schedule_housekeeping`]): one that would fire past
-//! the run's horizon is dropped with the rest (see the engine's module docs).
+//! the run's horizon is dropped with the rest (see the engine's module docs). A family made
+//! with [`Timers::for_work`] is work instead, for deadlines a request in flight waits on.
 //!
 //! **Lazy extension.** Moving a deadline *later* does not push a new entry: the pending entry
 //! pops at the old time, sees the later deadline and re-queues itself once. Moving it *earlier*
@@ -50,12 +51,24 @@ const UNSET: Slot = Slot {
 #[derive(Clone, Debug, Default)]
 pub struct Timers {
     slots: Vec<Slot>,
+    /// Entries are work events (they keep a run alive: a request in flight waits on them).
+    work: bool,
 }
 
 impl Timers {
     /// No timer set.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// No timer set; the timers of this family are *work* ([`Sim::schedule`]), not
+    /// housekeeping: for deadlines a request in flight waits on (its CPU share finishing, its
+    /// timeout), which must fire even past the window's end.
+    pub fn for_work() -> Self {
+        Self {
+            slots: Vec::new(),
+            work: true,
+        }
     }
 
     /// Sets timer `id` to fire at `due` (replacing any deadline it had). `tick` wraps the
@@ -78,13 +91,15 @@ impl Timers {
         if due < slot.queued {
             slot.generation = slot.generation.wrapping_add(1);
             slot.queued = due;
-            sim.schedule_housekeeping(
-                due,
-                tick(TimerTick {
-                    id,
-                    generation: slot.generation,
-                }),
-            );
+            let entry = tick(TimerTick {
+                id,
+                generation: slot.generation,
+            });
+            if self.work {
+                sim.schedule(due, entry);
+            } else {
+                sim.schedule_housekeeping(due, entry);
+            }
         }
     }
 
@@ -200,6 +215,26 @@ mod tests {
         }
         assert_eq!(s.pending_events(), 1);
         assert_eq!(drain(&mut timers, &mut s), vec![(1_999, 7)]);
+    }
+
+    #[test]
+    fn work_timers_queue_work_entries_even_when_they_re_queue_themselves() {
+        let mut timers = Timers::for_work();
+        let mut s = sim();
+        timers.set(0, 100, &mut s, Tick);
+        timers.set(0, 2_000_000, &mut s, Tick); // past the window, extended lazily
+        assert_eq!(s.work_pending, 1);
+        let (t, Tick(entry), housekeeping) = s.queue.pop_marked().unwrap();
+        assert_eq!((t, housekeeping), (100, false));
+        s.work_pending -= 1;
+        s.now = t;
+        assert!(!timers.fire(entry, &mut s, Tick)); // re-queued at the later deadline
+        assert_eq!(s.work_pending, 1);
+        let (t, _, housekeeping) = s.queue.pop_marked().unwrap();
+        assert_eq!((t, housekeeping), (2_000_000, false));
+        // The plain family stays housekeeping.
+        Timers::new().set(1, 100, &mut s, Tick);
+        assert!(s.queue.pop_marked().unwrap().2);
     }
 
     #[test]

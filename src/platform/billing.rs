@@ -9,6 +9,7 @@
 //! Instances (docs/models.md, "Fleet billing"): lifetime from launch to termination rounded
 //! up to the granularity, with a minimum (EC2 and Fargate: per second, 60 s minimum).
 
+pub use super::faas::BillingBasis;
 use crate::engine::time::Micros;
 use crate::pricing::PriceSchedule;
 
@@ -35,6 +36,11 @@ pub struct FaasBilling {
     /// calls it runs (instead of `gb_seconds`). Set when the deployment provisions.
     pub provisioned_gb_seconds: Option<PriceSchedule>,
     pub provisioned_compute: Option<PriceSchedule>,
+    /// What compute time is billed on: each call's, or instance time (then `gb_seconds` prices
+    /// instance GB-s, and `granularity`/`minimum` apply to each billed period).
+    pub basis: BillingBasis,
+    /// Price per vCPU-second of instance time (instance bases only).
+    pub vcpu_seconds: Option<PriceSchedule>,
 }
 
 impl FaasBilling {
@@ -97,6 +103,8 @@ mod tests {
             bill_init: false,
             provisioned_gb_seconds: None,
             provisioned_compute: None,
+            basis: BillingBasis::Request,
+            vcpu_seconds: None,
         }
     }
 

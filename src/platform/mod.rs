@@ -24,15 +24,14 @@ use crate::workload::Workload;
 
 pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling};
-pub use faas::{FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
+pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
 pub use instances::IdleChoice;
 
 /// The compute model of a deployment.
-#[derive(Clone, Debug, PartialEq)]
-// One per deployment, built once and never moved in a hot path: the size difference costs
-// nothing, and boxing would only add indirection to every reader.
+// One spec per deployment, built once: the size difference between variants costs nothing.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ComputeSpec {
     Faas(FaasSpec),
     Fleet(FleetSpec),
@@ -146,6 +145,7 @@ pub fn simulate_with_progress(
                     )),
                     _ => None,
                 },
+                vcpu_seconds: faas_vcpu_meter(faas, &mut meters),
             };
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let model =
@@ -189,6 +189,15 @@ pub fn simulate_with_progress(
         meters,
         bill,
     })
+}
+
+/// The vCPU-s meter of a FaaS deployment billed on instance time with `vcpus`, if any.
+fn faas_vcpu_meter(faas: &FaasSpec, meters: &mut Meters) -> Option<usize> {
+    let price = faas.billing.vcpu_seconds.clone()?;
+    if faas.billing.basis == faas::BillingBasis::Request || faas.vcpus.is_none() {
+        return None;
+    }
+    Some(meters.add(Component::Compute, "vcpu_seconds", "vCPU-s", price))
 }
 
 fn resolve_backend(

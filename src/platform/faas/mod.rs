@@ -20,11 +20,16 @@
 //! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //!
+//! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
+//!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
+//!
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+mod cpu_sharing;
 pub mod keep_alive;
 pub mod limits;
+pub mod metering;
 pub mod pools;
 pub mod provisioned;
 pub mod runtimes;
@@ -43,6 +48,7 @@ pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
 };
 use limits::Limits;
+pub use metering::BillingBasis;
 pub use pools::{PoolMapping, PoolTable};
 pub use provisioned::Provisioned;
 
@@ -66,6 +72,8 @@ pub struct FaasSpec {
     pub billing: FaasBilling,
     /// Always-warm instances per pool.
     pub provisioned: Option<Provisioned>,
+    /// vCPUs of one instance: calls sharing it share them; instance time bills vCPU-s.
+    pub vcpus: Option<f64>,
 }
 
 /// The meters a FaaS deployment bills.
@@ -75,6 +83,8 @@ pub struct FaasMeters {
     pub gb_seconds: usize,
     /// With provisioned concurrency: configured GB-s, and GB-s of calls run on it.
     pub provisioned: Option<(usize, usize)>,
+    /// vCPU-s of instance time (instance billing bases with `vcpus` and a vCPU-s price).
+    pub vcpu_seconds: Option<usize>,
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
@@ -111,6 +121,12 @@ pub enum FaasEvent {
     Prewarm(TimerTick),
     /// The provisioned level changes.
     Provision,
+    /// A call (index into the running table) starts computing on a shared CPU.
+    CpuStart(u32),
+    /// An instance's shared CPU finishes a call's CPU work.
+    CpuFinish(TimerTick),
+    /// A call still computing on a shared CPU reached its timeout.
+    CpuTimeout(TimerTick),
 }
 
 /// The running FaaS platform.
@@ -141,6 +157,8 @@ pub struct FaasModel {
     kept: Vec<u32>,
     kept_level: u32,
     kept_since: Micros,
+    sharing: Option<cpu_sharing::CpuSharing>,
+    metering: Option<metering::InstanceMeter>,
 }
 
 impl FaasModel {
@@ -166,6 +184,7 @@ impl FaasModel {
             .iter()
             .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
             .collect();
+        let basis = spec.billing.basis;
         Self {
             cold_start: spec.cold_start,
             idle_instance: spec.idle_instance,
@@ -193,6 +212,13 @@ impl FaasModel {
             kept_level: 0,
             kept_since: 0,
             provisioned: spec.provisioned,
+            sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
+            metering: metering::InstanceMeter::new(
+                basis,
+                spec.vcpus,
+                meters.gb_seconds,
+                meters.vcpu_seconds,
+            ),
         }
     }
 
@@ -211,6 +237,7 @@ impl FaasModel {
     fn reclaim(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         self.end_idle(i, sim);
         self.expiry.cancel(i);
+        self.meter_stopped(i, sim);
         self.instances.stop(i);
         sim.rec.level(Level::Idle, sim.now(), -1);
     }
@@ -218,6 +245,7 @@ impl FaasModel {
     /// Instance `i` has just gone idle: apply the keep-alive policy.
     fn went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
+        self.meter_went_idle(i, sim);
         sim.rec.level(Level::Busy, now, -1);
         sim.rec.level(Level::Idle, now, 1);
         let inst = self.instances.get(i);
@@ -342,17 +370,13 @@ impl FaasModel {
         if timed_out {
             held = self.timeout.unwrap_or(held);
         }
-        let billed = self.billing.billed_duration(if self.billing.bill_init {
-            held.saturating_add(init)
-        } else {
-            held
-        });
+        self.meter_slot_taken(i, sim.now());
         let pool = self.instances.get(i).group as usize;
         let run = Running {
             instance: i,
             function: request.function,
             arrival: request.arrival,
-            billed_gb_s: billed as f64 / 1e6 * self.pool_gb[pool],
+            billed_gb_s: self.call_gb_seconds(pool, held, init),
             timed_out,
             gb_meter: match self.meters.provisioned {
                 Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
@@ -369,6 +393,10 @@ impl FaasModel {
                 (self.running.len() - 1) as u32
             }
         };
+        if self.sharing.is_some() {
+            let (f, exec) = (request.function, request.exec);
+            return self.share_begin(r, i, f, exec, backend, start, init, sim);
+        }
         sim.schedule(start.saturating_add(held), FaasEvent::Complete(r));
     }
 }
@@ -469,6 +497,9 @@ impl Model for FaasModel {
                 }
             }
             FaasEvent::Provision => self.provision(sim),
+            FaasEvent::CpuStart(r) => self.share_compute(r, sim),
+            FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
+            FaasEvent::CpuTimeout(tick) => self.share_timed_out(tick, sim),
         }
     }
 
@@ -481,5 +512,6 @@ impl Model for FaasModel {
         }
         self.book_provisioned(sim.window(), sim);
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();
+        self.meter_finish(sim);
     }
 }

@@ -118,6 +118,9 @@ impl Validator<'_> {
                     v,
                 )?;
                 self.not_for(&b.provisioned_compute, &bfield("provisioned_compute"), v)?;
+                self.not_for(&f.vcpus, &field("vcpus"), v)?;
+                self.not_for(&b.basis, &bfield("basis"), v)?;
+                self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
                 self.not_for(&b.memory_step, &bfield("memory_step"), v)?;

@@ -64,6 +64,7 @@ impl Validator<'_> {
                 None => Ok(default),
             }
         };
+        let instance_keys = self.faas_instance_keys(f, b, path)?;
         let billing = FaasBilling {
             requests: self.price(requests, &bfield("requests"))?,
             gb_seconds: self.price(gbs, &bfield("gb_seconds"))?,
@@ -93,6 +94,8 @@ impl Validator<'_> {
                 .as_ref()
                 .map(|p| self.price(p, &bfield("provisioned_compute")))
                 .transpose()?,
+            basis: instance_keys.basis,
+            vcpu_seconds: instance_keys.vcpu_seconds,
         };
         let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
@@ -145,6 +148,7 @@ impl Validator<'_> {
                 .transpose()?,
             billing,
             provisioned,
+            vcpus: instance_keys.vcpus,
         }))
     }
 

@@ -21,6 +21,7 @@ use crate::workload::{Source as Arrivals, Workload, trace};
 
 mod deployment;
 mod faas;
+mod faas_instances;
 mod keep_alive;
 mod price;
 mod provisioned;
