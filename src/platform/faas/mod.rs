@@ -23,6 +23,8 @@
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+pub mod functions;
+mod invocation;
 pub mod keep_alive;
 pub mod limits;
 pub mod pools;
@@ -47,7 +49,9 @@ pub use pools::{PoolMapping, PoolTable};
 /// A FaaS platform as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaasSpec {
-    pub cold_start: DurationDist,
+    /// The cold-start time of every function; `None`: each function's runtime default
+    /// ([`functions`]).
+    pub cold_start: Option<DurationDist>,
     pub keep_alive: KeepAlive,
     /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
     pub account_concurrency: Option<u32>,
@@ -62,6 +66,8 @@ pub struct FaasSpec {
     /// Longest execution; a longer one is stopped there and fails.
     pub timeout: Option<Micros>,
     pub billing: FaasBilling,
+    /// Most new instances per pool per period ([`scaling::scale_rate`]); `None`: unlimited.
+    pub scale_up_rate: Option<scaling::scale_rate::ScaleUpRate>,
 }
 
 /// The meters a FaaS deployment bills.
@@ -88,6 +94,8 @@ struct Running {
     arrival: Micros,
     billed_gb_s: f64,
     timed_out: bool,
+    /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
+    event: u32,
 }
 
 /// Events of the FaaS model.
@@ -101,13 +109,13 @@ pub enum FaasEvent {
     Expire(TimerTick),
     /// A pool's pre-warm timer is due (hybrid keep-alive).
     Prewarm(TimerTick),
+    /// An asynchronous event (index into the side table) is due for another attempt.
+    Retry(u32),
 }
 
 /// The running FaaS platform.
 pub struct FaasModel {
-    cold_start: DurationDist,
     idle_instance: IdleChoice,
-    timeout: Option<Micros>,
     billing: FaasBilling,
     meters: FaasMeters,
     backend: BackendPlan,
@@ -126,6 +134,10 @@ pub struct FaasModel {
     prewarm_until: Vec<Micros>,
     running: Vec<Running>,
     free_running: Vec<u32>,
+    /// Per function: cold start, timeout and CPU scaling on this deployment.
+    functions: Vec<functions::FunctionPlan>,
+    scale_up: invocation::ScaleUpGate,
+    async_events: invocation::AsyncEvents,
 }
 
 impl FaasModel {
@@ -152,9 +164,10 @@ impl FaasModel {
             .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
             .collect();
         Self {
-            cold_start: spec.cold_start,
+            functions: functions::plans(spec.cold_start.as_ref(), spec.timeout, functions, &table),
+            scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
+            async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
-            timeout: spec.timeout,
             meters,
             backend,
             instances: Instances::new(table.len(), spec.instance_concurrency),
@@ -244,21 +257,28 @@ impl FaasModel {
     }
 
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
-    /// is billed where the provider bills it).
+    /// is billed where the provider bills it); `event` is its asynchronous event, if any.
     fn begin(
         &mut self,
         i: InstanceId,
         request: &Request,
         start: Micros,
         init: Micros,
+        event: u32,
         sim: &mut Sim<FaasEvent>,
     ) {
         let backend = self.backend.call(request, start, &mut sim.rec);
-        let mut held = request.exec.saturating_add(backend);
-        let timed_out = self.timeout.is_some_and(|t| held > t);
-        if timed_out {
-            held = self.timeout.unwrap_or(held);
-        }
+        let plan = &self.functions[request.function as usize];
+        let timeout = plan.timeout;
+        let mut held = plan.exec(request.exec).saturating_add(backend);
+        let timed_out = timeout.is_some_and(|t| held > t);
+        let event = if timed_out {
+            held = timeout.unwrap_or(held);
+            self.keep_for_retry(request, event)
+        } else {
+            self.async_events.release(event);
+            invocation::NO_EVENT
+        };
         let billed = self.billing.billed_duration(if self.billing.bill_init {
             held.saturating_add(init)
         } else {
@@ -271,6 +291,7 @@ impl FaasModel {
             arrival: request.arrival,
             billed_gb_s: billed as f64 / 1e6 * self.pool_gb[pool],
             timed_out,
+            event,
         };
         let r = match self.free_running.pop() {
             Some(r) => {
@@ -294,12 +315,29 @@ impl Model for FaasModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
+        self.try_start(request, invocation::NO_EVENT, sim);
+    }
+
+    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+        self.handle_event(event, sim);
+    }
+
+    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+        self.finish_run(sim);
+    }
+}
+
+impl FaasModel {
+    /// An attempt of `request` (first, or a retry of asynchronous event `event`) at now.
+    fn try_start(&mut self, request: Request, event: u32, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         let function = request.function;
         let pool = self.pool_of[function as usize];
         if self.limits.at_limit(function) {
-            sim.rec.throttled(now);
-            return;
+            return self.refuse(&request, event, invocation::Refusal::Concurrency, sim);
+        }
+        if self.scale_up_refused(pool, now) {
+            return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
         self.limits.start(function);
         self.keep_alive.started(pool, now);
@@ -318,16 +356,16 @@ impl Model for FaasModel {
             }
             self.instances.take_slot(i);
             sim.rec.apps.record(self.app_of_pool[pool as usize], false);
-            return self.begin(i, &request, now, 0, sim);
+            return self.begin(i, &request, now, 0, event, sim);
         }
         sim.rec.cold_start(now);
         sim.rec.apps.record(self.app_of_pool[pool as usize], true);
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;
-            return self.begin(i, &request, ready_at, ready_at - now, sim);
+            return self.begin(i, &request, ready_at, ready_at - now, event, sim);
         }
-        let init = self
+        let init = self.functions[function as usize]
             .cold_start
             .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
         let ready_at = now.saturating_add(init);
@@ -339,10 +377,10 @@ impl Model for FaasModel {
         } else {
             sim.rec.level(Level::Busy, now, 1);
         }
-        self.begin(i, &request, ready_at, init, sim);
+        self.begin(i, &request, ready_at, init, event, sim);
     }
 
-    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+    fn handle_event(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         match event {
             FaasEvent::Ready(i) => {
@@ -354,7 +392,7 @@ impl Model for FaasModel {
                 let run = self.running[r as usize];
                 self.free_running.push(r);
                 if run.timed_out {
-                    sim.rec.timed_out(now);
+                    self.execution_failed(run.event, sim);
                 } else {
                     sim.rec.completed(now, now - run.arrival);
                 }
@@ -380,10 +418,11 @@ impl Model for FaasModel {
                     self.prewarm(tick.id, sim);
                 }
             }
+            FaasEvent::Retry(id) => self.retry(id, sim),
         }
     }
 
-    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+    fn finish_run(&mut self, sim: &mut Sim<FaasEvent>) {
         for i in self.instances.ids() {
             let inst = self.instances.get(i);
             if inst.phase == Phase::Ready && inst.busy == 0 {

@@ -370,7 +370,10 @@ fn hold_seconds(f: &FaasSpec, d: &DeploymentSpec, functions: &[FunctionSpec]) ->
                     c.count as f64 * latency
                 })
                 .sum();
-            func.exec.mean_ms() + f.cold_start.mean_ms() + backend
+            func.exec.mean_ms()
+                + crate::platform::faas::functions::cold_start_of(f.cold_start.as_ref(), func)
+                    .mean_ms()
+                + backend
         })
         .sum();
     per_function / n / 1e3

@@ -111,6 +111,7 @@ impl Validator<'_> {
                 self.not_for(&f.pools, &field("pools"), v)?;
                 self.not_for(&f.idle_instance, &field("idle_instance"), v)?;
                 self.not_for(&f.instance_concurrency, &field("instance_concurrency"), v)?;
+                self.not_for(&f.scale_up_rate, &field("scale_up_rate"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
                 self.not_for(&b.memory_step, &bfield("memory_step"), v)?;

@@ -3,6 +3,7 @@
 
 use toml::Spanned;
 
+use crate::platform::faas::scaling::scale_rate::ScaleUpRate;
 use crate::platform::{
     ComputeSpec, FaasBilling, FaasSpec, FixedKeepAlive, IdleChoice, KeepAlive, PoolMapping, Reset,
 };
@@ -40,7 +41,9 @@ impl Validator<'_> {
         self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
         self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
         self.not_for(&b.discount, &bfield("discount"), v)?;
-        let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
+        if f.cold_start.is_none() {
+            self.runtime_cold_starts(c, path, workload)?;
+        }
         let ka = self.required(
             &f.keep_alive,
             c,
@@ -86,7 +89,11 @@ impl Validator<'_> {
             bill_init: b.bill_init.unwrap_or(false),
         };
         Ok(ComputeSpec::Faas(FaasSpec {
-            cold_start: self.distribution(cold, &field("cold_start"))?,
+            cold_start: f
+                .cold_start
+                .as_ref()
+                .map(|d| self.distribution(d, &field("cold_start")))
+                .transpose()?,
             keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
             account_concurrency: f
                 .account_concurrency
@@ -134,6 +141,14 @@ impl Validator<'_> {
                 .map(|t| self.positive_duration(t, &field("timeout")))
                 .transpose()?,
             billing,
+            scale_up_rate: f
+                .scale_up_rate
+                .as_ref()
+                .map(|r| {
+                    ScaleUpRate::parse(r.get_ref())
+                        .map_err(|m| self.err(r, field("scale_up_rate"), m))
+                })
+                .transpose()?,
         }))
     }
 

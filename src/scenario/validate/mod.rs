@@ -21,6 +21,7 @@ use crate::workload::{Source as Arrivals, Workload, trace};
 
 mod deployment;
 mod faas;
+mod faas_settings;
 mod price;
 mod trace_table;
 pub mod window_checks;
