@@ -5,7 +5,10 @@
 //! - A call goes to its function's pool ([`pools`]: per function, or per app as on Azure).
 //! - The limits ([`limits`]) are checked first, on every start, warm or cold: a call that
 //!   finds its function's or the account's concurrency reached is throttled (a synchronous
-//!   429: counted as failed, never retried), even if an idle instance is waiting.
+//!   429: counted as failed, never retried), even if an idle instance is waiting. A call
+//!   that would need a new instance is also refused when the pool's `scale_up_rate` has no
+//!   token left. Asynchronous functions retry refused and timed-out attempts instead
+//!   ([`invocation`], which owns these rules).
 //! - Otherwise it takes a free slot of a warm instance of the pool (always-warm ones first,
 //!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
 //!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
@@ -15,8 +18,10 @@
 //!   Consumption). Each call holds its slot for its execution plus its backend operations; that
 //!   is its latency after any boot wait, and (init only where the provider bills it) its billed
 //!   duration.
-//! - With a `timeout`, an execution longer than it is stopped at the timeout, billed up to
-//!   it, and counted as failed (`timed_out`).
+//! - With a `timeout` (the function's own, else the deployment's), an execution longer
+//!   than it is stopped at the timeout, billed up to it, and counted as failed (`timed_out`).
+//! - Each function's cold start (the deployment's, else its runtime's default) and its
+//!   execution time at the memory it runs at (CPU coupling) are resolved in [`functions`].
 //! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //!
