@@ -309,3 +309,43 @@ fn a_runtime_gives_the_default_cold_start_and_a_deployment_cold_start_overrides_
     let r = synthetic("100m", &f, &faas("given", none));
     assert_eq!(max_latency(only(&r)), 1_100 * MS);
 }
+
+#[test]
+fn fleets_ignore_the_functions_faas_settings() {
+    // A fleet server runs at its own speed: a fully CPU-bound async function measured at
+    // 512 MB but configured at 1 GB still takes its 1 s there, never times out on the
+    // function's 0.5 s FaaS timeout and is never retried.
+    let keys = "cpu_bound = 1.0\nreference_memory = \"512MB\"\ninvocation = \"async\"\ntimeout = \"500ms\"\nruntime = \"java\"";
+    let fleet = r#"
+[[deployments]]
+name = "flt"
+[deployments.compute]
+model = "fleet"
+instances = 1
+workers = 4
+[deployments.compute.billing]
+instance_hours = { usd = 0.0416 }
+"#;
+    let r = synthetic("10m", &function("f", "1GB", "1s", keys), fleet);
+    let d = only(&r);
+    let t = &d.recorder.totals;
+    assert_eq!(
+        (t.completed, t.failed, t.retries, t.timed_out),
+        (10, 0, 0, 0)
+    );
+    assert_eq!(max_latency(d), SECOND);
+    // The same function on FaaS: 0.5 s of CPU at twice the share is 0.5 s, not over the
+    // timeout (equal is allowed), so all 10 complete; the slowest is the cold one, with
+    // Java's default cold start (a lognormal draw, so only bounded below here).
+    let r = synthetic(
+        "10m",
+        &function("f", "1GB", "1s", keys),
+        &faas_with("lam", "", FOREVER),
+    );
+    let d = only(&r);
+    assert_eq!(
+        (d.recorder.totals.completed, d.recorder.totals.retries),
+        (10, 0)
+    );
+    assert!(max_latency(d) > 500 * MS);
+}

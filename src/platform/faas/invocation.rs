@@ -17,15 +17,16 @@
 //!   dropped, counted in `dropped` and `failed` (not in `throttled` or `timed_out`, which
 //!   count synchronous outcomes only). Each scheduled retry counts in `retries`.
 //!   So `failed = throttled + timed_out + rejected + dropped`, one outcome per request.
-//! - Every attempt is a real start: it counts as a cold start if it needs a new instance,
-//!   is billed (a request and its GB-s, up to the timeout for a timed-out one), and draws its
+//! - Every attempt is a real start: it counts as a cold start if it needs a new instance
+//!   (so `cold_starts` and the per-app counts are per attempt, and `cold_start_ratio`, per
+//!   request, can exceed what one attempt each would give), is billed (a request and its GB-s, up to the timeout for a timed-out one), and draws its
 //!   cold start and backend latencies afresh from the key of its attempt
 //!   ([`crate::rng::attempt_key`]).
 //! - The **latency** of an asynchronous call that completes is measured from its *first*
 //!   arrival to the end of the attempt that succeeds, so it includes the time spent waiting
 //!   for retries: the delay its caller's event sees.
 //!
-//! Pending events are held in a side table indexed by `u32` ([`AsyncEvents`]), reused
+//! Pending events are held in a side table indexed by `u32` (`AsyncEvents`), reused
 //! through a free list, so [`super::FaasEvent`] stays small and the steady state allocates
 //! nothing. An event enters the table when it first needs a retry (or starts an execution
 //! that will time out) and leaves it when it completes or is dropped.

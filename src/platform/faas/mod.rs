@@ -29,7 +29,7 @@
 //! the event list holds O(instances) entries however many calls reuse them.
 
 pub mod functions;
-mod invocation;
+pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
 pub mod pools;
