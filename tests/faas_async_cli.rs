@@ -35,6 +35,13 @@ fn expect(text: &str, needle: &str, field: &str, message: &str) {
     );
 }
 
+/// Runs `text`, expecting the error just after the first `prefix` (a `key = ` text).
+fn expect_after(text: &str, prefix: &str, field: &str, message: &str) {
+    let (stderr, file) = run_bad(text);
+    let col = col_of(text, prefix) + prefix.len();
+    assert_exact(&stderr, &file, line_of(text, prefix), col, field, message);
+}
+
 #[test]
 fn bad_scale_up_rates_are_located() {
     let text = deployment_with("scale_up_rate = \"1000\"");
@@ -88,53 +95,41 @@ operations.read = {{}}
 
 #[test]
 fn bad_invocation_settings_are_located() {
-    let f = "workload.functions[0]";
-    for (extra, needle, key, message) in [
+    for (extra, prefix, message) in [
         (
             "invocation = \"queue\"",
-            "\"queue\"",
-            "invocation",
+            "invocation = ",
             "unknown value 'queue' (use sync or async)",
         ),
         (
             "invocation = \"async\"\nmax_retries = 3",
-            "3\n",
-            "max_retries",
+            "max_retries = ",
             "must be a whole number from 0 to 2 (got 3)",
         ),
         (
             "invocation = \"async\"\nmax_event_age = \"30s\"",
-            "\"30s\"",
-            "max_event_age",
+            "max_event_age = ",
             "must be from 1m to 6h, the range Lambda accepts (got '30s')",
         ),
         (
             "invocation = \"async\"\nmax_event_age = \"7h\"",
-            "\"7h\"",
-            "max_event_age",
+            "max_event_age = ",
             "must be from 1m to 6h, the range Lambda accepts (got '7h')",
         ),
         (
             "max_retries = 1",
-            "1\n",
-            "max_retries",
+            "max_retries = ",
             "does not apply to invocation = \"sync\" (the default; set invocation = \"async\")",
         ),
         (
             "invocation = \"sync\"\nmax_event_age = \"1h\"",
-            "\"1h\"",
-            "max_event_age",
+            "max_event_age = ",
             "does not apply to invocation = \"sync\"",
         ),
     ] {
-        let text = function_with(extra);
-        let needle_at = &text[text.find(CALLS).unwrap()..];
-        // Locate the needle inside the added lines, not elsewhere in the file.
-        let offset = text.len() - needle_at.len() + needle_at.find(needle).unwrap();
-        let (stderr, file) = run_bad(&text);
-        let line = text[..offset].lines().count() + usize::from(text[..offset].ends_with('\n'));
-        let col = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
-        assert_exact(&stderr, &file, line, col, &format!("{f}.{key}"), message);
+        let key = prefix.trim_end_matches(" = ");
+        let field = format!("workload.functions[0].{key}");
+        expect_after(&function_with(extra), prefix, &field, message);
     }
 }
 
@@ -332,5 +327,37 @@ fn the_summary_ends_with_retries_dropped_and_scale_up_throttles_identically_on_a
             ),
             other => panic!("unexpected row {other}"),
         }
+    }
+}
+
+#[test]
+fn wrong_types_of_the_new_keys_say_what_is_expected() {
+    for (text, prefix, field, message) in [
+        (
+            function_with("invocation = \"async\"\nmax_event_age = 120"),
+            "max_event_age = ",
+            "workload.functions[0].max_event_age",
+            "must be a string such as \"10m\" (got 120)",
+        ),
+        (
+            function_with("reference_memory = 512"),
+            "reference_memory = ",
+            "workload.functions[0].reference_memory",
+            "must be a string such as \"512MB\" (got 512)",
+        ),
+        (
+            function_with("cpu_bound = \"high\""),
+            "cpu_bound = ",
+            "workload.functions[0].cpu_bound",
+            "must be a number (got the string \"high\")",
+        ),
+        (
+            deployment_with("scale_up_rate = 1000"),
+            "scale_up_rate = ",
+            "deployments[0].compute.scale_up_rate",
+            "must be a string such as \"1000/10s\" (got 1000)",
+        ),
+    ] {
+        expect_after(&text, prefix, field, message);
     }
 }
