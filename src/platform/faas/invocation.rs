@@ -244,3 +244,86 @@ impl FaasModel {
         self.try_start(request, id, sim);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::time::{MINUTE, SECOND};
+    use crate::workload::{DurationDist, FaasSettings, Invocation};
+
+    fn functions() -> Vec<FunctionSpec> {
+        let f = |name: &str, invocation| FunctionSpec {
+            name: name.into(),
+            app: "a".into(),
+            memory_mb: 128,
+            exec: DurationDist::Constant { ms: 1.0 },
+            calls: Vec::new(),
+            faas: FaasSettings {
+                invocation,
+                ..Default::default()
+            },
+        };
+        vec![
+            f("sync", Invocation::Sync),
+            f("async", Invocation::Async(AsyncRetries::default())),
+        ]
+    }
+
+    fn request(function: u32, key: u64) -> Request {
+        Request {
+            arrival: 5 * SECOND,
+            function,
+            exec: 1000,
+            key,
+        }
+    }
+
+    #[test]
+    fn each_retry_is_keyed_by_its_attempt_and_keeps_the_first_arrival() {
+        let mut e = AsyncEvents::new(&functions());
+        assert!(!e.is_async(0) && e.is_async(1));
+        let id = e.entry(&request(1, 42), NO_EVENT);
+        assert_eq!(e.entry(&request(1, 42), id), id, "an entry is reused");
+        let first = e.next_request(id);
+        let second = e.next_request(id);
+        assert_eq!(first.key, attempt_key(42, 1));
+        assert_eq!(second.key, attempt_key(42, 2));
+        assert_ne!(first.key, second.key);
+        assert_eq!((first.arrival, second.arrival), (5 * SECOND, 5 * SECOND));
+        assert_eq!((first.exec, first.function), (1000, 1));
+    }
+
+    #[test]
+    fn throttles_and_errors_are_counted_apart() {
+        let mut e = AsyncEvents::new(&functions());
+        let id = e.entry(&request(1, 7), NO_EVENT);
+        // Throttles at 5 s and 6 s: waits of 1 s then 2 s.
+        assert_eq!(
+            e.failed(id, Failure::Throttled, 5 * SECOND),
+            Some(6 * SECOND)
+        );
+        assert_eq!(
+            e.failed(id, Failure::Throttled, 6 * SECOND),
+            Some(8 * SECOND)
+        );
+        // Throttles do not use up the two retries after errors: 1 min, 2 min, then none.
+        assert_eq!(e.failed(id, Failure::FunctionError, 0), Some(MINUTE));
+        assert_eq!(e.failed(id, Failure::FunctionError, 0), Some(2 * MINUTE));
+        assert_eq!(e.failed(id, Failure::FunctionError, 0), None);
+    }
+
+    #[test]
+    fn released_entries_are_reused() {
+        let mut e = AsyncEvents::new(&functions());
+        let a = e.entry(&request(1, 1), NO_EVENT);
+        let b = e.entry(&request(1, 2), NO_EVENT);
+        assert_ne!(a, b);
+        e.release(a);
+        e.release(NO_EVENT);
+        let c = e.entry(&request(1, 3), NO_EVENT);
+        assert_eq!(c, a);
+        // The reused entry starts afresh: its first error waits 1 min.
+        assert_eq!(e.failed(c, Failure::FunctionError, 0), Some(MINUTE));
+        assert_eq!(e.next_request(c).key, attempt_key(3, 1));
+    }
+}
