@@ -1,5 +1,6 @@
-//! Validating a FaaS compute model: cold starts, keep-alive policy, pools, idle-instance
-//! choice, per-instance concurrency, limits and reservations, timeout, and its billing.
+//! Validating a FaaS compute model: cold starts (optional when every function has a runtime
+//! with a default, [`super::faas_settings`]), keep-alive policy, pools, idle-instance choice,
+//! per-instance concurrency, limits and reservations, scale-up rate, timeout, and its billing.
 
 use toml::Spanned;
 
