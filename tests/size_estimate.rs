@@ -367,3 +367,40 @@ fn progress_counts_every_request_and_changes_nothing() {
         assert!(x == y, "{file} differs with progress");
     }
 }
+
+#[test]
+fn an_async_function_leaves_faas_memory_without_a_bound() {
+    // Under an account limit the instance table is bounded; an asynchronous function adds
+    // events waiting for retries, which no limit bounds.
+    let text = |keys: &str| {
+        format!(
+            r#"
+duration = "60s"
+[[workload.functions]]
+name = "f"
+memory = "128MB"
+execution = {{ dist = "constant", value = "1s" }}
+arrivals = {{ process = "poisson", rate = "10/s" }}
+{keys}
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "0ms" }}
+keep_alive = {{ policy = "none" }}
+account_concurrency = 50
+{FAAS_BILLING}"#
+        )
+    };
+    let sync = estimate(&text(""));
+    assert!(sync.deployments[0].memory_bound_bytes.is_some());
+    let e = estimate(&text("invocation = \"async\""));
+    let d = &e.deployments[0];
+    assert_eq!(d.memory_bound_bytes, None);
+    assert!(
+        d.memory_detail
+            .contains("plus asynchronous events waiting for a retry (not bounded)"),
+        "{}",
+        d.memory_detail
+    );
+}

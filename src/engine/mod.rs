@@ -222,6 +222,7 @@ mod tests {
                 memory_mb: 128,
                 exec: DurationDist::Constant { ms: 1.0 },
                 calls: Vec::new(),
+                faas: Default::default(),
             }],
             source: Source::Synthetic(vec![ArrivalProcess::FixedInterval {
                 every_s: 4.0,

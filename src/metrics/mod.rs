@@ -55,6 +55,13 @@ pub struct Totals {
     pub rejected: u64,
     /// Warm instances loaded ahead of a predicted call (hybrid keep-alive).
     pub prewarms: u64,
+    /// Attempts refused because the pool could not add an instance yet (FaaS
+    /// `scale_up_rate`): sync calls (also in `throttled`) and async attempts (retried).
+    pub scale_up_throttled: u64,
+    /// Retries scheduled for asynchronous events (FaaS `invocation = "async"`).
+    pub retries: u64,
+    /// Failures: asynchronous events given up on (out of retries or too old).
+    pub dropped: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -216,6 +223,12 @@ impl Recorder {
     pub fn rejected(&mut self, t: Micros) {
         self.failed(t);
         self.totals.rejected += 1;
+    }
+
+    /// An asynchronous event was given up on.
+    pub fn dropped(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.dropped += 1;
     }
 
     fn failed(&mut self, t: Micros) {

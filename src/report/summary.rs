@@ -12,9 +12,14 @@
 //! the idle times the hybrid policy recorded that fell beyond its histogram's range; empty
 //! for other policies), `apps`, `median_app_cold_pct`, `p75_app_cold_pct` (the distribution
 //! across apps of each app's cold-start percentage, [`crate::metrics::apps`]; empty for
-//! fleets).
+//! fleets), `retries` (retries scheduled for asynchronous FaaS events), `dropped`
+//! (asynchronous events given up on: out of retries or older than `max_event_age`),
+//! `scale_up_throttled` (attempts refused by the FaaS `scale_up_rate`: sync calls, also in
+//! `throttled`, and async attempts, which are retried); all three 0 for fleets.
 //!
-//! `failed` = `throttled + timed_out + rejected`. New columns are only ever appended.
+//! `failed` = `throttled + timed_out + rejected + dropped` (throttled and timed_out count
+//! synchronous calls; an asynchronous event fails only when dropped,
+//! [`crate::platform::faas`]). New columns are only ever appended.
 //!
 //! `cold_start_ratio` is cold starts per request; latencies are of completed requests, and
 //! empty for a deployment that completed none.
@@ -89,6 +94,9 @@ impl Exporter for SummaryCsv {
                 "apps",
                 "median_app_cold_pct",
                 "p75_app_cold_pct",
+                "retries",
+                "dropped",
+                "scale_up_throttled",
             ]
             .map(String::from),
         );
@@ -141,6 +149,11 @@ impl Exporter for SummaryCsv {
                 Some(a) => [a.apps.to_string(), ratio(a.median_pct), ratio(a.p75_pct)],
                 None => Default::default(),
             });
+            row.extend([
+                t.retries.to_string(),
+                t.dropped.to_string(),
+                t.scale_up_throttled.to_string(),
+            ]);
             csv.row(&row)?;
         }
         csv.finish()

@@ -77,6 +77,21 @@ pub struct TraceFile {
     /// Backend operations per call of every function: service -> operation kind -> count.
     #[serde(default)]
     pub calls: CallsFile,
+    // FaaS settings of every function of the trace (see `crate::workload::FaasSettings`)
+    /// `"sync"` (default) or `"async"`.
+    pub invocation: Option<Spanned<String>>,
+    /// Async: retries after function errors (0 to 2, default 2).
+    pub max_retries: Option<Spanned<i64>>,
+    /// Async: how long after its first arrival an event may still be tried (default 6h).
+    pub max_event_age: Option<Spanned<String>>,
+    /// Longest execution on FaaS, overriding the deployment's `timeout`.
+    pub timeout: Option<Spanned<String>>,
+    /// Language runtime, for a default cold-start time.
+    pub runtime: Option<Spanned<String>>,
+    /// Fraction of the execution time that is CPU-bound (0 to 1, default 0).
+    pub cpu_bound: Option<Spanned<f64>>,
+    /// Memory the execution time was measured at (default: the function's memory).
+    pub reference_memory: Option<Spanned<String>>,
 }
 
 /// One path or a list of paths.
@@ -98,6 +113,21 @@ pub struct FunctionFile {
     /// Backend operations per call: service -> operation kind -> count.
     #[serde(default)]
     pub calls: CallsFile,
+    // FaaS settings of the function (see `crate::workload::FaasSettings`)
+    /// `"sync"` (default) or `"async"`.
+    pub invocation: Option<Spanned<String>>,
+    /// Async: retries after function errors (0 to 2, default 2).
+    pub max_retries: Option<Spanned<i64>>,
+    /// Async: how long after its first arrival an event may still be tried (default 6h).
+    pub max_event_age: Option<Spanned<String>>,
+    /// Longest execution on FaaS, overriding the deployment's `timeout`.
+    pub timeout: Option<Spanned<String>>,
+    /// Language runtime, for a default cold-start time.
+    pub runtime: Option<Spanned<String>>,
+    /// Fraction of the execution time that is CPU-bound (0 to 1, default 0).
+    pub cpu_bound: Option<Spanned<f64>>,
+    /// Memory the execution time was measured at (default: the function's memory).
+    pub reference_memory: Option<Spanned<String>>,
 }
 
 /// Backend operations per call: service -> operation kind -> count.

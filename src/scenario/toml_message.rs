@@ -5,7 +5,7 @@
 //! [`super::toml_path`]'s job.
 
 /// Keys whose value is a duration string.
-const DURATION_KEYS: [&str; 17] = [
+const DURATION_KEYS: [&str; 18] = [
     "duration",
     "bucket",
     "idle_timeout",
@@ -23,19 +23,21 @@ const DURATION_KEYS: [&str; 17] = [
     "window",
     "granularity",
     "minimum",
+    "max_event_age",
 ];
 
 /// Keys whose value is a rate string.
 const RATE_KEYS: [&str; 3] = ["rate", "on_rate", "off_rate"];
 
 /// Keys whose value is a memory size string.
-const MEMORY_KEYS: [&str; 6] = [
+const MEMORY_KEYS: [&str; 7] = [
     "memory",
     "instance_memory",
     "memory_step",
     "memory_min",
     "memory_max",
     "memory_fallback",
+    "reference_memory",
 ];
 
 /// The last key of a dotted path, without array indices.
@@ -58,6 +60,8 @@ fn human_expected(expected: &str, path: &str) -> String {
                 "a string such as \"50/s\"".into()
             } else if MEMORY_KEYS.contains(&key) {
                 "a string such as \"512MB\"".into()
+            } else if key == "scale_up_rate" {
+                "a string such as \"1000/10s\"".into()
             } else {
                 "a string".into()
             }

@@ -7,6 +7,7 @@
 
 pub mod arrival;
 pub mod distribution;
+pub mod faas_settings;
 pub mod synthetic;
 pub mod trace;
 
@@ -16,6 +17,7 @@ use crate::rng::Streams;
 
 pub use arrival::ArrivalProcess;
 pub use distribution::DurationDist;
+pub use faas_settings::{FaasSettings, Invocation};
 
 /// Index of a function in [`Workload::functions`].
 pub type FunctionId = u32;
@@ -56,6 +58,8 @@ pub struct FunctionSpec {
     pub exec: DurationDist,
     /// Backend operations per call, in the order they are made.
     pub calls: Vec<BackendCalls>,
+    /// Invocation kind, timeout, runtime and CPU-boundness on FaaS platforms.
+    pub faas: FaasSettings,
 }
 
 impl FunctionSpec {

@@ -3,7 +3,7 @@
 //!
 //! Rule:
 //! - A call's execution time is CPU work measured on one full vCPU (a call is one thread),
-//!   unless its function says only a fraction of it is CPU-bound; the rest of the execution
+//!   unless its function's `cpu_bound` says only that fraction is; the rest of the execution
 //!   and every backend call are waiting, never CPU work.
 //! - A call first computes, then waits (the non-CPU part of its execution, then its backend
 //!   calls). While `k` calls of an instance with `V` vCPUs compute, each progresses at
@@ -89,9 +89,10 @@ impl CpuSharing {
         Some(Self {
             vcpus,
             concurrency: concurrency.max(1),
-            // CPU-BOUND HOOK: use each function's `cpu_bound` fraction once FunctionSpec has
-            // it; until then the whole execution is CPU work.
-            cpu_bound: functions.iter().map(|_| 1.0).collect(),
+            cpu_bound: functions
+                .iter()
+                .map(|f| f.faas.cpu_bound.unwrap_or(1.0))
+                .collect(),
             cpus: Vec::new(),
             free_slots: Vec::new(),
             free_len: Vec::new(),
@@ -154,7 +155,7 @@ impl FaasModel {
         init: Micros,
         sim: &mut Sim<FaasEvent>,
     ) {
-        let timeout = self.timeout;
+        let timeout = self.functions[function as usize].timeout;
         let Some(s) = &mut self.sharing else { return };
         let work = cpu_work(exec, s.cpu_bound[function as usize], 1.0);
         if s.runs.len() <= r as usize {
@@ -232,8 +233,9 @@ impl FaasModel {
 
     /// Call `r` held its slot `held` in all: books its outcome and schedules its completion.
     fn share_complete(&mut self, r: u32, run: SharedRun, held: Micros, sim: &mut Sim<FaasEvent>) {
-        let timed_out = self.timeout.is_some_and(|t| held > t);
-        let held = match self.timeout {
+        let timeout = self.functions[self.running[r as usize].function as usize].timeout;
+        let timed_out = timeout.is_some_and(|t| held > t);
+        let held = match timeout {
             Some(t) if timed_out => t,
             _ => held,
         };

@@ -5,7 +5,10 @@
 //! - A call goes to its function's pool ([`pools`]: per function, or per app as on Azure).
 //! - The limits ([`limits`]) are checked first, on every start, warm or cold: a call that
 //!   finds its function's or the account's concurrency reached is throttled (a synchronous
-//!   429: counted as failed, never retried), even if an idle instance is waiting.
+//!   429: counted as failed, never retried), even if an idle instance is waiting. A call
+//!   that would need a new instance is also refused when the pool's `scale_up_rate` has no
+//!   token left. Asynchronous functions retry refused and timed-out attempts instead
+//!   ([`invocation`], which owns these rules).
 //! - Otherwise it takes a free slot of a warm instance of the pool (always-warm ones first,
 //!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
 //!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
@@ -15,8 +18,10 @@
 //!   Consumption). Each call holds its slot for its execution plus its backend operations; that
 //!   is its latency after any boot wait, and (init only where the provider bills it) its billed
 //!   duration.
-//! - With a `timeout`, an execution longer than it is stopped at the timeout, billed up to
-//!   it, and counted as failed (`timed_out`).
+//! - With a `timeout` (the function's own, else the deployment's), an execution longer
+//!   than it is stopped at the timeout, billed up to it, and counted as failed (`timed_out`).
+//! - Each function's cold start (the deployment's, else its runtime's default) and its
+//!   execution time at the memory it runs at (CPU coupling) are resolved in [`functions`].
 //! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //!
@@ -27,6 +32,8 @@
 //! the event list holds O(instances) entries however many calls reuse them.
 
 mod cpu_sharing;
+pub mod functions;
+pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
 pub mod metering;
@@ -55,7 +62,9 @@ pub use provisioned::Provisioned;
 /// A FaaS platform as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FaasSpec {
-    pub cold_start: DurationDist,
+    /// The cold-start time of every function; `None`: each function's runtime default
+    /// ([`functions`]).
+    pub cold_start: Option<DurationDist>,
     pub keep_alive: KeepAlive,
     /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
     pub account_concurrency: Option<u32>,
@@ -74,6 +83,8 @@ pub struct FaasSpec {
     pub provisioned: Option<Provisioned>,
     /// vCPUs of one instance: calls sharing it share them; instance time bills vCPU-s.
     pub vcpus: Option<f64>,
+    /// Most new instances per pool per period ([`scaling::scale_rate`]); `None`: unlimited.
+    pub scale_up_rate: Option<scaling::scale_rate::ScaleUpRate>,
 }
 
 /// The meters a FaaS deployment bills.
@@ -106,6 +117,8 @@ struct Running {
     arrival: Micros,
     billed_gb_s: f64,
     timed_out: bool,
+    /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
+    event: u32,
 }
 
 /// Events of the FaaS model.
@@ -127,13 +140,13 @@ pub enum FaasEvent {
     CpuFinish(TimerTick),
     /// A call still computing on a shared CPU reached its timeout.
     CpuTimeout(TimerTick),
+    /// An asynchronous event (index into the side table) is due for another attempt.
+    Retry(u32),
 }
 
 /// The running FaaS platform.
 pub struct FaasModel {
-    cold_start: DurationDist,
     idle_instance: IdleChoice,
-    timeout: Option<Micros>,
     billing: FaasBilling,
     meters: FaasMeters,
     backend: BackendPlan,
@@ -159,6 +172,10 @@ pub struct FaasModel {
     kept_since: Micros,
     sharing: Option<cpu_sharing::CpuSharing>,
     metering: Option<metering::InstanceMeter>,
+    /// Per function: cold start, timeout and CPU scaling on this deployment.
+    functions: Vec<functions::FunctionPlan>,
+    scale_up: invocation::ScaleUpGate,
+    async_events: invocation::AsyncEvents,
 }
 
 impl FaasModel {
@@ -186,9 +203,16 @@ impl FaasModel {
             .collect();
         let basis = spec.billing.basis;
         Self {
-            cold_start: spec.cold_start,
+            functions: functions::plans(
+                spec.cold_start.as_ref(),
+                spec.timeout,
+                spec.vcpus,
+                functions,
+                &table,
+            ),
+            scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
+            async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
-            timeout: spec.timeout,
             meters,
             backend,
             instances: Instances::new(table.len(), spec.instance_concurrency),
@@ -355,21 +379,31 @@ impl FaasModel {
     }
 
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
-    /// is billed where the provider bills it).
+    /// is billed where the provider bills it); `event` is its asynchronous event, if any.
     fn begin(
         &mut self,
         i: InstanceId,
         request: &Request,
         start: Micros,
         init: Micros,
+        event: u32,
         sim: &mut Sim<FaasEvent>,
     ) {
         let backend = self.backend.call(request, start, &mut sim.rec);
-        let mut held = request.exec.saturating_add(backend);
-        let timed_out = self.timeout.is_some_and(|t| held > t);
+        let plan = &self.functions[request.function as usize];
+        let timeout = plan.timeout;
+        let mut held = plan.exec(request.exec).saturating_add(backend);
+        let timed_out = timeout.is_some_and(|t| held > t);
         if timed_out {
-            held = self.timeout.unwrap_or(held);
+            held = timeout.unwrap_or(held);
         }
+        // On a shared CPU a call may still time out later: keep its event until it ends.
+        let event = if timed_out || self.sharing.is_some() {
+            self.keep_for_retry(request, event)
+        } else {
+            self.async_events.release(event);
+            invocation::NO_EVENT
+        };
         self.meter_slot_taken(i, sim.now());
         let pool = self.instances.get(i).group as usize;
         let run = Running {
@@ -382,6 +416,7 @@ impl FaasModel {
                 Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
                 _ => self.meters.gb_seconds as u32,
             },
+            event,
         };
         let r = match self.free_running.pop() {
             Some(r) => {
@@ -410,12 +445,29 @@ impl Model for FaasModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
+        self.try_start(request, invocation::NO_EVENT, sim);
+    }
+
+    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+        self.handle_event(event, sim);
+    }
+
+    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+        self.finish_run(sim);
+    }
+}
+
+impl FaasModel {
+    /// An attempt of `request` (first, or a retry of asynchronous event `event`) at now.
+    fn try_start(&mut self, request: Request, event: u32, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         let function = request.function;
         let pool = self.pool_of[function as usize];
         if self.limits.at_limit(function) {
-            sim.rec.throttled(now);
-            return;
+            return self.refuse(&request, event, invocation::Refusal::Concurrency, sim);
+        }
+        if self.scale_up_refused(pool, now) {
+            return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
         self.limits.start(function);
         self.keep_alive.started(pool, now);
@@ -434,16 +486,16 @@ impl Model for FaasModel {
             }
             self.instances.take_slot(i);
             sim.rec.apps.record(self.app_of_pool[pool as usize], false);
-            return self.begin(i, &request, now, 0, sim);
+            return self.begin(i, &request, now, 0, event, sim);
         }
         sim.rec.cold_start(now);
         sim.rec.apps.record(self.app_of_pool[pool as usize], true);
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;
-            return self.begin(i, &request, ready_at, ready_at - now, sim);
+            return self.begin(i, &request, ready_at, ready_at - now, event, sim);
         }
-        let init = self
+        let init = self.functions[function as usize]
             .cold_start
             .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
         let ready_at = now.saturating_add(init);
@@ -455,10 +507,10 @@ impl Model for FaasModel {
         } else {
             sim.rec.level(Level::Busy, now, 1);
         }
-        self.begin(i, &request, ready_at, init, sim);
+        self.begin(i, &request, ready_at, init, event, sim);
     }
 
-    fn handle(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
+    fn handle_event(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         match event {
             FaasEvent::Ready(i) => {
@@ -470,8 +522,9 @@ impl Model for FaasModel {
                 let run = self.running[r as usize];
                 self.free_running.push(r);
                 if run.timed_out {
-                    sim.rec.timed_out(now);
+                    self.execution_failed(run.event, sim);
                 } else {
+                    self.async_events.release(run.event);
                     sim.rec.completed(now, now - run.arrival);
                 }
                 sim.rec.usage(now, self.meters.requests, 1.0);
@@ -500,10 +553,11 @@ impl Model for FaasModel {
             FaasEvent::CpuStart(r) => self.share_compute(r, sim),
             FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
             FaasEvent::CpuTimeout(tick) => self.share_timed_out(tick, sim),
+            FaasEvent::Retry(id) => self.retry(id, sim),
         }
     }
 
-    fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
+    fn finish_run(&mut self, sim: &mut Sim<FaasEvent>) {
         for i in self.instances.ids() {
             let inst = self.instances.get(i);
             if inst.phase == Phase::Ready && inst.busy == 0 {

@@ -103,6 +103,7 @@ mod tests {
             memory_mb,
             exec: DurationDist::Constant { ms: 1.0 },
             calls: Vec::new(),
+            faas: Default::default(),
         }
     }
 

@@ -10,7 +10,8 @@
 //!   ready event and (fixed keep-alive) one keep-alive timer per request (a timer is armed only
 //!   by a completion or by a timer it replaces, see `platform::faas`); and every backend
 //!   operation is one more iteration (its latency is drawn on its own). Exact for a fleet that
-//!   fails nothing and for FaaS without keep-alive.
+//!   fails nothing and for FaaS without keep-alive. Retries of asynchronous FaaS calls are
+//!   not counted (each is one more arrival-like iteration).
 //! - **memory**: what the deployment's state grows to: the time series (buckets x meters),
 //!   a fixed part (latency histogram, tables) and the model's state. A fleet's is *bounded* by
 //!   its queue at `queue_limit` plus its workers. A FaaS deployment's instance table is
@@ -18,8 +19,10 @@
 //!   what the account leaves; with keep-alive idle instances do not count against a limit
 //!   but never outnumber their pool's peak) and *expected* from Little's law (peak arrival
 //!   rate x time an instance is held, plus a margin of 5 standard deviations and an idle
-//!   instance per function), capped by any bound. The memory limit is judged on the expected
-//!   figure, the bound where there is no other.
+//!   instance per function), capped by any bound. With an asynchronous function the
+//!   deployment has no bound: events waiting for a retry are held until they complete or
+//!   are dropped, up to `max_event_age`, whatever the limits. The memory limit is judged on
+//!   the expected figure, the bound where there is no other.
 //!
 //! Limits ([`MAX_EVENTS`], [`MAX_MEMORY_BYTES`]) are far above any run that finishes in
 //! minutes on a laptop (10^10 events take about 15 minutes at 12 M events/s);
@@ -339,7 +342,11 @@ fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, Op
     let pools: usize = demands.iter().map(|x| x.functions.len()).sum();
     let kept = f.provisioned.as_ref().map_or(0, |p| p.max_level()) as f64 * pools as f64;
     let (expected, bound) = (expected + kept, bound.map(|b| b + kept));
-    let detail = match bound {
+    let has_async = demands
+        .iter()
+        .flat_map(|x| x.functions)
+        .any(|func| func.faas.invocation.retries().is_some());
+    let mut detail = match bound {
         Some(b) => format!(
             "about {} instances at peak, at most {} by the concurrency limits",
             count(expected),
@@ -350,7 +357,11 @@ fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, Op
             count(expected)
         ),
     };
+    if has_async {
+        detail.push_str(", plus asynchronous events waiting for a retry (not bounded)");
+    }
     let per = faas::BYTES_PER_INSTANCE as f64;
+    let bound = bound.filter(|_| !has_async);
     (expected * per, bound.map(|b| b * per), detail)
 }
 
@@ -375,7 +386,10 @@ fn hold_seconds(f: &FaasSpec, d: &DeploymentSpec, functions: &[FunctionSpec]) ->
                     c.count as f64 * latency
                 })
                 .sum();
-            func.exec.mean_ms() + f.cold_start.mean_ms() + backend
+            func.exec.mean_ms()
+                + crate::platform::faas::functions::cold_start_of(f.cold_start.as_ref(), func)
+                    .mean_ms()
+                + backend
         })
         .sum();
     per_function / n / 1e3

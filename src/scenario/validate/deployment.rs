@@ -121,6 +121,7 @@ impl Validator<'_> {
                 self.not_for(&f.vcpus, &field("vcpus"), v)?;
                 self.not_for(&b.basis, &bfield("basis"), v)?;
                 self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
+                self.not_for(&f.scale_up_rate, &field("scale_up_rate"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
                 self.not_for(&b.memory_step, &bfield("memory_step"), v)?;

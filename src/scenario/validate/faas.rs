@@ -1,8 +1,10 @@
-//! Validating a FaaS compute model: cold starts, keep-alive policy, pools, idle-instance
-//! choice, per-instance concurrency, limits and reservations, timeout, and its billing.
+//! Validating a FaaS compute model: cold starts (optional when every function has a runtime
+//! with a default, [`super::faas_settings`]), keep-alive policy, pools, idle-instance choice,
+//! per-instance concurrency, limits and reservations, scale-up rate, timeout, and its billing.
 
 use toml::Spanned;
 
+use crate::platform::faas::scaling::scale_rate::ScaleUpRate;
 use crate::platform::{ComputeSpec, FaasBilling, FaasSpec, IdleChoice, PoolMapping};
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
@@ -39,7 +41,9 @@ impl Validator<'_> {
         self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
         self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
         self.not_for(&b.discount, &bfield("discount"), v)?;
-        let cold = self.required(&f.cold_start, c, &field("cold_start"), "the cold-start time distribution, e.g. { dist = \"lognormal\", median = \"250ms\", p99 = \"600ms\" }")?;
+        if f.cold_start.is_none() {
+            self.runtime_cold_starts(c, path, workload)?;
+        }
         let ka = self.required(
             &f.keep_alive,
             c,
@@ -99,7 +103,11 @@ impl Validator<'_> {
         };
         let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
-            cold_start: self.distribution(cold, &field("cold_start"))?,
+            cold_start: f
+                .cold_start
+                .as_ref()
+                .map(|d| self.distribution(d, &field("cold_start")))
+                .transpose()?,
             keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
             account_concurrency: f
                 .account_concurrency
@@ -149,6 +157,14 @@ impl Validator<'_> {
             billing,
             provisioned,
             vcpus: instance_keys.vcpus,
+            scale_up_rate: f
+                .scale_up_rate
+                .as_ref()
+                .map(|r| {
+                    ScaleUpRate::parse(r.get_ref())
+                        .map_err(|m| self.err(r, field("scale_up_rate"), m))
+                })
+                .transpose()?,
         }))
     }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
+use super::faas_settings::FaasKeys;
 use super::{Validator, toml_number};
 use crate::engine::time::MINUTE;
 use crate::error::ScenarioError;
@@ -123,6 +124,7 @@ impl Validator<'_> {
                 .transpose()?,
             calls: self.calls(&f.calls, "workload.trace")?,
             horizon: None,
+            faas: self.faas_settings(&FaasKeys::of_trace(f), "workload.trace")?,
         };
         // The files last, so that mistakes in the table itself are reported first.
         match &spec.files {

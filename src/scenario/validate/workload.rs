@@ -11,6 +11,7 @@ use crate::workload::{
     ArrivalProcess, BackendCalls, DurationDist, FunctionSpec, Source as Arrivals, Workload,
 };
 
+use super::faas_settings::FaasKeys;
 use super::{Result, Validator, toml_number};
 
 /// Most backend operations one call of a function may make, all services and kinds together:
@@ -57,6 +58,7 @@ impl Validator<'_> {
                 memory_mb,
                 exec: self.distribution(&f.execution, &format!("{path}.execution"))?,
                 calls,
+                faas: self.faas_settings(&FaasKeys::of_function(f), &path)?,
             });
             processes.push(self.arrivals(&f.arrivals, &format!("{path}.arrivals"))?);
         }

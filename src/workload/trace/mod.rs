@@ -190,6 +190,8 @@ pub struct TraceSpec {
     /// The scenario's `duration` (simulated µs), when it sets one: nothing at or after it is
     /// replayed, so invocation counts stop there too.
     pub horizon: Option<Micros>,
+    /// FaaS settings every function of the trace gets (`invocation`, `runtime`, ...).
+    pub faas: crate::workload::FaasSettings,
 }
 
 /// Functions the trace holds but cannot replay, counted.

@@ -117,6 +117,7 @@ pub fn select(candidates: &[Candidate], spec: &TraceSpec, no_exec_reason: &str) 
             memory_mb: memory_of(&spec.memory, c.memory_mb),
             exec: c.exec.clone().unwrap_or(DurationDist::Constant { ms: 0.0 }),
             calls: spec.calls.clone(),
+            faas: spec.faas.clone(),
         });
     }
     Selected {
@@ -188,6 +189,7 @@ mod tests {
             execution: None,
             calls: Vec::new(),
             horizon: None,
+            faas: Default::default(),
         }
     }
 

@@ -1,0 +1,162 @@
+//! What one FaaS deployment makes of each function's settings
+//! ([`crate::workload::FaasSettings`]), resolved once when the model is built:
+//!
+//! - **Cold start**: the deployment's `cold_start` when it gives one (it overrides every
+//!   runtime default), else the default of the function's `runtime`
+//!   ([`super::runtimes`]; validation guarantees there is one).
+//! - **Timeout**: the function's own `timeout`, else the deployment's, else none.
+//! - **Execution time**: the reference time scaled by the CPU share of the memory the
+//!   function runs at (its pool's memory: its own, or its app's with `pools = "app"`)
+//!   against the share of its `reference_memory` (default: its own memory), for its
+//!   `cpu_bound` fraction ([`crate::platform::cpu::scaled_exec`]). The coupling is AWS
+//!   Lambda's (1,769 MB = 1 vCPU, linear, at most 6: [`CpuCoupling::lambda`]) for every FaaS
+//!   deployment for now. With `cpu_bound` unset or 0, or equal shares, the time is the
+//!   reference time exactly. A deployment with `vcpus` (container-style instances, whose CPU
+//!   does not follow memory) runs the reference time unscaled; its calls share the vCPUs
+//!   instead ([`super::cpu_sharing`]).
+
+use super::pools::PoolTable;
+use super::runtimes;
+use crate::engine::time::Micros;
+use crate::platform::cpu::{CpuCoupling, scaled_exec};
+use crate::workload::{DurationDist, FunctionSpec};
+
+/// One function as a deployment runs it.
+#[derive(Clone, Debug)]
+pub(super) struct FunctionPlan {
+    pub cold_start: DurationDist,
+    pub timeout: Option<Micros>,
+    cpu_bound: f64,
+    /// CPU shares (vCPUs) at the reference memory and at the memory the function runs at.
+    cpu_ref: f64,
+    cpu_now: f64,
+}
+
+impl FunctionPlan {
+    /// The execution time on this deployment of a call that takes `reference` at the
+    /// function's reference memory.
+    #[inline]
+    pub fn exec(&self, reference: Micros) -> Micros {
+        scaled_exec(reference, self.cpu_bound, self.cpu_ref, self.cpu_now)
+    }
+}
+
+/// The cold-start distribution of `function` under a deployment whose `cold_start` is
+/// `deployment` (see the module doc). A function with neither is refused by validation; it
+/// would get an instant start.
+pub fn cold_start_of(deployment: Option<&DurationDist>, function: &FunctionSpec) -> DurationDist {
+    deployment
+        .cloned()
+        .or_else(|| {
+            let runtime = function.faas.runtime.as_deref()?;
+            runtimes::cold_start_default(runtime).map(|(dist, _)| dist)
+        })
+        .unwrap_or(DurationDist::Constant { ms: 0.0 })
+}
+
+/// The plan of every function of `functions`, pooled by `table`, under a deployment with
+/// cold start `cold_start` and timeout `timeout`. A deployment that sets `vcpus` sizes its
+/// instances' CPU itself: memory then does not scale execution time.
+pub(super) fn plans(
+    cold_start: Option<&DurationDist>,
+    timeout: Option<Micros>,
+    vcpus: Option<f64>,
+    functions: &[FunctionSpec],
+    table: &PoolTable,
+) -> Vec<FunctionPlan> {
+    let coupling = CpuCoupling::lambda();
+    functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let runs_at = table.memory_mb[table.pool_of[i] as usize];
+            let reference = f.faas.reference_memory_mb.unwrap_or(f.memory_mb);
+            FunctionPlan {
+                cold_start: cold_start_of(cold_start, f),
+                timeout: f.faas.timeout.or(timeout),
+                cpu_bound: if vcpus.is_some() {
+                    0.0
+                } else {
+                    f.faas.cpu_bound.unwrap_or(0.0)
+                },
+                cpu_ref: coupling.vcpus(reference.max(1)),
+                cpu_now: coupling.vcpus(runs_at.max(1)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workload::FaasSettings;
+
+    fn function(memory_mb: u32, faas: FaasSettings) -> FunctionSpec {
+        FunctionSpec {
+            name: "f".into(),
+            app: "a".into(),
+            memory_mb,
+            exec: DurationDist::Constant { ms: 1.0 },
+            calls: Vec::new(),
+            faas,
+        }
+    }
+
+    #[test]
+    fn a_deployment_cold_start_overrides_the_runtime_default() {
+        let f = function(
+            128,
+            FaasSettings {
+                runtime: Some("java".into()),
+                ..Default::default()
+            },
+        );
+        let given = DurationDist::Constant { ms: 7.0 };
+        assert_eq!(cold_start_of(Some(&given), &f), given);
+        // Java's published median is 372.1 ms (runtimes module).
+        assert!((cold_start_of(None, &f).quantile_ms(0.5) - 372.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_function_timeout_overrides_the_deployments() {
+        let own = function(
+            128,
+            FaasSettings {
+                timeout: Some(5),
+                ..Default::default()
+            },
+        );
+        let other = function(128, FaasSettings::default());
+        let functions = [own, other];
+        let table = PoolTable::new(&functions, Default::default());
+        let p = plans(None, Some(9), None, &functions, &table);
+        assert_eq!((p[0].timeout, p[1].timeout), (Some(5), Some(9)));
+    }
+
+    #[test]
+    fn cpu_bound_time_follows_memory_against_the_reference() {
+        // Runs at 3538 MB (2 vCPU), measured at 1769 MB (1 vCPU), 60% CPU-bound:
+        // 1000 x (0.6 x 1/2 + 0.4) = 700 µs.
+        let settings = FaasSettings {
+            cpu_bound: Some(0.6),
+            reference_memory_mb: Some(1769),
+            ..Default::default()
+        };
+        let functions = [function(3538, settings)];
+        let table = PoolTable::new(&functions, Default::default());
+        let plan = &plans(None, None, None, &functions, &table)[0];
+        assert_eq!(plan.exec(1000), 700);
+        // Without a reference memory the function runs at its own: unchanged.
+        let functions = [function(
+            3538,
+            FaasSettings {
+                cpu_bound: Some(0.6),
+                ..Default::default()
+            },
+        )];
+        assert_eq!(
+            plans(None, None, None, &functions, &table)[0].exec(1000),
+            1000
+        );
+    }
+}
