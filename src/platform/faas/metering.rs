@@ -106,8 +106,8 @@ impl FaasModel {
     /// Instance `i` has just taken a request slot at `now`: opens a serving period if it was
     /// its first.
     pub(super) fn meter_slot_taken(&mut self, i: InstanceId, now: Micros) {
-        let inst = *self.instances.get(i);
         let Some(m) = &mut self.metering else { return };
+        let inst = *self.instances.get(i);
         if m.basis != BillingBasis::Serving || inst.busy != 1 {
             return;
         }

@@ -68,13 +68,14 @@ pub struct Instance {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum ListKind {
-    None,
     /// Warm, always-warm instances.
-    WarmKept,
+    WarmKept = 0,
     /// Warm, on-demand instances.
-    Warm,
-    Booting,
+    Warm = 1,
+    Booting = 2,
+    None = 3,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -90,13 +91,8 @@ const EMPTY: List = List {
     len: 0,
 };
 
-/// The lists of one group.
-#[derive(Clone, Copy, Debug)]
-struct GroupLists {
-    warm_kept: List,
-    warm: List,
-    booting: List,
-}
+/// The lists of one group, indexed by [`ListKind`].
+type GroupLists = [List; 3];
 
 /// All instances of one deployment.
 #[derive(Clone, Debug)]
@@ -115,11 +111,7 @@ impl Instances {
 
     /// No instance yet, `groups` groups, `capacity` request slots per instance (at least 1).
     pub fn new(groups: usize, capacity: u32) -> Self {
-        let lists = GroupLists {
-            warm_kept: EMPTY,
-            warm: EMPTY,
-            booting: EMPTY,
-        };
+        let lists: GroupLists = [EMPTY; 3];
         Self {
             slots: Vec::new(),
             free: Vec::new(),
@@ -255,10 +247,19 @@ impl Instances {
 
     /// The warm instance with a free slot that serves the next request of `group` (always-warm
     /// ones first), by `rule`; `unit` is a uniform in (0, 1) used by the random rule.
-    #[inline]
+    #[inline(always)]
     pub fn choose_warm(&self, group: u32, rule: IdleChoice, unit: f64) -> Option<InstanceId> {
         let g = &self.groups[group as usize];
-        for list in [&g.warm_kept, &g.warm] {
+        if rule == IdleChoice::MostRecentlyUsed {
+            // The common rule, without walking: the head of the first non-empty list.
+            let at = if g[0].len > 0 {
+                g[0].newest
+            } else {
+                g[1].newest
+            };
+            return (at != NIL).then_some(at);
+        }
+        for list in &g[..2] {
             if list.len > 0 {
                 return Some(choice::pick(
                     self,
@@ -276,13 +277,13 @@ impl Instances {
     /// The booting instance of `group` with a free slot that launched first, if any.
     #[inline]
     pub fn booting_with_room(&self, group: u32) -> Option<InstanceId> {
-        let b = self.groups[group as usize].booting.oldest;
+        let b = self.groups[group as usize][ListKind::Booting as usize].oldest;
         (b != NIL).then_some(b)
     }
 
     /// Warm on-demand instances of `group` with a free slot (for policies that count them).
     pub fn warm_count(&self, group: u32) -> u32 {
-        self.groups[group as usize].warm.len
+        self.groups[group as usize][ListKind::Warm as usize].len
     }
 
     /// Links towards less recently freed instances, for walking a list in [`choice`].
@@ -292,8 +293,10 @@ impl Instances {
     }
 
     /// Puts `id` at the front of the list its state says it belongs on (if any).
+    #[inline]
     fn relist(&mut self, id: InstanceId) {
-        let inst = self.slots[id as usize];
+        let slots = &mut self.slots;
+        let inst = slots[id as usize];
         debug_assert_eq!(inst.list, ListKind::None);
         if inst.busy >= self.capacity {
             return;
@@ -304,53 +307,46 @@ impl Instances {
             Phase::Ready => ListKind::Warm,
             Phase::Draining | Phase::Stopped => return,
         };
-        let list = self.list_mut(inst.group, kind);
+        let list = &mut self.groups[inst.group as usize][kind as usize];
         let head = list.newest;
         list.newest = id;
         list.len += 1;
         if head == NIL {
             list.oldest = id;
+        } else {
+            slots[head as usize].newer = id;
         }
-        if head != NIL {
-            self.slots[head as usize].newer = id;
-        }
-        let inst = &mut self.slots[id as usize];
+        let inst = &mut slots[id as usize];
         inst.list = kind;
         inst.newer = NIL;
         inst.older = head;
     }
 
     /// Takes `id` off its list (if it is on one).
+    #[inline]
     fn unlink(&mut self, id: InstanceId) {
+        let slots = &mut self.slots;
         let Instance {
             group,
             list: kind,
             newer,
             older,
             ..
-        } = self.slots[id as usize];
+        } = slots[id as usize];
         if kind == ListKind::None {
             return;
         }
+        let list = &mut self.groups[group as usize][kind as usize];
         match newer {
-            NIL => self.list_mut(group, kind).newest = older,
-            n => self.slots[n as usize].older = older,
+            NIL => list.newest = older,
+            n => slots[n as usize].older = older,
         }
         match older {
-            NIL => self.list_mut(group, kind).oldest = newer,
-            o => self.slots[o as usize].newer = newer,
+            NIL => list.oldest = newer,
+            o => slots[o as usize].newer = newer,
         }
-        self.list_mut(group, kind).len -= 1;
-        self.slots[id as usize].list = ListKind::None;
-    }
-
-    fn list_mut(&mut self, group: u32, kind: ListKind) -> &mut List {
-        let g = &mut self.groups[group as usize];
-        match kind {
-            ListKind::WarmKept => &mut g.warm_kept,
-            ListKind::Warm => &mut g.warm,
-            ListKind::Booting | ListKind::None => &mut g.booting,
-        }
+        list.len -= 1;
+        slots[id as usize].list = ListKind::None;
     }
 }
 
