@@ -24,7 +24,8 @@
 //!   execution time at the memory it runs at (CPU coupling) are resolved in [`functions`].
 //! - When an instance's last busy slot frees, the keep-alive policy ([`keep_alive`]) decides
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
-//!
+//! - Provisioned concurrency ([`provisioned`]) keeps always-warm instances per pool, on a
+//!   constant level or a daily schedule, billed on its own meters.
 //! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
 //!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
 //!
@@ -312,70 +313,6 @@ impl FaasModel {
         sim.rec.level(Level::Idle, now, 1);
         let until = self.prewarm_until[pool as usize];
         self.expiry.set(i, until, sim, FaasEvent::Expire);
-    }
-
-    /// Sets every pool's always-warm instances to the provisioned level now, and schedules
-    /// the next change.
-    fn provision(&mut self, sim: &mut Sim<FaasEvent>) {
-        let Some(plan) = &self.provisioned else {
-            return;
-        };
-        let now = sim.now();
-        let target = plan.level_at(now);
-        let next = plan.next_change_after(now);
-        self.book_provisioned(now, sim);
-        self.kept_level = target;
-        for pool in 0..self.kept.len() as u32 {
-            let kept = self.kept[pool as usize];
-            for _ in kept..target {
-                self.instances.launch(pool, now, now, true);
-                sim.rec.level(Level::Idle, now, 1);
-            }
-            if kept > target {
-                self.unprovision(pool, kept - target, sim);
-            }
-            self.kept[pool as usize] = target;
-        }
-        if let Some(t) = next {
-            sim.schedule_housekeeping(t, FaasEvent::Provision);
-        }
-    }
-
-    /// Returns `excess` always-warm instances of `pool` to on-demand: idle ones are
-    /// reclaimed, then busy ones finish as on-demand instances.
-    fn unprovision(&mut self, pool: u32, mut excess: u32, sim: &mut Sim<FaasEvent>) {
-        for busy_too in [false, true] {
-            for i in self.instances.ids() {
-                let inst = self.instances.get(i);
-                let idle = inst.busy == 0 && inst.phase == Phase::Ready;
-                if excess == 0 || inst.group != pool || !inst.always_warm || idle == busy_too {
-                    continue;
-                }
-                if idle {
-                    self.reclaim(i, sim);
-                } else {
-                    self.instances.set_always_warm(i, false);
-                }
-                excess -= 1;
-            }
-        }
-    }
-
-    /// Books the provisioned memory configured since the last booking, up to `until` (within
-    /// the window).
-    fn book_provisioned(&mut self, until: Micros, sim: &mut Sim<FaasEvent>) {
-        let Some((meter, _)) = self.meters.provisioned else {
-            return;
-        };
-        let until = until.min(sim.window());
-        if until > self.kept_since {
-            let gb: f64 = self.pool_gb.iter().sum();
-            let secs = (until - self.kept_since) as f64 / 1e6;
-            let quantity = self.kept_level as f64 * gb * secs;
-            sim.rec
-                .usage_spread(meter, self.kept_since, until, quantity);
-            self.kept_since = until;
-        }
     }
 
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which

@@ -18,7 +18,11 @@
 //!   bills it to the microsecond (a documented simplification).
 
 use super::super::schedule::DailySchedule;
+use super::{FaasEvent, FaasModel};
+use crate::engine::Sim;
 use crate::engine::time::Micros;
+use crate::metrics::Level;
+use crate::platform::instances::Phase;
 
 /// How many always-warm instances each pool keeps.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +54,72 @@ impl Provisioned {
         match self {
             Provisioned::Constant(n) => *n,
             Provisioned::Daily(s) => s.max_level(),
+        }
+    }
+}
+
+impl FaasModel {
+    /// Sets every pool's always-warm instances to the provisioned level now, and schedules
+    /// the next change.
+    pub(super) fn provision(&mut self, sim: &mut Sim<FaasEvent>) {
+        let Some(plan) = &self.provisioned else {
+            return;
+        };
+        let now = sim.now();
+        let target = plan.level_at(now);
+        let next = plan.next_change_after(now);
+        self.book_provisioned(now, sim);
+        self.kept_level = target;
+        for pool in 0..self.kept.len() as u32 {
+            let kept = self.kept[pool as usize];
+            for _ in kept..target {
+                self.instances.launch(pool, now, now, true);
+                sim.rec.level(Level::Idle, now, 1);
+            }
+            if kept > target {
+                self.unprovision(pool, kept - target, sim);
+            }
+            self.kept[pool as usize] = target;
+        }
+        if let Some(t) = next {
+            sim.schedule_housekeeping(t, FaasEvent::Provision);
+        }
+    }
+
+    /// Returns `excess` always-warm instances of `pool` to on-demand: idle ones are
+    /// reclaimed, then busy ones finish as on-demand instances.
+    fn unprovision(&mut self, pool: u32, mut excess: u32, sim: &mut Sim<FaasEvent>) {
+        for busy_too in [false, true] {
+            for i in self.instances.ids() {
+                let inst = self.instances.get(i);
+                let idle = inst.busy == 0 && inst.phase == Phase::Ready;
+                if excess == 0 || inst.group != pool || !inst.always_warm || idle == busy_too {
+                    continue;
+                }
+                if idle {
+                    self.reclaim(i, sim);
+                } else {
+                    self.instances.set_always_warm(i, false);
+                }
+                excess -= 1;
+            }
+        }
+    }
+
+    /// Books the provisioned memory configured since the last booking, up to `until` (within
+    /// the window).
+    pub(super) fn book_provisioned(&mut self, until: Micros, sim: &mut Sim<FaasEvent>) {
+        let Some((meter, _)) = self.meters.provisioned else {
+            return;
+        };
+        let until = until.min(sim.window());
+        if until > self.kept_since {
+            let gb: f64 = self.pool_gb.iter().sum();
+            let secs = (until - self.kept_since) as f64 / 1e6;
+            let quantity = self.kept_level as f64 * gb * secs;
+            sim.rec
+                .usage_spread(meter, self.kept_since, until, quantity);
+            self.kept_since = until;
         }
     }
 }
