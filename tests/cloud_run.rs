@@ -18,28 +18,8 @@ type Row = (f64, f64);
 
 /// Replays `rows` of function `f` (1,024 MB) for `duration` against `deployments` (TOML).
 fn replay(rows: &[Row], duration: &str, deployments: &str) -> RunResult {
-    let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from("timestamp,function,app,duration_ms,memory_mb\n");
-    for (t, ms) in rows {
-        csv.push_str(&format!("{t},f,a,{ms},1024\n"));
-    }
-    std::fs::write(dir.path().join("calls.csv"), csv).unwrap();
-    let text = format!(
-        r#"
-name = "cloudrun"
-seed = 1
-duration = "{duration}"
-bucket = "{duration}"
-[workload.trace]
-format = "csv"
-file = "calls.csv"
-{deployments}
-"#
-    );
-    let path = dir.path().join("cloudrun.toml");
-    std::fs::write(&path, &text).unwrap();
-    let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    run::run(&scenario).unwrap_or_else(|e| panic!("{e}"))
+    let calls: Vec<common::Call> = rows.iter().map(|&(t, ms)| (t, "f", "a", ms)).collect();
+    common::replay_calls(&calls, duration, "", deployments)
 }
 
 /// A FaaS deployment with a 100 ms cold start; `keys` go under `[deployments.compute]`,

@@ -16,24 +16,8 @@ type Row<'a> = (f64, &'a str, f64);
 /// Replays `rows` (memory 1024 MB, app "a") for `duration` with the trace-level keys
 /// `trace_keys` against `deployments` (TOML).
 fn replay(rows: &[Row], duration: &str, trace_keys: &str, deployments: &str) -> RunResult {
-    let mut csv = String::from("timestamp,function,app,duration_ms,memory_mb\n");
-    for (t, f, ms) in rows {
-        csv.push_str(&format!("{t},{f},a,{ms},1024\n"));
-    }
-    run_files(
-        &csv,
-        &format!(
-            r#"
-duration = "{duration}"
-bucket = "{duration}"
-[workload.trace]
-format = "csv"
-file = "calls.csv"
-{trace_keys}
-{deployments}
-"#
-        ),
-    )
+    let calls: Vec<common::Call> = rows.iter().map(|&(t, f, ms)| (t, f, "a", ms)).collect();
+    common::replay_calls(&calls, duration, trace_keys, deployments)
 }
 
 /// Runs scenario `body` (after a name and seed) next to a `calls.csv` holding `csv`.

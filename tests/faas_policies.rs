@@ -8,36 +8,14 @@ mod common;
 
 use common::deployment;
 use serverless_sim::metrics::Level;
-use serverless_sim::run::{self, RunResult};
-use serverless_sim::scenario::Scenario;
+use serverless_sim::run::RunResult;
 
 /// One invocation: (seconds, function, app, duration in ms).
-type Row<'a> = (f64, &'a str, &'a str, f64);
+type Row<'a> = common::Call<'a>;
 
 /// Replays `rows` (memory 1024 MB each) for `duration` against `deployments` (TOML).
 fn replay(rows: &[Row], duration: &str, deployments: &str) -> RunResult {
-    let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from("timestamp,function,app,duration_ms,memory_mb\n");
-    for (t, f, app, ms) in rows {
-        csv.push_str(&format!("{t},{f},{app},{ms},1024\n"));
-    }
-    std::fs::write(dir.path().join("calls.csv"), csv).unwrap();
-    let text = format!(
-        r#"
-name = "policies"
-seed = 1
-duration = "{duration}"
-bucket = "{duration}"
-[workload.trace]
-format = "csv"
-file = "calls.csv"
-{deployments}
-"#
-    );
-    let path = dir.path().join("policies.toml");
-    std::fs::write(&path, &text).unwrap();
-    let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-    run::run(&scenario).unwrap_or_else(|e| panic!("{e}"))
+    common::replay_calls(rows, duration, "", deployments)
 }
 
 /// A FaaS deployment with a 100 ms cold start and flat Lambda-like prices.

@@ -18,6 +18,42 @@ pub fn run_text(text: &str) -> RunResult {
     run::run(&scenario(text)).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// One invocation of a hand-made trace: (seconds, function, app, duration in ms).
+pub type Call<'a> = (f64, &'a str, &'a str, f64);
+
+/// Replays `calls` (1,024 MB each) as a plain CSV trace for `duration`, with `trace_keys`
+/// under `[workload.trace]`, against `deployments` (TOML).
+pub fn replay_calls(
+    calls: &[Call],
+    duration: &str,
+    trace_keys: &str,
+    deployments: &str,
+) -> RunResult {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from("timestamp,function,app,duration_ms,memory_mb\n");
+    for (t, f, app, ms) in calls {
+        csv.push_str(&format!("{t},{f},{app},{ms},1024\n"));
+    }
+    std::fs::write(dir.path().join("calls.csv"), csv).expect("calls.csv");
+    let text = format!(
+        r#"
+name = "replay"
+seed = 1
+duration = "{duration}"
+bucket = "{duration}"
+[workload.trace]
+format = "csv"
+file = "calls.csv"
+{trace_keys}
+{deployments}
+"#
+    );
+    let path = dir.path().join("replay.toml");
+    std::fs::write(&path, &text).expect("scenario");
+    let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    run::run(&scenario).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// The deployment named `name`.
 pub fn deployment<'a>(r: &'a RunResult, name: &str) -> &'a DeploymentResult {
     r.deployments
