@@ -157,6 +157,8 @@ pub struct FaasModel {
     apps: usize,
     /// Billed memory of each pool's instances, in GB.
     pool_gb: Vec<f64>,
+    /// Idle instance time booked so far per pool (µs, inside the window).
+    idle_us: Vec<u128>,
     instances: Instances,
     limits: Limits,
     keep_alive: KeepAlivePolicy,
@@ -224,6 +226,7 @@ impl FaasModel {
                 spec.function_concurrency,
             ),
             billing: spec.billing,
+            idle_us: vec![0; table.len()],
             pool_of: table.pool_of.clone(),
             app_of_pool: table.app_of_pool.clone(),
             apps: table.apps,
@@ -249,12 +252,13 @@ impl FaasModel {
 
     /// Books the memory instance `i` kept loaded since it went idle, up to `now` (within the
     /// window).
-    fn end_idle(&self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
+    /// Idle time is summed per pool in integer µs and converted once, at the end.
+    #[inline]
+    fn end_idle(&mut self, i: InstanceId, sim: &Sim<FaasEvent>) {
         let inst = self.instances.get(i);
         let until = sim.now().min(sim.window());
         if until > inst.idle_since {
-            let gb = self.pool_gb[inst.group as usize];
-            sim.rec.idle_gb_seconds += (until - inst.idle_since) as f64 / 1e6 * gb;
+            self.idle_us[inst.group as usize] += u128::from(until - inst.idle_since);
         }
     }
 
@@ -501,6 +505,12 @@ impl FaasModel {
                 self.end_idle(i, sim);
             }
         }
+        sim.rec.idle_gb_seconds = self
+            .idle_us
+            .iter()
+            .zip(&self.pool_gb)
+            .map(|(&us, gb)| us as f64 / 1e6 * gb)
+            .sum();
         self.book_provisioned(sim.window(), sim);
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();
         self.meter_finish(sim);
