@@ -281,11 +281,6 @@ impl Instances {
         (b != NIL).then_some(b)
     }
 
-    /// Warm on-demand instances of `group` with a free slot (for policies that count them).
-    pub fn warm_count(&self, group: u32) -> u32 {
-        self.groups[group as usize][ListKind::Warm as usize].len
-    }
-
     /// Links towards less recently freed instances, for walking a list in [`choice`].
     #[inline]
     fn older(&self, id: InstanceId) -> InstanceId {
@@ -413,6 +408,23 @@ mod tests {
             all.choose_warm(0, IdleChoice::MostRecentlyUsed, 0.5),
             Some(a)
         );
+    }
+
+    #[test]
+    fn a_draining_instance_takes_no_new_request_and_is_never_relisted() {
+        // Two slots, one busy; draining takes it off the warm list, and freeing its last
+        // slot does not put it back: it waits to be stopped.
+        let mut all = Instances::new(1, 2);
+        let a = all.launch(0, 0, 0, true);
+        all.take_slot(a);
+        all.drain(a);
+        assert_eq!(all.get(a).phase, Phase::Draining);
+        assert!(!all.get(a).always_warm);
+        assert_eq!(all.choose_warm(0, IdleChoice::MostRecentlyUsed, 0.5), None);
+        assert!(all.release_slot(a, 7));
+        assert_eq!(all.choose_warm(0, IdleChoice::LeastRecentlyUsed, 0.5), None);
+        all.stop(a);
+        assert_eq!(all.launch(0, 8, 8, false), a);
     }
 
     #[test]
