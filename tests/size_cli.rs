@@ -229,7 +229,14 @@ fn a_terminal_gets_a_progress_bar_unless_quiet() {
     let busy = r#"{ process = "poisson", rate = "1000/s" }"#;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.toml");
-    fs::write(&file, scenario("1h", busy, "{}")).unwrap();
+    // Long enough to outlast the bar's half-second delay in either build: 3.6 M requests
+    // take seconds in a debug build, 36 M in an optimised one (a release `cargo test`).
+    let (duration, total) = if cfg!(debug_assertions) {
+        ("1h", "/3,600,000 requests")
+    } else {
+        ("10h", "/36,000,000 requests")
+    };
+    fs::write(&file, scenario(duration, busy, "{}")).unwrap();
     let on_terminal = |extra: &str| {
         let command = format!(
             "{} run {} --out {} {extra}",
@@ -244,12 +251,9 @@ fn a_terminal_gets_a_progress_bar_unless_quiet() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         text(&out.stdout)
     };
-    // 3.6 M requests: seconds in a debug build, past the bar's half-second delay.
     let shown = on_terminal("");
     assert!(
-        shown.contains("simulating")
-            && shown.contains("/3,600,000 requests")
-            && shown.contains("ETA"),
+        shown.contains("simulating") && shown.contains(total) && shown.contains("ETA"),
         "{shown:?}"
     );
     let quiet = on_terminal("--quiet");

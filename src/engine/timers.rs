@@ -82,24 +82,44 @@ impl Timers {
         sim: &mut Sim<E>,
         tick: impl FnOnce(TimerTick) -> E,
     ) {
-        let i = id as usize;
-        if i >= self.slots.len() {
-            self.slots.resize(i + 1, UNSET);
-        }
-        let slot = &mut self.slots[i];
+        let slot = match self.slots.get_mut(id as usize) {
+            Some(slot) => slot,
+            None => self.grow(id),
+        };
         slot.due = due;
         if due < slot.queued {
-            slot.generation = slot.generation.wrapping_add(1);
-            slot.queued = due;
-            let entry = tick(TimerTick {
-                id,
-                generation: slot.generation,
-            });
-            if self.work {
-                sim.schedule(due, entry);
-            } else {
-                sim.schedule_housekeeping(due, entry);
-            }
+            // Earlier than the live entry (or none pending): a new entry, the old one stale.
+            self.queue_entry(id, due, sim, tick);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, id: TimerId) -> &mut Slot {
+        self.slots.resize(id as usize + 1, UNSET);
+        &mut self.slots[id as usize]
+    }
+
+    /// Pushes the live entry of timer `id`, due at `due`.
+    #[inline(never)]
+    fn queue_entry<E>(
+        &mut self,
+        id: TimerId,
+        due: Micros,
+        sim: &mut Sim<E>,
+        tick: impl FnOnce(TimerTick) -> E,
+    ) {
+        let slot = &mut self.slots[id as usize];
+        slot.generation = slot.generation.wrapping_add(1);
+        slot.queued = due;
+        let entry = tick(TimerTick {
+            id,
+            generation: slot.generation,
+        });
+        if self.work {
+            sim.schedule(due, entry);
+        } else {
+            sim.schedule_housekeeping(due, entry);
         }
     }
 

@@ -45,7 +45,7 @@ pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
-use super::instances::{IdleChoice, InstanceId, Instances, Phase};
+use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
@@ -167,7 +167,9 @@ pub struct FaasModel {
     prewarm: Timers,
     prewarm_until: Vec<Micros>,
     running: Vec<Running>,
-    free_running: Vec<u32>,
+    /// Head of the free entries of `running`, linked through their `instance` field (NIL:
+    /// none), so starting and ending a call costs no vector push or pop.
+    free_running: u32,
     provisioned: Option<Provisioned>,
     /// Always-warm instances per pool, the level they were set to, and since when it is booked.
     kept: Vec<u32>,
@@ -235,7 +237,7 @@ impl FaasModel {
             prewarm: Timers::new(),
             prewarm_until: vec![0; table.len()],
             running: Vec::new(),
-            free_running: Vec::new(),
+            free_running: NIL,
             kept: vec![0; table.len()],
             kept_level: 0,
             kept_since: 0,
@@ -359,15 +361,19 @@ impl FaasModel {
             },
             event,
         };
-        let r = match self.free_running.pop() {
-            Some(r) => {
-                self.running[r as usize] = run;
-                r
-            }
-            None => {
-                self.running.push(run);
-                (self.running.len() - 1) as u32
-            }
+        let r = self.free_running;
+        if let Some(slot) = self.running.get_mut(r as usize) {
+            self.free_running = slot.instance;
+            *slot = run;
+        } else {
+            self.running.push(run);
+            // The free list was empty (NIL), so the new entry is the last one.
+            debug_assert_eq!(r, NIL);
+        }
+        let r = if r == NIL {
+            (self.running.len() - 1) as u32
+        } else {
+            r
         };
         if self.sharing.is_some() {
             let (f, exec) = (request.function, request.exec);
@@ -461,7 +467,9 @@ impl FaasModel {
             }
             FaasEvent::Complete(r) => {
                 let run = self.running[r as usize];
-                self.free_running.push(r);
+                // Freed: its `instance` field links the free list.
+                self.running[r as usize].instance = self.free_running;
+                self.free_running = r;
                 if run.timed_out {
                     self.execution_failed(run.event, sim);
                 } else {
