@@ -279,9 +279,10 @@ fn run_prints_the_warnings_under_the_table_and_check_on_stderr() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    // Header, two deployments, the cheapest line, then the warning.
+    // Header, two deployments, the cheapest line, the prices line, then the warning.
     assert!(lines[3].starts_with("cheapest per month: "), "{stdout}");
-    assert!(lines[4].starts_with(warning), "{stdout}");
+    assert!(lines[4].starts_with("prices: "), "{stdout}");
+    assert!(lines[5].starts_with(warning), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains(warning));
     let out = bin().arg("check").arg(&file).output().expect("check");
     assert!(out.status.success());

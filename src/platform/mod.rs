@@ -93,6 +93,22 @@ pub struct DeploymentResult {
     pub recorder: Recorder,
     pub meters: Meters,
     pub bill: Bill,
+    /// The presets that priced it (empty: prices written in the scenario).
+    pub pricing: Vec<PresetUse>,
+}
+
+impl DeploymentResult {
+    /// The preset that priced a cost line of `component`, if one did: the compute's for
+    /// requests, compute, provisioned and instance lines; the service's for its line; none for
+    /// fixed add-ons (always written in the scenario).
+    pub fn preset_for(&self, component: &pricing::Component) -> Option<&PresetUse> {
+        let part = match component {
+            pricing::Component::Baas(service) => service.as_str(),
+            pricing::Component::Fixed => return None,
+            _ => "compute",
+        };
+        self.pricing.iter().find(|p| p.part == part)
+    }
 }
 
 /// Simulates `spec` on `workload` over `window`, with randomness from `streams`.
@@ -200,6 +216,7 @@ pub fn simulate_with_progress(
         recorder,
         meters,
         bill,
+        pricing: spec.pricing.clone(),
     })
 }
 

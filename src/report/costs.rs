@@ -1,10 +1,11 @@
 //! `costs.csv`: every line of every deployment's bill, so each dollar can be checked.
 //!
 //! Columns: `deployment, component, meter, unit, window_quantity, monthly_quantity,
-//! window_cost_usd, monthly_cost_usd`. `component` is the cost line's column stem in
+//! window_cost_usd, monthly_cost_usd, preset, price_date`. `component` is the cost line's column stem in
 //! `summary.csv` (`requests`, `compute`, `instances`, `baas_<service>`, `fixed`...), `meter`
 //! what is counted and `unit` its unit. A deployment's lines add up to its window and
-//! monthly costs.
+//! monthly costs. `preset` names the preset that priced the line and `price_date` when its
+//! prices were collected; both are empty for prices written in the scenario.
 
 use std::path::Path;
 
@@ -17,7 +18,7 @@ use crate::run::RunResult;
 pub struct CostsCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 10] = [
     "deployment",
     "component",
     "meter",
@@ -26,6 +27,8 @@ pub const HEADER: [&str; 8] = [
     "monthly_quantity",
     "window_cost_usd",
     "monthly_cost_usd",
+    "preset",
+    "price_date",
 ];
 
 impl Exporter for CostsCsv {
@@ -37,6 +40,7 @@ impl Exporter for CostsCsv {
         let mut csv = CsvFile::create(path, HEADER)?;
         for d in &run.deployments {
             for line in &d.bill.lines {
+                let preset = d.preset_for(&line.component);
                 let row = [
                     d.name.clone(),
                     line.component.column(),
@@ -46,6 +50,8 @@ impl Exporter for CostsCsv {
                     quantity(line.monthly_quantity),
                     usd(line.window_usd),
                     usd(line.monthly_usd),
+                    preset.map(|p| p.preset.clone()).unwrap_or_default(),
+                    preset.map(|p| p.date.clone()).unwrap_or_default(),
                 ];
                 csv.row(&row)?;
             }
@@ -116,6 +122,30 @@ mod tests {
         let (_, rows) = write(&idle_run(&["idle"], 2));
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][..4], ["idle", "fixed", "nothing", "months"]);
-        assert_eq!(&rows[0][6..], ["0.000000", "0.000000"]);
+        assert_eq!(&rows[0][6..8], ["0.000000", "0.000000"]);
+        assert_eq!(&rows[0][8..], ["", ""], "no preset priced it");
+    }
+
+    #[test]
+    fn each_line_names_the_preset_that_priced_it() {
+        let mut run = tiny_run();
+        run.deployments[0].pricing = vec![crate::platform::PresetUse {
+            part: "compute".into(),
+            preset: "aws-lambda-x86".into(),
+            date: "2026-09-20".into(),
+        }];
+        let (_, rows) = write(&run);
+        let of = |dep: &str, component: &str| {
+            rows.iter()
+                .find(|r| r[0] == dep && r[1] == component)
+                .map(|r| (r[8].clone(), r[9].clone()))
+                .unwrap_or_else(|| panic!("no {dep}/{component}"))
+        };
+        let lambda = ("aws-lambda-x86".to_string(), "2026-09-20".to_string());
+        assert_eq!(of("functions", "requests"), lambda);
+        assert_eq!(of("functions", "compute"), lambda);
+        // The database was priced inline, and the other deployment by hand.
+        assert_eq!(of("functions", "baas_db"), (String::new(), String::new()));
+        assert_eq!(of("servers", "instances"), (String::new(), String::new()));
     }
 }

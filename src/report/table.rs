@@ -70,10 +70,33 @@ pub fn render(run: &RunResult) -> String {
     for line in verdict_lines(run) {
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out, "{}", prices_line(run));
     for w in &run.warnings {
         let _ = writeln!(out, "warning: {w}");
     }
     out
+}
+
+/// `prices: NAME: compute PRESET (DATE), SERVICE PRESET (DATE); NAME: as written in the
+/// scenario`: which preset priced each part of each deployment, and when its prices were
+/// collected.
+fn prices_line(run: &RunResult) -> String {
+    let parts: Vec<String> = run
+        .deployments
+        .iter()
+        .map(|d| {
+            if d.pricing.is_empty() {
+                return format!("{}: as written in the scenario", d.name);
+            }
+            let used: Vec<String> = d
+                .pricing
+                .iter()
+                .map(|p| format!("{} {} ({})", p.part, p.preset, p.date))
+                .collect();
+            format!("{}: {}", d.name, used.join(", "))
+        })
+        .collect();
+    format!("prices: {}", parts.join("; "))
 }
 
 /// `cheapest per month: NAME ($X); others cost NAME Y.YYx, ...` over the deployments that
@@ -138,7 +161,11 @@ mod tests {
         let run = tiny_run();
         let out = render(&run);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 1 + run.deployments.len() + 1);
+        assert_eq!(lines.len(), 1 + run.deployments.len() + 2);
+        assert_eq!(
+            lines[4],
+            "prices: functions: as written in the scenario; servers: as written in the scenario"
+        );
         assert!(lines[0].starts_with("deployment "));
         assert!(lines[0].ends_with("$/window      $/month"));
         // Every column lines up with the header.
@@ -163,6 +190,27 @@ mod tests {
     }
 
     #[test]
+    fn the_prices_line_names_each_preset_and_its_date() {
+        let mut run = tiny_run();
+        let used = |part: &str, preset: &str| crate::platform::PresetUse {
+            part: part.into(),
+            preset: preset.into(),
+            date: "2026-09-20".into(),
+        };
+        run.deployments[0].pricing = vec![
+            used("compute", "aws-lambda-x86"),
+            used("db", "aws-dynamodb-on-demand"),
+        ];
+        let out = render(&run);
+        assert!(
+            out.lines().any(|l| l
+                == "prices: functions: compute aws-lambda-x86 (2026-09-20), db \
+                    aws-dynamodb-on-demand (2026-09-20); servers: as written in the scenario"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn ties_and_free_deployments_name_the_first_without_ratios() {
         let out = render(&idle_run(&["a-long-deployment-name-here", "b"], 2));
         let lines: Vec<&str> = out.lines().collect();
@@ -173,7 +221,7 @@ mod tests {
             "cheapest per month: a-long-deployment-name-here ($0.00)"
         );
         // A single deployment has nothing to compare with.
-        assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 2);
+        assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 3);
     }
 
     #[test]

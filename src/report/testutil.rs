@@ -86,6 +86,7 @@ pub fn idle_deployment(name: &str, buckets: u64) -> DeploymentResult {
         recorder,
         meters,
         bill,
+        pricing: Vec::new(),
     }
 }
 
