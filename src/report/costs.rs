@@ -1,14 +1,15 @@
 //! `costs.csv`: every line of every deployment's bill, so each dollar can be checked.
 //!
 //! Columns: `deployment, component, meter, unit, window_quantity, monthly_quantity,
-//! window_cost_usd, monthly_cost_usd`. `component` is the cost line's column stem in
+//! window_cost_usd, monthly_cost_usd, month_hours`. `component` is the cost line's column stem in
 //! `summary.csv` (`requests`, `compute`, `instances`, `baas_<service>`, `fixed`...), `meter`
-//! what is counted and `unit` its unit. A deployment's lines add up to its window and
-//! monthly costs.
+//! what is counted and `unit` its unit; `month_hours` is the length of the billing month the
+//! monthly columns are per (the scenario's `month`, 730.5 h by default). A deployment's lines
+//! add up to its window and monthly costs.
 
 use std::path::Path;
 
-use super::format::{quantity, usd};
+use super::format::{month_hours, quantity, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::run::RunResult;
@@ -17,7 +18,7 @@ use crate::run::RunResult;
 pub struct CostsCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 8] = [
+pub const HEADER: [&str; 9] = [
     "deployment",
     "component",
     "meter",
@@ -26,6 +27,7 @@ pub const HEADER: [&str; 8] = [
     "monthly_quantity",
     "window_cost_usd",
     "monthly_cost_usd",
+    "month_hours",
 ];
 
 impl Exporter for CostsCsv {
@@ -35,6 +37,7 @@ impl Exporter for CostsCsv {
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         let mut csv = CsvFile::create(path, HEADER)?;
+        let month = month_hours(run.window.month);
         for d in &run.deployments {
             for line in &d.bill.lines {
                 let row = [
@@ -46,6 +49,7 @@ impl Exporter for CostsCsv {
                     quantity(line.monthly_quantity),
                     usd(line.window_usd),
                     usd(line.monthly_usd),
+                    month.clone(),
                 ];
                 csv.row(&row)?;
             }
@@ -57,7 +61,7 @@ impl Exporter for CostsCsv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::time::{MINUTE, MONTH};
+    use crate::engine::time::{DEFAULT_MONTH, MINUTE};
     use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
 
     fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
@@ -85,7 +89,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("no line {dep}/{meter} in {rows:?}"))
         };
         let requests = run.deployments[0].recorder.totals.requests as f64;
-        let months = (10 * MINUTE) as f64 / MONTH as f64;
+        let months = (10 * MINUTE) as f64 / DEFAULT_MONTH as f64;
         // FaaS requests at $0.20 per million, no free tier; one database read per request at
         // $0.25 per million.
         let r = find("functions", "requests");
@@ -116,6 +120,6 @@ mod tests {
         let (_, rows) = write(&idle_run(&["idle"], 2));
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][..4], ["idle", "fixed", "nothing", "months"]);
-        assert_eq!(&rows[0][6..], ["0.000000", "0.000000"]);
+        assert_eq!(&rows[0][6..], ["0.000000", "0.000000", "730.5"]);
     }
 }
