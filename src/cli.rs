@@ -183,6 +183,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             for line in estimate.lines() {
                 println!("{line}");
             }
+            println!("{}", report::format::month_line(s.window.month));
             Ok(())
         }
     }

@@ -303,13 +303,15 @@ fn the_summary_ends_with_retries_dropped_and_scale_up_throttles_identically_on_a
     assert_eq!(one, two);
     let mut lines = one.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    // ... then only the billing month, appended after them.
     assert_eq!(
-        header[header.len() - 4..],
+        header[header.len() - 5..],
         [
             "p75_app_cold_pct",
             "retries",
             "dropped",
-            "scale_up_throttled"
+            "scale_up_throttled",
+            "month_hours"
         ]
     );
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

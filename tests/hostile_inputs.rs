@@ -141,6 +141,11 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"timeout = "30s""#, "timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "does not apply to model = \"fleet\""),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbill_init = true\nbasis = \"serving\"", Start("\"serving\""), "deployments[0].compute.billing.bill_init", "does not apply to basis = \"serving\" (instance time includes the boot)"),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", End("basis = "), "deployments[1].compute.billing.basis", "does not apply to model = \"fleet\""),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"1h\"", End("month = "), "month", "'1h' is not a month: a billing month must be from 28d to 31d long"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"45d\"", End("month = "), "month", "'45d' is not a month: a billing month must be from 28d to 31d long"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"27.99d\"", End("month = "), "month", "'27.99d' is not a month"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"abc\"", End("month = "), "month", "'abc' does not start with a number"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = 730", End("month = "), "month", "must be a string (got 730)"),
 ];
 
 fn bin() -> Command {

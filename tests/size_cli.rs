@@ -104,7 +104,9 @@ fn check_prints_the_estimate_after_its_ok_line() {
         "{}",
         lines[2]
     );
-    assert_eq!(lines.len(), 3);
+    // Then the billing month the scenario projects to: the default, 30.4375 days of 24 h.
+    assert_eq!(lines[3], "month = 730.5 h (30.4375 days)");
+    assert_eq!(lines.len(), 4);
 }
 
 #[test]

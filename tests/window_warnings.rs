@@ -105,6 +105,19 @@ fn hourly_timers() {
              number of periods (e.g. duration = \"1h\")"
         )]
     );
+    // With month = "730h" the counts are per 730 h: 2 / 1.5 h x 730 h = 973.3, and the timer
+    // fires 730 times a month.
+    let aws =
+        synthetic("90m", timer, NO_KEEP_ALIVE, "").replace("bucket", "month = \"730h\"\nbucket");
+    assert_eq!(
+        warnings(&aws),
+        [format!(
+            "workload.functions[0] 'job': the 90m window is not a whole number of its \
+             fixed_interval periods (1h): 2 firings in the window are projected to 973.3 a \
+             month, but the timer fires 730 times a month; {ASSUMED}: simulate a whole \
+             number of periods (e.g. duration = \"1h\")"
+        )]
+    );
     // Whole periods, whatever the offset: exact.
     assert!(warnings(&synthetic("2h", timer, NO_KEEP_ALIVE, "")).is_empty());
     let offset = r#"{ process = "fixed_interval", every = "1h", offset = "5m" }"#;
@@ -279,10 +292,11 @@ fn run_prints_the_warnings_under_the_table_and_check_on_stderr() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    // Header, two deployments, the cheapest line, the prices line, then the warning.
+    // Header, two deployments, the cheapest line, the month, the prices, then the warning.
     assert!(lines[3].starts_with("cheapest per month: "), "{stdout}");
-    assert!(lines[4].starts_with("prices: "), "{stdout}");
-    assert!(lines[5].starts_with(warning), "{stdout}");
+    assert_eq!(lines[4], "month = 730.5 h (30.4375 days)", "{stdout}");
+    assert!(lines[5].starts_with("prices: "), "{stdout}");
+    assert!(lines[6].starts_with(warning), "{stdout}");
     assert!(String::from_utf8_lossy(&out.stderr).contains(warning));
     let out = bin().arg("check").arg(&file).output().expect("check");
     assert!(out.status.success());

@@ -27,8 +27,10 @@ pub const DAY: Micros = 24 * HOUR;
 /// The longest duration a scenario may give (3650 days, about ten years): windows,
 /// execution and latency parameters, timeouts, keep-alive, billing granularity.
 pub const MAX_DURATION: Micros = 3650 * DAY;
-/// The billing month of the month projection: 30.4375 days (365.25 / 12).
-pub const MONTH: Micros = 2_629_800 * SECOND;
+/// The billing month when a scenario sets no `month`: 30.4375 days (365.25 / 12, 730.5 h).
+/// The month in use is the scenario's (`crate::platform::Window::month`); pricing and reports
+/// take it from there, never from this constant.
+pub const DEFAULT_MONTH: Micros = 2_629_800 * SECOND;
 
 /// Microseconds to seconds, for reports and prices.
 pub fn as_secs(t: Micros) -> f64 {
@@ -67,7 +69,7 @@ mod tests {
 
     #[test]
     fn month_is_a_twelfth_of_a_julian_year() {
-        assert_eq!(MONTH * 12, 365 * DAY + 6 * HOUR);
+        assert_eq!(DEFAULT_MONTH * 12, 365 * DAY + 6 * HOUR);
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod fleet;
 pub mod instances;
 pub mod schedule;
 
-use crate::engine::time::{MONTH, Micros};
+use crate::engine::time::Micros;
 use crate::engine::{self, Model, Progress, Sim};
 use crate::error::SimError;
 use crate::metrics::Recorder;
@@ -75,13 +75,17 @@ pub struct PresetUse {
     pub date: String,
 }
 
-/// The simulated window and how finely it is reported.
+/// The simulated window, how finely it is reported, and the month its costs are projected to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     /// Length of the simulated window; arrivals stop there.
     pub length: Micros,
     /// Width of the time buckets of the time series.
     pub bucket: Micros,
+    /// The billing month (the scenario's `month`, [`crate::engine::time::DEFAULT_MONTH`]
+    /// unless it sets one): monthly tiers and free allowances apply per month of this length,
+    /// and every "per month" figure is a window total x `month / length`.
+    pub month: Micros,
 }
 
 /// What one deployment did and cost.
@@ -209,7 +213,13 @@ pub fn simulate_with_progress(
             )?
         }
     };
-    let bill = pricing::bill(&meters, &recorder.usage, window.length, window.bucket);
+    let bill = pricing::bill(
+        &meters,
+        &recorder.usage,
+        window.length,
+        window.bucket,
+        window.month,
+    );
     Ok(DeploymentResult {
         name: spec.name.clone(),
         model: spec.compute.kind(),
@@ -262,7 +272,7 @@ fn run_model<M: Model>(
                 "months",
                 PriceSchedule::flat(f.usd_per_month),
             );
-            (m, window.length as f64 / MONTH as f64)
+            (m, window.length as f64 / window.month as f64)
         })
         .collect();
     let rec = Recorder::new(window.length, window.bucket, meters.len());

@@ -1,12 +1,12 @@
 //! The month projection: from quantities recorded over a window to a window cost and a
 //! projected monthly cost.
 //!
-//! Rules (docs/models.md, "Month projection"):
-//! - The billing month is 30.4375 days ([`MONTH`]).
+//! Rules (docs/models.md, "Month projection"), for a billing month of `month` (the scenario's
+//! `month`, 30.4375 days unless it says otherwise):
 //! - A window up to a month long is projected: each meter's quantity is scaled by
-//!   `MONTH / window`, free allowances and tiers are applied to that monthly total, and the
-//!   window's cost is the monthly cost times `window / MONTH` (the window's pro-rata share of
-//!   the month, free allowance included).
+//!   `month / window`, free allowances and tiers are applied to that monthly total, and the
+//!   window's cost is the monthly cost times `window / month` (the window's pro-rata share of
+//!   the month, free allowance included). Daily free allowances count `month / 1 day` days.
 //! - A longer window is billed month by month: buckets are grouped by the month their start
 //!   falls in, each month is priced on its own (the last, partial one projected as above), and
 //!   the monthly cost reported is the window cost divided by the number of months covered.
@@ -14,11 +14,14 @@
 //!   unit price its month ended up with, so they add up to the window cost.
 
 use super::meter::{Component, Meters};
-use crate::engine::time::{DAY, MONTH, Micros};
+use crate::engine::time::{DAY, Micros};
 use crate::metrics::Usage;
 
-/// Days in the billing month, for daily free allowances.
-pub const DAYS_PER_MONTH: f64 = MONTH as f64 / DAY as f64;
+/// Days in a billing month of `month`, for daily free allowances (30.4375 for the default
+/// month, 30.416... for 730 h).
+pub fn days_in(month: Micros) -> f64 {
+    month as f64 / DAY as f64
+}
 
 /// One priced meter of a deployment's bill.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,11 +58,19 @@ impl Bill {
     }
 }
 
-/// Prices `usage` (buckets of `bucket_len` over `window`) with `meters`.
-pub fn bill(meters: &Meters, usage: &Usage, window: Micros, bucket_len: Micros) -> Bill {
+/// Prices `usage` (buckets of `bucket_len` over `window`) with `meters`, for a billing month
+/// of `month` (greater than zero).
+pub fn bill(
+    meters: &Meters,
+    usage: &Usage,
+    window: Micros,
+    bucket_len: Micros,
+    month: Micros,
+) -> Bill {
     let n_buckets = window.div_ceil(bucket_len) as usize;
-    let months = window.div_ceil(MONTH).max(1) as usize;
-    let month_of = |b: usize| ((b as Micros * bucket_len) / MONTH) as usize;
+    let months = window.div_ceil(month).max(1) as usize;
+    let month_of = |b: usize| ((b as Micros * bucket_len) / month) as usize;
+    let days = days_in(month);
     let mut bucket_usd = vec![0.0; n_buckets];
     let mut lines = Vec::with_capacity(meters.len());
     for (m, meter) in meters.list.iter().enumerate() {
@@ -71,10 +82,10 @@ pub fn bill(meters: &Meters, usage: &Usage, window: Micros, bucket_len: Micros) 
         let mut window_usd = 0.0;
         let mut unit_price = vec![0.0; months];
         for (k, &q) in quantity.iter().enumerate() {
-            let start = k as Micros * MONTH;
-            let len = (start + MONTH).min(window) - start;
-            let share = len as f64 / MONTH as f64;
-            let month_usd = meter.schedule.cost(q / share, DAYS_PER_MONTH) * share;
+            let start = k as Micros * month;
+            let len = (start + month).min(window) - start;
+            let share = len as f64 / month as f64;
+            let month_usd = meter.schedule.cost(q / share, days) * share;
             window_usd += month_usd;
             unit_price[k] = if q > 0.0 { month_usd / q } else { 0.0 };
         }
@@ -82,7 +93,7 @@ pub fn bill(meters: &Meters, usage: &Usage, window: Micros, bucket_len: Micros) 
             *usd += usage.get(b, m) * unit_price[month_of(b)];
         }
         let window_quantity: f64 = quantity.iter().sum();
-        let months_covered = window as f64 / MONTH as f64;
+        let months_covered = window as f64 / month as f64;
         lines.push(BillLine {
             component: meter.component.clone(),
             meter: meter.name.clone(),
@@ -106,46 +117,92 @@ pub fn bill(meters: &Meters, usage: &Usage, window: Micros, bucket_len: Micros) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::time::{DEFAULT_MONTH, HOUR};
     use crate::metrics::Recorder;
     use crate::pricing::schedule::PriceSchedule;
 
-    #[test]
-    fn a_day_projects_to_a_month_with_the_free_tier_applied_monthly() {
-        // 1M requests in one day at $0.20/M with 1M free per month:
-        // month = 30.4375M requests, 29.4375M billable = $5.8875; the day's share is 1/30.4375.
+    /// One requests meter at $0.20 per million with `free` requests free per month, and
+    /// `requests` spread evenly over a window of `window` in buckets of `bucket`.
+    fn requests_bill(
+        free: f64,
+        requests: f64,
+        window: Micros,
+        bucket: Micros,
+        month: Micros,
+    ) -> Bill {
         let mut meters = Meters::default();
         let m = meters.add(
             Component::Requests,
             "requests",
             "requests",
-            PriceSchedule::flat(0.2e-6).with_free_per_month(1e6),
+            PriceSchedule::flat(0.2e-6).with_free_per_month(free),
         );
-        let mut rec = Recorder::new(DAY, DAY / 24, meters.len());
-        rec.usage_spread(m, 0, DAY, 1e6);
-        let b = bill(&meters, &rec.usage, DAY, DAY / 24);
+        let mut rec = Recorder::new(window, bucket, meters.len());
+        rec.usage_spread(m, 0, window, requests);
+        bill(&meters, &rec.usage, window, bucket, month)
+    }
+
+    #[test]
+    fn a_day_projects_to_a_month_with_the_free_tier_applied_monthly() {
+        // 1M requests in one day at $0.20/M with 1M free per month:
+        // month = 30.4375M requests, 29.4375M billable = $5.8875; the day's share is 1/30.4375.
+        let b = requests_bill(1e6, 1e6, DAY, DAY / 24, DEFAULT_MONTH);
         assert!((b.monthly_usd - 5.8875).abs() < 1e-9, "{}", b.monthly_usd);
-        assert!((b.window_usd - 5.8875 / DAYS_PER_MONTH).abs() < 1e-9);
+        assert!((b.window_usd - 5.8875 / 30.4375).abs() < 1e-9);
         let sum: f64 = b.bucket_usd.iter().sum();
         assert!((sum - b.window_usd).abs() < 1e-9);
         assert!((b.lines[0].monthly_quantity - 30.4375e6).abs() < 1e-3);
     }
 
     #[test]
+    fn the_month_length_scales_the_projection_and_keeps_the_free_allowance_monthly() {
+        // The same day with a 730 h month: 1M x 730/24 = 30.416667M requests a month,
+        // 29.416667M billable x $0.20/M = $5.883333; the window is 24/730 of it = $0.193425.
+        let b = requests_bill(1e6, 1e6, DAY, HOUR, 730 * HOUR);
+        let want = (730.0 / 24.0 - 1.0) * 0.2;
+        assert!((b.monthly_usd - want).abs() < 1e-9, "{}", b.monthly_usd);
+        assert!((want - 5.883_333_333).abs() < 1e-9);
+        assert!((b.window_usd - want * 24.0 / 730.0).abs() < 1e-12);
+        assert!((b.lines[0].monthly_quantity - 1e6 * 730.0 / 24.0).abs() < 1e-3);
+        // With a 30-day month: 30M a month, 29M billable = $5.80; the day is 1/30 of it.
+        let b = requests_bill(1e6, 1e6, DAY, HOUR, 30 * DAY);
+        assert!((b.monthly_usd - 5.8).abs() < 1e-9, "{}", b.monthly_usd);
+        assert!((b.window_usd - 5.8 / 30.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_daily_quota_counts_the_days_of_the_configured_month() {
+        // 50,000 free a day at $0.10/M, 2M uses in one day, month = 30 days: 60M a month,
+        // 30 x 50,000 = 1.5M free, 58.5M billable = $5.85; the day pays (2M - 50,000) x
+        // $0.10/M = $0.195, exactly one day's quota free.
+        let mut meters = Meters::default();
+        let schedule = PriceSchedule {
+            free_per_day: 50_000.0,
+            ..PriceSchedule::flat(0.1e-6)
+        };
+        let m = meters.add(Component::Requests, "reads", "reads", schedule);
+        let mut rec = Recorder::new(DAY, HOUR, meters.len());
+        rec.usage_spread(m, 0, DAY, 2e6);
+        let b = bill(&meters, &rec.usage, DAY, HOUR, 30 * DAY);
+        assert!((b.monthly_usd - 5.85).abs() < 1e-9, "{}", b.monthly_usd);
+        assert!((b.window_usd - 0.195).abs() < 1e-12, "{}", b.window_usd);
+        assert!((days_in(30 * DAY) - 30.0).abs() < 1e-15);
+        assert!((days_in(DEFAULT_MONTH) - 30.4375).abs() < 1e-15);
+    }
+
+    #[test]
     fn windows_longer_than_a_month_are_billed_month_by_month() {
         // Two months of 3M requests each, 1M free per month: 2 x 2M billable x $0.20/M.
-        let mut meters = Meters::default();
-        let m = meters.add(
-            Component::Requests,
-            "requests",
-            "requests",
-            PriceSchedule::flat(0.2e-6).with_free_per_month(1e6),
-        );
-        let window = 2 * MONTH;
-        let bucket = MONTH / 10;
-        let mut rec = Recorder::new(window, bucket, 1);
-        rec.usage_spread(m, 0, window, 6e6);
-        let b = bill(&meters, &rec.usage, window, bucket);
-        assert!((b.window_usd - 0.8).abs() < 1e-9, "{}", b.window_usd);
-        assert!((b.monthly_usd - 0.4).abs() < 1e-9);
+        for month in [DEFAULT_MONTH, 730 * HOUR, 28 * DAY] {
+            let b = requests_bill(1e6, 6e6, 2 * month, month / 10, month);
+            assert!((b.window_usd - 0.8).abs() < 1e-9, "{}", b.window_usd);
+            assert!((b.monthly_usd - 0.4).abs() < 1e-9);
+        }
+        // 1.5 months of 730 h (1,095 h) with 1.5M requests a month, 1M free: the whole month
+        // pays 0.5M; the half month projects 0.75M to 1.5M, pays 0.5M x 1/2. Window:
+        // (0.5M + 0.25M) x $0.20/M = $0.15; monthly = $0.15 / 1.5 = $0.10.
+        let b = requests_bill(1e6, 2.25e6, 1_095 * HOUR, 73 * HOUR, 730 * HOUR);
+        assert!((b.window_usd - 0.15).abs() < 1e-9, "{}", b.window_usd);
+        assert!((b.monthly_usd - 0.1).abs() < 1e-9, "{}", b.monthly_usd);
     }
 }

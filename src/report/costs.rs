@@ -1,15 +1,17 @@
 //! `costs.csv`: every line of every deployment's bill, so each dollar can be checked.
 //!
 //! Columns: `deployment, component, meter, unit, window_quantity, monthly_quantity,
-//! window_cost_usd, monthly_cost_usd, preset, price_date`. `component` is the cost line's column stem in
-//! `summary.csv` (`requests`, `compute`, `instances`, `baas_<service>`, `fixed`...), `meter`
-//! what is counted and `unit` its unit. A deployment's lines add up to its window and
-//! monthly costs. `preset` names the preset that priced the line and `price_date` when its
-//! prices were collected; both are empty for prices written in the scenario.
+//! window_cost_usd, monthly_cost_usd, month_hours, preset, price_date`. `component` is the
+//! cost line's column stem in `summary.csv` (`requests`, `compute`, `instances`,
+//! `baas_<service>`, `fixed`...), `meter` what is counted and `unit` its unit; `month_hours`
+//! is the length of the billing month the monthly columns are per (the scenario's `month`,
+//! 730.5 h by default). `preset` names the preset that priced the line and `price_date` when
+//! its prices were collected; both are empty for prices written in the scenario. A
+//! deployment's lines add up to its window and monthly costs.
 
 use std::path::Path;
 
-use super::format::{quantity, usd};
+use super::format::{month_hours, quantity, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::run::RunResult;
@@ -18,7 +20,7 @@ use crate::run::RunResult;
 pub struct CostsCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "deployment",
     "component",
     "meter",
@@ -27,6 +29,7 @@ pub const HEADER: [&str; 10] = [
     "monthly_quantity",
     "window_cost_usd",
     "monthly_cost_usd",
+    "month_hours",
     "preset",
     "price_date",
 ];
@@ -38,6 +41,7 @@ impl Exporter for CostsCsv {
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         let mut csv = CsvFile::create(path, HEADER)?;
+        let month = month_hours(run.window.month);
         for d in &run.deployments {
             for line in &d.bill.lines {
                 let preset = d.preset_for(&line.component);
@@ -50,6 +54,7 @@ impl Exporter for CostsCsv {
                     quantity(line.monthly_quantity),
                     usd(line.window_usd),
                     usd(line.monthly_usd),
+                    month.clone(),
                     preset.map(|p| p.preset.clone()).unwrap_or_default(),
                     preset.map(|p| p.date.clone()).unwrap_or_default(),
                 ];
@@ -63,7 +68,7 @@ impl Exporter for CostsCsv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::time::{MINUTE, MONTH};
+    use crate::engine::time::{DEFAULT_MONTH, MINUTE};
     use crate::report::testutil::{export_csv, idle_run, num, tiny_run};
 
     fn write(run: &RunResult) -> (Vec<String>, Vec<Vec<String>>) {
@@ -91,7 +96,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("no line {dep}/{meter} in {rows:?}"))
         };
         let requests = run.deployments[0].recorder.totals.requests as f64;
-        let months = (10 * MINUTE) as f64 / MONTH as f64;
+        let months = (10 * MINUTE) as f64 / DEFAULT_MONTH as f64;
         // FaaS requests at $0.20 per million, no free tier; one database read per request at
         // $0.25 per million.
         let r = find("functions", "requests");
@@ -122,8 +127,8 @@ mod tests {
         let (_, rows) = write(&idle_run(&["idle"], 2));
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][..4], ["idle", "fixed", "nothing", "months"]);
-        assert_eq!(&rows[0][6..8], ["0.000000", "0.000000"]);
-        assert_eq!(&rows[0][8..], ["", ""], "no preset priced it");
+        assert_eq!(&rows[0][6..9], ["0.000000", "0.000000", "730.5"]);
+        assert_eq!(&rows[0][9..], ["", ""], "no preset priced it");
     }
 
     #[test]
@@ -138,7 +143,7 @@ mod tests {
         let of = |dep: &str, component: &str| {
             rows.iter()
                 .find(|r| r[0] == dep && r[1] == component)
-                .map(|r| (r[8].clone(), r[9].clone()))
+                .map(|r| (r[9].clone(), r[10].clone()))
                 .unwrap_or_else(|| panic!("no {dep}/{component}"))
         };
         let lambda = ("aws-lambda-x86".to_string(), "2026-09-20".to_string());

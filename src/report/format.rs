@@ -1,7 +1,8 @@
 //! Number formatting shared by every report, fixed so that output is byte-stable: latencies
-//! in milliseconds with microsecond resolution, money with micro-dollar resolution.
+//! in milliseconds with microsecond resolution, money with micro-dollar resolution, and the
+//! billing month every report states.
 
-use crate::engine::time::Micros;
+use crate::engine::time::{DAY, HOUR, Micros};
 
 /// Milliseconds with 3 decimals (µs resolution).
 pub fn ms(us: Micros) -> String {
@@ -47,6 +48,33 @@ pub fn secs(us: Micros) -> String {
     }
 }
 
+/// `x` with at most `decimals` decimals, trailing zeros (and a bare point) dropped: `730`,
+/// `730.5`, `30.4167`.
+fn trimmed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+/// The length of the billing month in hours, as the `month_hours` CSV columns give it: up to
+/// 6 decimals, trailing zeros dropped (`730.5`, `730`, `720`).
+pub fn month_hours(month: Micros) -> String {
+    trimmed(month as f64 / HOUR as f64, 6)
+}
+
+/// The line every text report prints about the month its monthly figures are per:
+/// `month = 730.5 h (30.4375 days)`.
+pub fn month_line(month: Micros) -> String {
+    format!(
+        "month = {} h ({} days)",
+        trimmed(month as f64 / HOUR as f64, 4),
+        trimmed(month as f64 / DAY as f64, 4)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +93,21 @@ mod tests {
         assert_eq!(usd(-0.0), "0.000000");
         assert_eq!(usd(1.5), "1.500000");
         assert_eq!(ms(1_234), "1.234");
+    }
+
+    #[test]
+    fn the_month_is_written_in_hours_and_days_without_trailing_zeros() {
+        // 30.4375 d = 730.5 h; 730 h = 30.41666... d; 30 d = 720 h; 28 d = 672 h.
+        assert_eq!(month_hours(2_629_800 * 1_000_000), "730.5");
+        assert_eq!(month_hours(730 * HOUR), "730");
+        assert_eq!(month_hours(30 * DAY), "720");
+        assert_eq!(month_hours(730 * HOUR + 1), "730");
+        assert_eq!(month_hours(730 * HOUR + 3_600), "730.000001");
+        assert_eq!(
+            month_line(2_629_800 * 1_000_000),
+            "month = 730.5 h (30.4375 days)"
+        );
+        assert_eq!(month_line(730 * HOUR), "month = 730 h (30.4167 days)");
+        assert_eq!(month_line(28 * DAY), "month = 672 h (28 days)");
     }
 }

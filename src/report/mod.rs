@@ -57,7 +57,8 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// `out_dir` may not receive a report (a file, a link, a folder that is not a report), or a
 /// file cannot be written; `out_dir` is then as it was and nothing is left behind.
 pub fn write_reports(run: &RunResult, out_dir: &Path) -> Result<PathBuf, SimError> {
-    let manifest = output::Manifest::for_run(&run.scenario, run.seed, &run.warnings);
+    let manifest =
+        output::Manifest::for_run(&run.scenario, run.seed, run.window.month, &run.warnings);
     output::write_folder(out_dir, manifest, |dir| {
         exporters()
             .iter()

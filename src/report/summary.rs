@@ -15,7 +15,9 @@
 //! fleets), `retries` (retries scheduled for asynchronous FaaS events), `dropped`
 //! (asynchronous events given up on: out of retries or older than `max_event_age`),
 //! `scale_up_throttled` (attempts refused by the FaaS `scale_up_rate`: sync calls, also in
-//! `throttled`, and async attempts, which are retried); all three 0 for fleets.
+//! `throttled`, and async attempts, which are retried); all three 0 for fleets;
+//! `month_hours` (the length of the billing month every monthly figure is per, in hours: the
+//! scenario's `month`, 730.5 by default; the same on every row).
 //!
 //! `failed` = `throttled + timed_out + rejected + dropped` (throttled and timed_out count
 //! synchronous calls; an asynchronous event fails only when dropped,
@@ -27,7 +29,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::format::{ms_f, ms_or_blank, quantity, ratio, usd};
+use super::format::{month_hours, ms_f, ms_or_blank, quantity, ratio, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
@@ -97,6 +99,7 @@ impl Exporter for SummaryCsv {
                 "retries",
                 "dropped",
                 "scale_up_throttled",
+                "month_hours",
             ]
             .map(String::from),
         );
@@ -153,6 +156,7 @@ impl Exporter for SummaryCsv {
                 t.retries.to_string(),
                 t.dropped.to_string(),
                 t.scale_up_throttled.to_string(),
+                month_hours(run.window.month),
             ]);
             csv.row(&row)?;
         }

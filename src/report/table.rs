@@ -1,12 +1,14 @@
 //! The terminal summary printed after a run: one row per deployment (counts, latency, window
 //! and projected monthly cost), then the verdict: the cheapest deployment per month among
 //! those that serve the workload, and how the others compare with it (see [`super::verdict`]);
+//! then the billing month every `$/month` figure is per (`month = 730.5 h (30.4375 days)`);
 //! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
 //! rest on. A deployment that does not serve the workload is marked `*` and named as not
 //! compared; a latency of a deployment that completed nothing is shown as `-`.
 
 use std::fmt::Write;
 
+use super::format::month_line;
 use super::verdict::{self, MAX_FAILED_SHARE, serves_workload};
 use crate::engine::time::{Micros, as_ms};
 use crate::run::RunResult;
@@ -70,6 +72,7 @@ pub fn render(run: &RunResult) -> String {
     for line in verdict_lines(run) {
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out, "{}", month_line(run.window.month));
     let _ = writeln!(out, "{}", prices_line(run));
     for w in &run.warnings {
         let _ = writeln!(out, "warning: {w}");
@@ -161,9 +164,9 @@ mod tests {
         let run = tiny_run();
         let out = render(&run);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines.len(), 1 + run.deployments.len() + 2);
+        assert_eq!(lines.len(), 1 + run.deployments.len() + 3);
         assert_eq!(
-            lines[4],
+            lines[5],
             "prices: functions: as written in the scenario; servers: as written in the scenario"
         );
         assert!(lines[0].starts_with("deployment "));
@@ -186,6 +189,20 @@ mod tests {
                 "cheapest per month: functions (${:.2}); others cost servers {ratio:.2}x",
                 f.bill.monthly_usd
             )
+        );
+        // The tiny scenario sets no month: the default, 30.4375 days of 24 h.
+        assert_eq!(lines[4], "month = 730.5 h (30.4375 days)");
+    }
+
+    #[test]
+    fn the_month_line_states_the_configured_month() {
+        let mut run = idle_run(&["solo"], 1);
+        run.window.month = 730 * crate::engine::time::HOUR;
+        // 730 h / 24 h = 30.41666... days, to 4 decimals.
+        let out = render(&run);
+        assert!(
+            out.lines().any(|l| l == "month = 730 h (30.4167 days)"),
+            "{out}"
         );
     }
 
@@ -221,7 +238,7 @@ mod tests {
             "cheapest per month: a-long-deployment-name-here ($0.00)"
         );
         // A single deployment has nothing to compare with.
-        assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 3);
+        assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 4);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::engine::time::{MINUTE, MONTH};
+use crate::engine::time::{DEFAULT_MONTH, MINUTE};
 use crate::metrics::Recorder;
 use crate::platform::{DeploymentResult, Window};
 use crate::pricing::{self, Component, Meters, PriceSchedule};
@@ -77,9 +77,9 @@ pub fn idle_deployment(name: &str, buckets: u64) -> DeploymentResult {
         PriceSchedule::flat(0.0),
     );
     let mut recorder = Recorder::new(window, MINUTE, meters.len());
-    recorder.usage_spread(m, 0, window, window as f64 / MONTH as f64);
+    recorder.usage_spread(m, 0, window, window as f64 / DEFAULT_MONTH as f64);
     recorder.finish();
-    let bill = pricing::bill(&meters, &recorder.usage, window, MINUTE);
+    let bill = pricing::bill(&meters, &recorder.usage, window, MINUTE, DEFAULT_MONTH);
     DeploymentResult {
         name: name.into(),
         model: "fleet",
@@ -98,6 +98,7 @@ pub fn idle_run(names: &[&str], buckets: u64) -> RunResult {
         window: Window {
             length: buckets * MINUTE,
             bucket: MINUTE,
+            month: DEFAULT_MONTH,
         },
         deployments: names.iter().map(|n| idle_deployment(n, buckets)).collect(),
         warnings: Vec::new(),

@@ -118,8 +118,8 @@ mod tests {
         }
         // Its instance-hours accrue evenly: 1/60 h x $0.0416 per minute, plus the share of the
         // load balancer's month.
-        let per_minute =
-            0.0416 / 60.0 + 16.43 * 60.0 / crate::engine::time::as_secs(crate::engine::time::MONTH);
+        let per_minute = 0.0416 / 60.0
+            + 16.43 * 60.0 / crate::engine::time::as_secs(crate::engine::time::DEFAULT_MONTH);
         assert!(
             (num(&rows[14][9]) - per_minute).abs() <= 0.5e-6,
             "{}",

@@ -25,6 +25,8 @@ pub struct ScenarioFile {
     pub duration: Option<Spanned<String>>,
     /// Time-series bucket width, e.g. `"1m"`.
     pub bucket: Option<Spanned<String>>,
+    /// The billing month costs are projected to, e.g. `"730h"` (default `"30.4375d"`).
+    pub month: Option<Spanned<String>>,
     pub workload: Option<Spanned<WorkloadFile>>,
     #[serde(default)]
     pub deployments: Vec<Spanned<DeploymentFile>>,

@@ -1,7 +1,7 @@
 //! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
 //! component (requests, compute, instances, each backend service, fixed add-ons), with each
-//! bar's total written at its end. Horizontal, so that long deployment names and many
-//! deployments stay readable.
+//! bar's total written at its end; the value axis names the billing month the costs are per.
+//! Horizontal, so that long deployment names and many deployments stay readable.
 
 use std::path::Path;
 
@@ -26,6 +26,14 @@ impl Exporter for CostChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+}
+
+/// The value axis' title: `projected cost per month of 730.5 h (USD)`.
+fn axis_title(run: &RunResult) -> String {
+    format!(
+        "projected cost per month of {} h (USD)",
+        crate::report::format::month_hours(run.window.month)
+    )
 }
 
 /// The name of a cost component in the legend.
@@ -83,7 +91,7 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .y_labels(0)
         .x_label_formatter(&|v| style::usd_tick(*v))
         .x_label_style(style::tick_font())
-        .x_desc("projected cost per month (USD)")
+        .x_desc(axis_title(run))
         .axis_desc_style(style::axis_desc_font())
         .draw()?;
 
@@ -140,6 +148,17 @@ mod tests {
         let path = dir.path().join("cost.png");
         CostChart.write(&tiny_run(), &path).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
+    }
+
+    #[test]
+    fn the_value_axis_names_the_month() {
+        let mut run = idle_run(&["free"], 1);
+        assert_eq!(
+            axis_title(&run),
+            "projected cost per month of 730.5 h (USD)"
+        );
+        run.window.month = 720 * crate::engine::time::HOUR;
+        assert_eq!(axis_title(&run), "projected cost per month of 720 h (USD)");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `manifest.toml`: the file that makes a folder a serverless-sim report.
 //!
 //! Every report folder gets one, written last (so a folder with a manifest is complete). It
-//! says which tool and version wrote the folder, for what (scenario and seed, or trace), which
-//! files the report holds and the warnings of the run. The output writer replaces an existing
+//! says which tool and version wrote the folder, for what (scenario, seed and the billing
+//! month in hours, `month_hours`, or trace), which files the report holds and the warnings of
+//! the run. The output writer replaces an existing
 //! folder only when [`replaceable`] says it is a report: its manifest parses, says
 //! `tool = "serverless-sim"`, and the folder holds nothing the manifest does not list, so a
 //! file a user saved into a report folder is never deleted.
@@ -13,6 +14,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::engine::time::{HOUR, Micros};
 use crate::error::SimError;
 
 /// The manifest's file name inside a report folder.
@@ -41,7 +43,7 @@ impl From<u64> for Seed {
 
 /// What a report folder's manifest says. `files` is filled by the writer from what the
 /// folder actually holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Manifest {
     pub tool: &'static str,
     pub version: &'static str,
@@ -51,6 +53,9 @@ pub struct Manifest {
     pub scenario: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<Seed>,
+    /// The billing month the run's monthly figures are per, in hours (`run` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month_hours: Option<f64>,
     /// The trace inspected (`trace inspect` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
@@ -60,12 +65,13 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The manifest of a `run` report.
-    pub fn for_run(scenario: &str, seed: u64, warnings: &[String]) -> Self {
+    /// The manifest of a `run` report, for a billing month of `month`.
+    pub fn for_run(scenario: &str, seed: u64, month: Micros, warnings: &[String]) -> Self {
         Manifest {
             command: "run",
             scenario: Some(scenario.to_owned()),
             seed: Some(seed.into()),
+            month_hours: Some(month as f64 / HOUR as f64),
             warnings: warnings.to_vec(),
             ..Self::blank()
         }
@@ -87,6 +93,7 @@ impl Manifest {
             command: "",
             scenario: None,
             seed: None,
+            month_hours: None,
             trace: None,
             files: Vec::new(),
             warnings: Vec::new(),
@@ -187,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_run_manifest_says_what_wrote_the_folder() {
-        let mut m = Manifest::for_run("web-api", 42, &["slow trace".to_owned()]);
+        let mut m = Manifest::for_run("web-api", 42, 730 * HOUR, &["slow trace".to_owned()]);
         m.files = vec!["a.csv".into(), "b.png".into()];
         let text = m.to_toml().unwrap();
         let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
@@ -199,6 +206,7 @@ mod tests {
                 r#"command = "run""#,
                 r#"scenario = "web-api""#,
                 "seed = 42",
+                "month_hours = 730.0",
                 "files = [",
                 r#"    "a.csv","#,
                 r#"    "b.png","#,
@@ -210,11 +218,15 @@ mod tests {
 
     #[test]
     fn a_seed_beyond_toml_integers_is_kept_as_digits() {
-        let text = Manifest::for_run("s", u64::MAX, &[]).to_toml().unwrap();
+        let text = Manifest::for_run("s", u64::MAX, HOUR, &[])
+            .to_toml()
+            .unwrap();
         assert!(text.contains(r#"seed = "18446744073709551615""#), "{text}");
-        let text = Manifest::for_run("s", 1 << 63, &[]).to_toml().unwrap();
+        let text = Manifest::for_run("s", 1 << 63, HOUR, &[])
+            .to_toml()
+            .unwrap();
         assert!(text.contains(r#"seed = "9223372036854775808""#), "{text}");
-        let text = Manifest::for_run("s", (1 << 63) - 1, &[])
+        let text = Manifest::for_run("s", (1 << 63) - 1, HOUR, &[])
             .to_toml()
             .unwrap();
         assert!(text.contains("seed = 9223372036854775807\n"), "{text}");

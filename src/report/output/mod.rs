@@ -137,7 +137,12 @@ mod tests {
     use super::*;
 
     fn run_manifest() -> Manifest {
-        Manifest::for_run("t", 1, &["w".to_owned()])
+        Manifest::for_run(
+            "t",
+            1,
+            crate::engine::time::DEFAULT_MONTH,
+            &["w".to_owned()],
+        )
     }
 
     /// The names in `dir`, sorted.

@@ -1,8 +1,9 @@
 //! From the file as written to typed values: units resolved, ranges checked, names
 //! cross-referenced. Every error names the field (dotted path) and its line.
 //!
-//! This module holds the entry point and the checks every part shares (names, units,
-//! counts, required and misplaced keys); one child module per part of the file:
+//! This module holds the entry point, the top-level keys (`name`, `seed`, `duration`,
+//! `bucket`, `month`) and the checks every part shares (names, units, counts, required and
+//! misplaced keys); one child module per part of the file:
 //! `workload`, `deployment`, `price`, `trace_table`; and `window_checks`, the warnings about
 //! windows too short to project to a month.
 
@@ -13,7 +14,7 @@ use toml::Spanned;
 use super::Scenario;
 use super::file::*;
 use super::locate::Source;
-use crate::engine::time::{MINUTE, Micros, SECOND};
+use crate::engine::time::{DAY, DEFAULT_MONTH, MINUTE, Micros, SECOND};
 use crate::error::{ScenarioError, SimError};
 use crate::platform::Window;
 use crate::units::{parse_duration, parse_rate};
@@ -34,6 +35,12 @@ mod workload;
 /// keeps the time series of one deployment under ~100 MB (a year at one-minute buckets is
 /// 525,960).
 const MAX_BUCKETS: u64 = 1_000_000;
+
+/// Shortest billing month a scenario may set (`month`): 28 days, February's.
+pub const MIN_MONTH: Micros = 28 * DAY;
+
+/// Longest billing month a scenario may set (`month`): 31 days.
+pub const MAX_MONTH: Micros = 31 * DAY;
 
 /// Longest name of a scenario, service or fixed cost (they become folder names and CSV
 /// column names).
@@ -84,6 +91,10 @@ pub fn validate(
             n.get_ref().clone()
         }
         None => default_name.to_string(),
+    };
+    let month = match &file.month {
+        Some(m) => v.month(m)?,
+        None => DEFAULT_MONTH,
     };
     let seed = match &file.seed {
         Some(s) if *s.get_ref() < 0 => {
@@ -197,11 +208,16 @@ pub fn validate(
         }
         deployments.push(spec);
     }
-    let warnings = window_checks::window_warnings(length, &workload, &deployments);
+    let window = Window {
+        length,
+        bucket,
+        month,
+    };
+    let warnings = window_checks::window_warnings(window, &workload, &deployments);
     Ok(Scenario {
         name,
         seed,
-        window: Window { length, bucket },
+        window,
         workload,
         deployments,
         warnings,
@@ -283,6 +299,23 @@ impl Validator<'_> {
             return Err(self.err(d, field, msg));
         }
         Ok(v)
+    }
+
+    /// The billing month: a duration from [`MIN_MONTH`] to [`MAX_MONTH`].
+    fn month(&self, m: &Spanned<String>) -> Result<Micros> {
+        let month = self.duration(m, "month")?;
+        if !(MIN_MONTH..=MAX_MONTH).contains(&month) {
+            let msg = format!(
+                "'{}' is not a month: a billing month must be from {}d to {}d long (e.g. \"730h\" \
+                 as the AWS Pricing Calculator and Infracost use, \"30d\", or the default \
+                 \"30.4375d\", a twelfth of 365.25 days)",
+                m.get_ref(),
+                MIN_MONTH / DAY,
+                MAX_MONTH / DAY
+            );
+            return Err(self.err(m, "month", msg));
+        }
+        Ok(month)
     }
 
     fn seconds(&self, d: &Spanned<String>, field: &str) -> Result<f64> {

@@ -25,8 +25,8 @@
 //!   past the end of the selected trace (the rest of the window replays nothing, yet is
 //!   projected too).
 
-use crate::engine::time::{DAY, MONTH, Micros, SECOND};
-use crate::platform::{ComputeSpec, DeploymentSpec, KeepAlive};
+use crate::engine::time::{DAY, Micros, SECOND};
+use crate::platform::{ComputeSpec, DeploymentSpec, KeepAlive, Window};
 use crate::units::format_duration;
 use crate::workload::trace::inspect::group;
 use crate::workload::{ArrivalProcess, Source, Workload};
@@ -41,20 +41,22 @@ pub const TRANSIENT_SHARE: f64 = 0.25;
 /// What the month projection assumes, quoted in every warning.
 const ASSUMED: &str = "the month projection assumes the window repeats all month";
 
-/// Every warning about the window `window` of this workload and these deployments, in
-/// scenario order (functions, then deployments).
+/// Every warning about the window `simulated` of this workload and these deployments, in
+/// scenario order (functions, then deployments). Monthly counts quoted are per month of
+/// `simulated.month`.
 pub fn window_warnings(
-    window: Micros,
+    simulated: Window,
     workload: &Workload,
     deployments: &[DeploymentSpec],
 ) -> Vec<String> {
+    let window = simulated.length;
     let mut out = Vec::new();
     let w = format_duration(window);
     match &workload.source {
         Source::Synthetic(processes) => {
             for (i, (p, f)) in processes.iter().zip(&workload.functions).enumerate() {
                 let who = format!("workload.functions[{i}] '{}'", f.name);
-                if let Some(msg) = arrival_warning(window, p) {
+                if let Some(msg) = arrival_warning(window, simulated.month, p) {
                     out.push(format!("{who}: {msg}"));
                 }
             }
@@ -125,8 +127,9 @@ pub fn window_warnings(
     out
 }
 
-/// The warning about arrival process `p` in a window of length `window`, if any.
-fn arrival_warning(window: Micros, p: &ArrivalProcess) -> Option<String> {
+/// The warning about arrival process `p` in a window of length `window`, if any (monthly
+/// counts per month of `month`).
+fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<String> {
     let w = format_duration(window);
     match p {
         ArrivalProcess::Poisson { .. } => None,
@@ -138,8 +141,8 @@ fn arrival_warning(window: Micros, p: &ArrivalProcess) -> Option<String> {
             } else {
                 0
             };
-            let projected = fired as f64 * MONTH as f64 / window as f64;
-            let real = MONTH as f64 / every as f64;
+            let projected = fired as f64 * month as f64 / window as f64;
+            let real = month as f64 / every as f64;
             if window >= every && (projected / real - 1.0).abs() <= TOLERANCE {
                 return None;
             }
