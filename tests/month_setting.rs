@@ -229,7 +229,8 @@ fn every_report_states_the_month_it_used() {
         assert!(stdout.lines().any(|l| l == line), "{key}: {stdout}");
         for file in ["summary.csv", "costs.csv"] {
             let (cells, last) = column(&out.join(file), "month_hours");
-            assert!(last, "{file}: month_hours must be the last column");
+            // Appended after the earlier columns (costs.csv then names each line's preset).
+            assert_eq!(last, file == "summary.csv", "{file}: month_hours position");
             // summary.csv: one row per deployment; costs.csv: lam's 2 lines, flt's 2.
             let rows = if file == "summary.csv" { 2 } else { 4 };
             assert_eq!(cells, vec![hours; rows], "{key}: {file}");
