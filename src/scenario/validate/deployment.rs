@@ -6,7 +6,8 @@ use toml::Spanned;
 
 use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
 use crate::platform::{
-    ComputeSpec, DeploymentSpec, FixedCost, FleetSpec, InstanceBilling, OperationSpec, ServiceSpec,
+    ComputeSpec, DeploymentSpec, FixedCost, FleetSpec, InstanceBilling, OperationSpec, PresetUse,
+    ServiceSpec,
 };
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
@@ -74,11 +75,27 @@ impl Validator<'_> {
                 }
             }
         }
+        let named = std::iter::once(("compute".to_string(), &d.compute.get_ref().pricing)).chain(
+            d.services
+                .iter()
+                .map(|s| (s.get_ref().name.get_ref().clone(), &s.get_ref().pricing)),
+        );
+        let pricing = named
+            .filter_map(|(part, name)| {
+                let preset = crate::pricing::presets::catalogue().get(name.as_ref()?.get_ref())?;
+                Some(PresetUse {
+                    part,
+                    preset: preset.name.clone(),
+                    date: preset.date.clone(),
+                })
+            })
+            .collect();
         Ok(DeploymentSpec {
             name: d.name.get_ref().clone(),
             compute,
             services,
             fixed,
+            pricing,
         })
     }
 
