@@ -146,6 +146,21 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"27.99d\"", End("month = "), "month", "'27.99d' is not a month"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"abc\"", End("month = "), "month", "'abc' does not start with a number"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = 730", End("month = "), "month", "must be a string (got 730)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }", End("ghz_seconds = "), "deployments[0].compute.billing.ghz_seconds", "needs deployments[0].compute.billing.cpu_tiers, the CPU clock of each memory size"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", End("cpu_tiers = "), "deployments[0].compute.billing.cpu_tiers", "needs deployments[0].compute.billing.ghz_seconds, the price per GHz-s"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }\ncpu_tiers = []", End("cpu_tiers = "), "deployments[0].compute.billing.cpu_tiers", "is empty"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }, { memory = \"256MB\", ghz = 0.4 }]", Start("\"256MB\""), "deployments[0].compute.billing.cpu_tiers[1].memory", "tiers must have increasing memory (256 MB after 512 MB)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }\ncpu_tiers = [{ memory = \"512MB\", ghz = -0.5 }]", End("ghz = "), "deployments[0].compute.billing.cpu_tiers[0].ghz", "must be a finite number > 0 (got -0.5)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }\ncpu_tiers = [{ memory = \"512\", ghz = 0.8 }]", Start("\"512\""), "deployments[0].compute.billing.cpu_tiers[0].memory", "'512' has no unit"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = 0.00001 }\ncpu_tiers = [{ memory = \"128MB\", ghz = 0.2 }]", End("cpu_tiers = "), "deployments[0].compute.billing.cpu_tiers", "function 'f1' is billed for 256 MB, more than the largest tier (128 MB)"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = -0.00001 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", Start("-0.00001"), "deployments[0].compute.billing.ghz_seconds.usd", "must be a finite number >= 0"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\ncpu_ms = { usd = 0.02, per = 1_000_000 }", End("cpu_ms = "), "deployments[0].compute.billing.cpu_ms", "does not apply to basis = \"serving\" (it prices each call: use basis = \"request\")"),
+    case("account_concurrency = 1000\n[deployments.compute.billing]\n", "account_concurrency = 1000\nvcpus = 1\n[deployments.compute.billing]\ncpu_ms = { usd = 0.02 }\n", End("cpu_ms = "), "deployments[0].compute.billing.cpu_ms", "does not apply with deployments[0].compute.vcpus"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\ncpu_ms = { usd = 0.02, per = 0 }", Start("0 }"), "deployments[0].compute.billing.cpu_ms.per", "must be greater than zero"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = -5.0", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "must be a finite number >= 0 (got -5"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = nan", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "(got nan)"),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nusd_per_month = 5.0", End("usd_per_month = "), "deployments[1].compute.billing.usd_per_month", "does not apply to model = \"fleet\""),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", End("cpu_tiers = "), "deployments[1].compute.billing.cpu_tiers", "does not apply to model = \"fleet\""),
 ];
 
 fn bin() -> Command {

@@ -178,10 +178,28 @@ pub fn simulate_with_progress(
                     _ => None,
                 },
                 vcpu_seconds: faas_vcpu_meter(faas, &mut meters),
+                ghz_seconds: faas
+                    .billing
+                    .ghz_seconds
+                    .clone()
+                    .map(|price| meters.add(Component::Compute, "ghz_seconds", "GHz-s", price)),
+                cpu_ms: faas
+                    .billing
+                    .cpu_ms
+                    .clone()
+                    .map(|price| meters.add(Component::Compute, "cpu_ms", "CPU-ms", price)),
             };
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
+            let base_fee = faas.billing.usd_per_month.map(|usd| {
+                meters.add(
+                    Component::BaseFee,
+                    "base_fee",
+                    "months",
+                    PriceSchedule::flat(usd),
+                )
+            });
             run_model(
                 model,
                 spec,
@@ -189,6 +207,7 @@ pub fn simulate_with_progress(
                 streams,
                 window,
                 &mut meters,
+                base_fee,
                 progress,
             )?
         }
@@ -209,6 +228,7 @@ pub fn simulate_with_progress(
                 streams,
                 window,
                 &mut meters,
+                None,
                 progress,
             )?
         }
@@ -252,7 +272,9 @@ fn resolve_backend(
     })
 }
 
-/// Registers the fixed add-ons, runs `model` and books the add-ons over the window.
+/// Registers the fixed add-ons, runs `model` and books the add-ons (and the platform's
+/// monthly fee on meter `base_fee`, if any) over the window.
+#[allow(clippy::too_many_arguments)]
 fn run_model<M: Model>(
     mut model: M,
     spec: &DeploymentSpec,
@@ -260,6 +282,7 @@ fn run_model<M: Model>(
     streams: Streams,
     window: Window,
     meters: &mut Meters,
+    base_fee: Option<usize>,
     progress: &Progress,
 ) -> Result<Recorder, SimError> {
     let fixed: Vec<(usize, f64)> = spec
@@ -283,7 +306,11 @@ fn run_model<M: Model>(
         Sim::new(window.length, rec),
         progress,
     )?;
+    let months = window.length as f64 / window.month as f64;
     for (meter, months) in fixed {
+        rec.usage_spread(meter, 0, window.length, months);
+    }
+    if let Some(meter) = base_fee {
         rec.usage_spread(meter, 0, window.length, months);
     }
     Ok(rec)

@@ -21,6 +21,9 @@ pub enum Component {
     Baas(String),
     /// Flat monthly add-ons (load balancer, database instance...).
     Fixed,
+    /// The FaaS platform's own monthly fee (Cloudflare Workers Paid: $5), whatever the
+    /// traffic.
+    BaseFee,
 }
 
 impl Component {
@@ -33,6 +36,7 @@ impl Component {
             Component::Instances => "instances".into(),
             Component::Baas(service) => format!("baas_{service}"),
             Component::Fixed => "fixed".into(),
+            Component::BaseFee => "base_fee".into(),
         }
     }
 }

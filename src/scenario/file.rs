@@ -267,12 +267,28 @@ pub struct BillingFile {
     pub provisioned_gb_seconds: Option<Spanned<PriceFile>>,
     /// Price per GB-s of execution on provisioned instances.
     pub provisioned_compute: Option<Spanned<PriceFile>>,
+    /// Price per GHz-s of billed execution, at the CPU clock `cpu_tiers` gives each memory.
+    pub ghz_seconds: Option<Spanned<PriceFile>>,
+    /// Memory sizes and their CPU clocks: `[{ memory = "128MB", ghz = 0.2 }, ...]`.
+    pub cpu_tiers: Option<Spanned<Vec<Spanned<CpuTierFile>>>>,
+    /// Price per CPU-ms of each call's CPU time (not its wall time).
+    pub cpu_ms: Option<Spanned<PriceFile>>,
+    /// Flat monthly fee of the FaaS platform, whatever the traffic.
+    pub usd_per_month: Option<Spanned<f64>>,
     // fleet
     pub instance_hours: Option<Spanned<PriceFile>>,
     pub discount: Option<Spanned<f64>>,
     // both
     pub granularity: Option<Spanned<String>>,
     pub minimum: Option<Spanned<String>>,
+}
+
+/// One memory size and the CPU clock a provider gives it (`billing.cpu_tiers`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CpuTierFile {
+    pub memory: Spanned<String>,
+    pub ghz: Spanned<f64>,
 }
 
 /// A price schedule: `usd` per `per` units (flat), or `tiers`; optional free allowances.

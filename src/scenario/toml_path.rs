@@ -158,7 +158,7 @@ fn walk_value(value: &Spanned<DeValue<'_>>, at: usize, path: &mut String) {
 
 /// Keys whose value is a list in the scenario format; any other key given a list is read by
 /// serde element by element as if it were a table's fields, which would blame element 0.
-const LIST_KEYS: [&str; 10] = [
+const LIST_KEYS: [&str; 11] = [
     "functions",
     "deployments",
     "services",
@@ -169,6 +169,7 @@ const LIST_KEYS: [&str; 10] = [
     "durations",
     "memory_file",
     "schedule",
+    "cpu_tiers",
 ];
 
 /// The first list written where the format wants a table or a single value (serde would

@@ -14,6 +14,10 @@
 //!   reference time exactly. A deployment with `vcpus` (container-style instances, whose CPU
 //!   does not follow memory) runs the reference time unscaled; its calls share the vCPUs
 //!   instead ([`super::cpu_sharing`]).
+//! - **CPU time** (what `billing.cpu_ms` bills): the CPU-bound part of the execution time at
+//!   the memory the function runs at, `reference x cpu_bound x share(reference) /
+//!   share(runs at)`, rounded to the microsecond; with `cpu_bound` unset, the whole execution
+//!   time. Backend calls are waits, not CPU time.
 
 use super::pools::PoolTable;
 use super::runtimes;
@@ -27,6 +31,8 @@ pub(super) struct FunctionPlan {
     pub cold_start: DurationDist,
     pub timeout: Option<Micros>,
     cpu_bound: f64,
+    /// The function's own `cpu_bound`, unset meaning "all CPU" (for its CPU time).
+    cpu_share: Option<f64>,
     /// CPU shares (vCPUs) at the reference memory and at the memory the function runs at.
     cpu_ref: f64,
     cpu_now: f64,
@@ -38,6 +44,24 @@ impl FunctionPlan {
     #[inline]
     pub fn exec(&self, reference: Micros) -> Micros {
         scaled_exec(reference, self.cpu_bound, self.cpu_ref, self.cpu_now)
+    }
+
+    /// The CPU time on this deployment of a call that takes `reference` at the function's
+    /// reference memory (see the module doc).
+    #[inline]
+    pub fn cpu_time(&self, reference: Micros) -> Micros {
+        match self.cpu_share {
+            None => self.exec(reference),
+            Some(share) => {
+                let speedup = if self.cpu_bound == 0.0 || self.cpu_ref == self.cpu_now {
+                    1.0
+                } else {
+                    self.cpu_ref / self.cpu_now
+                };
+                // `as` saturates: a time past u64 is u64::MAX µs.
+                (reference as f64 * share * speedup).round() as Micros
+            }
+        }
     }
 }
 
@@ -79,6 +103,7 @@ pub(super) fn plans(
                 } else {
                     f.faas.cpu_bound.unwrap_or(0.0)
                 },
+                cpu_share: f.faas.cpu_bound,
                 cpu_ref: coupling.vcpus(reference.max(1)),
                 cpu_now: coupling.vcpus(runs_at.max(1)),
             }
@@ -158,5 +183,28 @@ mod tests {
             plans(None, None, None, &functions, &table)[0].exec(1000),
             1000
         );
+    }
+
+    #[test]
+    fn cpu_time_is_the_cpu_bound_part_of_the_execution() {
+        // 60% CPU-bound, measured at 1769 MB, running at 3538 MB: of the 700 µs execution,
+        // 1000 x 0.6 x 1/2 = 300 µs compute.
+        let settings = |cpu_bound| FaasSettings {
+            cpu_bound,
+            reference_memory_mb: Some(1769),
+            ..Default::default()
+        };
+        let functions = [
+            function(3538, settings(Some(0.6))),
+            function(3538, settings(None)),
+            function(1769, settings(Some(0.25))),
+        ];
+        let table = PoolTable::new(&functions, Default::default());
+        let p = plans(None, None, None, &functions, &table);
+        assert_eq!(p[0].cpu_time(1000), 300);
+        // Unset: the whole execution time is CPU time (and memory does not scale it).
+        assert_eq!(p[1].cpu_time(1000), 1000);
+        // At its reference memory: a quarter of 1,000 µs.
+        assert_eq!(p[2].cpu_time(1000), 250);
     }
 }

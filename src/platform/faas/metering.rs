@@ -95,12 +95,18 @@ impl FaasModel {
         if self.metering.is_some() {
             return 0.0;
         }
+        self.call_billed_seconds(held, init) * self.pool_gb[pool]
+    }
+
+    /// Billed seconds of one call that held its slot for `held` after `init` of boot (the
+    /// boot counts where the provider bills it): the duration its GB-s and GHz-s bill.
+    pub(super) fn call_billed_seconds(&self, held: Micros, init: Micros) -> f64 {
         let billed = self.billing.billed_duration(if self.billing.bill_init {
             held.saturating_add(init)
         } else {
             held
         });
-        billed as f64 / 1e6 * self.pool_gb[pool]
+        billed as f64 / 1e6
     }
 
     /// Instance `i` has just taken a request slot at `now`: opens a serving period if it was

@@ -97,6 +97,10 @@ pub struct FaasMeters {
     pub provisioned: Option<(usize, usize)>,
     /// vCPU-s of instance time (instance billing bases with `vcpus` and a vCPU-s price).
     pub vcpu_seconds: Option<usize>,
+    /// GHz-s of calls on memory -> CPU clock tiers (`billing.ghz_seconds`).
+    pub ghz_seconds: Option<usize>,
+    /// CPU-ms of calls (`billing.cpu_ms`).
+    pub cpu_ms: Option<usize>,
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
@@ -117,6 +121,9 @@ struct Running {
     gb_meter: u32,
     arrival: Micros,
     billed_gb_s: f64,
+    /// GHz-s and CPU-ms it bills (0 unless the deployment has those meters).
+    billed_ghz_s: f64,
+    cpu_ms: f64,
     timed_out: bool,
     /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
     event: u32,
@@ -155,8 +162,10 @@ pub struct FaasModel {
     /// App of each pool (an index for the per-app counts), and how many apps there are.
     app_of_pool: Vec<u32>,
     apps: usize,
-    /// Billed memory of each pool's instances, in GB.
+    /// Billed memory of each pool's instances, in GB, and their billed CPU clock (GHz, 0
+    /// without CPU tiers).
     pool_gb: Vec<f64>,
+    pool_ghz: Vec<f64>,
     /// Idle instance time booked so far per pool (µs, inside the window).
     idle_us: Vec<u128>,
     instances: Instances,
@@ -206,6 +215,11 @@ impl FaasModel {
             .iter()
             .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
             .collect();
+        let pool_ghz = table
+            .memory_mb
+            .iter()
+            .map(|&mb| spec.billing.billed_ghz(mb))
+            .collect();
         let basis = spec.billing.basis;
         Self {
             functions: functions::plans(
@@ -233,6 +247,7 @@ impl FaasModel {
             app_of_pool: table.app_of_pool.clone(),
             apps: table.apps,
             pool_gb,
+            pool_ghz,
             expiry: Timers::new(),
             prewarm: Timers::new(),
             prewarm_until: vec![0; table.len()],
@@ -340,6 +355,11 @@ impl FaasModel {
         if timed_out {
             held = timeout.unwrap_or(held);
         }
+        // A call computes first, then waits: a timeout cuts its CPU time at the deadline.
+        let cpu_ms = match self.meters.cpu_ms {
+            Some(_) => plan.cpu_time(request.exec).min(held) as f64 / 1e3,
+            None => 0.0,
+        };
         // On a shared CPU a call may still time out later: keep its event until it ends.
         let event = if timed_out || self.sharing.is_some() {
             self.keep_for_retry(request, event)
@@ -354,6 +374,11 @@ impl FaasModel {
             function: request.function,
             arrival: request.arrival,
             billed_gb_s: self.call_gb_seconds(pool, held, init),
+            billed_ghz_s: match self.meters.ghz_seconds {
+                Some(_) => self.call_billed_seconds(held, init) * self.pool_ghz[pool],
+                None => 0.0,
+            },
+            cpu_ms,
             timed_out,
             gb_meter: match self.meters.provisioned {
                 Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
@@ -478,6 +503,12 @@ impl FaasModel {
                 }
                 sim.rec.usage(now, self.meters.requests, 1.0);
                 sim.rec.usage(now, run.gb_meter as usize, run.billed_gb_s);
+                if let Some(meter) = self.meters.ghz_seconds {
+                    sim.rec.usage(now, meter, run.billed_ghz_s);
+                }
+                if let Some(meter) = self.meters.cpu_ms {
+                    sim.rec.usage(now, meter, run.cpu_ms);
+                }
                 self.limits.end(run.function);
                 let pool = self.instances.get(run.instance).group;
                 self.keep_alive.ended(pool, now);

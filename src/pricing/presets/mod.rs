@@ -25,7 +25,19 @@ use toml::de::{DeTable, DeValue};
 pub mod check;
 
 /// The data files of the catalogue: (file name, text).
-pub const FILES: &[(&str, &str)] = &[("aws-lambda.toml", include_str!("aws-lambda.toml"))];
+pub const FILES: &[(&str, &str)] = &[
+    ("aws-lambda.toml", include_str!("aws-lambda.toml")),
+    ("azure-functions.toml", include_str!("azure-functions.toml")),
+    (
+        "gcp-cloud-functions.toml",
+        include_str!("gcp-cloud-functions.toml"),
+    ),
+    ("gcp-cloud-run.toml", include_str!("gcp-cloud-run.toml")),
+    (
+        "cloudflare-workers.toml",
+        include_str!("cloudflare-workers.toml"),
+    ),
+];
 
 /// Where a preset may be named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

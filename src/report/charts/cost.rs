@@ -45,6 +45,7 @@ pub fn component_label(c: &Component) -> String {
         Component::Instances => "instance-hours".into(),
         Component::Baas(service) => format!("{service} (backend)"),
         Component::Fixed => "fixed monthly add-ons".into(),
+        Component::BaseFee => "monthly base fee".into(),
     }
 }
 

@@ -138,6 +138,10 @@ impl Validator<'_> {
                 self.not_for(&f.vcpus, &field("vcpus"), v)?;
                 self.not_for(&b.basis, &bfield("basis"), v)?;
                 self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
+                self.not_for(&b.ghz_seconds, &bfield("ghz_seconds"), v)?;
+                self.not_for(&b.cpu_tiers, &bfield("cpu_tiers"), v)?;
+                self.not_for(&b.cpu_ms, &bfield("cpu_ms"), v)?;
+                self.not_for(&b.usd_per_month, &bfield("usd_per_month"), v)?;
                 self.not_for(&f.scale_up_rate, &field("scale_up_rate"), v)?;
                 self.not_for(&b.requests, &bfield("requests"), v)?;
                 self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;

@@ -69,6 +69,8 @@ impl Validator<'_> {
             }
         };
         let instance_keys = self.faas_instance_keys(f, b, path)?;
+        let cpu_keys =
+            self.faas_cpu_billing_keys(b, path, instance_keys.basis, instance_keys.vcpus)?;
         let billing = FaasBilling {
             requests: self.price(requests, &bfield("requests"))?,
             gb_seconds: self.price(gbs, &bfield("gb_seconds"))?,
@@ -100,7 +102,12 @@ impl Validator<'_> {
                 .transpose()?,
             basis: instance_keys.basis,
             vcpu_seconds: instance_keys.vcpu_seconds,
+            ghz_seconds: cpu_keys.ghz_seconds,
+            cpu_tiers: cpu_keys.cpu_tiers,
+            cpu_ms: cpu_keys.cpu_ms,
+            usd_per_month: cpu_keys.usd_per_month,
         };
+        self.functions_fit_cpu_tiers(&billing, b, path, workload)?;
         let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
             cold_start: f

@@ -22,6 +22,7 @@ use crate::workload::{Source as Arrivals, Workload, trace};
 
 mod deployment;
 mod faas;
+mod faas_cpu_billing;
 mod faas_instances;
 mod faas_settings;
 mod keep_alive;
