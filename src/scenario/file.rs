@@ -189,7 +189,8 @@ pub struct ComputeFile {
     pub idle_instance: Option<Spanned<String>>,
     /// Calls one instance serves at once.
     pub instance_concurrency: Option<Spanned<i64>>,
-    /// vCPUs of one instance (instance-time billing, CPU sharing between its calls).
+    /// vCPUs of one instance. FaaS: instance-time billing, CPU sharing between its calls.
+    /// Fleet: what `billing.vcpu_hours` charges (no effect on speed yet).
     pub vcpus: Option<Spanned<f64>>,
     /// Always-warm instances per pool: a count or a daily schedule.
     pub provisioned: Option<Spanned<ProvisionedFile>>,
@@ -263,8 +264,15 @@ pub struct BillingFile {
     pub provisioned_gb_seconds: Option<Spanned<PriceFile>>,
     /// Price per GB-s of execution on provisioned instances.
     pub provisioned_compute: Option<Spanned<PriceFile>>,
-    // fleet
+    // fleet: one of instance_hours, instance_months, or vcpu_hours and/or gb_hours
+    /// Price per instance-hour (EC2).
     pub instance_hours: Option<Spanned<PriceFile>>,
+    /// Price per instance-month, prorated over the billing month (Heroku, Render).
+    pub instance_months: Option<Spanned<PriceFile>>,
+    /// Price per vCPU-hour of the instance's `vcpus` (Fargate).
+    pub vcpu_hours: Option<Spanned<PriceFile>>,
+    /// Price per GB-hour of the instance's `instance_memory` (Fargate).
+    pub gb_hours: Option<Spanned<PriceFile>>,
     pub discount: Option<Spanned<f64>>,
     // both
     pub granularity: Option<Spanned<String>>,
@@ -297,6 +305,8 @@ pub struct ServiceFile {
     pub latency: Option<Spanned<DistributionFile>>,
     #[serde(default)]
     pub operations: BTreeMap<String, Spanned<OperationFile>>,
+    /// A flat plan fee per month (Supabase Pro), billed whatever the usage.
+    pub usd_per_month: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

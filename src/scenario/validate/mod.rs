@@ -23,6 +23,7 @@ mod deployment;
 mod faas;
 mod faas_instances;
 mod faas_settings;
+mod fleet;
 mod keep_alive;
 mod price;
 mod provisioned;
