@@ -1,6 +1,7 @@
 //! The command line: `run`, `check`, `trace inspect`, and their flags. Parsing is clap's; each command is a
 //! short function over the library.
 
+pub mod pricing;
 mod progress_bar;
 
 use std::io::IsTerminal;
@@ -76,10 +77,33 @@ pub enum Command {
         #[arg(long)]
         allow_large: bool,
     },
+    /// The catalogue of provider presets (`pricing = "<name>"` in a scenario).
+    ///
+    /// Example: serverless-sim pricing show aws-lambda-x86
+    Pricing {
+        #[command(subcommand)]
+        command: PricingCommand,
+    },
     /// Work with trace files.
     Trace {
         #[command(subcommand)]
         command: TraceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricingCommand {
+    /// Every preset: name, kind, provider, region, price date and product.
+    List {
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
+    },
+    /// One preset: every figure with its unit, confidence and source; what was left out.
+    Show {
+        /// The preset's name (see `pricing list`).
+        name: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
     },
 }
 
@@ -117,6 +141,28 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             quiet,
             allow_large,
         } => run_command(&scenario, out, seed, threads, quiet, allow_large),
+        Command::Pricing { command } => {
+            let catalogue = crate::pricing::presets::catalogue();
+            let text = match command {
+                PricingCommand::List { format } => pricing::list(catalogue, format),
+                PricingCommand::Show { name, format } => {
+                    let Some(preset) = catalogue.get(&name) else {
+                        let similar = catalogue.similar(&name);
+                        let hint = if similar.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; similar: {}", similar.join(", "))
+                        };
+                        anyhow::bail!(
+                            "unknown preset '{name}' (`serverless-sim pricing list` shows them all{hint})"
+                        );
+                    };
+                    pricing::show(catalogue, preset, format)
+                }
+            };
+            print!("{text}");
+            Ok(())
+        }
         Command::Trace {
             command: TraceCommand::Inspect { path, format, out },
         } => inspect_command(&path, format.as_deref(), out),

@@ -61,6 +61,18 @@ pub struct DeploymentSpec {
     pub compute: ComputeSpec,
     pub services: Vec<ServiceSpec>,
     pub fixed: Vec<FixedCost>,
+    /// The presets that priced it, in the order written (compute first).
+    pub pricing: Vec<PresetUse>,
+}
+
+/// A preset named by a deployment: which part it priced, its name and its price date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresetUse {
+    /// `compute`, or the service's name.
+    pub part: String,
+    pub preset: String,
+    /// When the preset's prices were collected (`YYYY-MM-DD`).
+    pub date: String,
 }
 
 /// The simulated window and how finely it is reported.

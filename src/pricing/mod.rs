@@ -3,6 +3,7 @@
 
 pub mod bill;
 pub mod meter;
+pub mod presets;
 pub mod schedule;
 
 pub use bill::{Bill, BillLine, bill};

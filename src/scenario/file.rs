@@ -176,6 +176,8 @@ pub struct DeploymentFile {
 #[serde(deny_unknown_fields)]
 pub struct ComputeFile {
     pub model: Spanned<String>,
+    /// The preset that priced it (`pricing = "aws-lambda-x86"`), already merged in.
+    pub pricing: Option<Spanned<String>>,
     // faas
     pub cold_start: Option<Spanned<DistributionFile>>,
     pub keep_alive: Option<Spanned<KeepAliveFile>>,
@@ -301,6 +303,8 @@ pub struct TierFile {
 #[serde(deny_unknown_fields)]
 pub struct ServiceFile {
     pub name: Spanned<String>,
+    /// The preset that priced it, already merged in.
+    pub pricing: Option<Spanned<String>>,
     /// Default latency of every operation kind.
     pub latency: Option<Spanned<DistributionFile>>,
     #[serde(default)]

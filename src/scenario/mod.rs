@@ -8,6 +8,7 @@
 
 pub mod file;
 pub mod locate;
+pub mod presets;
 pub mod size;
 pub mod toml_message;
 pub mod toml_path;
@@ -70,7 +71,12 @@ impl Scenario {
             );
             return Err(src.error(span, field, msg).into());
         }
-        let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| src.toml_error(&e))?;
+        let mut doc = toml::de::DeTable::parse(text).map_err(|e| src.toml_error(&e))?;
+        presets::expand(doc.get_mut(), &src)?;
+        let raw = <file::ScenarioFile as serde::Deserialize>::deserialize(
+            toml::de::Deserializer::from(doc),
+        )
+        .map_err(|e| src.toml_error(&e))?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())

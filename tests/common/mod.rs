@@ -2,6 +2,7 @@
 //! estimate standard errors from the recorder's time buckets (batch means).
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod billing;
 pub mod cli;
 
 use serverless_sim::platform::DeploymentResult;

@@ -5,7 +5,9 @@
 
 use toml::Spanned;
 
-use crate::platform::{ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, ServiceSpec};
+use crate::platform::{
+    ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, PresetUse, ServiceSpec,
+};
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
 use crate::workload::Workload;
@@ -55,11 +57,27 @@ impl Validator<'_> {
                 }
             }
         }
+        let named = std::iter::once(("compute".to_string(), &d.compute.get_ref().pricing)).chain(
+            d.services
+                .iter()
+                .map(|s| (s.get_ref().name.get_ref().clone(), &s.get_ref().pricing)),
+        );
+        let pricing = named
+            .filter_map(|(part, name)| {
+                let preset = crate::pricing::presets::catalogue().get(name.as_ref()?.get_ref())?;
+                Some(PresetUse {
+                    part,
+                    preset: preset.name.clone(),
+                    date: preset.date.clone(),
+                })
+            })
+            .collect();
         Ok(DeploymentSpec {
             name: d.name.get_ref().clone(),
             compute,
             services,
             fixed,
+            pricing,
         })
     }
 

@@ -75,7 +75,10 @@ pub fn validate(
     src: &Source,
     default_name: &str,
 ) -> std::result::Result<Scenario, SimError> {
-    let v = Validator { src };
+    let v = Validator {
+        src,
+        preset_spans: preset_spans(&file),
+    };
     let name = match &file.name {
         Some(n) => {
             v.check_name(n, "name")?;
@@ -208,9 +211,29 @@ pub fn validate(
 
 pub(super) struct Validator<'a> {
     pub(super) src: &'a Source<'a>,
+    /// Spans of the `pricing = "..."` values: a value carrying one came from a preset.
+    pub(super) preset_spans: Vec<std::ops::Range<usize>>,
+}
+
+/// Spans of every `pricing` value of the scenario.
+fn preset_spans(file: &ScenarioFile) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    for d in &file.deployments {
+        let d = d.get_ref();
+        spans.extend(d.compute.get_ref().pricing.as_ref().map(|p| p.span()));
+        for s in &d.services {
+            spans.extend(s.get_ref().pricing.as_ref().map(|p| p.span()));
+        }
+    }
+    spans
 }
 
 impl Validator<'_> {
+    /// True if `value` was merged in from a preset rather than written in the scenario.
+    pub(super) fn is_from_preset<T>(&self, value: &Spanned<T>) -> bool {
+        self.preset_spans.contains(&value.span())
+    }
+
     pub(super) fn err<T>(
         &self,
         at: &Spanned<T>,
@@ -309,6 +332,8 @@ impl Validator<'_> {
         variant: &str,
     ) -> Result<()> {
         match v {
+            // A preset's price for a feature this deployment does not use is left unused.
+            Some(x) if self.is_from_preset(x) => Ok(()),
             Some(x) => Err(self.err(x, field, format!("does not apply to {variant}"))),
             None => Ok(()),
         }

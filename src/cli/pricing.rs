@@ -1,0 +1,225 @@
+//! `serverless-sim pricing list` and `pricing show <name>`: the preset catalogue, as text or
+//! JSON.
+//!
+//! Both render to a `String` (tested, snapshot for `show`); the command prints it.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::pricing::presets::{Catalogue, Kind, Preset, Source};
+
+/// How to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Serialize)]
+struct ListRow<'a> {
+    name: &'a str,
+    kind: &'a str,
+    provider: &'a str,
+    product: &'a str,
+    region: &'a str,
+    date: &'a str,
+}
+
+/// Every preset: name, kind, provider, region and price date.
+pub fn list(catalogue: &Catalogue, format: Format) -> String {
+    let rows: Vec<ListRow> = catalogue
+        .presets()
+        .iter()
+        .map(|p| ListRow {
+            name: &p.name,
+            kind: p.kind.name(),
+            provider: &p.provider,
+            product: &p.product,
+            region: &p.region,
+            date: &p.date,
+        })
+        .collect();
+    if format == Format::Json {
+        return json(&rows);
+    }
+    fn width<'a>(rows: &[ListRow<'a>], f: fn(&ListRow<'a>) -> &'a str, title: &str) -> usize {
+        rows.iter()
+            .map(|r| f(r).len())
+            .chain([title.len()])
+            .max()
+            .unwrap_or(0)
+    }
+    let (wn, wk, wp, wr) = (
+        width(&rows, |r| r.name, "name"),
+        width(&rows, |r| r.kind, "kind"),
+        width(&rows, |r| r.provider, "provider"),
+        width(&rows, |r| r.region, "region"),
+    );
+    let mut out = String::new();
+    let mut line = |a: &str, b: &str, c: &str, d: &str, e: &str, f: &str| {
+        let _ = writeln!(out, "{a:wn$}  {b:wk$}  {c:wp$}  {d:wr$}  {e:10}  {f}");
+    };
+    line("name", "kind", "provider", "region", "date", "product");
+    for r in &rows {
+        line(r.name, r.kind, r.provider, r.region, r.date, r.product);
+    }
+    let _ = writeln!(
+        out,
+        "\n{} presets. `serverless-sim pricing show <name>` prints one with every figure's unit, confidence and source.",
+        rows.len()
+    );
+    out
+}
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    #[serde(flatten)]
+    preset: &'a Preset,
+    named_in: &'a str,
+    sources: Vec<SourceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    id: &'a str,
+    #[serde(flatten)]
+    source: &'a Source,
+}
+
+/// Where a preset of `kind` is named in a scenario.
+fn named_in(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Faas => "[deployments.compute] (model = \"faas\")",
+        Kind::Fleet => "[deployments.compute] (model = \"fleet\")",
+        Kind::Service => "a [[deployments.services]] entry",
+    }
+}
+
+/// The ids of the sources `preset` cites, in first-cited order.
+fn cited(preset: &Preset) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    for id in preset.params.iter().flat_map(|p| &p.sources) {
+        if !ids.contains(&id.as_str()) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+/// One preset, whole: every param with its unit, confidence and sources; notes; what was left
+/// out; the sources with their dates.
+pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
+    let ids = cited(preset);
+    if format == Format::Json {
+        let sources = ids
+            .iter()
+            .filter_map(|id| catalogue.source(id).map(|source| SourceJson { id, source }))
+            .collect();
+        return json(&ShowJson {
+            preset,
+            named_in: named_in(preset.kind),
+            sources,
+        });
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", preset.name, preset.product);
+    let _ = writeln!(out, "{}", preset.summary);
+    let _ = writeln!(
+        out,
+        "kind {} (name it in {}), provider {}, region {}, prices collected {}",
+        preset.kind.name(),
+        named_in(preset.kind),
+        preset.provider,
+        preset.region,
+        preset.date
+    );
+    let _ = writeln!(out, "\nFigures (scenario key = value):");
+    for p in &preset.params {
+        let _ = writeln!(out, "  {} = {}", p.key, p.value);
+        let _ = writeln!(out, "      {}", p.unit);
+        let _ = writeln!(
+            out,
+            "      {}; source {}",
+            p.confidence.name(),
+            p.sources.join(", ")
+        );
+    }
+    let mut section = |title: &str, lines: &[String]| {
+        if !lines.is_empty() {
+            let _ = writeln!(out, "\n{title}:");
+            for l in lines {
+                let _ = writeln!(out, "  - {l}");
+            }
+        }
+    };
+    section("Notes", &preset.notes);
+    section("Left out", &preset.left_out);
+    let _ = writeln!(out, "\nSources:");
+    for id in ids {
+        if let Some(s) = catalogue.source(id) {
+            let at = s.url.as_deref().or(s.document.as_deref()).unwrap_or("");
+            let dated = if s.dated == "no date" {
+                "undated".to_string()
+            } else {
+                format!("dated {}", s.dated)
+            };
+            let _ = writeln!(out, "  {id}: {} ({at}); {dated}, read {}", s.title, s.read);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nConfidence: confirmed = an official copy or two sources that agree; single-source = one secondary source. Unconfirmed figures are left out. Prices change: re-check them with the provider before relying on a result."
+    );
+    out
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{e}"));
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pricing::presets::catalogue;
+
+    #[test]
+    fn list_has_a_row_per_preset_and_json_parses() {
+        let text = list(catalogue(), Format::Text);
+        for p in catalogue().presets() {
+            assert!(
+                text.lines().any(|l| l.starts_with(&format!("{} ", p.name))),
+                "{}",
+                p.name
+            );
+        }
+        let rows: serde_json::Value =
+            serde_json::from_str(&list(catalogue(), Format::Json)).unwrap();
+        assert_eq!(rows.as_array().unwrap().len(), catalogue().presets().len());
+        assert_eq!(rows[0]["name"], catalogue().presets()[0].name.as_str());
+    }
+
+    #[test]
+    fn show_json_carries_each_value_and_its_sources() {
+        let p = catalogue().get("aws-lambda-x86").unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&show(catalogue(), p, Format::Json)).unwrap();
+        let requests = v["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"] == "billing.requests")
+            .unwrap();
+        assert_eq!(requests["value"]["usd"], 0.2);
+        assert_eq!(requests["sources"], serde_json::json!(["L1", "L7"]));
+        let ids: Vec<&str> = v["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"L1") && ids.contains(&"L6"), "{ids:?}");
+    }
+}

@@ -1,0 +1,298 @@
+//! The catalogue of provider presets: named, sourced price sheets compiled into the binary.
+//!
+//! A scenario writes `pricing = "aws-lambda-x86"` under `[deployments.compute]` or in a
+//! `[[deployments.services]]` entry instead of typing prices; keys written next to it override
+//! the preset's ([`crate::scenario`] merges them before validation, see `scenario/presets.rs`).
+//!
+//! Each data file (`*.toml` beside this module, listed in [`FILES`]) holds a `[sources]`
+//! table (every document a figure comes from, with the date printed on the copy and when the
+//! copy was read) and a list of `[[presets]]`. A preset is a list of *params*: a scenario key
+//! path, the value a user would write there, its unit, its confidence and the ids of its
+//! sources. So every number carries its source by construction, and figures that could not be
+//! confirmed are not in a preset at all: they are listed in its `left_out`, which
+//! `serverless-sim pricing show` prints.
+//!
+//! Confidence marks: `confirmed` (an official copy, or at least two sources that agree) and
+//! `single-source` (one secondary source). Unconfirmed figures are left out.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub mod check;
+
+/// The data files of the catalogue: (file name, text).
+pub const FILES: &[(&str, &str)] = &[
+    ("aws-lambda.toml", include_str!("aws-lambda.toml")),
+    ("aws-api-gateway.toml", include_str!("aws-api-gateway.toml")),
+    ("aws-dynamodb.toml", include_str!("aws-dynamodb.toml")),
+    ("aws-ec2.toml", include_str!("aws-ec2.toml")),
+    ("aws-fargate.toml", include_str!("aws-fargate.toml")),
+    ("aws-s3.toml", include_str!("aws-s3.toml")),
+    ("gcp-firestore.toml", include_str!("gcp-firestore.toml")),
+    ("heroku.toml", include_str!("heroku.toml")),
+    ("render.toml", include_str!("render.toml")),
+    ("supabase.toml", include_str!("supabase.toml")),
+];
+
+/// Where a preset may be named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// `[deployments.compute]` with `model = "faas"`.
+    Faas,
+    /// `[deployments.compute]` with `model = "fleet"`.
+    Fleet,
+    /// A `[[deployments.services]]` entry.
+    Service,
+}
+
+impl Kind {
+    /// The name written in data files and shown by `pricing list`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Faas => "faas",
+            Kind::Fleet => "fleet",
+            Kind::Service => "service",
+        }
+    }
+
+    /// The compute `model` a preset of this kind implies, if it is a compute preset.
+    pub fn model(self) -> Option<&'static str> {
+        match self {
+            Kind::Faas => Some("faas"),
+            Kind::Fleet => Some("fleet"),
+            Kind::Service => None,
+        }
+    }
+}
+
+/// How sure a figure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    /// An official copy, or at least two sources that agree.
+    Confirmed,
+    /// A single secondary source.
+    SingleSource,
+}
+
+impl Confidence {
+    /// The name written in data files and shown by `pricing show`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Confirmed => "confirmed",
+            Confidence::SingleSource => "single-source",
+        }
+    }
+}
+
+/// A document figures come from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    /// Where it is, when it is on the web.
+    pub url: Option<String>,
+    /// What it is, when it has no URL (a document, a repository file at a commit).
+    pub document: Option<String>,
+    /// The date printed on the copy seen (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`) or `"no date"`.
+    pub dated: String,
+    /// When our copy was read (`YYYY-MM-DD`).
+    pub read: String,
+}
+
+/// One figure (or setting) of a preset: the value a scenario would write at `key`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Param {
+    /// Dotted scenario key path under the table the preset is named in.
+    pub key: String,
+    pub value: toml::Value,
+    pub unit: String,
+    pub confidence: Confidence,
+    pub sources: Vec<String>,
+    /// The same value as read from the data file, for merging into a scenario document.
+    #[serde(skip)]
+    pub(crate) document_value: Spanned<DeValue<'static>>,
+}
+
+/// A named price sheet.
+#[derive(Clone, Debug, Serialize)]
+pub struct Preset {
+    pub name: String,
+    pub kind: Kind,
+    pub provider: String,
+    pub product: String,
+    pub region: String,
+    /// When these prices were collected (`YYYY-MM-DD`).
+    pub date: String,
+    pub summary: String,
+    pub notes: Vec<String>,
+    /// Figures not included, and why.
+    pub left_out: Vec<String>,
+    pub params: Vec<Param>,
+    /// The data file it comes from.
+    pub file: &'static str,
+}
+
+/// Every preset and every source, as compiled in.
+#[derive(Debug)]
+pub struct Catalogue {
+    presets: Vec<Preset>,
+    sources: BTreeMap<String, Source>,
+}
+
+impl Catalogue {
+    /// Every preset, in name order.
+    pub fn presets(&self) -> &[Preset] {
+        &self.presets
+    }
+
+    /// The preset called `name`.
+    pub fn get(&self, name: &str) -> Option<&Preset> {
+        self.presets.iter().find(|p| p.name == name)
+    }
+
+    /// The source with id `id`.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.get(id)
+    }
+
+    /// Every source, by id.
+    pub fn sources(&self) -> &BTreeMap<String, Source> {
+        &self.sources
+    }
+
+    /// Names close to `name` (sharing its first word, or containing it), for "did you mean".
+    pub fn similar(&self, name: &str) -> Vec<&str> {
+        let head = name.split('-').next().unwrap_or(name);
+        self.presets
+            .iter()
+            .map(|p| p.name.as_str())
+            .filter(|n| n.contains(name) || (!head.is_empty() && n.starts_with(head)))
+            .take(8)
+            .collect()
+    }
+}
+
+/// The compiled-in catalogue (parsed once).
+///
+/// # Panics
+/// If a data file is malformed: a defect of the build, which the catalogue's tests catch
+/// (`check::check_catalogue`), never something a user's input can cause.
+pub fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        load(FILES).unwrap_or_else(|e| panic!("the compiled-in preset catalogue is invalid: {e}"))
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileData {
+    sources: BTreeMap<String, Source>,
+    presets: Vec<PresetData>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresetData {
+    name: String,
+    kind: Kind,
+    provider: String,
+    product: String,
+    region: String,
+    date: String,
+    summary: String,
+    #[serde(default)]
+    notes: Vec<String>,
+    #[serde(default)]
+    left_out: Vec<String>,
+    params: Vec<ParamData>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamData {
+    key: String,
+    value: toml::Value,
+    unit: String,
+    confidence: Confidence,
+    sources: Vec<String>,
+}
+
+/// Parses data files into a catalogue. Source ids are global: the same id in two files must
+/// describe the same document.
+///
+/// # Errors
+/// A file that does not parse, a duplicate preset name, or one source id given two meanings.
+pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String> {
+    let mut presets: Vec<Preset> = Vec::new();
+    let mut sources: BTreeMap<String, Source> = BTreeMap::new();
+    for &(file, text) in files {
+        let data: FileData = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        let document = DeTable::parse(text).map_err(|e| format!("{file}: {e}"))?;
+        for (id, source) in data.sources {
+            if let Some(known) = sources.get(&id)
+                && (known.title != source.title || known.url != source.url)
+            {
+                return Err(format!(
+                    "{file}: source {id} differs from another file's {id}"
+                ));
+            }
+            sources.insert(id, source);
+        }
+        for (i, p) in data.presets.into_iter().enumerate() {
+            if presets.iter().any(|q| q.name == p.name) {
+                return Err(format!("{file}: preset {} is defined twice", p.name));
+            }
+            let params = p
+                .params
+                .into_iter()
+                .enumerate()
+                .map(|(j, param)| {
+                    let document_value = param_value(document.get_ref(), i, j)
+                        .ok_or_else(|| format!("{file}: {} param {j}: no value", p.name))?;
+                    Ok(Param {
+                        key: param.key,
+                        value: param.value,
+                        unit: param.unit,
+                        confidence: param.confidence,
+                        sources: param.sources,
+                        document_value,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            presets.push(Preset {
+                name: p.name,
+                kind: p.kind,
+                provider: p.provider,
+                product: p.product,
+                region: p.region,
+                date: p.date,
+                summary: p.summary,
+                notes: p.notes,
+                left_out: p.left_out,
+                params,
+                file,
+            });
+        }
+    }
+    presets.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Catalogue { presets, sources })
+}
+
+/// `presets[i].params[j].value` of a parsed data file.
+fn param_value(
+    document: &DeTable<'static>,
+    i: usize,
+    j: usize,
+) -> Option<Spanned<DeValue<'static>>> {
+    let presets = document.get("presets")?.get_ref().as_array()?;
+    let params = presets.get(i)?.get_ref().as_table()?.get("params")?;
+    let param = params.get_ref().as_array()?.get(j)?.get_ref().as_table()?;
+    param.get("value").cloned()
+}

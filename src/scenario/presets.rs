@@ -1,0 +1,203 @@
+//! Expands `pricing = "<preset>"` in a scenario document before it is validated.
+//!
+//! A preset may be named under `[deployments.compute]` (FaaS and fleet presets) and in a
+//! `[[deployments.services]]` entry (service presets). Its params are merged into that table:
+//!
+//! - keys the scenario writes win;
+//! - tables of *settings* (the compute table, `billing`, `operations`, `operations.<kind>`)
+//!   merge key by key, so a scenario may override one price and keep the rest;
+//! - tables that are *one value* are replaced whole: prices (any table with `usd` or
+//!   `tiers`), distributions (`cold_start`, `latency`), `keep_alive`, `provisioned`. Writing
+//!   `billing.gb_seconds = { usd = 0.00002 }` drops the preset's tiers and free allowance for
+//!   GB-s, rather than mixing a flat price with tiers.
+//!
+//! Values taken from a preset carry the span of the `pricing = "..."` value, so an error about
+//! one points at the line that named the preset.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use super::locate::Source;
+use crate::error::ScenarioError;
+use crate::pricing::presets::{Kind, Preset, catalogue};
+
+/// Keys whose table is one value, replaced whole by a scenario's own key.
+const WHOLE_VALUES: &[&str] = &[
+    "cold_start",
+    "latency",
+    "execution",
+    "keep_alive",
+    "provisioned",
+    "price",
+];
+
+/// Expands every `pricing` key of `doc` (the whole scenario document).
+///
+/// # Errors
+/// An unknown preset name, a preset named where its kind does not belong, or a `pricing`
+/// value that is not a string: located at the `pricing` value.
+pub fn expand(doc: &mut DeTable<'_>, src: &Source) -> Result<(), ScenarioError> {
+    let Some(deployments) = doc.get_mut("deployments") else {
+        return Ok(());
+    };
+    let DeValue::Array(deployments) = deployments.get_mut() else {
+        return Ok(()); // the typed parse reports the wrong shape
+    };
+    for (d, deployment) in deployments.iter_mut().enumerate() {
+        let DeValue::Table(deployment) = deployment.get_mut() else {
+            continue;
+        };
+        if let Some(compute) = deployment.get_mut("compute")
+            && let DeValue::Table(compute) = compute.get_mut()
+        {
+            let path = format!("deployments[{d}].compute");
+            apply(compute, &path, &[Kind::Faas, Kind::Fleet], src)?;
+        }
+        if let Some(services) = deployment.get_mut("services")
+            && let DeValue::Array(services) = services.get_mut()
+        {
+            for (s, service) in services.iter_mut().enumerate() {
+                if let DeValue::Table(service) = service.get_mut() {
+                    let path = format!("deployments[{d}].services[{s}]");
+                    apply(service, &path, &[Kind::Service], src)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Merges the preset `table` names (if any) into it.
+fn apply(
+    table: &mut DeTable<'_>,
+    path: &str,
+    allowed: &[Kind],
+    src: &Source,
+) -> Result<(), ScenarioError> {
+    let Some(pricing) = table.get("pricing") else {
+        return Ok(());
+    };
+    let span = pricing.span();
+    let field = format!("{path}.pricing");
+    let Some(name) = pricing.get_ref().as_str() else {
+        return Err(src.error(span, &field, "must be a preset name (a string)"));
+    };
+    let Some(preset) = catalogue().get(name) else {
+        let similar = catalogue().similar(name);
+        let hint = if similar.is_empty() {
+            String::new()
+        } else {
+            format!("; similar: {}", similar.join(", "))
+        };
+        let msg =
+            format!("unknown preset '{name}' (`serverless-sim pricing list` shows them all{hint})");
+        return Err(src.error(span, &field, msg));
+    };
+    if !allowed.contains(&preset.kind) {
+        let wanted: Vec<&str> = allowed.iter().map(|k| k.name()).collect();
+        let msg = format!(
+            "'{name}' is a {} preset; here a {} preset is needed",
+            preset.kind.name(),
+            wanted.join(" or ")
+        );
+        return Err(src.error(span, &field, msg));
+    }
+    if let (Some(model), Some(written)) = (preset.kind.model(), table.get("model"))
+        && written.get_ref().as_str().is_some_and(|m| m != model)
+    {
+        let msg = format!(
+            "'{name}' is a {model} preset, but this compute says model = {:?}",
+            written.get_ref().as_str().unwrap_or_default()
+        );
+        return Err(src.error(written.span(), format!("{path}.model"), msg));
+    }
+    let values = preset_table(preset, &span);
+    merge(table, values);
+    Ok(())
+}
+
+/// The preset's params as one table of scenario keys, every span set to `span`.
+fn preset_table(preset: &Preset, span: &Range<usize>) -> DeTable<'static> {
+    let mut root = DeTable::new();
+    if let Some(model) = preset.kind.model() {
+        root.insert(
+            key("model", span),
+            Spanned::new(span.clone(), DeValue::String(Cow::Borrowed(model))),
+        );
+    }
+    for param in &preset.params {
+        let mut parts = param.key.split('.').peekable();
+        let mut at = &mut root;
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                at.insert(key(part, span), respan(param.document_value.clone(), span));
+                break;
+            }
+            let slot = at
+                .entry(key(part, span))
+                .or_insert_with(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
+            let DeValue::Table(next) = slot.get_mut() else {
+                break; // a key given both as a value and as a table: the catalogue check refuses it
+            };
+            at = next;
+        }
+    }
+    root
+}
+
+fn key(name: &str, span: &Range<usize>) -> Spanned<DeString<'static>> {
+    Spanned::new(span.clone(), Cow::Owned(name.to_owned()))
+}
+
+/// `value` with every span inside it (keys included) set to `span`.
+fn respan(value: Spanned<DeValue<'static>>, span: &Range<usize>) -> Spanned<DeValue<'static>> {
+    let inner = match value.into_inner() {
+        DeValue::Table(table) => DeValue::Table(
+            table
+                .into_iter()
+                .map(|(k, v)| (key(k.get_ref(), span), respan(v, span)))
+                .collect(),
+        ),
+        DeValue::Array(mut items) => {
+            for item in items.iter_mut() {
+                *item = respan(item.clone(), span);
+            }
+            DeValue::Array(items)
+        }
+        other => other,
+    };
+    Spanned::new(span.clone(), inner)
+}
+
+/// Adds `preset`'s keys to `table` where the scenario has not written them; recurses into
+/// tables of settings on both sides.
+fn merge<'i>(table: &mut DeTable<'i>, preset: DeTable<'i>) {
+    for (k, v) in preset {
+        match table.get_mut(k.get_ref().as_ref()) {
+            None => {
+                table.insert(k, v);
+            }
+            Some(written) => {
+                let name: &str = k.get_ref();
+                if let (DeValue::Table(mine), DeValue::Table(theirs)) =
+                    (written.get_mut(), v.into_inner())
+                    && is_settings(name, mine)
+                    && is_settings(name, &theirs)
+                {
+                    merge(mine, theirs);
+                }
+            }
+        }
+    }
+}
+
+/// True for a table of settings (merged key by key), false for a table that is one value.
+fn is_settings(name: &str, table: &DeTable<'_>) -> bool {
+    !WHOLE_VALUES.contains(&name)
+        && !["usd", "tiers", "dist", "policy"]
+            .iter()
+            .any(|k| table.contains_key(*k))
+}

@@ -1,0 +1,53 @@
+//! Helpers for billing tests: a workload whose window projects to exact monthly quantities,
+//! and lookups of bill lines.
+
+use serverless_sim::platform::DeploymentResult;
+use serverless_sim::pricing::BillLine;
+
+/// The billing month in seconds: 30.4375 days (docs/models.md, "Month projection").
+pub const MONTH_S: f64 = 2_629_800.0;
+
+pub fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
+    assert!(
+        ((got - want) / want.abs().max(1e-300)).abs() <= rel,
+        "{what}: got {got}, want {want}"
+    );
+}
+
+/// Rounds to whole cents, as the providers' examples print amounts.
+pub fn cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
+}
+
+pub fn line<'a>(d: &'a DeploymentResult, meter: &str) -> &'a BillLine {
+    d.bill
+        .lines
+        .iter()
+        .find(|l| l.meter == meter)
+        .unwrap_or_else(|| panic!("{}: no meter {meter}", d.name))
+}
+
+/// One function called `per_month / k` times in a window of MONTH / k.
+pub fn monthly_workload(k: u32, per_month: f64, memory: &str, exec: &str) -> String {
+    let window_s = MONTH_S / k as f64;
+    let every_us = (MONTH_S / per_month * 1e6).round() as u64;
+    assert_eq!(
+        every_us as f64,
+        MONTH_S / per_month * 1e6,
+        "interval must be whole µs"
+    );
+    format!(
+        r#"
+name = "billing-example"
+duration = "{window_s}s"
+bucket = "{window_s}s"
+
+[[workload.functions]]
+name = "f"
+memory = "{memory}"
+execution = {{ dist = "constant", value = "{exec}" }}
+arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us" }}
+"#,
+        every_us / 2
+    )
+}
