@@ -166,15 +166,15 @@ impl Catalogue {
         &self.sources
     }
 
-    /// Names close to `name` (sharing its first word, or containing it), for "did you mean".
+    /// Names close to `name`, for "did you mean": those containing it first, then those
+    /// sharing its first word (a provider's other products), at most 8.
     pub fn similar(&self, name: &str) -> Vec<&str> {
         let head = name.split('-').next().unwrap_or(name);
-        self.presets
-            .iter()
-            .map(|p| p.name.as_str())
-            .filter(|n| n.contains(name) || (!head.is_empty() && n.starts_with(head)))
-            .take(8)
-            .collect()
+        let names = || self.presets.iter().map(|p| p.name.as_str());
+        let containing = names().filter(|n| n.contains(name));
+        let sharing_head =
+            names().filter(|n| !n.contains(name) && !head.is_empty() && n.starts_with(head));
+        containing.chain(sharing_head).take(8).collect()
     }
 }
 
