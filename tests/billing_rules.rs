@@ -376,3 +376,35 @@ fn a_bad_plan_fee_is_located() {
     ));
     assert!(e.contains("usd_per_month"), "{e}");
 }
+
+#[test]
+fn package_pricing_rounds_the_billable_units_up_to_whole_packages() {
+    // 86,400 calls a day, 2,629,800 a month; 2M free; 629,800 billable, one package of 1M:
+    // $2 a month (without packages: $1.2596).
+    let r = run_text(&day(&faas_with_service(
+        "operations.invoke = { price = { usd = 2, per = 1_000_000, free_per_month = 2_000_000, package = 1_000_000 } }",
+    )));
+    assert_close(
+        line(&deployment(&r, "faas").bill.lines, "invoke").monthly_usd,
+        2.0,
+        "one package",
+    );
+}
+
+#[test]
+fn a_bad_package_is_located() {
+    for (bad, message) in [
+        ("0", "must be greater than zero (got 0)"),
+        ("-1", "must be a finite number >= 0 (got -1)"),
+        ("nan", "(got nan)"),
+    ] {
+        assert_located(
+            &faas_with_service(&format!(
+                "operations.invoke = {{ price = {{ usd = 2, package = {bad} }} }}"
+            )),
+            &format!("{bad} }} }}"),
+            "deployments[0].services[0].operations.invoke.price.package",
+            message,
+        );
+    }
+}

@@ -290,6 +290,8 @@ pub struct PriceFile {
     pub tiers: Option<Vec<Spanned<TierFile>>>,
     pub free_per_month: Option<Spanned<f64>>,
     pub free_per_day: Option<Spanned<f64>>,
+    /// Units beyond the free allowance are billed in whole packages of this many.
+    pub package: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
