@@ -138,7 +138,7 @@ const SCENARIO_CASES: &[Case] = &[
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"hourly\"", Start("\"hourly\""), "deployments[0].compute.billing.basis", "unknown value 'hourly' (use request, serving, instance)"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "does not apply to basis = \"request\""),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "needs deployments[0].compute.vcpus, the vCPUs of one instance"),
-    case(r#"timeout = "30s""#, "timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "does not apply to model = \"fleet\""),
+    case(r#"timeout = "30s""#, "timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "on a fleet, vcpus only sizes what billing.vcpu_hours charges"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbill_init = true\nbasis = \"serving\"", Start("\"serving\""), "deployments[0].compute.billing.bill_init", "does not apply to basis = \"serving\" (instance time includes the boot)"),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", End("basis = "), "deployments[1].compute.billing.basis", "does not apply to model = \"fleet\""),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"1h\"", End("month = "), "month", "'1h' is not a month: a billing month must be from 28d to 31d long"),

@@ -7,6 +7,9 @@
 //!
 //! Operations are made one after another while the function (or server worker) waits: their
 //! latencies add to the request's latency and to the time the instance is held (and billed).
+//!
+//! A service may also charge a flat plan fee a month (`usd_per_month`), prorated over the
+//! window like a fixed add-on and reported as its own line (`plan`) of the service.
 
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
@@ -28,7 +31,13 @@ pub struct OperationSpec {
 pub struct ServiceSpec {
     pub name: String,
     pub operations: Vec<OperationSpec>,
+    /// A flat plan fee per month (Supabase Pro: $25), billed whatever the usage on a line of
+    /// its own (meter [`PLAN_METER`]) in the service's cost column.
+    pub usd_per_month: Option<f64>,
 }
+
+/// The meter name of a service's monthly plan fee.
+pub const PLAN_METER: &str = "plan";
 
 #[derive(Clone, Debug)]
 struct ResolvedCall {

@@ -18,10 +18,13 @@
 //!   FaaS, whatever the traffic; its own cost line.
 //!
 //! Instances (docs/models.md, "Fleet billing"): lifetime from launch to termination rounded
-//! up to the granularity, with a minimum (EC2 and Fargate: per second, 60 s minimum).
+//! up to the granularity, with a minimum (EC2 and Fargate: per second, 60 s minimum). Instance
+//! time is priced per instance-hour (EC2), per instance-month prorated (Heroku, Render: the
+//! bill's month, [`months_per_hour`] is the one conversion), or per vCPU-hour and GB-hour of
+//! the instance's size (Fargate).
 
 pub use super::faas::BillingBasis;
-use crate::engine::time::Micros;
+use crate::engine::time::{HOUR, Micros};
 use crate::pricing::PriceSchedule;
 
 /// How a FaaS provider meters and prices calls.
@@ -123,11 +126,47 @@ impl FaasBilling {
     }
 }
 
+/// What an always-on instance is priced on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstancePrice {
+    /// A price per instance-hour (EC2).
+    Hours(PriceSchedule),
+    /// A price per instance-month, prorated (Heroku dynos, Render plans): the quantity is
+    /// instance time in billing months (the scenario's `month`).
+    Months(PriceSchedule),
+    /// Prices per vCPU-hour and per GB-hour of the instance's size (Fargate tasks); either
+    /// may be absent (not billed).
+    Size {
+        vcpu_hours: Option<PriceSchedule>,
+        gb_hours: Option<PriceSchedule>,
+        /// vCPUs of one instance.
+        vcpus: f64,
+        /// Memory of one instance, GB (MB / 1024, as GB-s are counted everywhere).
+        memory_gb: f64,
+    },
+}
+
+/// One billable quantity of an instance: its meter name, unit, price, and how much of it one
+/// instance-hour is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceMeter {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub schedule: PriceSchedule,
+    pub per_instance_hour: f64,
+}
+
+/// Billing months of length `month` in one hour: the one conversion between instance-hours
+/// and instance-months (the month the bill projects to, the scenario's `month`).
+pub fn months_per_hour(month: Micros) -> f64 {
+    HOUR as f64 / month as f64
+}
+
 /// How an always-on instance is metered and priced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceBilling {
-    /// Price per instance-hour (discounts already applied).
-    pub instance_hours: PriceSchedule,
+    /// What an instance's time is priced on (discounts already applied).
+    pub price: InstancePrice,
     /// Lifetime is rounded up to a multiple of this (EC2: 1 s; hourly plans: 1 h).
     pub granularity: Micros,
     /// Minimum billed lifetime (EC2: 60 s).
@@ -140,12 +179,56 @@ impl InstanceBilling {
         let g = self.granularity.max(1);
         lifetime.div_ceil(g).saturating_mul(g).max(self.minimum)
     }
+
+    /// The meters an instance's time is billed on, each with its quantity per instance-hour
+    /// (instance-months are months of length `month`).
+    pub fn meters(&self, month: Micros) -> Vec<InstanceMeter> {
+        match &self.price {
+            InstancePrice::Hours(s) => vec![InstanceMeter {
+                name: "instance_hours",
+                unit: "instance-hours",
+                schedule: s.clone(),
+                per_instance_hour: 1.0,
+            }],
+            InstancePrice::Months(s) => vec![InstanceMeter {
+                name: "instance_months",
+                unit: "instance-months",
+                schedule: s.clone(),
+                per_instance_hour: months_per_hour(month),
+            }],
+            InstancePrice::Size {
+                vcpu_hours,
+                gb_hours,
+                vcpus,
+                memory_gb,
+            } => {
+                let mut out = Vec::with_capacity(2);
+                if let Some(s) = vcpu_hours {
+                    out.push(InstanceMeter {
+                        name: "vcpu_hours",
+                        unit: "vCPU-hours",
+                        schedule: s.clone(),
+                        per_instance_hour: *vcpus,
+                    });
+                }
+                if let Some(s) = gb_hours {
+                    out.push(InstanceMeter {
+                        name: "gb_hours",
+                        unit: "GB-hours",
+                        schedule: s.clone(),
+                        per_instance_hour: *memory_gb,
+                    });
+                }
+                out
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::time::{MS, SECOND};
+    use crate::engine::time::{DEFAULT_MONTH, MS, SECOND};
 
     fn azure_consumption() -> FaasBilling {
         FaasBilling {
@@ -240,11 +323,68 @@ mod tests {
     #[test]
     fn instances_bill_a_minute_minimum_then_per_second() {
         let b = InstanceBilling {
-            instance_hours: PriceSchedule::flat(0.0416),
+            price: InstancePrice::Hours(PriceSchedule::flat(0.0416)),
             granularity: SECOND,
             minimum: 60 * SECOND,
         };
         assert_eq!(b.billed_lifetime(10 * SECOND), 60 * SECOND);
         assert_eq!(b.billed_lifetime(90 * SECOND + 1), 91 * SECOND);
+    }
+
+    #[test]
+    fn a_month_priced_instance_counts_instance_months() {
+        let b = InstanceBilling {
+            price: InstancePrice::Months(PriceSchedule::flat(25.0)),
+            granularity: SECOND,
+            minimum: 0,
+        };
+        let m = b.meters(DEFAULT_MONTH);
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            (m[0].name, m[0].unit),
+            ("instance_months", "instance-months")
+        );
+        // The month is 30.4375 days = 730.5 hours.
+        assert!((m[0].per_instance_hour - 1.0 / 730.5).abs() < 1e-15);
+        assert!((months_per_hour(DEFAULT_MONTH) * 730.5 - 1.0).abs() < 1e-12);
+        assert!((months_per_hour(730 * HOUR) * 730.0 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_size_priced_instance_counts_its_vcpus_and_gigabytes() {
+        let b = InstanceBilling {
+            price: InstancePrice::Size {
+                vcpu_hours: Some(PriceSchedule::flat(0.04048)),
+                gb_hours: Some(PriceSchedule::flat(0.004445)),
+                vcpus: 0.25,
+                memory_gb: 0.5,
+            },
+            granularity: SECOND,
+            minimum: 60 * SECOND,
+        };
+        let m = b.meters(DEFAULT_MONTH);
+        let got: Vec<_> = m
+            .iter()
+            .map(|m| (m.name, m.unit, m.per_instance_hour))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("vcpu_hours", "vCPU-hours", 0.25),
+                ("gb_hours", "GB-hours", 0.5)
+            ]
+        );
+        assert_eq!(m[0].schedule, PriceSchedule::flat(0.04048));
+        assert_eq!(m[1].schedule, PriceSchedule::flat(0.004445));
+        let only_cpu = InstanceBilling {
+            price: InstancePrice::Size {
+                vcpu_hours: Some(PriceSchedule::flat(1.0)),
+                gb_hours: None,
+                vcpus: 2.0,
+                memory_gb: 4.0,
+            },
+            ..b
+        };
+        assert_eq!(only_cpu.meters(DEFAULT_MONTH).len(), 1);
     }
 }

@@ -1,5 +1,7 @@
 //! Always-on fleets (PaaS containers, IaaS VMs): N instances with k workers each, one shared
-//! FIFO queue, a request timeout, billing per instance-hour.
+//! FIFO queue, a request timeout, billing on instance time (per instance-hour, per
+//! instance-month, or per vCPU-hour and GB-hour of the instance's size: see
+//! [`InstanceBilling`]).
 //!
 //! Rules (docs/models.md, "Always-on fleets"):
 //! - A request takes a free worker if there is one, else waits in the queue. Free workers are
@@ -79,7 +81,8 @@ pub enum FleetEvent {
 pub struct FleetModel {
     spec: FleetSpec,
     backend: BackendPlan,
-    instance_meter: usize,
+    /// The meters instance time is billed on: (meter index, quantity per instance-hour).
+    instance_meters: Vec<(usize, f64)>,
     /// One entry per free worker, naming its instance.
     free_workers: Vec<u32>,
     /// Requests in service per instance.
@@ -91,13 +94,14 @@ pub struct FleetModel {
 }
 
 impl FleetModel {
-    /// A fleet serving functions of the given memory sizes (MB), billing its instances on
-    /// meter `instance_meter`.
+    /// A fleet serving functions of the given memory sizes (MB), billing its instances'
+    /// time on `instance_meters`: (meter index, quantity per instance-hour), as
+    /// [`InstanceBilling::meters`] lists them.
     pub fn new(
         spec: FleetSpec,
         function_memory_mb: &[u32],
         backend: BackendPlan,
-        instance_meter: usize,
+        instance_meters: Vec<(usize, f64)>,
     ) -> Self {
         let n = spec.instances;
         // Interleave so that consecutive requests go to different instances first.
@@ -110,7 +114,7 @@ impl FleetModel {
             function_memory: function_memory_mb.to_vec(),
             spec,
             backend,
-            instance_meter,
+            instance_meters,
             free_workers,
             waiting: VecDeque::new(),
         }
@@ -269,6 +273,8 @@ impl Model for FleetModel {
         // minimum as if it recurred all month.
         let window = sim.window();
         let hours = window as f64 / 3.6e9 * self.spec.instances as f64;
-        sim.rec.usage_spread(self.instance_meter, 0, window, hours);
+        for &(meter, per_hour) in &self.instance_meters {
+            sim.rec.usage_spread(meter, 0, window, hours * per_hour);
+        }
     }
 }

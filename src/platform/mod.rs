@@ -23,7 +23,7 @@ use crate::rng::Streams;
 use crate::workload::Workload;
 
 pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
-pub use billing::{FaasBilling, InstanceBilling};
+pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
 pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
 pub use instances::IdleChoice;
@@ -212,15 +212,18 @@ pub fn simulate_with_progress(
             )?
         }
         ComputeSpec::Fleet(fleet) => {
-            let meter = meters.add(
-                Component::Instances,
-                "instance_hours",
-                "instance-hours",
-                fleet.billing.instance_hours.clone(),
-            );
+            let instance_meters = fleet
+                .billing
+                .meters(window.month)
+                .into_iter()
+                .map(|m| {
+                    let index = meters.add(Component::Instances, m.name, m.unit, m.schedule);
+                    (index, m.per_instance_hour)
+                })
+                .collect();
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
-            let model = fleet::FleetModel::new(fleet.clone(), &memory, backend, meter);
+            let model = fleet::FleetModel::new(fleet.clone(), &memory, backend, instance_meters);
             run_model(
                 model,
                 spec,
@@ -272,8 +275,9 @@ fn resolve_backend(
     })
 }
 
-/// Registers the fixed add-ons, runs `model` and books the add-ons (and the platform's
-/// monthly fee on meter `base_fee`, if any) over the window.
+/// Registers the flat monthly charges (services' plan fees, then the fixed add-ons), runs
+/// `model` and books the charges (and the platform's monthly fee on meter `base_fee`, if any)
+/// over the window.
 #[allow(clippy::too_many_arguments)]
 fn run_model<M: Model>(
     mut model: M,
@@ -285,17 +289,24 @@ fn run_model<M: Model>(
     base_fee: Option<usize>,
     progress: &Progress,
 ) -> Result<Recorder, SimError> {
-    let fixed: Vec<(usize, f64)> = spec
+    let months = window.length as f64 / window.month as f64;
+    let plans = spec.services.iter().filter_map(|s| {
+        let usd = s.usd_per_month?;
+        Some((
+            Component::Baas(s.name.clone()),
+            baas::PLAN_METER.to_string(),
+            usd,
+        ))
+    });
+    let add_ons = spec
         .fixed
         .iter()
-        .map(|f| {
-            let m = meters.add(
-                Component::Fixed,
-                f.name.clone(),
-                "months",
-                PriceSchedule::flat(f.usd_per_month),
-            );
-            (m, window.length as f64 / window.month as f64)
+        .map(|f| (Component::Fixed, f.name.clone(), f.usd_per_month));
+    let fixed: Vec<(usize, f64)> = plans
+        .chain(add_ons)
+        .map(|(component, name, usd)| {
+            let m = meters.add(component, name, "months", PriceSchedule::flat(usd));
+            (m, months)
         })
         .collect();
     let rec = Recorder::new(window.length, window.bucket, meters.len());

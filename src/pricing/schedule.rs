@@ -7,6 +7,10 @@
 //! included; the free allowance covers the first units. So with 400,000 free GB-s and a first
 //! tier up to 6 billion GB-s, the first paid GB-s is number 400,001 and is priced at the first
 //! tier's rate (how AWS applies its free tier to tiered Lambda duration).
+//!
+//! Package pricing (Supabase's Edge Function invocations): with a `package` size, the units
+//! beyond the free allowance are rounded up to whole packages before the tiers price them
+//! (1,400,001 billable units in packages of 1,000,000 are billed as 2,000,000).
 
 /// One volume tier: units up to `up_to` (cumulative, exclusive of earlier tiers) cost
 /// `unit_price` each.
@@ -27,12 +31,16 @@ pub struct PriceSchedule {
     pub free_per_day: f64,
     /// Tiers in ascending `up_to`; the last one is unbounded.
     pub tiers: Vec<Tier>,
+    /// Units beyond the free allowance are billed in whole packages of this many (0: no
+    /// packages, every unit billed as used).
+    pub package: f64,
 }
 
 impl PriceSchedule {
     /// A single unit price with no free allowance.
     pub fn flat(unit_price: f64) -> Self {
         Self {
+            package: 0.0,
             free_per_month: 0.0,
             free_per_day: 0.0,
             tiers: vec![Tier {
@@ -56,6 +64,11 @@ impl PriceSchedule {
     /// USD for `quantity` units used in one billing month of `days` days.
     pub fn cost(&self, quantity: f64, days: f64) -> f64 {
         let free = self.free_per_month + self.free_per_day * days;
+        let quantity = if self.package > 0.0 && quantity > free {
+            free + ((quantity - free) / self.package).ceil() * self.package
+        } else {
+            quantity
+        };
         let mut lower = 0.0_f64;
         let mut usd = 0.0;
         for tier in &self.tiers {
@@ -80,6 +93,7 @@ mod tests {
     fn lambda_gb_seconds() -> PriceSchedule {
         // AWS Lambda x86 duration tiers and free tier (docs/price-sources.md, "AWS Lambda").
         PriceSchedule {
+            package: 0.0,
             free_per_month: 400_000.0,
             free_per_day: 0.0,
             tiers: vec![
@@ -121,6 +135,7 @@ mod tests {
     #[test]
     fn free_allowance_larger_than_a_tier_skips_it() {
         let s = PriceSchedule {
+            package: 0.0,
             free_per_month: 150.0,
             free_per_day: 0.0,
             tiers: vec![
@@ -142,6 +157,7 @@ mod tests {
         // Firestore: 50,000 free reads a day, $0.06 per 100,000 after
         // (docs/price-sources.md, "Firestore").
         let s = PriceSchedule {
+            package: 0.0,
             free_per_month: 0.0,
             free_per_day: 50_000.0,
             tiers: vec![Tier {
@@ -151,5 +167,28 @@ mod tests {
         };
         // 10M reads in a 30-day month: 8.5M billable.
         assert!((s.cost(10e6, 30.0) - 5.1).abs() < 1e-9);
+    }
+
+    #[test]
+    fn packages_round_the_billable_units_up() {
+        // Supabase Pro's invocations: 2M free, then $2 per package of 1M (supabase.com,
+        // "Manage Edge Function Invocations usage": 3.4M invocations are 2 packages, $4).
+        let s = PriceSchedule {
+            package: 1e6,
+            free_per_month: 2e6,
+            free_per_day: 0.0,
+            tiers: vec![Tier {
+                up_to: f64::INFINITY,
+                unit_price: 2e-6,
+            }],
+        };
+        assert_eq!(s.cost(1_800_000.0, 30.0), 0.0);
+        assert_eq!(s.cost(2_000_000.0, 30.0), 0.0);
+        assert!((s.cost(2_000_001.0, 30.0) - 2.0).abs() < 1e-12);
+        assert!((s.cost(3_400_000.0, 30.0) - 4.0).abs() < 1e-12);
+        assert!((s.cost(4_000_000.0, 30.0) - 4.0).abs() < 1e-12);
+        // Without packages the same usage is billed as used.
+        let linear = PriceSchedule { package: 0.0, ..s };
+        assert!((linear.cost(3_400_000.0, 30.0) - 2.8).abs() < 1e-12);
     }
 }

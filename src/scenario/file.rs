@@ -193,7 +193,8 @@ pub struct ComputeFile {
     pub idle_instance: Option<Spanned<String>>,
     /// Calls one instance serves at once.
     pub instance_concurrency: Option<Spanned<i64>>,
-    /// vCPUs of one instance (instance-time billing, CPU sharing between its calls).
+    /// vCPUs of one instance. FaaS: instance-time billing, CPU sharing between its calls.
+    /// Fleet: what `billing.vcpu_hours` charges (no effect on speed yet).
     pub vcpus: Option<Spanned<f64>>,
     /// Always-warm instances per pool: a count or a daily schedule.
     pub provisioned: Option<Spanned<ProvisionedFile>>,
@@ -275,8 +276,15 @@ pub struct BillingFile {
     pub cpu_ms: Option<Spanned<PriceFile>>,
     /// Flat monthly fee of the FaaS platform, whatever the traffic.
     pub usd_per_month: Option<Spanned<f64>>,
-    // fleet
+    // fleet: one of instance_hours, instance_months, or vcpu_hours and/or gb_hours
+    /// Price per instance-hour (EC2).
     pub instance_hours: Option<Spanned<PriceFile>>,
+    /// Price per instance-month, prorated over the billing month (Heroku, Render).
+    pub instance_months: Option<Spanned<PriceFile>>,
+    /// Price per vCPU-hour of the instance's `vcpus` (Fargate).
+    pub vcpu_hours: Option<Spanned<PriceFile>>,
+    /// Price per GB-hour of the instance's `instance_memory` (Fargate).
+    pub gb_hours: Option<Spanned<PriceFile>>,
     pub discount: Option<Spanned<f64>>,
     // both
     pub granularity: Option<Spanned<String>>,
@@ -300,6 +308,8 @@ pub struct PriceFile {
     pub tiers: Option<Vec<Spanned<TierFile>>>,
     pub free_per_month: Option<Spanned<f64>>,
     pub free_per_day: Option<Spanned<f64>>,
+    /// Units beyond the free allowance are billed in whole packages of this many.
+    pub package: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,6 +329,8 @@ pub struct ServiceFile {
     pub latency: Option<Spanned<DistributionFile>>,
     #[serde(default)]
     pub operations: BTreeMap<String, Spanned<OperationFile>>,
+    /// A flat plan fee per month (Supabase Pro), billed whatever the usage.
+    pub usd_per_month: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -37,6 +37,15 @@ pub const FILES: &[(&str, &str)] = &[
         "cloudflare-workers.toml",
         include_str!("cloudflare-workers.toml"),
     ),
+    ("aws-api-gateway.toml", include_str!("aws-api-gateway.toml")),
+    ("aws-dynamodb.toml", include_str!("aws-dynamodb.toml")),
+    ("aws-ec2.toml", include_str!("aws-ec2.toml")),
+    ("aws-fargate.toml", include_str!("aws-fargate.toml")),
+    ("aws-s3.toml", include_str!("aws-s3.toml")),
+    ("gcp-firestore.toml", include_str!("gcp-firestore.toml")),
+    ("heroku.toml", include_str!("heroku.toml")),
+    ("render.toml", include_str!("render.toml")),
+    ("supabase.toml", include_str!("supabase.toml")),
 ];
 
 /// Where a preset may be named.
@@ -167,15 +176,15 @@ impl Catalogue {
         &self.sources
     }
 
-    /// Names close to `name` (sharing its first word, or containing it), for "did you mean".
+    /// Names close to `name`, for "did you mean": those containing it first, then those
+    /// sharing its first word (a provider's other products), at most 8.
     pub fn similar(&self, name: &str) -> Vec<&str> {
         let head = name.split('-').next().unwrap_or(name);
-        self.presets
-            .iter()
-            .map(|p| p.name.as_str())
-            .filter(|n| n.contains(name) || (!head.is_empty() && n.starts_with(head)))
-            .take(8)
-            .collect()
+        let names = || self.presets.iter().map(|p| p.name.as_str());
+        let containing = names().filter(|n| n.contains(name));
+        let sharing_head =
+            names().filter(|n| !n.contains(name) && !head.is_empty() && n.starts_with(head));
+        containing.chain(sharing_head).take(8).collect()
     }
 }
 

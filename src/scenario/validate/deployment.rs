@@ -1,29 +1,18 @@
-//! Validating deployments: the compute model (FaaS in [`super::faas`], or a fleet) with its
-//! billing, BaaS services, fixed add-ons, and that every backend call the workload makes
+//! Validating deployments: the compute model (FaaS in [`super::faas`], a fleet in
+//! [`super::fleet`]) with its billing, BaaS services (with an optional monthly plan fee),
+//! fixed add-ons, and that every backend call the workload makes
 //! resolves on each deployment.
 
 use toml::Spanned;
 
-use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
 use crate::platform::{
-    ComputeSpec, DeploymentSpec, FixedCost, FleetSpec, InstanceBilling, OperationSpec, PresetUse,
-    ServiceSpec,
+    ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, PresetUse, ServiceSpec,
 };
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
-use crate::units::parse_memory_mb;
 use crate::workload::Workload;
 
 use super::{Result, Validator, toml_number};
-
-/// Slowest and fastest fleet speed factor: a thousand times slower or faster than the
-/// workload's reference platform (beyond that the factor is a typo, and `1e-18` would stretch
-/// a millisecond past the clock's range).
-const MIN_SPEED: f64 = 0.001;
-const MAX_SPEED: f64 = 1000.0;
-
-/// Most workers a fleet may have in all (each is a slot in memory while the run lasts).
-const MAX_FLEET_WORKERS: u64 = 10_000_000;
 
 impl Validator<'_> {
     pub(super) fn deployment(
@@ -43,14 +32,7 @@ impl Validator<'_> {
             let fp = format!("{path}.fixed[{i}]");
             let f = f.get_ref();
             self.check_name(&f.name, &format!("{fp}.name"))?;
-            let usd = *f.usd_per_month.get_ref();
-            if !usd.is_finite() || usd < 0.0 {
-                return Err(self.err(
-                    &f.usd_per_month,
-                    format!("{fp}.usd_per_month"),
-                    format!("must be a finite number >= 0 (got {})", toml_number(usd)),
-                ));
-            }
+            let usd = self.monthly_usd(&f.usd_per_month, &format!("{fp}.usd_per_month"))?;
             fixed.push(FixedCost {
                 name: f.name.get_ref().clone(),
                 usd_per_month: usd,
@@ -113,174 +95,15 @@ impl Validator<'_> {
             &field("billing"),
             "the prices, a [billing] table (named presets come later)",
         )?;
-        let bpath = field("billing");
-        let b = billing.get_ref();
-        let bfield = |k: &str| format!("{bpath}.{k}");
         match f.model.get_ref().as_str() {
             "faas" => self.faas(c, billing, path, workload),
-            "fleet" => {
-                let v = "model = \"fleet\"";
-                self.not_for(&f.cold_start, &field("cold_start"), v)?;
-                self.not_for(&f.keep_alive, &field("keep_alive"), v)?;
-                self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
-                self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
-                self.not_for(&f.reserved_concurrency, &field("reserved_concurrency"), v)?;
-                self.not_for(&f.pools, &field("pools"), v)?;
-                self.not_for(&f.idle_instance, &field("idle_instance"), v)?;
-                self.not_for(&f.instance_concurrency, &field("instance_concurrency"), v)?;
-                self.not_for(&f.provisioned, &field("provisioned"), v)?;
-                self.not_for(
-                    &b.provisioned_gb_seconds,
-                    &bfield("provisioned_gb_seconds"),
-                    v,
-                )?;
-                self.not_for(&b.provisioned_compute, &bfield("provisioned_compute"), v)?;
-                self.not_for(&f.vcpus, &field("vcpus"), v)?;
-                self.not_for(&b.basis, &bfield("basis"), v)?;
-                self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
-                self.not_for(&b.ghz_seconds, &bfield("ghz_seconds"), v)?;
-                self.not_for(&b.cpu_tiers, &bfield("cpu_tiers"), v)?;
-                self.not_for(&b.cpu_ms, &bfield("cpu_ms"), v)?;
-                self.not_for(&b.usd_per_month, &bfield("usd_per_month"), v)?;
-                self.not_for(&f.scale_up_rate, &field("scale_up_rate"), v)?;
-                self.not_for(&b.requests, &bfield("requests"), v)?;
-                self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
-                self.not_for(&b.memory_step, &bfield("memory_step"), v)?;
-                self.not_for(&b.memory_min, &bfield("memory_min"), v)?;
-                self.not_for(&b.memory_max, &bfield("memory_max"), v)?;
-                if b.bill_init.is_some() {
-                    return Err(self.err(
-                        billing,
-                        bfield("bill_init"),
-                        "does not apply to model = \"fleet\"",
-                    ));
-                }
-                let instances = self.required(
-                    &f.instances,
-                    c,
-                    &field("instances"),
-                    "how many always-on instances, e.g. instances = 2",
-                )?;
-                let workers = self.required(
-                    &f.workers,
-                    c,
-                    &field("workers"),
-                    "concurrent requests per instance, e.g. workers = 8",
-                )?;
-                let speed = match &f.speed {
-                    Some(s) if !(MIN_SPEED..=MAX_SPEED).contains(s.get_ref()) => {
-                        return Err(self.err(
-                            s,
-                            field("speed"),
-                            format!(
-                                "must be a number from {MIN_SPEED} to {MAX_SPEED} (got {}): \
-                                 the execution-time divisor relative to the reference platform",
-                                toml_number(*s.get_ref())
-                            ),
-                        ));
-                    }
-                    Some(s) => *s.get_ref(),
-                    None => 1.0,
-                };
-                let hours = self.required(
-                    &b.instance_hours,
-                    billing,
-                    &bfield("instance_hours"),
-                    "the price per instance-hour, e.g. { usd = 0.0416 }",
-                )?;
-                let discount = match &b.discount {
-                    Some(d) if !(0.0..1.0).contains(d.get_ref()) => {
-                        return Err(self.err(
-                            d,
-                            bfield("discount"),
-                            format!(
-                                "must be a fraction from 0 up to (not including) 1 (got {})",
-                                toml_number(*d.get_ref())
-                            ),
-                        ));
-                    }
-                    Some(d) => *d.get_ref(),
-                    None => 0.0,
-                };
-                let mut schedule = self.price(hours, &bfield("instance_hours"))?;
-                for t in &mut schedule.tiers {
-                    t.unit_price *= 1.0 - discount;
-                }
-                let n_instances =
-                    self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
-                let n_workers =
-                    self.count(workers, &field("workers"), 1, MAX_FLEET_WORKERS as i64)?;
-                if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
-                    return Err(self.err(
-                        workers,
-                        field("workers"),
-                        format!(
-                            "instances x workers must be at most {MAX_FLEET_WORKERS} (got {n_instances} x {n_workers} = {})",
-                            n_instances as u64 * n_workers as u64
-                        ),
-                    ));
-                }
-                let instance_memory_mb = match &f.instance_memory {
-                    Some(m) => {
-                        Some(self.instance_memory(m, &field("instance_memory"), workload)?)
-                    }
-                    None => None,
-                };
-                let queue_limit = match &f.queue_limit {
-                    Some(q) => self.count(q, &field("queue_limit"), 1, u32::MAX as i64)?,
-                    None => DEFAULT_QUEUE_LIMIT,
-                };
-                Ok(ComputeSpec::Fleet(FleetSpec {
-                    instance_memory_mb,
-                    queue_limit,
-                    instances: n_instances,
-                    workers_per_instance: n_workers,
-                    speed,
-                    timeout: f
-                        .timeout
-                        .as_ref()
-                        .map(|t| self.positive_duration(t, &field("timeout")))
-                        .transpose()?,
-                    billing: InstanceBilling {
-                        instance_hours: schedule,
-                        granularity: match &b.granularity {
-                            Some(g) => self.positive_duration(g, &bfield("granularity"))?,
-                            None => 1_000_000,
-                        },
-                        minimum: match &b.minimum {
-                            Some(m) => self.duration(m, &bfield("minimum"))?,
-                            None => 0,
-                        },
-                    },
-                }))
-            }
+            "fleet" => self.fleet(c, billing, path, workload),
             other => Err(self.err(
                 &f.model,
                 field("model"),
                 format!("unknown compute model '{other}' (use faas or fleet)"),
             )),
         }
-    }
-
-    /// An instance memory size, which every function must fit in.
-    fn instance_memory(
-        &self,
-        m: &Spanned<String>,
-        field: &str,
-        workload: &Workload,
-    ) -> Result<u32> {
-        let mb = parse_memory_mb(m.get_ref()).map_err(|e| self.err(m, field, e))?;
-        if let Some(f) = workload.functions.iter().find(|f| f.memory_mb > mb) {
-            return Err(self.err(
-                m,
-                field,
-                format!(
-                    "function '{}' needs {} MB, more than an instance has ({mb} MB): it could never run",
-                    f.name, f.memory_mb
-                ),
-            ));
-        }
-        Ok(mb)
     }
 
     pub(super) fn service(&self, s: &Spanned<ServiceFile>, path: &str) -> Result<ServiceSpec> {
@@ -323,9 +146,28 @@ impl Validator<'_> {
                 latency,
             });
         }
+        let usd_per_month = f
+            .usd_per_month
+            .as_ref()
+            .map(|u| self.monthly_usd(u, &format!("{path}.usd_per_month")))
+            .transpose()?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,
+            usd_per_month,
         })
+    }
+
+    /// A flat charge per month: a finite number of dollars, at least 0.
+    fn monthly_usd(&self, u: &Spanned<f64>, field: &str) -> Result<f64> {
+        let usd = *u.get_ref();
+        if !usd.is_finite() || usd < 0.0 {
+            return Err(self.err(
+                u,
+                field,
+                format!("must be a finite number >= 0 (got {})", toml_number(usd)),
+            ));
+        }
+        Ok(usd)
     }
 }

@@ -41,6 +41,9 @@ impl Validator<'_> {
         self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
         self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
         self.not_for(&b.discount, &bfield("discount"), v)?;
+        self.not_for(&b.instance_months, &bfield("instance_months"), v)?;
+        self.not_for(&b.vcpu_hours, &bfield("vcpu_hours"), v)?;
+        self.not_for(&b.gb_hours, &bfield("gb_hours"), v)?;
         if f.cold_start.is_none() {
             self.runtime_cold_starts(c, path, workload)?;
         }

@@ -73,7 +73,7 @@ impl Validator<'_> {
         })
     }
 
-    fn vcpus(&self, v: &Spanned<f64>, field: &str) -> Result<f64> {
+    pub(super) fn vcpus(&self, v: &Spanned<f64>, field: &str) -> Result<f64> {
         let x = *v.get_ref();
         if !is_valid_vcpus(x) {
             return Err(self.err(

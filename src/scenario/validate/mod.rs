@@ -25,6 +25,7 @@ mod faas;
 mod faas_cpu_billing;
 mod faas_instances;
 mod faas_settings;
+mod fleet;
 mod keep_alive;
 mod price;
 mod provisioned;

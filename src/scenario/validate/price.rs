@@ -1,5 +1,6 @@
 //! Validating price schedules: one price (`usd` per `per` units) or volume tiers, with
-//! optional free allowances per month or per day.
+//! optional free allowances per month or per day, and an optional package size (usage beyond
+//! the allowance billed in whole packages).
 
 use toml::Spanned;
 
@@ -79,7 +80,22 @@ impl Validator<'_> {
                 out
             }
         };
+        let package = match &f.package {
+            Some(v) => {
+                let x = non_negative(v, "package")?;
+                if x == 0.0 {
+                    return Err(self.err(
+                        v,
+                        field("package"),
+                        "must be greater than zero (got 0): the units in one billed package",
+                    ));
+                }
+                x
+            }
+            None => 0.0,
+        };
         Ok(PriceSchedule {
+            package,
             free_per_month: f
                 .free_per_month
                 .as_ref()
