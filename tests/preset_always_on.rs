@@ -187,10 +187,12 @@ fn render_and_heroku_plans_for_a_month() {
 
 #[test]
 fn a_function_larger_than_the_dyno_memory_is_refused() {
-    // A Standard-1X dyno has 512 MB (the preset's instance_memory): a 1 GB function could
-    // never run on it.
-    let bad = fleet("pricing = \"heroku-standard-1x\"\ninstances = 1\nworkers = 4")
-        .replace("memory = \"256MB\"", "memory = \"1GB\"");
+    // A Standard-1X dyno has 512 MB; the preset leaves instance_memory to the user, who writes
+    // it next to the preset: a 1 GB function could never run on it.
+    let bad = fleet(
+        "pricing = \"heroku-standard-1x\"\ninstances = 1\nworkers = 4\ninstance_memory = \"512MB\"",
+    )
+    .replace("memory = \"256MB\"", "memory = \"1GB\"");
     let e = Scenario::parse("test.toml".as_ref(), &bad)
         .err()
         .map(|e| e.to_string())

@@ -161,7 +161,9 @@ pub fn simulate_with_progress(
                     &faas.billing.provisioned_gb_seconds,
                     &faas.billing.provisioned_compute,
                 ) {
-                    (Some(configured), Some(compute)) => Some((
+                    // A preset's provisioned prices stay off the bill of a deployment
+                    // without provisioned concurrency.
+                    (Some(configured), Some(compute)) if faas.provisioned.is_some() => Some((
                         meters.add(
                             Component::Provisioned,
                             "provisioned_gb_seconds",
