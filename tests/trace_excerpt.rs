@@ -11,7 +11,7 @@ use serverless_sim::scenario::Scenario;
 use serverless_sim::workload::Source;
 use trace_support::*;
 
-/// The excerpt's published total (shared/traces/README.md).
+/// The excerpt's published total (scenarios/traces/azure2019-100fn/README.md).
 const TOTAL: u64 = 339_657;
 
 /// Rows of the invocation file: (function hash, counts per minute 480..959).
