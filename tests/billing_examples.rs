@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::billing::{MONTH_S, assert_close, cents, line, monthly_workload};
+use common::billing::{assert_close, big_calls_workload, cents, line, monthly_workload};
 use common::{deployment, run_text};
 
 /// A FaaS deployment, no cold start, instances kept forever; `billing` is the billing table.
@@ -205,24 +205,7 @@ gb_seconds = { free_per_month = 400_000, tiers = [
   { usd = 0.0000133334 } ] }
 "#;
     for (monthly_gb_s, want_usd) in [(7.5e9, 122_493.533_32), (18e9, 274_993.733_32)] {
-        let window_us = (900_000.0 * MONTH_S / monthly_gb_s * 1e6).round() as u64;
-        assert_eq!(window_us % 100, 0, "whole-µs interval");
-        let text = format!(
-            r#"
-name = "tiers"
-duration = "{window_us}us"
-bucket = "{window_us}us"
-
-[[workload.functions]]
-name = "big"
-memory = "10240MB"
-execution = {{ dist = "constant", value = "15m" }}
-arrivals = {{ process = "fixed_interval", every = "{}us", offset = "{}us" }}
-{}"#,
-            window_us / 100,
-            window_us / 200,
-            faas("lambda", tiers)
-        );
+        let text = big_calls_workload(monthly_gb_s) + &faas("lambda", tiers);
         let r = run_text(&text);
         let d = deployment(&r, "lambda");
         assert_eq!(d.recorder.totals.completed, 100);

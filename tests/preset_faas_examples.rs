@@ -12,56 +12,13 @@
 
 mod common;
 
+use common::billing::{MONTH_S, assert_close as assert_close_rel, cents, line, monthly_workload};
 use common::{deployment, run_text};
 use serverless_sim::platform::DeploymentResult;
-use serverless_sim::pricing::BillLine;
 
-/// The billing month in seconds: 30.4375 days.
-const MONTH_S: f64 = 2_629_800.0;
-
+/// `got` within one part in 10^9 of `want`.
 fn assert_close(got: f64, want: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= 1e-9 * want.abs().max(1e-9),
-        "{what}: got {got}, want {want}"
-    );
-}
-
-/// Rounds to whole cents, as the providers' examples print amounts.
-fn cents(usd: f64) -> f64 {
-    (usd * 100.0).round() / 100.0
-}
-
-fn line<'a>(d: &'a DeploymentResult, meter: &str) -> &'a BillLine {
-    d.bill
-        .lines
-        .iter()
-        .find(|l| l.meter == meter)
-        .unwrap_or_else(|| panic!("{}: no meter {meter}", d.name))
-}
-
-/// One function called `per_month / k` times in a window of MONTH / k.
-fn monthly_workload(k: u32, per_month: f64, memory: &str, exec: &str) -> String {
-    let window_s = MONTH_S / k as f64;
-    let every_us = (MONTH_S / per_month * 1e6).round() as u64;
-    assert_eq!(
-        every_us as f64,
-        MONTH_S / per_month * 1e6,
-        "interval must be whole µs"
-    );
-    format!(
-        r#"
-name = "preset-example"
-duration = "{window_s}s"
-bucket = "{window_s}s"
-
-[[workload.functions]]
-name = "f"
-memory = "{memory}"
-execution = {{ dist = "constant", value = "{exec}" }}
-arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us" }}
-"#,
-        every_us / 2
-    )
+    assert_close_rel(got, want, 1e-9, what);
 }
 
 /// A FaaS deployment priced by `preset`, with no cold start and the compute keys `extra`.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::billing::{MONTH_S, assert_close, line, monthly_workload};
+use common::billing::{assert_close, big_calls_workload, line, monthly_workload};
 use common::cli::{assert_located, fail, line_of};
 use common::{deployment, run_text, scenario};
 
@@ -57,22 +57,7 @@ fn lambda_preset_applies_the_duration_tiers() {
     // (6e9 - 4e5) x 0.0000166667 + 9e9 x 0.000015 + 3e9 x 0.0000133334
     //   = 99,993.53332 + 135,000 + 40,000.2 = $274,993.73332.
     // 100 calls of 15 min at 10,240 MB = 900,000 GB-s in a window W = 900,000 x MONTH / 18e9.
-    let window_us = (900_000.0 * MONTH_S / 18e9 * 1e6).round() as u64;
-    let text = format!(
-        r#"
-name = "tiers"
-duration = "{window_us}us"
-bucket = "{window_us}us"
-[[workload.functions]]
-name = "big"
-memory = "10240MB"
-execution = {{ dist = "constant", value = "15m" }}
-arrivals = {{ process = "fixed_interval", every = "{}us", offset = "{}us" }}
-{}"#,
-        window_us / 100,
-        window_us / 200,
-        priced("aws-lambda-x86", "")
-    );
+    let text = big_calls_workload(18e9) + &priced("aws-lambda-x86", "");
     let r = run_text(&text);
     let gbs = line(deployment(&r, "d"), "gb_seconds");
     assert_close(gbs.monthly_quantity, 18e9, 1e-9, "monthly GB-s");

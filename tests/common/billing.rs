@@ -51,3 +51,25 @@ arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us
         every_us / 2
     )
 }
+
+/// 100 calls of 15 min at 10,240 MB (9,000 GB-s each, 900,000 GB-s in all) in a window sized so
+/// that they project to `monthly_gb_s` a month: W = 900,000 x MONTH / `monthly_gb_s`.
+pub fn big_calls_workload(monthly_gb_s: f64) -> String {
+    let window_us = (900_000.0 * MONTH_S / monthly_gb_s * 1e6).round() as u64;
+    assert_eq!(window_us % 200, 0, "whole-µs interval and offset");
+    format!(
+        r#"
+name = "tiers"
+duration = "{window_us}us"
+bucket = "{window_us}us"
+
+[[workload.functions]]
+name = "big"
+memory = "10240MB"
+execution = {{ dist = "constant", value = "15m" }}
+arrivals = {{ process = "fixed_interval", every = "{}us", offset = "{}us" }}
+"#,
+        window_us / 100,
+        window_us / 200,
+    )
+}
