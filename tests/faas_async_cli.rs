@@ -190,8 +190,9 @@ fn without_a_deployment_cold_start_every_function_needs_a_known_runtime() {
         1,
         "deployments[0].compute.cold_start",
         "missing, and function 'api' (workload.functions[0]) has runtime 'rust': no published \
-         cold-start measurement for runtime 'rust'; runtimes with a default are nodejs, python, \
-         go, java, ruby, dotnet; for any other, give the cold-start distribution explicitly",
+         cold-start measurement for runtime 'rust' on aws-lambda; runtimes with a default there \
+         are nodejs, python, go, java, ruby, dotnet; for any other, give the cold-start \
+         distribution explicitly",
     );
     // With a deployment cold start the runtime is not needed, known or not.
     let dir = tempfile::tempdir().unwrap();

@@ -183,6 +183,8 @@ pub struct ComputeFile {
     // faas
     pub cold_start: Option<Spanned<DistributionFile>>,
     pub keep_alive: Option<Spanned<KeepAliveFile>>,
+    /// Whose measurements the functions' `runtime` cold-start defaults come from.
+    pub cold_start_figures: Option<Spanned<String>>,
     pub account_concurrency: Option<Spanned<i64>>,
     pub function_concurrency: Option<Spanned<i64>>,
     /// Reserved concurrency: function name -> executions reserved for it.

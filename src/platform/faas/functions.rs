@@ -66,14 +66,19 @@ impl FunctionPlan {
 }
 
 /// The cold-start distribution of `function` under a deployment whose `cold_start` is
-/// `deployment` (see the module doc). A function with neither is refused by validation; it
+/// `deployment`, its runtime default taken from `figures`' measurements (see the module
+/// doc). A function with neither is refused by validation; it
 /// would get an instant start.
-pub fn cold_start_of(deployment: Option<&DurationDist>, function: &FunctionSpec) -> DurationDist {
+pub fn cold_start_of(
+    deployment: Option<&DurationDist>,
+    figures: runtimes::Platform,
+    function: &FunctionSpec,
+) -> DurationDist {
     deployment
         .cloned()
         .or_else(|| {
             let runtime = function.faas.runtime.as_deref()?;
-            runtimes::cold_start_default(runtime).map(|(dist, _)| dist)
+            runtimes::cold_start_default_on(figures, runtime).map(|(dist, _)| dist)
         })
         .unwrap_or(DurationDist::Constant { ms: 0.0 })
 }
@@ -83,6 +88,7 @@ pub fn cold_start_of(deployment: Option<&DurationDist>, function: &FunctionSpec)
 /// instances' CPU itself: memory then does not scale execution time.
 pub(super) fn plans(
     cold_start: Option<&DurationDist>,
+    figures: runtimes::Platform,
     timeout: Option<Micros>,
     vcpus: Option<f64>,
     functions: &[FunctionSpec],
@@ -96,7 +102,7 @@ pub(super) fn plans(
             let runs_at = table.memory_mb[table.pool_of[i] as usize];
             let reference = f.faas.reference_memory_mb.unwrap_or(f.memory_mb);
             FunctionPlan {
-                cold_start: cold_start_of(cold_start, f),
+                cold_start: cold_start_of(cold_start, figures, f),
                 timeout: f.faas.timeout.or(timeout),
                 cpu_bound: if vcpus.is_some() {
                     0.0
@@ -137,9 +143,15 @@ mod tests {
             },
         );
         let given = DurationDist::Constant { ms: 7.0 };
-        assert_eq!(cold_start_of(Some(&given), &f), given);
+        assert_eq!(
+            cold_start_of(Some(&given), runtimes::Platform::AwsLambda, &f),
+            given
+        );
         // Java's published median is 372.1 ms (runtimes module).
-        assert!((cold_start_of(None, &f).quantile_ms(0.5) - 372.1).abs() < 1e-9);
+        assert!(
+            (cold_start_of(None, runtimes::Platform::AwsLambda, &f).quantile_ms(0.5) - 372.1).abs()
+                < 1e-9
+        );
     }
 
     #[test]
@@ -154,7 +166,14 @@ mod tests {
         let other = function(128, FaasSettings::default());
         let functions = [own, other];
         let table = PoolTable::new(&functions, Default::default());
-        let p = plans(None, Some(9), None, &functions, &table);
+        let p = plans(
+            None,
+            runtimes::Platform::AwsLambda,
+            Some(9),
+            None,
+            &functions,
+            &table,
+        );
         assert_eq!((p[0].timeout, p[1].timeout), (Some(5), Some(9)));
     }
 
@@ -169,7 +188,14 @@ mod tests {
         };
         let functions = [function(3538, settings)];
         let table = PoolTable::new(&functions, Default::default());
-        let plan = &plans(None, None, None, &functions, &table)[0];
+        let plan = &plans(
+            None,
+            runtimes::Platform::AwsLambda,
+            None,
+            None,
+            &functions,
+            &table,
+        )[0];
         assert_eq!(plan.exec(1000), 700);
         // Without a reference memory the function runs at its own: unchanged.
         let functions = [function(
@@ -180,7 +206,15 @@ mod tests {
             },
         )];
         assert_eq!(
-            plans(None, None, None, &functions, &table)[0].exec(1000),
+            plans(
+                None,
+                runtimes::Platform::AwsLambda,
+                None,
+                None,
+                &functions,
+                &table
+            )[0]
+            .exec(1000),
             1000
         );
     }
@@ -200,7 +234,14 @@ mod tests {
             function(1769, settings(Some(0.25))),
         ];
         let table = PoolTable::new(&functions, Default::default());
-        let p = plans(None, None, None, &functions, &table);
+        let p = plans(
+            None,
+            runtimes::Platform::AwsLambda,
+            None,
+            None,
+            &functions,
+            &table,
+        );
         assert_eq!(p[0].cpu_time(1000), 300);
         // Unset: the whole execution time is CPU time (and memory does not scale it).
         assert_eq!(p[1].cpu_time(1000), 1000);

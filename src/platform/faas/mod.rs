@@ -66,6 +66,8 @@ pub struct FaasSpec {
     /// The cold-start time of every function; `None`: each function's runtime default
     /// ([`functions`]).
     pub cold_start: Option<DurationDist>,
+    /// Whose measurements the runtime defaults come from (`cold_start_figures`).
+    pub cold_start_figures: runtimes::Platform,
     pub keep_alive: KeepAlive,
     /// Concurrent executions across all functions (Lambda's account limit, 1,000 by default).
     pub account_concurrency: Option<u32>,
@@ -224,6 +226,7 @@ impl FaasModel {
         Self {
             functions: functions::plans(
                 spec.cold_start.as_ref(),
+                spec.cold_start_figures,
                 spec.timeout,
                 spec.vcpus,
                 functions,

@@ -24,6 +24,12 @@
 //! z(0.975)` with `z(0.975) = 1.959964`. No source publishes a p99 or the shape of the tail;
 //! the lognormal beyond p97.5 is an assumption, not a measurement.
 //!
+//! **Other platforms** (`cold_start_figures = "azure-functions-consumption-linux"` or
+//! `"gcp-cloud-functions-gen1"`, which the Azure Consumption and Cloud Functions presets set):
+//! the same author's measurements of the same hello-world function on Azure Functions
+//! (Consumption plan, Linux: C#, Node.js, Python) and Google Cloud Functions 1st gen (Node.js,
+//! Go, Python), data at the commit of 2021-01-07, as published to 10 ms, built the same way.
+//!
 //! **Caveats a user should know**:
 //! - These are AWS Lambda figures (2020-2021). Other providers measured by the same author
 //!   start much slower (Azure Functions Consumption, Google Cloud Functions gen 1), and
@@ -39,7 +45,55 @@
 use crate::workload::DurationDist;
 use crate::workload::distribution::normal_quantile;
 
-/// Runtimes with a published cold-start measurement, in the order the source lists them.
+/// Whose measurements a runtime's default comes from: the platform the deployment runs on
+/// (`cold_start_figures` under `[deployments.compute]`; the FaaS presets set it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Platform {
+    /// AWS Lambda (the default): the precise figures below.
+    #[default]
+    AwsLambda,
+    /// Azure Functions, Consumption plan on Linux.
+    AzureConsumptionLinux,
+    /// Google Cloud Functions, 1st generation.
+    GcpFunctionsGen1,
+}
+
+impl Platform {
+    /// Scenario names, in declaration order.
+    pub const NAMES: [&'static str; 3] = [
+        "aws-lambda",
+        "azure-functions-consumption-linux",
+        "gcp-cloud-functions-gen1",
+    ];
+
+    /// The platform called `name` in a scenario.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "aws-lambda" => Some(Platform::AwsLambda),
+            "azure-functions-consumption-linux" => Some(Platform::AzureConsumptionLinux),
+            "gcp-cloud-functions-gen1" => Some(Platform::GcpFunctionsGen1),
+            _ => None,
+        }
+    }
+
+    /// Its scenario name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// Runtimes with a published cold-start measurement on this platform, in the source's
+    /// order.
+    pub fn runtimes(self) -> &'static [&'static str] {
+        match self {
+            Platform::AwsLambda => &["nodejs", "python", "go", "java", "ruby", "dotnet"],
+            Platform::AzureConsumptionLinux => &["dotnet", "nodejs", "python"],
+            Platform::GcpFunctionsGen1 => &["nodejs", "go", "python"],
+        }
+    }
+}
+
+/// Runtimes with a published cold-start measurement on AWS Lambda, in the order the source
+/// lists them.
 pub const RUNTIMES: &[&str] = &["nodejs", "python", "go", "java", "ruby", "dotnet"];
 
 /// The citation every default carries (see the module doc).
@@ -47,35 +101,68 @@ const SOURCE: &str = "M. Shilkov, \"Cold Starts in AWS Lambda\", mikhail.io/serv
      (data: github.com/mikhailshilkov/mikhailio-hugo data/coldstart_aws_bylanguage.json, \
      commit feb74c72, ~Jan 2021): hello-world HTTP function, median and 95% range";
 
-/// Published (median, top of the 95% range) in milliseconds, rounded to 0.1 ms.
-fn published_ms(runtime: &str) -> Option<(f64, f64)> {
-    Some(match runtime {
-        "nodejs" => (264.1, 595.2),
-        "python" => (215.4, 530.5),
-        "go" => (306.6, 661.1),
-        "java" => (372.1, 689.6),
-        "ruby" => (277.0, 596.0),
+/// The citation of the Azure and Google defaults.
+const SOURCE_OTHERS: &str = "M. Shilkov, cold-start measurements, mikhail.io/serverless/coldstarts/ \
+     (data: github.com/mikhailshilkov/mikhailio-hugo data/*.json, commit of 2021-01-07): \
+     hello-world HTTP function, median and top of the 95% range, to 10 ms";
+
+/// Published (median, top of the 95% range) in milliseconds on `platform`. AWS: rounded to
+/// 0.1 ms from the data file; Azure (Consumption, Linux) and Google (Cloud Functions 1st gen):
+/// as published to 10 ms.
+fn published_ms(platform: Platform, runtime: &str) -> Option<(f64, f64)> {
+    Some(match (platform, runtime) {
+        (Platform::AwsLambda, "nodejs") => (264.1, 595.2),
+        (Platform::AwsLambda, "python") => (215.4, 530.5),
+        (Platform::AwsLambda, "go") => (306.6, 661.1),
+        (Platform::AwsLambda, "java") => (372.1, 689.6),
+        (Platform::AwsLambda, "ruby") => (277.0, 596.0),
         // C# on .NET, measured at 2 GB of memory or more.
-        "dotnet" => (517.1, 827.4),
+        (Platform::AwsLambda, "dotnet") => (517.1, 827.4),
+        (Platform::AzureConsumptionLinux, "dotnet") => (930.0, 4750.0),
+        (Platform::AzureConsumptionLinux, "nodejs") => (1580.0, 4340.0),
+        (Platform::AzureConsumptionLinux, "python") => (1280.0, 3900.0),
+        (Platform::GcpFunctionsGen1, "nodejs") => (670.0, 1490.0),
+        (Platform::GcpFunctionsGen1, "go") => (590.0, 1290.0),
+        (Platform::GcpFunctionsGen1, "python") => (1110.0, 1760.0),
         _ => return None,
     })
 }
 
-/// The default cold-start time of `runtime` and the source it comes from; `None` for a
-/// runtime with no published measurement (see [`RUNTIMES`]).
+/// The default cold-start time of `runtime` on AWS Lambda and the source it comes from;
+/// `None` for a runtime with no published measurement (see [`RUNTIMES`]).
 pub fn cold_start_default(runtime: &str) -> Option<(DurationDist, &'static str)> {
-    let (median_ms, p975_ms) = published_ms(runtime)?;
-    let sigma = (p975_ms / median_ms).ln() / normal_quantile(0.975);
-    Some((DurationDist::LogNormal { median_ms, sigma }, SOURCE))
+    cold_start_default_on(Platform::AwsLambda, runtime)
 }
 
-/// The message for a runtime with no default: which runtimes have one, and what to do.
-pub fn unknown_runtime_message(runtime: &str) -> String {
+/// The default cold-start time of `runtime` on `platform`, and its source: a lognormal
+/// through the published median and the top of the 95% range as its 97.5th percentile.
+pub fn cold_start_default_on(
+    platform: Platform,
+    runtime: &str,
+) -> Option<(DurationDist, &'static str)> {
+    let (median_ms, p975_ms) = published_ms(platform, runtime)?;
+    let sigma = (p975_ms / median_ms).ln() / normal_quantile(0.975);
+    let source = match platform {
+        Platform::AwsLambda => SOURCE,
+        _ => SOURCE_OTHERS,
+    };
+    Some((DurationDist::LogNormal { median_ms, sigma }, source))
+}
+
+/// The message for a runtime with no default on `platform`: which runtimes have one, and
+/// what to do.
+pub fn unknown_runtime_message_on(platform: Platform, runtime: &str) -> String {
     format!(
-        "no published cold-start measurement for runtime '{runtime}'; runtimes with a default \
-         are {}; for any other, give the cold-start distribution explicitly",
-        RUNTIMES.join(", ")
+        "no published cold-start measurement for runtime '{runtime}' on {}; runtimes with a \
+         default there are {}; for any other, give the cold-start distribution explicitly",
+        platform.name(),
+        platform.runtimes().join(", ")
     )
+}
+
+/// The message for a runtime with no AWS Lambda default.
+pub fn unknown_runtime_message(runtime: &str) -> String {
+    unknown_runtime_message_on(Platform::AwsLambda, runtime)
 }
 
 #[cfg(test)]
@@ -126,6 +213,38 @@ mod tests {
         };
         assert_eq!(median_ms, 215.4);
         assert!((sigma - 0.459_87).abs() < 1e-4, "{sigma}");
+    }
+
+    #[test]
+    fn azure_and_google_defaults_have_the_published_figures() {
+        // Azure Consumption (Linux), Node.js: median 1.58 s, top of the 95% range 4.34 s:
+        // sigma = ln(4.34 / 1.58) / 1.959964 = 1.010432 / 1.959964 = 0.515536.
+        let (dist, source) =
+            cold_start_default_on(Platform::AzureConsumptionLinux, "nodejs").unwrap();
+        let DurationDist::LogNormal { median_ms, sigma } = dist else {
+            panic!("not a lognormal");
+        };
+        assert_eq!(median_ms, 1580.0);
+        assert!((sigma - 0.515_536).abs() < 1e-5, "{sigma}");
+        assert!(source.contains("Shilkov"));
+        // Google Cloud Functions gen 1, Python: 1.11 s and 1.76 s.
+        let (dist, _) = cold_start_default_on(Platform::GcpFunctionsGen1, "python").unwrap();
+        assert!((dist.quantile_ms(0.5) - 1110.0).abs() < 1e-6);
+        assert!((dist.quantile_ms(0.975) - 1760.0).abs() < 1e-3);
+        // Java was measured on AWS only.
+        assert!(cold_start_default_on(Platform::GcpFunctionsGen1, "java").is_none());
+        assert!(cold_start_default_on(Platform::AzureConsumptionLinux, "go").is_none());
+        for platform in [
+            Platform::AwsLambda,
+            Platform::AzureConsumptionLinux,
+            Platform::GcpFunctionsGen1,
+        ] {
+            assert_eq!(Platform::parse(platform.name()), Some(platform));
+            for runtime in platform.runtimes() {
+                assert!(cold_start_default_on(platform, runtime).is_some());
+            }
+        }
+        assert_eq!(Platform::AwsLambda.runtimes(), RUNTIMES);
     }
 
     #[test]

@@ -387,8 +387,12 @@ fn hold_seconds(f: &FaasSpec, d: &DeploymentSpec, functions: &[FunctionSpec]) ->
                 })
                 .sum();
             func.exec.mean_ms()
-                + crate::platform::faas::functions::cold_start_of(f.cold_start.as_ref(), func)
-                    .mean_ms()
+                + crate::platform::faas::functions::cold_start_of(
+                    f.cold_start.as_ref(),
+                    f.cold_start_figures,
+                    func,
+                )
+                .mean_ms()
                 + backend
         })
         .sum();

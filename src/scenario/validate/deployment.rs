@@ -93,7 +93,7 @@ impl Validator<'_> {
             &f.billing,
             c,
             &field("billing"),
-            "the prices, a [billing] table (named presets come later)",
+            "the prices: name a preset (pricing = \"...\"; `serverless-sim pricing list` shows them) or write a [billing] table",
         )?;
         match f.model.get_ref().as_str() {
             "faas" => self.faas(c, billing, path, workload),

@@ -4,6 +4,7 @@
 
 use toml::Spanned;
 
+use crate::platform::faas::runtimes::Platform;
 use crate::platform::faas::scaling::scale_rate::ScaleUpRate;
 use crate::platform::{ComputeSpec, FaasBilling, FaasSpec, IdleChoice, PoolMapping};
 use crate::scenario::file::*;
@@ -44,8 +45,22 @@ impl Validator<'_> {
         self.not_for(&b.instance_months, &bfield("instance_months"), v)?;
         self.not_for(&b.vcpu_hours, &bfield("vcpu_hours"), v)?;
         self.not_for(&b.gb_hours, &bfield("gb_hours"), v)?;
+        let figures = match &f.cold_start_figures {
+            Some(name) => Platform::parse(name.get_ref()).ok_or_else(|| {
+                self.err(
+                    name,
+                    field("cold_start_figures"),
+                    format!(
+                        "unknown platform '{}': one of {}",
+                        name.get_ref(),
+                        Platform::NAMES.join(", ")
+                    ),
+                )
+            })?,
+            None => Platform::default(),
+        };
         if f.cold_start.is_none() {
-            self.runtime_cold_starts(c, path, workload)?;
+            self.runtime_cold_starts(c, path, workload, figures)?;
         }
         let ka = self.required(
             &f.keep_alive,
@@ -118,6 +133,7 @@ impl Validator<'_> {
                 .as_ref()
                 .map(|d| self.distribution(d, &field("cold_start")))
                 .transpose()?,
+            cold_start_figures: figures,
             keep_alive: self.keep_alive(ka, &field("keep_alive"))?,
             account_concurrency: f
                 .account_concurrency

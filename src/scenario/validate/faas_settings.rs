@@ -165,6 +165,7 @@ impl Validator<'_> {
         c: &Spanned<ComputeFile>,
         path: &str,
         workload: &Workload,
+        figures: runtimes::Platform,
     ) -> Result<()> {
         let field = format!("{path}.cold_start");
         for (i, func) in workload.functions.iter().enumerate() {
@@ -182,18 +183,18 @@ impl Validator<'_> {
                              default from: give this deployment a cold_start distribution, or \
                              set runtime on every function (one of {})",
                             func.name,
-                            runtimes::RUNTIMES.join(", ")
+                            figures.runtimes().join(", ")
                         ),
                     ));
                 }
-                Some(r) if runtimes::cold_start_default(r).is_none() => {
+                Some(r) if runtimes::cold_start_default_on(figures, r).is_none() => {
                     return Err(self.err(
                         c,
                         field,
                         format!(
                             "missing, and function '{}' ({place}) has runtime '{r}': {}",
                             func.name,
-                            runtimes::unknown_runtime_message(r)
+                            runtimes::unknown_runtime_message_on(figures, r)
                         ),
                     ));
                 }

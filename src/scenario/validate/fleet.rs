@@ -46,6 +46,7 @@ impl Validator<'_> {
         let v = "model = \"fleet\"";
         self.not_for(&f.cold_start, &field("cold_start"), v)?;
         self.not_for(&f.keep_alive, &field("keep_alive"), v)?;
+        self.not_for(&f.cold_start_figures, &field("cold_start_figures"), v)?;
         self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
         self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
         self.not_for(&f.reserved_concurrency, &field("reserved_concurrency"), v)?;
