@@ -12,21 +12,20 @@ use crate::platform::instances::{InstanceId, NIL};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::Request;
 
-/// A call in flight.
+/// A call in flight: what its end needs, in 32 bytes (meters only some deployments bill
+/// are kept aside, in [`super::cpu_meters`]).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Running {
-    pub(super) instance: InstanceId,
-    pub(super) function: u32,
-    /// The meter its GB-s bill on (on-demand or provisioned compute).
-    pub(super) gb_meter: u32,
     pub(super) arrival: Micros,
     pub(super) billed_gb_s: f64,
-    /// GHz-s and CPU-ms it bills (0 unless the deployment has those meters).
-    pub(super) billed_ghz_s: f64,
-    pub(super) cpu_ms: f64,
-    pub(super) timed_out: bool,
+    pub(super) instance: InstanceId,
+    pub(super) function: u32,
     /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
     pub(super) event: u32,
+    pub(super) timed_out: bool,
+    /// Whether it runs on an always-warm instance: with provisioned concurrency its GB-s
+    /// then bill on the provisioned-compute meter ([`FaasModel::gb_meters`]).
+    pub(super) always_warm: bool,
 }
 
 impl FaasModel {
@@ -95,17 +94,9 @@ impl FaasModel {
     ) {
         let backend = self.backend.call(request, start, &mut sim.rec);
         let plan = &self.functions[request.function as usize];
-        let timeout = plan.timeout;
-        let mut held = plan.exec(request.exec).saturating_add(backend);
-        let timed_out = timeout.is_some_and(|t| held > t);
-        if timed_out {
-            held = timeout.unwrap_or(held);
-        }
-        // A call computes first, then waits: a timeout cuts its CPU time at the deadline.
-        let cpu_ms = match self.meters.cpu_ms {
-            Some(_) => plan.cpu_time(request.exec).min(held) as f64 / 1e3,
-            None => 0.0,
-        };
+        let held = plan.exec(request.exec).saturating_add(backend);
+        let timed_out = held > plan.time_limit;
+        let held = held.min(plan.time_limit);
         // On a shared CPU a call may still time out later: keep its event until it ends.
         let event = if timed_out || self.sharing.is_some() {
             self.keep_for_retry(request, event)
@@ -114,22 +105,15 @@ impl FaasModel {
             invocation::NO_EVENT
         };
         self.meter_slot_taken(i, sim.now());
-        let pool = self.instances.get(i).group as usize;
+        let inst = self.instances.get(i);
+        let pool = inst.group as usize;
         let run = Running {
             instance: i,
             function: request.function,
             arrival: request.arrival,
             billed_gb_s: self.call_gb_seconds(pool, held, init),
-            billed_ghz_s: match self.meters.ghz_seconds {
-                Some(_) => self.call_billed_seconds(held, init) * self.pool_ghz[pool],
-                None => 0.0,
-            },
-            cpu_ms,
             timed_out,
-            gb_meter: match self.meters.provisioned {
-                Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
-                _ => self.meters.gb_seconds as u32,
-            },
+            always_warm: inst.always_warm,
             event,
         };
         let r = self.free_running;
@@ -146,11 +130,45 @@ impl FaasModel {
         } else {
             r
         };
+        if self.cpu_meters.is_some() {
+            self.bill_cpu_meters(r, request, pool, held, init);
+        }
         if self.sharing.is_some() {
             let (f, exec) = (request.function, request.exec);
             return self.share_begin(r, i, f, exec, backend, start, init, sim);
         }
         sim.schedule(start.saturating_add(held), FaasEvent::Complete(r));
+    }
+
+    /// Books what running call `r` (`request`, on a `pool` instance, holding its slot `held`
+    /// after `init` of boot) bills on the CPU meters: GHz-s on its billed duration, and its
+    /// CPU time, which a timeout cuts at the deadline (a call computes first, then waits).
+    fn bill_cpu_meters(
+        &mut self,
+        r: u32,
+        request: &Request,
+        pool: usize,
+        held: Micros,
+        init: Micros,
+    ) {
+        let Some(meters) = &self.cpu_meters else {
+            return;
+        };
+        let ghz_s = if meters.bills_ghz_seconds() {
+            self.call_billed_seconds(held, init) * self.pool_ghz[pool]
+        } else {
+            0.0
+        };
+        let cpu_time = if meters.bills_cpu_ms() {
+            self.functions[request.function as usize]
+                .cpu_time(request.exec)
+                .min(held)
+        } else {
+            0
+        };
+        if let Some(meters) = &mut self.cpu_meters {
+            meters.started(r, ghz_s, cpu_time);
+        }
     }
 
     /// Running call `r` ended at now: records its usage, frees its entry and its slot, and
@@ -169,12 +187,13 @@ impl FaasModel {
             sim.rec.completed(now, now - run.arrival);
         }
         sim.rec.usage(now, self.meters.requests, 1.0);
-        sim.rec.usage(now, run.gb_meter as usize, run.billed_gb_s);
-        if let Some(meter) = self.meters.ghz_seconds {
-            sim.rec.usage(now, meter, run.billed_ghz_s);
-        }
-        if let Some(meter) = self.meters.cpu_ms {
-            sim.rec.usage(now, meter, run.cpu_ms);
+        sim.rec.usage(
+            now,
+            self.gb_meters[run.always_warm as usize],
+            run.billed_gb_s,
+        );
+        if let Some(m) = &self.cpu_meters {
+            m.ended(r, sim);
         }
         self.limits.end(run.function);
         let pool = self.instances.get(run.instance).group;

@@ -37,6 +37,7 @@
 //! the event list holds O(instances) entries however many calls reuse them.
 
 mod calls;
+mod cpu_meters;
 mod cpu_sharing;
 pub mod functions;
 mod idle;
@@ -109,11 +110,12 @@ pub struct FaasMeters {
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
-/// call per request slot, and up to three pending events (ready, complete, one live
+/// call per request slot (with its CPU meters' entry), and up to three pending events (ready, complete, one live
 /// keep-alive timer), doubled for the growth headroom of the vectors that hold them.
 pub const BYTES_PER_INSTANCE: u64 = 2
     * (Instances::BYTES_PER_INSTANCE
         + std::mem::size_of::<calls::Running>()
+        + cpu_meters::BYTES_PER_CALL
         + std::mem::size_of::<u32>()
         + 3 * EventQueue::<FaasEvent>::ENTRY_BYTES) as u64;
 
@@ -145,6 +147,9 @@ pub struct FaasModel {
     idle_instance: IdleChoice,
     billing: FaasBilling,
     meters: FaasMeters,
+    /// The meter a call's GB-s bill on, by whether it runs on an always-warm instance: the
+    /// on-demand GB-s, or with provisioned concurrency the provisioned-compute meter.
+    gb_meters: [usize; 2],
     backend: BackendPlan,
     pool_of: Vec<u32>,
     /// App of each pool (an index for the per-app counts), and how many apps there are.
@@ -173,6 +178,8 @@ pub struct FaasModel {
     kept_level: u32,
     kept_since: Micros,
     sharing: Option<cpu_sharing::CpuSharing>,
+    /// GHz-s and CPU-ms per call; `None` when the deployment bills neither.
+    cpu_meters: Option<cpu_meters::CpuMeters>,
     metering: Option<metering::InstanceMeter>,
     /// Per function: cold start, timeout and CPU scaling on this deployment.
     functions: Vec<functions::FunctionPlan>,
@@ -220,6 +227,12 @@ impl FaasModel {
             scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
             async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
+            gb_meters: [
+                meters.gb_seconds,
+                meters
+                    .provisioned
+                    .map_or(meters.gb_seconds, |(_, compute)| compute),
+            ],
             meters,
             backend,
             instances: Instances::new(table.len(), spec.instance_concurrency),
@@ -245,6 +258,7 @@ impl FaasModel {
             kept_level: 0,
             kept_since: 0,
             provisioned: spec.provisioned,
+            cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
             metering: metering::InstanceMeter::new(
                 basis,
