@@ -48,25 +48,42 @@ impl FaasModel {
         } else {
             0.5
         };
-        if let Some(i) = self.instances.choose_warm(pool, self.idle_instance, unit) {
-            if self.instances.get(i).busy == 0 {
-                self.end_idle(i, sim);
-                self.expiry.cancel(i);
-                sim.rec.level(Level::Idle, now, -1);
-                sim.rec.level(Level::Busy, now, 1);
+        let (i, start, init) = match self.instances.choose_warm(pool, self.idle_instance, unit) {
+            Some(i) => {
+                if self.instances.get(i).busy == 0 {
+                    self.end_idle(i, sim);
+                    self.expiry.cancel(i);
+                    sim.rec.level(Level::Idle, now, -1);
+                    sim.rec.level(Level::Busy, now, 1);
+                }
+                self.instances.take_slot(i);
+                sim.rec.apps.record(self.app_of_pool[pool as usize], false);
+                (i, now, 0)
             }
-            self.instances.take_slot(i);
-            sim.rec.apps.record(self.app_of_pool[pool as usize], false);
-            return self.begin(i, &request, now, 0, event, sim);
-        }
+            None => self.place_cold(pool, &request, sim),
+        };
+        // One call site, so that `begin` is inlined here.
+        self.begin(i, &request, start, init, event, sim);
+    }
+
+    /// Places `request`, which found no warm slot in `pool`, on a slot of an instance still
+    /// booting, else on a new instance (a cold start): the instance, when the call starts,
+    /// and the boot time it waited (its init).
+    fn place_cold(
+        &mut self,
+        pool: u32,
+        request: &Request,
+        sim: &mut Sim<FaasEvent>,
+    ) -> (InstanceId, Micros, Micros) {
+        let now = sim.now();
         sim.rec.cold_start(now);
         sim.rec.apps.record(self.app_of_pool[pool as usize], true);
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;
-            return self.begin(i, &request, ready_at, ready_at - now, event, sim);
+            return (i, ready_at, ready_at - now);
         }
-        let init = self.functions[function as usize]
+        let init = self.functions[request.function as usize]
             .cold_start
             .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
         let ready_at = now.saturating_add(init);
@@ -78,11 +95,12 @@ impl FaasModel {
         } else {
             sim.rec.level(Level::Busy, now, 1);
         }
-        self.begin(i, &request, ready_at, init, event, sim);
+        (i, ready_at, init)
     }
 
     /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
     /// is billed where the provider bills it); `event` is its asynchronous event, if any.
+    #[inline]
     fn begin(
         &mut self,
         i: InstanceId,

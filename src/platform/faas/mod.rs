@@ -31,7 +31,8 @@
 //!
 //! Parts: this file holds the specification, meters and model state, its construction and
 //! the event dispatch; the per-call path (admission, start, completion) is in [`calls`], idle
-//! instances (idle time, keep-alive decisions, reclaiming, pre-warming) in [`idle`].
+//! instances (idle time, keep-alive decisions, reclaiming, pre-warming) in [`idle`], and the
+//! GHz-s and CPU-ms a call bills, where the deployment has those meters, in [`cpu_meters`].
 //!
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
