@@ -277,6 +277,40 @@ mod tests {
     }
 
     #[test]
+    fn billed_duration_rounds_up_to_any_step_and_saturates() {
+        // Steps of providers (none, 1 µs, 1 ms, 100 ms) and an odd one, against hand-worked
+        // roundings.
+        let with = |granularity, minimum| FaasBilling {
+            granularity,
+            minimum,
+            ..azure_consumption()
+        };
+        let cases: [(Micros, Micros, Micros, Micros); 12] = [
+            // (granularity, minimum, duration, billed)
+            (0, 0, 1_234, 1_234),
+            (1, 0, 1_234, 1_234),
+            (MS, 0, 0, 0),
+            (MS, 0, 1, 1_000),
+            (MS, 0, 1_000, 1_000),
+            (MS, 0, 1_001, 2_000),
+            (100 * MS, 0, 100_001, 200_000),
+            (100 * MS, 0, 300_000, 300_000),
+            (7, 0, 15, 21),
+            (MS, 100 * MS, 1_001, 100_000),
+            // Past the largest multiple: saturates, never wraps.
+            (MS, 0, u64::MAX - 5, u64::MAX),
+            (7, 0, u64::MAX, u64::MAX),
+        ];
+        for (granularity, minimum, duration, billed) in cases {
+            assert_eq!(
+                with(granularity, minimum).billed_duration(duration),
+                billed,
+                "{duration} µs at step {granularity}, minimum {minimum}"
+            );
+        }
+    }
+
+    #[test]
     fn cpu_tiers_round_memory_up_and_bill_the_tiers_clock() {
         let b = gcf_gen1();
         assert_eq!(b.billed_memory_mb(128), 128);

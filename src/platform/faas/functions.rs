@@ -21,8 +21,10 @@
 
 use super::pools::PoolTable;
 use super::runtimes;
-use crate::engine::time::Micros;
-use crate::platform::cpu::{CpuCoupling, scaled_exec};
+use crate::engine::time::{Micros, round_non_negative};
+use crate::platform::cpu::CpuCoupling;
+#[cfg(doc)]
+use crate::platform::cpu::scaled_exec;
 use crate::workload::{DurationDist, FunctionSpec};
 
 /// One function as a deployment runs it.
@@ -30,20 +32,51 @@ use crate::workload::{DurationDist, FunctionSpec};
 pub(super) struct FunctionPlan {
     pub cold_start: DurationDist,
     pub timeout: Option<Micros>,
-    cpu_bound: f64,
-    /// The function's own `cpu_bound`, unset meaning "all CPU" (for its CPU time).
+    /// The timeout, [`Micros::MAX`] without one: no call is longer, so `held > time_limit`
+    /// is the timeout test without a branch on the `Option`.
+    pub time_limit: Micros,
+    /// What execution and CPU times are multiplied by here, worked out once ([`Self::new`]):
+    /// `None` when they are the reference time exactly (no CPU-bound share, or equal shares),
+    /// which the per-call path then returns without any float arithmetic.
+    exec_factor: Option<f64>,
+    /// The function's own `cpu_bound`, unset meaning "all CPU" (for its CPU time), and the
+    /// speed-up of its CPU-bound part at the memory it runs at (1 when unscaled).
     cpu_share: Option<f64>,
-    /// CPU shares (vCPUs) at the reference memory and at the memory the function runs at.
-    cpu_ref: f64,
-    cpu_now: f64,
+    cpu_speedup: f64,
 }
 
 impl FunctionPlan {
+    /// The plan of a function with `cold_start` and `timeout`, `cpu_bound` of it computing
+    /// (for execution time), `cpu_share` (its own `cpu_bound`, for CPU time), at CPU share
+    /// `cpu_now` against `cpu_ref` at its reference memory. The factors are those
+    /// [`scaled_exec`] would compute on every call, evaluated once: the same floats.
+    fn new(
+        cold_start: DurationDist,
+        timeout: Option<Micros>,
+        cpu_bound: f64,
+        cpu_share: Option<f64>,
+        cpu_ref: f64,
+        cpu_now: f64,
+    ) -> Self {
+        let unscaled = cpu_bound == 0.0 || cpu_ref == cpu_now;
+        Self {
+            cold_start,
+            timeout,
+            time_limit: timeout.unwrap_or(Micros::MAX),
+            exec_factor: (!unscaled).then(|| cpu_bound * (cpu_ref / cpu_now) + (1.0 - cpu_bound)),
+            cpu_share,
+            cpu_speedup: if unscaled { 1.0 } else { cpu_ref / cpu_now },
+        }
+    }
+
     /// The execution time on this deployment of a call that takes `reference` at the
-    /// function's reference memory.
+    /// function's reference memory ([`scaled_exec`]).
     #[inline]
     pub fn exec(&self, reference: Micros) -> Micros {
-        scaled_exec(reference, self.cpu_bound, self.cpu_ref, self.cpu_now)
+        match self.exec_factor {
+            None => reference,
+            Some(factor) => round_non_negative(reference as f64 * factor),
+        }
     }
 
     /// The CPU time on this deployment of a call that takes `reference` at the function's
@@ -52,15 +85,8 @@ impl FunctionPlan {
     pub fn cpu_time(&self, reference: Micros) -> Micros {
         match self.cpu_share {
             None => self.exec(reference),
-            Some(share) => {
-                let speedup = if self.cpu_bound == 0.0 || self.cpu_ref == self.cpu_now {
-                    1.0
-                } else {
-                    self.cpu_ref / self.cpu_now
-                };
-                // `as` saturates: a time past u64 is u64::MAX µs.
-                (reference as f64 * share * speedup).round() as Micros
-            }
+            // `as` saturates: a time past u64 is u64::MAX µs.
+            Some(share) => (reference as f64 * share * self.cpu_speedup).round() as Micros,
         }
     }
 }
@@ -101,18 +127,18 @@ pub(super) fn plans(
         .map(|(i, f)| {
             let runs_at = table.memory_mb[table.pool_of[i] as usize];
             let reference = f.faas.reference_memory_mb.unwrap_or(f.memory_mb);
-            FunctionPlan {
-                cold_start: cold_start_of(cold_start, figures, f),
-                timeout: f.faas.timeout.or(timeout),
-                cpu_bound: if vcpus.is_some() {
+            FunctionPlan::new(
+                cold_start_of(cold_start, figures, f),
+                f.faas.timeout.or(timeout),
+                if vcpus.is_some() {
                     0.0
                 } else {
                     f.faas.cpu_bound.unwrap_or(0.0)
                 },
-                cpu_share: f.faas.cpu_bound,
-                cpu_ref: coupling.vcpus(reference.max(1)),
-                cpu_now: coupling.vcpus(runs_at.max(1)),
-            }
+                f.faas.cpu_bound,
+                coupling.vcpus(reference.max(1)),
+                coupling.vcpus(runs_at.max(1)),
+            )
         })
         .collect()
 }
@@ -175,6 +201,15 @@ mod tests {
             &table,
         );
         assert_eq!((p[0].timeout, p[1].timeout), (Some(5), Some(9)));
+        let p = plans(
+            None,
+            runtimes::Platform::AwsLambda,
+            None,
+            None,
+            &functions,
+            &table,
+        );
+        assert_eq!((p[0].time_limit, p[1].time_limit), (5, Micros::MAX));
     }
 
     #[test]
@@ -217,6 +252,58 @@ mod tests {
             .exec(1000),
             1000
         );
+    }
+
+    #[test]
+    fn the_precomputed_factor_gives_scaled_exec_to_the_bit() {
+        // The per-call path multiplies by a factor worked out once; it must give what
+        // `scaled_exec` gives on every call, for scaled, unscaled and rounding-edge times.
+        use crate::platform::cpu::scaled_exec;
+        let times = [
+            0,
+            1,
+            2,
+            3,
+            499,
+            500,
+            501,
+            999_999,
+            40_000,
+            123_456_789,
+            u64::MAX / 2,
+        ];
+        for (bound, reference_mb, runs_at_mb) in [
+            (0.6, 1769, 3538),
+            (0.37, 128, 10240),
+            (1.0, 3000, 700),
+            (0.0, 128, 3538),
+            (0.5, 2048, 2048),
+        ] {
+            let settings = FaasSettings {
+                cpu_bound: Some(bound),
+                reference_memory_mb: Some(reference_mb),
+                ..Default::default()
+            };
+            let functions = [function(runs_at_mb, settings)];
+            let table = PoolTable::new(&functions, Default::default());
+            let plan = &plans(
+                None,
+                runtimes::Platform::AwsLambda,
+                None,
+                None,
+                &functions,
+                &table,
+            )[0];
+            let coupling = CpuCoupling::lambda();
+            let (cpu_ref, cpu_now) = (coupling.vcpus(reference_mb), coupling.vcpus(runs_at_mb));
+            for t in times {
+                assert_eq!(
+                    plan.exec(t),
+                    scaled_exec(t, bound, cpu_ref, cpu_now),
+                    "{t} µs at {bound} from {reference_mb} to {runs_at_mb} MB"
+                );
+            }
+        }
     }
 
     #[test]

@@ -29,11 +29,19 @@
 //! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
 //!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
 //!
+//! Parts: this file holds the specification, meters and model state, its construction and
+//! the event dispatch; the per-call path (admission, start, completion) is in [`calls`], idle
+//! instances (idle time, keep-alive decisions, reclaiming, pre-warming) in [`idle`], and the
+//! GHz-s and CPU-ms a call bills, where the deployment has those meters, in [`cpu_meters`].
+//!
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+mod calls;
+mod cpu_meters;
 mod cpu_sharing;
 pub mod functions;
+mod idle;
 pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
@@ -50,7 +58,6 @@ use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
-use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
 pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
@@ -106,30 +113,14 @@ pub struct FaasMeters {
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running
-/// call per request slot, and up to three pending events (ready, complete, one live
+/// call per request slot (with its CPU meters' entry), and up to three pending events (ready, complete, one live
 /// keep-alive timer), doubled for the growth headroom of the vectors that hold them.
 pub const BYTES_PER_INSTANCE: u64 = 2
     * (Instances::BYTES_PER_INSTANCE
-        + std::mem::size_of::<Running>()
+        + std::mem::size_of::<calls::Running>()
+        + cpu_meters::BYTES_PER_CALL
         + std::mem::size_of::<u32>()
         + 3 * EventQueue::<FaasEvent>::ENTRY_BYTES) as u64;
-
-/// A call in flight.
-#[derive(Clone, Copy, Debug)]
-struct Running {
-    instance: InstanceId,
-    function: u32,
-    /// The meter its GB-s bill on (on-demand or provisioned compute).
-    gb_meter: u32,
-    arrival: Micros,
-    billed_gb_s: f64,
-    /// GHz-s and CPU-ms it bills (0 unless the deployment has those meters).
-    billed_ghz_s: f64,
-    cpu_ms: f64,
-    timed_out: bool,
-    /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
-    event: u32,
-}
 
 /// Events of the FaaS model.
 #[derive(Clone, Copy, Debug)]
@@ -159,6 +150,9 @@ pub struct FaasModel {
     idle_instance: IdleChoice,
     billing: FaasBilling,
     meters: FaasMeters,
+    /// The meter a call's GB-s bill on, by whether it runs on an always-warm instance: the
+    /// on-demand GB-s, or with provisioned concurrency the provisioned-compute meter.
+    gb_meters: [usize; 2],
     backend: BackendPlan,
     pool_of: Vec<u32>,
     /// App of each pool (an index for the per-app counts), and how many apps there are.
@@ -177,7 +171,7 @@ pub struct FaasModel {
     /// Per pool: the pending pre-warm, and until when the instance it loads is kept.
     prewarm: Timers,
     prewarm_until: Vec<Micros>,
-    running: Vec<Running>,
+    running: Vec<calls::Running>,
     /// Head of the free entries of `running`, linked through their `instance` field (NIL:
     /// none), so starting and ending a call costs no vector push or pop.
     free_running: u32,
@@ -187,6 +181,8 @@ pub struct FaasModel {
     kept_level: u32,
     kept_since: Micros,
     sharing: Option<cpu_sharing::CpuSharing>,
+    /// GHz-s and CPU-ms per call; `None` when the deployment bills neither.
+    cpu_meters: Option<cpu_meters::CpuMeters>,
     metering: Option<metering::InstanceMeter>,
     /// Per function: cold start, timeout and CPU scaling on this deployment.
     functions: Vec<functions::FunctionPlan>,
@@ -235,6 +231,12 @@ impl FaasModel {
             scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
             async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
+            gb_meters: [
+                meters.gb_seconds,
+                meters
+                    .provisioned
+                    .map_or(meters.gb_seconds, |(_, compute)| compute),
+            ],
             meters,
             backend,
             instances: Instances::new(table.len(), spec.instance_concurrency),
@@ -260,6 +262,7 @@ impl FaasModel {
             kept_level: 0,
             kept_since: 0,
             provisioned: spec.provisioned,
+            cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
             metering: metering::InstanceMeter::new(
                 basis,
@@ -268,146 +271,6 @@ impl FaasModel {
                 meters.vcpu_seconds,
             ),
         }
-    }
-
-    /// Books the memory instance `i` kept loaded since it went idle, up to `now` (within the
-    /// window).
-    /// Idle time is summed per pool in integer µs and converted once, at the end.
-    #[inline]
-    fn end_idle(&mut self, i: InstanceId, sim: &Sim<FaasEvent>) {
-        let inst = self.instances.get(i);
-        let until = sim.now().min(sim.window());
-        if until > inst.idle_since {
-            self.idle_us[inst.group as usize] += u128::from(until - inst.idle_since);
-        }
-    }
-
-    /// Reclaims idle instance `i`.
-    fn reclaim(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
-        self.end_idle(i, sim);
-        self.expiry.cancel(i);
-        self.meter_stopped(i, sim);
-        self.instances.stop(i);
-        sim.rec.level(Level::Idle, sim.now(), -1);
-    }
-
-    /// Instance `i` has just gone idle: apply the keep-alive policy.
-    fn went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
-        let now = sim.now();
-        self.meter_went_idle(i, sim);
-        sim.rec.level(Level::Busy, now, -1);
-        sim.rec.level(Level::Idle, now, 1);
-        let inst = self.instances.get(i);
-        if inst.phase == Phase::Draining {
-            return self.reclaim(i, sim);
-        }
-        if inst.always_warm {
-            return;
-        }
-        match self.keep_alive.went_idle(inst, now) {
-            IdleDecision::Reclaim => self.reclaim(i, sim),
-            IdleDecision::KeepUntil(deadline) => {
-                self.expiry.set(i, deadline, sim, FaasEvent::Expire)
-            }
-            IdleDecision::Keep => {}
-            IdleDecision::Prewarm {
-                load_at,
-                keep_until,
-            } => {
-                let pool = inst.group;
-                self.reclaim(i, sim);
-                self.prewarm.set(pool, load_at, sim, FaasEvent::Prewarm);
-                self.prewarm_until[pool as usize] = keep_until;
-            }
-        }
-    }
-
-    /// Loads a warm instance of `pool` ahead of its predicted next call, unless one is warm.
-    fn prewarm(&mut self, pool: u32, sim: &mut Sim<FaasEvent>) {
-        let now = sim.now();
-        if self
-            .instances
-            .choose_warm(pool, IdleChoice::MostRecentlyUsed, 0.5)
-            .is_some()
-        {
-            return;
-        }
-        let i = self.instances.launch(pool, now, now, false);
-        sim.rec.totals.prewarms += 1;
-        sim.rec.level(Level::Idle, now, 1);
-        let until = self.prewarm_until[pool as usize];
-        self.expiry.set(i, until, sim, FaasEvent::Expire);
-    }
-
-    /// Starts `request` on a slot of instance `i` at `start` (after `init` of cold start, which
-    /// is billed where the provider bills it); `event` is its asynchronous event, if any.
-    fn begin(
-        &mut self,
-        i: InstanceId,
-        request: &Request,
-        start: Micros,
-        init: Micros,
-        event: u32,
-        sim: &mut Sim<FaasEvent>,
-    ) {
-        let backend = self.backend.call(request, start, &mut sim.rec);
-        let plan = &self.functions[request.function as usize];
-        let timeout = plan.timeout;
-        let mut held = plan.exec(request.exec).saturating_add(backend);
-        let timed_out = timeout.is_some_and(|t| held > t);
-        if timed_out {
-            held = timeout.unwrap_or(held);
-        }
-        // A call computes first, then waits: a timeout cuts its CPU time at the deadline.
-        let cpu_ms = match self.meters.cpu_ms {
-            Some(_) => plan.cpu_time(request.exec).min(held) as f64 / 1e3,
-            None => 0.0,
-        };
-        // On a shared CPU a call may still time out later: keep its event until it ends.
-        let event = if timed_out || self.sharing.is_some() {
-            self.keep_for_retry(request, event)
-        } else {
-            self.async_events.release(event);
-            invocation::NO_EVENT
-        };
-        self.meter_slot_taken(i, sim.now());
-        let pool = self.instances.get(i).group as usize;
-        let run = Running {
-            instance: i,
-            function: request.function,
-            arrival: request.arrival,
-            billed_gb_s: self.call_gb_seconds(pool, held, init),
-            billed_ghz_s: match self.meters.ghz_seconds {
-                Some(_) => self.call_billed_seconds(held, init) * self.pool_ghz[pool],
-                None => 0.0,
-            },
-            cpu_ms,
-            timed_out,
-            gb_meter: match self.meters.provisioned {
-                Some((_, compute)) if self.instances.get(i).always_warm => compute as u32,
-                _ => self.meters.gb_seconds as u32,
-            },
-            event,
-        };
-        let r = self.free_running;
-        if let Some(slot) = self.running.get_mut(r as usize) {
-            self.free_running = slot.instance;
-            *slot = run;
-        } else {
-            self.running.push(run);
-            // The free list was empty (NIL), so the new entry is the last one.
-            debug_assert_eq!(r, NIL);
-        }
-        let r = if r == NIL {
-            (self.running.len() - 1) as u32
-        } else {
-            r
-        };
-        if self.sharing.is_some() {
-            let (f, exec) = (request.function, request.exec);
-            return self.share_begin(r, i, f, exec, backend, start, init, sim);
-        }
-        sim.schedule(start.saturating_add(held), FaasEvent::Complete(r));
     }
 }
 
@@ -433,58 +296,6 @@ impl Model for FaasModel {
 }
 
 impl FaasModel {
-    /// An attempt of `request` (first, or a retry of asynchronous event `event`) at now.
-    fn try_start(&mut self, request: Request, event: u32, sim: &mut Sim<FaasEvent>) {
-        let now = sim.now();
-        let function = request.function;
-        let pool = self.pool_of[function as usize];
-        if self.limits.at_limit(function) {
-            return self.refuse(&request, event, invocation::Refusal::Concurrency, sim);
-        }
-        if self.scale_up_refused(pool, now) {
-            return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
-        }
-        self.limits.start(function);
-        self.keep_alive.started(pool, now);
-        self.prewarm.cancel(pool);
-        let unit = if self.idle_instance.is_random() {
-            KeyedUniforms::new(request.key, Draw::IdleChoice).next_unit()
-        } else {
-            0.5
-        };
-        if let Some(i) = self.instances.choose_warm(pool, self.idle_instance, unit) {
-            if self.instances.get(i).busy == 0 {
-                self.end_idle(i, sim);
-                self.expiry.cancel(i);
-                sim.rec.level(Level::Idle, now, -1);
-                sim.rec.level(Level::Busy, now, 1);
-            }
-            self.instances.take_slot(i);
-            sim.rec.apps.record(self.app_of_pool[pool as usize], false);
-            return self.begin(i, &request, now, 0, event, sim);
-        }
-        sim.rec.cold_start(now);
-        sim.rec.apps.record(self.app_of_pool[pool as usize], true);
-        if let Some(i) = self.instances.booting_with_room(pool) {
-            self.instances.take_slot(i);
-            let ready_at = self.instances.get(i).ready_at;
-            return self.begin(i, &request, ready_at, ready_at - now, event, sim);
-        }
-        let init = self.functions[function as usize]
-            .cold_start
-            .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
-        let ready_at = now.saturating_add(init);
-        let i = self.instances.launch(pool, now, ready_at, false);
-        self.instances.take_slot(i);
-        if ready_at > now {
-            sim.rec.level(Level::Starting, now, 1);
-            sim.schedule(ready_at, FaasEvent::Ready(i));
-        } else {
-            sim.rec.level(Level::Busy, now, 1);
-        }
-        self.begin(i, &request, ready_at, init, event, sim);
-    }
-
     fn handle_event(&mut self, event: FaasEvent, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         match event {
@@ -493,45 +304,9 @@ impl FaasModel {
                 sim.rec.level(Level::Starting, now, -1);
                 sim.rec.level(Level::Busy, now, 1);
             }
-            FaasEvent::Complete(r) => {
-                let run = self.running[r as usize];
-                // Freed: its `instance` field links the free list.
-                self.running[r as usize].instance = self.free_running;
-                self.free_running = r;
-                if run.timed_out {
-                    self.execution_failed(run.event, sim);
-                } else {
-                    self.async_events.release(run.event);
-                    sim.rec.completed(now, now - run.arrival);
-                }
-                sim.rec.usage(now, self.meters.requests, 1.0);
-                sim.rec.usage(now, run.gb_meter as usize, run.billed_gb_s);
-                if let Some(meter) = self.meters.ghz_seconds {
-                    sim.rec.usage(now, meter, run.billed_ghz_s);
-                }
-                if let Some(meter) = self.meters.cpu_ms {
-                    sim.rec.usage(now, meter, run.cpu_ms);
-                }
-                self.limits.end(run.function);
-                let pool = self.instances.get(run.instance).group;
-                self.keep_alive.ended(pool, now);
-                if self.instances.release_slot(run.instance, now) {
-                    self.went_idle(run.instance, sim);
-                }
-            }
-            FaasEvent::Expire(tick) => {
-                if self.expiry.fire(tick, sim, FaasEvent::Expire) {
-                    let inst = self.instances.get(tick.id);
-                    if inst.phase == Phase::Ready && inst.busy == 0 && !inst.always_warm {
-                        self.reclaim(tick.id, sim);
-                    }
-                }
-            }
-            FaasEvent::Prewarm(tick) => {
-                if self.prewarm.fire(tick, sim, FaasEvent::Prewarm) {
-                    self.prewarm(tick.id, sim);
-                }
-            }
+            FaasEvent::Complete(r) => self.complete(r, sim),
+            FaasEvent::Expire(tick) => self.keep_alive_expired(tick, sim),
+            FaasEvent::Prewarm(tick) => self.prewarm_due(tick, sim),
             FaasEvent::Provision => self.provision(sim),
             FaasEvent::CpuStart(r) => self.share_compute(r, sim),
             FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
