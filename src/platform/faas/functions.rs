@@ -148,6 +148,18 @@ mod tests {
     use super::*;
     use crate::workload::FaasSettings;
 
+    /// Plans under a deployment with no cold start, timeout or vCPUs of its own.
+    fn default_plans(functions: &[FunctionSpec], table: &PoolTable) -> Vec<FunctionPlan> {
+        plans(
+            None,
+            runtimes::Platform::AwsLambda,
+            None,
+            None,
+            functions,
+            table,
+        )
+    }
+
     fn function(memory_mb: u32, faas: FaasSettings) -> FunctionSpec {
         FunctionSpec {
             name: "f".into(),
@@ -201,14 +213,7 @@ mod tests {
             &table,
         );
         assert_eq!((p[0].timeout, p[1].timeout), (Some(5), Some(9)));
-        let p = plans(
-            None,
-            runtimes::Platform::AwsLambda,
-            None,
-            None,
-            &functions,
-            &table,
-        );
+        let p = default_plans(&functions, &table);
         assert_eq!((p[0].time_limit, p[1].time_limit), (5, Micros::MAX));
     }
 
@@ -223,14 +228,7 @@ mod tests {
         };
         let functions = [function(3538, settings)];
         let table = PoolTable::new(&functions, Default::default());
-        let plan = &plans(
-            None,
-            runtimes::Platform::AwsLambda,
-            None,
-            None,
-            &functions,
-            &table,
-        )[0];
+        let plan = &default_plans(&functions, &table)[0];
         assert_eq!(plan.exec(1000), 700);
         // Without a reference memory the function runs at its own: unchanged.
         let functions = [function(
@@ -240,18 +238,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        assert_eq!(
-            plans(
-                None,
-                runtimes::Platform::AwsLambda,
-                None,
-                None,
-                &functions,
-                &table
-            )[0]
-            .exec(1000),
-            1000
-        );
+        assert_eq!(default_plans(&functions, &table)[0].exec(1000), 1000);
     }
 
     #[test]
@@ -286,14 +273,7 @@ mod tests {
             };
             let functions = [function(runs_at_mb, settings)];
             let table = PoolTable::new(&functions, Default::default());
-            let plan = &plans(
-                None,
-                runtimes::Platform::AwsLambda,
-                None,
-                None,
-                &functions,
-                &table,
-            )[0];
+            let plan = &default_plans(&functions, &table)[0];
             let coupling = CpuCoupling::lambda();
             let (cpu_ref, cpu_now) = (coupling.vcpus(reference_mb), coupling.vcpus(runs_at_mb));
             for t in times {
@@ -321,14 +301,7 @@ mod tests {
             function(1769, settings(Some(0.25))),
         ];
         let table = PoolTable::new(&functions, Default::default());
-        let p = plans(
-            None,
-            runtimes::Platform::AwsLambda,
-            None,
-            None,
-            &functions,
-            &table,
-        );
+        let p = default_plans(&functions, &table);
         assert_eq!(p[0].cpu_time(1000), 300);
         // Unset: the whole execution time is CPU time (and memory does not scale it).
         assert_eq!(p[1].cpu_time(1000), 1000);
