@@ -9,6 +9,7 @@
 //! is counted in the last bucket; levels are integrated over the window only.
 
 pub mod apps;
+pub mod histogram;
 pub mod latency;
 pub mod levels;
 
