@@ -14,8 +14,8 @@ pub struct LevelTrack {
     peak: i64,
     bucket_len: Micros,
     window: Micros,
-    /// Integral of the level over each bucket, in count x µs.
-    area: Vec<f64>,
+    /// Integral of the level over each bucket, in count x µs (exact).
+    area: Vec<i128>,
 }
 
 impl LevelTrack {
@@ -33,39 +33,40 @@ impl LevelTrack {
     pub fn bucket_mean(&self, b: usize) -> f64 {
         let start = b as Micros * self.bucket_len;
         let len = (start + self.bucket_len).min(self.window) - start;
-        self.area[b] / len as f64
+        self.area[b] as f64 / len as f64
     }
 
     /// Time-average level over the whole window.
     pub fn window_mean(&self) -> f64 {
-        self.area.iter().sum::<f64>() / self.window as f64
+        self.area.iter().sum::<i128>() as f64 / self.window as f64
     }
 
     /// Integral over the whole window, in count x seconds.
     pub fn window_integral_secs(&self) -> f64 {
-        self.area.iter().sum::<f64>() / 1e6
+        self.area.iter().sum::<i128>() as f64 / 1e6
     }
 }
 
-/// The three levels of a deployment ([`super::Level`]) integrated together over fixed-width
-/// buckets covering `[0, window)`: one clock for all three, so a change (or a transfer of one
-/// instance between two levels, the common case) integrates up to its time once, and the
-/// common case (same bucket as the last change) is one comparison and three multiply-adds.
-/// Index it by `Level as usize` after [`Self::finish`].
+/// The three levels of a deployment ([`super::Level`]) integrated over fixed-width buckets
+/// covering `[0, window)`. Index it by `Level as usize` after [`Self::finish`].
+///
+/// The integral is kept forward-looking: on entering a bucket, each level is credited as if it
+/// held until the bucket's end; a change of `delta` at `t` then corrects its own level by
+/// `delta x (bucket end - t)`. So a change touches one level (a transfer of one instance
+/// between two levels, the common case, two), in integers, exactly; only crossing into a later
+/// bucket touches all three.
 #[derive(Clone, Debug)]
 pub struct LevelSet {
     current: [i64; 3],
     peak: [i64; 3],
-    last_change: Micros,
-    /// Bucket holding `last_change`, and that bucket's end.
+    /// The bucket the last change fell in, and its end (the window's end for the last one).
     bucket: usize,
     bucket_end: Micros,
     bucket_len: Micros,
     window: Micros,
-    /// Integral of each level over each bucket, in count x µs. Levels and times are integers,
-    /// so every term is an exact integer and the sums are exact below 2^53 (about 285 years
-    /// of one instance per bucket).
-    area: Vec<[f64; 3]>,
+    /// Each level's integral over each bucket (count x µs), as if the levels now held to the
+    /// end of the current bucket.
+    area: Vec<[i128; 3]>,
     tracks: [LevelTrack; 3],
 }
 
@@ -83,12 +84,11 @@ impl LevelSet {
         Self {
             current: [0; 3],
             peak: [0; 3],
-            last_change: 0,
             bucket: 0,
-            bucket_end: bucket_len,
+            bucket_end: bucket_len.min(window),
             bucket_len,
             window,
-            area: vec![[0.0; 3]; n_buckets],
+            area: vec![[0; 3]; n_buckets],
             tracks: [track(), track(), track()],
         }
     }
@@ -96,7 +96,8 @@ impl LevelSet {
     /// Changes level `level` by `delta` at time `t` (never earlier than the previous change).
     #[inline]
     pub fn change(&mut self, level: usize, t: Micros, delta: i64) {
-        self.advance(t);
+        let left = self.time_left(t);
+        self.area[self.bucket][level] += delta as i128 * left;
         self.current[level] += delta;
         debug_assert!(self.current[level] >= 0, "level went negative");
         self.peak[level] = self.peak[level].max(self.current[level]);
@@ -105,44 +106,37 @@ impl LevelSet {
     /// Moves one instance from level `from` to level `to` at time `t`.
     #[inline]
     pub fn transfer(&mut self, from: usize, to: usize, t: Micros) {
-        self.advance(t);
+        let left = self.time_left(t);
+        let area = &mut self.area[self.bucket];
+        area[from] -= left;
+        area[to] += left;
         self.current[from] -= 1;
         debug_assert!(self.current[from] >= 0, "level went negative");
         self.current[to] += 1;
         self.peak[to] = self.peak[to].max(self.current[to]);
     }
 
-    /// Integrates the current levels up to `t` (clamped to the window).
+    /// Moves to the bucket of `t` (clamped to the window) and returns the time from `t` to that
+    /// bucket's end.
     #[inline]
-    fn advance(&mut self, t: Micros) {
+    fn time_left(&mut self, t: Micros) -> i128 {
         let t = t.min(self.window);
-        if t <= self.last_change {
-            return;
+        if t >= self.bucket_end {
+            self.enter_buckets_through(t);
         }
-        if t > self.bucket_end {
-            self.close_buckets_before(t);
-        }
-        let dt = (t - self.last_change) as f64;
-        let area = &mut self.area[self.bucket];
-        for (a, &level) in area.iter_mut().zip(&self.current) {
-            *a += level as f64 * dt;
-        }
-        self.last_change = t;
+        (self.bucket_end - t) as i128
     }
 
-    /// Integrates up to the end of every bucket that ends before `t`, walking bucket by bucket
-    /// from the last change (no division).
+    /// Enters every bucket up to the one holding `t` (the last one for the window's end),
+    /// crediting each with the levels as they are.
     #[cold]
-    fn close_buckets_before(&mut self, t: Micros) {
-        while t > self.bucket_end {
-            let dt = (self.bucket_end - self.last_change) as f64;
-            let area = &mut self.area[self.bucket];
-            for (a, &level) in area.iter_mut().zip(&self.current) {
-                *a += level as f64 * dt;
-            }
-            self.last_change = self.bucket_end;
+    fn enter_buckets_through(&mut self, t: Micros) {
+        while t >= self.bucket_end && self.bucket + 1 < self.area.len() {
+            let start = self.bucket_end;
             self.bucket += 1;
-            self.bucket_end += self.bucket_len;
+            self.bucket_end = (start + self.bucket_len).min(self.window);
+            let len = (self.bucket_end - start) as i128;
+            self.area[self.bucket] = self.current.map(|level| level as i128 * len);
         }
     }
 
@@ -152,7 +146,7 @@ impl LevelSet {
         if self.area.is_empty() {
             return;
         }
-        self.advance(self.window);
+        self.enter_buckets_through(self.window);
         for (k, track) in self.tracks.iter_mut().enumerate() {
             track.current = self.current[k];
             track.peak = self.peak[k];
