@@ -189,7 +189,7 @@ impl Recorder {
     }
 
     /// A request completed after `latency`.
-    #[inline]
+    #[inline(always)]
     pub fn completed(&mut self, t: Micros, latency: Micros) {
         let b = self.bucket(t);
         self.buckets[b].completed += 1;
