@@ -3,6 +3,7 @@
 
 pub mod pricing;
 mod progress_bar;
+pub mod sweep;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -77,6 +78,36 @@ pub enum Command {
         #[arg(long)]
         allow_large: bool,
     },
+    /// Run a scenario at every point of a grid of parameter values (each `--param` one axis),
+    /// with `--replications` independent seeds per point; prints the monthly cost per point
+    /// and where two deployments' costs cross, and writes sweep.csv and breakeven.csv to
+    /// `reports/<scenario name>-sweep/` or `--out`.
+    ///
+    /// Example: serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25
+    Sweep {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// A field to vary and its values: PATH=VALUES, VALUES a list (`1,2,4`, `128MB,1GB`),
+        /// a linear range of N points (`1..10:10`) or a log range (`0.1..100:log13`); PATH as
+        /// in error messages (`deployments[1].compute.instances`,
+        /// `workload.functions[0].memory`, `load`). Repeat for a grid.
+        #[arg(long = "param", value_name = "PATH=VALUES", required = true, value_parser = crate::sweep::values::parse_param)]
+        params: Vec<crate::sweep::SweptParam>,
+        /// Independent runs per point (different seeds; the same seeds for every point and
+        /// deployment): results gain 95% confidence half-widths.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replications: u32,
+        /// Folder to write the reports into (default: `reports/<scenario name>-sweep`); the
+        /// same rules as `run --out`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+        threads: Option<u16>,
+        /// Do not print the table or the progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// The catalogue of provider presets (`pricing = "<name>"` in a scenario).
     ///
     /// Example: serverless-sim pricing show aws-lambda-x86
@@ -141,6 +172,21 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             quiet,
             allow_large,
         } => run_command(&scenario, out, seed, threads, quiet, allow_large),
+        Command::Sweep {
+            scenario,
+            params,
+            replications,
+            out,
+            threads,
+            quiet,
+        } => sweep::sweep_command(sweep::SweepArgs {
+            scenario,
+            params,
+            replications: replications as usize,
+            out,
+            threads,
+            quiet,
+        }),
         Command::Pricing { command } => {
             let catalogue = crate::pricing::presets::catalogue();
             let text = match command {

@@ -37,5 +37,6 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 pub mod units;
 pub mod workload;

@@ -1,5 +1,5 @@
-//! The progress bar of `run`: requests simulated over the estimated total, with rate and ETA,
-//! drawn on stderr.
+//! The progress bars of `run` (requests simulated over the estimated total, with rate and
+//! ETA) and `sweep` (runs done over points x replications, with ETA), drawn on stderr.
 //!
 //! The library only counts ([`Progress`]); this module owns the display. A ticker thread reads
 //! the counter ten times a second and moves the bar; the bar appears only once the run has
@@ -27,23 +27,54 @@ pub fn with_bar<T: Send>(
     progress: &Progress,
     work: impl FnOnce() -> T + Send,
 ) -> T {
+    with_bar_of(
+        show,
+        expected,
+        progress,
+        "simulating {wide_bar} {human_pos}/{human_len} requests, {rate}/s, ETA {eta}",
+        work,
+    )
+}
+
+/// [`with_bar`] counting runs of a sweep (points x replications) instead of requests.
+pub fn with_runs_bar<T: Send>(
+    show: bool,
+    expected: u64,
+    progress: &Progress,
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    with_bar_of(
+        show,
+        expected,
+        progress,
+        "sweeping {wide_bar} {human_pos}/{human_len} runs, ETA {eta}",
+        work,
+    )
+}
+
+/// Runs `work`, showing a bar drawn with indicatif `template` of `progress` over `expected`.
+fn with_bar_of<T: Send>(
+    show: bool,
+    expected: u64,
+    progress: &Progress,
+    template: &str,
+    work: impl FnOnce() -> T + Send,
+) -> T {
     if !show {
         return work();
     }
     let bar = ProgressBar::with_draw_target(Some(expected.max(1)), ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template(
-            "simulating {wide_bar} {human_pos}/{human_len} requests, {rate}/s, ETA {eta}",
-        )
-        .map(|style| {
-            style.with_key(
-                "rate",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{}", HumanCount(state.per_sec() as u64));
-                },
-            )
-        })
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(template)
+            .map(|style| {
+                style.with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{}", HumanCount(state.per_sec() as u64));
+                    },
+                )
+            })
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (done, ticks) = mpsc::channel::<()>();
     let out = std::thread::scope(|scope| {

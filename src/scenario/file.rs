@@ -27,6 +27,8 @@ pub struct ScenarioFile {
     pub bucket: Option<Spanned<String>>,
     /// The billing month costs are projected to, e.g. `"730h"` (default `"30.4375d"`).
     pub month: Option<Spanned<String>>,
+    /// Multiplier of every function's arrival rate and of a trace's counts (default 1).
+    pub load: Option<Spanned<f64>>,
     pub workload: Option<Spanned<WorkloadFile>>,
     #[serde(default)]
     pub deployments: Vec<Spanned<DeploymentFile>>,

@@ -8,6 +8,7 @@
 
 pub mod file;
 pub mod locate;
+pub mod patch;
 pub mod presets;
 pub mod size;
 pub mod toml_message;
@@ -26,6 +27,8 @@ pub struct Scenario {
     /// Report folder name.
     pub name: String,
     pub seed: u64,
+    /// The multiplier applied to every arrival rate and trace count (`load`, default 1).
+    pub load: f64,
     pub window: Window,
     pub workload: Workload,
     pub deployments: Vec<DeploymentSpec>,
@@ -58,6 +61,20 @@ impl Scenario {
     /// # Errors
     /// As [`Scenario::load`].
     pub fn parse(path: &Path, text: &str) -> Result<Self, SimError> {
+        Self::parse_patched(path, text, &[])
+    }
+
+    /// [`Scenario::parse`] with `patches` written into the document (after its presets are
+    /// expanded, before it is validated): a sweep point, or any override of a field.
+    ///
+    /// # Errors
+    /// As [`Scenario::load`]; a patch whose path does not fit the document is an error on the
+    /// `--param` field.
+    pub fn parse_patched(
+        path: &Path,
+        text: &str,
+        patches: &[patch::Patch],
+    ) -> Result<Self, SimError> {
         let src = locate::Source::new(path, text);
         if let Some((span, field)) = toml_path::misplaced_list(text) {
             let written = text.get(span.clone()).unwrap_or("").replace('\n', " ");
@@ -73,6 +90,15 @@ impl Scenario {
         }
         let mut doc = toml::de::DeTable::parse(text).map_err(|e| src.toml_error(&e))?;
         presets::expand(doc.get_mut(), &src)?;
+        for p in patches {
+            patch::apply(doc.get_mut(), p).map_err(|message| ScenarioError {
+                file: path.to_path_buf(),
+                line: 0,
+                column: 0,
+                field: "--param".into(),
+                message,
+            })?;
+        }
         let raw = <file::ScenarioFile as serde::Deserialize>::deserialize(
             toml::de::Deserializer::from(doc),
         )

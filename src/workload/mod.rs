@@ -8,6 +8,7 @@
 pub mod arrival;
 pub mod distribution;
 pub mod faas_settings;
+pub mod load;
 pub mod synthetic;
 pub mod trace;
 

@@ -47,7 +47,7 @@ impl From<u64> for Seed {
 pub struct Manifest {
     pub tool: &'static str,
     pub version: &'static str,
-    /// The command that wrote the folder: `run` or `trace inspect`.
+    /// The command that wrote the folder: `run`, `sweep` or `trace inspect`.
     pub command: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
@@ -73,6 +73,16 @@ impl Manifest {
             seed: Some(seed.into()),
             month_hours: Some(month as f64 / HOUR as f64),
             warnings: warnings.to_vec(),
+            ..Self::blank()
+        }
+    }
+
+    /// The manifest of a `sweep` report.
+    pub fn for_sweep(scenario: &str, seed: u64) -> Self {
+        Manifest {
+            command: "sweep",
+            scenario: Some(scenario.to_owned()),
+            seed: Some(seed.into()),
             ..Self::blank()
         }
     }

@@ -38,6 +38,9 @@ mod workload;
 /// 525,960).
 const MAX_BUCKETS: u64 = 1_000_000;
 
+/// Largest `load` multiplier a scenario may set.
+pub const MAX_LOAD: f64 = 1e6;
+
 /// Shortest billing month a scenario may set (`month`): 28 days, February's.
 pub const MIN_MONTH: Micros = 28 * DAY;
 
@@ -110,6 +113,10 @@ pub fn validate(
         Some(s) => *s.get_ref() as u64,
         None => 1,
     };
+    let load = match &file.load {
+        Some(l) => v.load(l)?,
+        None => 1.0,
+    };
     let Some(workload) = &file.workload else {
         return Err(src
             .file_error(
@@ -144,13 +151,14 @@ pub fn validate(
                 Some(d) => Some(v.positive_duration(d, "duration")?),
                 None => None,
             };
+            spec.shaping.rate_multiplier *= load;
             let (functions, source) = trace::load(&spec)?;
             Workload {
                 functions,
                 source: Arrivals::Trace(source),
             }
         }
-        None => v.workload(workload)?,
+        None => v.workload(workload)?.scaled(load),
     };
     let length = match (&file.duration, &workload.source) {
         (Some(d), _) => v.positive_duration(d, "duration")?,
@@ -219,6 +227,7 @@ pub fn validate(
     Ok(Scenario {
         name,
         seed,
+        load,
         window,
         workload,
         deployments,
@@ -301,6 +310,19 @@ impl Validator<'_> {
             return Err(self.err(d, field, msg));
         }
         Ok(v)
+    }
+
+    /// The `load` multiplier: a finite number above zero, at most [`MAX_LOAD`].
+    fn load(&self, l: &Spanned<f64>) -> Result<f64> {
+        let x = *l.get_ref();
+        if !(x > 0.0 && x <= MAX_LOAD) {
+            let msg = format!(
+                "must be a number above 0 and at most {MAX_LOAD} (a multiplier of every \
+                 function's arrival rate and of a trace's counts; got {x})"
+            );
+            return Err(self.err(l, "load", msg));
+        }
+        Ok(x)
     }
 
     /// The billing month: a duration from [`MIN_MONTH`] to [`MAX_MONTH`].

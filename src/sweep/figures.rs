@@ -1,0 +1,111 @@
+//! The figures a sweep keeps of each deployment at each point and replication, and their
+//! estimates over the replications.
+
+use super::stats::{Estimate, estimate};
+use crate::platform::DeploymentResult;
+
+/// One deployment's figures from one run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Figures {
+    /// Projected monthly cost (USD per billing month).
+    pub monthly_cost_usd: f64,
+    /// Monthly cost per million requests of the month (`None` with no request).
+    pub usd_per_million_requests: Option<f64>,
+    /// Share of requests that needed a new instance.
+    pub cold_start_ratio: f64,
+    /// Share of requests that failed (throttled, timed out, rejected, dropped).
+    pub failed_ratio: f64,
+    /// Latency percentiles of completed requests (ms); `None` when nothing completed.
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+    pub latency_p99_ms: Option<f64>,
+    /// Requests in the window.
+    pub requests: u64,
+}
+
+impl Figures {
+    /// The figures of one deployment's run over a window of `window_us` µs, projected to a
+    /// month of `month_us` µs.
+    pub fn of(d: &DeploymentResult, window_us: u64, month_us: u64) -> Figures {
+        let t = &d.recorder.totals;
+        let requests = t.requests;
+        let share = |n: u64| {
+            if requests == 0 {
+                0.0
+            } else {
+                n as f64 / requests as f64
+            }
+        };
+        let monthly_requests = requests as f64 * month_us as f64 / window_us as f64;
+        let ms = |q: f64| d.recorder.latency.quantile_us(q).map(|us| us as f64 / 1e3);
+        Figures {
+            monthly_cost_usd: d.bill.monthly_usd,
+            usd_per_million_requests: (requests > 0)
+                .then(|| d.bill.monthly_usd / monthly_requests * 1e6),
+            cold_start_ratio: share(t.cold_starts),
+            failed_ratio: share(t.failed),
+            latency_p50_ms: ms(0.5),
+            latency_p95_ms: ms(0.95),
+            latency_p99_ms: ms(0.99),
+            requests,
+        }
+    }
+}
+
+/// Which figure: the columns of `sweep.csv`, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    MonthlyCost,
+    UsdPerMillionRequests,
+    ColdStartRatio,
+    FailedRatio,
+    LatencyP50,
+    LatencyP95,
+    LatencyP99,
+}
+
+impl Figure {
+    /// Every figure, in column order.
+    pub const ALL: [Figure; 7] = [
+        Figure::MonthlyCost,
+        Figure::UsdPerMillionRequests,
+        Figure::ColdStartRatio,
+        Figure::FailedRatio,
+        Figure::LatencyP50,
+        Figure::LatencyP95,
+        Figure::LatencyP99,
+    ];
+
+    /// Its column name (with its unit).
+    pub fn column(self) -> &'static str {
+        match self {
+            Figure::MonthlyCost => "monthly_cost_usd",
+            Figure::UsdPerMillionRequests => "usd_per_million_requests",
+            Figure::ColdStartRatio => "cold_start_ratio",
+            Figure::FailedRatio => "failed_ratio",
+            Figure::LatencyP50 => "latency_p50_ms",
+            Figure::LatencyP95 => "latency_p95_ms",
+            Figure::LatencyP99 => "latency_p99_ms",
+        }
+    }
+
+    /// Its value in `f`, if there is one.
+    pub fn of(self, f: &Figures) -> Option<f64> {
+        match self {
+            Figure::MonthlyCost => Some(f.monthly_cost_usd),
+            Figure::UsdPerMillionRequests => f.usd_per_million_requests,
+            Figure::ColdStartRatio => Some(f.cold_start_ratio),
+            Figure::FailedRatio => Some(f.failed_ratio),
+            Figure::LatencyP50 => f.latency_p50_ms,
+            Figure::LatencyP95 => f.latency_p95_ms,
+            Figure::LatencyP99 => f.latency_p99_ms,
+        }
+    }
+
+    /// Its estimate over `replications` (`None` when a replication has no value: a latency
+    /// with nothing completed).
+    pub fn estimate(self, replications: &[Figures]) -> Option<Estimate> {
+        let values: Option<Vec<f64>> = replications.iter().map(|f| self.of(f)).collect();
+        estimate(&values?)
+    }
+}

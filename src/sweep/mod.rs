@@ -1,0 +1,283 @@
+//! Sweeps: one scenario run at every point of a grid of parameter values, each point with N
+//! independent replications, and what is read off the results (confidence intervals,
+//! break-even points).
+//!
+//! A point patches the scenario document ([`crate::scenario::patch`]) before validation, so an
+//! invalid value is the usual located error, named with its point. Every point is validated
+//! before any is run. Points x replications run in parallel (rayon); results are collected in
+//! grid order, so they are the same whatever the number of threads.
+//!
+//! **Seeds.** Replication 0 uses the scenario's seed (a one-replication sweep point is exactly
+//! `run` with those values); replication r > 0 uses `mix64(seed + r)`. Within a replication
+//! every deployment sees the same requests (common random numbers, as in `run`), and so does
+//! every point of the grid: differences between points and between deployments are not noise
+//! of the workload draw.
+
+pub mod breakeven;
+pub mod figures;
+pub mod report;
+pub mod stats;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::engine::Progress;
+use crate::error::SimError;
+use crate::rng::mix64;
+use crate::run;
+use crate::scenario::Scenario;
+use crate::scenario::patch::Patch;
+pub use figures::{Figure, Figures};
+pub use values::{SweepValue, SweptParam};
+
+/// What to sweep.
+#[derive(Clone, Debug)]
+pub struct SweepPlan {
+    pub params: Vec<SweptParam>,
+    /// Independent runs per point (at least 1).
+    pub replications: usize,
+}
+
+impl SweepPlan {
+    /// Every point of the grid: one value per parameter, the first parameter varying slowest.
+    pub fn points(&self) -> Vec<Vec<SweepValue>> {
+        let mut points = vec![Vec::new()];
+        for p in &self.params {
+            points = points
+                .into_iter()
+                .flat_map(|prefix| {
+                    p.values.iter().map(move |v| {
+                        let mut point = prefix.clone();
+                        point.push(v.clone());
+                        point
+                    })
+                })
+                .collect();
+        }
+        points
+    }
+}
+
+/// One deployment's figures at one point, one entry per replication.
+#[derive(Clone, Debug)]
+pub struct DeploymentRuns {
+    pub name: String,
+    pub model: &'static str,
+    pub replications: Vec<Figures>,
+}
+
+/// The results at one point.
+#[derive(Clone, Debug)]
+pub struct PointResult {
+    /// One value per swept parameter, in plan order.
+    pub values: Vec<SweepValue>,
+    pub deployments: Vec<DeploymentRuns>,
+}
+
+/// A whole sweep's results.
+#[derive(Clone, Debug)]
+pub struct SweepResult {
+    pub scenario: String,
+    pub seed: u64,
+    pub plan: SweepPlan,
+    pub points: Vec<PointResult>,
+}
+
+/// A sweep that could not be run: which point, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{point}: {error}")]
+pub struct SweepError {
+    /// Which run: `sweep point 3 of 12 (load = 2)`, or a break-even refinement run.
+    pub point: String,
+    pub error: SimError,
+}
+
+/// The scenario file a sweep runs, read once.
+#[derive(Clone, Debug)]
+pub struct SweepSource {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SweepSource {
+    /// The scenario at `values` of `params` (validated).
+    ///
+    /// # Errors
+    /// As [`Scenario::parse_patched`].
+    pub fn scenario_at(
+        &self,
+        params: &[SweptParam],
+        values: &[SweepValue],
+    ) -> Result<Scenario, SimError> {
+        let patches: Vec<Patch> = params
+            .iter()
+            .zip(values)
+            .map(|(p, v)| Patch {
+                path: p.path.clone(),
+                literal: v.toml_literal(),
+            })
+            .collect();
+        Scenario::parse_patched(&self.path, &self.text, &patches)
+    }
+}
+
+/// The seed of replication `r` of a scenario seeded `seed` (see the module docs).
+pub fn replication_seed(seed: u64, r: usize) -> u64 {
+    if r == 0 {
+        seed
+    } else {
+        mix64(seed.wrapping_add(r as u64))
+    }
+}
+
+/// `path = value, ...` of a point.
+pub fn describe(params: &[SweptParam], values: &[SweepValue]) -> String {
+    params
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{} = {v}", p.path))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The error of point `index` (0-based) of `count`, at `values`.
+pub fn point_error(
+    params: &[SweptParam],
+    values: &[SweepValue],
+    index: usize,
+    count: usize,
+    error: SimError,
+) -> SweepError {
+    SweepError {
+        point: format!(
+            "sweep point {} of {count} ({})",
+            index + 1,
+            describe(params, values)
+        ),
+        error,
+    }
+}
+
+/// Runs every point of `plan` on the scenario in `source`; `done` counts finished runs (point
+/// x replication) for a progress display (its count is runs, not requests).
+///
+/// # Errors
+/// The first point, in grid order, that does not validate (before anything runs) or fails to
+/// run.
+pub fn sweep(
+    source: &SweepSource,
+    plan: &SweepPlan,
+    done: &Progress,
+) -> Result<SweepResult, SweepError> {
+    let points = plan.points();
+    let count = points.len();
+    let fail = |index: usize, error: SimError| {
+        point_error(&plan.params, &points[index], index, count, error)
+    };
+    // Validate every point first: a bad value late in the grid fails now, not after hours.
+    let mut first = None;
+    for (i, values) in points.iter().enumerate() {
+        let scenario = source
+            .scenario_at(&plan.params, values)
+            .map_err(|e| fail(i, e))?;
+        first.get_or_insert((scenario.name, scenario.seed));
+    }
+    let (name, seed) = first.expect("a grid has at least one point");
+    let replications = plan.replications.max(1);
+    let jobs: Vec<(usize, usize)> = (0..count)
+        .flat_map(|p| (0..replications).map(move |r| (p, r)))
+        .collect();
+    let runs = jobs
+        .par_iter()
+        .map(|&(p, r)| {
+            let out = run_once(source, plan, &points[p], r, None).map_err(|e| fail(p, e));
+            done.add(1);
+            out
+        })
+        .collect::<Vec<_>>();
+    let mut runs = runs.into_iter();
+    let mut results = Vec::with_capacity(count);
+    for values in points {
+        let mut deployments: Vec<DeploymentRuns> = Vec::new();
+        for _ in 0..replications {
+            let run = runs.next().expect("one run per job")?;
+            if deployments.is_empty() {
+                deployments = run
+                    .iter()
+                    .map(|(name, model, _)| DeploymentRuns {
+                        name: name.clone(),
+                        model,
+                        replications: Vec::with_capacity(replications),
+                    })
+                    .collect();
+            }
+            for (d, (_, _, figures)) in deployments.iter_mut().zip(run) {
+                d.replications.push(figures);
+            }
+        }
+        results.push(PointResult {
+            values,
+            deployments,
+        });
+    }
+    Ok(SweepResult {
+        scenario: name,
+        seed,
+        plan: plan.clone(),
+        points: results,
+    })
+}
+
+/// Runs replication `r` of one point: each deployment's name, model and figures (only the
+/// deployments named in `only`, when given).
+///
+/// # Errors
+/// As [`Scenario::parse_patched`] and [`run::run`].
+pub fn run_once(
+    source: &SweepSource,
+    plan: &SweepPlan,
+    values: &[SweepValue],
+    r: usize,
+    only: Option<&[&str]>,
+) -> Result<Vec<(String, &'static str, Figures)>, SimError> {
+    let mut scenario = source.scenario_at(&plan.params, values)?;
+    scenario.seed = replication_seed(scenario.seed, r);
+    if let Some(names) = only {
+        scenario
+            .deployments
+            .retain(|d| names.contains(&d.name.as_str()));
+    }
+    let result = run::run(&scenario)?;
+    let window = scenario.window;
+    Ok(result
+        .deployments
+        .iter()
+        .map(|d| {
+            (
+                d.name.clone(),
+                d.model,
+                Figures::of(d, window.length, window.month),
+            )
+        })
+        .collect())
+}
+
+/// Reads the scenario file of a sweep.
+///
+/// # Errors
+/// The file cannot be read (a scenario error on the whole file).
+pub fn read_source(path: &Path) -> Result<SweepSource, SimError> {
+    let text = std::fs::read_to_string(path).map_err(|e| crate::error::ScenarioError {
+        file: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        field: "(file)".into(),
+        message: format!("cannot read: {e}"),
+    })?;
+    Ok(SweepSource {
+        path: path.to_path_buf(),
+        text,
+    })
+}

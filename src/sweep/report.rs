@@ -1,0 +1,222 @@
+//! What a sweep writes: `sweep.csv` (one row per point x deployment) and `breakeven.csv` (the
+//! crossings of a one-parameter sweep), into one report folder written like a run's (staged,
+//! then put in place whole, with a manifest).
+//!
+//! `sweep.csv` columns: the swept parameters first (each named by its path, with its unit as
+//! a suffix: `workload.functions[0].memory_mb`, `load`), then `replications, deployment, model`,
+//! then per figure its mean over the replications and `<figure>_ci95`, the 95% confidence
+//! half-width (Student t; empty with one replication): `monthly_cost_usd,
+//! usd_per_million_requests, cold_start_ratio, failed_ratio, latency_p50_ms, latency_p95_ms,
+//! latency_p99_ms`, and last `requests` (mean requests in the window).
+//!
+//! `breakeven.csv` columns: `parameter, deployment_a, deployment_b, crossing, cheaper_below,
+//! cheaper_above`: `crossing` is the parameter's value (in its unit) where the two
+//! deployments' mean monthly costs are equal.
+
+use std::path::{Path, PathBuf};
+
+use super::breakeven::Crossing;
+use super::figures::Figure;
+use super::{SweepResult, SweptParam};
+use crate::error::SimError;
+use crate::report::CsvFile;
+use crate::report::format::{quantity, usd};
+use crate::report::output::{self, Manifest};
+
+/// The file names.
+pub const SWEEP_CSV: &str = "sweep.csv";
+pub const BREAKEVEN_CSV: &str = "breakeven.csv";
+
+/// A parameter's column name: its path, and its unit as a suffix (`_mb`, `_m`, `_per_s`).
+pub fn column_name(param: &SweptParam) -> String {
+    let unit = param.unit();
+    if unit.is_empty() {
+        return param.path.clone();
+    }
+    let unit = match unit.strip_prefix('/') {
+        Some(per) => format!("per_{per}"),
+        None => unit.to_string(),
+    };
+    format!("{}_{}", param.path, unit.to_ascii_lowercase())
+}
+
+/// A figure's value as written: money with 6 decimals, other figures with 6 decimals too.
+fn figure_text(figure: Figure, v: f64) -> String {
+    match figure {
+        Figure::MonthlyCost | Figure::UsdPerMillionRequests => usd(v),
+        _ => quantity(v),
+    }
+}
+
+/// Writes `sweep.csv` into `dir`.
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_sweep_csv(result: &SweepResult, dir: &Path) -> Result<(), SimError> {
+    let path = dir.join(SWEEP_CSV);
+    let mut header: Vec<String> = result.plan.params.iter().map(column_name).collect();
+    header.extend(["replications", "deployment", "model"].map(String::from));
+    for f in Figure::ALL {
+        header.push(f.column().to_string());
+        header.push(format!("{}_ci95", f.column()));
+    }
+    header.push("requests".into());
+    let mut file = CsvFile::create(&path, &header)?;
+    for point in &result.points {
+        for d in &point.deployments {
+            let mut row: Vec<String> = point.values.iter().map(|v| v.number.to_string()).collect();
+            row.push(d.replications.len().to_string());
+            row.push(d.name.clone());
+            row.push(d.model.to_string());
+            for f in Figure::ALL {
+                match f.estimate(&d.replications) {
+                    Some(e) => {
+                        row.push(figure_text(f, e.mean));
+                        row.push(e.half_width.map_or(String::new(), |h| figure_text(f, h)));
+                    }
+                    None => row.extend([String::new(), String::new()]),
+                }
+            }
+            let requests: u64 = d.replications.iter().map(|f| f.requests).sum();
+            let n = d.replications.len().max(1) as u64;
+            row.push(if requests % n == 0 {
+                (requests / n).to_string()
+            } else {
+                quantity(requests as f64 / n as f64)
+            });
+            file.row(&row)?;
+        }
+    }
+    file.finish()
+}
+
+/// Writes `breakeven.csv` into `dir` (a header only when there is no crossing).
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_breakeven_csv(
+    result: &SweepResult,
+    crossings: &[Crossing],
+    dir: &Path,
+) -> Result<(), SimError> {
+    let path = dir.join(BREAKEVEN_CSV);
+    let mut file = CsvFile::create(
+        &path,
+        [
+            "parameter",
+            "deployment_a",
+            "deployment_b",
+            "crossing",
+            "cheaper_below",
+            "cheaper_above",
+        ],
+    )?;
+    let parameter = result
+        .plan
+        .params
+        .first()
+        .map(column_name)
+        .unwrap_or_default();
+    for c in crossings {
+        file.row([
+            parameter.as_str(),
+            &c.deployment_a,
+            &c.deployment_b,
+            &format!("{}", round6(c.crossing)),
+            &c.cheaper_below,
+            &c.cheaper_above,
+        ])?;
+    }
+    file.finish()
+}
+
+/// `x` to 6 significant digits (the precision of swept values).
+fn round6(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(5 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// Writes the sweep's report folder at `out` (see [`output::write_folder`]).
+///
+/// # Errors
+/// `out` may not receive a report, or a file cannot be written; `out` is then as it was.
+pub fn write_sweep_reports(
+    result: &SweepResult,
+    crossings: &[Crossing],
+    out: &Path,
+) -> Result<PathBuf, SimError> {
+    let manifest = Manifest::for_sweep(&result.scenario, result.seed);
+    output::write_folder(out, manifest, |dir| {
+        write_sweep_csv(result, dir)?;
+        if result.plan.params.len() == 1 {
+            write_breakeven_csv(result, crossings, dir)?;
+        }
+        Ok(())
+    })
+}
+
+/// The terminal summary of a sweep: mean monthly cost (with its half-width) per point and
+/// deployment, then the crossings.
+pub fn render(result: &SweepResult, crossings: &[Crossing]) -> String {
+    let mut out = String::new();
+    let names: Vec<&str> = result
+        .points
+        .first()
+        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
+        .unwrap_or_default();
+    let point_width = 28;
+    out.push_str(&format!("{:<point_width$}", "point"));
+    for n in &names {
+        out.push_str(&format!(" {n:>22}"));
+    }
+    out.push_str("  ($/month)\n");
+    for p in &result.points {
+        let label = p
+            .values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push_str(&format!("{label:<point_width$}"));
+        for d in &p.deployments {
+            let cell = match Figure::MonthlyCost.estimate(&d.replications) {
+                Some(e) => match e.half_width {
+                    Some(h) => format!("{:.2} ± {:.2}", e.mean, h),
+                    None => format!("{:.2}", e.mean),
+                },
+                None => "-".into(),
+            };
+            out.push_str(&format!(" {cell:>22}"));
+        }
+        out.push('\n');
+    }
+    if let Some(param) = result
+        .plan
+        .params
+        .first()
+        .filter(|_| result.plan.params.len() == 1)
+    {
+        let unit = param.unit();
+        if crossings.is_empty() {
+            out.push_str(&format!(
+                "break-even: no two deployments' costs cross over {} in this range\n",
+                param.path
+            ));
+        }
+        for c in crossings {
+            out.push_str(&format!(
+                "break-even: {} and {} cost the same at {} = {}{unit}; {} is cheaper below, {} above\n",
+                c.deployment_a,
+                c.deployment_b,
+                param.path,
+                round6(c.crossing),
+                c.cheaper_below,
+                c.cheaper_above
+            ));
+        }
+    }
+    out
+}
