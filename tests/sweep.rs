@@ -247,3 +247,65 @@ fn a_bad_load_is_a_located_error() {
     assert!(msg.starts_with("t.toml:5:"), "{msg}");
     assert!(msg.contains("load: must be a number above 0"), "{msg}");
 }
+
+/// The RGB pixels of a PNG.
+fn pixels(path: &std::path::Path) -> Vec<[u8; 3]> {
+    let file = fs::File::open(path).unwrap();
+    let mut reader = png::Decoder::new(file).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb, "chart is RGB");
+    buf[..info.buffer_size()]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect()
+}
+
+fn count_of(pixels: &[[u8; 3]], color: plotters::style::RGBColor) -> usize {
+    pixels
+        .iter()
+        .filter(|p| **p == [color.0, color.1, color.2])
+        .count()
+}
+
+#[test]
+fn the_charts_draw_every_deployment_and_the_memory_choices() {
+    use serverless_sim::report::charts::style::color;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("linear.toml");
+    fs::write(&scenario, LINEAR).unwrap();
+    let out = dir.path().join("be");
+    bin()
+        .args(["sweep", scenario.to_str().unwrap(), "--quiet"])
+        .args(["--param", "load=1..40:6", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let png = pixels(&out.join("breakeven.png"));
+    for d in 0..2 {
+        assert!(count_of(&png, color(d)) > 500, "deployment {d} not drawn");
+    }
+    assert!(!out.join("memory.png").exists(), "not a memory sweep");
+
+    // A memory sweep draws memory.png too, the FaaS deployment in its colour and the choices
+    // ringed in ink.
+    let out = dir.path().join("mem");
+    bin()
+        .args(["sweep", scenario.to_str().unwrap(), "--quiet"])
+        .args([
+            "--param",
+            "workload.functions[0].memory=256MB,512MB,1024MB",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let png = pixels(&out.join("memory.png"));
+    assert!(count_of(&png, color(0)) > 500, "faas curve not drawn");
+    assert!(
+        count_of(&png, color(1)) < 50,
+        "the fleet has no memory curve"
+    );
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.starts_with("workload.functions[0].memory_mb,"), "{csv}");
+}

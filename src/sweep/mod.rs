@@ -14,6 +14,7 @@
 //! of the workload draw.
 
 pub mod breakeven;
+pub mod charts;
 pub mod figures;
 pub mod report;
 pub mod stats;

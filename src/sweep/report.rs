@@ -1,5 +1,6 @@
-//! What a sweep writes: `sweep.csv` (one row per point x deployment) and `breakeven.csv` (the
-//! crossings of a one-parameter sweep), into one report folder written like a run's (staged,
+//! What a sweep writes: `sweep.csv` (one row per point x deployment) and, for a one-parameter
+//! sweep, `breakeven.csv` (the crossings) with the charts of [`super::charts`]
+//! (`breakeven.png`, and `memory.png` for a memory sweep), into one report folder written like a run's (staged,
 //! then put in place whole, with a manifest).
 //!
 //! `sweep.csv` columns: the swept parameters first (each named by its path, with its unit as
@@ -16,6 +17,7 @@
 use std::path::{Path, PathBuf};
 
 use super::breakeven::Crossing;
+use super::charts;
 use super::figures::Figure;
 use super::{SweepResult, SweptParam};
 use crate::error::SimError;
@@ -153,6 +155,10 @@ pub fn write_sweep_reports(
         write_sweep_csv(result, dir)?;
         if result.plan.params.len() == 1 {
             write_breakeven_csv(result, crossings, dir)?;
+            charts::write_breakeven_png(result, crossings, dir)?;
+            if charts::is_memory_sweep(result) {
+                charts::write_memory_png(result, dir)?;
+            }
         }
         Ok(())
     })

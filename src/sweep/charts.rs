@@ -1,0 +1,451 @@
+//! The charts of a one-parameter sweep, in the run reports' style:
+//!
+//! - `breakeven.png`: mean monthly cost against the parameter for every deployment (a line
+//!   with a dot per point), the 95% confidence band where there are replications, every
+//!   crossing marked (a dashed vertical line and its value); a log x axis when the values span
+//!   two decades or more, and a log y axis when the costs do (all above zero).
+//! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
+//!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
+//!   memory, with the cheapest, the fastest and the balanced point marked. *Balanced* is the
+//!   point that minimises cost/cheapest + p95/fastest (each figure relative to its best), the
+//!   lower memory on a tie.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::breakeven::Crossing;
+use super::figures::Figure;
+use super::{PointResult, SweepResult};
+use crate::error::SimError;
+use crate::report::charts::style::{self, Entry, Mark};
+
+pub const BREAKEVEN_PNG: &str = "breakeven.png";
+pub const MEMORY_PNG: &str = "memory.png";
+
+/// One deployment's (x, mean, half-width) along the sweep for `figure`.
+fn curve(points: &[PointResult], d: usize, figure: Figure) -> Vec<(f64, f64, f64)> {
+    points
+        .iter()
+        .filter_map(|p| {
+            let e = figure.estimate(&p.deployments[d].replications)?;
+            Some((p.values[0].number, e.mean, e.half_width.unwrap_or(0.0)))
+        })
+        .collect()
+}
+
+/// A range holding `values` with some headroom; (lo, hi) positive on a log axis.
+fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
+    let lo = values.clone().fold(f64::INFINITY, f64::min);
+    let hi = values.fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if log {
+        (lo / 1.3, hi * 1.3)
+    } else {
+        let pad = ((hi - lo) * 0.06).max(hi.abs() * 0.02).max(1e-9);
+        ((lo - pad).min(0.0_f64.max(lo - pad)), hi + pad)
+    }
+}
+
+/// True when all `values` are above zero and span two decades or more.
+fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
+    let lo = values.clone().fold(f64::INFINITY, f64::min);
+    let hi = values.fold(0.0, f64::max);
+    lo > 0.0 && hi / lo >= 100.0
+}
+
+/// Draws `breakeven.png` into `dir`.
+///
+/// # Errors
+/// The chart cannot be drawn or written.
+pub fn write_breakeven_png(
+    result: &SweepResult,
+    crossings: &[Crossing],
+    dir: &Path,
+) -> Result<(), SimError> {
+    style::render(&dir.join(BREAKEVEN_PNG), |root| {
+        draw_breakeven(result, crossings, root)
+    })
+}
+
+fn draw_breakeven(
+    result: &SweepResult,
+    crossings: &[Crossing],
+    root: &style::Area,
+) -> style::DrawResult {
+    let param = &result.plan.params[0];
+    let unit = param.unit();
+    let title = format!("{}: monthly cost against {}", result.scenario, param.path);
+    let (plot, panel) = style::layout(root, &title)?;
+    let n = result.points.first().map_or(0, |p| p.deployments.len());
+    let curves: Vec<_> = (0..n)
+        .map(|d| curve(&result.points, d, Figure::MonthlyCost))
+        .collect();
+    let xs = curves.iter().flatten().map(|p| p.0);
+    let ys = curves.iter().flatten().flat_map(|p| [p.1 - p.2, p.1 + p.2]);
+    let (log_x, log_y) = (spans_decades(xs.clone()), spans_decades(ys.clone()));
+    let x_desc = if param.path == "load" {
+        "load (multiplier of every arrival rate)".to_string()
+    } else if unit.is_empty() {
+        param.path.clone()
+    } else {
+        format!("{} ({unit})", param.path)
+    };
+    let y_desc = "monthly cost (USD per billing month)";
+    let (x, y) = (range(xs, log_x), range(ys, log_y));
+    // Four axis combinations, one drawing routine.
+    macro_rules! draw_on {
+        ($x:expr, $y:expr) => {{
+            let mut chart = chart_on(&plot, $x, $y)?;
+            mesh(&mut chart, &x_desc, y_desc)?;
+            draw_curves(&mut chart, &curves, crossings, &result.points, log_y, y)?;
+        }};
+    }
+    match (log_x, log_y) {
+        (true, true) => draw_on!((x.0..x.1).log_scale(), (y.0..y.1).log_scale()),
+        (true, false) => draw_on!((x.0..x.1).log_scale(), y.0..y.1),
+        (false, true) => draw_on!(x.0..x.1, (y.0..y.1).log_scale()),
+        (false, false) => draw_on!(x.0..x.1, y.0..y.1),
+    }
+    let mut entries: Vec<Entry> = result.points[0]
+        .deployments
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Entry {
+            label: d.name.clone(),
+            color: style::color(i),
+            mark: Mark::Line,
+        })
+        .collect();
+    for c in crossings {
+        entries.push(Entry {
+            label: format!(
+                "{} = {} at {}{unit}",
+                c.deployment_a,
+                c.deployment_b,
+                fmt(c.crossing)
+            ),
+            color: style::MUTED,
+            mark: Mark::Dashed,
+        });
+    }
+    if result.plan.replications > 1 {
+        entries.push(Entry {
+            label: format!("bands: 95% CI, {} runs", result.plan.replications),
+            color: style::MUTED,
+            mark: Mark::Box,
+        });
+    }
+    style::legend(&panel, "deployment", &entries)
+}
+
+fn chart_on<'a, 'b, X, Y>(
+    plot: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+    x: X,
+    y: Y,
+) -> Result<
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<X::CoordDescType, Y::CoordDescType>>,
+    Box<dyn std::error::Error + Send + Sync>,
+>
+where
+    X: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
+    Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
+{
+    Ok(ChartBuilder::on(plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(x, y)?)
+}
+
+fn mesh<DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    x_desc: &str,
+    y_desc: &str,
+) -> style::DrawResult
+where
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .light_line_style(style::GRID_LIGHT)
+        .bold_line_style(style::GRID_BOLD)
+        .axis_style(style::INK)
+        .x_labels(10)
+        .y_labels(10)
+        .x_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&|v| style::usd_tick(*v))
+        .x_label_style(style::tick_font())
+        .y_label_style(style::tick_font())
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    Ok(())
+}
+
+fn draw_curves<'a, X, Y>(
+    chart: &mut ChartContext<'a, BitMapBackend<'_>, Cartesian2d<X, Y>>,
+    curves: &[Vec<(f64, f64, f64)>],
+    crossings: &[Crossing],
+    points: &[PointResult],
+    log_y: bool,
+    y_range: (f64, f64),
+) -> style::DrawResult
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let floor = |v: f64| if log_y { v.max(y_range.0) } else { v };
+    for (i, c) in curves.iter().enumerate() {
+        let color = style::color(i);
+        if c.iter().any(|p| p.2 > 0.0) {
+            let mut band: Vec<(f64, f64)> = c.iter().map(|p| (p.0, floor(p.1 + p.2))).collect();
+            band.extend(c.iter().rev().map(|p| (p.0, floor(p.1 - p.2))));
+            chart.draw_series(std::iter::once(Polygon::new(
+                band,
+                color.mix(0.18).filled(),
+            )))?;
+        }
+        chart.draw_series(LineSeries::new(
+            c.iter().map(|p| (p.0, floor(p.1))),
+            color.stroke_width(3),
+        ))?;
+        chart.draw_series(
+            c.iter()
+                .map(|p| Circle::new((p.0, floor(p.1)), 4, color.filled())),
+        )?;
+    }
+    let names: Vec<&str> = points[0]
+        .deployments
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    for c in crossings {
+        let a = names.iter().position(|n| *n == c.deployment_a).unwrap_or(0);
+        let cost = interpolate(&curves[a], c.crossing);
+        let top = y_range.1;
+        chart.draw_series(DashedLineSeries::new(
+            [(c.crossing, floor(y_range.0)), (c.crossing, top)],
+            6,
+            5,
+            style::MUTED.stroke_width(2),
+        ))?;
+        chart.draw_series(std::iter::once(Circle::new(
+            (c.crossing, floor(cost)),
+            7,
+            style::INK.stroke_width(3),
+        )))?;
+        let label = style::label_font().pos(Pos::new(HPos::Left, VPos::Bottom));
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {}", fmt(c.crossing)),
+            (c.crossing, floor(cost)),
+            label,
+        )))?;
+    }
+    Ok(())
+}
+
+/// The curve's mean at `x` by linear interpolation between its points.
+fn interpolate(curve: &[(f64, f64, f64)], x: f64) -> f64 {
+    for w in curve.windows(2) {
+        let ((x0, y0, _), (x1, y1, _)) = (w[0], w[1]);
+        if (x0..=x1).contains(&x) && x1 > x0 {
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+        }
+    }
+    curve.first().map_or(0.0, |p| p.1)
+}
+
+/// A crossing's value, 4 significant digits.
+fn fmt(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let digits = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.digits$}")
+}
+
+/// The cheapest, fastest and balanced point of one deployment's memory sweep: indexes into
+/// `costs` / `p95s` (equal lengths, aligned with the sweep's points).
+pub fn memory_choices(costs: &[f64], p95s: &[f64]) -> Option<(usize, usize, usize)> {
+    if costs.is_empty() || costs.len() != p95s.len() {
+        return None;
+    }
+    let argmin = |v: &[f64]| (0..v.len()).fold(0, |best, i| if v[i] < v[best] { i } else { best });
+    let (cheapest, fastest) = (argmin(costs), argmin(p95s));
+    let score: Vec<f64> = costs
+        .iter()
+        .zip(p95s)
+        .map(|(c, l)| c / costs[cheapest] + l / p95s[fastest])
+        .collect();
+    Some((cheapest, fastest, argmin(&score)))
+}
+
+/// True for a sweep over one function's memory (`workload.functions[i].memory`).
+pub fn is_memory_sweep(result: &SweepResult) -> bool {
+    result.plan.params.len() == 1 && result.plan.params[0].path.ends_with(".memory")
+}
+
+/// Draws `memory.png` into `dir`: FaaS deployments only (a fleet's cost does not follow the
+/// function's memory).
+///
+/// # Errors
+/// The chart cannot be drawn or written.
+pub fn write_memory_png(result: &SweepResult, dir: &Path) -> Result<(), SimError> {
+    style::render(&dir.join(MEMORY_PNG), |root| draw_memory(result, root))
+}
+
+fn draw_memory(result: &SweepResult, root: &style::Area) -> style::DrawResult {
+    let param = &result.plan.params[0];
+    let title = format!(
+        "{}: cost and p95 latency against {}",
+        result.scenario, param.path
+    );
+    let (plot, panel) = style::layout(root, &title)?;
+    let faas: Vec<usize> = result.points[0]
+        .deployments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.model == "faas")
+        .map(|(i, _)| i)
+        .collect();
+    let costs: Vec<_> = faas
+        .iter()
+        .map(|&d| curve(&result.points, d, Figure::UsdPerMillionRequests))
+        .collect();
+    let p95s: Vec<_> = faas
+        .iter()
+        .map(|&d| curve(&result.points, d, Figure::LatencyP95))
+        .collect();
+    let x = range(result.points.iter().map(|p| p.values[0].number), false);
+    let y = range(costs.iter().flatten().map(|p| p.1).chain([0.0]), false);
+    let y2 = range(p95s.iter().flatten().map(|p| p.1).chain([0.0]), false);
+    let unit = param.unit();
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(10)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .right_y_label_area_size(90)
+        .build_cartesian_2d(x.0..x.1, 0.0..y.1 * 1.08)?
+        .set_secondary_coord(x.0..x.1, 0.0..y2.1 * 1.08);
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .light_line_style(style::GRID_LIGHT)
+        .bold_line_style(style::GRID_BOLD)
+        .axis_style(style::INK)
+        .x_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&|v| style::usd_tick(*v))
+        .x_label_style(style::tick_font())
+        .y_label_style(style::tick_font())
+        .x_desc(format!("{} ({unit})", param.path))
+        .y_desc("USD per million requests (solid)")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .axis_style(style::INK)
+        .label_style(style::tick_font())
+        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_desc("p95 latency, ms (dashed)")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    let mut entries = Vec::new();
+    for (k, &d) in faas.iter().enumerate() {
+        let color = style::color(d);
+        let (c, l) = (&costs[k], &p95s[k]);
+        chart.draw_series(LineSeries::new(
+            c.iter().map(|p| (p.0, p.1)),
+            color.stroke_width(3),
+        ))?;
+        chart.draw_series(c.iter().map(|p| Circle::new((p.0, p.1), 4, color.filled())))?;
+        chart.draw_secondary_series(DashedLineSeries::new(
+            l.iter().map(|p| (p.0, p.1)),
+            8,
+            6,
+            color.stroke_width(3),
+        ))?;
+        entries.push(Entry {
+            label: result.points[0].deployments[d].name.clone(),
+            color,
+            mark: Mark::Line,
+        });
+        let cs: Vec<f64> = c.iter().map(|p| p.1).collect();
+        let ls: Vec<f64> = l.iter().map(|p| p.1).collect();
+        if cs.len() != ls.len() {
+            continue; // a point completed nothing: no latency to trade against
+        }
+        if let Some((cheapest, fastest, balanced)) = memory_choices(&cs, &ls) {
+            // One mark per point, naming every choice that falls on it.
+            let mut marked: Vec<(usize, Vec<&str>)> = Vec::new();
+            for (i, what) in [
+                (cheapest, "cheapest"),
+                (fastest, "fastest"),
+                (balanced, "balanced"),
+            ] {
+                match marked.iter_mut().find(|m| m.0 == i) {
+                    Some(m) => m.1.push(what),
+                    None => marked.push((i, vec![what])),
+                }
+            }
+            for (i, whats) in marked {
+                let at = (c[i].0, c[i].1);
+                let text = format!("{} {}{unit}", whats.join(", "), style::axis_number(c[i].0));
+                chart.draw_series(std::iter::once(Circle::new(
+                    at,
+                    9,
+                    style::INK.stroke_width(3),
+                )))?;
+                // Labels in the right half read leftwards, so they stay inside the plot.
+                let (side, shown) = if at.0 > 0.5 * (x.0 + x.1) {
+                    (HPos::Right, format!("{text}  "))
+                } else {
+                    (HPos::Left, format!("  {text}"))
+                };
+                let label = style::label_font().pos(Pos::new(side, VPos::Top));
+                chart.draw_series(std::iter::once(Text::new(shown, at, label)))?;
+                entries.push(Entry {
+                    label: text,
+                    color,
+                    mark: Mark::Box,
+                });
+            }
+        }
+    }
+    style::legend(&panel, "FaaS deployment", &entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_choices_by_hand() {
+        // Cost per 1M: 10, 8, 9, 12; p95: 400, 250, 120, 100 ms. Cheapest index 1, fastest 3;
+        // scores 10/8 + 400/100 = 5.25, 1 + 2.5 = 3.5, 1.125 + 1.2 = 2.325, 1.5 + 1 = 2.5.
+        let got = memory_choices(&[10.0, 8.0, 9.0, 12.0], &[400.0, 250.0, 120.0, 100.0]);
+        assert_eq!(got, Some((1, 3, 2)));
+        assert_eq!(memory_choices(&[], &[]), None);
+    }
+
+    #[test]
+    fn crossing_labels_keep_four_digits() {
+        assert_eq!(fmt(36.94881), "36.95");
+        assert_eq!(fmt(0.123456), "0.1235");
+        assert_eq!(fmt(1234.5), "1234");
+    }
+}
