@@ -143,12 +143,15 @@ fn draw_breakeven(
     style::legend(&panel, "deployment", &entries)
 }
 
+/// A chart on `plot` over coordinates `X` x `Y` (linear or log).
+type SweepChart<'a, 'b, X, Y> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<X, Y>>;
+
 fn chart_on<'a, 'b, X, Y>(
     plot: &'a DrawingArea<BitMapBackend<'b>, Shift>,
     x: X,
     y: Y,
 ) -> Result<
-    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<X::CoordDescType, Y::CoordDescType>>,
+    SweepChart<'a, 'b, X::CoordDescType, Y::CoordDescType>,
     Box<dyn std::error::Error + Send + Sync>,
 >
 where
