@@ -180,6 +180,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 s.deployments.len(),
                 s.window.length as f64 / 1e6
             );
+            for line in crate::scenario::size::rates::lines(&s.workload, s.window.length) {
+                println!("{line}");
+            }
             for line in estimate.lines() {
                 println!("{line}");
             }

@@ -27,9 +27,11 @@
 //! Limits ([`MAX_EVENTS`], [`MAX_MEMORY_BYTES`]) are far above any run that finishes in
 //! minutes on a laptop (10^10 events take about 15 minutes at 12 M events/s);
 //! [`SizeEstimate::check`] refuses above them, naming the flag `--allow-large` that
-//! overrides.
+//! overrides. [`rates`] describes each synthetic function's traffic (mean and peak rate) for
+//! `check`.
 
 pub mod arrivals;
+pub mod rates;
 
 use std::fmt::Write as _;
 

@@ -184,9 +184,10 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
                 "is not a whole number of days of its daily profile".to_string()
             };
             Some(format!(
-                "the {w} window {what}: the profile's mean multiplier is {window_mean:.3} over \
-                 the window against {day_mean:.3} over the day, so its rate is {:+.0}% off \
-                 the daily mean; {ASSUMED}: simulate whole days (e.g. duration = \"{}d\")",
+                "the {w} window {what}: its mean rate over the window is {:.3} times its \
+                 daily mean (the rate written), {:+.0}% off; {ASSUMED}: simulate whole days \
+                 (e.g. duration = \"{}d\")",
+                window_mean / day_mean,
                 100.0 * (window_mean / day_mean - 1.0),
                 (window / DAY).max(1),
             ))
