@@ -198,14 +198,22 @@ fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
             "1m",
             POISSON,
             NO_KEEP_ALIVE,
-            "timeout = \"30s\""
+            "queue_timeout = \"30s\"\nrequest_timeout = \"15s\""
         )),
-        [format!(
-            "deployments[1] 'flt': timeout (30s) is 50% of the 1m window: queues fill and \
-             drain on that time scale, so queueing transients (a queue still building, \
-             requests still waiting at the end) dominate, and {ASSUMED}: simulate at least 2m \
-             (4 x the timeout)"
-        )]
+        [
+            format!(
+                "deployments[1] 'flt': queue_timeout (30s) is 50% of the 1m window: queues fill \
+                 and drain on that time scale, so queueing transients (a queue still building, \
+                 requests still waiting at the end) dominate, and {ASSUMED}: simulate at least \
+                 2m (4 x the queue_timeout)"
+            ),
+            format!(
+                "deployments[1] 'flt': request_timeout (15s) is 25% of the 1m window: queues \
+                 fill and drain on that time scale, so queueing transients (a queue still \
+                 building, requests still waiting at the end) dominate, and {ASSUMED}: \
+                 simulate at least 1m (4 x the request_timeout)"
+            )
+        ]
     );
 }
 
