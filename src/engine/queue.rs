@@ -7,9 +7,14 @@
 //! Entries pack (time, sequence) into one `u128` key, time in the high half, so ordering is a
 //! single integer comparison. The sequence's top bit marks *housekeeping* events (timers,
 //! periodic ticks: see [`super::Sim::schedule_housekeeping`]); sequences stay below 2^63, so
-//! the mark never changes the order. Measured alternatives, on a FaaS run of 100,000 requests under
+//! the mark only orders ties: at equal times, work events pop before housekeeping ones (a
+//! call ending at the very moment a keep-alive expires finds its instance still warm), each
+//! kind in scheduling order. Measured alternatives, on a FaaS run of 100,000 requests under
 //! callgrind: a hand-written 4-ary heap, +14% instructions and the same wall time; a radix
-//! heap (keys are monotone in a simulation), +12% instructions. std's `BinaryHeap` stays.
+//! heap (keys are monotone in a simulation), +12% instructions. std's `BinaryHeap` stays. Keeping
+//! housekeeping (keep-alive timers) in a heap of its own, so that completions sift through a
+//! shallower one: -0.4% instructions on 1M single-function FaaS requests, not worth a second
+//! comparison per pop.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -142,30 +147,55 @@ mod tests {
     }
 
     #[test]
+    fn at_equal_times_work_pops_before_housekeeping() {
+        let mut q = EventQueue::new();
+        q.push_marked(10, 'a', true);
+        q.push(10, 'b');
+        q.push_marked(5, 'c', true);
+        q.push(10, 'd');
+        q.push_marked(10, 'e', true);
+        assert_eq!(q.len(), 5);
+        assert_eq!(q.peek_time(), Some(5));
+        let order: Vec<_> = std::iter::from_fn(|| q.pop_marked()).collect();
+        assert_eq!(
+            order,
+            vec![
+                (5, 'c', true),
+                (10, 'b', false),
+                (10, 'd', false),
+                (10, 'a', true),
+                (10, 'e', true)
+            ]
+        );
+    }
+
+    #[test]
     fn matches_a_sorted_reference_under_random_interleaving() {
-        // Reference: a list kept sorted by (time, sequence).
+        // Reference: a list kept sorted by (time, housekeeping, sequence); a quarter of the
+        // events are housekeeping.
         let mut rng = crate::rng::SimRng::seed_from_u64(3);
         let mut q = EventQueue::new();
-        let mut reference: Vec<(Micros, u64)> = Vec::new();
+        let mut reference: Vec<(Micros, bool, u64)> = Vec::new();
         let mut seq = 0u64;
         let mut now = 0;
         for _ in 0..20_000 {
             if rng.next_u32() % 3 != 0 || reference.is_empty() {
                 let t = now + (rng.next_u32() % 50) as Micros;
-                q.push(t, seq);
-                reference.push((t, seq));
+                let housekeeping = rng.next_u32() % 4 == 0;
+                q.push_marked(t, seq, housekeeping);
+                reference.push((t, housekeeping, seq));
                 seq += 1;
             } else {
                 reference.sort();
                 let want = reference.remove(0);
-                let got = q.pop().expect("non-empty");
-                assert_eq!(got, want);
+                let got = q.pop_marked().expect("non-empty");
+                assert_eq!(got, (want.0, want.2, want.1));
                 now = got.0;
             }
         }
         reference.sort();
         for want in reference {
-            assert_eq!(q.pop(), Some(want));
+            assert_eq!(q.pop_marked(), Some((want.0, want.2, want.1)));
         }
         assert_eq!(q.pop(), None);
     }

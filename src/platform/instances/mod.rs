@@ -194,7 +194,7 @@ impl Instances {
     }
 
     /// A request takes a slot of `id` (which must have one free).
-    #[inline]
+    #[inline(always)]
     pub fn take_slot(&mut self, id: InstanceId) {
         let inst = &mut self.slots[id as usize];
         debug_assert!(inst.busy < self.capacity);
