@@ -40,7 +40,7 @@ gb_seconds = { usd = 0.0000166667, free_per_month = 400_000 }"#;
 const FLEET: &str = r#"model = "fleet"
 instances = 10
 workers = 8
-timeout = "30s"
+queue_timeout = "30s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }"#;
 

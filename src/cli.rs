@@ -1,5 +1,17 @@
-//! The command line: `run`, `check`, `trace inspect`, and their flags. Parsing is clap's; each command is a
-//! short function over the library.
+//! The command line: `run`, `check`, `trace inspect`, `pricing list` / `show`, and their
+//! flags. Parsing is clap's; each command is a short function over the library. Every
+//! command's `--help` ends with examples ([`examples`]) and the exit codes:
+//!
+//! - 0: done;
+//! - 1: what the command line points at failed: a scenario or trace file is missing or
+//!   invalid, the output folder cannot be used, the run is too large, a report could not be
+//!   written;
+//! - 2: the command line itself is wrong: an unknown command or flag, a missing argument, a
+//!   flag value clap rejects (`--threads 0`, `--format yaml`) or one this code rejects
+//!   ([`UsageError`]: an unknown preset name), as clap exits for its own;
+//! - 130: interrupted (Ctrl-C, SIGTERM).
+
+pub mod examples;
 
 pub mod pricing;
 mod progress_bar;
@@ -25,7 +37,7 @@ use crate::workload::trace::{self, Format};
 /// Write a scenario file (see scenarios/web-api.toml for a commented example), check it, run
 /// it, and read the reports it writes under `reports/<scenario name>/`.
 #[derive(Debug, Parser)]
-#[command(name = "serverless-sim", version, about, long_about)]
+#[command(name = "serverless-sim", version, about, long_about, after_help = examples::TOP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -36,8 +48,7 @@ pub enum Command {
     /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
     /// costs.csv, PNG charts and a manifest.toml listing them) to `reports/<scenario name>/`
     /// or `--out`.
-    ///
-    /// Example: serverless-sim run scenarios/web-api.toml
+    #[command(after_help = examples::RUN)]
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -68,8 +79,7 @@ pub enum Command {
     /// Validate a scenario file without running it; reports the first error with its file,
     /// line and field, then the size estimate of the run (requests, engine events and memory
     /// per deployment).
-    ///
-    /// Example: serverless-sim check scenarios/web-api.toml
+    #[command(after_help = examples::CHECK)]
     Check {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -109,13 +119,13 @@ pub enum Command {
         quiet: bool,
     },
     /// The catalogue of provider presets (`pricing = "<name>"` in a scenario).
-    ///
-    /// Example: serverless-sim pricing show aws-lambda-x86
+    #[command(after_help = examples::PRICING)]
     Pricing {
         #[command(subcommand)]
         command: PricingCommand,
     },
     /// Work with trace files.
+    #[command(after_help = examples::TRACE)]
     Trace {
         #[command(subcommand)]
         command: TraceCommand,
@@ -125,11 +135,13 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum PricingCommand {
     /// Every preset: name, kind, provider, region, price date and product.
+    #[command(after_help = examples::PRICING_LIST)]
     List {
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
     /// One preset: every figure with its unit, confidence and source; what was left out.
+    #[command(after_help = examples::PRICING_SHOW)]
     Show {
         /// The preset's name (see `pricing list`).
         name: String,
@@ -142,8 +154,7 @@ pub enum PricingCommand {
 pub enum TraceCommand {
     /// Print what a trace holds (functions, apps, invocations, time span, triggers, busiest
     /// functions, rate spread) and write a PNG of invocations per minute.
-    ///
-    /// Example: serverless-sim trace inspect scenarios/traces/azure2019-100fn
+    #[command(after_help = examples::TRACE_INSPECT)]
     Inspect {
         /// A trace file, or a folder of Azure 2019 files (invocations, durations, memory).
         path: PathBuf,
@@ -199,9 +210,10 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                         } else {
                             format!("; similar: {}", similar.join(", "))
                         };
-                        anyhow::bail!(
+                        return Err(UsageError(format!(
                             "unknown preset '{name}' (`serverless-sim pricing list` shows them all{hint})"
-                        );
+                        ))
+                        .into());
                     };
                     pricing::show(catalogue, preset, format)
                 }
@@ -226,12 +238,43 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 s.deployments.len(),
                 s.window.length as f64 / 1e6
             );
+            for line in crate::scenario::size::rates::lines(&s.workload, s.window.length) {
+                println!("{line}");
+            }
             for line in estimate.lines() {
                 println!("{line}");
             }
             println!("{}", report::format::month_line(s.window.month));
             Ok(())
         }
+    }
+}
+
+/// A command line that is wrong in a way clap cannot see (an unknown preset name): the
+/// binary exits with code 2, as for clap's own usage errors.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Exit code of a wrong command line (clap's, and [`UsageError`]'s).
+pub const USAGE_EXIT_CODE: u8 = 2;
+
+/// Exit code of every other error.
+pub const FAILURE_EXIT_CODE: u8 = 1;
+
+/// The exit code for an error `execute` returned.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<UsageError>().is_some() {
+        USAGE_EXIT_CODE
+    } else {
+        FAILURE_EXIT_CODE
     }
 }
 

@@ -1,5 +1,6 @@
 //! The `serverless-sim` binary: parse the command line, handle Ctrl-C and SIGTERM, run, and
-//! report errors with their chain (each cause once) and a non-zero exit code.
+//! report errors with their chain (each cause once) and a non-zero exit code (see
+//! `serverless_sim::cli` for which).
 
 use std::process::ExitCode;
 
@@ -15,7 +16,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // 2 for a wrong command line (as clap exits for its own), 1 for anything else.
+            ExitCode::from(serverless_sim::cli::exit_code(&e))
         }
     }
 }

@@ -75,7 +75,7 @@ fixed = [{ name = "load_balancer", usd_per_month = 16.43 }]
 model = "fleet"
 instances = 2
 workers = 4
-timeout = "2s"
+queue_timeout = "2s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }
 [[deployments.services]]

@@ -54,7 +54,7 @@ fn a_full_queue_rejects_the_excess() {
 
 #[test]
 fn expired_requests_make_room_before_a_rejection() {
-    // As above with timeout 150 ms. 0.1 and 0.2 s queue. At 0.3 s the queue is full, but the
+    // As above with queue_timeout 150 ms. 0.1 and 0.2 s queue. At 0.3 s the queue is full, but the
     // request of 0.1 s has waited 200 ms > 150: it times out, and 0.3 s takes its place. The
     // same at every arrival up to 0.9 s (dropping 0.2 .. 0.7 s). At 1 s the worker frees:
     // 0.8 s has waited 200 ms (times out), 0.9 s has waited 100 ms and is served.
@@ -63,7 +63,7 @@ fn expired_requests_make_room_before_a_rejection() {
         "1s",
         "100ms",
         "1s",
-        "queue_limit = 2\ntimeout = \"150ms\"",
+        "queue_limit = 2\nqueue_timeout = \"150ms\"",
     ));
     let t = &deployment(&r, "fleet").recorder.totals;
     assert_eq!(t.requests, 10);
@@ -95,7 +95,7 @@ fn an_overloaded_fleet_without_timeout_keeps_a_bounded_queue() {
 
 #[test]
 fn the_default_limit_applies_with_or_without_a_timeout() {
-    for extra in ["", "timeout = \"30s\""] {
+    for extra in ["", "queue_timeout = \"30s\""] {
         let s = scenario(&one_worker("1s", "100ms", "1s", extra));
         let ComputeSpec::Fleet(f) = &s.deployments[0].compute else {
             panic!("a fleet");

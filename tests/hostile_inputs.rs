@@ -42,7 +42,7 @@ name = "flt"
 model = "fleet"
 instances = 2
 workers = 8
-timeout = "30s"
+queue_timeout = "30s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }
 [[deployments.services]]
@@ -98,8 +98,8 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"duration = "1h""#, r#"duration = "10""#, Start(r#""10""#), "duration", "'10' has no unit"),
     case(r#"duration = "1h""#, r#"duration = "3651d""#, Start(r#""3651d""#), "duration", "is longer than 3650d, the longest duration a scenario may give"),
     case(r#"median = "20ms", p99"#, r#"median = "53375995d", p99"#, Start(r#""53375995d""#), "workload.functions[0].execution.median", "'53375995d' is longer than 3650d"),
-    case(r#"timeout = "30s""#, "timeout = \"30s\"\nspeed = 1e-18", Start("1e-18"), "deployments[1].compute.speed", "must be a number from 0.001 to 1000 (got 1e-18)"),
-    case(r#"timeout = "30s""#, "timeout = \"30s\"\nspeed = nan", Start("nan"), "deployments[1].compute.speed", "(got nan)"),
+    case(r#"queue_timeout = "30s""#, "queue_timeout = \"30s\"\nspeed = 1e-18", Start("1e-18"), "deployments[1].compute.speed", "must be a number from 0.001 to 1000 (got 1e-18)"),
+    case(r#"queue_timeout = "30s""#, "queue_timeout = \"30s\"\nspeed = nan", Start("nan"), "deployments[1].compute.speed", "(got nan)"),
     case("instances = 2", "instances = 4294967296", Start("4294967296"), "deployments[1].compute.instances", "must be a whole number from 1 to 10000000 (got 4294967296)"),
     case("account_concurrency = 1000", "account_concurrency = 4294967296", Start("4294967296"), "deployments[0].compute.account_concurrency", "must be a whole number from 1 to 4294967295 (got 4294967296)"),
     case("account_concurrency = 1000", "account_concurrency = 0", Start("0"), "deployments[0].compute.account_concurrency", "from 1 to 4294967295 (got 0)"),
@@ -129,7 +129,7 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"duration = "1h""#, "duration = \"1h\"\nbucket = \"1us\"", Start(r#""1us""#), "bucket", "3600000000 time buckets (more than 1000000)"),
     case(r#"rate = "10/s""#, r#"rate = "1e12/s""#, File, "", "the run is too large: 3.60e16 engine events (limit 10,000,000,000)"),
     case(r#"arrivals = { process = "poisson", rate = "10/s" }"#, r#"arrivals = { process = "fixed_interval", every = "1us" }"#, File, "", "36,000,000,000 engine events"),
-    case(r#"timeout = "30s""#, "timeout = \"30s\"\nqueue_limit = 0", End("queue_limit = "), "deployments[1].compute.queue_limit", "(got 0)"),
+    case(r#"queue_timeout = "30s""#, "queue_timeout = \"30s\"\nqueue_limit = 0", End("queue_limit = "), "deployments[1].compute.queue_limit", "(got 0)"),
     case(r#"name = "f1""#, r#"name = "f1"#, End(r#""f1"#), "workload.functions[0].name", "invalid basic string"),
     case("seed = 1", "seed = 1\nseed = 2", Start("seed = 2"), "seed", "duplicate key"),
     case("seed = 1", "seed = -1", Start("-1"), "seed", "must be a whole number from 0 to 9223372036854775807 (got -1)"),
@@ -138,7 +138,7 @@ const SCENARIO_CASES: &[Case] = &[
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"hourly\"", Start("\"hourly\""), "deployments[0].compute.billing.basis", "unknown value 'hourly' (use request, serving, instance)"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "does not apply to basis = \"request\""),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "needs deployments[0].compute.vcpus, the vCPUs of one instance"),
-    case(r#"timeout = "30s""#, "timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "on a fleet, vcpus only sizes what billing.vcpu_hours charges"),
+    case(r#"queue_timeout = "30s""#, "queue_timeout = \"30s\"\nvcpus = 2", End("vcpus = "), "deployments[1].compute.vcpus", "on a fleet, vcpus only sizes what billing.vcpu_hours charges"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbill_init = true\nbasis = \"serving\"", Start("\"serving\""), "deployments[0].compute.billing.bill_init", "does not apply to basis = \"serving\" (instance time includes the boot)"),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", End("basis = "), "deployments[1].compute.billing.basis", "does not apply to model = \"fleet\""),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"1h\"", End("month = "), "month", "'1h' is not a month: a billing month must be from 28d to 31d long"),

@@ -276,8 +276,8 @@ fn fleet_queue_timeout_and_speed() {
     //   (100 + 100 + 120 + 120 + 140) / 5 = 116.
     let mut text = one_function("200ms", "40ms", "100ms");
     text += &fleet("fifo", 1, 1, "");
-    text += &fleet("timeout-150", 1, 1, r#"timeout = "150ms""#);
-    text += &fleet("timeout-120", 1, 1, r#"timeout = "120ms""#);
+    text += &fleet("timeout-150", 1, 1, r#"queue_timeout = "150ms""#);
+    text += &fleet("timeout-120", 1, 1, r#"queue_timeout = "120ms""#);
     text += &fleet("speed-2", 1, 1, "speed = 2.0");
     text += &fleet("two-workers", 1, 2, "");
     let r = run_text(&text);

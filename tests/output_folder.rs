@@ -36,7 +36,7 @@ gb_seconds = { usd = 0.0000166667 }
 "#;
 
 /// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 9] = [
+const REPORT_FILES: [&str; 10] = [
     "cost.png",
     "cost_over_time.png",
     "costs.csv",
@@ -44,6 +44,7 @@ const REPORT_FILES: [&str; 9] = [
     "keepalive.png",
     "latency.csv",
     "latency_cdf.png",
+    "latency_over_time.png",
     "summary.csv",
     "timeseries.csv",
 ];

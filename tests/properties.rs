@@ -100,7 +100,7 @@ proptest! {
         seed in 0u64..1_000,
     ) {
         let account_line = account.map_or(String::new(), |a| format!("account_concurrency = {a}"));
-        let timeout_line = timeout_ms.map_or(String::new(), |t| format!("timeout = \"{t}ms\""));
+        let timeout_line = timeout_ms.map_or(String::new(), |t| format!("queue_timeout = \"{t}ms\""));
         let text = format!(
             r#"
 seed = {seed}

@@ -90,23 +90,28 @@ fn check_prints_the_estimate_after_its_ok_line() {
             file.display()
         )
     );
+    // Each function's traffic: 5/s x 600 s = 3,000 requests.
+    assert_eq!(
+        lines[1],
+        "rate: api: poisson, mean 5/s, 3,000 expected in the window"
+    );
     // 5/s x 600 s = 3,000 requests (sd sqrt(3,000) = 55); FaaS with keep-alive: at most 4
     // events a request plus 2 reads: 18,000.
     assert!(
-        lines[1].starts_with(
+        lines[2].starts_with(
             "estimate: lam (faas): 3,000 requests (sd 55), at most 18,000 events, memory about "
         ),
         "{}",
-        lines[1]
-    );
-    assert!(
-        lines[2].starts_with("estimate: in all 18,000 events (limit 10,000,000,000), memory "),
-        "{}",
         lines[2]
     );
+    assert!(
+        lines[3].starts_with("estimate: in all 18,000 events (limit 10,000,000,000), memory "),
+        "{}",
+        lines[3]
+    );
     // Then the billing month the scenario projects to: the default, 30.4375 days of 24 h.
-    assert_eq!(lines[3], "month = 730.5 h (30.4375 days)");
-    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[4], "month = 730.5 h (30.4375 days)");
+    assert_eq!(lines.len(), 5);
 }
 
 #[test]

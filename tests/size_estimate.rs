@@ -13,10 +13,11 @@ use serverless_sim::scenario::size::{MAX_EVENTS, SizeEstimate};
 
 /// The functions of the estimate tests, over a 1 h window:
 /// - `a`: Poisson 20/s with 2 db reads a call: 72,000 requests, 144,000 operations;
-/// - `b`: daily 10/s x [1, 3, 0, 2] (6 h slots): the first hour lies in slot 0, 36,000;
+/// - `b`: daily, 10/s on average, shape [1, 3, 0, 2] (6 h slots, mean 1.5): the first hour
+///   lies in slot 0, at 10/s x 1/1.5: 24,000;
 /// - `d`: every minute from 30 s: 30 s, 90 s, ..., 3,570 s: 60.
 ///
-/// Requests 108,060 (variance 72,000 + 36,000: both are Poisson).
+/// Requests 96,060 (variance 72,000 + 24,000: both are Poisson).
 const WORKLOAD: &str = r#"
 duration = "1h"
 bucket = "5m"
@@ -87,13 +88,14 @@ fn requests_and_events_per_deployment_are_the_closed_forms() {
         )
     );
     let e = estimate(&text);
-    // 108,060 + 90,000 (on_off) requests in every deployment.
+    // a: 20/s x 3,600 s = 72,000; b: 10/s on average, its shape [1, 3, 0, 2] normalised to
+    // mean 1 (x 2/3 in the first 6 h): 24,000; d: 60; plus 90,000 (on_off).
     for d in &e.deployments {
-        assert_eq!(d.requests, 198_060.0, "{}", d.name);
+        assert_eq!(d.requests, 186_060.0, "{}", d.name);
     }
-    // Variance: 108,000 (Poisson) + on_off: 90,000 + 2 x 100^2 x (1/4)(3/4) x (L/g - 1/g^2
+    // Variance: 96,000 (Poisson) + on_off: 90,000 + 2 x 100^2 x (1/4)(3/4) x (L/g - 1/g^2
     // (1 - e^(-gL))) with g = 2/15, L = 3,600: 3,750 x (27,000 - 56.25) = 101,039,062.5.
-    let want_sd = (108_000.0f64 + 90_000.0 + 101_039_062.5).sqrt();
+    let want_sd = (96_000.0f64 + 90_000.0 + 101_039_062.5).sqrt();
     assert!((e.deployments[0].requests_sd - want_sd).abs() < 1e-6);
     // Events: fleet 2 per request + 2 operations per call of `a`; FaaS adds a ready event
     // per request, and with a fixed keep-alive one timer per request.
@@ -101,12 +103,12 @@ fn requests_and_events_per_deployment_are_the_closed_forms() {
     assert_eq!(
         events,
         [
-            2.0 * 198_060.0 + 144_000.0,
-            3.0 * 198_060.0 + 144_000.0,
-            4.0 * 198_060.0 + 144_000.0
+            2.0 * 186_060.0 + 144_000.0,
+            3.0 * 186_060.0 + 144_000.0,
+            4.0 * 186_060.0 + 144_000.0
         ]
     );
-    assert_eq!(e.events(), 9.0 * 198_060.0 + 3.0 * 144_000.0);
+    assert_eq!(e.events(), 9.0 * 186_060.0 + 3.0 * 144_000.0);
     assert_eq!(e.busiest, ("function 'c'".to_string(), 90_000.0));
     assert!(e.check().is_ok());
 }
@@ -122,12 +124,12 @@ fn the_estimate_matches_what_a_run_counts() {
     );
     let e = estimate(&text);
     let r = run_text(&text);
-    // Standard deviations: requests sqrt(108,000); fleet events (2 + 2 ops) x a and 2 x b:
-    // sqrt(16 x 72,000 + 4 x 36,000); FaaS events: sqrt(25 x 72,000 + 9 x 36,000).
-    let sd_requests = 108_000.0f64.sqrt();
+    // Standard deviations: requests sqrt(96,000); fleet events (2 + 2 ops) x a and 2 x b:
+    // sqrt(16 x 72,000 + 4 x 24,000); FaaS events: sqrt(25 x 72,000 + 9 x 24,000).
+    let sd_requests = 96_000.0f64.sqrt();
     let sd_events = [
-        (16.0 * 72_000.0f64 + 4.0 * 36_000.0).sqrt(),
-        (25.0 * 72_000.0f64 + 9.0 * 36_000.0).sqrt(),
+        (16.0 * 72_000.0f64 + 4.0 * 24_000.0).sqrt(),
+        (25.0 * 72_000.0f64 + 9.0 * 24_000.0).sqrt(),
     ];
     for (i, name) in ["fleet", "none"].iter().enumerate() {
         let d = deployment(&r, name);
@@ -138,7 +140,7 @@ fn the_estimate_matches_what_a_run_counts() {
             .sum();
         let events = (t.requests + t.completed + t.cold_starts) as f64 + operations;
         let want = &e.deployments[i];
-        assert_eq!(want.requests, 108_060.0);
+        assert_eq!(want.requests, 96_060.0);
         assert!(
             (t.requests as f64 - want.requests).abs() < 4.0 * sd_requests,
             "{name}: {} requests vs {}",

@@ -33,7 +33,7 @@ name = "flt"
 model = "fleet"
 instances = 2
 workers = 8
-timeout = "30s"
+queue_timeout = "30s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }
 "#;

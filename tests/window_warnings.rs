@@ -126,26 +126,24 @@ fn hourly_timers() {
 
 #[test]
 fn daily_profiles() {
-    // Two 12-hour slots, 1 then 3: the day's mean is 2.
+    // Two 12-hour slots, 1 then 3: normalised to 0.5 and 1.5 (the day's mean is 1).
     let daily = r#"{ process = "daily", rate = "1/s", profile = [1, 3] }"#;
-    // Six hours see only the first slot: mean 1, -50%.
+    // Six hours see only the first slot: 0.5, -50%.
     assert_eq!(
         warnings(&synthetic("6h", daily, NO_KEEP_ALIVE, "")),
         [format!(
             "workload.functions[0] 'job': the 6h window is shorter than its daily profile's \
-             period (1d): the profile's mean multiplier is 1.000 over the window against \
-             2.000 over the day, so its rate is -50% off the daily mean; {ASSUMED}: simulate \
-             whole days (e.g. duration = \"1d\")"
+             period (1d): its mean rate over the window is 0.500 times its daily mean (the \
+             rate written), -50% off; {ASSUMED}: simulate whole days (e.g. duration = \"1d\")"
         )]
     );
-    // 36 hours: (12 x 1 + 12 x 3 + 12 x 1) / 36 = 5/3, -17%.
+    // 36 hours: (12 x 0.5 + 12 x 1.5 + 12 x 0.5) / 36 = 5/6, -17%.
     assert_eq!(
         warnings(&synthetic("36h", daily, NO_KEEP_ALIVE, "")),
         [format!(
             "workload.functions[0] 'job': the 36h window is not a whole number of days of its \
-             daily profile: the profile's mean multiplier is 1.667 over the window against \
-             2.000 over the day, so its rate is -17% off the daily mean; {ASSUMED}: simulate \
-             whole days (e.g. duration = \"1d\")"
+             daily profile: its mean rate over the window is 0.833 times its daily mean (the \
+             rate written), -17% off; {ASSUMED}: simulate whole days (e.g. duration = \"1d\")"
         )]
     );
     assert!(warnings(&synthetic("2d", daily, NO_KEEP_ALIVE, "")).is_empty());
@@ -200,14 +198,22 @@ fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
             "1m",
             POISSON,
             NO_KEEP_ALIVE,
-            "timeout = \"30s\""
+            "queue_timeout = \"30s\"\nrequest_timeout = \"15s\""
         )),
-        [format!(
-            "deployments[1] 'flt': timeout (30s) is 50% of the 1m window: queues fill and \
-             drain on that time scale, so queueing transients (a queue still building, \
-             requests still waiting at the end) dominate, and {ASSUMED}: simulate at least 2m \
-             (4 x the timeout)"
-        )]
+        [
+            format!(
+                "deployments[1] 'flt': queue_timeout (30s) is 50% of the 1m window: queues fill \
+                 and drain on that time scale, so queueing transients (a queue still building, \
+                 requests still waiting at the end) dominate, and {ASSUMED}: simulate at least \
+                 2m (4 x the queue_timeout)"
+            ),
+            format!(
+                "deployments[1] 'flt': request_timeout (15s) is 25% of the 1m window: queues \
+                 fill and drain on that time scale, so queueing transients (a queue still \
+                 building, requests still waiting at the end) dominate, and {ASSUMED}: \
+                 simulate at least 1m (4 x the request_timeout)"
+            )
+        ]
     );
 }
 

@@ -39,6 +39,12 @@ impl LogHistogram {
         self.total
     }
 
+    /// Forgets every value, keeping the slot array (no allocation when it is used again).
+    pub fn clear(&mut self) {
+        self.counts.fill(0);
+        self.total = 0;
+    }
+
     /// The slot holding `value`.
     #[inline]
     fn slot_of(&self, value: u64) -> usize {

@@ -70,6 +70,15 @@ impl LatencyStats {
         self.max_us = self.max_us.max(other.max_us);
     }
 
+    /// Forgets every latency, keeping the precision and the histogram's storage (so a
+    /// statistic reused for one time bucket after another allocates nothing once grown).
+    pub fn clear(&mut self) {
+        self.hist.clear();
+        self.sum_us = 0;
+        self.min_us = Micros::MAX;
+        self.max_us = 0;
+    }
+
     /// Number of latencies recorded.
     pub fn count(&self) -> u64 {
         self.hist.total()

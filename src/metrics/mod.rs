@@ -1,7 +1,8 @@
 //! The one metrics recorder every platform model writes to.
 //!
 //! A [`Recorder`] holds, for one deployment: totals (requests, completions, failures, cold
-//! starts), per-bucket counts, time-weighted instance levels, the latency distribution, and
+//! starts), per-bucket counts, time-weighted instance levels, the latency distribution (and
+//! its p50 and p99 per bucket, [`bucket_latency`]), and
 //! the billable quantities of every price meter per bucket ([`Usage`]). Its memory depends on
 //! the window length and bucket width, never on the number of requests.
 //!
@@ -9,12 +10,14 @@
 //! is counted in the last bucket; levels are integrated over the window only.
 
 pub mod apps;
+pub mod bucket_latency;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
 
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
+pub use bucket_latency::BucketLatency;
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
 
@@ -108,6 +111,8 @@ pub struct Recorder {
     /// Busy, idle and starting instances (index by `Level as usize`; read after [`Self::finish`]).
     pub levels: LevelSet,
     pub latency: LatencyStats,
+    /// p50 and p99 of the requests completed in each bucket.
+    pub bucket_latency: BucketLatency,
     pub usage: Usage,
     /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
     /// costs the provider, and what provisioned concurrency would bill.
@@ -133,6 +138,7 @@ impl Recorder {
             buckets: vec![BucketCounts::default(); n],
             levels: LevelSet::new(bucket_len, window, n),
             latency: LatencyStats::new(),
+            bucket_latency: BucketLatency::new(n),
             usage: Usage::new(n, meters),
             idle_gb_seconds: 0.0,
             idle_times: 0,
@@ -198,6 +204,7 @@ impl Recorder {
             self.totals.beyond_clock += 1;
         }
         self.latency.record(latency);
+        self.bucket_latency.record(b, latency);
     }
 
     /// A request needed a new instance.

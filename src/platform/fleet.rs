@@ -1,14 +1,22 @@
 //! Always-on fleets (PaaS containers, IaaS VMs): N instances with k workers each, one shared
-//! FIFO queue, a request timeout, billing on instance time (per instance-hour, per
+//! FIFO queue, a queue timeout and a request timeout, billing on instance time (per instance-hour, per
 //! instance-month, or per vCPU-hour and GB-hour of the instance's size: see
 //! [`InstanceBilling`]).
 //!
 //! Rules (docs/models.md, "Always-on fleets"):
 //! - A request takes a free worker if there is one, else waits in the queue. Free workers are
 //!   handed out most-recently-freed first, spread over instances at the start.
-//! - A request that has waited longer than the timeout when a worker could take it has failed
-//!   (counted at the moment its wait exceeded the timeout). With one FIFO queue and one
-//!   timeout, expired requests are always at the front, so they are dropped as workers free up.
+//! - `queue_timeout`: a request that has waited longer than it when a worker could take it
+//!   has failed, *timed out* (counted at the moment its wait exceeded the timeout), and is
+//!   never started. With one FIFO queue and one timeout, expired requests are always at the
+//!   front, so they are dropped as workers free up.
+//! - `request_timeout`: the load balancer's total wait (queue + service, ALB's idle timeout,
+//!   nginx's `proxy_read_timeout`). A request whose response takes longer fails for the
+//!   client, *timed out* at `arrival + request_timeout`, and its latency is not recorded;
+//!   the server does not know: the request is served as if nothing happened, its worker busy
+//!   until the work ends (and requests still waiting are started even after their client
+//!   gave up, unless `queue_timeout` drops them). A response at exactly the timeout is in
+//!   time.
 //! - The queue holds at most `queue_limit` waiting requests ([`DEFAULT_QUEUE_LIMIT`] unless
 //!   the scenario says otherwise, with or without a timeout: a timeout bounds how long a
 //!   request waits, not how many wait under a huge rate). A request arriving when the queue is
@@ -46,7 +54,10 @@ pub struct FleetSpec {
     /// fast).
     pub speed: f64,
     /// How long a request may wait in the queue; `None` waits forever.
-    pub timeout: Option<Micros>,
+    pub queue_timeout: Option<Micros>,
+    /// How long the client (load balancer) waits for the response, queue and service
+    /// together; `None` waits forever.
+    pub request_timeout: Option<Micros>,
     /// Memory of one instance (MB); `None` when memory does not limit concurrency.
     pub instance_memory_mb: Option<u32>,
     /// Most requests waiting in the queue; one more is rejected.
@@ -176,10 +187,10 @@ impl FleetModel {
         self.free_workers.push(instance);
     }
 
-    /// True when `request` has waited longer than the timeout (and so has failed).
+    /// True when `request` has waited longer than the queue timeout (and so has failed).
     fn expired(&self, request: &Request, now: Micros) -> bool {
         self.spec
-            .timeout
+            .queue_timeout
             .is_some_and(|timeout| now - request.arrival > timeout)
     }
 
@@ -194,7 +205,7 @@ impl FleetModel {
                 break;
             }
             sim.rec
-                .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
             self.waiting.pop_front();
             dropped = true;
         }
@@ -208,7 +219,7 @@ impl FleetModel {
             if self.expired(&request, sim.now()) {
                 self.waiting.pop_front();
                 sim.rec
-                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                    .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
                 continue;
             }
             let Some(instance) = self.take_worker(request.function) else {
@@ -248,7 +259,11 @@ impl Model for FleetModel {
             arrival,
         } = event;
         let now = sim.now();
-        sim.rec.completed(now, now - arrival);
+        match self.spec.request_timeout {
+            // The client gave up at its deadline; the work has just ended all the same.
+            Some(limit) if now - arrival > limit => sim.rec.timed_out(arrival + limit),
+            _ => sim.rec.completed(now, now - arrival),
+        }
         if self.spec.instance_memory_mb.is_none() {
             // Fast path: the worker goes straight on to the next live request, still active.
             while let Some(request) = self.waiting.pop_front() {
@@ -256,7 +271,7 @@ impl Model for FleetModel {
                     return self.serve(instance, request, sim);
                 }
                 sim.rec
-                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                    .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
             }
         }
         self.free_worker(instance, function, sim);

@@ -44,6 +44,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(costs::CostsCsv),
         Box::new(charts::CostChart),
         Box::new(charts::LatencyCdfChart),
+        Box::new(charts::LatencyOverTimeChart),
         Box::new(charts::InstancesChart),
         Box::new(charts::CostOverTimeChart),
         Box::new(charts::KeepAliveChart),

@@ -50,7 +50,7 @@ model = "fleet"
 instances = 1
 workers = 4
 speed = 1.0
-timeout = "30s"
+queue_timeout = "30s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }
 granularity = "1s"

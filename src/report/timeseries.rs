@@ -1,16 +1,19 @@
 //! `timeseries.csv`: one row per deployment per time bucket.
 //!
 //! Columns, in order: `deployment, bucket_start_s, requests, completed, cold_starts, failed,
-//! instances_busy, instances_idle, instances_starting, cost_usd, cumulative_cost_usd`.
+//! instances_busy, instances_idle, instances_starting, cost_usd, cumulative_cost_usd,
+//! latency_p50_ms, latency_p99_ms`.
 //!
 //! Counts are events in the bucket (activity after the window's end lands in the last one);
 //! instance columns are time averages over the bucket; `cost_usd` is the window cost accrued
 //! in the bucket (so the column sums to the deployment's window cost) and
-//! `cumulative_cost_usd` the running total up to the bucket's end.
+//! `cumulative_cost_usd` the running total up to the bucket's end. The latency columns are the
+//! median and 99th percentile of the requests that *completed* in the bucket (within 1%:
+//! [`crate::metrics::BucketLatency`]), empty where none completed.
 
 use std::path::Path;
 
-use super::format::{ratio, secs, usd};
+use super::format::{ms_or_blank, ratio, secs, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
@@ -20,7 +23,7 @@ use crate::run::RunResult;
 pub struct TimeseriesCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 11] = [
+pub const HEADER: [&str; 13] = [
     "deployment",
     "bucket_start_s",
     "requests",
@@ -32,6 +35,8 @@ pub const HEADER: [&str; 11] = [
     "instances_starting",
     "cost_usd",
     "cumulative_cost_usd",
+    "latency_p50_ms",
+    "latency_p99_ms",
 ];
 
 impl Exporter for TimeseriesCsv {
@@ -60,6 +65,8 @@ impl Exporter for TimeseriesCsv {
                     level(Level::Starting),
                     usd(cost),
                     usd(cumulative),
+                    ms_or_blank(rec.bucket_latency.p50(b)),
+                    ms_or_blank(rec.bucket_latency.p99(b)),
                 ];
                 csv.row(&row)?;
             }
@@ -134,7 +141,7 @@ mod tests {
             rows,
             [[
                 "idle", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000", "0.000000",
-                "0.000000"
+                "0.000000", "", ""
             ]]
         );
     }

@@ -208,8 +208,14 @@ pub struct ComputeFile {
     pub instances: Option<Spanned<i64>>,
     pub workers: Option<Spanned<i64>>,
     pub speed: Option<Spanned<f64>>,
-    /// Fleet: how long a request may wait in the queue. FaaS: the longest execution.
+    /// FaaS: the longest execution. Fleet: an error naming `queue_timeout` and
+    /// `request_timeout` (the old queue-only meaning is not silently kept).
     pub timeout: Option<Spanned<String>>,
+    /// Fleet: how long a request may wait in the queue before it fails (not started).
+    pub queue_timeout: Option<Spanned<String>>,
+    /// Fleet: how long the load balancer waits for a response (queue + service); a request
+    /// not finished by then fails for the client while its worker finishes the work.
+    pub request_timeout: Option<Spanned<String>>,
     /// Memory of one instance, e.g. `"4GB"`: requests then also need their function's
     /// memory free on the instance.
     pub instance_memory: Option<Spanned<String>>,

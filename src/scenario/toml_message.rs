@@ -5,11 +5,13 @@
 //! [`super::toml_path`]'s job.
 
 /// Keys whose value is a duration string.
-const DURATION_KEYS: [&str; 18] = [
+const DURATION_KEYS: [&str; 20] = [
     "duration",
     "bucket",
     "idle_timeout",
     "timeout",
+    "queue_timeout",
+    "request_timeout",
     "value",
     "mean",
     "median",

@@ -3,6 +3,12 @@
 //! Each process is a small state machine that yields strictly ordered arrival times from its
 //! own random stream. Times are carried in f64 seconds inside the process (continuous-time
 //! processes accumulate gaps) and rounded to whole microseconds when emitted.
+//!
+//! A `daily` process's `rate` is its **mean** rate over a day: the profile written in the
+//! scenario gives only the shape (the ratios between equal slots of the day) and is
+//! normalised to mean 1 ([`ArrivalProcess::daily`]), so `rate = "50/s"` with any profile
+//! means 50 requests per second on average, 4.32 million a day; the peak rate is the mean
+//! times the largest normalised multiplier.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
@@ -17,7 +23,9 @@ pub enum ArrivalProcess {
     Poisson { rate: f64 },
     /// Non-homogeneous Poisson process: `rate` per second times a daily profile.
     /// `profile` splits the day into equal slots (24 values = hourly), each a multiplier;
-    /// sampled by thinning against the peak rate.
+    /// sampled by thinning against the peak rate. Built from a scenario by
+    /// [`ArrivalProcess::daily`], the profile is normalised to mean 1, so `rate` is the mean
+    /// rate over a day.
     Daily { rate: f64, profile: Vec<f64> },
     /// Two-state Markov-modulated Poisson process: `on_rate` during on periods, `off_rate`
     /// during off periods, with exponentially distributed period lengths (seconds).
@@ -32,6 +40,42 @@ pub enum ArrivalProcess {
 }
 
 impl ArrivalProcess {
+    /// A daily process whose mean rate over a day is `mean_rate`: `shape` (multipliers of
+    /// equal slots of the day, finite, >= 0, not all zero) is rescaled to mean 1, so only the
+    /// ratios between slots matter (`[1, 3]` and `[0.5, 1.5]` are the same profile). Divided
+    /// by its largest value first, so no sum can overflow.
+    ///
+    /// # Panics
+    /// If `shape` is empty, or has no positive finite value (validation rejects both).
+    pub fn daily(mean_rate: f64, shape: &[f64]) -> Self {
+        let max = shape.iter().copied().fold(0.0, f64::max);
+        assert!(
+            max > 0.0 && max.is_finite(),
+            "a daily profile needs a positive multiplier"
+        );
+        let scaled: Vec<f64> = shape.iter().map(|x| x / max).collect();
+        let mean = scaled.iter().sum::<f64>() / scaled.len() as f64;
+        ArrivalProcess::Daily {
+            rate: mean_rate,
+            profile: scaled.iter().map(|x| x / mean).collect(),
+        }
+    }
+
+    /// The peak rate (requests per second): the highest rate the process reaches. For
+    /// `on_off` the on rate or the off rate, whichever is higher.
+    pub fn peak_rate(&self) -> f64 {
+        match self {
+            ArrivalProcess::Poisson { rate } => *rate,
+            ArrivalProcess::Daily { rate, profile } => {
+                rate * profile.iter().copied().fold(0.0, f64::max)
+            }
+            ArrivalProcess::OnOff {
+                on_rate, off_rate, ..
+            } => on_rate.max(*off_rate),
+            ArrivalProcess::FixedInterval { every_s, .. } => 1.0 / every_s,
+        }
+    }
+
     /// Long-run mean rate (requests per second).
     pub fn mean_rate(&self) -> f64 {
         match self {

@@ -7,6 +7,7 @@ pub mod instances;
 pub mod invocations;
 pub mod keepalive;
 pub mod latency_cdf;
+pub mod latency_over_time;
 pub mod style;
 
 pub use cost::CostChart;
@@ -14,6 +15,7 @@ pub use cost_over_time::CostOverTimeChart;
 pub use instances::InstancesChart;
 pub use keepalive::KeepAliveChart;
 pub use latency_cdf::LatencyCdfChart;
+pub use latency_over_time::LatencyOverTimeChart;
 
 #[cfg(test)]
 mod tests {

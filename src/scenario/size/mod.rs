@@ -27,13 +27,15 @@
 //! Limits ([`MAX_EVENTS`], [`MAX_MEMORY_BYTES`]) are far above any run that finishes in
 //! minutes on a laptop (10^10 events take about 15 minutes at 12 M events/s);
 //! [`SizeEstimate::check`] refuses above them, naming the flag `--allow-large` that
-//! overrides.
+//! overrides. [`rates`] describes each synthetic function's traffic (mean and peak rate) for
+//! `check`.
 
 pub mod arrivals;
+pub mod rates;
 
 use std::fmt::Write as _;
 
-use crate::metrics::BucketCounts;
+use crate::metrics::{BucketCounts, BucketLatency};
 use crate::platform::{ComputeSpec, DeploymentSpec, FaasSpec, FleetSpec, KeepAlive, faas, fleet};
 use crate::scenario::Scenario;
 use crate::workload::{FunctionSpec, Source};
@@ -254,9 +256,11 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     let window = scenario.window;
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
     let meters = 2 + d.fixed.len() + d.services.iter().map(|s| s.operations.len()).sum::<usize>();
-    // Per bucket: its counts, the meters' usage, and three level integrals (held twice while
-    // the run's end publishes them per level).
-    let series = buckets * (std::mem::size_of::<BucketCounts>() as f64 + 8.0 * (6 + meters) as f64);
+    // Per bucket: its counts, the meters' usage, three level integrals (held twice while
+    // the run's end publishes them per level) and its latency p50 and p99.
+    let per_bucket =
+        std::mem::size_of::<BucketCounts>() + 8 * (6 + meters) + BucketLatency::BYTES_PER_BUCKET;
+    let series = buckets * per_bucket as f64;
     let (expected, bound, detail) = match &d.compute {
         ComputeSpec::Fleet(f) => {
             let (bound, detail) = fleet_memory(f);

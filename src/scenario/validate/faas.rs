@@ -40,6 +40,8 @@ impl Validator<'_> {
         self.not_for(&f.speed, &field("speed"), v)?;
         self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
         self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
+        self.not_for(&f.queue_timeout, &field("queue_timeout"), v)?;
+        self.not_for(&f.request_timeout, &field("request_timeout"), v)?;
         self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
         self.not_for(&b.discount, &bfield("discount"), v)?;
         self.not_for(&b.instance_months, &bfield("instance_months"), v)?;

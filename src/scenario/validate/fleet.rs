@@ -1,4 +1,5 @@
-//! Validating an always-on fleet: instances, workers, speed, queue timeout and limit, the
+//! Validating an always-on fleet: instances, workers, speed, queue and request timeouts
+//! (a bare `timeout` is refused, naming both), queue limit, the
 //! instance's memory and vCPUs, and how its time is priced: per instance-hour
 //! (`billing.instance_hours`), per instance-month prorated (`billing.instance_months`), or per
 //! vCPU-hour and GB-hour of the instance's size (`billing.vcpu_hours`, `billing.gb_hours`,
@@ -54,6 +55,19 @@ impl Validator<'_> {
         self.not_for(&f.idle_instance, &field("idle_instance"), v)?;
         self.not_for(&f.instance_concurrency, &field("instance_concurrency"), v)?;
         self.not_for(&f.provisioned, &field("provisioned"), v)?;
+        if let Some(t) = &f.timeout {
+            return Err(self.err(
+                t,
+                field("timeout"),
+                format!(
+                    "a fleet has two timeouts: write queue_timeout (how long a request may \
+                     wait in the queue: queue_timeout = \"{0}\" keeps what timeout = \"{0}\" \
+                     meant before) or request_timeout (how long the load balancer waits for \
+                     the response, queue and service together)",
+                    t.get_ref()
+                ),
+            ));
+        }
         self.not_for(
             &b.provisioned_gb_seconds,
             &bfield("provisioned_gb_seconds"),
@@ -133,10 +147,15 @@ impl Validator<'_> {
             instances: n_instances,
             workers_per_instance: n_workers,
             speed,
-            timeout: f
-                .timeout
+            queue_timeout: f
+                .queue_timeout
                 .as_ref()
-                .map(|t| self.positive_duration(t, &field("timeout")))
+                .map(|t| self.positive_duration(t, &field("queue_timeout")))
+                .transpose()?,
+            request_timeout: f
+                .request_timeout
+                .as_ref()
+                .map(|t| self.positive_duration(t, &field("request_timeout")))
                 .transpose()?,
             billing: InstanceBilling {
                 price: self.instance_price(c, billing, path, instance_memory_mb)?,

@@ -18,8 +18,9 @@
 //!   reclaim-and-restart steady state takes a large part of the window to appear, and the
 //!   start-up transient is projected as if it recurred all month. (`forever` and `none`
 //!   have no such timer and are not judged.)
-//! - Fleet `timeout`: warned when at least [`TRANSIENT_SHARE`] of the window: queues fill
-//!   and drain on that time scale, so queueing transients dominate.
+//! - Fleet `queue_timeout`, `request_timeout`: each warned when at least
+//!   [`TRANSIENT_SHARE`] of the window: queues fill and drain on that time scale, so
+//!   queueing transients dominate.
 //! - Traces: warned when the trace holds at least a day but the replayed window covers less
 //!   of it than a day (the daily cycle is left out), and when the scenario's duration runs
 //!   past the end of the selected trace (the rest of the window replays nothing, yet is
@@ -110,12 +111,19 @@ pub fn window_warnings(
                 }
             }
             ComputeSpec::Fleet(f) => {
-                if let Some(timeout) = f.timeout.filter(|t| share(*t) >= TRANSIENT_SHARE) {
+                let timeouts = [
+                    ("queue_timeout", f.queue_timeout),
+                    ("request_timeout", f.request_timeout),
+                ];
+                for (key, timeout) in timeouts {
+                    let Some(timeout) = timeout.filter(|t| share(*t) >= TRANSIENT_SHARE) else {
+                        continue;
+                    };
                     out.push(format!(
-                        "{who}: timeout ({}) {}: queues fill and \
+                        "{who}: {key} ({}) {}: queues fill and \
                          drain on that time scale, so queueing transients (a queue still \
                          building, requests still waiting at the end) dominate, and \
-                         {ASSUMED}: simulate at least {} (4 x the timeout)",
+                         {ASSUMED}: simulate at least {} (4 x the {key})",
                         format_duration(timeout),
                         share_of(timeout, window),
                         format_duration(timeout.saturating_mul(4)),
@@ -184,9 +192,10 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
                 "is not a whole number of days of its daily profile".to_string()
             };
             Some(format!(
-                "the {w} window {what}: the profile's mean multiplier is {window_mean:.3} over \
-                 the window against {day_mean:.3} over the day, so its rate is {:+.0}% off \
-                 the daily mean; {ASSUMED}: simulate whole days (e.g. duration = \"{}d\")",
+                "the {w} window {what}: its mean rate over the window is {:.3} times its \
+                 daily mean (the rate written), {:+.0}% off; {ASSUMED}: simulate whole days \
+                 (e.g. duration = \"{}d\")",
+                window_mean / day_mean,
                 100.0 * (window_mean / day_mean - 1.0),
                 (window / DAY).max(1),
             ))

@@ -234,10 +234,10 @@ impl Validator<'_> {
             }
             "daily" => {
                 only(&["rate", "profile"])?;
-                let r = self.required(&f.rate, a, &field("rate"), "the base rate, e.g. rate = \"50/s\"")?;
+                let r = self.required(&f.rate, a, &field("rate"), "the mean rate over the day, e.g. rate = \"50/s\"")?;
                 let p = self.required(&f.profile, a, &field("profile"), "multipliers for equal slots of the day, e.g. 24 hourly values")?;
                 let profile = self.profile(p, &field("profile"))?;
-                Ok(ArrivalProcess::Daily { rate: self.rate(r, &field("rate"), false)?, profile })
+                Ok(ArrivalProcess::daily(self.rate(r, &field("rate"), false)?, &profile))
             }
             "on_off" => {
                 only(&["on_rate", "off_rate", "mean_on", "mean_off"])?;

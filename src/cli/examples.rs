@@ -1,0 +1,73 @@
+//! The examples and exit codes each command's `--help` ends with (clap `after_help`). Every
+//! example line is parsed by the command-line parser in the tests, so none can name a flag
+//! that does not exist.
+
+/// Exit codes, the same for every command.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
+  0    done
+  1    an input failed: a scenario or trace file missing or invalid, an output folder that
+       cannot be used, a run above the size limits, a report not written
+  2    the command line is wrong: an unknown command or flag, a missing argument, a bad flag
+       value, an unknown preset name
+  130  interrupted (Ctrl-C, SIGTERM); the report being written is deleted"
+    };
+}
+
+pub const TOP: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim check scenarios/web-api.toml      # validate, print rates and the run's size\n",
+    "  serverless-sim run scenarios/web-api.toml        # simulate; reports in reports/web-api/\n",
+    "  serverless-sim trace inspect scenarios/traces/azure2019-100fn\n",
+    "  serverless-sim pricing show aws-lambda-x86\n",
+    "  serverless-sim help run                          # a command's flags and examples\n\n",
+    exit_codes!()
+);
+
+pub const RUN: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim run scenarios/web-api.toml                        # reports in reports/web-api/\n",
+    "  serverless-sim run scenarios/web-api.toml --out /tmp/web-api     # somewhere else\n",
+    "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
+    "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
+    exit_codes!()
+);
+
+pub const CHECK: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim check scenarios/web-api.toml\n",
+    "  serverless-sim check big.toml --allow-large     # a run above the size limits is not an error\n\n",
+    exit_codes!()
+);
+
+pub const PRICING: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim pricing list\n",
+    "  serverless-sim pricing show aws-lambda-x86\n",
+    "  serverless-sim pricing show aws-dynamodb-on-demand --format json\n\n",
+    exit_codes!()
+);
+
+pub const PRICING_LIST: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim pricing list\n",
+    "  serverless-sim pricing list --format json\n\n",
+    exit_codes!()
+);
+
+pub const PRICING_SHOW: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim pricing show aws-lambda-x86\n",
+    "  serverless-sim pricing show gcp-cloud-run-request --format json\n\n",
+    exit_codes!()
+);
+
+pub const TRACE: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim trace inspect scenarios/traces/azure2019-100fn\n",
+    "  serverless-sim trace inspect my-logs.csv --format csv --out /tmp/my-logs\n\n",
+    exit_codes!()
+);
+
+pub const TRACE_INSPECT: &str = TRACE;

@@ -1,0 +1,141 @@
+//! Latency over time: the median and 99th percentile of the requests that *completed* in each
+//! time bucket (`timeseries.csv`'s `latency_p50_ms`, `latency_p99_ms`; the
+//! `latency_over_time.png` chart).
+//!
+//! Requests are booked by completion time, which the engine only moves forward, so buckets
+//! close one after another: a single compact histogram ([`LatencyStats::compact`], within 1%)
+//! collects the current bucket; when a completion lands in a later bucket, the current one's
+//! two percentiles are kept (16 bytes a bucket) and the histogram is cleared, keeping its
+//! storage. So recording is one bucket comparison and one histogram increment, with no
+//! allocation once the histogram has grown to the largest latency, and memory is one
+//! histogram plus the two figures per bucket, whatever the window. A bucket where nothing
+//! completed has no latency (`None`), never a zero. Completions after the window's end land in
+//! the last bucket, as every other count does.
+
+use super::LatencyStats;
+use crate::engine::time::Micros;
+
+/// "No latency" in the per-bucket figures (no request completed in that bucket).
+const NONE: Micros = Micros::MAX;
+
+/// p50 and p99 of completed requests per time bucket.
+#[derive(Clone, Debug)]
+pub struct BucketLatency {
+    /// The bucket being collected, and its latencies.
+    open: usize,
+    current: LatencyStats,
+    /// (p50, p99) of every closed bucket, [`NONE`] where nothing completed.
+    closed: Vec<(Micros, Micros)>,
+}
+
+impl BucketLatency {
+    /// Bytes one bucket's figures take (for the size estimate; the one open histogram is
+    /// part of the recorder's fixed part).
+    pub const BYTES_PER_BUCKET: usize = std::mem::size_of::<(Micros, Micros)>();
+
+    /// Figures for `buckets` time buckets, none recorded yet.
+    pub fn new(buckets: usize) -> Self {
+        Self {
+            open: 0,
+            current: LatencyStats::compact(),
+            closed: vec![(NONE, NONE); buckets],
+        }
+    }
+
+    /// A request completed in `bucket` (never before a bucket already recorded into) after
+    /// `latency`.
+    #[inline]
+    pub fn record(&mut self, bucket: usize, latency: Micros) {
+        if bucket != self.open {
+            self.close_and_open(bucket);
+        }
+        self.current.record(latency);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn close_and_open(&mut self, bucket: usize) {
+        debug_assert!(bucket > self.open, "completions are booked in time order");
+        if let Some(slot) = self.closed.get_mut(self.open) {
+            *slot = percentiles(&self.current);
+        }
+        self.current.clear();
+        self.open = bucket;
+    }
+
+    /// Median latency (µs) of the requests completed in `bucket`; `None` if none did.
+    pub fn p50(&self, bucket: usize) -> Option<Micros> {
+        self.figures(bucket).0
+    }
+
+    /// 99th-percentile latency (µs) of the requests completed in `bucket`; `None` if none did.
+    pub fn p99(&self, bucket: usize) -> Option<Micros> {
+        self.figures(bucket).1
+    }
+
+    fn figures(&self, bucket: usize) -> (Option<Micros>, Option<Micros>) {
+        let (p50, p99) = if bucket == self.open {
+            percentiles(&self.current)
+        } else {
+            self.closed.get(bucket).copied().unwrap_or((NONE, NONE))
+        };
+        let some = |v: Micros| (v != NONE).then_some(v);
+        (some(p50), some(p99))
+    }
+
+    /// Number of buckets.
+    pub fn len(&self) -> usize {
+        self.closed.len()
+    }
+
+    /// True when there are no buckets.
+    pub fn is_empty(&self) -> bool {
+        self.closed.is_empty()
+    }
+}
+
+/// (p50, p99) of `stats`, [`NONE`] when empty.
+fn percentiles(stats: &LatencyStats) -> (Micros, Micros) {
+    (
+        stats.quantile_us(0.5).unwrap_or(NONE),
+        stats.quantile_us(0.99).unwrap_or(NONE),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_bucket_keeps_its_own_percentiles() {
+        let mut b = BucketLatency::new(4);
+        // Bucket 0: 1..=100 ms: p50 50 ms, p99 99 ms (within 1%). Bucket 1: nothing.
+        // Bucket 2: 1,000 x 2 s. Bucket 3 (open, never closed): one 7 ms.
+        for ms in 1..=100u64 {
+            b.record(0, ms * 1000);
+        }
+        for _ in 0..1000 {
+            b.record(2, 2_000_000);
+        }
+        b.record(3, 7_000);
+        let near = |got: Option<Micros>, want: f64| {
+            let got = got.expect("a latency") as f64;
+            assert!((got - want).abs() <= 0.01 * want, "{got} vs {want}");
+        };
+        near(b.p50(0), 50_000.0);
+        near(b.p99(0), 99_000.0);
+        assert_eq!((b.p50(1), b.p99(1)), (None, None));
+        near(b.p50(2), 2_000_000.0);
+        near(b.p99(2), 2_000_000.0);
+        near(b.p50(3), 7_000.0);
+        near(b.p99(3), 7_000.0);
+        assert_eq!(b.p50(4), None, "past the last bucket");
+        assert_eq!(b.len(), 4);
+    }
+
+    #[test]
+    fn an_unused_recorder_has_no_latency_anywhere() {
+        let b = BucketLatency::new(3);
+        assert!((0..3).all(|i| b.p50(i).is_none() && b.p99(i).is_none()));
+    }
+}
