@@ -93,7 +93,7 @@ pub enum Command {
     /// and where two deployments' costs cross, and writes sweep.csv and breakeven.csv to
     /// `reports/<scenario name>-sweep/` or `--out`.
     ///
-    /// Example: serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25
+    #[command(after_help = examples::SWEEP)]
     Sweep {
         /// The scenario file (TOML).
         scenario: PathBuf,

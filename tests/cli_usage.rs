@@ -23,10 +23,11 @@ fn exec(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-const COMMANDS: [&[&str]; 8] = [
+const COMMANDS: [&[&str]; 9] = [
     &[],
     &["run"],
     &["check"],
+    &["sweep"],
     &["pricing"],
     &["pricing", "list"],
     &["pricing", "show"],
@@ -92,6 +93,15 @@ fn a_wrong_command_line_exits_2_whatever_the_command() {
         ),
         (&["run", s, "--colour"], "unexpected argument '--colour'"),
         (&["check", s, "--seed", "3"], "unexpected argument '--seed'"),
+        (
+            &["sweep", s],
+            "the following required arguments were not provided",
+        ),
+        (&["sweep", s, "--param", "load"], "expected PATH=VALUES"),
+        (
+            &["sweep", s, "--param", "load=1", "--replications", "0"],
+            "invalid value '0' for '--replications <N>'",
+        ),
         (
             &["check"],
             "the following required arguments were not provided",

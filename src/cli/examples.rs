@@ -21,6 +21,7 @@ pub const TOP: &str = concat!(
     "  serverless-sim run scenarios/web-api.toml        # simulate; reports in reports/web-api/\n",
     "  serverless-sim trace inspect scenarios/traces/azure2019-100fn\n",
     "  serverless-sim pricing show aws-lambda-x86\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25\n",
     "  serverless-sim help run                          # a command's flags and examples\n\n",
     exit_codes!()
 );
@@ -31,6 +32,15 @@ pub const RUN: &str = concat!(
     "  serverless-sim run scenarios/web-api.toml --out /tmp/web-api     # somewhere else\n",
     "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
     "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
+    exit_codes!()
+);
+
+pub const SWEEP: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25   # where FaaS stops being cheaper\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=1,10,100 --replications 5\n",
+    "  serverless-sim sweep scenarios/web-api.toml --param workload.functions[0].memory=128MB,512MB,1GB\n",
+    "  serverless-sim sweep scenarios/web-api.toml --param deployments[2].compute.instances=1..4:4 --out /tmp/fleet\n\n",
     exit_codes!()
 );
 
