@@ -75,6 +75,11 @@ pub enum Command {
         /// memory).
         #[arg(long)]
         allow_large: bool,
+        /// Also run N independent replications (the first with the scenario's seed, the same
+        /// seeds for every deployment) and add their means and 95% confidence half-widths:
+        /// printed, and written to replications.csv. The other reports are of the first.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replications: u32,
     },
     /// Validate a scenario file without running it; reports the first error with its file,
     /// line and field, then the size estimate of the run (requests, engine events and memory
@@ -182,7 +187,18 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             threads,
             quiet,
             allow_large,
-        } => run_command(&scenario, out, seed, threads, quiet, allow_large),
+            replications,
+        } => run_command(
+            &scenario,
+            RunFlags {
+                out,
+                seed,
+                threads,
+                quiet,
+                allow_large,
+                replications: replications as usize,
+            },
+        ),
         Command::Sweep {
             scenario,
             params,
@@ -295,41 +311,77 @@ fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<
     Ok(estimate)
 }
 
-fn run_command(
-    path: &Path,
+/// The flags of `run`.
+struct RunFlags {
     out: Option<PathBuf>,
     seed: Option<u64>,
     threads: Option<u16>,
     quiet: bool,
     allow_large: bool,
-) -> anyhow::Result<()> {
+    replications: usize,
+}
+
+fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     let mut scenario = Scenario::load(path)?;
     print_trace_notes(&scenario);
-    if let Some(seed) = seed {
+    if let Some(seed) = flags.seed {
         scenario.seed = seed;
     }
-    let out = out.unwrap_or_else(|| Path::new("reports").join(&scenario.name));
+    let out = flags
+        .out
+        .unwrap_or_else(|| Path::new("reports").join(&scenario.name));
     // Refuse an unusable folder before simulating, not after.
     report::output::check_target(&out)?;
-    let estimate = sized(path, &scenario, allow_large)?;
+    let estimate = sized(path, &scenario, flags.allow_large)?;
     let progress = Progress::new();
-    let expected = (estimate.requests() * scenario.deployments.len() as f64).round() as u64;
-    let show_bar = !quiet && std::io::stderr().is_terminal();
-    let simulate = || run::run_with_progress(&scenario, &progress);
-    let result = progress_bar::with_bar(show_bar, expected, &progress, || match threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.into())
-            .build()
-            .context("starting worker threads")
-            .and_then(|pool| Ok(pool.install(simulate)?)),
-        None => Ok(simulate()?),
-    })?;
+    let runs = flags.replications.max(1) as f64;
+    let expected = (estimate.requests() * scenario.deployments.len() as f64 * runs).round() as u64;
+    let show_bar = !flags.quiet && std::io::stderr().is_terminal();
+    let simulate = || -> anyhow::Result<_> {
+        let result = run::run_with_progress(&scenario, &progress)?;
+        let replications = if flags.replications > 1 {
+            let plan = crate::sweep::SweepPlan {
+                params: Vec::new(),
+                replications: flags.replications,
+                seed: Some(scenario.seed),
+            };
+            let source = crate::sweep::read_source(path)?;
+            // Counted in runs, not requests: add each replication's share of the estimate.
+            let per_run = (estimate.requests() * scenario.deployments.len() as f64) as u64;
+            let done = Progress::new();
+            let r = crate::sweep::sweep(&source, &plan, &done)?;
+            progress.add(per_run * flags.replications as u64);
+            Some(r)
+        } else {
+            None
+        };
+        Ok((result, replications))
+    };
+    let (result, replications) =
+        progress_bar::with_bar(show_bar, expected, &progress, || match flags.threads {
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n.into())
+                .build()
+                .context("starting worker threads")
+                .and_then(|pool| pool.install(simulate)),
+            None => simulate(),
+        })?;
     for w in &result.warnings[scenario.warnings.len()..] {
         eprintln!("warning: {w}");
     }
-    let written = report::write_reports(&result, &out)?;
-    if !quiet {
+    let written = report::write_reports_and(&result, &out, |dir| match &replications {
+        Some(r) => crate::sweep::report::write_figures_csv(
+            r,
+            &dir.join(crate::sweep::report::REPLICATIONS_CSV),
+        ),
+        None => Ok(()),
+    })?;
+    if !flags.quiet {
         print!("{}", report::table::render(&result));
+        if let Some(r) = &replications {
+            println!("replications (mean ± 95% confidence half-width):");
+            print!("{}", crate::sweep::report::render(r, &[]));
+        }
         println!("reports written to {}", written.display());
     }
     Ok(())

@@ -77,6 +77,7 @@ fn plan(params: &[&str], replications: usize) -> SweepPlan {
     SweepPlan {
         params: params.iter().map(|p| parse_param(p).unwrap()).collect(),
         replications,
+        seed: None,
     }
 }
 
@@ -308,4 +309,54 @@ fn the_charts_draw_every_deployment_and_the_memory_choices() {
     );
     let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with("workload.functions[0].memory_mb,"), "{csv}");
+}
+
+#[test]
+fn run_replications_add_a_csv_whose_first_replication_is_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("noisy.toml");
+    fs::write(&scenario, NOISY).unwrap();
+    // Replication 0 is the scenario's own seed: the same figures as a plain run.
+    let plain = common::run_text(NOISY);
+    let r = sweep::sweep(&source(NOISY), &plan(&[], 3), &Progress::new()).unwrap();
+    let reps = &r.points[0].deployments[0].replications;
+    assert_eq!(reps.len(), 3);
+    assert_eq!(
+        reps[0].monthly_cost_usd,
+        plain.deployments[0].bill.monthly_usd
+    );
+    assert_eq!(
+        reps[0].requests,
+        plain.deployments[0].recorder.totals.requests
+    );
+    assert_ne!(reps[1].requests, reps[0].requests, "replications differ");
+
+    let out = dir.path().join("out");
+    bin()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--quiet",
+            "--replications",
+            "3",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("replications.csv")).unwrap();
+    let mean = reps.iter().map(|f| f.monthly_cost_usd).sum::<f64>() / 3.0;
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(&row[..3], ["3", "faas", "faas"]);
+    assert!(
+        (row[3].parse::<f64>().unwrap() - mean).abs() < 1e-6,
+        "{csv}"
+    );
+    let out1 = dir.path().join("out1");
+    bin()
+        .args(["run", scenario.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out1)
+        .assert()
+        .success();
+    assert!(!out1.join("replications.csv").exists());
 }

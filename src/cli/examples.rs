@@ -31,6 +31,7 @@ pub const RUN: &str = concat!(
     "  serverless-sim run scenarios/web-api.toml                        # reports in reports/web-api/\n",
     "  serverless-sim run scenarios/web-api.toml --out /tmp/web-api     # somewhere else\n",
     "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
+    "  serverless-sim run scenarios/web-api.toml --replications 5       # means with 95% confidence\n",
     "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
     exit_codes!()
 );

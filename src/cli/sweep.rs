@@ -28,6 +28,7 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
     let plan = SweepPlan {
         params: args.params,
         replications: args.replications,
+        seed: None,
     };
     // The first point names the report folder and proves the file parses before anything else.
     let points = plan.points();

@@ -58,12 +58,26 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
 /// `out_dir` may not receive a report (a file, a link, a folder that is not a report), or a
 /// file cannot be written; `out_dir` is then as it was and nothing is left behind.
 pub fn write_reports(run: &RunResult, out_dir: &Path) -> Result<PathBuf, SimError> {
+    write_reports_and(run, out_dir, |_| Ok(()))
+}
+
+/// [`write_reports`], with `extra` writing more files into the same folder (e.g. the
+/// replications of `run --replications`) before it is put in place.
+///
+/// # Errors
+/// As [`write_reports`], and whatever `extra` returns.
+pub fn write_reports_and(
+    run: &RunResult,
+    out_dir: &Path,
+    extra: impl FnOnce(&Path) -> Result<(), SimError>,
+) -> Result<PathBuf, SimError> {
     let manifest =
         output::Manifest::for_run(&run.scenario, run.seed, run.window.month, &run.warnings);
     output::write_folder(out_dir, manifest, |dir| {
         exporters()
             .iter()
-            .try_for_each(|x| x.write(run, &dir.join(x.file_name())))
+            .try_for_each(|x| x.write(run, &dir.join(x.file_name())))?;
+        extra(dir)
     })
 }
 

@@ -39,6 +39,8 @@ pub struct SweepPlan {
     pub params: Vec<SweptParam>,
     /// Independent runs per point (at least 1).
     pub replications: usize,
+    /// Replaces the scenario's seed (`--seed`).
+    pub seed: Option<u64>,
 }
 
 impl SweepPlan {
@@ -183,7 +185,7 @@ pub fn sweep(
         let scenario = source
             .scenario_at(&plan.params, values)
             .map_err(|e| fail(i, e))?;
-        first.get_or_insert((scenario.name, scenario.seed));
+        first.get_or_insert((scenario.name, plan.seed.unwrap_or(scenario.seed)));
     }
     let (name, seed) = first.expect("a grid has at least one point");
     let replications = plan.replications.max(1);
@@ -244,7 +246,7 @@ pub fn run_once(
     only: Option<&[&str]>,
 ) -> Result<Vec<(String, &'static str, Figures)>, SimError> {
     let mut scenario = source.scenario_at(&plan.params, values)?;
-    scenario.seed = replication_seed(scenario.seed, r);
+    scenario.seed = replication_seed(plan.seed.unwrap_or(scenario.seed), r);
     if let Some(names) = only {
         scenario
             .deployments

@@ -10,6 +10,9 @@
 //! usd_per_million_requests, cold_start_ratio, failed_ratio, latency_p50_ms, latency_p95_ms,
 //! latency_p99_ms`, and last `requests` (mean requests in the window).
 //!
+//! `replications.csv` (written by `run --replications N`) has `sweep.csv`'s columns, without
+//! parameters: one row per deployment.
+//!
 //! `breakeven.csv` columns: `parameter, deployment_a, deployment_b, crossing, cheaper_below,
 //! cheaper_above`: `crossing` is the parameter's value (in its unit) where the two
 //! deployments' mean monthly costs are equal.
@@ -55,7 +58,19 @@ fn figure_text(figure: Figure, v: f64) -> String {
 /// # Errors
 /// The file cannot be written.
 pub fn write_sweep_csv(result: &SweepResult, dir: &Path) -> Result<(), SimError> {
-    let path = dir.join(SWEEP_CSV);
+    write_figures_csv(result, &dir.join(SWEEP_CSV))
+}
+
+/// The replications of `run --replications N`: `sweep.csv`'s columns without parameters.
+pub const REPLICATIONS_CSV: &str = "replications.csv";
+
+/// Writes the figures of every point and deployment of `result` to `path` (the columns of
+/// `sweep.csv`).
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimError> {
+    let path = path.to_path_buf();
     let mut header: Vec<String> = result.plan.params.iter().map(column_name).collect();
     header.extend(["replications", "deployment", "model"].map(String::from));
     for f in Figure::ALL {
@@ -180,12 +195,15 @@ pub fn render(result: &SweepResult, crossings: &[Crossing]) -> String {
     }
     out.push_str("  ($/month)\n");
     for p in &result.points {
-        let label = p
-            .values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let label = if p.values.is_empty() {
+            format!("{} runs", result.plan.replications.max(1))
+        } else {
+            p.values
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         out.push_str(&format!("{label:<point_width$}"));
         for d in &p.deployments {
             let cell = match Figure::MonthlyCost.estimate(&d.replications) {
