@@ -224,7 +224,7 @@ pub fn render(result: &SweepResult, crossings: &[Crossing]) -> String {
         .filter(|_| result.plan.params.len() == 1)
     {
         let unit = param.unit();
-        if crossings.is_empty() {
+        if crossings.is_empty() && names.len() >= 2 {
             out.push_str(&format!(
                 "break-even: no two deployments' costs cross over {} in this range\n",
                 param.path
@@ -241,6 +241,51 @@ pub fn render(result: &SweepResult, crossings: &[Crossing]) -> String {
                 c.cheaper_above
             ));
         }
+        if charts::is_memory_sweep(result) {
+            out.push_str(&memory_lines(result, unit));
+        }
+    }
+    out
+}
+
+/// For a memory sweep, each FaaS deployment's cheapest, fastest and balanced memory (see
+/// [`charts::memory_choices`]).
+fn memory_lines(result: &SweepResult, unit: &str) -> String {
+    let mut out = String::new();
+    let n = result.points[0].deployments.len();
+    for d in 0..n {
+        if result.points[0].deployments[d].model != "faas" {
+            continue;
+        }
+        let figure = |f: Figure| -> Option<Vec<f64>> {
+            result
+                .points
+                .iter()
+                .map(|p| f.estimate(&p.deployments[d].replications).map(|e| e.mean))
+                .collect()
+        };
+        let (Some(costs), Some(p95s)) = (
+            figure(Figure::UsdPerMillionRequests),
+            figure(Figure::LatencyP95),
+        ) else {
+            continue;
+        };
+        let Some((cheapest, fastest, balanced)) = charts::memory_choices(&costs, &p95s) else {
+            continue;
+        };
+        let at = |i: usize| {
+            format!(
+                "{}{unit} (${:.2} per 1M requests, p95 {:.0} ms)",
+                result.points[i].values[0].number, costs[i], p95s[i]
+            )
+        };
+        out.push_str(&format!(
+            "memory: {}: cheapest {}, fastest {}, balanced {}\n",
+            result.points[0].deployments[d].name,
+            at(cheapest),
+            at(fastest),
+            at(balanced)
+        ));
     }
     out
 }
