@@ -122,6 +122,10 @@ pub enum Command {
         /// Do not print the table or the progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// `json`: also write summary.json (every figure with its half-width, the crossings,
+        /// the scenario as run, seed and version) and print it instead of the table.
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
     },
     /// The catalogue of provider presets (`pricing = "<name>"` in a scenario).
     #[command(after_help = examples::PRICING)]
@@ -206,6 +210,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            format,
         } => sweep::sweep_command(sweep::SweepArgs {
             scenario,
             params,
@@ -213,6 +218,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            json: format == pricing::Format::Json,
         }),
         Command::Pricing { command } => {
             let catalogue = crate::pricing::presets::catalogue();

@@ -360,3 +360,35 @@ fn run_replications_add_a_csv_whose_first_replication_is_the_run() {
         .success();
     assert!(!out1.join("replications.csv").exists());
 }
+
+#[test]
+fn json_output_holds_the_csv_figures_the_scenario_and_the_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("linear.toml");
+    fs::write(&scenario, LINEAR).unwrap();
+    let out = dir.path().join("out");
+    let assert = bin()
+        .args(["sweep", scenario.to_str().unwrap(), "--format", "json"])
+        .args(["--param", "load=1..40:6", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let printed: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(printed, written);
+    assert_eq!(written["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(written["seed"], 3);
+    assert_eq!(written["scenario_text"], LINEAR);
+    assert_eq!(written["points"].as_array().unwrap().len(), 6);
+    // The VM at the fourth point, as in sweep.csv: $73.000000.
+    let vm = &written["points"][3]["deployments"][1];
+    assert_eq!(vm["name"], "vm");
+    let cost = vm["figures"]["monthly_cost_usd"]["mean"].as_f64().unwrap();
+    assert!((cost - 73.0).abs() < 1e-6);
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let row = csv.lines().nth(8).unwrap();
+    assert!(row.contains(",1,vm,fleet,73.000000,"), "{row}");
+    let crossing = written["breakeven"][0]["crossing"].as_f64().unwrap();
+    assert!((crossing - 14.8809).abs() < 0.01, "{crossing}");
+}

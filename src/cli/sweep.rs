@@ -20,6 +20,8 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     pub threads: Option<u16>,
     pub quiet: bool,
+    /// Write summary.json and print it instead of the table.
+    pub json: bool,
 }
 
 /// Runs the `sweep` command.
@@ -56,8 +58,13 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
                 .and_then(|pool| pool.install(work)),
             None => work(),
         })?;
-    let written = sweep::report::write_sweep_reports(&result, &crossings, &out)?;
-    if !args.quiet {
+    let json = args
+        .json
+        .then(|| sweep::json::sweep_json(&source, &result, &crossings));
+    let written = sweep::report::write_sweep_reports(&result, &crossings, json.as_ref(), &out)?;
+    if let Some(json) = &json {
+        println!("{}", serde_json::to_string_pretty(json)?);
+    } else if !args.quiet {
         print!("{}", sweep::report::render(&result, &crossings));
         println!("reports written to {}", written.display());
     }

@@ -16,6 +16,7 @@
 pub mod breakeven;
 pub mod charts;
 pub mod figures;
+pub mod json;
 pub mod report;
 pub mod stats;
 pub mod values;

@@ -31,6 +31,7 @@ use crate::report::output::{self, Manifest};
 /// The file names.
 pub const SWEEP_CSV: &str = "sweep.csv";
 pub const BREAKEVEN_CSV: &str = "breakeven.csv";
+pub const SUMMARY_JSON: &str = "summary.json";
 
 /// A parameter's column name: its path, and its unit as a suffix (`_mb`, `_m`, `_per_s`).
 pub fn column_name(param: &SweptParam) -> String {
@@ -156,18 +157,27 @@ fn round6(x: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-/// Writes the sweep's report folder at `out` (see [`output::write_folder`]).
+/// Writes the sweep's report folder at `out` (see [`output::write_folder`]), with
+/// `summary.json` when `json` is given.
 ///
 /// # Errors
 /// `out` may not receive a report, or a file cannot be written; `out` is then as it was.
 pub fn write_sweep_reports(
     result: &SweepResult,
     crossings: &[Crossing],
+    json: Option<&serde_json::Value>,
     out: &Path,
 ) -> Result<PathBuf, SimError> {
     let manifest = Manifest::for_sweep(&result.scenario, result.seed);
     output::write_folder(out, manifest, |dir| {
         write_sweep_csv(result, dir)?;
+        if let Some(json) = json {
+            let path = dir.join(SUMMARY_JSON);
+            let text = serde_json::to_string_pretty(json)
+                .map_err(|e| SimError::Report(format!("encoding {}: {e}", path.display())))?;
+            std::fs::write(&path, text + "\n")
+                .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))?;
+        }
         if result.plan.params.len() == 1 {
             write_breakeven_csv(result, crossings, dir)?;
             charts::write_breakeven_png(result, crossings, dir)?;

@@ -1,0 +1,87 @@
+//! `summary.json` of a sweep (`sweep --format json`): every figure of `sweep.csv` with its
+//! confidence half-width, the crossings, the swept parameters, the scenario file as run (its
+//! text; each point's values are the parameters'), the seed and the tool's version. Keys are
+//! sorted, so the file is byte-stable.
+
+use serde_json::{Value, json};
+
+use super::breakeven::Crossing;
+use super::figures::Figure;
+use super::{SweepResult, SweepSource};
+
+/// The JSON document of a sweep.
+pub fn sweep_json(source: &SweepSource, result: &SweepResult, crossings: &[Crossing]) -> Value {
+    let params: Vec<Value> = result
+        .plan
+        .params
+        .iter()
+        .map(|p| {
+            json!({
+                "path": p.path,
+                "unit": p.unit(),
+                "values": p.values.iter().map(|v| v.number).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let points: Vec<Value> = result
+        .points
+        .iter()
+        .map(|p| {
+            let values: serde_json::Map<String, Value> = result
+                .plan
+                .params
+                .iter()
+                .zip(&p.values)
+                .map(|(param, v)| (param.path.clone(), json!(v.number)))
+                .collect();
+            let deployments: Vec<Value> = p
+                .deployments
+                .iter()
+                .map(|d| {
+                    let figures: serde_json::Map<String, Value> = Figure::ALL
+                        .iter()
+                        .map(|f| {
+                            let value = match f.estimate(&d.replications) {
+                                Some(e) => json!({ "mean": e.mean, "ci95": e.half_width }),
+                                None => Value::Null,
+                            };
+                            (f.column().to_string(), value)
+                        })
+                        .collect();
+                    json!({
+                        "name": d.name,
+                        "model": d.model,
+                        "figures": figures,
+                        "requests": d.replications.iter().map(|f| f.requests).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({ "values": values, "deployments": deployments })
+        })
+        .collect();
+    let breakeven: Vec<Value> = crossings
+        .iter()
+        .map(|c| {
+            json!({
+                "deployment_a": c.deployment_a,
+                "deployment_b": c.deployment_b,
+                "crossing": c.crossing,
+                "cheaper_below": c.cheaper_below,
+                "cheaper_above": c.cheaper_above,
+            })
+        })
+        .collect();
+    json!({
+        "tool": "serverless-sim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "sweep",
+        "scenario": result.scenario,
+        "scenario_file": source.path.display().to_string(),
+        "scenario_text": source.text,
+        "seed": result.seed,
+        "replications": result.plan.replications.max(1),
+        "parameters": params,
+        "points": points,
+        "breakeven": breakeven,
+    })
+}
