@@ -19,6 +19,9 @@
 pub struct LogHistogram {
     /// `p`: the first bucket has `2^p` slots, every later bucket `2^(p-1)`.
     precision_bits: u32,
+    /// `precision_bits - 1` and `2^precision_bits - 1`, kept so recording computes neither.
+    half_bits: u32,
+    first_bucket_mask: u64,
     counts: Vec<u64>,
     total: u64,
 }
@@ -29,6 +32,8 @@ impl LogHistogram {
         assert!((2..=20).contains(&precision_bits), "precision out of range");
         Self {
             precision_bits,
+            half_bits: precision_bits - 1,
+            first_bucket_mask: (1u64 << precision_bits) - 1,
             counts: Vec::new(),
             total: 0,
         }
@@ -48,9 +53,8 @@ impl LogHistogram {
     /// The slot holding `value`.
     #[inline]
     fn slot_of(&self, value: u64) -> usize {
-        let half_bits = self.precision_bits - 1;
-        let first_bucket_mask = (1u64 << self.precision_bits) - 1;
-        let bucket = (63 - (value | first_bucket_mask).leading_zeros()) - half_bits;
+        let half_bits = self.half_bits;
+        let bucket = (63 - (value | self.first_bucket_mask).leading_zeros()) - half_bits;
         ((bucket as u64) << half_bits) as usize + (value >> bucket) as usize
     }
 
