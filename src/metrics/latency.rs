@@ -1,26 +1,28 @@
-//! Latency statistics of completed requests: exact count, mean and max, and percentiles from
-//! a high-dynamic-range histogram (3 significant digits, so any percentile is within 0.1% of
-//! the exact one) whose size does not grow with the number of requests.
+//! Latency statistics of completed requests: exact count, mean, min and max, and percentiles
+//! from a log-linear histogram ([`LogHistogram`]) whose size does not grow with the number of
+//! requests.
 //!
-//! Nothing is ever clamped: the histogram starts by covering about 11.6 days and grows (by
-//! whole powers of two, a few kB each) to hold any larger latency, up to the clock's limit,
-//! so every percentile keeps its 0.1% precision. With no completed request there is no
-//! latency to report: every statistic is `None`, never a made-up zero.
+//! Two precisions: [`LatencyStats::new`] keeps 3 significant digits (any percentile within
+//! 0.1% of the exact one; the deployment-wide figures), [`LatencyStats::compact`] about 1%
+//! (a few kB; for the many small breakdowns, per function or per time bucket). Nothing is ever
+//! clamped: the histogram grows to hold any latency up to the clock's limit, keeping its
+//! precision. With no completed request there is no latency to report: every statistic is
+//! `None`, never a made-up zero.
 
-use hdrhistogram::Histogram;
-
+use super::histogram::LogHistogram;
 use crate::engine::time::Micros;
 
-/// Largest latency the histogram covers at first (about 11.6 days); it grows past that on
-/// demand.
-const INITIAL_HIGHEST_US: u64 = 1_000_000_000_000;
+/// Histogram precision of [`LatencyStats::new`]: slots at most 1/1,024 of their values wide.
+const FINE_BITS: u32 = 11;
+/// Histogram precision of [`LatencyStats::compact`]: slots at most 1/128 of their values wide.
+const COMPACT_BITS: u32 = 8;
 
-/// Latency distribution of one deployment.
+/// Latency distribution of one deployment (or one function, or one time bucket).
 #[derive(Clone, Debug)]
 pub struct LatencyStats {
-    hist: Histogram<u64>,
-    count: u64,
+    hist: LogHistogram,
     sum_us: u128,
+    min_us: Micros,
     max_us: Micros,
 }
 
@@ -31,15 +33,22 @@ impl Default for LatencyStats {
 }
 
 impl LatencyStats {
-    /// Empty statistics.
+    /// Empty statistics with percentiles within 0.1%.
     pub fn new() -> Self {
-        let mut hist = Histogram::new_with_bounds(1, INITIAL_HIGHEST_US, 3)
-            .expect("static histogram bounds are valid");
-        hist.auto(true);
+        Self::with_precision(FINE_BITS)
+    }
+
+    /// Empty statistics with percentiles within 0.8% and a small footprint (about 15 kB for
+    /// latencies up to a few seconds).
+    pub fn compact() -> Self {
+        Self::with_precision(COMPACT_BITS)
+    }
+
+    fn with_precision(bits: u32) -> Self {
         Self {
-            hist,
-            count: 0,
+            hist: LogHistogram::new(bits),
             sum_us: 0,
+            min_us: Micros::MAX,
             max_us: 0,
         }
     }
@@ -47,51 +56,60 @@ impl LatencyStats {
     /// Records one latency.
     #[inline]
     pub fn record(&mut self, latency: Micros) {
-        if self.hist.record(latency).is_err() {
-            // Only a value the counts array cannot be sized for on this platform (beyond
-            // u64 µs on 32-bit targets); never reached on 64-bit ones.
-            self.hist.saturating_record(latency);
-        }
-        self.count += 1;
+        self.hist.record(latency);
         self.sum_us += latency as u128;
+        self.min_us = self.min_us.min(latency);
         self.max_us = self.max_us.max(latency);
+    }
+
+    /// Adds every latency of `other` (of the same precision).
+    pub fn merge(&mut self, other: &LatencyStats) {
+        self.hist.merge(&other.hist);
+        self.sum_us += other.sum_us;
+        self.min_us = self.min_us.min(other.min_us);
+        self.max_us = self.max_us.max(other.max_us);
     }
 
     /// Number of latencies recorded.
     pub fn count(&self) -> u64 {
-        self.count
+        self.hist.total()
     }
 
     /// True when no latency was recorded (no request completed).
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.count() == 0
     }
 
     /// Exact mean (µs); `None` when empty.
     pub fn mean_us(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.sum_us as f64 / self.count as f64)
+        (!self.is_empty()).then(|| self.sum_us as f64 / self.count() as f64)
     }
 
     /// Exact maximum (µs); `None` when empty.
     pub fn max_us(&self) -> Option<Micros> {
-        (self.count > 0).then_some(self.max_us)
+        (!self.is_empty()).then_some(self.max_us)
     }
 
-    /// The smallest latency (µs) as the histogram holds it: the lowest value of the smallest
-    /// recorded value's bucket (within 0.1% of it, never above it); `None` when empty.
+    /// Exact minimum (µs); `None` when empty.
     pub fn min_us(&self) -> Option<Micros> {
-        (self.count > 0).then(|| self.hist.min().min(self.max_us))
+        (!self.is_empty()).then_some(self.min_us)
     }
 
-    /// The latency (µs) at quantile `q` in [0, 1]: the exact max at q = 1; `None` when empty.
+    /// The latency (µs) at quantile `q` in [0, 1], never above the exact max; the exact min at
+    /// q = 0 and the exact max at q = 1; `None` when empty.
     pub fn quantile_us(&self, q: f64) -> Option<Micros> {
-        if self.count == 0 {
-            return None;
+        if q <= 0.0 {
+            return self.min_us();
         }
         if q >= 1.0 {
-            return Some(self.max_us);
+            return self.max_us();
         }
-        Some(self.hist.value_at_quantile(q).min(self.max_us))
+        Some(self.hist.value_at_quantile(q)?.min(self.max_us))
+    }
+
+    /// Bytes held by the histogram.
+    pub fn heap_bytes(&self) -> usize {
+        self.hist.heap_bytes()
     }
 }
 
@@ -117,14 +135,50 @@ mod tests {
     }
 
     #[test]
-    fn min_is_at_most_the_smallest_value_and_within_a_tenth_of_a_percent() {
+    fn min_is_exact() {
         let mut s = LatencyStats::new();
         for v in [123_456u64, 200_000, 7_000_000] {
             s.record(v);
         }
-        let min = s.min_us().unwrap();
-        assert!(min <= 123_456 && min as f64 >= 123_456.0 * 0.999, "{min}");
-        assert!(min <= s.quantile_us(0.01).unwrap());
+        assert_eq!(s.min_us(), Some(123_456));
+        assert_eq!(s.quantile_us(0.0), Some(123_456));
+        assert!(123_456 <= s.quantile_us(0.01).unwrap());
+    }
+
+    #[test]
+    fn compact_stats_are_within_one_percent_and_small() {
+        let mut s = LatencyStats::compact();
+        for v in 1..=100_000u64 {
+            s.record(v * 20); // 20 µs to 2 s
+        }
+        for (q, exact) in [(0.5, 1_000_000.0), (0.99, 1_980_000.0), (0.01, 20_000.0)] {
+            let got = s.quantile_us(q).unwrap() as f64;
+            assert!((got - exact).abs() / exact <= 1.0 / 128.0, "q{q}: {got}");
+        }
+        assert!(s.heap_bytes() <= 16 * 1024, "{} bytes", s.heap_bytes());
+    }
+
+    #[test]
+    fn merged_stats_equal_one_recording() {
+        let (mut a, mut b, mut all) = (
+            LatencyStats::compact(),
+            LatencyStats::compact(),
+            LatencyStats::compact(),
+        );
+        for v in [5u64, 90, 4_000, 12_345_678, 7] {
+            a.record(v);
+            all.record(v);
+        }
+        for v in [3u64, 70_000] {
+            b.record(v);
+            all.record(v);
+        }
+        a.merge(&b);
+        assert_eq!(a.count(), 7);
+        assert_eq!(a.mean_us(), all.mean_us());
+        assert_eq!(a.min_us(), Some(3));
+        assert_eq!(a.max_us(), Some(12_345_678));
+        assert_eq!(a.quantile_us(0.5), all.quantile_us(0.5));
     }
 
     #[test]

@@ -6,70 +6,20 @@
 
 use crate::engine::time::Micros;
 
-/// One level integrated over fixed-width buckets covering `[0, window)`.
+/// One level's result: its integral over each bucket, its peak and its final value. Filled in
+/// by [`LevelSet::finish`]; read it after the run.
 #[derive(Clone, Debug)]
 pub struct LevelTrack {
     current: i64,
-    last_change: Micros,
-    /// Bucket holding `last_change`, and that bucket's end.
-    bucket: usize,
-    bucket_end: Micros,
+    peak: i64,
     bucket_len: Micros,
     window: Micros,
-    /// Integral of the level over each bucket, in count x µs.
-    area: Vec<f64>,
-    peak: i64,
+    /// Integral of the level over each bucket, in count x µs (exact).
+    area: Vec<i128>,
 }
 
 impl LevelTrack {
-    /// A level starting at zero over `n_buckets` buckets of `bucket_len` covering `window`.
-    pub fn new(bucket_len: Micros, window: Micros, n_buckets: usize) -> Self {
-        Self {
-            current: 0,
-            last_change: 0,
-            bucket: 0,
-            bucket_end: bucket_len,
-            bucket_len,
-            window,
-            area: vec![0.0; n_buckets],
-            peak: 0,
-        }
-    }
-
-    /// Changes the level by `delta` at time `t` (never earlier than the previous change).
-    #[inline]
-    pub fn change(&mut self, t: Micros, delta: i64) {
-        self.advance(t);
-        self.current += delta;
-        debug_assert!(self.current >= 0, "level went negative");
-        self.peak = self.peak.max(self.current);
-    }
-
-    /// Integrates the current level up to `t` (clamped to the window). Walks buckets from the
-    /// last change instead of dividing, so the common case (same bucket) is one comparison.
-    #[inline]
-    fn advance(&mut self, t: Micros) {
-        let t = t.min(self.window);
-        if t <= self.last_change {
-            return;
-        }
-        let level = self.current as f64;
-        while t > self.bucket_end {
-            self.area[self.bucket] += level * (self.bucket_end - self.last_change) as f64;
-            self.last_change = self.bucket_end;
-            self.bucket += 1;
-            self.bucket_end += self.bucket_len;
-        }
-        self.area[self.bucket] += level * (t - self.last_change) as f64;
-        self.last_change = t;
-    }
-
-    /// Closes the integral at the end of the window.
-    pub fn finish(&mut self) {
-        self.advance(self.window);
-    }
-
-    /// The level now.
+    /// The level at the end of the run.
     pub fn current(&self) -> i64 {
         self.current
     }
@@ -83,17 +33,137 @@ impl LevelTrack {
     pub fn bucket_mean(&self, b: usize) -> f64 {
         let start = b as Micros * self.bucket_len;
         let len = (start + self.bucket_len).min(self.window) - start;
-        self.area[b] / len as f64
+        self.area[b] as f64 / len as f64
     }
 
     /// Time-average level over the whole window.
     pub fn window_mean(&self) -> f64 {
-        self.area.iter().sum::<f64>() / self.window as f64
+        self.area.iter().sum::<i128>() as f64 / self.window as f64
     }
 
     /// Integral over the whole window, in count x seconds.
     pub fn window_integral_secs(&self) -> f64 {
-        self.area.iter().sum::<f64>() / 1e6
+        self.area.iter().sum::<i128>() as f64 / 1e6
+    }
+}
+
+/// The three levels of a deployment ([`super::Level`]) integrated over fixed-width buckets
+/// covering `[0, window)`. Index it by `Level as usize` after [`Self::finish`].
+///
+/// The integral is kept forward-looking: on entering a bucket, each level is credited as if it
+/// held until the bucket's end; a change of `delta` at `t` then corrects its own level by
+/// `delta x (bucket end - t)`. So a change touches one level (a transfer of one instance
+/// between two levels, the common case, two), in integers, exactly; only crossing into a later
+/// bucket touches all three.
+#[derive(Clone, Debug)]
+pub struct LevelSet {
+    current: [i64; 3],
+    peak: [i64; 3],
+    /// The bucket the last change fell in, and its end (the window's end for the last one).
+    bucket: usize,
+    bucket_end: Micros,
+    bucket_len: Micros,
+    window: Micros,
+    /// Each level's integral over each bucket (count x µs), as if the levels now held to the
+    /// end of the current bucket.
+    area: Vec<[i128; 3]>,
+    tracks: [LevelTrack; 3],
+}
+
+impl LevelSet {
+    /// Three levels starting at zero over `n_buckets` buckets of `bucket_len` covering `window`.
+    pub fn new(bucket_len: Micros, window: Micros, n_buckets: usize) -> Self {
+        let n_buckets = n_buckets.max(1);
+        let track = || LevelTrack {
+            current: 0,
+            peak: 0,
+            bucket_len,
+            window,
+            area: Vec::new(),
+        };
+        Self {
+            current: [0; 3],
+            peak: [0; 3],
+            bucket: 0,
+            bucket_end: bucket_len.min(window),
+            bucket_len,
+            window,
+            area: vec![[0; 3]; n_buckets],
+            tracks: [track(), track(), track()],
+        }
+    }
+
+    /// Changes level `level` by `delta` at time `t` (never earlier than the previous change).
+    #[inline]
+    pub fn change(&mut self, level: usize, t: Micros, delta: i64) {
+        let left = self.time_left(t);
+        self.area[self.bucket][level] += delta as i128 * left;
+        self.current[level] += delta;
+        debug_assert!(self.current[level] >= 0, "level went negative");
+        self.peak[level] = self.peak[level].max(self.current[level]);
+    }
+
+    /// Moves one instance from level `from` to level `to` at time `t`.
+    #[inline]
+    pub fn transfer(&mut self, from: usize, to: usize, t: Micros) {
+        let left = self.time_left(t);
+        let area = &mut self.area[self.bucket];
+        area[from] -= left;
+        area[to] += left;
+        self.current[from] -= 1;
+        debug_assert!(self.current[from] >= 0, "level went negative");
+        self.current[to] += 1;
+        self.peak[to] = self.peak[to].max(self.current[to]);
+    }
+
+    /// Moves to the bucket of `t` (clamped to the window) and returns the time from `t` to that
+    /// bucket's end.
+    #[inline]
+    fn time_left(&mut self, t: Micros) -> i128 {
+        let t = t.min(self.window);
+        if t >= self.bucket_end {
+            self.enter_buckets_through(t);
+        }
+        (self.bucket_end - t) as i128
+    }
+
+    /// Enters every bucket up to the one holding `t` (the last one for the window's end),
+    /// crediting each with the levels as they are.
+    #[cold]
+    fn enter_buckets_through(&mut self, t: Micros) {
+        while t >= self.bucket_end && self.bucket + 1 < self.area.len() {
+            let start = self.bucket_end;
+            self.bucket += 1;
+            self.bucket_end = (start + self.bucket_len).min(self.window);
+            let len = (self.bucket_end - start) as i128;
+            self.area[self.bucket] = self.current.map(|level| level as i128 * len);
+        }
+    }
+
+    /// Closes the integrals at the end of the window and publishes each level's
+    /// [`LevelTrack`] (once: a second call changes nothing).
+    pub fn finish(&mut self) {
+        if self.area.is_empty() {
+            return;
+        }
+        self.enter_buckets_through(self.window);
+        for (k, track) in self.tracks.iter_mut().enumerate() {
+            track.current = self.current[k];
+            track.peak = self.peak[k];
+            track.area = self.area.iter().map(|a| a[k]).collect();
+        }
+        // The per-level copies are the result now; the window is closed, so nothing indexes
+        // the fused table again.
+        self.area = Vec::new();
+    }
+}
+
+impl std::ops::Index<usize> for LevelSet {
+    type Output = LevelTrack;
+
+    /// Level `k`'s result (`Level as usize`), as of the last [`LevelSet::finish`].
+    fn index(&self, k: usize) -> &LevelTrack {
+        &self.tracks[k]
     }
 }
 
@@ -104,24 +174,53 @@ mod tests {
     #[test]
     fn integrates_across_bucket_boundaries() {
         // Buckets of 10 µs over a 30 µs window.
-        let mut l = LevelTrack::new(10, 30, 3);
-        l.change(5, 2); // 2 from t=5
-        l.change(25, -1); // 1 from t=25
+        let mut l = LevelSet::new(10, 30, 3);
+        l.change(0, 5, 2); // 2 from t=5
+        l.change(0, 25, -1); // 1 from t=25
         l.finish();
+        let l = &l[0];
         assert_eq!(l.bucket_mean(0), 1.0); // 2 x 5 µs / 10
         assert_eq!(l.bucket_mean(1), 2.0);
         assert_eq!(l.bucket_mean(2), 1.5); // (2 x 5 + 1 x 5) / 10
         assert!((l.window_mean() - 45.0 / 30.0).abs() < 1e-12);
         assert_eq!(l.peak(), 2);
+        assert_eq!(l.current(), 1);
+    }
+
+    #[test]
+    fn finishing_twice_keeps_the_result() {
+        let mut l = LevelSet::new(10, 30, 3);
+        l.change(1, 5, 1);
+        l.finish();
+        l.finish();
+        assert_eq!(l[1].window_integral_secs(), 25e-6);
     }
 
     #[test]
     fn ignores_time_after_the_window_and_handles_a_short_last_bucket() {
-        let mut l = LevelTrack::new(10, 25, 3);
-        l.change(0, 1);
-        l.change(40, -1);
+        let mut l = LevelSet::new(10, 25, 3);
+        l.change(2, 0, 1);
+        l.change(2, 40, -1);
         l.finish();
-        assert_eq!(l.bucket_mean(2), 1.0); // 5 µs of 5
-        assert_eq!(l.window_integral_secs(), 25e-6);
+        assert_eq!(l[2].bucket_mean(2), 1.0); // 5 µs of 5
+        assert_eq!(l[2].window_integral_secs(), 25e-6);
+    }
+
+    #[test]
+    fn transfers_move_one_instance_and_keep_each_level_apart() {
+        // One instance: starting over [0, 4), busy [4, 12), idle [12, 20); a second one
+        // busy from 15. Buckets of 10 µs.
+        let mut l = LevelSet::new(10, 20, 2);
+        l.change(2, 0, 1);
+        l.transfer(2, 0, 4);
+        l.transfer(0, 1, 12);
+        l.change(0, 15, 1);
+        l.finish();
+        assert_eq!(l[2].window_integral_secs(), 4e-6);
+        assert_eq!(l[0].bucket_mean(0), 0.6); // busy 4..10
+        assert_eq!(l[0].bucket_mean(1), 0.7); // busy 10..12 and 15..20
+        assert_eq!(l[1].bucket_mean(1), 0.8); // idle 12..20
+        assert_eq!((l[0].peak(), l[1].peak(), l[2].peak()), (1, 1, 1));
+        assert_eq!((l[0].current(), l[1].current(), l[2].current()), (1, 1, 0));
     }
 }

@@ -9,13 +9,14 @@
 //! is counted in the last bucket; levels are integrated over the window only.
 
 pub mod apps;
+pub mod histogram;
 pub mod latency;
 pub mod levels;
 
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
 pub use latency::LatencyStats;
-pub use levels::LevelTrack;
+pub use levels::{LevelSet, LevelTrack};
 
 /// Which instance level a change applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +105,8 @@ pub struct Recorder {
     cached: (usize, Micros, Micros),
     pub totals: Totals,
     pub buckets: Vec<BucketCounts>,
-    pub levels: [LevelTrack; 3],
+    /// Busy, idle and starting instances (index by `Level as usize`; read after [`Self::finish`]).
+    pub levels: LevelSet,
     pub latency: LatencyStats,
     pub usage: Usage,
     /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
@@ -123,14 +125,13 @@ impl Recorder {
     /// `meters` billable quantities.
     pub fn new(window: Micros, bucket_len: Micros, meters: usize) -> Self {
         let n = window.div_ceil(bucket_len).max(1) as usize;
-        let level = || LevelTrack::new(bucket_len, window, n);
         Self {
             bucket_len,
             window,
             cached: (0, 0, 0),
             totals: Totals::default(),
             buckets: vec![BucketCounts::default(); n],
-            levels: [level(), level(), level()],
+            levels: LevelSet::new(bucket_len, window, n),
             latency: LatencyStats::new(),
             usage: Usage::new(n, meters),
             idle_gb_seconds: 0.0,
@@ -240,7 +241,13 @@ impl Recorder {
     /// An instance level changed by `delta` at `t`.
     #[inline]
     pub fn level(&mut self, level: Level, t: Micros, delta: i64) {
-        self.levels[level as usize].change(t, delta);
+        self.levels.change(level as usize, t, delta);
+    }
+
+    /// One instance moved from level `from` to level `to` at `t`.
+    #[inline]
+    pub fn transfer(&mut self, from: Level, to: Level, t: Micros) {
+        self.levels.transfer(from as usize, to as usize, t);
     }
 
     /// `quantity` of `meter` was used at `t`.
@@ -270,9 +277,7 @@ impl Recorder {
 
     /// Closes the level integrals at the end of the window.
     pub fn finish(&mut self) {
-        for l in &mut self.levels {
-            l.finish();
-        }
+        self.levels.finish();
     }
 }
 

@@ -115,15 +115,23 @@ impl BackendPlan {
     }
 
     /// Makes the backend calls of `request` at `now`: records the operations and returns
-    /// their total latency.
+    /// their total latency. Inline up to the check for a function that calls nothing.
     #[inline]
     pub fn call(&self, request: &Request, now: Micros, rec: &mut Recorder) -> Micros {
-        let Some(calls) = self.per_function.get(request.function as usize) else {
-            return 0;
-        };
-        if calls.is_empty() {
-            return 0;
+        match self.per_function.get(request.function as usize) {
+            Some(calls) if !calls.is_empty() => self.make_calls(calls, request, now, rec),
+            _ => 0,
         }
+    }
+
+    #[inline(never)]
+    fn make_calls(
+        &self,
+        calls: &[ResolvedCall],
+        request: &Request,
+        now: Micros,
+        rec: &mut Recorder,
+    ) -> Micros {
         let mut draws = KeyedUniforms::new(request.key, Draw::Backend);
         let mut total = 0;
         for c in calls {

@@ -124,8 +124,7 @@ impl FleetModel {
     fn start(&mut self, instance: u32, request: Request, sim: &mut Sim<FleetEvent>) {
         let active = &mut self.active[instance as usize];
         if *active == 0 {
-            sim.rec.level(Level::Idle, sim.now(), -1);
-            sim.rec.level(Level::Busy, sim.now(), 1);
+            sim.rec.transfer(Level::Idle, Level::Busy, sim.now());
         }
         *active += 1;
         self.serve(instance, request, sim);
@@ -172,8 +171,7 @@ impl FleetModel {
         let active = &mut self.active[instance as usize];
         *active -= 1;
         if *active == 0 {
-            sim.rec.level(Level::Busy, sim.now(), -1);
-            sim.rec.level(Level::Idle, sim.now(), 1);
+            sim.rec.transfer(Level::Busy, Level::Idle, sim.now());
         }
         self.free_workers.push(instance);
     }

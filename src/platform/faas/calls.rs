@@ -53,8 +53,7 @@ impl FaasModel {
                 if self.instances.get(i).busy == 0 {
                     self.end_idle(i, sim);
                     self.expiry.cancel(i);
-                    sim.rec.level(Level::Idle, now, -1);
-                    sim.rec.level(Level::Busy, now, 1);
+                    sim.rec.transfer(Level::Idle, Level::Busy, now);
                 }
                 self.instances.take_slot(i);
                 sim.rec.apps.record(self.app_of_pool[pool as usize], false);

@@ -35,8 +35,7 @@ impl FaasModel {
     pub(super) fn went_idle(&mut self, i: InstanceId, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         self.meter_went_idle(i, sim);
-        sim.rec.level(Level::Busy, now, -1);
-        sim.rec.level(Level::Idle, now, 1);
+        sim.rec.transfer(Level::Busy, Level::Idle, now);
         let inst = self.instances.get(i);
         if inst.phase == Phase::Draining {
             return self.reclaim(i, sim);

@@ -301,8 +301,7 @@ impl FaasModel {
         match event {
             FaasEvent::Ready(i) => {
                 self.instances.mark_ready(i);
-                sim.rec.level(Level::Starting, now, -1);
-                sim.rec.level(Level::Busy, now, 1);
+                sim.rec.transfer(Level::Starting, Level::Busy, now);
             }
             FaasEvent::Complete(r) => self.complete(r, sim),
             FaasEvent::Expire(tick) => self.keep_alive_expired(tick, sim),

@@ -254,7 +254,9 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     let window = scenario.window;
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
     let meters = 2 + d.fixed.len() + d.services.iter().map(|s| s.operations.len()).sum::<usize>();
-    let series = buckets * (std::mem::size_of::<BucketCounts>() as f64 + 8.0 * (3 + meters) as f64);
+    // Per bucket: its counts, the meters' usage, and three level integrals (held twice while
+    // the run's end publishes them per level).
+    let series = buckets * (std::mem::size_of::<BucketCounts>() as f64 + 8.0 * (6 + meters) as f64);
     let (expected, bound, detail) = match &d.compute {
         ComputeSpec::Fleet(f) => {
             let (bound, detail) = fleet_memory(f);
