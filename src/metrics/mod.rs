@@ -9,12 +9,14 @@
 //! is counted in the last bucket; levels are integrated over the window only.
 
 pub mod apps;
+pub mod functions;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
 
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
+pub use functions::{FunctionCounts, FunctionMetrics};
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
 
@@ -118,6 +120,8 @@ pub struct Recorder {
     pub idle_times_out_of_range: u64,
     /// Invocations and cold starts per app (FaaS; sized by the model at its start).
     pub apps: AppCounts,
+    /// Per-function counts, usage and latency (sized by the deployment before the run).
+    pub functions: FunctionMetrics,
 }
 
 impl Recorder {
@@ -138,6 +142,7 @@ impl Recorder {
             idle_times: 0,
             idle_times_out_of_range: 0,
             apps: AppCounts::default(),
+            functions: FunctionMetrics::default(),
         }
     }
 

@@ -135,8 +135,10 @@ impl FleetModel {
         let now = sim.now();
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
+        let held = exec.saturating_add(backend);
+        sim.rec.functions.served_for(request.function, held);
         sim.schedule(
-            now.saturating_add(exec).saturating_add(backend),
+            now.saturating_add(held),
             FleetEvent::Complete {
                 instance,
                 function: request.function,
@@ -183,6 +185,13 @@ impl FleetModel {
             .is_some_and(|timeout| now - request.arrival > timeout)
     }
 
+    /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
+    fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
+        sim.rec
+            .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+        sim.rec.functions.timed_out(request.function);
+    }
+
     /// Drops the requests at the front of the queue that have waited past the timeout
     /// (counting them as timed out); true if any was dropped. Only called when the queue is
     /// full, so the common path never looks.
@@ -193,8 +202,7 @@ impl FleetModel {
             if !self.expired(request, sim.now()) {
                 break;
             }
-            sim.rec
-                .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+            self.count_timed_out(request, sim);
             self.waiting.pop_front();
             dropped = true;
         }
@@ -207,8 +215,7 @@ impl FleetModel {
         while let Some(&request) = self.waiting.front() {
             if self.expired(&request, sim.now()) {
                 self.waiting.pop_front();
-                sim.rec
-                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                self.count_timed_out(&request, sim);
                 continue;
             }
             let Some(instance) = self.take_worker(request.function) else {
@@ -228,6 +235,7 @@ impl Model for FleetModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
+        sim.rec.functions.arrival(request.function);
         // FIFO: a request may only overtake an empty queue.
         if self.waiting.is_empty()
             && let Some(instance) = self.take_worker(request.function)
@@ -236,6 +244,7 @@ impl Model for FleetModel {
         }
         if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
             sim.rec.rejected(sim.now());
+            sim.rec.functions.rejected(request.function);
             return;
         }
         self.waiting.push_back(request);
@@ -249,14 +258,14 @@ impl Model for FleetModel {
         } = event;
         let now = sim.now();
         sim.rec.completed(now, now - arrival);
+        sim.rec.functions.completed(function, now - arrival);
         if self.spec.instance_memory_mb.is_none() {
             // Fast path: the worker goes straight on to the next live request, still active.
             while let Some(request) = self.waiting.pop_front() {
                 if !self.expired(&request, now) {
                     return self.serve(instance, request, sim);
                 }
-                sim.rec
-                    .timed_out(request.arrival + self.spec.timeout.unwrap_or(0));
+                self.count_timed_out(&request, sim);
             }
         }
         self.free_worker(instance, function, sim);

@@ -21,10 +21,11 @@ pub fn ms_f(us: f64) -> String {
     format!("{:.3}", us / 1e3)
 }
 
-/// US dollars with 6 decimals.
+/// US dollars with 6 decimals; never `-0.000000` (an empty sum's -0.0, or a rounding
+/// residue of a difference, just below zero).
 pub fn usd(v: f64) -> String {
-    // `+ 0.0` turns an empty sum's -0.0 into 0.0.
-    format!("{:.6}", v + 0.0)
+    let v = if v.abs() < 5e-7 { 0.0 } else { v };
+    format!("{v:.6}")
 }
 
 /// A ratio or average with 6 decimals.
@@ -112,6 +113,8 @@ mod tests {
     #[test]
     fn money_never_prints_negative_zero() {
         assert_eq!(usd(-0.0), "0.000000");
+        assert_eq!(usd(-1e-17), "0.000000");
+        assert_eq!(usd(-0.000_001), "-0.000001");
         assert_eq!(usd(1.5), "1.500000");
         assert_eq!(ms(1_234), "1.234");
     }

@@ -9,6 +9,7 @@
 pub mod charts;
 pub mod costs;
 pub mod format;
+pub mod functions;
 pub mod latency;
 pub mod output;
 pub mod summary;
@@ -42,6 +43,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(timeseries::TimeseriesCsv),
         Box::new(latency::LatencyCsv),
         Box::new(costs::CostsCsv),
+        Box::new(functions::FunctionsCsv),
         Box::new(charts::CostChart),
         Box::new(charts::LatencyCdfChart),
         Box::new(charts::InstancesChart),
