@@ -1,5 +1,8 @@
 //! Reports: what a run writes under `reports/<scenario>/`, and the terminal table.
 //!
+//! Every column of `summary.csv`, `costs.csv` and `functions.csv` is defined in
+//! `docs/reports.md`; each exporter's module doc lists its columns in order.
+//!
 //! One [`Exporter`] per file; a new format is a new exporter in its own module, listed in
 //! [`exporters`]. [`write_reports`] has [`output`] write them into a staging folder and put it
 //! in place only when all succeeded, so a failed run never leaves a half-written report, a
