@@ -198,3 +198,57 @@ impl Exporter for FunctionsCsv {
         csv.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::FunctionMetrics;
+    use crate::report::testutil::{export_csv, tiny_run};
+
+    #[test]
+    fn one_function_bears_every_usage_cost_and_the_add_on_stays_unattributed() {
+        let run = tiny_run();
+        let components = components(&run);
+        let fixed = components
+            .iter()
+            .position(|c| *c == Component::Fixed)
+            .unwrap();
+        for d in &run.deployments {
+            let costs = attribute(d, &components);
+            assert_eq!(costs.len(), 2, "the function api, then the remainder");
+            let add_ons = d.bill.monthly_usd_of(&Component::Fixed);
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9;
+            assert!(
+                close(costs[0].monthly_usd, d.bill.monthly_usd - add_ons),
+                "{d:?}"
+            );
+            assert!(close(costs[1].monthly_usd, add_ons));
+            assert!(close(costs[1].monthly_by_component[fixed], add_ons));
+        }
+        // The fleet's balancer ($16.43 a month) is nobody's.
+        assert!((attribute(&run.deployments[1], &components)[1].monthly_usd - 16.43).abs() < 1e-9);
+    }
+
+    #[test]
+    fn what_no_function_recorded_goes_to_the_unattributed_row() {
+        let mut run = tiny_run();
+        // Forget every per-function record: usage and slot time alike.
+        for d in &mut run.deployments {
+            d.recorder.functions = FunctionMetrics::new(vec!["api".into()], d.meters.len());
+        }
+        let components = components(&run);
+        for d in &run.deployments {
+            let costs = attribute(d, &components);
+            assert_eq!(costs[0].monthly_usd, 0.0);
+            assert!((costs[1].monthly_usd - d.bill.monthly_usd).abs() <= 1e-9);
+            assert!((costs[1].window_usd - d.bill.window_usd).abs() <= 1e-9);
+        }
+        let (header, rows) = export_csv(&FunctionsCsv, &run);
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+        assert_eq!(rows[1][1], UNATTRIBUTED);
+        assert_eq!(
+            rows[0][header.iter().position(|h| h == "requests").unwrap()],
+            "0"
+        );
+    }
+}
