@@ -164,11 +164,11 @@ impl Exporter for FunctionsCsv {
                         ]
                         .map(|n| n.to_string()),
                     );
-                    row.push(if c.requests == 0 {
-                        String::new()
+                    row.push(ratio(if c.requests == 0 {
+                        0.0
                     } else {
-                        ratio(c.cold_starts as f64 / c.requests as f64)
-                    });
+                        c.cold_starts as f64 / c.requests as f64
+                    }));
                     row.push(lat.mean_us().map(ms_f).unwrap_or_default());
                     row.extend(
                         PERCENTILES
