@@ -57,10 +57,17 @@ impl FunctionCounts {
 pub struct FunctionMetrics {
     names: Vec<String>,
     meters: usize,
-    counts: Vec<FunctionCounts>,
+    /// Counts and latency per function, side by side: one bounds check reaches both.
+    records: Vec<FunctionRecord>,
     /// Quantity per (function, meter), row-major by function.
     usage: Vec<f64>,
-    latency: Vec<LatencyStats>,
+}
+
+/// What is kept for one function.
+#[derive(Clone, Debug)]
+struct FunctionRecord {
+    counts: FunctionCounts,
+    latency: LatencyStats,
 }
 
 impl FunctionMetrics {
@@ -71,20 +78,25 @@ impl FunctionMetrics {
         Self {
             names,
             meters,
-            counts: vec![FunctionCounts::default(); functions],
+            records: vec![
+                FunctionRecord {
+                    counts: FunctionCounts::default(),
+                    latency: LatencyStats::compact(),
+                };
+                functions
+            ],
             usage: vec![0.0; functions * meters],
-            latency: vec![LatencyStats::compact(); functions],
         }
     }
 
     /// Number of functions tracked.
     pub fn len(&self) -> usize {
-        self.counts.len()
+        self.records.len()
     }
 
     /// Whether no function is tracked.
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.records.is_empty()
     }
 
     /// The name of function `f`.
@@ -94,12 +106,12 @@ impl FunctionMetrics {
 
     /// The counts of function `f`.
     pub fn counts(&self, f: usize) -> &FunctionCounts {
-        &self.counts[f]
+        &self.records[f].counts
     }
 
     /// The latency of `f`'s completed calls.
     pub fn latency(&self, f: usize) -> &LatencyStats {
-        &self.latency[f]
+        &self.records[f].latency
     }
 
     /// What `f`'s calls recorded on `meter`.
@@ -114,7 +126,7 @@ impl FunctionMetrics {
 
     #[inline]
     fn of(&mut self, f: u32) -> Option<&mut FunctionCounts> {
-        self.counts.get_mut(f as usize)
+        self.records.get_mut(f as usize).map(|r| &mut r.counts)
     }
 
     /// A request of `f` arrived.
@@ -128,9 +140,9 @@ impl FunctionMetrics {
     /// A call of `f` completed after `latency`.
     #[inline]
     pub fn completed(&mut self, f: u32, latency: Micros) {
-        if let Some(c) = self.of(f) {
-            c.completed += 1;
-            self.latency[f as usize].record(latency);
+        if let Some(r) = self.records.get_mut(f as usize) {
+            r.counts.completed += 1;
+            r.latency.record(latency);
         }
     }
 
@@ -194,6 +206,25 @@ impl FunctionMetrics {
         }
     }
 
+    /// A FaaS call of `f` ended at `t`: gives its slot back and books its request (1 on
+    /// `requests_meter`) and its `gb_s` on `gb_meter`, in one update.
+    #[inline]
+    pub fn call_ended(
+        &mut self,
+        f: u32,
+        t: Micros,
+        requests_meter: usize,
+        gb_meter: usize,
+        gb_s: f64,
+    ) {
+        self.slot_freed(f, t);
+        let row = f as usize * self.meters;
+        if let Some(usage) = self.usage.get_mut(row..row + self.meters) {
+            usage[requests_meter] += 1.0;
+            usage[gb_meter] += gb_s;
+        }
+    }
+
     /// A request of `f` held a worker for `span`.
     #[inline]
     pub fn served_for(&mut self, f: u32, span: Micros) {
@@ -222,6 +253,7 @@ mod tests {
         m.used(1, 2, 1.5);
         m.used(1, 2, 0.5);
         m.used(0, 0, 1.0);
+        m.call_ended(0, 0, 1, 2, 0.25);
         let (a, b) = (m.counts(0), m.counts(1));
         assert_eq!((a.requests, a.completed, a.failed()), (1, 0, 2));
         assert_eq!(
@@ -233,7 +265,7 @@ mod tests {
             (1, 1, 1, 1)
         );
         assert_eq!(m.usage(1, 2), 2.0);
-        assert_eq!(m.usage(0, 2), 0.0);
+        assert_eq!((m.usage(0, 1), m.usage(0, 2)), (1.0, 0.25));
         assert_eq!(m.meter_total(0), 1.0);
         assert_eq!(m.latency(1).max_us(), Some(2_000));
         assert!(m.latency(0).is_empty());

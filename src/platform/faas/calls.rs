@@ -210,10 +210,9 @@ impl FaasModel {
         let gb_meter = self.gb_meters[run.always_warm as usize];
         sim.rec.usage(now, self.meters.requests, 1.0);
         sim.rec.usage(now, gb_meter, run.billed_gb_s);
-        let per_function = &mut sim.rec.functions;
-        per_function.used(f, self.meters.requests, 1.0);
-        per_function.used(f, gb_meter, run.billed_gb_s);
-        per_function.slot_freed(f, now);
+        sim.rec
+            .functions
+            .call_ended(f, now, self.meters.requests, gb_meter, run.billed_gb_s);
         if let Some(m) = &self.cpu_meters {
             m.ended(r, f, sim);
         }
