@@ -191,7 +191,8 @@ fn a_fleet_splits_instance_time_by_busy_worker_time() {
     );
 }
 
-/// 100 s; `slow` (2.5 s, stopped at its 2 s timeout) and `ok` (100 ms), once a second each;
+/// 100 s; `slow` (2.5 s, stopped at its 2 s timeout) and `ok` (100 ms), once a second each,
+/// and `event` (asynchronous, never retried, timing out like `slow`) every 10 s;
 /// FaaS with one reserved slot for `slow`, and a one-worker fleet with a 1-request queue and a
 /// 1 s queue timeout.
 const FAILING: &str = r#"
@@ -211,6 +212,15 @@ name = "ok"
 memory = "128MB"
 execution = { dist = "constant", value = "100ms" }
 arrivals = { process = "fixed_interval", every = "1s", offset = "500ms" }
+
+[[workload.functions]]
+name = "event"
+memory = "128MB"
+execution = { dist = "constant", value = "2500ms" }
+arrivals = { process = "fixed_interval", every = "10s", offset = "250ms" }
+timeout = "2s"
+invocation = "async"
+max_retries = 0
 
 [[deployments]]
 name = "faas"
@@ -278,20 +288,22 @@ fn failures_are_counted_by_kind_for_the_function_that_failed() {
     };
     assert_eq!(counts(slow), [100, 0, 50, 50, 0, 0, 100]);
     assert_eq!(counts(row("faas", "ok")), [100, 100, 0, 0, 0, 0, 0]);
+    // Each asynchronous event times out once and, with no retry left, is dropped.
+    assert_eq!(counts(row("faas", "event")), [10, 0, 0, 0, 0, 10, 10]);
     assert_eq!(slow["latency_p50_ms"], "", "no completed call, no latency");
     // The fleet times out and rejects requests; per kind, the functions add up to the
     // deployment, and each function's failed is the sum of its kinds.
     let summary = read("summary.csv");
     let fleet = summary.iter().find(|r| r["deployment"] == "fleet").unwrap();
     for kind in ["timed_out", "rejected", "failed", "completed"] {
-        let sum: u64 = ["slow", "ok"]
+        let sum: u64 = ["slow", "ok", "event"]
             .iter()
             .map(|f| row("fleet", f)[kind].parse::<u64>().unwrap())
             .sum();
         assert_eq!(sum.to_string(), fleet[kind], "{kind}");
         assert!(sum > 0, "{kind}: the scenario must exercise it");
     }
-    for f in ["slow", "ok"] {
+    for f in ["slow", "ok", "event"] {
         let c = counts(row("fleet", f));
         assert_eq!(c[6], c[2] + c[3] + c[4] + c[5], "{f}");
         assert_eq!(c[0], c[1] + c[6], "{f}: every request completed or failed");
