@@ -253,7 +253,13 @@ fn the_default_month_written_out_changes_no_byte() {
     // month = "30.4375d" is the default: every CSV is the same byte for byte.
     let (_d1, _, plain) = cli(&["run"], &hour_scenario(""));
     let (_d2, _, explicit) = cli(&["run"], &hour_scenario(r#"month = "30.4375d""#));
-    for file in ["summary.csv", "costs.csv", "timeseries.csv", "latency.csv"] {
+    for file in [
+        "summary.csv",
+        "costs.csv",
+        "functions.csv",
+        "timeseries.csv",
+        "latency.csv",
+    ] {
         assert_eq!(
             fs::read(plain.join(file)).unwrap(),
             fs::read(explicit.join(file)).unwrap(),
