@@ -27,7 +27,9 @@
 //! `cost_<component>_monthly_usd` per cost line of the run (as in `summary.csv`), then
 //! `month_hours`. The `(unattributed)` row leaves the counts, latencies and slot time empty.
 //! Per-function percentiles come from a compact histogram, within 1% of the exact value (the
-//! deployment's in `summary.csv` are within 0.1%); mean and max are exact.
+//! deployment's in `summary.csv` are within 0.1%); mean and max are exact. A workload of more
+//! than [`crate::metrics::functions::MAX_FUNCTIONS_WITH_LATENCY`] functions (1,000) leaves
+//! the per-function latency columns empty: their histograms would take hundreds of MB.
 
 use std::path::Path;
 
@@ -169,13 +171,13 @@ impl Exporter for FunctionsCsv {
                     } else {
                         c.cold_starts as f64 / c.requests as f64
                     }));
-                    row.push(lat.mean_us().map(ms_f).unwrap_or_default());
+                    row.push(lat.and_then(|l| l.mean_us()).map(ms_f).unwrap_or_default());
                     row.extend(
                         PERCENTILES
                             .iter()
-                            .map(|&(_, q)| ms_or_blank(lat.quantile_us(q))),
+                            .map(|&(_, q)| ms_or_blank(lat.and_then(|l| l.quantile_us(q)))),
                     );
-                    row.push(ms_or_blank(lat.max_us()));
+                    row.push(ms_or_blank(lat.and_then(|l| l.max_us())));
                     row.push(quantity(c.slot_seconds()));
                     row.extend([
                         usd(cost.window_usd),
