@@ -143,7 +143,14 @@ impl Exporter for FunctionsCsv {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         let components = components(run);
         let month = month_hours(run.window.month);
-        let mut csv = CsvFile::create(path, header(&components))?;
+        let header = header(&components);
+        // The unattributed row leaves every column between `function` and the costs empty.
+        let blanks = header
+            .iter()
+            .position(|h| h == "window_cost_usd")
+            .expect("a cost column")
+            - 2;
+        let mut csv = CsvFile::create(path, &header)?;
         for d in &run.deployments {
             let costs = attribute(d, &components);
             let fm = &d.recorder.functions;
@@ -186,10 +193,7 @@ impl Exporter for FunctionsCsv {
                     ]);
                 } else {
                     row.push(UNATTRIBUTED.into());
-                    row.extend(std::iter::repeat_n(
-                        String::new(),
-                        9 + PERCENTILES.len() + 3,
-                    ));
+                    row.extend(std::iter::repeat_n(String::new(), blanks));
                     row.extend([usd(cost.window_usd), usd(cost.monthly_usd), String::new()]);
                 }
                 row.extend(cost.monthly_by_component.iter().map(|&v| usd(v)));
