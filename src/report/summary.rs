@@ -137,22 +137,22 @@ fn row(
     } else {
         t.cold_starts as f64 / t.requests as f64
     };
-    let mut row: Vec<String> = [
-        t.requests,
-        t.completed,
-        t.failed,
-        t.throttled,
-        t.timed_out,
-        t.rejected,
-        t.dropped,
-        t.retries,
-        t.scale_up_throttled,
-        t.cold_starts,
-    ]
-    .iter()
-    .map(u64::to_string)
-    .collect();
-    row.splice(0..0, [d.name.clone(), d.model.to_string()]);
+    let mut row = vec![d.name.clone(), d.model.to_string()];
+    row.extend(
+        [
+            t.requests,
+            t.completed,
+            t.failed,
+            t.throttled,
+            t.timed_out,
+            t.rejected,
+            t.dropped,
+            t.retries,
+            t.scale_up_throttled,
+            t.cold_starts,
+        ]
+        .map(|n| n.to_string()),
+    );
     row.extend([
         ratio(cold_ratio),
         t.prewarms.to_string(),
