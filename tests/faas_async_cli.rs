@@ -297,22 +297,26 @@ fn summary(dir: &std::path::Path, out: &str, threads: &str) -> String {
 }
 
 #[test]
-fn the_summary_ends_with_retries_dropped_and_scale_up_throttles_identically_on_any_thread_count() {
+fn the_summary_counts_retries_dropped_and_scale_up_throttles_identically_on_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let one = summary(dir.path(), "t1", "1");
     let two = summary(dir.path(), "t2", "2");
     assert_eq!(one, two);
     let mut lines = one.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    // ... then only the billing month, appended after them.
+    // The failure counts sit together after the request counts.
     assert_eq!(
-        header[header.len() - 5..],
+        header[2..11],
         [
-            "p75_app_cold_pct",
-            "retries",
+            "requests",
+            "completed",
+            "failed",
+            "throttled",
+            "timed_out",
+            "rejected",
             "dropped",
-            "scale_up_throttled",
-            "month_hours"
+            "retries",
+            "scale_up_throttled"
         ]
     );
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

@@ -122,12 +122,15 @@ fn rejected_has_its_summary_column() {
     assert_eq!(row[rejected], "7");
     let failed = header.iter().position(|h| *h == "failed").expect("failed");
     assert_eq!(row[failed], "7");
-    // The columns before it keep their places.
+    // It sits with the other failure counts.
     assert_eq!(
         &header[..5],
         ["deployment", "model", "requests", "completed", "failed"]
     );
-    assert_eq!(header[rejected - 1], "idle_gb_seconds");
+    assert_eq!(
+        header[rejected - 2..=rejected],
+        ["throttled", "timed_out", "rejected"]
+    );
 }
 
 #[test]

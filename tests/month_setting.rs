@@ -231,8 +231,9 @@ fn every_report_states_the_month_it_used() {
             let (cells, last) = column(&out.join(file), "month_hours");
             // Appended after the earlier columns (costs.csv then names each line's preset).
             assert_eq!(last, file == "summary.csv", "{file}: month_hours position");
-            // summary.csv: one row per deployment; costs.csv: lam's 2 lines, flt's 2.
-            let rows = if file == "summary.csv" { 2 } else { 4 };
+            // summary.csv: one row per deployment; costs.csv: lam's 2 lines and its total,
+            // flt's 2 and its total.
+            let rows = if file == "summary.csv" { 2 } else { 6 };
             assert_eq!(cells, vec![hours; rows], "{key}: {file}");
         }
         let manifest: toml::Table = fs::read_to_string(out.join("manifest.toml"))
@@ -252,7 +253,13 @@ fn the_default_month_written_out_changes_no_byte() {
     // month = "30.4375d" is the default: every CSV is the same byte for byte.
     let (_d1, _, plain) = cli(&["run"], &hour_scenario(""));
     let (_d2, _, explicit) = cli(&["run"], &hour_scenario(r#"month = "30.4375d""#));
-    for file in ["summary.csv", "costs.csv", "timeseries.csv", "latency.csv"] {
+    for file in [
+        "summary.csv",
+        "costs.csv",
+        "functions.csv",
+        "timeseries.csv",
+        "latency.csv",
+    ] {
         assert_eq!(
             fs::read(plain.join(file)).unwrap(),
             fs::read(explicit.join(file)).unwrap(),
@@ -268,11 +275,12 @@ fn the_default_month_written_out_changes_no_byte() {
     );
     let (window_plain, _) = column(&plain.join("costs.csv"), "window_cost_usd");
     let (window_aws, _) = column(&aws.join("costs.csv"), "window_cost_usd");
-    // Rows: lam requests, lam gb_seconds, flt instance_hours, flt load_balancer.
-    assert_eq!(window_plain[..3], window_aws[..3]);
+    // Rows: lam requests, lam gb_seconds, lam total, flt instance_hours, flt load_balancer,
+    // flt total.
+    assert_eq!(window_plain[..4], window_aws[..4]);
     // $16.43 x 1/730.5 = $0.022491 and x 1/730 = $0.022507, to the micro-dollar.
     assert_eq!(
-        (window_plain[3].as_str(), window_aws[3].as_str()),
+        (window_plain[4].as_str(), window_aws[4].as_str()),
         ("0.022491", "0.022507")
     );
 }

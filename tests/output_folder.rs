@@ -36,10 +36,11 @@ gb_seconds = { usd = 0.0000166667 }
 "#;
 
 /// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 10] = [
+const REPORT_FILES: [&str; 11] = [
     "cost.png",
     "cost_over_time.png",
     "costs.csv",
+    "functions.csv",
     "instances.png",
     "keepalive.png",
     "latency.csv",

@@ -26,6 +26,7 @@ fn schedule() -> impl Strategy<Value = PriceSchedule> {
             tiers.last_mut().expect("one tier at least").up_to = f64::INFINITY;
             PriceSchedule {
                 package: 0.0,
+                per: 1.0,
                 free_per_month: free_month,
                 free_per_day: free_day,
                 tiers,

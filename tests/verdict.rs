@@ -60,10 +60,10 @@ fn a_deployment_that_throttles_everything_is_not_called_cheapest() {
         .find(|l| l.starts_with("lam "))
         .expect("a row for lam");
     let cells: Vec<&str> = lam.split_whitespace().collect();
-    // lam * faas requests failed cold% p50 p99 ...; flt: 2 x 730.5 h x $0.0416 = $60.78.
+    // lam * faas requests cold% p50 p99 busy failed ...; flt: 2 x 730.5 h x $0.0416 = $60.78.
     assert_eq!(cells[1], "*", "{stdout}");
-    assert_eq!(cells[3], cells[4], "every request failed: {stdout}");
-    assert_eq!((cells[6], cells[7]), ("-", "-"), "{stdout}");
+    assert_eq!(cells[3], cells[8], "every request failed: {stdout}");
+    assert_eq!((cells[5], cells[6]), ("-", "-"), "{stdout}");
     assert!(
         stdout.contains(
             "cheapest per month: flt ($60.78), the only deployment that serves the workload"

@@ -11,6 +11,7 @@
 
 pub mod apps;
 pub mod bucket_latency;
+pub mod functions;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
@@ -18,6 +19,7 @@ pub mod levels;
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
 pub use bucket_latency::BucketLatency;
+pub use functions::{FunctionCounts, FunctionMetrics};
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
 
@@ -123,6 +125,8 @@ pub struct Recorder {
     pub idle_times_out_of_range: u64,
     /// Invocations and cold starts per app (FaaS; sized by the model at its start).
     pub apps: AppCounts,
+    /// Per-function counts, usage and latency (sized by the deployment before the run).
+    pub functions: FunctionMetrics,
 }
 
 impl Recorder {
@@ -144,6 +148,7 @@ impl Recorder {
             idle_times: 0,
             idle_times_out_of_range: 0,
             apps: AppCounts::default(),
+            functions: FunctionMetrics::default(),
         }
     }
 

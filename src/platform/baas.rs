@@ -136,6 +136,8 @@ impl BackendPlan {
         let mut total = 0;
         for c in calls {
             rec.usage(now, c.meter, c.count as f64);
+            rec.functions
+                .used(request.function, c.meter, c.count as f64);
             let dist = &self.latencies[c.latency];
             for _ in 0..c.count {
                 total = dist.sample(draws.next_unit()).saturating_add(total);

@@ -146,8 +146,10 @@ impl FleetModel {
         let now = sim.now();
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
+        let held = exec.saturating_add(backend);
+        sim.rec.functions.served_for(request.function, held);
         sim.schedule(
-            now.saturating_add(exec).saturating_add(backend),
+            now.saturating_add(held),
             FleetEvent::Complete {
                 instance,
                 function: request.function,
@@ -194,6 +196,13 @@ impl FleetModel {
             .is_some_and(|timeout| now - request.arrival > timeout)
     }
 
+    /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
+    fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
+        sim.rec
+            .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+        sim.rec.functions.timed_out(request.function);
+    }
+
     /// Drops the requests at the front of the queue that have waited past the timeout
     /// (counting them as timed out); true if any was dropped. Only called when the queue is
     /// full, so the common path never looks.
@@ -204,8 +213,7 @@ impl FleetModel {
             if !self.expired(request, sim.now()) {
                 break;
             }
-            sim.rec
-                .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+            self.count_timed_out(request, sim);
             self.waiting.pop_front();
             dropped = true;
         }
@@ -218,8 +226,7 @@ impl FleetModel {
         while let Some(&request) = self.waiting.front() {
             if self.expired(&request, sim.now()) {
                 self.waiting.pop_front();
-                sim.rec
-                    .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+                self.count_timed_out(&request, sim);
                 continue;
             }
             let Some(instance) = self.take_worker(request.function) else {
@@ -239,6 +246,7 @@ impl Model for FleetModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
+        sim.rec.functions.arrival(request.function);
         // FIFO: a request may only overtake an empty queue.
         if self.waiting.is_empty()
             && let Some(instance) = self.take_worker(request.function)
@@ -247,6 +255,7 @@ impl Model for FleetModel {
         }
         if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
             sim.rec.rejected(sim.now());
+            sim.rec.functions.rejected(request.function);
             return;
         }
         self.waiting.push_back(request);
@@ -261,8 +270,14 @@ impl Model for FleetModel {
         let now = sim.now();
         match self.spec.request_timeout {
             // The client gave up at its deadline; the work has just ended all the same.
-            Some(limit) if now - arrival > limit => sim.rec.timed_out(arrival + limit),
-            _ => sim.rec.completed(now, now - arrival),
+            Some(limit) if now - arrival > limit => {
+                sim.rec.timed_out(arrival + limit);
+                sim.rec.functions.timed_out(function);
+            }
+            _ => {
+                sim.rec.completed(now, now - arrival);
+                sim.rec.functions.completed(function, now - arrival);
+            }
         }
         if self.spec.instance_memory_mb.is_none() {
             // Fast path: the worker goes straight on to the next live request, still active.
@@ -270,8 +285,7 @@ impl Model for FleetModel {
                 if !self.expired(&request, now) {
                     return self.serve(instance, request, sim);
                 }
-                sim.rec
-                    .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+                self.count_timed_out(&request, sim);
             }
         }
         self.free_worker(instance, function, sim);

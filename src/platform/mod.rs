@@ -18,7 +18,7 @@ use crate::engine::time::Micros;
 use crate::engine::{self, Model, Progress, Sim};
 use crate::error::SimError;
 use crate::metrics::Recorder;
-use crate::pricing::{self, Bill, Component, Meters, PriceSchedule};
+use crate::pricing::{self, Attribution, Bill, Component, Meters, PriceSchedule};
 use crate::rng::Streams;
 use crate::workload::Workload;
 
@@ -191,6 +191,13 @@ pub fn simulate_with_progress(
                     .clone()
                     .map(|price| meters.add(Component::Compute, "cpu_ms", "CPU-ms", price)),
             };
+            if faas.billing.basis != faas::BillingBasis::Request {
+                // Instance time, shared by the functions' slot time.
+                meters.set_attribution(faas_meters.gb_seconds, Attribution::SlotTime);
+                if let Some(m) = faas_meters.vcpu_seconds {
+                    meters.set_attribution(m, Attribution::SlotTime);
+                }
+            }
             let backend = resolve_backend(spec, workload, &mut meters)?;
             let model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
@@ -308,10 +315,15 @@ fn run_model<M: Model>(
         .chain(add_ons)
         .map(|(component, name, usd)| {
             let m = meters.add(component, name, "months", PriceSchedule::flat(usd));
+            meters.set_attribution(m, Attribution::Unattributed);
             (m, months)
         })
         .collect();
-    let rec = Recorder::new(window.length, window.bucket, meters.len());
+    let mut rec = Recorder::new(window.length, window.bucket, meters.len());
+    rec.functions = crate::metrics::FunctionMetrics::new(
+        workload.functions.iter().map(|f| f.name.clone()).collect(),
+        meters.len(),
+    );
     let mut stream = workload.open(streams, window.length)?;
     let mut rec = engine::run(
         &mut model,

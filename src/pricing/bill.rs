@@ -12,8 +12,13 @@
 //!   the monthly cost reported is the window cost divided by the number of months covered.
 //! - Per-bucket costs (for cost-over-time charts) price each bucket's quantity at the average
 //!   unit price its month ended up with, so they add up to the window cost.
+//! - Each line keeps its working tier by tier ([`TierLine`]): the units used, free and
+//!   billable in each tier's range, summed over the months priced (each month's share of the
+//!   window weighting its projected quantities, as it weights its cost), so that in the window
+//!   and per month, billable units x the tier's unit price = the tier's cost.
 
 use super::meter::{Component, Meters};
+use super::schedule::TierCharge;
 use crate::engine::time::{DAY, Micros};
 use crate::metrics::Usage;
 
@@ -35,6 +40,54 @@ pub struct BillLine {
     pub monthly_quantity: f64,
     pub window_usd: f64,
     pub monthly_usd: f64,
+    /// Free units of one billing month (monthly and daily allowances).
+    pub free_allowance: f64,
+    /// How the line was charged, one entry per tier its quantity reached (at least one).
+    pub tiers: Vec<TierLine>,
+}
+
+/// What one tier of a line charged: in the window, and per month (the window's figure over
+/// the months it covers, as for the line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TierLine {
+    /// Index of the tier in its schedule (0 for a single price).
+    pub tier: usize,
+    /// The tier's range on the cumulative monthly quantity, `[from, up_to)`; `up_to` is
+    /// infinite for the last tier.
+    pub from: f64,
+    pub up_to: f64,
+    /// USD per unit.
+    pub unit_price: f64,
+    pub window: TierQuantities,
+    pub monthly: TierQuantities,
+}
+
+/// Units used in a tier's range, of those the free ones, the billable ones (used - free +
+/// package round-up), and their cost (billable x unit price).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TierQuantities {
+    pub used: f64,
+    pub free: f64,
+    pub billable: f64,
+    pub usd: f64,
+}
+
+impl TierQuantities {
+    fn add(&mut self, c: &TierCharge, weight: f64) {
+        self.used += c.used * weight;
+        self.free += c.free * weight;
+        self.billable += c.billable * weight;
+        self.usd += c.usd() * weight;
+    }
+
+    fn scaled(&self, k: f64) -> Self {
+        Self {
+            used: self.used * k,
+            free: self.free * k,
+            billable: self.billable * k,
+            usd: self.usd * k,
+        }
+    }
 }
 
 /// The priced result of one deployment.
@@ -81,19 +134,41 @@ pub fn bill(
         // Average unit price per month, then cost per bucket.
         let mut window_usd = 0.0;
         let mut unit_price = vec![0.0; months];
+        let mut tiers: Vec<TierLine> = Vec::new();
         for (k, &q) in quantity.iter().enumerate() {
             let start = k as Micros * month;
             let len = (start + month).min(window) - start;
             let share = len as f64 / month as f64;
-            let month_usd = meter.schedule.cost(q / share, days) * share;
+            let charges = meter.schedule.charges(q / share, days);
+            let month_usd = charges.iter().fold(0.0, |usd, c| usd + c.usd()) * share;
             window_usd += month_usd;
             unit_price[k] = if q > 0.0 { month_usd / q } else { 0.0 };
+            for c in &charges {
+                let at = match tiers.iter().position(|t| t.tier == c.tier) {
+                    Some(at) => at,
+                    None => {
+                        tiers.push(TierLine {
+                            tier: c.tier,
+                            from: c.from,
+                            up_to: c.up_to,
+                            unit_price: c.unit_price,
+                            window: TierQuantities::default(),
+                            monthly: TierQuantities::default(),
+                        });
+                        tiers.len() - 1
+                    }
+                };
+                tiers[at].window.add(c, share);
+            }
         }
         for (b, usd) in bucket_usd.iter_mut().enumerate() {
             *usd += usage.get(b, m) * unit_price[month_of(b)];
         }
         let window_quantity: f64 = quantity.iter().sum();
         let months_covered = window as f64 / month as f64;
+        for t in &mut tiers {
+            t.monthly = t.window.scaled(1.0 / months_covered);
+        }
         lines.push(BillLine {
             component: meter.component.clone(),
             meter: meter.name.clone(),
@@ -102,6 +177,8 @@ pub fn bill(
             monthly_quantity: window_quantity / months_covered,
             window_usd,
             monthly_usd: window_usd / months_covered,
+            free_allowance: meter.schedule.free_allowance(days),
+            tiers,
         });
     }
     let window_usd = lines.iter().map(|l| l.window_usd).sum();
@@ -119,7 +196,7 @@ mod tests {
     use super::*;
     use crate::engine::time::{DEFAULT_MONTH, HOUR};
     use crate::metrics::Recorder;
-    use crate::pricing::schedule::PriceSchedule;
+    use crate::pricing::schedule::{PriceSchedule, Tier};
 
     /// One requests meter at $0.20 per million with `free` requests free per month, and
     /// `requests` spread evenly over a window of `window` in buckets of `bucket`.
@@ -204,5 +281,68 @@ mod tests {
         let b = requests_bill(1e6, 2.25e6, 1_095 * HOUR, 73 * HOUR, 730 * HOUR);
         assert!((b.window_usd - 0.15).abs() < 1e-9, "{}", b.window_usd);
         assert!((b.monthly_usd - 0.1).abs() < 1e-9, "{}", b.monthly_usd);
+    }
+
+    #[test]
+    fn each_tier_line_multiplies_out_in_the_window_and_per_month() {
+        // 1,000 units free, then $1 up to 3,000 and $0.5 beyond; 5,000 units in half a month:
+        // 10,000 a month, 2,000 billable at $1 (1,000 free) and 7,000 at $0.5 = $5,500 a month,
+        // $2,750 in the window, whose tier quantities are half the monthly ones.
+        let mut meters = Meters::default();
+        let schedule = PriceSchedule {
+            tiers: vec![
+                Tier {
+                    up_to: 3_000.0,
+                    unit_price: 1.0,
+                },
+                Tier {
+                    up_to: f64::INFINITY,
+                    unit_price: 0.5,
+                },
+            ],
+            ..PriceSchedule::flat(0.0).with_free_per_month(1_000.0)
+        };
+        let m = meters.add(Component::Requests, "ops", "ops", schedule);
+        let window = DEFAULT_MONTH / 2;
+        let mut rec = Recorder::new(window, window / 4, meters.len());
+        rec.usage_spread(m, 0, window, 5_000.0);
+        let b = bill(&meters, &rec.usage, window, window / 4, DEFAULT_MONTH);
+        let line = &b.lines[0];
+        assert_eq!(line.free_allowance, 1_000.0);
+        assert!((line.monthly_usd - 5_500.0).abs() < 1e-9);
+        let t = &line.tiers;
+        assert_eq!(t.len(), 2);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(t[0].monthly.used, 3_000.0) && close(t[0].monthly.free, 1_000.0));
+        assert!(close(t[0].monthly.billable, 2_000.0) && close(t[0].monthly.usd, 2_000.0));
+        assert!(close(t[1].monthly.used, 7_000.0) && close(t[1].monthly.billable, 7_000.0));
+        assert!(close(t[1].monthly.usd, 3_500.0) && close(t[1].window.usd, 1_750.0));
+        assert!(close(t[0].window.billable, 1_000.0) && close(t[0].window.free, 500.0));
+        assert_eq!((t[1].from, t[1].unit_price), (3_000.0, 0.5));
+    }
+
+    #[test]
+    fn months_billed_one_by_one_add_their_tier_quantities() {
+        // Two months: 3M, then 1M requests at $0.20/M with 1M free each month. Month 1 bills
+        // 2M, month 2 nothing: in the window 2M billable and 2M free = $0.40; per month half.
+        let mut meters = Meters::default();
+        let m = meters.add(
+            Component::Requests,
+            "requests",
+            "requests",
+            PriceSchedule::flat(0.2e-6).with_free_per_month(1e6),
+        );
+        let month = DEFAULT_MONTH;
+        let mut rec = Recorder::new(2 * month, month, meters.len());
+        rec.usage_spread(m, 0, month, 3e6);
+        rec.usage_spread(m, month, 2 * month, 1e6);
+        let b = bill(&meters, &rec.usage, 2 * month, month, month);
+        let t = &b.lines[0].tiers;
+        assert_eq!(t.len(), 1);
+        assert!((t[0].window.billable - 2e6).abs() < 1e-6);
+        assert!((t[0].window.free - 2e6).abs() < 1e-6);
+        assert!((t[0].window.usd - 0.4).abs() < 1e-12);
+        assert!((t[0].monthly.billable - 1e6).abs() < 1e-6);
+        assert!((t[0].monthly.usd - b.lines[0].monthly_usd).abs() < 1e-12);
     }
 }

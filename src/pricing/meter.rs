@@ -41,6 +41,32 @@ impl Component {
     }
 }
 
+/// How a meter's cost is shared among the workload's functions in `functions.csv`
+/// ([`crate::report::functions`] states the rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attribution {
+    /// Recorded call by call: each function pays for its own quantity.
+    PerCall,
+    /// Instance time: shared by each function's slot time.
+    SlotTime,
+    /// A fixed charge or capacity kept on purpose: no function's.
+    Unattributed,
+}
+
+impl Attribution {
+    /// The usual attribution of a meter of `component`: request fees, compute and backend
+    /// operations per call, instance-hours by slot time, fixed lines, base fees and
+    /// provisioned capacity not at all. Instance-billed FaaS compute and a service's plan fee
+    /// are registered otherwise ([`Meters::set_attribution`]).
+    pub fn of(component: &Component) -> Self {
+        match component {
+            Component::Requests | Component::Compute | Component::Baas(_) => Self::PerCall,
+            Component::Instances => Self::SlotTime,
+            Component::Provisioned | Component::Fixed | Component::BaseFee => Self::Unattributed,
+        }
+    }
+}
+
 /// One billable quantity and its price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Meter {
@@ -50,6 +76,8 @@ pub struct Meter {
     /// Unit of the quantity, e.g. `GB-s`, `requests`, `operations`, `instance-hours`, `months`.
     pub unit: String,
     pub schedule: PriceSchedule,
+    /// How its cost is shared among functions.
+    pub attribution: Attribution,
 }
 
 /// The meters of one deployment, indexed by registration order.
@@ -68,12 +96,18 @@ impl Meters {
         schedule: PriceSchedule,
     ) -> usize {
         self.list.push(Meter {
+            attribution: Attribution::of(&component),
             component,
             name: name.into(),
             unit: unit.into(),
             schedule,
         });
         self.list.len() - 1
+    }
+
+    /// Changes how meter `index`'s cost is shared among functions.
+    pub fn set_attribution(&mut self, index: usize, attribution: Attribution) {
+        self.list[index].attribution = attribution;
     }
 
     /// Number of meters.

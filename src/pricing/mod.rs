@@ -6,6 +6,6 @@ pub mod meter;
 pub mod presets;
 pub mod schedule;
 
-pub use bill::{Bill, BillLine, bill};
-pub use meter::{Component, Meter, Meters};
-pub use schedule::{PriceSchedule, Tier};
+pub use bill::{Bill, BillLine, TierLine, TierQuantities, bill};
+pub use meter::{Attribution, Component, Meter, Meters};
+pub use schedule::{PriceSchedule, Tier, TierCharge};

@@ -1,6 +1,7 @@
 //! Number formatting shared by every report, fixed so that output is byte-stable: latencies
-//! in milliseconds with microsecond resolution, money with micro-dollar resolution, and the
-//! billing month every report states.
+//! in milliseconds with microsecond resolution, money with micro-dollar resolution, quantities
+//! with up to 6 decimals (a whole count is written as an integer), unit prices to 10
+//! significant digits, and the billing month every report states.
 
 use crate::engine::time::{DAY, HOUR, Micros};
 
@@ -20,10 +21,11 @@ pub fn ms_f(us: f64) -> String {
     format!("{:.3}", us / 1e3)
 }
 
-/// US dollars with 6 decimals.
+/// US dollars with 6 decimals; never `-0.000000` (an empty sum's -0.0, or a rounding
+/// residue of a difference, just below zero).
 pub fn usd(v: f64) -> String {
-    // `+ 0.0` turns an empty sum's -0.0 into 0.0.
-    format!("{:.6}", v + 0.0)
+    let v = if v.abs() < 5e-7 { 0.0 } else { v };
+    format!("{v:.6}")
 }
 
 /// A ratio or average with 6 decimals.
@@ -31,9 +33,29 @@ pub fn ratio(v: f64) -> String {
     format!("{v:.6}")
 }
 
-/// A quantity with up to 6 decimals.
+/// A quantity with 6 decimals or 10 significant digits, whichever is more, trailing zeros
+/// dropped: a whole count is an integer (`2279584`, `76729.6185`, `0.1666666667`,
+/// `0.0002281542323`), and a small fraction (a 10-minute window is 0.000228 months) keeps its
+/// precision.
 pub fn quantity(v: f64) -> String {
-    format!("{v:.6}")
+    if v == 0.0 || !v.is_finite() {
+        return trimmed(v + 0.0, 0);
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (9 - magnitude).clamp(6, 30) as usize;
+    trimmed(v, decimals)
+}
+
+/// A unit price to 10 significant digits, trailing zeros dropped and never in exponent form
+/// (`0.0000166667`, `0.0000002`, `16.43`, `0`): exact for every published price, so that
+/// billable units x this price gives the cost to far below a cent.
+pub fn price(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return trimmed(v + 0.0, 0);
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (9 - magnitude).clamp(0, 30) as usize;
+    trimmed(v, decimals)
 }
 
 /// Seconds from µs, exact: whole seconds without decimals, otherwise up to 6 decimals with
@@ -91,8 +113,32 @@ mod tests {
     #[test]
     fn money_never_prints_negative_zero() {
         assert_eq!(usd(-0.0), "0.000000");
+        assert_eq!(usd(-1e-17), "0.000000");
+        assert_eq!(usd(-0.000_001), "-0.000001");
         assert_eq!(usd(1.5), "1.500000");
         assert_eq!(ms(1_234), "1.234");
+    }
+
+    #[test]
+    fn quantities_drop_trailing_zeros_and_counts_are_integers() {
+        assert_eq!(quantity(2_279_584.0), "2279584");
+        assert_eq!(quantity(76_729.618_5), "76729.6185");
+        assert_eq!(quantity(1.0 / 6.0), "0.1666666667");
+        assert_eq!(quantity(600.0 / 2_629_800.0), "0.0002281542323");
+        assert_eq!(quantity(123_456_789.123_456_7), "123456789.123457");
+        assert_eq!(quantity(-0.0), "0");
+        assert_eq!(quantity(0.0), "0");
+    }
+
+    #[test]
+    fn prices_keep_ten_significant_digits_without_exponents() {
+        assert_eq!(price(0.000_016_666_7), "0.0000166667");
+        assert_eq!(price(0.2 / 1e6), "0.0000002");
+        assert_eq!(price(0.25 / 1e6), "0.00000025");
+        assert_eq!(price(16.43), "16.43");
+        assert_eq!(price(0.0416 * 0.7), "0.02912");
+        assert_eq!(price(1_234_567.0), "1234567");
+        assert_eq!(price(0.0), "0");
     }
 
     #[test]

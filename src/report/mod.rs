@@ -1,5 +1,8 @@
 //! Reports: what a run writes under `reports/<scenario>/`, and the terminal table.
 //!
+//! Every column of `summary.csv`, `costs.csv` and `functions.csv` is defined in
+//! `docs/reports.md`; each exporter's module doc lists its columns in order.
+//!
 //! One [`Exporter`] per file; a new format is a new exporter in its own module, listed in
 //! [`exporters`]. [`write_reports`] has [`output`] write them into a staging folder and put it
 //! in place only when all succeeded, so a failed run never leaves a half-written report, a
@@ -9,6 +12,7 @@
 pub mod charts;
 pub mod costs;
 pub mod format;
+pub mod functions;
 pub mod latency;
 pub mod output;
 pub mod summary;
@@ -42,6 +46,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(timeseries::TimeseriesCsv),
         Box::new(latency::LatencyCsv),
         Box::new(costs::CostsCsv),
+        Box::new(functions::FunctionsCsv),
         Box::new(charts::CostChart),
         Box::new(charts::LatencyCdfChart),
         Box::new(charts::LatencyOverTimeChart),

@@ -1,16 +1,22 @@
-//! The terminal summary printed after a run: one row per deployment (counts, latency, window
-//! and projected monthly cost), then the verdict: the cheapest deployment per month among
+//! The terminal summary printed after a run: one row per deployment (requests, cold-start
+//! share, latency, mean busy instances, then failed requests next to the window and projected
+//! monthly cost, so a cheap figure bought by failures shows beside it), then the verdict: the cheapest deployment per month among
 //! those that serve the workload, and how the others compare with it (see [`super::verdict`]);
 //! then the billing month every `$/month` figure is per (`month = 730.5 h (30.4375 days)`);
 //! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
 //! rest on. A deployment that does not serve the workload is marked `*` and named as not
 //! compared; a latency of a deployment that completed nothing is shown as `-`.
+//!
+//! `busy inst (mean)` is the time-averaged number of instances serving at least one request
+//! over the window (`mean_busy_instances` in `summary.csv`): FaaS instances with a call in
+//! flight, fleet instances with at least one busy worker.
 
 use std::fmt::Write;
 
 use super::format::month_line;
 use super::verdict::{self, MAX_FAILED_SHARE, serves_workload};
 use crate::engine::time::{Micros, as_ms};
+use crate::metrics::Level;
 use crate::run::RunResult;
 
 /// Marks a deployment that is not compared.
@@ -35,14 +41,15 @@ pub fn render(run: &RunResult) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<width$} {:>5} {:>10} {:>8} {:>7} {:>9} {:>9} {:>10} {:>12}",
+        "{:<width$} {:>5} {:>10} {:>7} {:>9} {:>9} {:>16} {:>8} {:>10} {:>12}",
         "deployment",
         "model",
         "requests",
-        "failed",
         "cold%",
         "p50 ms",
         "p99 ms",
+        "busy inst (mean)",
+        "failed",
         "$/window",
         "$/month"
     );
@@ -57,14 +64,15 @@ pub fn render(run: &RunResult) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<width$} {:>5} {:>10} {:>8} {:>7.2} {:>9} {:>9} {:>10.4} {:>12.2}",
+            "{:<width$} {:>5} {:>10} {:>7.2} {:>9} {:>9} {:>16.2} {:>8} {:>10.4} {:>12.2}",
             label(d),
             d.model,
             t.requests,
-            t.failed,
             cold,
             latency(d.recorder.latency.quantile_us(0.5)),
             latency(d.recorder.latency.quantile_us(0.99)),
+            d.recorder.levels[Level::Busy as usize].window_mean() + 0.0,
+            t.failed,
             d.bill.window_usd + 0.0,
             d.bill.monthly_usd + 0.0
         );
@@ -170,13 +178,26 @@ mod tests {
             "prices: functions: as written in the scenario; servers: as written in the scenario"
         );
         assert!(lines[0].starts_with("deployment "));
-        assert!(lines[0].ends_with("$/window      $/month"));
+        // Busy names its metric; failures sit next to the costs.
+        assert!(
+            lines[0].ends_with("p99 ms busy inst (mean)   failed   $/window      $/month"),
+            "{out}"
+        );
         // Every column lines up with the header.
         assert!(
             lines[..3].iter().all(|l| l.len() == lines[0].len()),
             "{out}"
         );
         let (f, s) = (&run.deployments[0], &run.deployments[1]);
+        for (line, d) in lines[1..3].iter().zip(&run.deployments) {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            let busy = d.recorder.levels[Level::Busy as usize].window_mean();
+            assert_eq!(cells[6], format!("{busy:.2}"), "{out}");
+            assert_eq!(cells[7], d.recorder.totals.failed.to_string(), "{out}");
+        }
+        // The fleet's one instance is busy about 2/s x 0.102 s of the time.
+        let fleet_busy: f64 = lines[2].split_whitespace().nth(6).unwrap().parse().unwrap();
+        assert!((0.1..0.3).contains(&fleet_busy), "{out}");
         assert!(lines[1].starts_with("functions "));
         assert!(lines[1].ends_with(&format!("{:.2}", f.bill.monthly_usd)));
         // The fleet pays an instance and a load balancer all month; the functions only
@@ -253,9 +274,11 @@ mod tests {
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[2].starts_with("servers * "), "{out}");
         assert_eq!(lines[2].len(), lines[0].len(), "{out}");
-        // No latency to show: dashes, not zeros.
+        // No latency to show: dashes, not zeros; every request failed, next to the cost.
         let cells: Vec<&str> = lines[2].split_whitespace().collect();
-        assert_eq!((cells[6], cells[7]), ("-", "-"), "{out}");
+        assert_eq!((cells[5], cells[6]), ("-", "-"), "{out}");
+        let t = &run.deployments[1].recorder.totals;
+        assert_eq!(cells[8], t.requests.to_string(), "{out}");
         let f = &run.deployments[0];
         assert_eq!(
             lines[3],

@@ -9,7 +9,8 @@ use crate::platform::DeploymentResult;
 pub struct Figures {
     /// Projected monthly cost (USD per billing month).
     pub monthly_cost_usd: f64,
-    /// Monthly cost per million requests of the month (`None` with no request).
+    /// Cost per million requests, as summary.csv's `usd_per_million_requests` (`None` with
+    /// no request).
     pub usd_per_million_requests: Option<f64>,
     /// Share of requests that needed a new instance.
     pub cold_start_ratio: f64,
@@ -24,9 +25,8 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// The figures of one deployment's run over a window of `window_us` µs, projected to a
-    /// month of `month_us` µs.
-    pub fn of(d: &DeploymentResult, window_us: u64, month_us: u64) -> Figures {
+    /// The figures of one deployment's run.
+    pub fn of(d: &DeploymentResult) -> Figures {
         let t = &d.recorder.totals;
         let requests = t.requests;
         let share = |n: u64| {
@@ -36,12 +36,12 @@ impl Figures {
                 n as f64 / requests as f64
             }
         };
-        let monthly_requests = requests as f64 * month_us as f64 / window_us as f64;
         let ms = |q: f64| d.recorder.latency.quantile_us(q).map(|us| us as f64 / 1e3);
         Figures {
             monthly_cost_usd: d.bill.monthly_usd,
+            // As summary.csv's column: the window's cost per million of its requests.
             usd_per_million_requests: (requests > 0)
-                .then(|| d.bill.monthly_usd / monthly_requests * 1e6),
+                .then(|| d.bill.window_usd / requests as f64 * 1e6),
             cold_start_ratio: share(t.cold_starts),
             failed_ratio: share(t.failed),
             latency_p50_ms: ms(0.5),

@@ -254,17 +254,10 @@ pub fn run_once(
             .retain(|d| names.contains(&d.name.as_str()));
     }
     let result = run::run(&scenario)?;
-    let window = scenario.window;
     Ok(result
         .deployments
         .iter()
-        .map(|d| {
-            (
-                d.name.clone(),
-                d.model,
-                Figures::of(d, window.length, window.month),
-            )
-        })
+        .map(|d| (d.name.clone(), d.model, Figures::of(d)))
         .collect())
 }
 

@@ -41,6 +41,7 @@ impl FaasModel {
             return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
         self.limits.start(function);
+        sim.rec.functions.slot_taken(function, now);
         self.keep_alive.started(pool, now);
         self.prewarm.cancel(pool);
         let unit = if self.idle_instance.is_random() {
@@ -76,6 +77,7 @@ impl FaasModel {
     ) -> (InstanceId, Micros, Micros) {
         let now = sim.now();
         sim.rec.cold_start(now);
+        sim.rec.functions.cold_start(request.function);
         sim.rec.apps.record(self.app_of_pool[pool as usize], true);
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
@@ -197,20 +199,22 @@ impl FaasModel {
         // Freed: its `instance` field links the free list.
         self.running[r as usize].instance = self.free_running;
         self.free_running = r;
+        let f = run.function;
         if run.timed_out {
-            self.execution_failed(run.event, sim);
+            self.execution_failed(run.event, f, sim);
         } else {
             self.async_events.release(run.event);
             sim.rec.completed(now, now - run.arrival);
+            sim.rec.functions.completed(f, now - run.arrival);
         }
+        let gb_meter = self.gb_meters[run.always_warm as usize];
         sim.rec.usage(now, self.meters.requests, 1.0);
-        sim.rec.usage(
-            now,
-            self.gb_meters[run.always_warm as usize],
-            run.billed_gb_s,
-        );
+        sim.rec.usage(now, gb_meter, run.billed_gb_s);
+        sim.rec
+            .functions
+            .call_ended(f, now, self.meters.requests, gb_meter, run.billed_gb_s);
         if let Some(m) = &self.cpu_meters {
-            m.ended(r, sim);
+            m.ended(r, f, sim);
         }
         self.limits.end(run.function);
         let pool = self.instances.get(run.instance).group;

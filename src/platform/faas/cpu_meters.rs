@@ -61,15 +61,17 @@ impl CpuMeters {
         };
     }
 
-    /// Running entry `r` ended now: records what it bills.
-    pub fn ended(&self, r: u32, sim: &mut Sim<FaasEvent>) {
+    /// Running entry `r`, a call of `function`, ended now: records what it bills.
+    pub fn ended(&self, r: u32, function: u32, sim: &mut Sim<FaasEvent>) {
         let usage = self.usage[r as usize];
         let now = sim.now();
         if let Some(meter) = self.ghz_seconds {
             sim.rec.usage(now, meter, usage.ghz_s);
+            sim.rec.functions.used(function, meter, usage.ghz_s);
         }
         if let Some(meter) = self.cpu_ms {
             sim.rec.usage(now, meter, usage.cpu_ms);
+            sim.rec.functions.used(function, meter, usage.cpu_ms);
         }
     }
 }

@@ -198,6 +198,7 @@ impl FaasModel {
             sim.rec.totals.scale_up_throttled += 1;
         }
         if !self.async_events.is_async(request.function) {
+            sim.rec.functions.throttled(request.function);
             return sim.rec.throttled(now);
         }
         let id = self.async_events.entry(request, id);
@@ -215,10 +216,12 @@ impl FaasModel {
         }
     }
 
-    /// An execution of event `id` ([`NO_EVENT`] for a synchronous call) timed out at `now`.
-    pub(super) fn execution_failed(&mut self, id: u32, sim: &mut Sim<FaasEvent>) {
+    /// An execution of `function`'s event `id` ([`NO_EVENT`] for a synchronous call) timed
+    /// out at `now`.
+    pub(super) fn execution_failed(&mut self, id: u32, function: u32, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         if id == NO_EVENT {
+            sim.rec.functions.timed_out(function);
             return sim.rec.timed_out(now);
         }
         let next = self.async_events.failed(id, Failure::FunctionError, now);
@@ -233,6 +236,8 @@ impl FaasModel {
             }
             None => {
                 sim.rec.dropped(sim.now());
+                let function = self.async_events.events[id as usize].request.function;
+                sim.rec.functions.dropped(function);
                 self.async_events.release(id);
             }
         }

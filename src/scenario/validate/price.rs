@@ -96,6 +96,7 @@ impl Validator<'_> {
         };
         Ok(PriceSchedule {
             package,
+            per,
             free_per_month: f
                 .free_per_month
                 .as_ref()

@@ -1,0 +1,326 @@
+//! Per-function counters of one deployment: what each function of the workload asked for,
+//! how it fared, what it used on each per-call price meter, and how long it held a worker or
+//! an instance slot.
+//!
+//! [`FunctionMetrics`] is sized once, before the run, for the workload's functions and the
+//! deployment's meters (`functions x meters` quantities); recording is a few array updates
+//! indexed by the function's dense index (its position in the workload), never an allocation
+//! or a hash lookup, and there is no per-function per-bucket state. A function index beyond
+//! the size given (a model run without sizing, in unit tests) is ignored.
+//!
+//! What is counted, per function, at the same moments the deployment's totals are:
+//! - `requests` on arrival; `completed`, with its latency, when a call ends well;
+//!   `cold_starts` per attempt that needed a new instance; the failures by kind
+//!   (`throttled`, `timed_out`, `rejected`, `dropped`), so that per function `failed` is their
+//!   sum, as for the deployment;
+//! - the latency of each completed call, in a compact histogram (within 1%), **only while the
+//!   workload has at most [`MAX_FUNCTIONS_WITH_LATENCY`] functions**: a histogram takes about
+//!   15-25 kB once it has seen latencies of a few seconds, so a 10,000-function trace would
+//!   hold some 190 MB of them and spend its time on cache misses (measured: 2 h of the
+//!   synthetic 10,000-function Azure trace went from 26 MB and 7.0 s to 191 MB and 12.3 s).
+//!   Beyond that limit no per-function latency is kept ([`FunctionMetrics::latency`] is
+//!   `None`);
+//! - per-call usage of a price meter (a request fee, a call's GB-s, GHz-s or CPU-ms, its
+//!   backend operations): the same quantities the meter is booked, so that over the
+//!   functions they add up to what the meter recorded for calls;
+//! - **slot time**: for a FaaS call, from the moment it takes its instance slot (including a
+//!   wait for the instance to boot) to its end; for a fleet request, the time its worker
+//!   serves it (execution plus backend calls). Slot time is what instance time is split by
+//!   when the report attributes costs ([`crate::report::functions`]). A FaaS call records
+//!   `-start` when it takes its slot and `+end` when it ends, so no per-call state is kept;
+//!   the sum is exact once every call has ended (the engine runs them all to their end).
+
+use super::LatencyStats;
+use crate::engine::time::Micros;
+
+/// Most functions a workload may have for their latencies to be kept one by one (see the
+/// module docs): at most about 25 MB of histograms per deployment.
+pub const MAX_FUNCTIONS_WITH_LATENCY: usize = 1_000;
+
+/// Counts of one function.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FunctionCounts {
+    pub requests: u64,
+    pub completed: u64,
+    pub cold_starts: u64,
+    pub throttled: u64,
+    pub timed_out: u64,
+    pub rejected: u64,
+    pub dropped: u64,
+    /// Slot time in µs: a sum of ends minus starts (see the module docs).
+    slot_us: i128,
+}
+
+impl FunctionCounts {
+    /// Failed requests: throttled, timed out, rejected and dropped.
+    pub fn failed(&self) -> u64 {
+        self.throttled + self.timed_out + self.rejected + self.dropped
+    }
+
+    /// Slot time in seconds (see the module docs).
+    pub fn slot_seconds(&self) -> f64 {
+        self.slot_us.max(0) as f64 / 1e6
+    }
+}
+
+/// Per-function counters, per-call meter usage and latency of one deployment.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionMetrics {
+    names: Vec<String>,
+    meters: usize,
+    /// Counts and latency per function, side by side: one bounds check reaches both.
+    records: Vec<FunctionRecord>,
+    /// Quantity per (function, meter), row-major by function.
+    usage: Vec<f64>,
+}
+
+/// What is kept for one function.
+#[derive(Clone, Debug)]
+struct FunctionRecord {
+    counts: FunctionCounts,
+    /// `None` beyond [`MAX_FUNCTIONS_WITH_LATENCY`] functions.
+    latency: Option<LatencyStats>,
+}
+
+impl FunctionMetrics {
+    /// Counters for the functions named `names` (in workload order) and `meters` price
+    /// meters.
+    pub fn new(names: Vec<String>, meters: usize) -> Self {
+        let functions = names.len();
+        Self {
+            names,
+            meters,
+            records: vec![
+                FunctionRecord {
+                    counts: FunctionCounts::default(),
+                    latency: (functions <= MAX_FUNCTIONS_WITH_LATENCY).then(LatencyStats::compact),
+                };
+                functions
+            ],
+            usage: vec![0.0; functions * meters],
+        }
+    }
+
+    /// Number of functions tracked.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no function is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The name of function `f`.
+    pub fn name(&self, f: usize) -> &str {
+        &self.names[f]
+    }
+
+    /// The counts of function `f`.
+    pub fn counts(&self, f: usize) -> &FunctionCounts {
+        &self.records[f].counts
+    }
+
+    /// The latency of `f`'s completed calls; `None` when the workload has more than
+    /// [`MAX_FUNCTIONS_WITH_LATENCY`] functions.
+    pub fn latency(&self, f: usize) -> Option<&LatencyStats> {
+        self.records[f].latency.as_ref()
+    }
+
+    /// What `f`'s calls recorded on `meter`.
+    pub fn usage(&self, f: usize, meter: usize) -> f64 {
+        self.usage[f * self.meters + meter]
+    }
+
+    /// Total of `meter` over every function.
+    pub fn meter_total(&self, meter: usize) -> f64 {
+        (0..self.len()).map(|f| self.usage(f, meter)).sum()
+    }
+
+    #[inline]
+    fn of(&mut self, f: u32) -> Option<&mut FunctionCounts> {
+        self.records.get_mut(f as usize).map(|r| &mut r.counts)
+    }
+
+    /// A request of `f` arrived.
+    #[inline]
+    pub fn arrival(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.requests += 1;
+        }
+    }
+
+    /// A call of `f` completed after `latency`.
+    #[inline]
+    pub fn completed(&mut self, f: u32, latency: Micros) {
+        if let Some(r) = self.records.get_mut(f as usize) {
+            r.counts.completed += 1;
+            if let Some(stats) = &mut r.latency {
+                stats.record(latency);
+            }
+        }
+    }
+
+    /// An attempt of `f` needed a new instance.
+    #[inline]
+    pub fn cold_start(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.cold_starts += 1;
+        }
+    }
+
+    /// A call of `f` was refused at a limit.
+    pub fn throttled(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.throttled += 1;
+        }
+    }
+
+    /// A call of `f` timed out.
+    pub fn timed_out(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.timed_out += 1;
+        }
+    }
+
+    /// A request of `f` found the queue full.
+    pub fn rejected(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.rejected += 1;
+        }
+    }
+
+    /// An asynchronous event of `f` was given up on.
+    pub fn dropped(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.dropped += 1;
+        }
+    }
+
+    /// A call of `f` used `quantity` of `meter`.
+    #[inline]
+    pub fn used(&mut self, f: u32, meter: usize, quantity: f64) {
+        if let Some(q) = self.usage.get_mut(f as usize * self.meters + meter) {
+            *q += quantity;
+        }
+    }
+
+    /// A call of `f` took its slot at `t`.
+    #[inline]
+    pub fn slot_taken(&mut self, f: u32, t: Micros) {
+        if let Some(c) = self.of(f) {
+            c.slot_us -= i128::from(t);
+        }
+    }
+
+    /// A call of `f` gave its slot back at `t`.
+    #[inline]
+    pub fn slot_freed(&mut self, f: u32, t: Micros) {
+        if let Some(c) = self.of(f) {
+            c.slot_us += i128::from(t);
+        }
+    }
+
+    /// A FaaS call of `f` ended at `t`: gives its slot back and books its request (1 on
+    /// `requests_meter`) and its `gb_s` on `gb_meter`, in one update.
+    #[inline]
+    pub fn call_ended(
+        &mut self,
+        f: u32,
+        t: Micros,
+        requests_meter: usize,
+        gb_meter: usize,
+        gb_s: f64,
+    ) {
+        self.slot_freed(f, t);
+        let row = f as usize * self.meters;
+        if let Some(usage) = self.usage.get_mut(row..row + self.meters) {
+            usage[requests_meter] += 1.0;
+            usage[gb_meter] += gb_s;
+        }
+    }
+
+    /// A request of `f` held a worker for `span`.
+    #[inline]
+    pub fn served_for(&mut self, f: u32, span: Micros) {
+        if let Some(c) = self.of(f) {
+            c.slot_us += i128::from(span);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_function_counts_its_own_events() {
+        let mut m = FunctionMetrics::new(vec!["a".into(), "b".into()], 3);
+        m.arrival(0);
+        m.arrival(1);
+        m.arrival(1);
+        m.completed(1, 2_000);
+        m.cold_start(1);
+        m.throttled(0);
+        m.timed_out(1);
+        m.rejected(1);
+        m.dropped(0);
+        m.used(1, 2, 1.5);
+        m.used(1, 2, 0.5);
+        m.used(0, 0, 1.0);
+        m.call_ended(0, 0, 1, 2, 0.25);
+        let (a, b) = (m.counts(0), m.counts(1));
+        assert_eq!((a.requests, a.completed, a.failed()), (1, 0, 2));
+        assert_eq!(
+            (b.requests, b.completed, b.cold_starts, b.failed()),
+            (2, 1, 1, 2)
+        );
+        assert_eq!(
+            (a.throttled, a.dropped, b.timed_out, b.rejected),
+            (1, 1, 1, 1)
+        );
+        assert_eq!(m.usage(1, 2), 2.0);
+        assert_eq!((m.usage(0, 1), m.usage(0, 2)), (1.0, 0.25));
+        assert_eq!(m.meter_total(0), 1.0);
+        assert_eq!(m.latency(1).and_then(|l| l.max_us()), Some(2_000));
+        assert!(m.latency(0).is_some_and(|l| l.is_empty()));
+    }
+
+    #[test]
+    fn slot_time_adds_ends_minus_starts_and_served_spans() {
+        let mut m = FunctionMetrics::new(vec!["a".into()], 0);
+        // Two overlapping calls: [10 s, 13 s) and [11 s, 12.5 s): 4.5 s in all.
+        m.slot_taken(0, 10_000_000);
+        m.slot_taken(0, 11_000_000);
+        m.slot_freed(0, 12_500_000);
+        m.slot_freed(0, 13_000_000);
+        assert_eq!(m.counts(0).slot_seconds(), 4.5);
+        m.served_for(0, 500_000);
+        assert_eq!(m.counts(0).slot_seconds(), 5.0);
+        // Ends at the clock's limit do not overflow.
+        m.slot_taken(0, 0);
+        m.slot_freed(0, Micros::MAX);
+        assert!((m.counts(0).slot_seconds() - (Micros::MAX as f64 / 1e6 + 5.0)).abs() < 1e3);
+    }
+
+    #[test]
+    fn a_function_beyond_the_size_is_ignored() {
+        let mut m = FunctionMetrics::default();
+        m.arrival(3);
+        m.completed(3, 1);
+        m.used(3, 0, 1.0);
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn latencies_are_kept_per_function_up_to_the_limit_only() {
+        let names = |n: usize| (0..n).map(|i| format!("f{i}")).collect::<Vec<_>>();
+        let mut m = FunctionMetrics::new(names(MAX_FUNCTIONS_WITH_LATENCY), 1);
+        m.completed(7, 1_000);
+        assert_eq!(m.latency(7).and_then(|l| l.max_us()), Some(1_000));
+        let mut m = FunctionMetrics::new(names(MAX_FUNCTIONS_WITH_LATENCY + 1), 1);
+        m.completed(7, 1_000);
+        assert!(m.latency(7).is_none());
+        assert_eq!(m.counts(7).completed, 1, "counted all the same");
+    }
+}
