@@ -240,7 +240,7 @@ model = "fleet"
 instances = 1
 workers = 1
 queue_limit = 1
-timeout = "1s"
+queue_timeout = "1s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.10 }
 "#;
