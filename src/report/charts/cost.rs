@@ -1,18 +1,20 @@
 //! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
-//! component (requests, compute, instances, each backend service, fixed add-ons), with each
-//! bar's total written at its end; the value axis names the billing month the costs are per.
-//! Horizontal, so that long deployment names and many deployments stay readable.
+//! part (requests, compute, instances, each backend service, and each fixed add-on line on
+//! its own: `load_balancer`, `database`...), with each bar's total written at its end; the
+//! value axis names the billing month the costs are per. Horizontal, so that long deployment
+//! names and many deployments stay readable. Each part keeps its colour in every report
+//! ([`super::palette::CostPart`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::palette::{CostPart, cost_colors};
 use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
-use crate::pricing::Component;
+use crate::pricing::{Bill, BillLine, Component};
 use crate::report::Exporter;
-use crate::report::summary::components;
 use crate::run::RunResult;
 
 /// Writes `cost.png`.
@@ -49,10 +51,48 @@ pub fn component_label(c: &Component) -> String {
     }
 }
 
+/// The part of the bar a bill line belongs to: its component, and for a fixed add-on its
+/// name too.
+pub fn part_of(line: &BillLine) -> CostPart {
+    CostPart {
+        component: line.component.clone(),
+        line: (line.component == Component::Fixed).then(|| line.meter.clone()),
+    }
+}
+
+/// The parts used by any deployment of `run`, sorted (components in `summary.csv`'s column
+/// order, fixed lines by name).
+pub fn parts(run: &RunResult) -> Vec<CostPart> {
+    let set: std::collections::BTreeSet<CostPart> = run
+        .deployments
+        .iter()
+        .flat_map(|d| d.bill.lines.iter().map(part_of))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Monthly USD of `bill`'s lines in `part`.
+pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
+    bill.lines
+        .iter()
+        .filter(|l| &part_of(l) == part)
+        .map(|l| l.monthly_usd)
+        .sum()
+}
+
+/// The name of a cost part in the legend: its component's, or `<name> (fixed monthly)`.
+pub fn part_label(part: &CostPart) -> String {
+    match &part.line {
+        Some(name) => format!("{name} (fixed monthly)"),
+        None => component_label(&part.component),
+    }
+}
+
 fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let title = format!("{}: projected monthly cost by component", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
-    let components = components(run);
+    let components = parts(run);
+    let colors = cost_colors(&components);
     let n = run.deployments.len().max(1);
     let totals: Vec<f64> = run.deployments.iter().map(|d| d.bill.monthly_usd).collect();
     let max = totals.iter().copied().fold(0.0, f64::max);
@@ -101,14 +141,14 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let gap = (0.2f64).max((slot - 80.0) / 2.0 / slot.max(1.0));
     let mut base = vec![0.0; run.deployments.len()];
     for (k, c) in components.iter().enumerate() {
-        let fill = style::color(k).filled();
+        let fill = colors[k].filled();
         let bars: Vec<_> = run
             .deployments
             .iter()
             .enumerate()
             .map(|(i, d)| {
                 let from = base[i];
-                let to = from + d.bill.monthly_usd_of(c);
+                let to = from + monthly_usd_of(&d.bill, c);
                 base[i] = to;
                 Rectangle::new([(from, row(i) + gap), (to, row(i) + 1.0 - gap)], fill)
             })
@@ -130,8 +170,8 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .iter()
         .enumerate()
         .map(|(k, c)| Entry {
-            label: component_label(c),
-            color: style::color(k),
+            label: part_label(c),
+            color: colors[k],
             mark: Mark::Box,
         })
         .collect();

@@ -177,10 +177,10 @@ const LINE: i32 = 18;
 
 /// Where a point's name is written: its left end and vertical middle, and its width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Label {
-    left: i32,
-    middle: i32,
-    width: i32,
+pub(super) struct Label {
+    pub left: i32,
+    pub middle: i32,
+    pub width: i32,
 }
 
 impl Label {
@@ -195,7 +195,7 @@ impl Label {
 /// of it when it would run past `right_edge`; moved down, then up, one line at a time (up to
 /// five lines) until it overlaps none of `placed`, or left on the point's line if no such
 /// place is found.
-fn place(x: i32, y: i32, width: i32, right_edge: i32, placed: &[Label]) -> Label {
+pub(super) fn place(x: i32, y: i32, width: i32, right_edge: i32, placed: &[Label]) -> Label {
     let gap = RADIUS + 6;
     let left = if x + gap + width <= right_edge {
         x + gap

@@ -1,15 +1,22 @@
 //! PNG charts, one exporter per chart, sharing the look defined in [`style`]: a title band, a
 //! plot on the left, a legend panel on the right, DejaVu Sans embedded.
 
+pub mod axes;
 pub mod cost;
+pub mod cost_latency;
 pub mod cost_over_time;
 pub mod instances;
 pub mod invocations;
 pub mod keepalive;
 pub mod latency_cdf;
+pub mod log_axis;
+pub mod palette;
+#[cfg(test)]
+pub mod pixels;
 pub mod style;
 
 pub use cost::CostChart;
+pub use cost_latency::CostLatencyChart;
 pub use cost_over_time::CostOverTimeChart;
 pub use instances::InstancesChart;
 pub use keepalive::KeepAliveChart;
@@ -22,9 +29,10 @@ mod tests {
     use crate::report::testutil::{idle_deployment, idle_run, png_size, tiny_run};
     use crate::run::RunResult;
 
-    fn charts() -> [Box<dyn Exporter>; 5] {
+    fn charts() -> [Box<dyn Exporter>; 6] {
         [
             Box::new(CostChart),
+            Box::new(CostLatencyChart),
             Box::new(LatencyCdfChart),
             Box::new(InstancesChart),
             Box::new(CostOverTimeChart),
@@ -60,7 +68,12 @@ mod tests {
                 chart
                     .write(run, &path)
                     .unwrap_or_else(|e| panic!("{case}: {e}"));
-                assert_eq!(png_size(&path), style::SIZE, "{case}");
+                let want = if chart.file_name() == "instances.png" {
+                    (style::SIZE.0, instances::height(run.deployments.len()))
+                } else {
+                    style::SIZE
+                };
+                assert_eq!(png_size(&path), want, "{case}");
             }
         }
     }
