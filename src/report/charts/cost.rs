@@ -80,10 +80,10 @@ pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
         .sum()
 }
 
-/// The name of a cost part in the legend: its component's, or `<name> (fixed monthly)`.
+/// The name of a cost part in the legend: its component's, or `fixed: <name>`.
 pub fn part_label(part: &CostPart) -> String {
     match &part.line {
-        Some(name) => format!("{name} (fixed monthly)"),
+        Some(name) => format!("fixed: {name}"),
         None => component_label(&part.component),
     }
 }

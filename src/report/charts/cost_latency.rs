@@ -20,7 +20,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::keepalive::{Label, place};
+use super::keepalive::{Label, place, rings};
 use super::log_axis::{self, nice_down, nice_up};
 use super::style::{self, DrawResult, Entry, Mark};
 use super::{axes, palette};
@@ -137,21 +137,6 @@ impl Scale {
     }
 }
 
-/// For each centre, how many later centres lie within a marker's width of it: the number of
-/// rings drawn around it.
-fn rings(centres: &[(i32, i32)]) -> Vec<i32> {
-    centres
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            centres[i + 1..]
-                .iter()
-                .filter(|b| (a.0 - b.0).abs() <= 2 * RADIUS && (a.1 - b.1).abs() <= 2 * RADIUS)
-                .count() as i32
-        })
-        .collect()
-}
-
 /// The name written beside a point.
 fn point_label(p: &Point) -> String {
     let name = style::shorten(&p.name);
@@ -260,7 +245,7 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         let note = match (p.p99_ms, p.serves) {
             (None, _) => Some("none completed: not placed".to_string()),
             (Some(_), false) => Some(format!(
-                "× not compared: {:.1}% failed",
+                "× {:.1}% failed (excluded)",
                 p.failed_share * 100.0
             )),
             _ => None,

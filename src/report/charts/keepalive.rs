@@ -41,10 +41,12 @@ impl crate::report::Exporter for KeepAliveChart {
         let points: Vec<KeepAlivePoint> = run
             .deployments
             .iter()
-            .filter(|d| d.model == "faas")
-            .filter_map(|d| {
+            .enumerate()
+            .filter(|(_, d)| d.model == "faas")
+            .filter_map(|(index, d)| {
                 let apps = d.recorder.apps.cold_start_percent_quantiles()?;
                 Some(KeepAlivePoint {
+                    index,
                     deployment: d.name.clone(),
                     p75_app_cold_pct: apps.p75_pct,
                     wasted_gb_s: d.recorder.idle_gb_seconds,
@@ -63,6 +65,8 @@ const GB_HOUR_FROM: f64 = 100_000.0;
 /// One FaaS deployment on the chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeepAlivePoint {
+    /// The deployment's index in the scenario (its colour).
+    pub index: usize,
     /// The deployment's name.
     pub deployment: String,
     /// 75th percentile of the per-app cold-start percentage, 0 to 100.
@@ -146,8 +150,15 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
         .iter()
         .map(|p| chart.backend_coord(&(p.wasted_gb_s / scale, p.p75_app_cold_pct)))
         .collect();
-    for (i, &centre) in centres.iter().enumerate() {
-        root.draw(&Circle::new(centre, RADIUS, style::color(i).filled()))?;
+    for ((p, &centre), rings) in points.iter().zip(&centres).zip(rings(&centres)) {
+        let color = style::color(p.index);
+        if rings == 0 {
+            root.draw(&Circle::new(centre, RADIUS, color.filled()))?;
+        } else {
+            let r = RADIUS + RING * rings;
+            root.draw(&Circle::new(centre, r, WHITE.filled()))?;
+            root.draw(&Circle::new(centre, r, color.stroke_width(3)))?;
+        }
     }
     // Names after every marker, so no marker hides a name.
     let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
@@ -162,14 +173,31 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
 
     let entries: Vec<Entry> = points
         .iter()
-        .enumerate()
-        .map(|(i, p)| Entry {
+        .map(|p| Entry {
             label: p.deployment.clone(),
-            color: style::color(i),
+            color: style::color(p.index),
             mark: Mark::Box,
         })
         .collect();
     style::legend(&panel, "FaaS deployment", &entries)
+}
+
+/// How much larger each ring around a coinciding point is, in pixels.
+const RING: i32 = 4;
+
+/// For each centre, how many later centres lie within a marker's width of it: the number of
+/// rings drawn around it (0: a plain filled marker).
+pub(super) fn rings(centres: &[(i32, i32)]) -> Vec<i32> {
+    centres
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            centres[i + 1..]
+                .iter()
+                .filter(|b| (a.0 - b.0).abs() <= 2 * RADIUS && (a.1 - b.1).abs() <= 2 * RADIUS)
+                .count() as i32
+        })
+        .collect()
 }
 
 /// Height of a name's line, in pixels, when names are moved apart.
@@ -223,12 +251,42 @@ mod tests {
     /// colours) is right of it.
     const PLOT_RIGHT: u32 = 930;
 
+    /// A point of the deployment at scenario index 0 ([`draw_indexed`] numbers them).
     fn point(name: &str, p75: f64, wasted: f64) -> KeepAlivePoint {
         KeepAlivePoint {
+            index: 0,
             deployment: name.into(),
             p75_app_cold_pct: p75,
             wasted_gb_s: wasted,
         }
+    }
+
+    /// [`draw`] with the points numbered 0, 1, 2... in the scenario.
+    fn draw_indexed(path: &Path, points: &[KeepAlivePoint]) -> Result<(), SimError> {
+        let mut numbered = points.to_vec();
+        for (i, p) in numbered.iter_mut().enumerate() {
+            p.index = i;
+        }
+        draw(path, &numbered)
+    }
+
+    #[test]
+    fn a_point_keeps_its_scenario_colour_and_coinciding_points_both_show() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        // Deployments 3 and 5 of a scenario (the others are fleets), at the same place.
+        let mut a = point("third", 40.0, 300.0);
+        let mut b = point("fifth", 40.0, 300.0);
+        (a.index, b.index) = (3, 5);
+        draw(&path, &[a, b]).unwrap();
+        let image = pixels(&path);
+        let (under, over) = (blob(&image, style::color(3)), blob(&image, style::color(5)));
+        // The later one is a whole filled marker; the earlier a ring around it (radius 11,
+        // 3 pixels wide: about 2 pi 10 x 3 = 190 pixels, some hidden under the names).
+        assert!(over.2 >= 120, "{over:?}");
+        assert!(under.2 >= 100, "{under:?}");
+        assert!((under.0 - over.0).abs() < 4.0, "{under:?} {over:?}");
+        assert_eq!(rings(&[(10, 10), (12, 11), (40, 10)]), [1, 0, 0]);
     }
 
     /// Width, and RGB pixels row by row, of the PNG at `path`.
@@ -287,7 +345,7 @@ mod tests {
             point("b-none", 60.0, 100.0),
             point("c-fixed-10m", 30.0, 400.0),
         ];
-        draw(&path, &points).unwrap();
+        draw_indexed(&path, &points).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
         let image = pixels(&path);
         let [a, b, c] = [0, 1, 2].map(|i| blob(&image, style::color(i)));
@@ -320,7 +378,7 @@ mod tests {
         ];
         for (k, points) in cases.iter().enumerate() {
             let path = dir.path().join(format!("{k}-{FILE_NAME}"));
-            draw(&path, points).unwrap();
+            draw_indexed(&path, points).unwrap();
             let image = pixels(&path);
             let last = blob(&image, style::color(points.len() - 1));
             // Whole marker, inside the image's plot part, not against its edges.
@@ -357,7 +415,7 @@ mod tests {
     fn both_names_of_coinciding_points_are_readable() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        draw(
+        draw_indexed(
             &path,
             &[point("same-1", 40.0, 300.0), point("same-2", 40.0, 300.0)],
         )
@@ -375,7 +433,7 @@ mod tests {
         // 1 / 1.15 of each axis: it leaves room for its marker.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        draw(&path, &[point("lo", 0.0, 0.0), point("hi", 100.0, 3600.0)]).unwrap();
+        draw_indexed(&path, &[point("lo", 0.0, 0.0), point("hi", 100.0, 3600.0)]).unwrap();
         let image = pixels(&path);
         let (lo, hi) = (blob(&image, style::color(0)), blob(&image, style::color(1)));
         let top_gap = hi.1 - 56.0; // below the title band
@@ -389,8 +447,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small.png");
         let large = dir.path().join("large.png");
-        draw(&small, &[point("a", 50.0, 10.0), point("b", 10.0, 90.0)]).unwrap();
-        draw(&large, &[point("a", 50.0, 1e5), point("b", 10.0, 9e5)]).unwrap();
+        draw_indexed(&small, &[point("a", 50.0, 10.0), point("b", 10.0, 90.0)]).unwrap();
+        draw_indexed(&large, &[point("a", 50.0, 1e5), point("b", 10.0, 9e5)]).unwrap();
         let (s, l) = (pixels(&small), pixels(&large));
         for i in 0..2 {
             let (ps, pl) = (blob(&s, style::color(i)), blob(&l, style::color(i)));
@@ -412,8 +470,8 @@ mod tests {
     fn no_deployment_draws_axes_and_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let (empty, one) = (dir.path().join("empty.png"), dir.path().join("one.png"));
-        draw(&empty, &[]).unwrap();
-        draw(&one, &[point("a", 90.0, 90.0)]).unwrap();
+        draw_indexed(&empty, &[]).unwrap();
+        draw_indexed(&one, &[point("a", 90.0, 90.0)]).unwrap();
         let (empty, one) = (pixels(&empty), pixels(&one));
         assert!(note_pixels(&empty) > 30, "{}", note_pixels(&empty));
         assert_eq!(note_pixels(&one), 0);
@@ -437,7 +495,7 @@ mod tests {
             point("infinite-waste", 5.0, f64::INFINITY),
         ] {
             let name = bad.deployment.clone();
-            match draw(&path, &[point("ok", 1.0, 1.0), bad]) {
+            match draw_indexed(&path, &[point("ok", 1.0, 1.0), bad]) {
                 Err(SimError::Report(msg)) => {
                     assert!(msg.contains(&name) && msg.contains(FILE_NAME), "{msg}")
                 }
@@ -451,7 +509,7 @@ mod tests {
     fn an_unwritable_path_is_a_report_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing-folder").join(FILE_NAME);
-        match draw(&path, &[point("a", 1.0, 1.0)]) {
+        match draw_indexed(&path, &[point("a", 1.0, 1.0)]) {
             Err(SimError::Report(msg)) => assert!(msg.contains("missing-folder"), "{msg}"),
             other => panic!("expected a report error, got {other:?}"),
         }
@@ -462,8 +520,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let points = [point("a", 12.5, 300.0), point("b", 80.0, 20.0)];
         let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
-        draw(&a, &points).unwrap();
-        draw(&b, &points).unwrap();
+        draw_indexed(&a, &points).unwrap();
+        draw_indexed(&b, &points).unwrap();
         assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
     }
 }

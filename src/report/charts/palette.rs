@@ -8,7 +8,7 @@
 //! - A **cost part** (a cost component, and for fixed add-ons each of their lines) is coloured
 //!   by what it is, never by its position in a list ([`CostPart::color`]): requests, compute,
 //!   provisioned concurrency, instance-hours and the platform's base fee have colours of their
-//!   own; a backend service and a fixed line take a shade of their family (blue-violets for
+//!   own; a backend service and a fixed line take a shade of their family (violets and teals for
 //!   services, earth tones for fixed lines) chosen by a hash of their name, so `db` or
 //!   `load_balancer` look the same in every report. [`cost_colors`] only departs from that
 //!   when two names of one chart hash to the same shade: the later name (in the chart's sorted
@@ -134,14 +134,14 @@ const PROVISIONED: RGBColor = RGBColor(0xC4, 0x4E, 0x52); // red
 const INSTANCES: RGBColor = RGBColor(0x55, 0xA8, 0x68); // green
 const BASE_FEE: RGBColor = RGBColor(0x7F, 0x7F, 0x7F); // grey
 
-/// Shades for backend services (blue-violets, cyans, magentas).
+/// Shades for backend services (violets, magentas, teals: none near the requests' blue).
 const SERVICES: [RGBColor; 6] = [
     RGBColor(0x81, 0x72, 0xB3),
-    RGBColor(0x64, 0xB5, 0xCD),
     RGBColor(0xDA, 0x8B, 0xC3),
     RGBColor(0x2A, 0x9D, 0x8F),
     RGBColor(0x5A, 0x3E, 0x85),
-    RGBColor(0x1B, 0x6C, 0xA8),
+    RGBColor(0xA3, 0x4D, 0x8C),
+    RGBColor(0x6F, 0xC2, 0xB0),
 ];
 
 /// Shades for fixed add-on lines (earth tones).
