@@ -13,15 +13,15 @@
 //! An axis is logarithmic when its values span more than a factor of [`LOG_FROM`] (and none is
 //! 0), else linear from 0. Points closer than a marker's width are drawn as nested rings (the
 //! earlier deployment larger, underneath), so each shows; names that would overlap are moved
-//! a line apart (the keep-alive chart's rule, [`super::keepalive::place`]).
+//! a line apart ([`super::markers`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::keepalive::{Label, place, rings};
 use super::log_axis::{self, nice_down, nice_up};
+use super::markers::{Label, RADIUS, RING, place, rings};
 use super::style::{self, DrawResult, Entry, Mark};
 use super::{axes, palette};
 use crate::error::SimError;
@@ -35,10 +35,10 @@ pub struct CostLatencyChart;
 
 /// Values spanning more than this factor get a log axis.
 pub const LOG_FROM: f64 = 10.0;
-/// Marker radius, in pixels.
-const RADIUS: i32 = 7;
-/// How much larger each ring under a coinciding point is, in pixels.
-const RING: i32 = 4;
+/// Side of the colour swatch before a point's name, in pixels.
+const SWATCH: i32 = 10;
+/// Room left right of the largest cost on a linear axis, for the names (a share of it).
+const X_ROOM: f64 = 0.35;
 
 impl Exporter for CostLatencyChart {
     fn file_name(&self) -> &'static str {
@@ -93,8 +93,9 @@ pub struct Scale {
 }
 
 impl Scale {
-    /// The scale holding `values` (see the module docs); 0 to 1 when there is none.
-    pub fn for_values(values: &[f64]) -> Self {
+    /// The scale holding `values` (see the module docs), leaving `room` (a share of the
+    /// largest value) above it when linear; 0 to 1 when there is none.
+    pub fn for_values(values: &[f64], room: f64) -> Self {
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let max = values.iter().copied().fold(0.0, f64::max);
         if min > 0.0 && min.is_finite() && max / min > LOG_FROM {
@@ -107,7 +108,7 @@ impl Scale {
             Self {
                 log: false,
                 lo: 0.0,
-                hi: style::top(max, 0.15),
+                hi: style::top(max, room),
             }
         }
     }
@@ -155,8 +156,12 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let (area, panel) = style::layout(root, &title)?;
     let all = points(run);
     let placed: Vec<&Point> = all.iter().filter(|p| p.p99_ms.is_some()).collect();
-    let xs = Scale::for_values(&placed.iter().map(|p| p.monthly_usd).collect::<Vec<_>>());
-    let ys = Scale::for_values(&placed.iter().filter_map(|p| p.p99_ms).collect::<Vec<_>>());
+    let costs: Vec<f64> = placed.iter().map(|p| p.monthly_usd).collect();
+    let xs = Scale::for_values(&costs, X_ROOM);
+    let ys = Scale::for_values(
+        &placed.iter().filter_map(|p| p.p99_ms).collect::<Vec<_>>(),
+        0.15,
+    );
 
     let mut chart = ChartBuilder::on(&area)
         .margin_top(10)
@@ -202,7 +207,8 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .iter()
         .map(|p| chart.backend_coord(&(xs.pos(p.monthly_usd), ys.pos(p.p99_ms.unwrap_or(0.0)))))
         .collect();
-    for ((p, &c), extra) in placed.iter().zip(&centres).zip(rings(&centres)) {
+    let extras = rings(&centres);
+    for ((p, &c), &extra) in placed.iter().zip(&centres).zip(&extras) {
         let color = palette::deployment_color(p.index);
         let r = RADIUS + RING * extra;
         if p.serves {
@@ -227,11 +233,20 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let right_edge = chart.plotting_area().get_pixel_range().0.end;
     let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
     let mut labels: Vec<Label> = Vec::with_capacity(placed.len());
-    for (p, &(x, y)) in placed.iter().zip(&centres) {
+    for ((p, &(x, y)), &extra) in placed.iter().zip(&centres).zip(&extras) {
+        // A swatch of the deployment's colour before its name ties a name moved a line away
+        // to its ring.
         let text = point_label(p);
         let (w, _) = root.estimate_text_size(&text, &font)?;
-        let label = place(x, y, w as i32, right_edge, &labels);
-        root.draw_text(&text, &font, (label.left, label.middle))?;
+        let width = w as i32 + SWATCH + 4;
+        let label = place(x + RING * extra, y, width, right_edge, &labels);
+        let color = palette::deployment_color(p.index);
+        let (l, m) = (label.left, label.middle);
+        root.draw(&Rectangle::new(
+            [(l, m - SWATCH / 2), (l + SWATCH, m + SWATCH / 2)],
+            color.filled(),
+        ))?;
+        root.draw_text(&text, &font, (l + SWATCH + 4, m))?;
         labels.push(label);
     }
 
@@ -276,31 +291,23 @@ mod tests {
 
     #[test]
     fn an_axis_is_logarithmic_when_its_values_span_more_than_ten_times() {
-        let s = Scale::for_values(&[75.57, 265.05, 126.85]);
+        let s = Scale::for_values(&[75.57, 265.05, 126.85], 0.15);
         assert!(!s.log && s.lo == 0.0);
         assert!((s.hi - 265.05 * 1.15).abs() < 1e-9);
-        let s = Scale::for_values(&[257.7, 14_639.1]);
+        let s = Scale::for_values(&[257.7, 14_639.1], 0.15);
         // 14,639 / 257.7 = 56.8 > 10: log from nice_down(257.7 / 1.5 = 171.8) = 100 to
         // nice_up(14,639 x 1.5 = 21,959) = 50,000.
         assert_eq!((s.log, s.lo, s.hi), (true, 100.0, 50_000.0));
         assert!((s.pos(1_000.0) - 3.0).abs() < 1e-12);
         // A zero cost cannot go on a log axis.
-        assert!(!Scale::for_values(&[0.0, 500.0]).log);
+        assert!(!Scale::for_values(&[0.0, 500.0], 0.15).log);
         assert_eq!(
-            Scale::for_values(&[]),
+            Scale::for_values(&[], 0.15),
             Scale {
                 log: false,
                 lo: 0.0,
                 hi: 1.0
             }
-        );
-    }
-
-    #[test]
-    fn coinciding_points_get_rings() {
-        assert_eq!(
-            rings(&[(100, 100), (103, 98), (300, 300), (101, 100)]),
-            [2, 1, 0, 0]
         );
     }
 

@@ -61,7 +61,11 @@ fn draw(profile: &Profile, root: &Area) -> DrawResult {
             (HPos::Right, -12)
         };
         let font = style::label_font().pos(Pos::new(anchor, VPos::Center));
-        let label = format!("peak {}/min at {}", group(peak as u64), clock(peak_minute));
+        let label = format!(
+            "peak {}/min at {} (h:mm from the start)",
+            group(peak as u64),
+            clock(peak_minute)
+        );
         root.draw_text(&label, &font, (x + dx, y))?;
     }
     let entry = Entry {

@@ -10,6 +10,7 @@ pub mod invocations;
 pub mod keepalive;
 pub mod latency_cdf;
 pub mod log_axis;
+pub mod markers;
 pub mod palette;
 #[cfg(test)]
 pub mod pixels;

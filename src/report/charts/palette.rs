@@ -44,18 +44,18 @@ const DEPLOYMENTS: [RGBColor; 10] = [
 ];
 
 /// Dash patterns (dash, gap in pixels) of deployments 1 to 9 of each cycle of ten colours:
-/// all different periods, so two of them drawn over the same line drift out of phase and
-/// both show.
+/// all different, periods of at most 16 pixels (two whole periods in a legend sample), so
+/// two of them drawn over the same line drift out of phase and both show.
 const DASHES: [(u32, u32); 9] = [
-    (14, 6),
-    (5, 5),
-    (2, 4),
-    (24, 8),
-    (10, 3),
-    (3, 9),
-    (18, 4),
-    (7, 7),
-    (1, 3),
+    (10, 4),
+    (5, 4),
+    (2, 3),
+    (7, 2),
+    (3, 6),
+    (12, 3),
+    (1, 2),
+    (6, 6),
+    (4, 2),
 ];
 
 /// The colour of the deployment at `index` in the scenario.
