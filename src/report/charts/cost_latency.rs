@@ -312,6 +312,37 @@ mod tests {
     }
 
     #[test]
+    fn each_deployment_is_placed_at_its_cost_and_p99_with_failures_marked() {
+        use crate::report::charts::pixels::{Image, PLOT};
+        let run = crate::report::testutil::twins_run();
+        let pts = points(&run);
+        let [a, b, servers, capped] = &pts[..] else {
+            panic!("four points")
+        };
+        assert_eq!((a.monthly_usd, a.p99_ms), (b.monthly_usd, b.p99_ms));
+        assert!(a.serves && servers.serves && !capped.serves);
+        assert!(capped.failed_share > 0.01, "{capped:?}");
+        assert_eq!(
+            a.p99_ms,
+            run.deployments[0]
+                .recorder
+                .latency
+                .quantile_us(0.99)
+                .map(|us| us as f64 / 1e3)
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cost_latency.png");
+        CostLatencyChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        let at = |i| image.blob(style::color(i), PLOT).unwrap();
+        // The fleet (with its fixed add-ons) costs several times the functions: right of them.
+        assert!(servers.monthly_usd > 3.0 * a.monthly_usd);
+        assert!(at(2).x > at(0).x + 100.0, "{:?} {:?}", at(2), at(0));
+        // Both twins show: the earlier as a ring around the later.
+        assert!(at(0).count > 60 && at(1).count > 60);
+    }
+
+    #[test]
     fn labels_say_what_failed() {
         let p = |serves, share| Point {
             index: 0,

@@ -279,12 +279,56 @@ mod tests {
     }
 
     #[test]
+    fn each_strip_stacks_busy_under_starting_and_idle_in_its_colours() {
+        use crate::report::charts::pixels::{Image, PLOT};
+        let run = crate::report::testutil::twins_run();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("instances.png");
+        InstancesChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        // twin-a (FaaS, 2 min keep-alive) and servers (a fleet of 2 VMs, some idle).
+        for i in [0, 2] {
+            let busy = image.blob(style::color(i), PLOT).expect("busy instances");
+            let idle = image
+                .blob(idle_tint(style::color(i)), PLOT)
+                .expect("idle ones");
+            assert!(
+                busy.count > 500 && idle.count > 500,
+                "{i}: {busy:?} {idle:?}"
+            );
+            // Busy is at the bottom of the stack: every bucket has some, so the idle band
+            // never reaches the strip's baseline.
+            assert!(idle.bounds.y1 < busy.bounds.y1, "{i}: {busy:?} {idle:?}");
+            assert!(f64::from(idle.bounds.y0) < busy.y, "{i}: idle is not stacked on top");
+        }
+        // Cold starts show in the FaaS strips.
+        assert!(image.count(STARTING, PLOT) > 20);
+        // The strips come in scenario order, top to bottom.
+        let tops: Vec<f64> = (0..4)
+            .map(|i| image.blob(style::color(i), PLOT).unwrap().y)
+            .collect();
+        assert!(tops.windows(2).all(|w| w[0] < w[1]), "{tops:?}");
+    }
+
+    #[test]
+    fn the_image_grows_with_the_strips_up_to_a_bound() {
+        assert_eq!(height(0), style::SIZE.1);
+        assert_eq!(height(4), style::SIZE.1);
+        assert_eq!(height(6), style::SIZE.1 + 2 * STRIP_H);
+        assert_eq!(height(100), style::SIZE.1 + 8 * STRIP_H);
+        assert_eq!(idle_tint(RGBColor(0, 0, 0)), RGBColor(166, 166, 166));
+    }
+
+    #[test]
     fn draws_busy_and_idle_runs() {
         let dir = tempfile::tempdir().unwrap();
         for (i, run) in [tiny_run(), idle_run(&["idle"], 1)].iter().enumerate() {
             let path = dir.path().join(format!("instances{i}.png"));
             InstancesChart.write(run, &path).unwrap();
-            assert_eq!(png_size(&path), style::SIZE);
+            assert_eq!(
+                png_size(&path),
+                (style::SIZE.0, height(run.deployments.len()))
+            );
         }
     }
 }
