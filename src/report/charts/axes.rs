@@ -16,7 +16,7 @@ use crate::engine::time::{DAY, HOUR, MINUTE, Micros, SECOND};
 pub const MAX_TIME_TICKS: u64 = 12;
 
 /// The steps a time axis may take, shortest first.
-const TIME_STEPS: [Micros; 22] = [
+pub const TIME_STEPS: [Micros; 22] = [
     SECOND,
     2 * SECOND,
     5 * SECOND,

@@ -299,7 +299,10 @@ mod tests {
             // Busy is at the bottom of the stack: every bucket has some, so the idle band
             // never reaches the strip's baseline.
             assert!(idle.bounds.y1 < busy.bounds.y1, "{i}: {busy:?} {idle:?}");
-            assert!(f64::from(idle.bounds.y0) < busy.y, "{i}: idle is not stacked on top");
+            assert!(
+                f64::from(idle.bounds.y0) < busy.y,
+                "{i}: idle is not stacked on top"
+            );
         }
         // Cold starts show in the FaaS strips.
         assert!(image.count(STARTING, PLOT) > 20);

@@ -45,7 +45,7 @@ const USUAL_FLOOR_MS: f64 = 1.0;
 /// The top of the tail panel: 10% slower, p90.
 const TAIL_TOP: f64 = 0.1;
 /// The lowest share the tail panel shows: p99.9999.
-const TAIL_BOTTOM: f64 = 1e-6;
+pub const TAIL_BOTTOM: f64 = 1e-6;
 /// Room for the y tick labels (`0.0001% (p99.9999)`) and the axis title, in pixels.
 const Y_LABELS: u32 = 165;
 /// Share of the plot's height the body panel takes.

@@ -1,5 +1,8 @@
 //! PNG charts, one exporter per chart, sharing the look defined in [`style`]: a title band, a
-//! plot on the left, a legend panel on the right, DejaVu Sans embedded.
+//! plot on the left, a legend panel on the right, DejaVu Sans embedded. [`palette`] says which
+//! colour and dash pattern stands for what (the same in every chart), [`axes`] and
+//! [`log_axis`] draw hand-placed ticks, [`markers`] places scatter markers and their names;
+//! `pixels` (tests only) decodes a chart to check what it shows.
 
 pub mod axes;
 pub mod cost;
@@ -77,6 +80,12 @@ mod tests {
                     style::SIZE
                 };
                 assert_eq!(png_size(&path), want, "{case}");
+                let image = Image::read(&path);
+                assert!(
+                    !image.touches_edges(3),
+                    "{case}: {} draws past its edges",
+                    chart.file_name()
+                );
             }
         }
     }

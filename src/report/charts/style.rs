@@ -1,6 +1,8 @@
-//! The look shared by every chart: image size, the embedded font, colours, the page layout
-//! (title on top, plot on the left, legend panel on the right), axis-number formatting, and
-//! the rendering wrapper that turns plotters' errors into [`SimError::Report`].
+//! The look shared by every chart: image size, the embedded font, ink and grid colours, the
+//! page layout (title on top, plot on the left, legend panel on the right), the legend,
+//! axis-number formatting, and the rendering wrapper that turns plotters' errors into
+//! [`SimError::Report`]. Which colour stands for which deployment or cost part is
+//! [`super::palette`]'s; [`color`] and [`deployment_mark`] are shorthands for it.
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (the `dejavu` crate) through
 //! plotters' `ab_glyph` backend, so charts need no system font and render the same
