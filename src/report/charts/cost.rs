@@ -1,6 +1,7 @@
 //! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
 //! part (requests, compute, instances, each backend service, and each fixed add-on line on
-//! its own: `load_balancer`, `database`...), with each bar's total written at its end; the
+//! its own: `load_balancer`, `database`...), with each bar's total written at its end (with
+//! the failure share of a deployment that does not serve the workload); the
 //! value axis names the billing month the costs are per. Horizontal, so that long deployment
 //! names and many deployments stay readable. Each part keeps its colour in every report
 //! ([`super::palette::CostPart`]).
@@ -15,6 +16,7 @@ use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
 use crate::pricing::{Bill, BillLine, Component};
 use crate::report::Exporter;
+use crate::report::verdict::{failed_share, serves_workload};
 use crate::run::RunResult;
 
 /// Writes `cost.png`.
@@ -78,6 +80,21 @@ pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
         .filter(|l| &part_of(l) == part)
         .map(|l| l.monthly_usd)
         .sum()
+}
+
+/// The text at the end of a deployment's bar: its monthly total, and for a deployment that
+/// does not serve the workload ([`crate::report::verdict`]) its failure share, so a bar that
+/// is short because requests failed does not read as cheap.
+pub fn total_text(d: &crate::platform::DeploymentResult) -> String {
+    let total = format!("${:.2}", d.bill.monthly_usd + 0.0);
+    if serves_workload(d) {
+        total
+    } else {
+        format!(
+            "{total} ({:.1}% failed: not compared)",
+            failed_share(d) * 100.0
+        )
+    }
 }
 
 /// The name of a cost part in the legend: its component's, or `fixed: <name>`.
@@ -156,9 +173,9 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         chart.draw_series(bars)?;
     }
     let total_font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
-    chart.draw_series(totals.iter().enumerate().map(|(i, &t)| {
-        EmptyElement::at((t, row(i) + 0.5))
-            + Text::new(format!("${:.2}", t + 0.0), (8, 0), total_font.clone())
+    chart.draw_series(run.deployments.iter().enumerate().map(|(i, d)| {
+        EmptyElement::at((d.bill.monthly_usd, row(i) + 0.5))
+            + Text::new(total_text(d), (8, 0), total_font.clone())
     }))?;
     let name_font = style::label_font().pos(Pos::new(HPos::Right, VPos::Center));
     for (i, name) in names.iter().enumerate() {
@@ -189,6 +206,27 @@ mod tests {
         let path = dir.path().join("cost.png");
         CostChart.write(&tiny_run(), &path).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
+    }
+
+    #[test]
+    fn a_deployment_that_fails_its_traffic_says_so_at_its_bar() {
+        let run = crate::report::testutil::twins_run();
+        let capped = &run.deployments[3];
+        let t = capped.recorder.totals;
+        let share = t.failed as f64 / t.requests as f64;
+        assert!(share > 0.01, "{t:?}");
+        assert_eq!(
+            total_text(capped),
+            format!(
+                "${:.2} ({:.1}% failed: not compared)",
+                capped.bill.monthly_usd,
+                share * 100.0
+            )
+        );
+        assert_eq!(
+            total_text(&run.deployments[0]),
+            format!("${:.2}", run.deployments[0].bill.monthly_usd)
+        );
     }
 
     #[test]
