@@ -130,14 +130,31 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .max()
         .unwrap_or(0);
 
+    // The value axis ends 18% past the longest bar, or further when a total's text would not
+    // fit after its bar: bar x (width / top) + text + 12 pixels <= width.
+    let name_area = name_width.clamp(40, 320) + 16;
+    let width = f64::from(
+        plot.dim_in_pixel()
+            .0
+            .saturating_sub(name_area + 40)
+            .max(100),
+    );
+    let mut x_top = style::top(max, 0.18);
+    for d in &run.deployments {
+        let (text_w, _) = plot.estimate_text_size(&total_text(d), &style::label_font())?;
+        let room = width - f64::from(text_w) - 12.0;
+        if room > width / 4.0 {
+            x_top = x_top.max(d.bill.monthly_usd * width / room);
+        }
+    }
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(10)
         .margin_left(20)
         .margin_right(20)
         .margin_bottom(10)
         .x_label_area_size(60)
-        .y_label_area_size(name_width.clamp(40, 320) + 16)
-        .build_cartesian_2d(0.0..style::top(max, 0.18), 0.0..n as f64)?;
+        .y_label_area_size(name_area)
+        .build_cartesian_2d(0.0..x_top, 0.0..n as f64)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -206,6 +223,44 @@ mod tests {
         let path = dir.path().join("cost.png");
         CostChart.write(&tiny_run(), &path).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
+    }
+
+    #[test]
+    fn the_total_of_the_longest_bar_stays_inside_the_plot() {
+        use crate::report::charts::pixels::{Image, Region};
+        // The deployment that fails its traffic is made the dearest: its long total text
+        // must still end left of the legend panel.
+        let mut run = crate::report::testutil::twins_run();
+        let dearest = run
+            .deployments
+            .iter()
+            .map(|d| d.bill.monthly_usd)
+            .fold(0.0, f64::max);
+        let factor = 4.0 * dearest / run.deployments[3].bill.monthly_usd;
+        for line in &mut run.deployments[3].bill.lines {
+            line.monthly_usd *= factor;
+        }
+        run.deployments[3].bill.monthly_usd = 4.0 * dearest;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cost.png");
+        CostChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        // The plot's right margin (20 px) left of the legend panel at 930 holds no text.
+        let margin = Region {
+            x0: 912,
+            y0: 56,
+            x1: 930,
+            y1: 640,
+        };
+        assert_eq!(image.dark(margin), 0);
+        // The text is there, at the bottom bar's end.
+        let row = Region {
+            x0: 500,
+            y0: 520,
+            x1: 912,
+            y1: 600,
+        };
+        assert!(image.dark(row) > 200, "{}", image.dark(row));
     }
 
     #[test]
