@@ -17,7 +17,8 @@
 //!
 //! Deployments are drawn in scenario order, each in its colour and dash pattern
 //! ([`super::palette`]), so a line drawn exactly over another lets it show through its gaps;
-//! a deployment whose distribution equals an earlier one's says `= <that one>` in the legend.
+//! a deployment whose distribution equals an earlier one's says `= <that one>` in the legend,
+//! under its p50 and p99.
 
 use std::path::Path;
 
@@ -317,6 +318,13 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
             color: style::color(i),
             mark: style::deployment_mark(i),
         });
+        if let (Some(p50), Some(p99)) = (stats[i].quantile_us(0.5), stats[i].quantile_us(0.99)) {
+            entries.push(Entry {
+                label: format!("p50 {}, p99 {}", short_ms(p50), short_ms(p99)),
+                color: style::color(i),
+                mark: Mark::Note,
+            });
+        }
         let note = match twins[i] {
             Some(j) => Some(format!("= {}", run.deployments[j].name)),
             None if below[i] > 0.0 => Some(format!(
@@ -335,6 +343,28 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         }
     }
     style::legend(&panel, "deployment", &entries)
+}
+
+/// A latency of `us` µs in three significant figures with its unit: `0.25 ms`, `4.5 ms`,
+/// `258 ms`, `1.9 s`, `14.6 s`, `402 s`.
+fn short_ms(us: u64) -> String {
+    let ms = us as f64 / 1e3;
+    let sig = |v: f64| {
+        if v < 1.0 {
+            format!("{v:.2}")
+        } else if v < 10.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    if ms < 1_000.0 {
+        format!("{} ms", sig(ms))
+    } else if ms < 100_000.0 {
+        format!("{:.1} s", ms / 1e3)
+    } else {
+        format!("{:.0} s", ms / 1e3)
+    }
 }
 
 /// A share as a short percentage: `5.2`, `0.03`, `<0.01`.
@@ -459,6 +489,11 @@ mod tests {
         assert_eq!(share_label(0.01), "1% (p99)");
         assert_eq!(share_label(0.001), "0.1% (p99.9)");
         assert_eq!(share_label(1e-4), "0.01% (p99.99)");
+        assert_eq!(short_ms(250), "0.25 ms");
+        assert_eq!(short_ms(4_500), "4.5 ms");
+        assert_eq!(short_ms(257_663), "258 ms");
+        assert_eq!(short_ms(14_639_103), "14.6 s");
+        assert_eq!(short_ms(402_290_326), "402 s");
         assert_eq!(percent(0.0523), "5.2");
         assert_eq!(percent(0.0003), "0.03");
         assert_eq!(percent(1e-5), "<0.01");
