@@ -12,6 +12,7 @@ pub mod instances;
 pub mod invocations;
 pub mod keepalive;
 pub mod latency_cdf;
+pub mod latency_points;
 pub mod log_axis;
 pub mod markers;
 pub mod palette;
