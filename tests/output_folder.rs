@@ -36,8 +36,9 @@ gb_seconds = { usd = 0.0000166667 }
 "#;
 
 /// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 11] = [
+const REPORT_FILES: [&str; 12] = [
     "cost.png",
+    "cost_latency.png",
     "cost_over_time.png",
     "costs.csv",
     "functions.csv",

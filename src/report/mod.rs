@@ -53,6 +53,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(charts::InstancesChart),
         Box::new(charts::CostOverTimeChart),
         Box::new(charts::KeepAliveChart),
+        Box::new(charts::CostLatencyChart),
     ]
 }
 

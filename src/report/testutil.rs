@@ -60,6 +60,91 @@ latency = { dist = "constant", value = "2ms" }
 operations.read = {}
 "#;
 
+/// Ten minutes of one lognormal function on two identical FaaS deployments (`twin-a`,
+/// `twin-b`: same settings, so the same latencies, counts and costs), a fleet with two fixed
+/// add-ons, and a FaaS deployment capped at one concurrent call that throttles most of its
+/// traffic (it does not serve the workload); minute buckets.
+const TWINS: &str = r#"
+name = "twins"
+seed = 11
+duration = "10m"
+bucket = "1m"
+
+[[workload.functions]]
+name = "api"
+memory = "512MB"
+execution = { dist = "lognormal", median = "40ms", p99 = "400ms" }
+arrivals = { process = "poisson", rate = "5/s" }
+calls = { db = { read = 1 } }
+
+[[deployments]]
+name = "twin-a"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "lognormal", median = "250ms", p99 = "900ms" }
+keep_alive = { policy = "fixed", idle_timeout = "2m" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+granularity = "1ms"
+[[deployments.services]]
+name = "db"
+latency = { dist = "lognormal", median = "4ms", p99 = "15ms" }
+operations.read = { price = { usd = 0.25, per = 1_000_000 } }
+
+[[deployments]]
+name = "twin-b"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "lognormal", median = "250ms", p99 = "900ms" }
+keep_alive = { policy = "fixed", idle_timeout = "2m" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+granularity = "1ms"
+[[deployments.services]]
+name = "db"
+latency = { dist = "lognormal", median = "4ms", p99 = "15ms" }
+operations.read = { price = { usd = 0.25, per = 1_000_000 } }
+
+[[deployments]]
+name = "servers"
+fixed = [ { name = "load_balancer", usd_per_month = 16.43 }, { name = "database", usd_per_month = 50.0 } ]
+[deployments.compute]
+model = "fleet"
+instances = 2
+workers = 4
+[deployments.compute.billing]
+instance_hours = { usd = 0.0416 }
+granularity = "1s"
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "2ms" }
+operations.read = {}
+
+[[deployments]]
+name = "capped"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "200ms" }
+keep_alive = { policy = "fixed", idle_timeout = "2m" }
+account_concurrency = 1
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "5ms" }
+operations.read = { price = { usd = 0.25, per = 1_000_000 } }
+"#;
+
+/// The twins scenario, simulated.
+pub fn twins_run() -> RunResult {
+    let scenario =
+        Scenario::parse(Path::new("twins.toml"), TWINS).expect("twins scenario is valid");
+    run::run(&scenario).expect("twins scenario runs")
+}
+
 /// The tiny scenario, simulated.
 pub fn tiny_run() -> RunResult {
     let scenario = Scenario::parse(Path::new("tiny.toml"), TINY).expect("tiny scenario is valid");

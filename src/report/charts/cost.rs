@@ -1,18 +1,22 @@
 //! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
-//! component (requests, compute, instances, each backend service, fixed add-ons), with each
-//! bar's total written at its end; the value axis names the billing month the costs are per.
-//! Horizontal, so that long deployment names and many deployments stay readable.
+//! part (requests, compute, instances, each backend service, and each fixed add-on line on
+//! its own: `load_balancer`, `database`...), with each bar's total written at its end (with
+//! the failure share of a deployment that does not serve the workload); the
+//! value axis names the billing month the costs are per. Horizontal, so that long deployment
+//! names and many deployments stay readable. Each part keeps its colour in every report
+//! ([`super::palette::CostPart`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::palette::{CostPart, cost_colors};
 use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
-use crate::pricing::Component;
+use crate::pricing::{Bill, BillLine, Component};
 use crate::report::Exporter;
-use crate::report::summary::components;
+use crate::report::verdict::{failed_share, serves_workload};
 use crate::run::RunResult;
 
 /// Writes `cost.png`.
@@ -49,10 +53,63 @@ pub fn component_label(c: &Component) -> String {
     }
 }
 
+/// The part of the bar a bill line belongs to: its component, and for a fixed add-on its
+/// name too.
+pub fn part_of(line: &BillLine) -> CostPart {
+    CostPart {
+        component: line.component.clone(),
+        line: (line.component == Component::Fixed).then(|| line.meter.clone()),
+    }
+}
+
+/// The parts used by any deployment of `run`, sorted (components in `summary.csv`'s column
+/// order, fixed lines by name).
+pub fn parts(run: &RunResult) -> Vec<CostPart> {
+    let set: std::collections::BTreeSet<CostPart> = run
+        .deployments
+        .iter()
+        .flat_map(|d| d.bill.lines.iter().map(part_of))
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Monthly USD of `bill`'s lines in `part`.
+pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
+    bill.lines
+        .iter()
+        .filter(|l| &part_of(l) == part)
+        .map(|l| l.monthly_usd)
+        .sum()
+}
+
+/// The text at the end of a deployment's bar: its monthly total, and for a deployment that
+/// does not serve the workload ([`crate::report::verdict`]) its failure share, so a bar that
+/// is short because requests failed does not read as cheap.
+pub fn total_text(d: &crate::platform::DeploymentResult) -> String {
+    let total = format!("${:.2}", d.bill.monthly_usd + 0.0);
+    if serves_workload(d) {
+        total
+    } else {
+        format!(
+            "{total} ({:.1}% failed: not compared)",
+            failed_share(d) * 100.0
+        )
+    }
+}
+
+/// The name of a cost part in the legend: its component's, or `fixed: <name>`.
+pub fn part_label(part: &CostPart) -> String {
+    match &part.line {
+        Some(name) => format!("fixed: {name}"),
+        None => component_label(&part.component),
+    }
+}
+
 fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let title = format!("{}: projected monthly cost by component", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
-    let components = components(run);
+    let components = parts(run);
+    let colors = cost_colors(&components);
     let n = run.deployments.len().max(1);
     let totals: Vec<f64> = run.deployments.iter().map(|d| d.bill.monthly_usd).collect();
     let max = totals.iter().copied().fold(0.0, f64::max);
@@ -73,14 +130,31 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .max()
         .unwrap_or(0);
 
+    // The value axis ends 18% past the longest bar, or further when a total's text would not
+    // fit after its bar: bar x (width / top) + text + 12 pixels <= width.
+    let name_area = name_width.clamp(40, 320) + 16;
+    let width = f64::from(
+        plot.dim_in_pixel()
+            .0
+            .saturating_sub(name_area + 40)
+            .max(100),
+    );
+    let mut x_top = style::top(max, 0.18);
+    for d in &run.deployments {
+        let (text_w, _) = plot.estimate_text_size(&total_text(d), &style::label_font())?;
+        let room = width - f64::from(text_w) - 12.0;
+        if room > width / 4.0 {
+            x_top = x_top.max(d.bill.monthly_usd * width / room);
+        }
+    }
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(10)
         .margin_left(20)
         .margin_right(20)
         .margin_bottom(10)
         .x_label_area_size(60)
-        .y_label_area_size(name_width.clamp(40, 320) + 16)
-        .build_cartesian_2d(0.0..style::top(max, 0.18), 0.0..n as f64)?;
+        .y_label_area_size(name_area)
+        .build_cartesian_2d(0.0..x_top, 0.0..n as f64)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -101,14 +175,14 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let gap = (0.2f64).max((slot - 80.0) / 2.0 / slot.max(1.0));
     let mut base = vec![0.0; run.deployments.len()];
     for (k, c) in components.iter().enumerate() {
-        let fill = style::color(k).filled();
+        let fill = colors[k].filled();
         let bars: Vec<_> = run
             .deployments
             .iter()
             .enumerate()
             .map(|(i, d)| {
                 let from = base[i];
-                let to = from + d.bill.monthly_usd_of(c);
+                let to = from + monthly_usd_of(&d.bill, c);
                 base[i] = to;
                 Rectangle::new([(from, row(i) + gap), (to, row(i) + 1.0 - gap)], fill)
             })
@@ -116,9 +190,9 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         chart.draw_series(bars)?;
     }
     let total_font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
-    chart.draw_series(totals.iter().enumerate().map(|(i, &t)| {
-        EmptyElement::at((t, row(i) + 0.5))
-            + Text::new(format!("${:.2}", t + 0.0), (8, 0), total_font.clone())
+    chart.draw_series(run.deployments.iter().enumerate().map(|(i, d)| {
+        EmptyElement::at((d.bill.monthly_usd, row(i) + 0.5))
+            + Text::new(total_text(d), (8, 0), total_font.clone())
     }))?;
     let name_font = style::label_font().pos(Pos::new(HPos::Right, VPos::Center));
     for (i, name) in names.iter().enumerate() {
@@ -130,8 +204,8 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
         .iter()
         .enumerate()
         .map(|(k, c)| Entry {
-            label: component_label(c),
-            color: style::color(k),
+            label: part_label(c),
+            color: colors[k],
             mark: Mark::Box,
         })
         .collect();
@@ -149,6 +223,65 @@ mod tests {
         let path = dir.path().join("cost.png");
         CostChart.write(&tiny_run(), &path).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
+    }
+
+    #[test]
+    fn the_total_of_the_longest_bar_stays_inside_the_plot() {
+        use crate::report::charts::pixels::{Image, Region};
+        // The deployment that fails its traffic is made the dearest: its long total text
+        // must still end left of the legend panel.
+        let mut run = crate::report::testutil::twins_run();
+        let dearest = run
+            .deployments
+            .iter()
+            .map(|d| d.bill.monthly_usd)
+            .fold(0.0, f64::max);
+        let factor = 4.0 * dearest / run.deployments[3].bill.monthly_usd;
+        for line in &mut run.deployments[3].bill.lines {
+            line.monthly_usd *= factor;
+        }
+        run.deployments[3].bill.monthly_usd = 4.0 * dearest;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cost.png");
+        CostChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        // The plot's right margin (20 px) left of the legend panel at 930 holds no text.
+        let margin = Region {
+            x0: 912,
+            y0: 56,
+            x1: 930,
+            y1: 640,
+        };
+        assert_eq!(image.dark(margin), 0);
+        // The text is there, at the bottom bar's end.
+        let row = Region {
+            x0: 500,
+            y0: 520,
+            x1: 912,
+            y1: 600,
+        };
+        assert!(image.dark(row) > 200, "{}", image.dark(row));
+    }
+
+    #[test]
+    fn a_deployment_that_fails_its_traffic_says_so_at_its_bar() {
+        let run = crate::report::testutil::twins_run();
+        let capped = &run.deployments[3];
+        let t = capped.recorder.totals;
+        let share = t.failed as f64 / t.requests as f64;
+        assert!(share > 0.01, "{t:?}");
+        assert_eq!(
+            total_text(capped),
+            format!(
+                "${:.2} ({:.1}% failed: not compared)",
+                capped.bill.monthly_usd,
+                share * 100.0
+            )
+        );
+        assert_eq!(
+            total_text(&run.deployments[0]),
+            format!("${:.2}", run.deployments[0].bill.monthly_usd)
+        );
     }
 
     #[test]

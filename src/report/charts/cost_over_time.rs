@@ -1,11 +1,15 @@
 //! `cost_over_time.png`: the window cost accrued so far, per deployment, over the simulated
 //! window (the running sum of each bucket's cost, reaching the window cost at the end).
+//! Each deployment is drawn in its colour and dash pattern ([`super::palette`]), in scenario
+//! order, so coinciding curves both show; one equal to an earlier one says `= <that one>` in
+//! the legend. Time ticks fall on round steps ([`super::axes::time_step`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
+use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
+use super::{axes, palette};
 use crate::error::SimError;
 use crate::platform::DeploymentResult;
 use crate::report::Exporter;
@@ -49,36 +53,75 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
     let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
 
-    let mut chart = style::xy_chart(
-        &plot,
-        Axes {
-            x: 0.0..end,
-            y: 0.0..style::top(max, 0.08),
-            x_desc: format!("time ({})", unit.name),
-            y_desc: "cumulative cost (USD)",
-            y_label_area: 100,
-            y_tick: &|v| style::usd_tick(*v),
-        },
-    )?;
+    let y_top = style::top(max, 0.08);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(0.0..end, 0.0..y_top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(1)
+        .light_line_style(style::GRID_LIGHT)
+        .bold_line_style(style::GRID_BOLD)
+        .axis_style(style::INK)
+        .x_labels(1)
+        .x_label_formatter(&|_| String::new())
+        .y_labels(10)
+        .y_label_formatter(&|v| style::usd_tick(*v))
+        .y_label_style(style::tick_font())
+        .x_desc(format!("time ({})", unit.name))
+        .y_desc("cumulative cost (USD)")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    let ticks = axes::time_ticks(run.window.length, unit);
+    axes::draw_x_ticks(&mut chart, root, &ticks, (0.0, y_top), &|x| {
+        style::axis_number(x)
+    })?;
 
+    let twins = palette::same_as(&series);
     let mut entries = Vec::new();
     for (i, (d, points)) in run.deployments.iter().zip(&series).enumerate() {
-        let color = style::color(i);
-        chart.draw_series(LineSeries::new(
-            points.iter().copied(),
-            color.stroke_width(3),
-        ))?;
+        palette::draw_deployment_line(&mut chart, points, i, 3)?;
         entries.push(Entry {
-            label: format!("{} ${:.2}", d.name, d.bill.window_usd),
-            color,
-            mark: Mark::Line,
+            label: format!("{} {}", d.name, window_total(d.bill.window_usd)),
+            color: style::color(i),
+            mark: style::deployment_mark(i),
         });
+        if let Some(j) = twins[i] {
+            entries.push(Entry {
+                label: format!("= {}", run.deployments[j].name),
+                color: style::MUTED,
+                mark: Mark::Note,
+            });
+        }
     }
     style::legend(&panel, "deployment, window total", &entries)
 }
 
+/// A window total for the legend: cents from $1, four decimals below (`$0.0029`), so a
+/// small window does not read `$0.00`.
+fn window_total(usd: f64) -> String {
+    if usd >= 1.0 || usd == 0.0 {
+        format!("${:.2}", usd + 0.0)
+    } else {
+        format!("${usd:.4}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn small_totals_keep_their_digits() {
+        assert_eq!(super::window_total(12.345), "$12.35");
+        assert_eq!(super::window_total(0.00291), "$0.0029");
+        assert_eq!(super::window_total(0.0), "$0.00");
+    }
+
     use super::*;
     use crate::report::testutil::{idle_run, png_size, tiny_run};
 

@@ -1,20 +1,45 @@
-//! `instances.png`: instances in use over time, per deployment: the time average of busy plus
-//! starting instances in every bucket, drawn as steps. For a fleet, busy means serving at
-//! least one request, and a dashed line shows all its running instances (busy + idle) for
-//! scale.
+//! `instances.png`: what each deployment's instances were doing over time, one strip per
+//! deployment (scenario order), all on the same time axis. Each strip stacks three time
+//! averages per bucket (from the recorder's levels, [`crate::metrics::Level`]):
+//!
+//! - **busy** (bottom, in the deployment's colour): instances serving at least one request
+//!   (a FaaS instance with several calls in flight counts once; a fleet VM with at least one
+//!   busy worker);
+//! - **starting** (middle, dark grey): FaaS instances in their cold start, servers booting;
+//! - **idle** (top, a light tint of the colour): FaaS instances kept warm serving nothing,
+//!   fleet VMs running with no busy worker.
+//!
+//! The top of the stack is every instance that exists (for a fleet: every running VM), so
+//! busy and idle capacity read at a glance, and FaaS and fleets are never mixed on one axis.
+//! Each strip has its own y scale (its caption gives the peak and means). Time ticks fall
+//! on round steps ([`super::axes::time_step`]: every 2 h for a day). The image grows by
+//! [`STRIP_H`] pixels a strip beyond four deployments; at most [`MAX_STRIPS`] are drawn, and
+//! the chart says how many more are only in `timeseries.csv`.
 
 use std::path::Path;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
+use super::axes;
+use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
 use crate::error::SimError;
 use crate::metrics::{Level, Recorder};
+use crate::platform::DeploymentResult;
 use crate::report::Exporter;
 use crate::run::RunResult;
 
 /// Writes `instances.png`.
 pub struct InstancesChart;
+
+/// Height of one deployment's strip beyond the fourth, in pixels.
+pub const STRIP_H: u32 = 130;
+/// Most strips drawn.
+pub const MAX_STRIPS: usize = 12;
+/// Room under the strips for the time labels and the axis title.
+const BOTTOM: u32 = 70;
+/// Colour of starting instances.
+pub const STARTING: RGBColor = RGBColor(70, 70, 70);
 
 impl Exporter for InstancesChart {
     fn file_name(&self) -> &'static str {
@@ -22,8 +47,21 @@ impl Exporter for InstancesChart {
     }
 
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
-        style::render(path, |root| draw(run, root))
+        let size = (style::SIZE.0, height(run.deployments.len()));
+        style::render_sized(path, size, |root| draw(run, root))
     }
+}
+
+/// The image height for `n` deployments: [`style::SIZE`]'s up to four, then [`STRIP_H`] more
+/// per strip, up to [`MAX_STRIPS`].
+pub fn height(n: usize) -> u32 {
+    style::SIZE.1 + n.clamp(4, MAX_STRIPS).saturating_sub(4) as u32 * STRIP_H
+}
+
+/// The light tint of `c` idle instances are drawn in: 35% of the colour on white.
+pub fn idle_tint(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) * 0.35 + 255.0 * 0.65).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
 /// Step points (time in `unit`, value) of the per-bucket averages of the sum of `levels`:
@@ -45,80 +83,154 @@ pub fn steps(rec: &Recorder, levels: &[Level], unit: TimeUnit) -> Vec<(f64, f64)
 }
 
 fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
-    let title = format!("{}: instances in use (busy + starting)", run.scenario);
+    let title = format!(
+        "{}: instances over time, by what they were doing",
+        run.scenario
+    );
     let (plot, panel) = style::layout(root, &title)?;
     let unit = TimeUnit::for_window(run.window.length);
-    let in_use: Vec<Vec<(f64, f64)>> = run
-        .deployments
-        .iter()
-        .map(|d| steps(&d.recorder, &[Level::Busy, Level::Starting], unit))
-        .collect();
-    let running: Vec<Option<Vec<(f64, f64)>>> = run
-        .deployments
-        .iter()
-        .map(|d| {
-            (d.model == "fleet").then(|| {
-                steps(
-                    &d.recorder,
-                    &[Level::Busy, Level::Idle, Level::Starting],
-                    unit,
-                )
-            })
-        })
-        .collect();
-    let max = in_use
-        .iter()
-        .chain(running.iter().flatten())
-        .flatten()
-        .map(|p| p.1)
-        .fold(0.0, f64::max);
     let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
-
-    let mut chart = style::xy_chart(
-        &plot,
-        Axes {
-            x: 0.0..end,
-            y: 0.0..style::top(max, 0.08),
-            x_desc: format!(
-                "time ({}); each step is the average over {}",
-                unit.name,
-                bucket_text(run.window.bucket)
-            ),
-            y_desc: "instances (time average)",
-            y_label_area: 80,
-            y_tick: &|v| style::axis_number(*v),
-        },
-    )?;
-
-    let mut entries = Vec::new();
-    for (i, d) in run.deployments.iter().enumerate() {
-        let color = style::color(i);
-        if let Some(points) = &running[i] {
-            chart.draw_series(DashedLineSeries::new(
-                points.iter().copied(),
-                8,
-                6,
-                color.stroke_width(2),
-            ))?;
-        }
-        chart.draw_series(LineSeries::new(
-            in_use[i].iter().copied(),
-            color.stroke_width(2),
-        ))?;
-        entries.push(Entry {
-            label: d.name.clone(),
-            color,
-            mark: Mark::Line,
-        });
-        if running[i].is_some() {
-            entries.push(Entry {
-                label: format!("{}: running", d.name),
-                color,
-                mark: Mark::Dashed,
-            });
-        }
+    let ticks = axes::time_ticks(run.window.length, unit);
+    let shown = run.deployments.len().min(MAX_STRIPS);
+    let (w, h) = plot.dim_in_pixel();
+    let (strips, bottom) = plot.split_vertically(h.saturating_sub(BOTTOM));
+    let desc = format!(
+        "time ({}); each step is the average over {}",
+        unit.name,
+        bucket_text(run.window.bucket)
+    );
+    let centre = style::axis_desc_font().pos(Pos::new(HPos::Center, VPos::Bottom));
+    bottom.draw_text(&desc, &centre, (w as i32 / 2, BOTTOM as i32 - 8))?;
+    if shown == 0 {
+        let note = style::axis_desc_font()
+            .color(&style::MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        strips.draw_text("no deployment", &note, (w as i32 / 2, h as i32 / 2))?;
     }
-    style::legend(&panel, "deployment", &entries)
+    let areas = strips.split_evenly((shown.max(1), 1));
+    for (i, (d, area)) in run.deployments.iter().zip(&areas).enumerate() {
+        let last = i + 1 == shown;
+        strip(d, i, area, root, unit, end, &ticks, last)?;
+    }
+
+    let mut entries = vec![
+        Entry {
+            label: "busy: serving ≥ 1 request".into(),
+            color: RGBColor(110, 110, 110),
+            mark: Mark::Box,
+        },
+        Entry {
+            label: "starting: cold start, boot".into(),
+            color: STARTING,
+            mark: Mark::Box,
+        },
+        Entry {
+            label: "idle: warm, serving none".into(),
+            color: idle_tint(RGBColor(110, 110, 110)),
+            mark: Mark::Box,
+        },
+    ];
+    for note in [
+        "busy in the deployment's",
+        "colour, idle in its tint;",
+        "the stack's top: all",
+        "instances (fleet: running)",
+    ] {
+        entries.push(Entry {
+            label: note.into(),
+            color: style::MUTED,
+            mark: Mark::Note,
+        });
+    }
+    if run.deployments.len() > shown {
+        entries.push(Entry {
+            label: format!("{} more: timeseries.csv", run.deployments.len() - shown),
+            color: style::MUTED,
+            mark: Mark::Note,
+        });
+    }
+    style::legend(&panel, "instances (time average)", &entries)
+}
+
+/// Draws deployment `i`'s strip on `area`; time labels only under the `last` one.
+#[allow(clippy::too_many_arguments)]
+fn strip(
+    d: &DeploymentResult,
+    i: usize,
+    area: &style::Area,
+    root: &style::Area,
+    unit: TimeUnit,
+    end: f64,
+    ticks: &[f64],
+    last: bool,
+) -> DrawResult {
+    let rec = &d.recorder;
+    let busy = steps(rec, &[Level::Busy], unit);
+    let in_use = steps(rec, &[Level::Busy, Level::Starting], unit);
+    let all = steps(rec, &[Level::Busy, Level::Starting, Level::Idle], unit);
+    let max = all.iter().map(|p| p.1).fold(0.0, f64::max);
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(26)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(4)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..end, 0.0..style::top(max, 0.1))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .max_light_lines(0)
+        .bold_line_style(style::GRID_LIGHT)
+        .axis_style(style::INK)
+        .y_labels(4)
+        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_label_style(style::tick_font())
+        .draw()?;
+    let label = |x: f64| {
+        if last {
+            style::axis_number(x)
+        } else {
+            String::new()
+        }
+    };
+    let top = style::top(max, 0.1);
+    axes::draw_x_ticks(&mut chart, root, ticks, (0.0, top), &label)?;
+    let color = style::color(i);
+    chart.draw_series(AreaSeries::new(all, 0.0, idle_tint(color).filled()))?;
+    chart.draw_series(AreaSeries::new(in_use, 0.0, STARTING.filled()))?;
+    chart.draw_series(AreaSeries::new(busy, 0.0, color.filled()))?;
+
+    let mean = |l: Level| rec.levels[l as usize].window_mean();
+    let kind = if d.model == "fleet" {
+        "fleet VMs"
+    } else {
+        "FaaS instances"
+    };
+    let caption = format!(
+        "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}",
+        style::shorten(&d.name),
+        style::axis_number((max * 10.0).round() / 10.0),
+        one_decimal(mean(Level::Busy)),
+        one_decimal(mean(Level::Idle)),
+        one_decimal(mean(Level::Starting)),
+    );
+    let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Top));
+    let (x, y) = chart.plotting_area().get_base_pixel();
+    root.draw(&Rectangle::new(
+        [(x, y - 20), (x + 12, y - 8)],
+        color.filled(),
+    ))?;
+    root.draw_text(&caption, &font, (x + 18, y - 22))?;
+    Ok(())
+}
+
+/// `v` with one decimal, `0` for zero.
+fn one_decimal(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// A bucket width in words: `5 min`, `1 h`, `30 s`, `250 ms`.
@@ -167,12 +279,59 @@ mod tests {
     }
 
     #[test]
+    fn each_strip_stacks_busy_under_starting_and_idle_in_its_colours() {
+        use crate::report::charts::pixels::{Image, PLOT};
+        let run = crate::report::testutil::twins_run();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("instances.png");
+        InstancesChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        // twin-a (FaaS, 2 min keep-alive) and servers (a fleet of 2 VMs, some idle).
+        for i in [0, 2] {
+            let busy = image.blob(style::color(i), PLOT).expect("busy instances");
+            let idle = image
+                .blob(idle_tint(style::color(i)), PLOT)
+                .expect("idle ones");
+            assert!(
+                busy.count > 500 && idle.count > 500,
+                "{i}: {busy:?} {idle:?}"
+            );
+            // Busy is at the bottom of the stack: every bucket has some, so the idle band
+            // never reaches the strip's baseline.
+            assert!(idle.bounds.y1 < busy.bounds.y1, "{i}: {busy:?} {idle:?}");
+            assert!(
+                f64::from(idle.bounds.y0) < busy.y,
+                "{i}: idle is not stacked on top"
+            );
+        }
+        // Cold starts show in the FaaS strips.
+        assert!(image.count(STARTING, PLOT) > 20);
+        // The strips come in scenario order, top to bottom.
+        let tops: Vec<f64> = (0..4)
+            .map(|i| image.blob(style::color(i), PLOT).unwrap().y)
+            .collect();
+        assert!(tops.windows(2).all(|w| w[0] < w[1]), "{tops:?}");
+    }
+
+    #[test]
+    fn the_image_grows_with_the_strips_up_to_a_bound() {
+        assert_eq!(height(0), style::SIZE.1);
+        assert_eq!(height(4), style::SIZE.1);
+        assert_eq!(height(6), style::SIZE.1 + 2 * STRIP_H);
+        assert_eq!(height(100), style::SIZE.1 + 8 * STRIP_H);
+        assert_eq!(idle_tint(RGBColor(0, 0, 0)), RGBColor(166, 166, 166));
+    }
+
+    #[test]
     fn draws_busy_and_idle_runs() {
         let dir = tempfile::tempdir().unwrap();
         for (i, run) in [tiny_run(), idle_run(&["idle"], 1)].iter().enumerate() {
             let path = dir.path().join(format!("instances{i}.png"));
             InstancesChart.write(run, &path).unwrap();
-            assert_eq!(png_size(&path), style::SIZE);
+            assert_eq!(
+                png_size(&path),
+                (style::SIZE.0, height(run.deployments.len()))
+            );
         }
     }
 }

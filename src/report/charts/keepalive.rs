@@ -22,6 +22,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::markers::{Label, RADIUS, RING, place, rings};
 use super::style::{self, Axes, DrawResult, Entry, Mark};
 use crate::error::SimError;
 
@@ -41,10 +42,12 @@ impl crate::report::Exporter for KeepAliveChart {
         let points: Vec<KeepAlivePoint> = run
             .deployments
             .iter()
-            .filter(|d| d.model == "faas")
-            .filter_map(|d| {
+            .enumerate()
+            .filter(|(_, d)| d.model == "faas")
+            .filter_map(|(index, d)| {
                 let apps = d.recorder.apps.cold_start_percent_quantiles()?;
                 Some(KeepAlivePoint {
+                    index,
                     deployment: d.name.clone(),
                     p75_app_cold_pct: apps.p75_pct,
                     wasted_gb_s: d.recorder.idle_gb_seconds,
@@ -55,14 +58,14 @@ impl crate::report::Exporter for KeepAliveChart {
     }
 }
 
-/// Marker radius, in pixels.
-const RADIUS: i32 = 7;
 /// Values from which the x axis is in GB-hours rather than GB-seconds.
 const GB_HOUR_FROM: f64 = 100_000.0;
 
 /// One FaaS deployment on the chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeepAlivePoint {
+    /// The deployment's index in the scenario (its colour).
+    pub index: usize,
     /// The deployment's name.
     pub deployment: String,
     /// 75th percentile of the per-app cold-start percentage, 0 to 100.
@@ -146,8 +149,15 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
         .iter()
         .map(|p| chart.backend_coord(&(p.wasted_gb_s / scale, p.p75_app_cold_pct)))
         .collect();
-    for (i, &centre) in centres.iter().enumerate() {
-        root.draw(&Circle::new(centre, RADIUS, style::color(i).filled()))?;
+    for ((p, &centre), rings) in points.iter().zip(&centres).zip(rings(&centres)) {
+        let color = style::color(p.index);
+        if rings == 0 {
+            root.draw(&Circle::new(centre, RADIUS, color.filled()))?;
+        } else {
+            let r = RADIUS + RING * rings;
+            root.draw(&Circle::new(centre, r, WHITE.filled()))?;
+            root.draw(&Circle::new(centre, r, color.stroke_width(3)))?;
+        }
     }
     // Names after every marker, so no marker hides a name.
     let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
@@ -162,56 +172,13 @@ fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
 
     let entries: Vec<Entry> = points
         .iter()
-        .enumerate()
-        .map(|(i, p)| Entry {
+        .map(|p| Entry {
             label: p.deployment.clone(),
-            color: style::color(i),
+            color: style::color(p.index),
             mark: Mark::Box,
         })
         .collect();
     style::legend(&panel, "FaaS deployment", &entries)
-}
-
-/// Height of a name's line, in pixels, when names are moved apart.
-const LINE: i32 = 18;
-
-/// Where a point's name is written: its left end and vertical middle, and its width.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Label {
-    left: i32,
-    middle: i32,
-    width: i32,
-}
-
-impl Label {
-    fn overlaps(&self, other: &Label) -> bool {
-        self.left < other.left + other.width
-            && other.left < self.left + self.width
-            && (self.middle - other.middle).abs() < LINE
-    }
-}
-
-/// The place of a `width`-pixel name for the point at (`x`, `y`): right of the point, or left
-/// of it when it would run past `right_edge`; moved down, then up, one line at a time (up to
-/// five lines) until it overlaps none of `placed`, or left on the point's line if no such
-/// place is found.
-fn place(x: i32, y: i32, width: i32, right_edge: i32, placed: &[Label]) -> Label {
-    let gap = RADIUS + 6;
-    let left = if x + gap + width <= right_edge {
-        x + gap
-    } else {
-        x - gap - width
-    };
-    let at = |middle| Label {
-        left,
-        middle,
-        width,
-    };
-    (0..=5)
-        .flat_map(|k| [y + k * LINE, y - k * LINE])
-        .map(at)
-        .find(|l| placed.iter().all(|p| !l.overlaps(p)))
-        .unwrap_or(at(y))
 }
 
 #[cfg(test)]
@@ -223,12 +190,41 @@ mod tests {
     /// colours) is right of it.
     const PLOT_RIGHT: u32 = 930;
 
+    /// A point of the deployment at scenario index 0 ([`draw_indexed`] numbers them).
     fn point(name: &str, p75: f64, wasted: f64) -> KeepAlivePoint {
         KeepAlivePoint {
+            index: 0,
             deployment: name.into(),
             p75_app_cold_pct: p75,
             wasted_gb_s: wasted,
         }
+    }
+
+    /// [`draw`] with the points numbered 0, 1, 2... in the scenario.
+    fn draw_indexed(path: &Path, points: &[KeepAlivePoint]) -> Result<(), SimError> {
+        let mut numbered = points.to_vec();
+        for (i, p) in numbered.iter_mut().enumerate() {
+            p.index = i;
+        }
+        draw(path, &numbered)
+    }
+
+    #[test]
+    fn a_point_keeps_its_scenario_colour_and_coinciding_points_both_show() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        // Deployments 3 and 5 of a scenario (the others are fleets), at the same place.
+        let mut a = point("third", 40.0, 300.0);
+        let mut b = point("fifth", 40.0, 300.0);
+        (a.index, b.index) = (3, 5);
+        draw(&path, &[a, b]).unwrap();
+        let image = pixels(&path);
+        let (under, over) = (blob(&image, style::color(3)), blob(&image, style::color(5)));
+        // The later one is a whole filled marker; the earlier a ring around it (radius 11,
+        // 3 pixels wide: about 2 pi 10 x 3 = 190 pixels, some hidden under the names).
+        assert!(over.2 >= 120, "{over:?}");
+        assert!(under.2 >= 100, "{under:?}");
+        assert!((under.0 - over.0).abs() < 4.0, "{under:?} {over:?}");
     }
 
     /// Width, and RGB pixels row by row, of the PNG at `path`.
@@ -287,7 +283,7 @@ mod tests {
             point("b-none", 60.0, 100.0),
             point("c-fixed-10m", 30.0, 400.0),
         ];
-        draw(&path, &points).unwrap();
+        draw_indexed(&path, &points).unwrap();
         assert_eq!(png_size(&path), style::SIZE);
         let image = pixels(&path);
         let [a, b, c] = [0, 1, 2].map(|i| blob(&image, style::color(i)));
@@ -320,7 +316,7 @@ mod tests {
         ];
         for (k, points) in cases.iter().enumerate() {
             let path = dir.path().join(format!("{k}-{FILE_NAME}"));
-            draw(&path, points).unwrap();
+            draw_indexed(&path, points).unwrap();
             let image = pixels(&path);
             let last = blob(&image, style::color(points.len() - 1));
             // Whole marker, inside the image's plot part, not against its edges.
@@ -337,34 +333,17 @@ mod tests {
     }
 
     #[test]
-    fn names_of_coinciding_points_are_moved_apart() {
-        let right = 900;
-        let first = place(100, 300, 50, right, &[]);
-        assert_eq!((first.left, first.middle), (100 + RADIUS + 6, 300));
-        let second = place(100, 300, 50, right, &[first]);
-        assert_eq!((second.left, second.middle), (first.left, 300 + LINE));
-        let third = place(100, 300, 50, right, &[first, second]);
-        assert_eq!(third.middle, 300 - LINE);
-        // A name that would cross the plot's right end goes left of its point.
-        let edge = place(880, 300, 50, right, &[]);
-        assert_eq!(edge.left, 880 - RADIUS - 6 - 50);
-        // Names on the same line but apart horizontally stay where they are.
-        let apart = place(300, 300, 50, right, &[first, second, third]);
-        assert_eq!(apart.middle, 300);
-    }
-
-    #[test]
     fn both_names_of_coinciding_points_are_readable() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        draw(
+        draw_indexed(
             &path,
             &[point("same-1", 40.0, 300.0), point("same-2", 40.0, 300.0)],
         )
         .unwrap();
         let image = pixels(&path);
         let m = blob(&image, style::color(1));
-        let line = LINE as f64;
+        let line = crate::report::charts::markers::LINE as f64;
         assert!(dark_pixels_in(&image, m.0 + 12.0, m.1, 50, 14) > 20);
         assert!(dark_pixels_in(&image, m.0 + 12.0, m.1 + line, 50, 14) > 20);
     }
@@ -375,7 +354,7 @@ mod tests {
         // 1 / 1.15 of each axis: it leaves room for its marker.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        draw(&path, &[point("lo", 0.0, 0.0), point("hi", 100.0, 3600.0)]).unwrap();
+        draw_indexed(&path, &[point("lo", 0.0, 0.0), point("hi", 100.0, 3600.0)]).unwrap();
         let image = pixels(&path);
         let (lo, hi) = (blob(&image, style::color(0)), blob(&image, style::color(1)));
         let top_gap = hi.1 - 56.0; // below the title band
@@ -389,8 +368,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let small = dir.path().join("small.png");
         let large = dir.path().join("large.png");
-        draw(&small, &[point("a", 50.0, 10.0), point("b", 10.0, 90.0)]).unwrap();
-        draw(&large, &[point("a", 50.0, 1e5), point("b", 10.0, 9e5)]).unwrap();
+        draw_indexed(&small, &[point("a", 50.0, 10.0), point("b", 10.0, 90.0)]).unwrap();
+        draw_indexed(&large, &[point("a", 50.0, 1e5), point("b", 10.0, 9e5)]).unwrap();
         let (s, l) = (pixels(&small), pixels(&large));
         for i in 0..2 {
             let (ps, pl) = (blob(&s, style::color(i)), blob(&l, style::color(i)));
@@ -412,8 +391,8 @@ mod tests {
     fn no_deployment_draws_axes_and_says_so() {
         let dir = tempfile::tempdir().unwrap();
         let (empty, one) = (dir.path().join("empty.png"), dir.path().join("one.png"));
-        draw(&empty, &[]).unwrap();
-        draw(&one, &[point("a", 90.0, 90.0)]).unwrap();
+        draw_indexed(&empty, &[]).unwrap();
+        draw_indexed(&one, &[point("a", 90.0, 90.0)]).unwrap();
         let (empty, one) = (pixels(&empty), pixels(&one));
         assert!(note_pixels(&empty) > 30, "{}", note_pixels(&empty));
         assert_eq!(note_pixels(&one), 0);
@@ -437,7 +416,7 @@ mod tests {
             point("infinite-waste", 5.0, f64::INFINITY),
         ] {
             let name = bad.deployment.clone();
-            match draw(&path, &[point("ok", 1.0, 1.0), bad]) {
+            match draw_indexed(&path, &[point("ok", 1.0, 1.0), bad]) {
                 Err(SimError::Report(msg)) => {
                     assert!(msg.contains(&name) && msg.contains(FILE_NAME), "{msg}")
                 }
@@ -451,7 +430,7 @@ mod tests {
     fn an_unwritable_path_is_a_report_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing-folder").join(FILE_NAME);
-        match draw(&path, &[point("a", 1.0, 1.0)]) {
+        match draw_indexed(&path, &[point("a", 1.0, 1.0)]) {
             Err(SimError::Report(msg)) => assert!(msg.contains("missing-folder"), "{msg}"),
             other => panic!("expected a report error, got {other:?}"),
         }
@@ -462,8 +441,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let points = [point("a", 12.5, 300.0), point("b", 80.0, 20.0)];
         let (a, b) = (dir.path().join("a.png"), dir.path().join("b.png"));
-        draw(&a, &points).unwrap();
-        draw(&b, &points).unwrap();
+        draw_indexed(&a, &points).unwrap();
+        draw_indexed(&b, &points).unwrap();
         assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
     }
 }

@@ -1,24 +1,49 @@
-//! `latency_cdf.png`: the latency distribution of every deployment as a cumulative
-//! distribution (share of completed requests at or below a latency), latency on a log scale
-//! so that warm and cold requests both show, with the median and p99 marked.
+//! `latency_cdf.png`: the latency distribution of every deployment, in two panels that share
+//! a log-scale latency axis, so warm and cold requests both show and the tail is not squeezed
+//! into the top of the plot:
+//!
+//! - **body** (top): the cumulative distribution, the share of completed requests at or below
+//!   a latency (0 to 100%, linear), with the median marked;
+//! - **tail** (bottom): the complementary distribution on log-log axes, the share of requests
+//!   *slower* than a latency, from 10% (p90) down to one request (or 0.0001%, p99.9999,
+//!   whichever is higher), with p99 marked; each decade down is one more "nine".
+//!
+//! The latency axis starts at the lowest p1 of the deployments rounded down to 1, 2 or 5 ×
+//! a power of ten, and never below 1 ms unless a deployment's median is under 10 ms (then no
+//! lower than a tenth of that median, and never below 1 µs); it ends at the largest latency
+//! rounded up. Faster requests (a trace's 0 ms calls) are drawn at the axis' left end, the axis
+//! title says so, and the legend gives each deployment's share of them. Tick labels carry
+//! their unit and thin out to powers of ten when the range is wide ([`super::log_axis`]).
+//! The points and ranges themselves are computed in [`super::latency_points`].
+//!
+//! Deployments are drawn in scenario order, each in its colour and dash pattern
+//! ([`super::palette`]), so a line drawn exactly over another lets it show through its gaps;
+//! a deployment whose distribution equals an earlier one's says `= <that one>` in the legend,
+//! under its p50 and p99.
 
 use std::path::Path;
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::axes;
+use super::latency_points::{TAIL_TOP, cdf_points, share_below, tail_bottom, tail_points, x_range};
+use super::log_axis;
+use super::palette;
 use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
 use crate::metrics::LatencyStats;
 use crate::report::Exporter;
-use crate::report::latency::latency_at;
 use crate::run::RunResult;
 
 /// Writes `latency_cdf.png`.
 pub struct LatencyCdfChart;
 
-/// Smallest latency shown (ms): one microsecond, the clock's resolution.
-const FLOOR_MS: f64 = 1e-3;
+/// Room for the y tick labels (`0.0001% (p99.9999)`) and the axis title, in pixels.
+const Y_LABELS: u32 = 165;
+/// Share of the plot's height the body panel takes.
+const BODY_SHARE: f64 = 0.55;
 
 impl Exporter for LatencyCdfChart {
     fn file_name(&self) -> &'static str {
@@ -30,145 +55,231 @@ impl Exporter for LatencyCdfChart {
     }
 }
 
-/// The CDF as (latency ms, cumulative share) points, in increasing order: every 0.2% up to
-/// 99%, then every 0.01% to 100%, keeping only the first and last point of a run of equal
-/// latencies (the histogram's resolution makes the CDF a staircase; the middle points add
-/// nothing but ink). Empty when nothing completed.
-pub fn cdf_points(stats: &LatencyStats) -> Vec<(f64, f64)> {
-    if stats.is_empty() {
-        return Vec::new();
-    }
-    let body = (0..495).map(|k| k as f64 / 500.0);
-    let tail = (9_900..=10_000).map(|k| k as f64 / 10_000.0);
-    let mut points: Vec<(f64, f64)> = Vec::new();
-    for q in body.chain(tail) {
-        let Some(us) = latency_at(stats, q) else {
-            break;
-        };
-        let ms = (us as f64 / 1e3).max(FLOOR_MS);
-        let n = points.len();
-        if n >= 2 && points[n - 1].0 == ms && points[n - 2].0 == ms {
-            points[n - 1].1 = q;
-        } else {
-            points.push((ms, q));
-        }
-    }
-    points
-}
-
-/// The decade bounds `[10^a, 10^b]` (ms) holding every point, at least one decade wide.
-fn x_bounds(series: &[Vec<(f64, f64)>]) -> (f64, f64) {
-    let xs = || series.iter().flatten().map(|p| p.0);
-    let lo = xs().fold(f64::INFINITY, f64::min);
-    let hi = xs().fold(0.0, f64::max);
-    if !lo.is_finite() || hi <= 0.0 {
-        return (1.0, 1_000.0);
-    }
-    let lo = 10f64.powf(lo.log10().floor()).max(FLOOR_MS);
-    let hi = 10f64.powf(hi.log10().ceil());
-    (lo, if hi > lo { hi } else { lo * 10.0 })
-}
-
-/// The labelled ticks of a log axis over `[lo, hi]`: 1, 2 and 5 times each power of ten.
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let mut ticks = Vec::new();
-    let mut decade = 10f64.powf(lo.log10().floor());
-    while decade <= hi * (1.0 + 1e-9) {
-        for m in [1.0, 2.0, 5.0] {
-            let v = m * decade;
-            if v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9) {
-                ticks.push(v);
-            }
-        }
-        decade *= 10.0;
-    }
-    ticks
+/// A share-slower tick: `1% (p99)`, `0.01% (p99.99)`.
+fn share_label(share: f64) -> String {
+    let pct = style::axis_number(share * 100.0);
+    let nines = (-share.log10()).round() as usize;
+    let p = if nines <= 1 {
+        "p90".to_string()
+    } else {
+        format!(
+            "p99{}{}",
+            if nines > 2 { "." } else { "" },
+            "9".repeat(nines - 2)
+        )
+    };
+    format!("{pct}% ({p})")
 }
 
 fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
-    let title = format!("{}: latency of completed requests (CDF)", run.scenario);
+    let title = format!("{}: latency of completed requests", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
-    let series: Vec<Vec<(f64, f64)>> = run
+    let stats: Vec<&LatencyStats> = run
         .deployments
         .iter()
-        .map(|d| cdf_points(&d.recorder.latency))
+        .map(|d| &d.recorder.latency)
         .collect();
-    let (lo, hi) = x_bounds(&series);
+    let (lo, hi) = x_range(&stats);
+    let body: Vec<Vec<(f64, f64)>> = stats.iter().map(|s| cdf_points(s, lo)).collect();
+    let tail: Vec<Vec<(f64, f64)>> = stats.iter().map(|s| tail_points(s, lo)).collect();
+    let below: Vec<f64> = stats.iter().map(|s| share_below(s, lo)).collect();
+    let twins = palette::same_as(&body);
+    let bottom = tail_bottom(&stats);
+    let xs = log_axis::ticks(lo, hi);
+    let clamped = below.iter().any(|&b| b > 0.0);
 
-    let mut chart = ChartBuilder::on(&plot)
+    let height = plot.dim_in_pixel().1;
+    let (top_area, tail_area) = plot.split_vertically((height as f64 * BODY_SHARE) as u32);
+    let muted = style::label_font().color(&style::MUTED);
+
+    // Body: the CDF, linear share.
+    let mut chart = ChartBuilder::on(&top_area)
         .margin_top(10)
         .margin_left(20)
         .margin_right(30)
-        .margin_bottom(10)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+        .x_label_area_size(34)
+        .y_label_area_size(Y_LABELS)
         .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)?;
     chart
         .configure_mesh()
+        .disable_x_mesh()
         .max_light_lines(0)
         .bold_line_style(style::GRID_MID)
         .axis_style(style::INK)
-        .x_labels(60)
-        .y_labels(11)
-        // Plotters repeats each power of ten among its log key points, which would print
-        // those labels twice; the labels are drawn below instead.
+        .x_labels(1)
         .x_label_formatter(&|_| String::new())
+        .y_labels(6)
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
-        .x_label_style(style::tick_font())
         .y_label_style(style::tick_font())
-        .x_desc("latency (ms, log scale)")
-        .y_desc("requests at or below (%)")
+        .y_desc("at or below (%)")
         .axis_desc_style(style::axis_desc_font())
         .draw()?;
-
-    // Reference lines at the median and p99.
-    let name_font = style::label_font()
-        .color(&style::MUTED)
-        .pos(Pos::new(HPos::Left, VPos::Top));
-    for (q, name) in [(0.5, "p50"), (0.99, "p99")] {
-        chart.draw_series(DashedLineSeries::new(
-            [(lo, q), (hi, q)],
-            6,
-            6,
-            style::MUTED.stroke_width(1),
-        ))?;
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((lo, q)) + Text::new(name, (6, 4), name_font.clone()),
-        ))?;
+    axes::draw_x_ticks(&mut chart, root, &xs, (0.0, 1.0), &log_axis::ms_label)?;
+    reference(&mut chart, (lo, hi), 0.5, "p50 (median)", &muted)?;
+    for (i, points) in body.iter().enumerate() {
+        palette::draw_deployment_line(&mut chart, points, i, 2)?;
     }
-
-    let tick_font = style::tick_font().pos(Pos::new(HPos::Center, VPos::Top));
-    for v in log_ticks(lo, hi) {
-        let (x, y) = chart.backend_coord(&(v, 0.0));
-        root.draw_text(&style::axis_number(v), &tick_font, (x, y + 12))?;
-    }
-    if series.iter().all(Vec::is_empty) {
+    if body.iter().all(Vec::is_empty) {
         let note = style::axis_desc_font()
             .color(&style::MUTED)
             .pos(Pos::new(HPos::Center, VPos::Center));
         let (x, y) = chart.backend_coord(&((lo * hi).sqrt(), 0.5));
-        root.draw_text("no completed requests", &note, (x, y + 40))?;
+        root.draw_text("no completed requests", &note, (x, y + 20))?;
+    }
+
+    // Tail: the CCDF, log share.
+    let x_desc = if clamped {
+        format!(
+            "latency (log scale); faster than {} drawn at {0}",
+            log_axis::ms_label(lo)
+        )
+    } else {
+        "latency (log scale)".to_string()
+    };
+    let mut chart = ChartBuilder::on(&tail_area)
+        .margin_top(14)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(6)
+        .x_label_area_size(60)
+        .y_label_area_size(Y_LABELS)
+        .build_cartesian_2d((lo..hi).log_scale(), (bottom..TAIL_TOP).log_scale())?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .axis_style(style::INK)
+        .x_labels(1)
+        .y_labels(1)
+        .x_label_formatter(&|_| String::new())
+        .y_label_formatter(&|_| String::new())
+        .x_desc(x_desc)
+        .y_desc("slower than (log)")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    let shares: Vec<f64> = (0..)
+        .map(|k| TAIL_TOP * 10f64.powi(-k))
+        .take_while(|&s| s >= bottom * (1.0 - 1e-9))
+        .collect();
+    axes::draw_x_ticks(
+        &mut chart,
+        root,
+        &xs,
+        (bottom, TAIL_TOP),
+        &log_axis::ms_label,
+    )?;
+    let share_font = style::tick_font().pos(Pos::new(HPos::Left, VPos::Center));
+    for &s in &shares {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(lo, s), (hi, s)],
+            style::GRID_MID.stroke_width(1),
+        )))?;
+        let (x, y) = chart.backend_coord(&(lo, s));
+        let label = share_label(s);
+        let (w, _) = root.estimate_text_size(&label, &share_font)?;
+        root.draw_text(&label, &share_font, (x - 8 - w as i32, y))?;
+    }
+    if shares.len() > 1 {
+        reference(&mut chart, (lo, hi), 0.01, "p99", &muted)?;
+    }
+    for (i, points) in tail.iter().enumerate() {
+        palette::draw_deployment_line(&mut chart, points, i, 2)?;
     }
 
     let mut entries = Vec::new();
-    for (i, (d, points)) in run.deployments.iter().zip(&series).enumerate() {
-        let color = style::color(i);
-        chart.draw_series(LineSeries::new(
-            points.iter().copied(),
-            color.stroke_width(2),
-        ))?;
-        let label = if points.is_empty() {
+    for (i, d) in run.deployments.iter().enumerate() {
+        let label = if body[i].is_empty() {
             format!("{} (none completed)", d.name)
         } else {
             d.name.clone()
         };
         entries.push(Entry {
             label,
-            color,
-            mark: Mark::Line,
+            color: style::color(i),
+            mark: style::deployment_mark(i),
         });
+        if let (Some(p50), Some(p99)) = (stats[i].quantile_us(0.5), stats[i].quantile_us(0.99)) {
+            entries.push(Entry {
+                label: format!("p50 {}, p99 {}", short_ms(p50), short_ms(p99)),
+                color: style::color(i),
+                mark: Mark::Note,
+            });
+        }
+        let note = match twins[i] {
+            Some(j) => Some(format!("= {}", run.deployments[j].name)),
+            None if below[i] > 0.0 => Some(format!(
+                "{}% faster than {}",
+                percent(below[i]),
+                log_axis::ms_label(lo)
+            )),
+            None => None,
+        };
+        if let Some(label) = note {
+            entries.push(Entry {
+                label,
+                color: style::color(i),
+                mark: Mark::Note,
+            });
+        }
     }
     style::legend(&panel, "deployment", &entries)
+}
+
+/// A latency of `us` µs in three significant figures with its unit: `0.25 ms`, `4.5 ms`,
+/// `258 ms`, `1.9 s`, `14.6 s`, `402 s`.
+fn short_ms(us: u64) -> String {
+    let ms = us as f64 / 1e3;
+    let sig = |v: f64| {
+        if v < 1.0 {
+            format!("{v:.2}")
+        } else if v < 10.0 {
+            format!("{v:.1}")
+        } else {
+            format!("{v:.0}")
+        }
+    };
+    if ms < 1_000.0 {
+        format!("{} ms", sig(ms))
+    } else if ms < 100_000.0 {
+        format!("{:.1} s", ms / 1e3)
+    } else {
+        format!("{:.0} s", ms / 1e3)
+    }
+}
+
+/// A share as a short percentage: `5.2`, `0.03`, `<0.01`.
+fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if pct >= 1.0 {
+        format!("{pct:.1}")
+    } else if pct >= 0.01 {
+        format!("{pct:.2}")
+    } else {
+        "<0.01".into()
+    }
+}
+
+/// A dashed reference line across the chart at share `y`, named at its right end, above it.
+fn reference<CT>(
+    chart: &mut ChartContext<'_, BitMapBackend<'_>, CT>,
+    (lo, hi): (f64, f64),
+    y: f64,
+    name: &str,
+    font: &TextStyle,
+) -> DrawResult
+where
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+{
+    chart.draw_series(std::iter::once(DashedPathElement::new(
+        vec![(lo, y), (hi, y)],
+        6,
+        6,
+        style::MUTED.stroke_width(1),
+    )))?;
+    let font = font.clone().pos(Pos::new(HPos::Right, VPos::Bottom));
+    chart.draw_series(std::iter::once(
+        EmptyElement::at((hi, y)) + Text::new(name.to_string(), (-6, -3), font),
+    ))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -176,42 +287,21 @@ mod tests {
     use super::*;
     use crate::report::testutil::{idle_run, png_size, tiny_run};
 
+    /// Latencies of `from..=to` µs in steps of `step`, plus `zeros` requests of 0 µs.
     #[test]
-    fn cdf_points_rise_from_the_minimum_to_the_maximum() {
-        let mut s = LatencyStats::new();
-        for v in 1..=1_000u64 {
-            s.record(v * 1_000); // 1 ms .. 1 s
-        }
-        let p = cdf_points(&s);
-        assert!(p.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
-        assert_eq!(p[0], (1.0, 0.0));
-        assert_eq!(*p.last().unwrap(), (1_000.0, 1.0));
-        // The median of 1..1000 ms is 500 ms, within the histogram's 0.1%.
-        let median = p.iter().find(|q| (q.1 - 0.5).abs() < 1e-9).unwrap().0;
-        assert!((median - 500.0).abs() <= 0.5, "{median}");
-        assert!(cdf_points(&LatencyStats::new()).is_empty());
-    }
-
-    #[test]
-    fn the_axis_spans_whole_decades() {
-        let pts = vec![
-            vec![(105.0, 0.0), (305.0, 1.0)],
-            vec![(0.5, 0.0), (2.0, 1.0)],
-        ];
-        assert_eq!(x_bounds(&pts), (0.1, 1_000.0));
-        assert_eq!(
-            x_bounds(&[vec![(100.0, 0.0), (100.0, 1.0)]]),
-            (100.0, 1_000.0)
-        );
-        assert_eq!(x_bounds(&[Vec::new()]), (1.0, 1_000.0));
-    }
-
-    #[test]
-    fn ticks_are_one_two_five_per_decade() {
-        assert_eq!(log_ticks(100.0, 1_000.0), [100.0, 200.0, 500.0, 1_000.0]);
-        let t = log_ticks(0.1, 10.0);
-        assert_eq!(t.len(), 7);
-        assert!((t[0] - 0.1).abs() < 1e-12 && (t[2] - 0.5).abs() < 1e-12 && t[6] == 10.0);
+    fn share_ticks_name_their_percentile() {
+        assert_eq!(share_label(0.1), "10% (p90)");
+        assert_eq!(share_label(0.01), "1% (p99)");
+        assert_eq!(share_label(0.001), "0.1% (p99.9)");
+        assert_eq!(share_label(1e-4), "0.01% (p99.99)");
+        assert_eq!(short_ms(250), "0.25 ms");
+        assert_eq!(short_ms(4_500), "4.5 ms");
+        assert_eq!(short_ms(257_663), "258 ms");
+        assert_eq!(short_ms(14_639_103), "14.6 s");
+        assert_eq!(short_ms(402_290_326), "402 s");
+        assert_eq!(percent(0.0523), "5.2");
+        assert_eq!(percent(0.0003), "0.03");
+        assert_eq!(percent(1e-5), "<0.01");
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! The look shared by every chart: image size, the embedded font, colours, the page layout
-//! (title on top, plot on the left, legend panel on the right), axis-number formatting, and
-//! the rendering wrapper that turns plotters' errors into [`SimError::Report`].
+//! The look shared by every chart: image size, the embedded font, ink and grid colours, the
+//! page layout (title on top, plot on the left, legend panel on the right), the legend,
+//! axis-number formatting, and the rendering wrapper that turns plotters' errors into
+//! [`SimError::Report`]. Which colour stands for which deployment or cost part is
+//! [`super::palette`]'s; [`color`] and [`deployment_mark`] are shorthands for it.
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (the `dejavu` crate) through
 //! plotters' `ab_glyph` backend, so charts need no system font and render the same
@@ -12,6 +14,7 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -50,24 +53,15 @@ pub const INK: RGBColor = RGBColor(40, 40, 40);
 /// Secondary text and reference lines.
 pub const MUTED: RGBColor = RGBColor(120, 120, 120);
 
-/// Ten distinct colours, in order (Tableau 10, the default categorical palette of Tableau
-/// since 2016; also matplotlib's `tab10` family of hues).
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(0x4E, 0x79, 0xA7), // blue
-    RGBColor(0xF2, 0x8E, 0x2B), // orange
-    RGBColor(0xE1, 0x57, 0x59), // red
-    RGBColor(0x59, 0xA1, 0x4F), // green
-    RGBColor(0xB0, 0x7A, 0xA1), // purple
-    RGBColor(0x76, 0xB7, 0xB2), // teal
-    RGBColor(0xED, 0xC9, 0x48), // yellow
-    RGBColor(0xFF, 0x9D, 0xA7), // pink
-    RGBColor(0x9C, 0x75, 0x5F), // brown
-    RGBColor(0xBA, 0xB0, 0xAC), // grey
-];
-
-/// The `i`-th colour of the palette (cycling after ten).
+/// The colour of the deployment at scenario index `i` ([`super::palette::deployment_color`]).
 pub fn color(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    super::palette::deployment_color(i)
+}
+
+/// The legend mark of the deployment at scenario index `i`: a line in its colour and dash
+/// pattern.
+pub fn deployment_mark(i: usize) -> Mark {
+    Mark::Pattern(super::palette::deployment_dash(i))
 }
 
 /// What a chart's drawing code returns: any plotters error, boxed.
@@ -145,11 +139,24 @@ fn register_fonts() -> Result<(), SimError> {
 /// # Errors
 /// [`SimError::Report`] naming the file when drawing or encoding fails.
 pub fn render(path: &Path, draw: impl FnOnce(&Area) -> DrawResult) -> Result<(), SimError> {
+    render_sized(path, SIZE, draw)
+}
+
+/// [`render`] with a height of `size.1` (the width stays [`SIZE`]'s: the layout depends on
+/// it), for a chart that grows with the number of deployments.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_sized(
+    path: &Path,
+    size: (u32, u32),
+    draw: impl FnOnce(&Area) -> DrawResult,
+) -> Result<(), SimError> {
     register_fonts()?;
     let fail = |e: &dyn std::fmt::Display| {
         SimError::Report(format!("drawing chart {}: {e}", path.display()))
     };
-    let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+    let root = BitMapBackend::new(path, (SIZE.0, size.1)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
     draw(&root).map_err(|e| fail(&e))?;
     root.present().map_err(|e| fail(&e))
@@ -184,6 +191,12 @@ pub enum Mark {
     Line,
     /// A dashed line.
     Dashed,
+    /// A line with a dash pattern (dash, gap in pixels), solid for `None`.
+    Pattern(Option<(u32, u32)>),
+    /// A filled circle (points).
+    Dot,
+    /// No sample: the label is a muted note under the entry above (`= other`).
+    Note,
 }
 
 /// One legend entry.
@@ -245,6 +258,29 @@ pub fn legend(panel: &Area, heading: &str, entries: &[Entry]) -> DrawResult {
                         e.color.stroke_width(3),
                     ))?;
                 }
+            }
+            Mark::Pattern(None) => {
+                panel.draw(&PathElement::new(
+                    vec![(X, y), (X + 32, y)],
+                    e.color.stroke_width(3),
+                ))?;
+            }
+            Mark::Pattern(Some((dash, gap))) => {
+                panel.draw(&DashedPathElement::new(
+                    vec![(X, y), (X + 32, y)],
+                    dash,
+                    gap,
+                    e.color.stroke_width(3),
+                ))?;
+            }
+            Mark::Dot => {
+                panel.draw(&Circle::new((X + 14, y), half.min(7), e.color.filled()))?;
+            }
+            Mark::Note => {
+                let note = text.clone().color(&MUTED);
+                panel.draw_text(&shorten(&e.label), &note, (X + 38, y))?;
+                y += row;
+                continue;
             }
         }
         panel.draw_text(&shorten(&e.label), &text, (X + 38, y))?;
