@@ -1,4 +1,4 @@
-//! `latency_over_time.png`: the median (solid) and 99th-percentile (dashed) latency of every
+//! `latency_over_time.png`: the median (thick line) and 99th-percentile (thin line) latency of every
 //! deployment per time bucket over the window, so a burst's effect on latency shows where it
 //! happens. Requests are placed by completion time (the bucket they completed in); a bucket
 //! in which a deployment completed nothing breaks its lines (a lone bucket between two gaps
@@ -8,6 +8,7 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
+use super::palette;
 use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
 use crate::error::SimError;
 use crate::metrics::Recorder;
@@ -101,7 +102,7 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
             x: 0.0..end,
             y: 0.0..style::top(max, 0.08),
             x_desc: format!("time ({})", unit.name),
-            y_desc: "latency (ms): p50 solid, p99 dashed",
+            y_desc: "latency (ms): p50 thick line, p99 thin line",
             y_label_area: 90,
             y_tick: &|v| style::axis_number(*v),
         },
@@ -110,19 +111,12 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
     let mut entries = Vec::new();
     for (i, (d, [p50, p99])) in run.deployments.iter().zip(&lines).enumerate() {
         let color = style::color(i);
+        // The deployment's own dash pattern (as in every chart), p50 thick and p99 thin.
         for points in p99 {
-            chart.draw_series(DashedLineSeries::new(
-                points.iter().copied(),
-                10,
-                6,
-                color.stroke_width(2),
-            ))?;
+            palette::draw_deployment_line(&mut chart, points, i, 1)?;
         }
         for points in p50 {
-            chart.draw_series(LineSeries::new(
-                points.iter().copied(),
-                color.stroke_width(3),
-            ))?;
+            palette::draw_deployment_line(&mut chart, points, i, 4)?;
         }
         // A bucket between two empty ones has no line to be part of: mark it.
         for points in p50.iter().chain(p99).filter(|p| p.len() == 1) {
@@ -137,17 +131,12 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
             continue;
         }
         entries.push(Entry {
-            label: format!("{} p50", d.name),
+            label: d.name.clone(),
             color,
-            mark: Mark::Line,
-        });
-        entries.push(Entry {
-            label: format!("{} p99", d.name),
-            color,
-            mark: Mark::Dashed,
+            mark: style::deployment_mark(i),
         });
     }
-    style::legend(&panel, "deployment, percentile", &entries)
+    style::legend(&panel, "p50 thick, p99 thin", &entries)
 }
 
 #[cfg(test)]
