@@ -268,7 +268,16 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
         }
         ComputeSpec::Faas(f) => faas_memory(f, d, demands),
     };
-    let fixed = series + FIXED_BYTES;
+    // Per function: its counts and per-call meter quantities, and (up to the limit) a compact
+    // latency histogram of about 20 kB.
+    let functions = scenario.workload.functions.len();
+    let per_function = (std::mem::size_of::<crate::metrics::FunctionCounts>() + 8 * meters) as f64;
+    let histograms = if functions <= crate::metrics::functions::MAX_FUNCTIONS_WITH_LATENCY {
+        functions as f64 * 20_000.0
+    } else {
+        0.0
+    };
+    let fixed = series + FIXED_BYTES + functions as f64 * per_function + histograms;
     DeploymentSize {
         name: d.name.clone(),
         model: d.compute.kind(),
