@@ -210,3 +210,34 @@ request_timeout = "30s"
         assert_eq!(e, format!("bad.toml:{want}"));
     }
 }
+
+#[test]
+fn busy_workers_are_integrated_for_worker_utilisation() {
+    use serverless_sim::metrics::Level;
+    // One VM of 4 workers; a 500 ms request every second from t = 0 over 100 s: exactly one
+    // worker busy half the time, so 0.5 busy workers on average, 12.5% of the 4 workers.
+    let r = common::run_text(
+        r#"name = "util"
+duration = "100s"
+[[workload.functions]]
+name = "f"
+memory = "128MB"
+execution = { dist = "constant", value = "500ms" }
+arrivals = { process = "fixed_interval", every = "1s" }
+[[deployments]]
+name = "vm"
+[deployments.compute]
+model = "fleet"
+instances = 1
+workers = 4
+[deployments.compute.billing]
+instance_hours = { usd = 0.1 }
+"#,
+    );
+    let rec = &r.deployments[0].recorder;
+    assert_eq!(rec.slots_per_instance, 4);
+    let busy_workers = rec.levels[Level::BusySlots as usize].window_mean();
+    assert!((busy_workers - 0.5).abs() < 1e-12, "{busy_workers}");
+    assert_eq!(rec.levels[Level::BusySlots as usize].peak(), 1);
+    assert!((rec.levels[Level::Busy as usize].window_mean() - 0.5).abs() < 1e-12);
+}

@@ -6,6 +6,9 @@
 
 use crate::engine::time::Micros;
 
+/// How many levels a [`LevelSet`] integrates (one per [`super::Level`]).
+pub const LEVELS: usize = 4;
+
 /// One level's result: its integral over each bucket, its peak and its final value. Filled in
 /// by [`LevelSet::finish`]; read it after the run.
 #[derive(Clone, Debug)]
@@ -47,18 +50,19 @@ impl LevelTrack {
     }
 }
 
-/// The three levels of a deployment ([`super::Level`]) integrated over fixed-width buckets
+/// The levels of a deployment ([`super::Level`]: busy, idle and starting instances, busy
+/// request slots) integrated over fixed-width buckets
 /// covering `[0, window)`. Index it by `Level as usize` after [`Self::finish`].
 ///
 /// The integral is kept forward-looking: on entering a bucket, each level is credited as if it
 /// held until the bucket's end; a change of `delta` at `t` then corrects its own level by
 /// `delta x (bucket end - t)`. So a change touches one level (a transfer of one instance
 /// between two levels, the common case, two), in integers, exactly; only crossing into a later
-/// bucket touches all three.
+/// bucket touches them all.
 #[derive(Clone, Debug)]
 pub struct LevelSet {
-    current: [i64; 3],
-    peak: [i64; 3],
+    current: [i64; LEVELS],
+    peak: [i64; LEVELS],
     /// The bucket the last change fell in, and its end (the window's end for the last one).
     bucket: usize,
     bucket_end: Micros,
@@ -66,8 +70,8 @@ pub struct LevelSet {
     window: Micros,
     /// Each level's integral over each bucket (count x µs), as if the levels now held to the
     /// end of the current bucket.
-    area: Vec<[i128; 3]>,
-    tracks: [LevelTrack; 3],
+    area: Vec<[i128; LEVELS]>,
+    tracks: [LevelTrack; LEVELS],
 }
 
 impl LevelSet {
@@ -82,14 +86,14 @@ impl LevelSet {
             area: Vec::new(),
         };
         Self {
-            current: [0; 3],
-            peak: [0; 3],
+            current: [0; LEVELS],
+            peak: [0; LEVELS],
             bucket: 0,
             bucket_end: bucket_len.min(window),
             bucket_len,
             window,
-            area: vec![[0; 3]; n_buckets],
-            tracks: [track(), track(), track()],
+            area: vec![[0; LEVELS]; n_buckets],
+            tracks: std::array::from_fn(|_| track()),
         }
     }
 

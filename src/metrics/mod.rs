@@ -32,6 +32,9 @@ pub enum Level {
     Idle = 1,
     /// Initialising: a FaaS cold start or a booting server.
     Starting = 2,
+    /// Request slots in use, over all instances: a fleet's busy workers (recorded by fleets,
+    /// for worker utilisation; 0 for FaaS).
+    BusySlots = 3,
 }
 
 /// Counts of one time bucket.
@@ -125,6 +128,9 @@ pub struct Recorder {
     pub idle_times_out_of_range: u64,
     /// Invocations and cold starts per app (FaaS; sized by the model at its start).
     pub apps: AppCounts,
+    /// Request slots per instance (a fleet's workers, a FaaS instance's concurrency): what
+    /// [`Level::BusySlots`] is measured against. 1 unless the model sets it.
+    pub slots_per_instance: u32,
     /// Per-function counts, usage and latency (sized by the deployment before the run).
     pub functions: FunctionMetrics,
 }
@@ -148,6 +154,7 @@ impl Recorder {
             idle_times: 0,
             idle_times_out_of_range: 0,
             apps: AppCounts::default(),
+            slots_per_instance: 1,
             functions: FunctionMetrics::default(),
         }
     }

@@ -138,6 +138,7 @@ impl FleetModel {
             sim.rec.transfer(Level::Idle, Level::Busy, sim.now());
         }
         *active += 1;
+        sim.rec.level(Level::BusySlots, sim.now(), 1);
         self.serve(instance, request, sim);
     }
 
@@ -183,6 +184,7 @@ impl FleetModel {
         }
         let active = &mut self.active[instance as usize];
         *active -= 1;
+        sim.rec.level(Level::BusySlots, sim.now(), -1);
         if *active == 0 {
             sim.rec.transfer(Level::Busy, Level::Idle, sim.now());
         }
@@ -243,6 +245,7 @@ impl Model for FleetModel {
 
     fn start(&mut self, sim: &mut Sim<FleetEvent>) {
         sim.rec.level(Level::Idle, 0, self.spec.instances as i64);
+        sim.rec.slots_per_instance = self.spec.workers_per_instance;
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {

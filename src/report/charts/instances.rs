@@ -9,6 +9,10 @@
 //! - **idle** (top, a light tint of the colour): FaaS instances kept warm serving nothing,
 //!   fleet VMs running with no busy worker.
 //!
+//! A fleet's strip also draws its **worker utilisation** as a dark line: busy workers divided
+//! by the workers per VM (so the line reaches the stack's top when every worker of every
+//! running VM is busy), and its caption gives the mean share of workers busy.
+//!
 //! The top of the stack is every instance that exists (for a fleet: every running VM), so
 //! busy and idle capacity read at a glance, and FaaS and fleets are never mixed on one axis.
 //! Each strip has its own y scale (its caption gives the peak and means). Time ticks fall
@@ -130,6 +134,13 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
             mark: Mark::Box,
         },
     ];
+    if run.deployments.iter().any(|d| d.model == "fleet") {
+        entries.push(Entry {
+            label: "line: fleet workers busy".into(),
+            color: style::INK,
+            mark: Mark::Line,
+        });
+    }
     for note in [
         "busy in the deployment's",
         "colour, idle in its tint;",
@@ -199,6 +210,17 @@ fn strip(
     chart.draw_series(AreaSeries::new(all, 0.0, idle_tint(color).filled()))?;
     chart.draw_series(AreaSeries::new(in_use, 0.0, STARTING.filled()))?;
     chart.draw_series(AreaSeries::new(busy, 0.0, color.filled()))?;
+    let fleet = d.model == "fleet";
+    if fleet {
+        // Busy workers in VMs' worth: the line sits at the stack's top when every worker of
+        // every running VM is busy.
+        let slots = f64::from(rec.slots_per_instance.max(1));
+        let workers: Vec<(f64, f64)> = steps(rec, &[Level::BusySlots], unit)
+            .into_iter()
+            .map(|(t, v)| (t, v / slots))
+            .collect();
+        chart.draw_series(LineSeries::new(workers, style::INK.stroke_width(2)))?;
+    }
 
     let mean = |l: Level| rec.levels[l as usize].window_mean();
     let kind = if d.model == "fleet" {
@@ -206,8 +228,20 @@ fn strip(
     } else {
         "FaaS instances"
     };
+    let utilisation = if fleet {
+        let running = mean(Level::Busy) + mean(Level::Idle);
+        let capacity = running * f64::from(rec.slots_per_instance.max(1));
+        let share = if capacity > 0.0 {
+            100.0 * mean(Level::BusySlots) / capacity
+        } else {
+            0.0
+        };
+        format!("; workers busy {share:.1}%")
+    } else {
+        String::new()
+    };
     let caption = format!(
-        "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}",
+        "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}{utilisation}",
         style::shorten(&d.name),
         style::axis_number((max * 10.0).round() / 10.0),
         one_decimal(mean(Level::Busy)),

@@ -256,10 +256,12 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     let window = scenario.window;
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
     let meters = 2 + d.fixed.len() + d.services.iter().map(|s| s.operations.len()).sum::<usize>();
-    // Per bucket: its counts, the meters' usage, three level integrals (held twice while
-    // the run's end publishes them per level) and its latency p50 and p99.
-    let per_bucket =
-        std::mem::size_of::<BucketCounts>() + 8 * (6 + meters) + BucketLatency::BYTES_PER_BUCKET;
+    // Per bucket: its counts, the meters' usage, the level integrals (exact i128, held twice
+    // while the run's end publishes them per level) and its latency p50 and p99.
+    let per_bucket = std::mem::size_of::<BucketCounts>()
+        + 8 * meters
+        + 2 * crate::metrics::levels::LEVELS * std::mem::size_of::<i128>()
+        + BucketLatency::BYTES_PER_BUCKET;
     let series = buckets * per_bucket as f64;
     let (expected, bound, detail) = match &d.compute {
         ComputeSpec::Fleet(f) => {
