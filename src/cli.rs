@@ -80,6 +80,10 @@ pub enum Command {
         /// printed, and written to replications.csv. The other reports are of the first.
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         replications: u32,
+        /// `json`: also write summary.json (summary.csv's figures with the scenario as run,
+        /// seed, month, presets and version) and print it instead of the table.
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
     },
     /// Validate a scenario file without running it; reports the first error with its file,
     /// line and field, then the size estimate of the run (requests, engine events and memory
@@ -192,6 +196,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             quiet,
             allow_large,
             replications,
+            format,
         } => run_command(
             &scenario,
             RunFlags {
@@ -201,6 +206,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 quiet,
                 allow_large,
                 replications: replications as usize,
+                json: format == pricing::Format::Json,
             },
         ),
         Command::Sweep {
@@ -325,6 +331,7 @@ struct RunFlags {
     quiet: bool,
     allow_large: bool,
     replications: usize,
+    json: bool,
 }
 
 fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
@@ -375,14 +382,28 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     for w in &result.warnings[scenario.warnings.len()..] {
         eprintln!("warning: {w}");
     }
-    let written = report::write_reports_and(&result, &out, |dir| match &replications {
-        Some(r) => crate::sweep::report::write_figures_csv(
-            r,
-            &dir.join(crate::sweep::report::REPLICATIONS_CSV),
-        ),
-        None => Ok(()),
+    let json = if flags.json {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Some(report::json::summary_json(&result, path, &text))
+    } else {
+        None
+    };
+    let written = report::write_reports_and(&result, &out, |dir| {
+        if let Some(r) = &replications {
+            crate::sweep::report::write_figures_csv(
+                r,
+                &dir.join(crate::sweep::report::REPLICATIONS_CSV),
+            )?;
+        }
+        if let Some(json) = &json {
+            crate::sweep::report::write_json(json, &dir.join("summary.json"))?;
+        }
+        Ok(())
     })?;
-    if !flags.quiet {
+    if let Some(json) = &json {
+        println!("{}", serde_json::to_string_pretty(json)?);
+    } else if !flags.quiet {
         print!("{}", report::table::render(&result));
         if let Some(r) = &replications {
             println!("replications (mean ± 95% confidence half-width):");

@@ -32,6 +32,7 @@ pub const RUN: &str = concat!(
     "  serverless-sim run scenarios/web-api.toml --out /tmp/web-api     # somewhere else\n",
     "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
     "  serverless-sim run scenarios/web-api.toml --replications 5       # means with 95% confidence\n",
+    "  serverless-sim run scenarios/web-api.toml --format json          # summary.json, printed too\n",
     "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
     exit_codes!()
 );

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod costs;
 pub mod format;
 pub mod functions;
+pub mod json;
 pub mod latency;
 pub mod output;
 pub mod summary;

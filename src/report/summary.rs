@@ -124,7 +124,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
 
 /// The row of deployment `d` in a run with cost lines `components` and billing month
 /// `month` (µs).
-fn row(
+pub(crate) fn row(
     d: &DeploymentResult,
     components: &[Component],
     month: crate::engine::time::Micros,

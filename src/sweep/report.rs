@@ -157,6 +157,17 @@ fn round6(x: f64) -> f64 {
     (x * scale).round() / scale
 }
 
+/// Writes `json` pretty-printed to `path`.
+///
+/// # Errors
+/// The file cannot be written.
+pub fn write_json(json: &serde_json::Value, path: &Path) -> Result<(), SimError> {
+    let text = serde_json::to_string_pretty(json)
+        .map_err(|e| SimError::Report(format!("encoding {}: {e}", path.display())))?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))
+}
+
 /// Writes the sweep's report folder at `out` (see [`output::write_folder`]), with
 /// `summary.json` when `json` is given.
 ///
@@ -172,11 +183,7 @@ pub fn write_sweep_reports(
     output::write_folder(out, manifest, |dir| {
         write_sweep_csv(result, dir)?;
         if let Some(json) = json {
-            let path = dir.join(SUMMARY_JSON);
-            let text = serde_json::to_string_pretty(json)
-                .map_err(|e| SimError::Report(format!("encoding {}: {e}", path.display())))?;
-            std::fs::write(&path, text + "\n")
-                .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))?;
+            write_json(json, &dir.join(SUMMARY_JSON))?;
         }
         if result.plan.params.len() == 1 {
             write_breakeven_csv(result, crossings, dir)?;
