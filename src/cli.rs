@@ -382,13 +382,12 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     for w in &result.warnings[scenario.warnings.len()..] {
         eprintln!("warning: {w}");
     }
-    let json = if flags.json {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Some(report::json::summary_json(&result, path, &text))
-    } else {
-        None
-    };
+    // The scenario as run, for summary.json and report.html.
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let json = flags
+        .json
+        .then(|| report::json::summary_json(&result, path, &text));
     let written = report::write_reports_and(&result, &out, |dir| {
         if let Some(r) = &replications {
             crate::sweep::report::write_figures_csv(
@@ -399,7 +398,7 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
         if let Some(json) = &json {
             crate::sweep::report::write_json(json, &dir.join("summary.json"))?;
         }
-        Ok(())
+        report::html::write_run_page(&result, &text, dir)
     })?;
     if let Some(json) = &json {
         println!("{}", serde_json::to_string_pretty(json)?);

@@ -36,7 +36,7 @@ gb_seconds = { usd = 0.0000166667 }
 "#;
 
 /// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 12] = [
+const REPORT_FILES: [&str; 13] = [
     "cost.png",
     "cost_latency.png",
     "cost_over_time.png",
@@ -47,6 +47,7 @@ const REPORT_FILES: [&str; 12] = [
     "latency.csv",
     "latency_cdf.png",
     "latency_over_time.png",
+    "report.html",
     "summary.csv",
     "timeseries.csv",
 ];

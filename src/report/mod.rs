@@ -13,6 +13,7 @@ pub mod charts;
 pub mod costs;
 pub mod format;
 pub mod functions;
+pub mod html;
 pub mod json;
 pub mod latency;
 pub mod output;
@@ -38,6 +39,11 @@ pub trait Exporter: Sync {
     /// # Errors
     /// I/O or encoding failures.
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError>;
+    /// The file as an SVG document, for a chart (the HTML report inlines it); `None` for a
+    /// file that is not a chart.
+    fn svg(&self, _run: &RunResult) -> Option<Result<String, SimError>> {
+        None
+    }
 }
 
 /// Every exporter, in the order the files are written.

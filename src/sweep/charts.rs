@@ -13,6 +13,7 @@
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -58,6 +59,22 @@ fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
     lo > 0.0 && hi / lo >= 100.0
 }
 
+/// `breakeven.png` as SVG, for the HTML report.
+///
+/// # Errors
+/// The chart cannot be drawn.
+pub fn breakeven_svg(result: &SweepResult, crossings: &[Crossing]) -> Result<String, SimError> {
+    style::render_svg(style::SIZE, |root| draw_breakeven(result, crossings, root))
+}
+
+/// `memory.png` as SVG, for the HTML report.
+///
+/// # Errors
+/// The chart cannot be drawn.
+pub fn memory_svg(result: &SweepResult) -> Result<String, SimError> {
+    style::render_svg(style::SIZE, |root| draw_memory(result, root))
+}
+
 /// Draws `breakeven.png` into `dir`.
 ///
 /// # Errors
@@ -72,11 +89,14 @@ pub fn write_breakeven_png(
     })
 }
 
-fn draw_breakeven(
+fn draw_breakeven<DB: DrawingBackend>(
     result: &SweepResult,
     crossings: &[Crossing],
-    root: &style::Area,
-) -> style::DrawResult {
+    root: &style::Area<DB>,
+) -> style::DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let param = &result.plan.params[0];
     let unit = param.unit();
     let title = format!("{}: monthly cost against {}", result.scenario, param.path);
@@ -144,17 +164,21 @@ fn draw_breakeven(
 }
 
 /// A chart on `plot` over coordinates `X` x `Y` (linear or log).
-type SweepChart<'a, 'b, X, Y> = ChartContext<'a, BitMapBackend<'b>, Cartesian2d<X, Y>>;
+type SweepChart<'a, DB, X, Y> = ChartContext<'a, DB, Cartesian2d<X, Y>>;
 
-fn chart_on<'a, 'b, X, Y>(
-    plot: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+/// What [`chart_on`] returns.
+type ChartResult<'a, DB, X, Y> = Result<
+    SweepChart<'a, DB, <X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
+    Box<dyn std::error::Error + Send + Sync>,
+>;
+
+fn chart_on<'a, DB: DrawingBackend, X, Y>(
+    plot: &'a DrawingArea<DB, Shift>,
     x: X,
     y: Y,
-) -> Result<
-    SweepChart<'a, 'b, X::CoordDescType, Y::CoordDescType>,
-    Box<dyn std::error::Error + Send + Sync>,
->
+) -> ChartResult<'a, DB, X, Y>
 where
+    DB::ErrorType: 'static,
     X: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
     Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
 {
@@ -197,8 +221,8 @@ where
     Ok(())
 }
 
-fn draw_curves<'a, X, Y>(
-    chart: &mut ChartContext<'a, BitMapBackend<'_>, Cartesian2d<X, Y>>,
+fn draw_curves<'a, DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     curves: &[Vec<(f64, f64, f64)>],
     crossings: &[Crossing],
     points: &[PointResult],
@@ -206,6 +230,7 @@ fn draw_curves<'a, X, Y>(
     y_range: (f64, f64),
 ) -> style::DrawResult
 where
+    DB::ErrorType: 'static,
     X: Ranged<ValueType = f64>,
     Y: Ranged<ValueType = f64>,
 {
@@ -309,7 +334,13 @@ pub fn write_memory_png(result: &SweepResult, dir: &Path) -> Result<(), SimError
     style::render(&dir.join(MEMORY_PNG), |root| draw_memory(result, root))
 }
 
-fn draw_memory(result: &SweepResult, root: &style::Area) -> style::DrawResult {
+fn draw_memory<DB: DrawingBackend>(
+    result: &SweepResult,
+    root: &style::Area<DB>,
+) -> style::DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let param = &result.plan.params[0];
     let title = format!(
         "{}: cost and p95 latency against {}",

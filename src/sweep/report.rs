@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use super::breakeven::Crossing;
 use super::charts;
 use super::figures::Figure;
-use super::{SweepResult, SweptParam};
+use super::{SweepResult, SweepSource, SweptParam};
 use crate::error::SimError;
 use crate::report::CsvFile;
 use crate::report::format::{quantity, usd};
@@ -174,6 +174,7 @@ pub fn write_json(json: &serde_json::Value, path: &Path) -> Result<(), SimError>
 /// # Errors
 /// `out` may not receive a report, or a file cannot be written; `out` is then as it was.
 pub fn write_sweep_reports(
+    source: &SweepSource,
     result: &SweepResult,
     crossings: &[Crossing],
     json: Option<&serde_json::Value>,
@@ -185,15 +186,83 @@ pub fn write_sweep_reports(
         if let Some(json) = json {
             write_json(json, &dir.join(SUMMARY_JSON))?;
         }
-        if result.plan.params.len() == 1 {
+        let one = result.plan.params.len() == 1;
+        if one {
             write_breakeven_csv(result, crossings, dir)?;
             charts::write_breakeven_png(result, crossings, dir)?;
             if charts::is_memory_sweep(result) {
                 charts::write_memory_png(result, dir)?;
             }
         }
-        Ok(())
+        write_page(source, result, crossings, dir)
     })
+}
+
+/// Reads back a CSV this module wrote: its header and rows.
+fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), SimError> {
+    let fail = |e: &dyn std::fmt::Display| SimError::Report(format!("{}: {e}", path.display()));
+    let mut reader = csv::Reader::from_path(path).map_err(|e| fail(&e))?;
+    let header = reader
+        .headers()
+        .map_err(|e| fail(&e))?
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.map(|r| r.iter().map(String::from).collect()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| fail(&e))?;
+    Ok((header, rows))
+}
+
+/// Writes the sweep's `report.html` (see [`crate::report::html`]) into `dir`, where
+/// `sweep.csv` (and `breakeven.csv`) are already written.
+fn write_page(
+    source: &SweepSource,
+    result: &SweepResult,
+    crossings: &[Crossing],
+    dir: &Path,
+) -> Result<(), SimError> {
+    use crate::report::html::{REPORT_HTML, escape, figure, html_table, page};
+    let mut body = format!(
+        "<h1>{}: sweep</h1>\n<p class=\"meta\">serverless-sim {} &middot; seed {} &middot; {} \
+         replication(s) a point</p>\n",
+        escape(&result.scenario),
+        env!("CARGO_PKG_VERSION"),
+        result.seed,
+        result.plan.replications.max(1)
+    );
+    body.push_str(&format!(
+        "<h2>Summary</h2>\n<pre id=\"verdict\">{}</pre>\n",
+        escape(&render(result, crossings))
+    ));
+    let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
+    body.push_str("<h2>sweep.csv</h2>\n");
+    body.push_str(&html_table("sweep", &header, &rows));
+    if result.plan.params.len() == 1 {
+        let (header, rows) = read_csv(&dir.join(BREAKEVEN_CSV))?;
+        body.push_str("<h2>breakeven.csv</h2>\n");
+        body.push_str(&html_table("breakeven", &header, &rows));
+        body.push_str("<h2>Charts</h2>\n");
+        body.push_str(&figure(
+            charts::BREAKEVEN_PNG,
+            &charts::breakeven_svg(result, crossings)?,
+        ));
+        if charts::is_memory_sweep(result) {
+            body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));
+        }
+    }
+    body.push_str(&format!(
+        "<h2>The scenario as run</h2>\n<p class=\"meta\">{}, with each point's parameter values \
+         written in</p>\n<pre id=\"scenario\">{}</pre>\n",
+        escape(&source.path.display().to_string()),
+        escape(&source.text)
+    ));
+    let html = page(&format!("{}: serverless-sim sweep", result.scenario), &body);
+    let path = dir.join(REPORT_HTML);
+    std::fs::write(&path, html)
+        .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))
 }
 
 /// The terminal summary of a sweep: mean monthly cost (with its half-width) per point and

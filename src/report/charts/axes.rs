@@ -67,14 +67,15 @@ pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// Draws vertical grid lines at `xs` over the chart's y range `ys`, then their labels
 /// (`label`) centred under the plot, on `root`.
-pub fn draw_x_ticks<CT>(
-    chart: &mut ChartContext<'_, BitMapBackend<'_>, CT>,
-    root: &style::Area,
+pub fn draw_x_ticks<DB: DrawingBackend, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    root: &style::Area<DB>,
     xs: &[f64],
     ys: (f64, f64),
     label: &dyn Fn(f64) -> String,
 ) -> Result<(), Box<dyn Error + Send + Sync>>
 where
+    DB::ErrorType: 'static,
     CT: CoordTranslate<From = (f64, f64)>,
 {
     for &x in xs {
@@ -93,14 +94,15 @@ where
 
 /// Draws horizontal grid lines at `ys` over the chart's x range `xs`, then their labels
 /// (`label`) right-aligned left of the plot, on `root`.
-pub fn draw_y_ticks<CT>(
-    chart: &mut ChartContext<'_, BitMapBackend<'_>, CT>,
-    root: &style::Area,
+pub fn draw_y_ticks<DB: DrawingBackend, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    root: &style::Area<DB>,
     ys: &[f64],
     xs: (f64, f64),
     label: &dyn Fn(f64) -> String,
 ) -> Result<(), Box<dyn Error + Send + Sync>>
 where
+    DB::ErrorType: 'static,
     CT: CoordTranslate<From = (f64, f64)>,
 {
     for &y in ys {

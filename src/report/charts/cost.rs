@@ -30,6 +30,10 @@ impl Exporter for CostChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        Some(style::render_svg(style::SIZE, |root| draw(run, root)))
+    }
 }
 
 /// The value axis' title: `projected cost per month of 730.5 h (USD)`.
@@ -105,7 +109,10 @@ pub fn part_label(part: &CostPart) -> String {
     }
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!("{}: projected monthly cost by component", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
     let components = parts(run);

@@ -48,6 +48,10 @@ impl Exporter for CostLatencyChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        Some(style::render_svg(style::SIZE, |root| draw(run, root)))
+    }
 }
 
 /// One deployment on the chart.
@@ -151,7 +155,10 @@ fn point_label(p: &Point) -> String {
     }
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!("{}: monthly cost against p99 latency", run.scenario);
     let (area, panel) = style::layout(root, &title)?;
     let all = points(run);

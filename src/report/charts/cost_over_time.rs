@@ -26,6 +26,10 @@ impl Exporter for CostOverTimeChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        Some(style::render_svg(style::SIZE, |root| draw(run, root)))
+    }
 }
 
 /// (time in `unit`, cumulative USD) at the start of the window and the end of every bucket.
@@ -41,7 +45,10 @@ pub fn cumulative(d: &DeploymentResult, unit: TimeUnit) -> Vec<(f64, f64)> {
     points
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!("{}: cost accrued over the simulated window", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
     let unit = TimeUnit::for_window(run.window.length);

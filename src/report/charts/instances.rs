@@ -54,6 +54,11 @@ impl Exporter for InstancesChart {
         let size = (style::SIZE.0, height(run.deployments.len()));
         style::render_sized(path, size, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        let size = (style::SIZE.0, height(run.deployments.len()));
+        Some(style::render_svg(size, |root| draw(run, root)))
+    }
 }
 
 /// The image height for `n` deployments: [`style::SIZE`]'s up to four, then [`STRIP_H`] more
@@ -86,7 +91,10 @@ pub fn steps(rec: &Recorder, levels: &[Level], unit: TimeUnit) -> Vec<(f64, f64)
     points
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!(
         "{}: instances over time, by what they were doing",
         run.scenario
@@ -165,16 +173,19 @@ fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
 
 /// Draws deployment `i`'s strip on `area`; time labels only under the `last` one.
 #[allow(clippy::too_many_arguments)]
-fn strip(
+fn strip<DB: DrawingBackend>(
     d: &DeploymentResult,
     i: usize,
-    area: &style::Area,
-    root: &style::Area,
+    area: &style::Area<DB>,
+    root: &style::Area<DB>,
     unit: TimeUnit,
     end: f64,
     ticks: &[f64],
     last: bool,
-) -> DrawResult {
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let rec = &d.recorder;
     let busy = steps(rec, &[Level::Busy], unit);
     let in_use = steps(rec, &[Level::Busy, Level::Starting], unit);

@@ -21,7 +21,10 @@ pub fn write_png(profile: &Profile, path: &Path) -> Result<(), SimError> {
     style::render(path, |root| draw(profile, root))
 }
 
-fn draw(profile: &Profile, root: &Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(profile: &Profile, root: &Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!(
         "Invocations per minute ({} functions, {} invocations)",
         profile.functions.len(),

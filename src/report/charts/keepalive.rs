@@ -39,23 +39,39 @@ impl crate::report::Exporter for KeepAliveChart {
     }
 
     fn write(&self, run: &crate::run::RunResult, path: &Path) -> Result<(), SimError> {
-        let points: Vec<KeepAlivePoint> = run
-            .deployments
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.model == "faas")
-            .filter_map(|(index, d)| {
-                let apps = d.recorder.apps.cold_start_percent_quantiles()?;
-                Some(KeepAlivePoint {
-                    index,
-                    deployment: d.name.clone(),
-                    p75_app_cold_pct: apps.p75_pct,
-                    wasted_gb_s: d.recorder.idle_gb_seconds,
-                })
-            })
-            .collect();
-        draw(path, &points)
+        draw(path, &points_of(run))
     }
+
+    fn svg(&self, run: &crate::run::RunResult) -> Option<Result<String, SimError>> {
+        let points = points_of(run);
+        let checked = points.iter().try_for_each(|p| {
+            check(p).map_err(|what| {
+                SimError::Report(format!(
+                    "{FILE_NAME}: deployment {:?}: {what}",
+                    p.deployment
+                ))
+            })
+        });
+        Some(checked.and_then(|()| style::render_svg(style::SIZE, |root| plot(root, &points))))
+    }
+}
+
+/// The chart's points: the FaaS deployments that ran a call, in scenario order.
+fn points_of(run: &crate::run::RunResult) -> Vec<KeepAlivePoint> {
+    run.deployments
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.model == "faas")
+        .filter_map(|(index, d)| {
+            let apps = d.recorder.apps.cold_start_percent_quantiles()?;
+            Some(KeepAlivePoint {
+                index,
+                deployment: d.name.clone(),
+                p75_app_cold_pct: apps.p75_pct,
+                wasted_gb_s: d.recorder.idle_gb_seconds,
+            })
+        })
+        .collect()
 }
 
 /// Values from which the x axis is in GB-hours rather than GB-seconds.
@@ -111,7 +127,10 @@ fn check(p: &KeepAlivePoint) -> Result<(), String> {
     Ok(())
 }
 
-fn plot(root: &style::Area, points: &[KeepAlivePoint]) -> DrawResult {
+fn plot<DB: DrawingBackend>(root: &style::Area<DB>, points: &[KeepAlivePoint]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = "Keep-alive trade-off: app cold starts against wasted memory";
     let (area, panel) = style::layout(root, title)?;
     let max_wasted = points.iter().map(|p| p.wasted_gb_s).fold(0.0, f64::max);

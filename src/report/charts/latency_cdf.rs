@@ -53,6 +53,10 @@ impl Exporter for LatencyCdfChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        Some(style::render_svg(style::SIZE, |root| draw(run, root)))
+    }
 }
 
 /// A share-slower tick: `1% (p99)`, `0.01% (p99.99)`.
@@ -71,7 +75,10 @@ fn share_label(share: f64) -> String {
     format!("{pct}% ({p})")
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let title = format!("{}: latency of completed requests", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
     let stats: Vec<&LatencyStats> = run
@@ -259,14 +266,15 @@ fn percent(share: f64) -> String {
 }
 
 /// A dashed reference line across the chart at share `y`, named at its right end, above it.
-fn reference<CT>(
-    chart: &mut ChartContext<'_, BitMapBackend<'_>, CT>,
+fn reference<DB: DrawingBackend, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
     (lo, hi): (f64, f64),
     y: f64,
     name: &str,
     font: &TextStyle,
 ) -> DrawResult
 where
+    DB::ErrorType: 'static,
     CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
 {
     chart.draw_series(std::iter::once(DashedPathElement::new(

@@ -26,6 +26,10 @@ impl Exporter for LatencyOverTimeChart {
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError> {
         style::render(path, |root| draw(run, root))
     }
+
+    fn svg(&self, run: &RunResult) -> Option<Result<String, SimError>> {
+        Some(style::render_svg(style::SIZE, |root| draw(run, root)))
+    }
 }
 
 /// A line broken at empty buckets: its runs of (time, ms) points.
@@ -66,7 +70,10 @@ pub fn segments(rec: &Recorder, which: Percentile, unit: TimeUnit) -> Segments {
     runs
 }
 
-fn draw(run: &RunResult, root: &style::Area) -> DrawResult {
+fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let bucket = run
         .deployments
         .first()

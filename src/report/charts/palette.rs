@@ -91,13 +91,14 @@ pub fn same_as<T: PartialEq>(series: &[Vec<T>]) -> Vec<Option<usize>> {
 
 /// Draws `points` as the line of the deployment at `index` (its colour and dash pattern),
 /// `width` pixels wide, clipped to the chart.
-pub fn draw_deployment_line<CT>(
-    chart: &mut ChartContext<'_, BitMapBackend<'_>, CT>,
+pub fn draw_deployment_line<DB: DrawingBackend, CT>(
+    chart: &mut ChartContext<'_, DB, CT>,
     points: &[CT::From],
     index: usize,
     width: u32,
 ) -> Result<(), Box<dyn Error + Send + Sync>>
 where
+    DB::ErrorType: 'static,
     CT: CoordTranslate,
     CT::From: Clone + 'static,
 {

@@ -68,11 +68,10 @@ pub fn deployment_mark(i: usize) -> Mark {
 pub type DrawResult = Result<(), Box<dyn Error + Send + Sync>>;
 
 /// A drawing area of a chart image.
-pub type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// A chart with linear x and y axes.
-pub type XyChart<'a, 'b> =
-    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// What differs between the linear-axis charts: the axes' ranges, labels and y tick format.
 pub struct Axes<'f> {
@@ -86,10 +85,13 @@ pub struct Axes<'f> {
 }
 
 /// Builds a linear-axis chart on `plot` and draws its mesh in the shared style.
-pub fn xy_chart<'a, 'b>(
-    plot: &'a Area<'b>,
+pub fn xy_chart<'a, DB: DrawingBackend>(
+    plot: &'a Area<DB>,
     axes: Axes,
-) -> Result<XyChart<'a, 'b>, Box<dyn Error + Send + Sync>> {
+) -> Result<XyChart<'a, DB>, Box<dyn Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
     let mut chart = ChartBuilder::on(plot)
         .margin_top(10)
         .margin_left(20)
@@ -138,7 +140,10 @@ fn register_fonts() -> Result<(), SimError> {
 ///
 /// # Errors
 /// [`SimError::Report`] naming the file when drawing or encoding fails.
-pub fn render(path: &Path, draw: impl FnOnce(&Area) -> DrawResult) -> Result<(), SimError> {
+pub fn render(
+    path: &Path,
+    draw: impl FnOnce(&Area<BitMapBackend>) -> DrawResult,
+) -> Result<(), SimError> {
     render_sized(path, SIZE, draw)
 }
 
@@ -150,7 +155,7 @@ pub fn render(path: &Path, draw: impl FnOnce(&Area) -> DrawResult) -> Result<(),
 pub fn render_sized(
     path: &Path,
     size: (u32, u32),
-    draw: impl FnOnce(&Area) -> DrawResult,
+    draw: impl FnOnce(&Area<BitMapBackend>) -> DrawResult,
 ) -> Result<(), SimError> {
     register_fonts()?;
     let fail = |e: &dyn std::fmt::Display| {
@@ -162,12 +167,37 @@ pub fn render_sized(
     root.present().map_err(|e| fail(&e))
 }
 
+/// Draws a chart of `size` (the width is [`SIZE`]'s) as an SVG document, for the HTML report:
+/// the same drawing code as the PNGs, on plotters' SVG backend (text as `<text>` in
+/// [`FONT`], which the browser renders with its own sans-serif face).
+///
+/// # Errors
+/// [`SimError::Report`] when drawing fails.
+pub fn render_svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&Area<SVGBackend>) -> DrawResult,
+) -> Result<String, SimError> {
+    register_fonts()?;
+    let fail = |e: &dyn std::fmt::Display| SimError::Report(format!("drawing an SVG chart: {e}"));
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (SIZE.0, size.1)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(&e))?;
+        draw(&root).map_err(|e| fail(&e))?;
+        root.present().map_err(|e| fail(&e))?;
+    }
+    Ok(out)
+}
+
 /// Draws `title` centred in a band at the top of `root` and returns the plot area (left)
 /// and the legend panel (right) below it.
-pub fn layout<'a>(
-    root: &Area<'a>,
+pub fn layout<DB: DrawingBackend>(
+    root: &Area<DB>,
     title: &str,
-) -> Result<(Area<'a>, Area<'a>), Box<dyn Error + Send + Sync>> {
+) -> Result<(Area<DB>, Area<DB>), Box<dyn Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
     let (band, body) = root.split_vertically(TITLE_H);
     let style = (FONT, TITLE_SIZE, FontStyle::Bold)
         .into_font()
@@ -209,7 +239,10 @@ pub struct Entry {
 /// Draws the legend panel: an optional heading then one row per entry. Rows are 28 pixels,
 /// tighter (down to 16) when many entries would run off the bottom; entries that still do
 /// not fit are summed up in a last `… and N more` row.
-pub fn legend(panel: &Area, heading: &str, entries: &[Entry]) -> DrawResult {
+pub fn legend<DB: DrawingBackend>(panel: &Area<DB>, heading: &str, entries: &[Entry]) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     const X: i32 = 12;
     const TOP: i32 = 40;
     let room = panel.dim_in_pixel().1 as i32 - TOP - 20;
