@@ -195,10 +195,18 @@ fn sweep_csv_is_identical_with_one_and_two_threads() {
     }
     assert_eq!(files[0], files[1]);
     let csv = String::from_utf8(files[0].0.clone()).unwrap();
-    assert!(csv.starts_with("load,replications,deployment,model,monthly_cost_usd,"));
+    assert!(csv.starts_with("load,replications,deployment,model,requests,requests_ci95,"));
     assert_eq!(csv.lines().count(), 1 + 4);
-    // Three replications: every row has a half-width.
-    assert!(csv.lines().skip(1).all(|l| !l.contains(",,")), "{csv}");
+    // Three replications: the cost and latency columns have half-widths.
+    let (header, rows) = table(&csv);
+    for name in [
+        "monthly_cost_usd_ci95",
+        "latency_p99_ms_ci95",
+        "cold_start_ratio_ci95",
+    ] {
+        let i = header.iter().position(|h| h == name).expect(name);
+        assert!(rows.iter().all(|r| !r[i].is_empty()), "{name}: {csv}");
+    }
 }
 
 #[test]
@@ -247,6 +255,14 @@ fn a_bad_load_is_a_located_error() {
     let msg = err.to_string();
     assert!(msg.starts_with("t.toml:5:"), "{msg}");
     assert!(msg.contains("load: must be a number above 0"), "{msg}");
+}
+
+/// A CSV's header and rows.
+fn table(csv: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let split = |l: &str| l.split(',').map(String::from).collect::<Vec<_>>();
+    let mut lines = csv.lines();
+    let header = split(lines.next().unwrap());
+    (header, lines.map(split).collect())
 }
 
 /// The RGB pixels of a PNG.
@@ -348,8 +364,13 @@ fn run_replications_add_a_csv_whose_first_replication_is_the_run() {
     let mean = reps.iter().map(|f| f.monthly_cost_usd).sum::<f64>() / 3.0;
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     assert_eq!(&row[..3], ["3", "faas", "faas"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let cost = header
+        .iter()
+        .position(|h| *h == "monthly_cost_usd")
+        .unwrap();
     assert!(
-        (row[3].parse::<f64>().unwrap() - mean).abs() < 1e-6,
+        (row[cost].parse::<f64>().unwrap() - mean).abs() < 1e-6,
         "{csv}"
     );
     let out1 = dir.path().join("out1");
@@ -387,8 +408,10 @@ fn json_output_holds_the_csv_figures_the_scenario_and_the_version() {
     let cost = vm["figures"]["monthly_cost_usd"]["mean"].as_f64().unwrap();
     assert!((cost - 73.0).abs() < 1e-6);
     let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
-    let row = csv.lines().nth(8).unwrap();
-    assert!(row.contains(",1,vm,fleet,73.000000,"), "{row}");
+    let (header, rows) = table(&csv);
+    let cost = header.iter().position(|h| h == "monthly_cost_usd").unwrap();
+    assert_eq!(&rows[7][1..4], ["1", "vm", "fleet"]);
+    assert_eq!(rows[7][cost], "73.000000");
     let crossing = written["breakeven"][0]["crossing"].as_f64().unwrap();
     assert!((crossing - 14.8809).abs() < 0.01, "{crossing}");
 }

@@ -5,7 +5,7 @@ use super::stats::{Estimate, estimate};
 use crate::platform::DeploymentResult;
 
 /// One deployment's figures from one run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Figures {
     /// Projected monthly cost (USD per billing month).
     pub monthly_cost_usd: f64,
@@ -22,11 +22,15 @@ pub struct Figures {
     pub latency_p99_ms: Option<f64>,
     /// Requests in the window.
     pub requests: u64,
+    /// Every numeric column of the deployment's `summary.csv` row, by name (`None` for an
+    /// empty field): what `sweep.csv` reports.
+    pub summary: Vec<(String, Option<f64>)>,
 }
 
 impl Figures {
-    /// The figures of one deployment's run.
-    pub fn of(d: &DeploymentResult) -> Figures {
+    /// The figures of one deployment's run; `summary` is its `summary.csv` row as (column,
+    /// text) pairs.
+    pub fn of(d: &DeploymentResult, summary: Vec<(String, String)>) -> Figures {
         let t = &d.recorder.totals;
         let requests = t.requests;
         let share = |n: u64| {
@@ -48,8 +52,50 @@ impl Figures {
             latency_p95_ms: ms(0.95),
             latency_p99_ms: ms(0.99),
             requests,
+            summary: summary
+                .into_iter()
+                .filter(|(k, _)| k != "deployment" && k != "model")
+                .map(|(k, v)| {
+                    let x = if v.is_empty() {
+                        None
+                    } else {
+                        v.parse::<f64>().ok()
+                    };
+                    (k, x)
+                })
+                .collect(),
         }
     }
+}
+
+/// Every column `sweep.csv` gives a deployment at one point, with its estimate over the
+/// replications: the numeric columns of `summary.csv` in its order, then `failed_ratio`.
+/// `None` where a replication has no value (a latency with nothing completed).
+pub fn columns(replications: &[Figures]) -> Vec<(String, Option<Estimate>)> {
+    let Some(first) = replications.first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Option<Estimate>)> = first
+        .summary
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let values: Option<Vec<f64>> = replications
+                .iter()
+                .map(|f| {
+                    f.summary
+                        .get(i)
+                        .and_then(|(n, v)| (n == name).then_some(*v)?)
+                })
+                .collect();
+            (name.clone(), values.and_then(|v| estimate(&v)))
+        })
+        .collect();
+    out.push((
+        Figure::FailedRatio.column().to_string(),
+        Figure::FailedRatio.estimate(replications),
+    ));
+    out
 }
 
 /// Which figure: the columns of `sweep.csv`, in order.

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::breakeven::Crossing;
-use super::figures::Figure;
+use super::figures::columns;
 use super::{SweepResult, SweepSource};
 
 /// The JSON document of a sweep.
@@ -38,14 +38,14 @@ pub fn sweep_json(source: &SweepSource, result: &SweepResult, crossings: &[Cross
                 .deployments
                 .iter()
                 .map(|d| {
-                    let figures: serde_json::Map<String, Value> = Figure::ALL
-                        .iter()
-                        .map(|f| {
-                            let value = match f.estimate(&d.replications) {
+                    let figures: serde_json::Map<String, Value> = columns(&d.replications)
+                        .into_iter()
+                        .map(|(name, e)| {
+                            let value = match e {
                                 Some(e) => json!({ "mean": e.mean, "ci95": e.half_width }),
                                 None => Value::Null,
                             };
-                            (f.column().to_string(), value)
+                            (name, value)
                         })
                         .collect();
                     json!({

@@ -254,10 +254,16 @@ pub fn run_once(
             .retain(|d| names.contains(&d.name.as_str()));
     }
     let result = run::run(&scenario)?;
+    let components = crate::report::summary::components(&result);
+    let header = crate::report::summary::header(&components);
     Ok(result
         .deployments
         .iter()
-        .map(|d| (d.name.clone(), d.model, Figures::of(d)))
+        .map(|d| {
+            let row = crate::report::summary::row(d, &components, result.window.month);
+            let summary = header.iter().cloned().zip(row).collect();
+            (d.name.clone(), d.model, Figures::of(d, summary))
+        })
         .collect())
 }
 

@@ -5,10 +5,10 @@
 //!
 //! `sweep.csv` columns: the swept parameters first (each named by its path, with its unit as
 //! a suffix: `workload.functions[0].memory_mb`, `load`), then `replications, deployment, model`,
-//! then per figure its mean over the replications and `<figure>_ci95`, the 95% confidence
-//! half-width (Student t; empty with one replication): `monthly_cost_usd,
-//! usd_per_million_requests, cold_start_ratio, failed_ratio, latency_p50_ms, latency_p95_ms,
-//! latency_p99_ms`, and last `requests` (mean requests in the window).
+//! then every numeric column of `summary.csv` in its order (counts, latency percentiles, costs
+//! per window and month, `usd_per_million_requests`, instance levels...), each as its mean over
+//! the replications and `<column>_ci95`, the 95% confidence half-width (Student t; empty with one
+//! replication), and last `failed_ratio` and its half-width.
 //!
 //! `replications.csv` (written by `run --replications N`) has `sweep.csv`'s columns, without
 //! parameters: one row per deployment.
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use super::breakeven::Crossing;
 use super::charts;
-use super::figures::Figure;
+use super::figures::{Figure, columns};
 use super::{SweepResult, SweepSource, SweptParam};
 use crate::error::SimError;
 use crate::report::CsvFile;
@@ -46,14 +46,6 @@ pub fn column_name(param: &SweptParam) -> String {
     format!("{}_{}", param.path, unit.to_ascii_lowercase())
 }
 
-/// A figure's value as written: money with 6 decimals, other figures with 6 decimals too.
-fn figure_text(figure: Figure, v: f64) -> String {
-    match figure {
-        Figure::MonthlyCost | Figure::UsdPerMillionRequests => usd(v),
-        _ => quantity(v),
-    }
-}
-
 /// Writes `sweep.csv` into `dir`.
 ///
 /// # Errors
@@ -72,13 +64,20 @@ pub const REPLICATIONS_CSV: &str = "replications.csv";
 /// The file cannot be written.
 pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimError> {
     let path = path.to_path_buf();
+    // The columns of the first point's first deployment (every run of one scenario has the
+    // same summary columns); a column some row lacks is left empty there.
+    let names: Vec<String> = result
+        .points
+        .first()
+        .and_then(|p| p.deployments.first())
+        .map(|d| columns(&d.replications).into_iter().map(|c| c.0).collect())
+        .unwrap_or_default();
     let mut header: Vec<String> = result.plan.params.iter().map(column_name).collect();
     header.extend(["replications", "deployment", "model"].map(String::from));
-    for f in Figure::ALL {
-        header.push(f.column().to_string());
-        header.push(format!("{}_ci95", f.column()));
+    for n in &names {
+        header.push(n.clone());
+        header.push(format!("{n}_ci95"));
     }
-    header.push("requests".into());
     let mut file = CsvFile::create(&path, &header)?;
     for point in &result.points {
         for d in &point.deployments {
@@ -86,22 +85,23 @@ pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimErr
             row.push(d.replications.len().to_string());
             row.push(d.name.clone());
             row.push(d.model.to_string());
-            for f in Figure::ALL {
-                match f.estimate(&d.replications) {
+            let estimates = columns(&d.replications);
+            for n in &names {
+                let text = |v: f64| {
+                    if n.ends_with("_usd") {
+                        usd(v)
+                    } else {
+                        quantity(v)
+                    }
+                };
+                match estimates.iter().find(|c| &c.0 == n).and_then(|c| c.1) {
                     Some(e) => {
-                        row.push(figure_text(f, e.mean));
-                        row.push(e.half_width.map_or(String::new(), |h| figure_text(f, h)));
+                        row.push(text(e.mean));
+                        row.push(e.half_width.map_or(String::new(), text));
                     }
                     None => row.extend([String::new(), String::new()]),
                 }
             }
-            let requests: u64 = d.replications.iter().map(|f| f.requests).sum();
-            let n = d.replications.len().max(1) as u64;
-            row.push(if requests % n == 0 {
-                (requests / n).to_string()
-            } else {
-                quantity(requests as f64 / n as f64)
-            });
             file.row(&row)?;
         }
     }
