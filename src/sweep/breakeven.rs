@@ -7,7 +7,9 @@
 //! (same replications and seeds as the sweep; halving in log space for a sweep whose values
 //! span decades) until it is narrower than [`REL_TOLERANCE`] of its position or
 //! [`MAX_STEPS`] runs were made, and the crossing is read off by linear interpolation between
-//! the bracket's ends. A difference of exactly zero at a point is a crossing at that point.
+//! the bracket's ends. A difference of exactly zero at a point between differences of opposite
+//! signs is a crossing at that point; deployments that cost exactly the same everywhere never
+//! cross.
 //!
 //! With replications, the mean differences are compared, so the crossing is that of the mean
 //! cost curves; where noise makes the difference change sign several times, each sign change is
@@ -36,13 +38,16 @@ pub struct Crossing {
     pub cheaper_above: String,
 }
 
-/// One sign change of `cost(a) - cost(b)` between two parameter values.
+/// One sign change of `cost(a) - cost(b)` between two parameter values: `lo` and `hi` are
+/// (value, difference) with differences of opposite signs, or both the one point where the
+/// difference is exactly zero; `below` is the sign of the difference below the crossing.
 #[derive(Clone, Debug)]
 struct Bracket {
     a: usize,
     b: usize,
     lo: (f64, f64),
     hi: (f64, f64),
+    below: f64,
 }
 
 /// The mean monthly cost of each deployment at each point.
@@ -63,6 +68,35 @@ fn mean_costs(result: &SweepResult) -> Vec<Vec<f64>> {
         .collect()
 }
 
+/// (lo, hi, sign below) of one sign change, as in [`Bracket`].
+type SignChange = ((f64, f64), (f64, f64), f64);
+
+/// Every sign change of `diff` along `xs`: neighbouring points of opposite signs, or the first
+/// of a run of exact zeros between opposite signs. Differences that never change sign
+/// (including deployments that cost exactly the same everywhere) give none.
+fn sign_changes(xs: &[f64], diff: &[f64]) -> Vec<SignChange> {
+    let mut out = Vec::new();
+    let mut prev: Option<usize> = None;
+    for i in 0..diff.len() {
+        let d = diff[i];
+        if d == 0.0 || d.is_nan() {
+            continue;
+        }
+        if let Some(p) = prev
+            && diff[p].signum() != d.signum()
+        {
+            if i == p + 1 {
+                out.push(((xs[p], diff[p]), (xs[i], d), diff[p].signum()));
+            } else {
+                // Exactly equal at the points between: the crossing is the first of them.
+                out.push(((xs[p + 1], 0.0), (xs[p + 1], 0.0), diff[p].signum()));
+            }
+        }
+        prev = Some(i);
+    }
+    out
+}
+
 /// Every bracket of a one-parameter sweep, pair by pair in scenario order, then by position.
 fn brackets(result: &SweepResult) -> Vec<Bracket> {
     let costs = mean_costs(result);
@@ -72,19 +106,14 @@ fn brackets(result: &SweepResult) -> Vec<Bracket> {
     for a in 0..n {
         for b in a + 1..n {
             let diff: Vec<f64> = costs.iter().map(|c| c[a] - c[b]).collect();
-            for i in 0..xs.len().saturating_sub(1) {
-                let (d0, d1) = (diff[i], diff[i + 1]);
-                if d0 == 0.0 && i > 0 {
-                    continue; // counted as the end of the previous bracket
-                }
-                if d0 * d1 < 0.0 || d1 == 0.0 || d0 == 0.0 {
-                    out.push(Bracket {
-                        a,
-                        b,
-                        lo: (xs[i], d0),
-                        hi: (xs[i + 1], d1),
-                    });
-                }
+            for (lo, hi, below) in sign_changes(&xs, &diff) {
+                out.push(Bracket {
+                    a,
+                    b,
+                    lo,
+                    hi,
+                    below,
+                });
             }
         }
     }
@@ -147,10 +176,7 @@ fn refine(
     } else {
         lo.0 + (hi.0 - lo.0) * lo.1 / (lo.1 - hi.1)
     };
-    // Below the crossing the sign of the difference is lo's (or, for a crossing exactly at a
-    // point, the sign just past it).
-    let below_sign = if lo.1 != 0.0 { lo.1 } else { -hi.1 };
-    let (cheaper_below, cheaper_above) = if below_sign < 0.0 { (a, b) } else { (b, a) };
+    let (cheaper_below, cheaper_above) = if bracket.below < 0.0 { (a, b) } else { (b, a) };
     Ok(Crossing {
         deployment_a: a.to_string(),
         deployment_b: b.to_string(),
@@ -185,4 +211,30 @@ fn cost_difference(
         sum += cost(pair[0]) - cost(pair[1]);
     }
     Ok(sum / reps as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_changes_by_hand() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        // Identical everywhere: no crossing.
+        assert!(sign_changes(&xs, &[0.0; 5]).is_empty());
+        // Never changes sign, touching zero once: no crossing.
+        assert!(sign_changes(&xs, &[-2.0, -1.0, 0.0, -1.0, -3.0]).is_empty());
+        // A sign change between 2 and 3, a is cheaper below.
+        assert_eq!(
+            sign_changes(&xs, &[-2.0, -1.0, 1.0, 2.0, 3.0]),
+            [((2.0, -1.0), (3.0, 1.0), -1.0)]
+        );
+        // Exactly equal at 3 and 4 between opposite signs: the crossing is at 3, b cheaper below.
+        assert_eq!(
+            sign_changes(&xs, &[2.0, 1.0, 0.0, 0.0, -1.0]),
+            [((3.0, 0.0), (3.0, 0.0), 1.0)]
+        );
+        // Two crossings.
+        assert_eq!(sign_changes(&xs, &[1.0, -1.0, -1.0, 1.0, 1.0]).len(), 2);
+    }
 }
