@@ -1,4 +1,5 @@
-//! The command line: `run`, `check`, `trace inspect`, `pricing list` / `show`, and their
+//! The command line: `run`, `check`, `sweep` ([`sweep`]), `trace inspect`, `pricing list` /
+//! `show`, and their
 //! flags. Parsing is clap's; each command is a short function over the library. Every
 //! command's `--help` ends with examples ([`examples`]) and the exit codes:
 //!
