@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::csv_number as num;
 use std::collections::BTreeMap;
 
 use serverless_sim::report::write_reports;
@@ -69,23 +70,7 @@ fn rows() -> Vec<BTreeMap<String, String>> {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
     write_reports(&result, &out).unwrap();
-    let mut r = csv::Reader::from_path(out.join("functions.csv")).unwrap();
-    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
-    row[column]
-        .parse()
-        .unwrap_or_else(|_| panic!("{column}: {row:?}"))
+    common::csv_rows(&out.join("functions.csv"))
 }
 
 fn close(got: f64, want: f64, what: &str) {
@@ -250,19 +235,7 @@ fn failures_are_counted_by_kind_for_the_function_that_failed() {
     let result = common::run_text(FAILING);
     let dir = tempfile::tempdir().unwrap();
     write_reports(&result, &dir.path().join("r")).unwrap();
-    let read = |file: &str| -> Vec<BTreeMap<String, String>> {
-        let mut r = csv::Reader::from_path(dir.path().join("r").join(file)).unwrap();
-        let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-        r.records()
-            .map(|rec| {
-                header
-                    .iter()
-                    .cloned()
-                    .zip(rec.unwrap().iter().map(String::from))
-                    .collect()
-            })
-            .collect()
-    };
+    let read = |file: &str| common::csv_rows(&dir.path().join("r").join(file));
     let functions = read("functions.csv");
     let row = |dep: &str, f: &str| {
         functions

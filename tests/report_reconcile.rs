@@ -6,36 +6,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use common::{csv_number as num, csv_rows as read};
 use std::path::Path;
 
 use common::billing::big_calls_workload;
 use serverless_sim::report::write_reports;
 use serverless_sim::run::{RunResult, run};
 use serverless_sim::scenario::Scenario;
-
-/// A CSV file as rows of column name -> cell.
-fn read(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    r.records()
-        .map(|rec| {
-            header
-                .iter()
-                .cloned()
-                .zip(rec.unwrap().iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
-    let cell = row
-        .get(column)
-        .unwrap_or_else(|| panic!("no column {column} in {row:?}"));
-    cell.parse()
-        .unwrap_or_else(|_| panic!("{column} = {cell:?} is not a number in {row:?}"))
-}
 
 /// A cent, the tolerance; the rows below in fact agree to far less.
 const CENT: f64 = 0.01;

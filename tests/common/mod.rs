@@ -90,3 +90,27 @@ pub fn ratio_se(num: &[f64], den: &[f64]) -> (f64, f64) {
     let ss: f64 = num.iter().zip(den).map(|(n, d)| (n - r * d).powi(2)).sum();
     (r, (ss / (k * (k - 1.0))).sqrt() / mean_den)
 }
+
+/// A CSV report file as rows of column name -> cell.
+pub fn csv_rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// The number in `column` of a [`csv_rows`] row; panics naming the column and the row.
+pub fn csv_number(row: &std::collections::BTreeMap<String, String>, column: &str) -> f64 {
+    let cell = row
+        .get(column)
+        .unwrap_or_else(|| panic!("no column {column} in {row:?}"));
+    cell.parse()
+        .unwrap_or_else(|_| panic!("{column} = {cell:?} is not a number in {row:?}"))
+}
