@@ -98,7 +98,7 @@ pub fn columns(replications: &[Figures]) -> Vec<(String, Option<Estimate>)> {
     out
 }
 
-/// Which figure: the columns of `sweep.csv`, in order.
+/// A figure the sweep reads itself (break-even, memory tuning, `failed_ratio`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Figure {
     MonthlyCost,
@@ -111,17 +111,6 @@ pub enum Figure {
 }
 
 impl Figure {
-    /// Every figure, in column order.
-    pub const ALL: [Figure; 7] = [
-        Figure::MonthlyCost,
-        Figure::UsdPerMillionRequests,
-        Figure::ColdStartRatio,
-        Figure::FailedRatio,
-        Figure::LatencyP50,
-        Figure::LatencyP95,
-        Figure::LatencyP99,
-    ];
-
     /// Its column name (with its unit).
     pub fn column(self) -> &'static str {
         match self {
