@@ -24,8 +24,9 @@
 //! Requests are pulled one at a time, never materialised; the event list holds only what the
 //! model has in flight.
 
+mod heap;
 pub mod progress;
-pub mod queue;
+mod queue;
 pub mod time;
 pub mod timers;
 
@@ -47,7 +48,7 @@ pub struct Sim<E> {
     pub rec: Recorder,
 }
 
-impl<E> Sim<E> {
+impl<E: Copy> Sim<E> {
     /// A simulation of `window` µs recording into `rec`.
     pub fn new(window: Micros, rec: Recorder) -> Self {
         Self {
@@ -133,7 +134,7 @@ pub fn run<M: Model>(
             (Some(req), _) => {
                 debug_assert!(req.arrival >= sim.now, "request stream out of order");
                 sim.now = req.arrival;
-                sim.rec.arrival(req.arrival);
+                sim.rec.arrival(req.arrival, req.function);
                 model.arrive(req, &mut sim);
                 unpublished += 1;
                 if unpublished == progress::PUBLISH_EVERY {

@@ -1,4 +1,5 @@
-//! The future-event list: a binary heap ordered by (time, insertion sequence).
+//! The future-event list, ordered by (time, insertion sequence), in a 4-ary heap
+//! ([`super::heap`]).
 //!
 //! Equal times pop in the order they were scheduled, so a run is deterministic without ever
 //! comparing payloads. Events are small `Copy` values (ids, not objects); cancelling one is the
@@ -9,72 +10,46 @@
 //! periodic ticks: see [`super::Sim::schedule_housekeeping`]); sequences stay below 2^63, so
 //! the mark only orders ties: at equal times, work events pop before housekeeping ones (a
 //! call ending at the very moment a keep-alive expires finds its instance still warm), each
-//! kind in scheduling order. Measured alternatives, on a FaaS run of 100,000 requests under
-//! callgrind: a hand-written 4-ary heap, +14% instructions and the same wall time; a radix
-//! heap (keys are monotone in a simulation), +12% instructions. std's `BinaryHeap` stays. Keeping
-//! housekeeping (keep-alive timers) in a heap of its own, so that completions sift through a
-//! shallower one: -0.4% instructions on 1M single-function FaaS requests, not worth a second
-//! comparison per pop.
+//! kind in scheduling order.
+//!
+//! Measured on the engine benchmarks' scenarios (`benches/engine.rs`; instructions under
+//! callgrind on 1M requests, wall time from `examples/engine_throughput` on 5M, median of
+//! five): the 4-ary heap against std's binary `BinaryHeap`, +0.5% instructions and 3-11% more
+//! requests a second (one-function FaaS 9.5 -> 10.6 M/s, ten functions 8.2 -> 9.0, with BaaS
+//! 6.7 -> 7.1, fleet 13.1 -> 14.5, per-instance concurrency 80 10.9 -> 12.1, hybrid keep-alive
+//! 5.7 -> 5.9). Popping is a chain of dependent loads and compares, one link per level, and
+//! halving the depth shortens it. Tried and dropped: an 8-ary heap (1-5% slower than 4-ary);
+//! a radix heap (keys are monotone in a simulation), +12% instructions; keeping housekeeping
+//! events (keep-alive timers, one per warm instance) in a binary heap of their own, so that
+//! completions sift through a shallower one: +6% on the hybrid benchmark but -7% on the fleet
+//! and -8% with per-instance concurrency 80 (a second peek on every pop, for few timers).
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
+use super::heap::QuadHeap;
 use super::time::Micros;
 
 /// The sequence bit marking a housekeeping event.
 const HOUSEKEEPING: u64 = 1 << 63;
 
-struct Entry<E> {
-    key: u128,
-    event: E,
-}
-
-impl<E> Entry<E> {
-    #[inline]
-    fn time(&self) -> Micros {
-        (self.key >> 64) as Micros
-    }
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest entry first.
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
-}
-
 /// Pending events of one simulation, earliest first, ties in scheduling order.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: QuadHeap<E>,
     next_seq: u64,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// Bytes one pending event takes in the heap (for the size estimate).
-    pub const ENTRY_BYTES: usize = std::mem::size_of::<Entry<E>>();
+    pub const ENTRY_BYTES: usize = std::mem::size_of::<(u128, E)>();
 
     /// An empty queue.
     pub fn new() -> Self {
         Self {
-            heap: BinaryHeap::new(),
+            heap: QuadHeap::new(),
             next_seq: 0,
         }
     }
@@ -91,13 +66,13 @@ impl<E> EventQueue<E> {
         let mark = if housekeeping { HOUSEKEEPING } else { 0 };
         let key = ((time as u128) << 64) | (self.next_seq | mark) as u128;
         self.next_seq += 1;
-        self.heap.push(Entry { key, event });
+        self.heap.push(key, event);
     }
 
     /// The time of the earliest pending event.
     #[inline]
     pub fn peek_time(&self) -> Option<Micros> {
-        self.heap.peek().map(Entry::time)
+        self.heap.peek_key().map(time_of)
     }
 
     /// Removes and returns the earliest pending event.
@@ -111,7 +86,7 @@ impl<E> EventQueue<E> {
     pub fn pop_marked(&mut self) -> Option<(Micros, E, bool)> {
         self.heap
             .pop()
-            .map(|e| (e.time(), e.event, e.key as u64 & HOUSEKEEPING != 0))
+            .map(|(key, event)| (time_of(key), event, key as u64 & HOUSEKEEPING != 0))
     }
 
     /// Number of pending events (stale, lazily cancelled ones included).
@@ -123,6 +98,12 @@ impl<E> EventQueue<E> {
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }
+}
+
+/// The time half of a key.
+#[inline]
+fn time_of(key: u128) -> Micros {
+    (key >> 64) as Micros
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ impl Timers {
     /// timer's entry into the model's event type. A deadline at the clock's end
     /// ([`Micros::MAX`], after saturating arithmetic) never fires.
     #[inline]
-    pub fn set<E>(
+    pub fn set<E: Copy>(
         &mut self,
         id: TimerId,
         due: Micros,
@@ -102,7 +102,7 @@ impl Timers {
 
     /// Pushes the live entry of timer `id`, due at `due`.
     #[inline(never)]
-    fn queue_entry<E>(
+    fn queue_entry<E: Copy>(
         &mut self,
         id: TimerId,
         due: Micros,
@@ -142,7 +142,7 @@ impl Timers {
     /// Handles a popped entry: true if the timer fires now (it is then no longer set); false
     /// for a stale entry, or one whose deadline moved later (it re-queued itself).
     #[inline]
-    pub fn fire<E>(
+    pub fn fire<E: Copy>(
         &mut self,
         entry: TimerTick,
         sim: &mut Sim<E>,

@@ -3,16 +3,18 @@
 //! `latency_over_time.png` chart).
 //!
 //! Requests are booked by completion time, which the engine only moves forward, so buckets
-//! close one after another: a single compact histogram ([`LatencyStats::compact`], within 1%)
-//! collects the current bucket; when a completion lands in a later bucket, the current one's
-//! two percentiles are kept (16 bytes a bucket) and the histogram is cleared, keeping its
+//! close one after another: a single compact histogram (the precision of
+//! [`super::LatencyStats::compact`], within 1%) and the bucket's largest latency collect the
+//! current bucket; when a completion lands in a later bucket, the current one's two
+//! percentiles are kept (16 bytes a bucket) and the histogram is cleared, keeping its
 //! storage. So recording is one bucket comparison and one histogram increment, with no
 //! allocation once the histogram has grown to the largest latency, and memory is one
 //! histogram plus the two figures per bucket, whatever the window. A bucket where nothing
 //! completed has no latency (`None`), never a zero. Completions after the window's end land in
 //! the last bucket, as every other count does.
 
-use super::LatencyStats;
+use super::histogram::LogHistogram;
+use super::latency::COMPACT_BITS;
 use crate::engine::time::Micros;
 
 /// "No latency" in the per-bucket figures (no request completed in that bucket).
@@ -23,7 +25,9 @@ const NONE: Micros = Micros::MAX;
 pub struct BucketLatency {
     /// The bucket being collected, and its latencies.
     open: usize,
-    current: LatencyStats,
+    current: LogHistogram,
+    /// The largest latency of the open bucket (no percentile is reported above it).
+    current_max: Micros,
     /// (p50, p99) of every closed bucket, [`NONE`] where nothing completed.
     closed: Vec<(Micros, Micros)>,
 }
@@ -37,7 +41,8 @@ impl BucketLatency {
     pub fn new(buckets: usize) -> Self {
         Self {
             open: 0,
-            current: LatencyStats::compact(),
+            current: LogHistogram::new(COMPACT_BITS),
+            current_max: 0,
             closed: vec![(NONE, NONE); buckets],
         }
     }
@@ -50,6 +55,7 @@ impl BucketLatency {
             self.close_and_open(bucket);
         }
         self.current.record(latency);
+        self.current_max = self.current_max.max(latency);
     }
 
     #[cold]
@@ -57,9 +63,10 @@ impl BucketLatency {
     fn close_and_open(&mut self, bucket: usize) {
         debug_assert!(bucket > self.open, "completions are booked in time order");
         if let Some(slot) = self.closed.get_mut(self.open) {
-            *slot = percentiles(&self.current);
+            *slot = percentiles(&self.current, self.current_max);
         }
         self.current.clear();
+        self.current_max = 0;
         self.open = bucket;
     }
 
@@ -75,7 +82,7 @@ impl BucketLatency {
 
     fn figures(&self, bucket: usize) -> (Option<Micros>, Option<Micros>) {
         let (p50, p99) = if bucket == self.open {
-            percentiles(&self.current)
+            percentiles(&self.current, self.current_max)
         } else {
             self.closed.get(bucket).copied().unwrap_or((NONE, NONE))
         };
@@ -94,12 +101,11 @@ impl BucketLatency {
     }
 }
 
-/// (p50, p99) of `stats`, [`NONE`] when empty.
-fn percentiles(stats: &LatencyStats) -> (Micros, Micros) {
-    (
-        stats.quantile_us(0.5).unwrap_or(NONE),
-        stats.quantile_us(0.99).unwrap_or(NONE),
-    )
+/// (p50, p99) of the latencies counted in `hist`, whose largest is `max` (no figure is above
+/// it), [`NONE`] when empty.
+fn percentiles(hist: &LogHistogram, max: Micros) -> (Micros, Micros) {
+    let at = |q: f64| hist.value_at_quantile(q).map_or(NONE, |v| v.min(max));
+    (at(0.5), at(0.99))
 }
 
 #[cfg(test)]

@@ -13,13 +13,18 @@
 //!   `cold_starts` per attempt that needed a new instance; the failures by kind
 //!   (`throttled`, `timed_out`, `rejected`, `dropped`), so that per function `failed` is their
 //!   sum, as for the deployment;
-//! - the latency of each completed call, in a compact histogram (within 1%), **only while the
-//!   workload has at most [`MAX_FUNCTIONS_WITH_LATENCY`] functions**: a histogram takes about
-//!   15-25 kB once it has seen latencies of a few seconds, so a 10,000-function trace would
-//!   hold some 190 MB of them and spend its time on cache misses (measured: 2 h of the
-//!   synthetic 10,000-function Azure trace went from 26 MB and 7.0 s to 191 MB and 12.3 s).
-//!   Beyond that limit no per-function latency is kept ([`FunctionMetrics::latency`] is
-//!   `None`);
+//! - the latency of each completed call. With at most [`MAX_FUNCTIONS_MERGED`] functions it
+//!   is kept at the deployment's precision (within 0.1%), and the deployment's distribution is
+//!   the merge of the functions' ([`FunctionMetrics::merge_latency_into`], when the run ends):
+//!   one histogram update per call instead of two. (With the recorder's one-look-up arrival,
+//!   completion and usage records, this took the one-function FaaS benchmark from 1,393 to
+//!   1,351 instructions a request.) With more, each function keeps a compact histogram (within
+//!   1%) beside the deployment's, **only while the workload has at most
+//!   [`MAX_FUNCTIONS_WITH_LATENCY`] functions**: a histogram takes about 15-25 kB once it has
+//!   seen latencies of a few seconds, so a 10,000-function trace would hold some 190 MB of
+//!   them and spend its time on cache misses (measured: 2 h of the synthetic 10,000-function
+//!   Azure trace went from 26 MB and 7.0 s to 191 MB and 12.3 s). Beyond that limit no
+//!   per-function latency is kept ([`FunctionMetrics::latency`] is `None`);
 //! - per-call usage of a price meter (a request fee, a call's GB-s, GHz-s or CPU-ms, its
 //!   backend operations): the same quantities the meter is booked, so that over the
 //!   functions they add up to what the meter recorded for calls;
@@ -36,6 +41,11 @@ use crate::engine::time::Micros;
 /// Most functions a workload may have for their latencies to be kept one by one (see the
 /// module docs): at most about 25 MB of histograms per deployment.
 pub const MAX_FUNCTIONS_WITH_LATENCY: usize = 1_000;
+
+/// Most functions whose latencies are kept at the deployment's precision, the deployment's
+/// distribution then being their merge (see the module docs): at most about 16 x 100-200 kB
+/// of histograms.
+pub const MAX_FUNCTIONS_MERGED: usize = 16;
 
 /// Counts of one function.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -72,6 +82,9 @@ pub struct FunctionMetrics {
     records: Vec<FunctionRecord>,
     /// Quantity per (function, meter), row-major by function.
     usage: Vec<f64>,
+    /// The functions' latencies are fine and make up the deployment's (at most
+    /// [`MAX_FUNCTIONS_MERGED`] functions); cleared once merged.
+    merged: bool,
 }
 
 /// What is kept for one function.
@@ -87,17 +100,24 @@ impl FunctionMetrics {
     /// meters.
     pub fn new(names: Vec<String>, meters: usize) -> Self {
         let functions = names.len();
+        let merged = (1..=MAX_FUNCTIONS_MERGED).contains(&functions);
+        let latency = if merged {
+            Some(LatencyStats::new())
+        } else {
+            (functions <= MAX_FUNCTIONS_WITH_LATENCY).then(LatencyStats::compact)
+        };
         Self {
             names,
             meters,
             records: vec![
                 FunctionRecord {
                     counts: FunctionCounts::default(),
-                    latency: (functions <= MAX_FUNCTIONS_WITH_LATENCY).then(LatencyStats::compact),
+                    latency,
                 };
                 functions
             ],
             usage: vec![0.0; functions * meters],
+            merged,
         }
     }
 
@@ -150,13 +170,28 @@ impl FunctionMetrics {
         }
     }
 
-    /// A call of `f` completed after `latency`.
+    /// A call of `f` completed after `latency`. True when that latency is to join the
+    /// deployment's by [`Self::merge_latency_into`] (so the caller records it nowhere else).
     #[inline]
-    pub fn completed(&mut self, f: u32, latency: Micros) {
-        if let Some(r) = self.records.get_mut(f as usize) {
-            r.counts.completed += 1;
-            if let Some(stats) = &mut r.latency {
-                stats.record(latency);
+    pub fn completed(&mut self, f: u32, latency: Micros) -> bool {
+        match self.records.get_mut(f as usize) {
+            Some(r) => {
+                r.counts.completed += 1;
+                if let Some(stats) = &mut r.latency {
+                    stats.record(latency);
+                }
+                self.merged
+            }
+            None => false,
+        }
+    }
+
+    /// Adds to `deployment` every latency [`Self::completed`] kept for it (once: later calls
+    /// add nothing).
+    pub fn merge_latency_into(&mut self, deployment: &mut LatencyStats) {
+        if std::mem::take(&mut self.merged) {
+            for stats in self.records.iter().filter_map(|r| r.latency.as_ref()) {
+                deployment.merge(stats);
             }
         }
     }

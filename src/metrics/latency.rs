@@ -15,7 +15,7 @@ use crate::engine::time::Micros;
 /// Histogram precision of [`LatencyStats::new`]: slots at most 1/1,024 of their values wide.
 const FINE_BITS: u32 = 11;
 /// Histogram precision of [`LatencyStats::compact`]: slots at most 1/128 of their values wide.
-const COMPACT_BITS: u32 = 8;
+pub(super) const COMPACT_BITS: u32 = 8;
 
 /// Latency distribution of one deployment (or one function, or one time bucket).
 #[derive(Clone, Debug)]

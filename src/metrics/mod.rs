@@ -198,24 +198,28 @@ impl Recorder {
         self.window
     }
 
-    /// A request arrived.
+    /// A request of `function` arrived at `t` (the deployment's and the function's counts).
     #[inline]
-    pub fn arrival(&mut self, t: Micros) {
+    pub fn arrival(&mut self, t: Micros, function: u32) {
         let b = self.bucket(t);
         self.buckets[b].requests += 1;
         self.totals.requests += 1;
+        self.functions.arrival(function);
     }
 
-    /// A request completed after `latency`.
+    /// A request of `function` completed at `t` after `latency`: the deployment's, the
+    /// function's and the bucket's counts and latency, with one bucket look-up.
     #[inline(always)]
-    pub fn completed(&mut self, t: Micros, latency: Micros) {
+    pub fn completed(&mut self, t: Micros, function: u32, latency: Micros) {
         let b = self.bucket(t);
         self.buckets[b].completed += 1;
         self.totals.completed += 1;
         if t == Micros::MAX {
             self.totals.beyond_clock += 1;
         }
-        self.latency.record(latency);
+        if !self.functions.completed(function, latency) {
+            self.latency.record(latency);
+        }
         self.bucket_latency.record(b, latency);
     }
 
@@ -276,6 +280,27 @@ impl Recorder {
         self.usage.values[b * self.usage.meters + meter] += quantity;
     }
 
+    /// A FaaS call of `function` ended at `t`: books its request (1 on `requests_meter`) and
+    /// its `gb_s` on `gb_meter`, for the deployment and for the function (which also gets its
+    /// slot back: [`FunctionMetrics::call_ended`]), with one bucket look-up.
+    #[inline]
+    pub fn call_ended(
+        &mut self,
+        t: Micros,
+        function: u32,
+        requests_meter: usize,
+        gb_meter: usize,
+        gb_s: f64,
+    ) {
+        let row = self.bucket(t) * self.usage.meters;
+        if let Some(usage) = self.usage.values.get_mut(row..row + self.usage.meters) {
+            usage[requests_meter] += 1.0;
+            usage[gb_meter] += gb_s;
+        }
+        self.functions
+            .call_ended(function, t, requests_meter, gb_meter, gb_s);
+    }
+
     /// `quantity` of `meter` was used evenly over `[from, to)` (clamped to the window); a
     /// span that is empty after clamping books it all in the bucket of `from`.
     pub fn usage_spread(&mut self, meter: usize, from: Micros, to: Micros, quantity: f64) {
@@ -294,9 +319,11 @@ impl Recorder {
         }
     }
 
-    /// Closes the level integrals at the end of the window.
+    /// Closes the level integrals at the end of the window, and completes the deployment's
+    /// latency with the functions' where they keep it ([`FunctionMetrics::merge_latency_into`]).
     pub fn finish(&mut self) {
         self.levels.finish();
+        self.functions.merge_latency_into(&mut self.latency);
     }
 }
 
@@ -315,9 +342,61 @@ mod tests {
     }
 
     #[test]
+    fn the_deployment_latency_is_every_completion_whoever_keeps_it() {
+        // 1 and 16 functions: the functions keep fine histograms that make up the
+        // deployment's; 17 and 1,001: the deployment keeps its own. Also a function the
+        // recorder was not sized for. The same exact figures either way, percentiles within
+        // 0.1% of the sorted values.
+        for functions in [1usize, 16, 17, 1_001] {
+            let mut r = Recorder::new(1_000_000, 1_000, 1);
+            r.functions =
+                FunctionMetrics::new((0..functions).map(|i| format!("f{i}")).collect(), 1);
+            let mut exact = Vec::new();
+            for i in 0..20_000u64 {
+                let latency = 1_000 + (i * 7_919) % 900_000;
+                let f = if i == 77 {
+                    5_000
+                } else {
+                    (i % functions as u64) as u32
+                };
+                r.completed(i * 10, f, latency);
+                exact.push(latency);
+            }
+            r.finish();
+            r.finish();
+            exact.sort_unstable();
+            let n = exact.len();
+            assert_eq!(r.latency.count(), n as u64, "{functions} functions");
+            let mean = exact.iter().sum::<u64>() as f64 / n as f64;
+            assert!((r.latency.mean_us().unwrap() - mean).abs() < 1e-6);
+            assert_eq!(r.latency.min_us(), Some(exact[0]));
+            assert_eq!(r.latency.max_us(), Some(exact[n - 1]));
+            for q in [0.5, 0.99] {
+                let want = exact[(q * n as f64).ceil() as usize - 1] as f64;
+                let got = r.latency.quantile_us(q).unwrap() as f64;
+                assert!(
+                    (got - want).abs() <= want / 1_000.0,
+                    "q{q}: {got} vs {want}"
+                );
+            }
+            if functions <= 16 {
+                // The function's own percentiles are as fine as the deployment's.
+                let mut own: Vec<u64> = (0..20_000u64)
+                    .filter(|&i| i != 77 && i % functions as u64 == 0)
+                    .map(|i| 1_000 + (i * 7_919) % 900_000)
+                    .collect();
+                own.sort_unstable();
+                let want = own[(0.99 * own.len() as f64).ceil() as usize - 1] as f64;
+                let got = r.functions.latency(0).unwrap().quantile_us(0.99).unwrap() as f64;
+                assert!((got - want).abs() <= want / 1_000.0, "{got} vs {want}");
+            }
+        }
+    }
+
+    #[test]
     fn late_events_land_in_the_last_bucket() {
         let mut r = Recorder::new(30, 10, 1);
-        r.completed(1_000, 5);
+        r.completed(1_000, 0, 5);
         assert_eq!(r.buckets[2].completed, 1);
         assert_eq!(r.totals.completed, 1);
     }

@@ -249,7 +249,6 @@ impl Model for FleetModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
-        sim.rec.functions.arrival(request.function);
         // FIFO: a request may only overtake an empty queue.
         if self.waiting.is_empty()
             && let Some(instance) = self.take_worker(request.function)
@@ -278,8 +277,7 @@ impl Model for FleetModel {
                 sim.rec.functions.timed_out(function);
             }
             _ => {
-                sim.rec.completed(now, now - arrival);
-                sim.rec.functions.completed(function, now - arrival);
+                sim.rec.completed(now, function, now - arrival);
             }
         }
         if self.spec.instance_memory_mb.is_none() {

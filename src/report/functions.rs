@@ -26,8 +26,10 @@
 //! slot_seconds, window_cost_usd, monthly_cost_usd, usd_per_million_requests`, one
 //! `cost_<component>_monthly_usd` per cost line of the run (as in `summary.csv`), then
 //! `month_hours`. The `(unattributed)` row leaves the counts, latencies and slot time empty.
-//! Per-function percentiles come from a compact histogram, within 1% of the exact value (the
-//! deployment's in `summary.csv` are within 0.1%); mean and max are exact. A workload of more
+//! Per-function percentiles are within 0.1% of the exact value for workloads of at most
+//! [`crate::metrics::functions::MAX_FUNCTIONS_MERGED`] functions (16), as the deployment's in
+//! `summary.csv` are, and within 1% for larger ones (a compact histogram); mean and max are
+//! exact. A workload of more
 //! than [`crate::metrics::functions::MAX_FUNCTIONS_WITH_LATENCY`] functions (1,000) leaves
 //! the per-function latency columns empty: their histograms would take hundreds of MB.
 

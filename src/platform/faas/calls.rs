@@ -17,7 +17,8 @@ use crate::workload::Request;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Running {
     pub(super) arrival: Micros,
-    pub(super) billed_gb_s: f64,
+    /// The duration its GB-s bill on, before rounding ([`FaasModel::billable`]).
+    pub(super) billable: Micros,
     pub(super) instance: InstanceId,
     pub(super) function: u32,
     /// The asynchronous event a timed-out call retries ([`invocation::NO_EVENT`] if none).
@@ -130,7 +131,7 @@ impl FaasModel {
             instance: i,
             function: request.function,
             arrival: request.arrival,
-            billed_gb_s: self.call_gb_seconds(pool, held, init),
+            billable: self.billable(held, init),
             timed_out,
             always_warm: inst.always_warm,
             event,
@@ -174,7 +175,7 @@ impl FaasModel {
             return;
         };
         let ghz_s = if meters.bills_ghz_seconds() {
-            self.call_billed_seconds(held, init) * self.pool_ghz[pool]
+            self.billed_seconds(self.billable(held, init)) * self.pool_ghz[pool]
         } else {
             0.0
         };
@@ -204,20 +205,17 @@ impl FaasModel {
             self.execution_failed(run.event, f, sim);
         } else {
             self.async_events.release(run.event);
-            sim.rec.completed(now, now - run.arrival);
-            sim.rec.functions.completed(f, now - run.arrival);
+            sim.rec.completed(now, f, now - run.arrival);
         }
+        let pool = self.instances.get(run.instance).group;
         let gb_meter = self.gb_meters[run.always_warm as usize];
-        sim.rec.usage(now, self.meters.requests, 1.0);
-        sim.rec.usage(now, gb_meter, run.billed_gb_s);
+        let gb_s = self.call_gb_seconds(pool as usize, run.billable);
         sim.rec
-            .functions
-            .call_ended(f, now, self.meters.requests, gb_meter, run.billed_gb_s);
+            .call_ended(now, f, self.meters.requests, gb_meter, gb_s);
         if let Some(m) = &self.cpu_meters {
             m.ended(r, f, sim);
         }
         self.limits.end(run.function);
-        let pool = self.instances.get(run.instance).group;
         self.keep_alive.ended(pool, now);
         if self.instances.release_slot(run.instance, now) {
             self.went_idle(run.instance, sim);

@@ -239,11 +239,10 @@ impl FaasModel {
             Some(t) if timed_out => t,
             _ => held,
         };
-        let pool = self.instances.get(run.instance).group as usize;
-        let gb_s = self.call_gb_seconds(pool, held, run.init);
+        let billable = self.billable(held, run.init);
         let entry = &mut self.running[r as usize];
         entry.timed_out = timed_out;
-        entry.billed_gb_s = gb_s;
+        entry.billable = billable;
         let end = run.start.saturating_add(held).max(sim.now());
         sim.schedule(end, FaasEvent::Complete(r));
     }

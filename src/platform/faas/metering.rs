@@ -89,24 +89,32 @@ impl InstanceMeter {
 }
 
 impl FaasModel {
-    /// GB-s billed to one call that held its slot for `held` after `init` of boot on a pool
-    /// `pool` instance: zero when instance time is billed instead.
-    pub(super) fn call_gb_seconds(&self, pool: usize, held: Micros, init: Micros) -> f64 {
-        if self.metering.is_some() {
-            return 0.0;
-        }
-        self.call_billed_seconds(held, init) * self.pool_gb[pool]
-    }
-
-    /// Billed seconds of one call that held its slot for `held` after `init` of boot (the
-    /// boot counts where the provider bills it): the duration its GB-s and GHz-s bill.
-    pub(super) fn call_billed_seconds(&self, held: Micros, init: Micros) -> f64 {
-        let billed = self.billing.billed_duration(if self.billing.bill_init {
+    /// The duration, before rounding, billed to one call that held its slot for `held` after
+    /// `init` of boot: the boot counts where the provider bills it.
+    #[inline]
+    pub(super) fn billable(&self, held: Micros, init: Micros) -> Micros {
+        if self.billing.bill_init {
             held.saturating_add(init)
         } else {
             held
-        });
-        billed as f64 / 1e6
+        }
+    }
+
+    /// GB-s billed to one call on a `pool` instance whose [`Self::billable`] duration is
+    /// `billable`: zero when instance time is billed instead. Computed when the call ends,
+    /// off the path that starts it: the rounding is an integer division, then a float one.
+    #[inline]
+    pub(super) fn call_gb_seconds(&self, pool: usize, billable: Micros) -> f64 {
+        if self.metering.is_some() {
+            return 0.0;
+        }
+        self.billed_seconds(billable) * self.pool_gb[pool]
+    }
+
+    /// Billed seconds of a call whose [`Self::billable`] duration is `billable` (rounded up to
+    /// the granularity, at least the minimum): the duration its GB-s and GHz-s bill.
+    pub(super) fn billed_seconds(&self, billable: Micros) -> f64 {
+        self.billing.billed_duration(billable) as f64 / 1e6
     }
 
     /// Instance `i` has just taken a request slot at `now`: opens a serving period if it was

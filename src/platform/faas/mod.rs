@@ -283,7 +283,6 @@ impl Model for FaasModel {
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
-        sim.rec.functions.arrival(request.function);
         self.try_start(request, invocation::NO_EVENT, sim);
     }
 

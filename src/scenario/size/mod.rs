@@ -270,11 +270,13 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
         }
         ComputeSpec::Faas(f) => faas_memory(f, d, demands),
     };
-    // Per function: its counts and per-call meter quantities, and (up to the limit) a compact
-    // latency histogram of about 20 kB.
+    // Per function: its counts and per-call meter quantities, and a latency histogram: up to
+    // 16 functions a fine one of about 150 kB, up to 1,000 a compact one of about 20 kB.
     let functions = scenario.workload.functions.len();
     let per_function = (std::mem::size_of::<crate::metrics::FunctionCounts>() + 8 * meters) as f64;
-    let histograms = if functions <= crate::metrics::functions::MAX_FUNCTIONS_WITH_LATENCY {
+    let histograms = if functions <= crate::metrics::functions::MAX_FUNCTIONS_MERGED {
+        functions as f64 * 150_000.0
+    } else if functions <= crate::metrics::functions::MAX_FUNCTIONS_WITH_LATENCY {
         functions as f64 * 20_000.0
     } else {
         0.0
