@@ -55,6 +55,7 @@ pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<Run
         .collect::<Result<Vec<_>, _>>()?;
     let mut warnings = scenario.warnings.clone();
     warnings.extend(deployments.iter().filter_map(beyond_clock_warning));
+    warnings.extend(deployments.iter().filter_map(overload_warning));
     Ok(RunResult {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
@@ -77,4 +78,41 @@ fn beyond_clock_warning(d: &DeploymentResult) -> Option<String> {
             if n == 1 { "" } else { "s" }
         )
     })
+}
+
+/// A warning for a fleet that is overloaded ([`crate::report::verdict`]): offered as much work
+/// as its workers can do in the window or more, or left more than 1% of its requests queued at
+/// the window's end.
+fn overload_warning(d: &DeploymentResult) -> Option<String> {
+    use crate::report::verdict::{MAX_BACKLOG_SHARE, MAX_UTILISATION};
+    let t = &d.recorder.totals;
+    let utilisation = d.recorder.utilisation?;
+    let share = |n: u64| 100.0 * n as f64 / t.requests.max(1) as f64;
+    let backlog = share(t.queued_at_end) > 100.0 * MAX_BACKLOG_SHARE;
+    let cause = if utilisation >= MAX_UTILISATION {
+        format!(
+            "fleet '{}' was offered {utilisation:.2}x its capacity (utilisation {:.0}%): its \
+             queue grows through the window",
+            d.name,
+            utilisation * 100.0
+        )
+    } else if backlog {
+        format!(
+            "fleet '{}' (utilisation {:.0}% over the window) fell behind before the window \
+             ended",
+            d.name,
+            utilisation * 100.0
+        )
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{cause}; {} of its {} requests ({:.2}%) were still unfinished when the window ended \
+         ({} of them queued), and were run to their end after it, so its latency includes \
+         their wait; it does not serve the workload: add instances or workers",
+        t.unfinished,
+        t.requests,
+        share(t.unfinished),
+        t.queued_at_end,
+    ))
 }

@@ -107,6 +107,11 @@ pub trait Model {
     /// A scheduled event is due at `sim.now()`.
     fn handle(&mut self, event: Self::Event, sim: &mut Sim<Self::Event>);
 
+    /// The window has just ended (`sim.now()` is its end): called once, before any event past
+    /// it, after the recorder counted the requests still unfinished. A model notes here what
+    /// it holds at that moment (a fleet its queue).
+    fn window_ended(&mut self, _sim: &mut Sim<Self::Event>) {}
+
     /// All work has drained; close the books at the end of the window (bill what is still
     /// running, e.g. always-on instances).
     fn finish(&mut self, sim: &mut Sim<Self::Event>);
@@ -127,6 +132,9 @@ pub fn run<M: Model>(
     let mut next = stream.next_request()?;
     // Arrivals not yet published to `progress`.
     let mut unpublished: u64 = 0;
+    // Whether the window's end has been passed (arrivals all fall inside the window, so it is
+    // passed while draining, after the stream is exhausted).
+    let mut window_ended = false;
     loop {
         let event_time = sim.queue.peek_time();
         match (next, event_time) {
@@ -144,16 +152,31 @@ pub fn run<M: Model>(
                 next = stream.next_request()?;
             }
             (None, Some(t)) if sim.work_pending > 0 || t < sim.window => {
+                if t > sim.window && !window_ended {
+                    window_ended = true;
+                    end_window(model, &mut sim);
+                }
                 handle_next(model, &mut sim)
             }
             (None, _) => break, // the horizon: only housekeeping past the window is left
         }
+    }
+    if !window_ended {
+        end_window(model, &mut sim);
     }
     progress.add(unpublished);
     sim.now = sim.now.max(sim.window);
     model.finish(&mut sim);
     sim.rec.finish();
     Ok(sim.rec)
+}
+
+/// Counts what is unfinished at the window's end, at that moment.
+#[cold]
+fn end_window<M: Model>(model: &mut M, sim: &mut Sim<M::Event>) {
+    sim.now = sim.now.max(sim.window);
+    sim.rec.window_ended();
+    model.window_ended(sim);
 }
 
 #[inline]

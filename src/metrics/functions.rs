@@ -57,6 +57,9 @@ pub struct FunctionCounts {
     pub timed_out: u64,
     pub rejected: u64,
     pub dropped: u64,
+    /// Requests that had neither completed nor failed when the window ended (see
+    /// [`crate::metrics::Totals::unfinished`]).
+    pub unfinished: u64,
     /// Slot time in µs: a sum of ends minus starts (see the module docs).
     slot_us: i128,
 }
@@ -193,6 +196,15 @@ impl FunctionMetrics {
             for stats in self.records.iter().filter_map(|r| r.latency.as_ref()) {
                 deployment.merge(stats);
             }
+        }
+    }
+
+    /// The window has ended: each function's requests that have neither completed nor
+    /// failed yet are counted unfinished.
+    pub fn window_ended(&mut self) {
+        for r in &mut self.records {
+            let c = &mut r.counts;
+            c.unfinished = c.requests.saturating_sub(c.completed + c.failed());
         }
     }
 

@@ -71,6 +71,14 @@ pub struct Totals {
     pub retries: u64,
     /// Failures: asynchronous events given up on (out of retries or too old).
     pub dropped: u64,
+    /// Requests that had neither completed nor failed when the window ended (still queued,
+    /// booting, in service or awaiting an async retry): the engine runs them to their end
+    /// afterwards, so each is also counted in `completed` or `failed`
+    /// ([`Recorder::window_ended`]).
+    pub unfinished: u64,
+    /// Of the unfinished requests, those still waiting in a fleet's queue (not yet started)
+    /// when the window ended: the fleet's backlog (0 for FaaS, which does not queue).
+    pub queued_at_end: u64,
 }
 
 /// Billable quantities per (bucket, meter).
@@ -133,6 +141,10 @@ pub struct Recorder {
     pub slots_per_instance: u32,
     /// Per-function counts, usage and latency (sized by the deployment before the run).
     pub functions: FunctionMetrics,
+    /// A fleet's utilisation: the work its requests brought (the time a worker serves each,
+    /// drained ones included) over what its workers can do in the window (instances x
+    /// workers x window); `None` for FaaS, which scales out instead of queueing.
+    pub utilisation: Option<f64>,
 }
 
 impl Recorder {
@@ -156,6 +168,7 @@ impl Recorder {
             apps: AppCounts::default(),
             slots_per_instance: 1,
             functions: FunctionMetrics::default(),
+            utilisation: None,
         }
     }
 
@@ -317,6 +330,15 @@ impl Recorder {
             self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
             t = end;
         }
+    }
+
+    /// The window has just ended (the engine calls this once, before any event past the
+    /// window's end): every request that has neither completed nor failed yet is counted
+    /// `unfinished`, for the deployment and per function.
+    pub fn window_ended(&mut self) {
+        let t = &mut self.totals;
+        t.unfinished = t.requests.saturating_sub(t.completed + t.failed);
+        self.functions.window_ended();
     }
 
     /// Closes the level integrals at the end of the window, and completes the deployment's

@@ -28,6 +28,12 @@
 //!   queue stays strictly FIFO: a request that fits nowhere yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
 //!   plus its backend operations; there are no per-request cold starts.
+//! - Requests still queued or in service when the window ends are counted `unfinished`
+//!   (and those queued, the backlog, `queued_at_end`), then run to their end. The fleet's
+//!   **utilisation** is the work its requests brought (the time a worker serves each, those
+//!   drained after the window included) over what its workers can do in the window
+//!   (`instances x workers x window`): at 100% or more its backlog grows through the window
+//!   (docs/models.md, "Overload"; [`crate::report::verdict`]).
 //! - Every instance runs for the whole window and on past it: the window holds exactly its
 //!   share of their time. Granularity and minimum apply to lifetimes that end (autoscaled
 //!   instances, a later addition), never to the open-ended lifetime of an always-on one.
@@ -102,6 +108,8 @@ pub struct FleetModel {
     free_memory: Vec<u32>,
     function_memory: Vec<u32>,
     waiting: VecDeque<Request>,
+    /// Time workers were given to serve requests so far (µs), for the utilisation.
+    served_us: u128,
 }
 
 impl FleetModel {
@@ -128,6 +136,7 @@ impl FleetModel {
             instance_meters,
             free_workers,
             waiting: VecDeque::new(),
+            served_us: 0,
         }
     }
 
@@ -148,6 +157,7 @@ impl FleetModel {
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let held = exec.saturating_add(backend);
+        self.served_us += u128::from(held);
         sim.rec.functions.served_for(request.function, held);
         sim.schedule(
             now.saturating_add(held),
@@ -293,6 +303,10 @@ impl Model for FleetModel {
         self.dispatch_waiting(sim);
     }
 
+    fn window_ended(&mut self, sim: &mut Sim<FleetEvent>) {
+        sim.rec.totals.queued_at_end = self.waiting.len() as u64;
+    }
+
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {
         // Always-on instances are still running when the window ends: their billing period
         // has not closed, so the window holds exactly its own share of their time. Rounding
@@ -300,6 +314,9 @@ impl Model for FleetModel {
         // for these lies beyond the window; applying them here would bill a short window's
         // minimum as if it recurred all month.
         let window = sim.window();
+        let slots = u128::from(self.spec.instances) * u128::from(self.spec.workers_per_instance);
+        let capacity_us = slots * u128::from(window);
+        sim.rec.utilisation = (capacity_us > 0).then(|| self.served_us as f64 / capacity_us as f64);
         let hours = window as f64 / 3.6e9 * self.spec.instances as f64;
         for &(meter, per_hour) in &self.instance_meters {
             sim.rec.usage_spread(meter, 0, window, hours * per_hour);

@@ -21,7 +21,7 @@
 //! `cost_<component>_monthly_usd`; the functions' counts add up to its counts.
 //!
 //! Columns: `deployment, function, requests, completed, failed, throttled, timed_out,
-//! rejected, dropped, cold_starts, cold_start_ratio, latency_mean_ms, latency_p50_ms,
+//! rejected, dropped, unfinished, cold_starts, cold_start_ratio, latency_mean_ms, latency_p50_ms,
 //! latency_p90_ms, latency_p95_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,
 //! slot_seconds, window_cost_usd, monthly_cost_usd, usd_per_million_requests`, one
 //! `cost_<component>_monthly_usd` per cost line of the run (as in `summary.csv`), then
@@ -115,6 +115,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "timed_out",
         "rejected",
         "dropped",
+        "unfinished",
         "cold_starts",
         "cold_start_ratio",
         "latency_mean_ms",
@@ -171,6 +172,7 @@ impl Exporter for FunctionsCsv {
                             c.timed_out,
                             c.rejected,
                             c.dropped,
+                            c.unfinished,
                             c.cold_starts,
                         ]
                         .map(|n| n.to_string()),

@@ -3,8 +3,8 @@
 //! Columns, in order (every one is defined in `docs/reports.md`):
 //! - `deployment, model`;
 //! - counts, all whole numbers: `requests, completed, failed, throttled, timed_out, rejected,
-//!   dropped, retries, scale_up_throttled, cold_starts`, then `cold_start_ratio` (cold starts
-//!   per request) and `prewarms`;
+//!   dropped, retries, scale_up_throttled, unfinished, cold_starts`, then `cold_start_ratio`
+//!   (cold starts per request) and `prewarms`;
 //! - latency of completed requests, in ms, in order: `latency_mean_ms, latency_p50_ms,
 //!   latency_p90_ms, latency_p95_ms, latency_p99_ms, latency_p999_ms, latency_max_ms` (empty
 //!   for a deployment that completed none);
@@ -18,11 +18,16 @@
 //!   (hybrid keep-alive; empty for other policies);
 //! - apps: `apps, median_app_cold_pct, p75_app_cold_pct` ([`crate::metrics::apps`]; empty for
 //!   fleets);
+//! - overload ([`super::verdict`]): `queued_at_end` (requests still waiting in a fleet's queue
+//!   when the window ended; 0 for FaaS) and `utilisation` (a fleet's work over its capacity in
+//!   the window; empty for FaaS);
 //! - `month_hours`: the billing month every monthly figure is per, in hours.
 //!
 //! `failed` = `throttled + timed_out + rejected + dropped` (throttled and timed_out count
 //! synchronous calls; an asynchronous event fails only when dropped,
-//! [`crate::platform::faas`]).
+//! [`crate::platform::faas`]), and `requests = completed + failed`: requests unfinished
+//! when the window ended are run to their end afterwards and counted there too, so
+//! `unfinished` is the part of `completed + failed` that ended after the window.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -86,6 +91,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "dropped",
         "retries",
         "scale_up_throttled",
+        "unfinished",
         "cold_starts",
         "cold_start_ratio",
         "prewarms",
@@ -115,6 +121,8 @@ pub fn header(components: &[Component]) -> Vec<String> {
             "apps",
             "median_app_cold_pct",
             "p75_app_cold_pct",
+            "queued_at_end",
+            "utilisation",
             "month_hours",
         ]
         .map(String::from),
@@ -149,6 +157,7 @@ pub(crate) fn row(
             t.dropped,
             t.retries,
             t.scale_up_throttled,
+            t.unfinished,
             t.cold_starts,
         ]
         .map(|n| n.to_string()),
@@ -185,6 +194,10 @@ pub(crate) fn row(
         Some(a) => [a.apps.to_string(), ratio(a.median_pct), ratio(a.p75_pct)],
         None => Default::default(),
     });
+    row.extend([
+        t.queued_at_end.to_string(),
+        d.recorder.utilisation.map(ratio).unwrap_or_default(),
+    ]);
     row.push(month_hours(month));
     row
 }

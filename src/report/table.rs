@@ -14,7 +14,7 @@
 use std::fmt::Write;
 
 use super::format::month_line;
-use super::verdict::{self, MAX_FAILED_SHARE, serves_workload};
+use super::verdict::{self, MAX_FAILED_SHARE, NotServed, not_served, serves_workload};
 use crate::engine::time::{Micros, as_ms};
 use crate::metrics::Level;
 use crate::run::RunResult;
@@ -111,16 +111,13 @@ fn prices_line(run: &RunResult) -> String {
 }
 
 /// `cheapest per month: NAME ($X); others cost NAME Y.YYx, ...` over the deployments that
-/// serve the workload, then a line naming those that do not; nothing for a single deployment
-/// that serves it.
+/// serve the workload, then one line per reason naming those that do not (failures,
+/// overload, nothing completed); nothing for a single deployment that serves it.
 fn verdict_lines(run: &RunResult) -> Vec<String> {
     let v = verdict::verdict(run);
     let mut lines = Vec::new();
     match v.cheapest {
-        None => lines.push(format!(
-            "no cheapest: no deployment serves the workload (each fails more than {}% of its requests)",
-            MAX_FAILED_SHARE * 100.0
-        )),
+        None => lines.push("no cheapest: no deployment serves the workload".to_string()),
         Some(_) if run.deployments.len() < 2 => {}
         Some(best) => {
             let mut line = format!(
@@ -147,18 +144,38 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
             lines.push(line);
         }
     }
-    if !v.excluded.is_empty() {
-        let named: Vec<String> = v
-            .excluded
+    let reasons: Vec<(&str, NotServed)> = v
+        .excluded
+        .iter()
+        .filter_map(|d| Some((d.name.as_str(), not_served(d)?)))
+        .collect();
+    let group = |heading: String, keep: fn(&NotServed) -> bool, detail: bool| {
+        let named: Vec<String> = reasons
             .iter()
-            .map(|d| format!("{} ({:.2}%)", d.name, verdict::failed_share(d) * 100.0))
+            .filter(|(_, why)| keep(why))
+            .map(|(name, why)| match why {
+                NotServed::Failed(share) => format!("{name} ({:.2}%)", share * 100.0),
+                _ if detail => format!("{name} ({why})"),
+                _ => name.to_string(),
+            })
             .collect();
-        lines.push(format!(
-            "* not compared (more than {}% of requests failed): {}",
-            MAX_FAILED_SHARE * 100.0,
-            named.join(", ")
-        ));
-    }
+        (!named.is_empty()).then(|| format!("* not compared ({heading}): {}", named.join(", ")))
+    };
+    lines.extend(group(
+        format!("more than {}% of requests failed", MAX_FAILED_SHARE * 100.0),
+        |why| matches!(why, NotServed::Failed(_)),
+        true,
+    ));
+    lines.extend(group(
+        "overloaded, its backlog grows".into(),
+        |why| matches!(why, NotServed::Overloaded { .. }),
+        true,
+    ));
+    lines.extend(group(
+        "no request completed".into(),
+        |why| matches!(why, NotServed::NoneCompleted),
+        false,
+    ));
     lines
 }
 
@@ -250,7 +267,11 @@ mod tests {
 
     #[test]
     fn ties_and_free_deployments_name_the_first_without_ratios() {
-        let out = render(&idle_run(&["a-long-deployment-name-here", "b"], 2));
+        let mut run = idle_run(&["a-long-deployment-name-here", "b"], 2);
+        for d in &mut run.deployments {
+            (d.recorder.totals.requests, d.recorder.totals.completed) = (10, 10);
+        }
+        let out = render(&run);
         let lines: Vec<&str> = out.lines().collect();
         assert!(lines[1].starts_with("a-long-deployment-name-here "));
         assert_eq!(lines[1].len(), lines[0].len());
@@ -259,7 +280,45 @@ mod tests {
             "cheapest per month: a-long-deployment-name-here ($0.00)"
         );
         // A single deployment has nothing to compare with.
-        assert_eq!(render(&idle_run(&["solo"], 1)).lines().count(), 4);
+        run.deployments.truncate(1);
+        assert_eq!(render(&run).lines().count(), 4);
+    }
+
+    #[test]
+    fn no_verdict_without_a_completed_request() {
+        // Issue 17: zero requests were called "cheapest per month: lam ($0.00)".
+        let out = render(&idle_run(&["lam", "flt"], 2));
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[1].starts_with("lam * "), "{out}");
+        assert_eq!(lines[3], "no cheapest: no deployment serves the workload");
+        assert_eq!(lines[4], "* not compared (no request completed): lam, flt");
+        assert!(!out.contains("cheapest per month"), "{out}");
+        let solo = render(&idle_run(&["solo"], 1));
+        assert!(
+            solo.contains("no cheapest: no deployment serves the workload\n"),
+            "{solo}"
+        );
+    }
+
+    #[test]
+    fn an_overloaded_fleet_is_marked_with_its_utilisation() {
+        let mut run = tiny_run();
+        let d = &mut run.deployments[1];
+        d.recorder.utilisation = Some(2.7);
+        let t = &mut d.recorder.totals;
+        (t.queued_at_end, t.unfinished) = (t.requests / 2, t.requests / 2 + 1);
+        let share = (t.requests / 2 + 1) as f64 / t.requests as f64 * 100.0;
+        let out = render(&run);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[2].starts_with("servers * "), "{out}");
+        assert!(lines[3].ends_with("the only deployment that serves the workload"));
+        assert_eq!(
+            lines[4],
+            format!(
+                "* not compared (overloaded, its backlog grows): servers (utilisation 270%, \
+                 {share:.2}% unfinished at the window's end)"
+            )
+        );
     }
 
     #[test]

@@ -1,11 +1,24 @@
 //! The verdict: which deployments serve the workload, and which of those is cheapest.
 //!
 //! A deployment that fails many of its requests is cheap for the wrong reason (a throttled
-//! request costs nothing), so it is never called cheapest. The rule: a deployment **serves
-//! the workload** when it failed at most [`MAX_FAILED_SHARE`] of its requests (throttled,
-//! timed out or rejected) and, if it received any, completed at least one. Only deployments
-//! that serve the workload are compared; the others are named as not compared, with their
-//! failure share.
+//! request costs nothing), and so is an overloaded fleet without timeouts, which fails nothing
+//! but leaves a growing queue behind the window; neither is ever called cheapest. The rule: a
+//! deployment **serves the workload** when all of these hold:
+//! - it completed at least one request (no verdict rests on an empty workload);
+//! - it failed at most [`MAX_FAILED_SHARE`] of its requests (throttled, timed out, rejected or
+//!   dropped);
+//! - it is not **overloaded**: a fleet's utilisation (the work its requests brought over what
+//!   its workers can do in the window, [`crate::platform::fleet`]) is below
+//!   [`MAX_UTILISATION`] (at 100% or more its backlog grows through the window: it takes in
+//!   work faster than it can do it), and at most [`MAX_BACKLOG_SHARE`] of its requests were
+//!   still waiting in its queue when the window ended (a fleet overloaded late in the window,
+//!   behind a quiet start). Requests *in service* at the end are not a backlog: any
+//!   deployment has some, more of them the longer its calls are, so they judge nothing.
+//!
+//! A healthy bursty fleet passes: a burst that queues for a while and drains before the
+//! window ends leaves neither a backlog nor a utilisation of 100% (its latency shows the
+//! burst). Only deployments that serve the workload are compared; the others are named as
+//! not compared, with the reason ([`NotServed`]).
 
 use crate::platform::DeploymentResult;
 use crate::run::RunResult;
@@ -13,20 +26,89 @@ use crate::run::RunResult;
 /// Largest share of failed requests a deployment may have and still be compared (1%).
 pub const MAX_FAILED_SHARE: f64 = 0.01;
 
+/// Largest share of its requests a fleet may leave queued at the window's end and still be
+/// compared (1%).
+pub const MAX_BACKLOG_SHARE: f64 = 0.01;
+
+/// A fleet whose utilisation reaches this (100%) takes in work faster than it can do it.
+pub const MAX_UTILISATION: f64 = 1.0;
+
+/// Why a deployment does not serve the workload (the first that applies, in this order).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NotServed {
+    /// More than [`MAX_FAILED_SHARE`] of its requests failed: the share.
+    Failed(f64),
+    /// Its backlog grows: its utilisation (`None` for FaaS) and the share of its requests
+    /// queued and unfinished at the window's end.
+    Overloaded {
+        utilisation: Option<f64>,
+        queued_share: f64,
+        unfinished_share: f64,
+    },
+    /// It completed no request (it received none).
+    NoneCompleted,
+}
+
+impl std::fmt::Display for NotServed {
+    /// `35.20% failed`, `utilisation 270%, 63.00% unfinished at the window's end`,
+    /// `no request completed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            NotServed::Failed(share) => write!(f, "{:.2}% failed", share * 100.0),
+            NotServed::Overloaded {
+                utilisation,
+                unfinished_share,
+                ..
+            } => {
+                if let Some(u) = utilisation {
+                    write!(f, "utilisation {:.0}%, ", u * 100.0)?;
+                }
+                write!(
+                    f,
+                    "{:.2}% unfinished at the window's end",
+                    unfinished_share * 100.0
+                )
+            }
+            NotServed::NoneCompleted => f.write_str("no request completed"),
+        }
+    }
+}
+
+/// Share of `d`'s requests counted in `n` (0 with no request).
+fn share(d: &DeploymentResult, n: u64) -> f64 {
+    match d.recorder.totals.requests {
+        0 => 0.0,
+        requests => n as f64 / requests as f64,
+    }
+}
+
+/// Why `d` does not serve the workload, or `None` when it does (see the module docs).
+pub fn not_served(d: &DeploymentResult) -> Option<NotServed> {
+    let t = &d.recorder.totals;
+    let failed = failed_share(d);
+    if failed > MAX_FAILED_SHARE {
+        return Some(NotServed::Failed(failed));
+    }
+    let utilisation = d.recorder.utilisation;
+    let queued_share = share(d, t.queued_at_end);
+    if utilisation.is_some_and(|u| u >= MAX_UTILISATION) || queued_share > MAX_BACKLOG_SHARE {
+        return Some(NotServed::Overloaded {
+            utilisation,
+            queued_share,
+            unfinished_share: share(d, t.unfinished),
+        });
+    }
+    (t.completed == 0).then_some(NotServed::NoneCompleted)
+}
+
 /// Share of `d`'s requests that failed (0 with no request).
 pub fn failed_share(d: &DeploymentResult) -> f64 {
-    let t = &d.recorder.totals;
-    if t.requests == 0 {
-        0.0
-    } else {
-        t.failed as f64 / t.requests as f64
-    }
+    share(d, d.recorder.totals.failed)
 }
 
 /// Whether `d` serves the workload (see the module docs).
 pub fn serves_workload(d: &DeploymentResult) -> bool {
-    let t = &d.recorder.totals;
-    t.requests == 0 || (t.completed > 0 && failed_share(d) <= MAX_FAILED_SHARE)
+    not_served(d).is_none()
 }
 
 /// The comparison of a run's deployments.
@@ -83,9 +165,56 @@ mod tests {
         assert!(serves_workload(&with("exactly-1%", 10_000, 100, 1.0)));
         assert!(!serves_workload(&with("1.01%", 10_000, 101, 1.0)));
         assert!(!serves_workload(&with("all-failed", 5, 5, 1.0)));
-        // Nothing asked, nothing failed: it serves the (empty) workload.
-        assert!(serves_workload(&with("idle", 0, 0, 1.0)));
+        // Nothing asked, nothing completed: no verdict rests on it.
+        assert!(!serves_workload(&with("idle", 0, 0, 1.0)));
+        assert_eq!(
+            not_served(&with("idle", 0, 0, 1.0)),
+            Some(NotServed::NoneCompleted)
+        );
         assert_eq!(failed_share(&with("x", 400, 3, 1.0)), 0.0075);
+        assert_eq!(
+            not_served(&with("lossy", 400, 40, 1.0)).map(|n| n.to_string()),
+            Some("10.00% failed".into())
+        );
+    }
+
+    #[test]
+    fn an_overloaded_fleet_does_not_serve_the_workload() {
+        // A fleet that failed nothing, at a given utilisation, with `queued` of 10,000
+        // requests still queued (and `unfinished` queued or in service) at the window's end.
+        let fleet = |utilisation: f64, queued: u64, unfinished: u64| {
+            let mut d = with("flt", 10_000, 0, 1.0);
+            d.recorder.utilisation = Some(utilisation);
+            d.recorder.totals.queued_at_end = queued;
+            d.recorder.totals.unfinished = unfinished;
+            d
+        };
+        // Busy but keeping up, a few requests in service at the end.
+        assert!(serves_workload(&fleet(0.99, 0, 8)));
+        // Exactly 1% queued is still within the rule; one more is a backlog.
+        assert!(serves_workload(&fleet(0.5, 100, 108)));
+        assert!(!serves_workload(&fleet(0.5, 101, 109)));
+        // In service is not a backlog: long calls leave many running at the end.
+        assert!(serves_workload(&fleet(0.5, 0, 2_000)));
+        // Offered as much work as it can do, or more: its backlog grows.
+        assert!(!serves_workload(&fleet(1.0, 0, 0)));
+        let over = fleet(2.7, 6_200, 6_300);
+        assert_eq!(
+            not_served(&over),
+            Some(NotServed::Overloaded {
+                utilisation: Some(2.7),
+                queued_share: 0.62,
+                unfinished_share: 0.63
+            })
+        );
+        assert_eq!(
+            not_served(&over).unwrap().to_string(),
+            "utilisation 270%, 63.00% unfinished at the window's end"
+        );
+        // Failures are named first.
+        let mut both = fleet(2.7, 6_200, 6_300);
+        both.recorder.totals.failed = 200;
+        assert_eq!(not_served(&both), Some(NotServed::Failed(0.02)));
     }
 
     #[test]
