@@ -74,6 +74,20 @@ impl std::fmt::Display for NotServed {
     }
 }
 
+impl NotServed {
+    /// The reason in a few words, for chart labels: `35.2% failed`, `overloaded, 20.0%
+    /// unfinished`, `none completed`.
+    pub fn short(&self) -> String {
+        match *self {
+            NotServed::Failed(share) => format!("{:.1}% failed", share * 100.0),
+            NotServed::Overloaded {
+                unfinished_share, ..
+            } => format!("overloaded, {:.1}% unfinished", unfinished_share * 100.0),
+            NotServed::NoneCompleted => "none completed".into(),
+        }
+    }
+}
+
 /// Share of `d`'s requests counted in `n` (0 with no request).
 fn share(d: &DeploymentResult, n: u64) -> f64 {
     match d.recorder.totals.requests {

@@ -16,7 +16,7 @@ use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
 use crate::pricing::{Bill, BillLine, Component};
 use crate::report::Exporter;
-use crate::report::verdict::{failed_share, serves_workload};
+use crate::report::verdict::not_served;
 use crate::run::RunResult;
 
 /// Writes `cost.png`.
@@ -87,17 +87,14 @@ pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
 }
 
 /// The text at the end of a deployment's bar: its monthly total, and for a deployment that
-/// does not serve the workload ([`crate::report::verdict`]) its failure share, so a bar that
-/// is short because requests failed does not read as cheap.
+/// does not serve the workload ([`crate::report::verdict`]) why (its failure share, or its
+/// overload), so a bar that is short because requests failed or never ended does not read as
+/// cheap.
 pub fn total_text(d: &crate::platform::DeploymentResult) -> String {
     let total = format!("${:.2}", d.bill.monthly_usd + 0.0);
-    if serves_workload(d) {
-        total
-    } else {
-        format!(
-            "{total} ({:.1}% failed: not compared)",
-            failed_share(d) * 100.0
-        )
+    match not_served(d) {
+        None => total,
+        Some(why) => format!("{total} ({}: not compared)", why.short()),
     }
 }
 
@@ -288,6 +285,19 @@ mod tests {
         assert_eq!(
             total_text(&run.deployments[0]),
             format!("${:.2}", run.deployments[0].bill.monthly_usd)
+        );
+        // An overloaded fleet failed nothing: its bar names the overload instead.
+        let mut fleet = run.deployments[0].clone();
+        fleet.recorder.utilisation = Some(1.25);
+        fleet.recorder.totals.unfinished = fleet.recorder.totals.requests / 4;
+        let unfinished = 100.0 * (fleet.recorder.totals.requests / 4) as f64
+            / fleet.recorder.totals.requests as f64;
+        assert_eq!(
+            total_text(&fleet),
+            format!(
+                "${:.2} (overloaded, {unfinished:.1}% unfinished: not compared)",
+                fleet.bill.monthly_usd
+            )
         );
     }
 

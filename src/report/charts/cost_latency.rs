@@ -27,7 +27,7 @@ use super::{axes, palette};
 use crate::error::SimError;
 use crate::report::Exporter;
 use crate::report::format::month_hours;
-use crate::report::verdict::{failed_share, serves_workload};
+use crate::report::verdict::{failed_share, not_served, serves_workload};
 use crate::run::RunResult;
 
 /// Writes `cost_latency.png`.
@@ -65,6 +65,9 @@ pub struct Point {
     pub p99_ms: Option<f64>,
     pub failed_share: f64,
     pub serves: bool,
+    /// Why it is not compared, in a few words ([`crate::report::verdict::NotServed::short`]);
+    /// empty when it serves the workload.
+    pub excluded_because: String,
 }
 
 /// The points of `run`, in scenario order.
@@ -83,6 +86,7 @@ pub fn points(run: &RunResult) -> Vec<Point> {
                 .map(|us| us as f64 / 1e3),
             failed_share: failed_share(d),
             serves: serves_workload(d),
+            excluded_because: not_served(d).map(|why| why.short()).unwrap_or_default(),
         })
         .collect()
 }
@@ -147,7 +151,7 @@ fn point_label(p: &Point) -> String {
     let name = style::shorten(&p.name);
     let pct = p.failed_share * 100.0;
     if !p.serves {
-        format!("{name} (not compared: {pct:.1}% failed)")
+        format!("{name} (not compared: {})", p.excluded_because)
     } else if p.failed_share > 0.0 {
         format!("{name} ({pct:.2}% failed)")
     } else {
@@ -266,10 +270,7 @@ where
         });
         let note = match (p.p99_ms, p.serves) {
             (None, _) => Some("none completed: not placed".to_string()),
-            (Some(_), false) => Some(format!(
-                "× {:.1}% failed (excluded)",
-                p.failed_share * 100.0
-            )),
+            (Some(_), false) => Some(format!("× {} (excluded)", p.excluded_because)),
             _ => None,
         };
         if let Some(label) = note {
@@ -358,6 +359,11 @@ mod tests {
             p99_ms: Some(1.0),
             failed_share: share,
             serves,
+            excluded_because: if serves {
+                String::new()
+            } else {
+                format!("{:.1}% failed", share * 100.0)
+            },
         };
         assert_eq!(point_label(&p(true, 0.0)), "lam");
         assert_eq!(point_label(&p(true, 0.004)), "lam (0.40% failed)");
