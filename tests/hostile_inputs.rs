@@ -161,6 +161,9 @@ const SCENARIO_CASES: &[Case] = &[
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = nan", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "(got nan)"),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nusd_per_month = 5.0", End("usd_per_month = "), "deployments[1].compute.billing.usd_per_month", "does not apply to model = \"fleet\""),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", End("cpu_tiers = "), "deployments[1].compute.billing.cpu_tiers", "does not apply to model = \"fleet\""),
+    // Issue 17, item 4: a 256 MB function would be billed at 128 MB.
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nmemory_min = \"1GB\"\nmemory_max = \"128MB\"", End("memory_max = "), "deployments[0].compute.billing.memory_max", "is 128 MB, below memory_min (1024 MB): billed memory is raised to memory_min and capped at memory_max, so every call would be billed at 128 MB whatever its memory"),
+    case("account_concurrency = 1000\n[deployments.compute.billing]\n", "account_concurrency = 1000\npricing = \"azure-functions-consumption\"\n[deployments.compute.billing]\nmemory_min = \"2GB\"\n", End("memory_min = "), "deployments[0].compute.billing.memory_min", "is 2048 MB, above memory_max (1536 MB)"),
 ];
 
 fn bin() -> Command {

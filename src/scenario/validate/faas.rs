@@ -127,6 +127,28 @@ impl Validator<'_> {
             cpu_ms: cpu_keys.cpu_ms,
             usd_per_month: cpu_keys.usd_per_month,
         };
+        if let (Some(max), Some(max_at)) = (billing.memory_max_mb, &b.memory_max)
+            && max < billing.memory_min_mb
+        {
+            let min = billing.memory_min_mb;
+            let why = format!(
+                "billed memory is raised to memory_min and capped at memory_max, so every call \
+                 would be billed at {max} MB whatever its memory"
+            );
+            // Point at the key the scenario wrote (the other may come from a preset).
+            return Err(match &b.memory_min {
+                Some(min_at) if self.is_from_preset(max_at) => self.err(
+                    min_at,
+                    bfield("memory_min"),
+                    format!("is {min} MB, above memory_max ({max} MB): {why}"),
+                ),
+                _ => self.err(
+                    max_at,
+                    bfield("memory_max"),
+                    format!("is {max} MB, below memory_min ({min} MB): {why}"),
+                ),
+            });
+        }
         self.functions_fit_cpu_tiers(&billing, b, path, workload)?;
         let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
