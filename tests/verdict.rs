@@ -89,3 +89,47 @@ fn a_deployment_that_throttles_everything_is_not_called_cheapest() {
         }
     }
 }
+
+/// `BASE` with f1 firing once every 2 hours, first at 90 minutes: no request in the hour.
+fn no_requests() -> String {
+    BASE.replace(
+        r#"arrivals = { process = "poisson", rate = "10/s" }"#,
+        r#"arrivals = { process = "fixed_interval", every = "2h", offset = "90m" }"#,
+    )
+}
+
+#[test]
+fn without_a_completed_request_there_is_no_verdict() {
+    // Issue 17, item 4: zero requests got "cheapest per month: lam ($0.00)", while the
+    // README says a deployment serves the workload only if at least one request completed.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("zero.toml");
+    fs::write(&file, no_requests()).unwrap();
+    let out = dir.path().join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_serverless-sim"))
+        .args([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[1].starts_with("lam * ") && lines[2].starts_with("flt * "),
+        "{stdout}"
+    );
+    assert_eq!(lines[3], "no cheapest: no deployment serves the workload");
+    assert_eq!(lines[4], "* not compared (no request completed): lam, flt");
+    assert!(!stdout.contains("cheapest per month"), "{stdout}");
+    // report.html shows the same verdict.
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("no cheapest: no deployment serves the workload"),
+        "report.html"
+    );
+    assert!(!html.contains("cheapest per month"), "report.html");
+}
