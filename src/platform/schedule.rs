@@ -259,6 +259,21 @@ impl DailySchedule {
         t.checked_add(wait)
     }
 
+    /// Instance time the schedule asks for over simulation time `[0, to)`, in instance-µs:
+    /// whole days at the day's total, then the rest walked change by change.
+    pub fn instance_time(&self, to: Micros) -> u128 {
+        let walk = |end: Micros| {
+            let (mut t, mut sum) = (0, 0u128);
+            while t < end {
+                let next = self.next_change_after(t).map_or(end, |n| n.min(end));
+                sum += u128::from(self.level_at(t)) * u128::from(next - t);
+                t = next;
+            }
+            sum
+        };
+        u128::from(to / DAY) * walk(DAY) + walk(to % DAY)
+    }
+
     /// The day's changes in order of time of day: `(time of day, new level)`. Empty when
     /// the level is the same all day.
     pub fn changes(&self) -> impl Iterator<Item = (Micros, u32)> + '_ {

@@ -221,3 +221,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(schedule.next_change_after(t), next);
     }
 }
+
+#[test]
+fn instance_time_integrates_the_level_over_whole_days_and_the_rest() {
+    // 10 from 08:00 to 20:00, 2 at night: a day holds 12 h x 10 + 12 h x 2 = 144
+    // instance-hours. [0, 2 h): 2 x 2 = 4; [0, 10 h): 8 x 2 + 2 x 10 = 36;
+    // [0, 1 d 10 h): 144 + 36 = 180.
+    let s = day_and_night();
+    let ih = |n: u128| n * u128::from(H);
+    assert_eq!(s.instance_time(0), 0);
+    assert_eq!(s.instance_time(2 * H), ih(4));
+    assert_eq!(s.instance_time(10 * H), ih(36));
+    assert_eq!(s.instance_time(DAY), ih(144));
+    assert_eq!(s.instance_time(DAY + 10 * H), ih(180));
+    // Starting at 21:00: [0, 12 h) runs 21:00 .. 09:00: 11 h x 2 + 1 h x 10 = 32.
+    let late = day_and_night().starting_at(21 * H).unwrap();
+    assert_eq!(late.instance_time(12 * H), ih(32));
+    assert_eq!(late.instance_time(3 * DAY), ih(3 * 144));
+}

@@ -12,6 +12,11 @@
 //!   the mean multiplier over the window is more than [`TOLERANCE`] off the day's.
 //! - `on_off` processes: warned when the mean cycle (`mean_on + mean_off`) is longer than
 //!   the window, which may then see only a burst or only a gap.
+//! - FaaS `provisioned` daily schedules (not constant): as daily profiles, warned when the
+//!   window is shorter than a day, or when the mean provisioned level over the window is more
+//!   than [`TOLERANCE`] off the day's: provisioned capacity (billed whether used or not) and
+//!   the calls it serves would be projected from the hours the window holds (2 night hours of
+//!   a daytime schedule bill no provisioned capacity at all).
 //! - FaaS keep-alive: warned when a `fixed` `idle_timeout` is at least [`TRANSIENT_SHARE`]
 //!   (25%) of the window. The platform starts with no instance, so every window begins with
 //!   cold starts; an instance is not reclaimed until it has been idle that long, so the
@@ -27,6 +32,8 @@
 //!   projected too).
 
 use crate::engine::time::{DAY, Micros, SECOND};
+use crate::platform::faas::Provisioned;
+use crate::platform::schedule::DailySchedule;
 use crate::platform::{ComputeSpec, DeploymentSpec, KeepAlive, Window};
 use crate::units::format_duration;
 use crate::workload::trace::inspect::group;
@@ -93,6 +100,11 @@ pub fn window_warnings(
         let share = |t: Micros| t as f64 / window as f64;
         match &d.compute {
             ComputeSpec::Faas(f) => {
+                if let Some(Provisioned::Daily(schedule)) = &f.provisioned
+                    && let Some(msg) = provisioned_warning(window, schedule)
+                {
+                    out.push(format!("{who}: {msg}"));
+                }
                 if let KeepAlive::Fixed(fixed) = &f.keep_alive {
                     let idle = fixed.idle_timeout;
                     if share(idle) >= TRANSIENT_SHARE {
@@ -222,6 +234,34 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
             ))
         }
     }
+}
+
+/// The warning about a daily `provisioned` schedule in a window of length `window`, if any
+/// (see the module docs).
+fn provisioned_warning(window: Micros, schedule: &DailySchedule) -> Option<String> {
+    let day_mean = schedule.instance_time(DAY) as f64 / DAY as f64;
+    if schedule.changes().next().is_none() || day_mean <= 0.0 {
+        return None;
+    }
+    let window_mean = schedule.instance_time(window) as f64 / window as f64;
+    let ratio = window_mean / day_mean;
+    if window >= DAY && (ratio - 1.0).abs() <= TOLERANCE {
+        return None;
+    }
+    let what = if window < DAY {
+        "is shorter than its provisioned schedule's period (1d)"
+    } else {
+        "is not a whole number of days of its provisioned schedule"
+    };
+    Some(format!(
+        "the {} window {what}: it keeps {window_mean:.3} always-warm instances per pool on \
+         average over the window against {day_mean:.3} over the day, {ratio:.3} times, {:+.0}% \
+         off; {ASSUMED}, so provisioned capacity and the calls it serves are projected from \
+         the hours the window holds: simulate whole days (e.g. duration = \"{}d\")",
+        format_duration(window),
+        100.0 * (ratio - 1.0),
+        (window / DAY).max(1),
+    ))
 }
 
 /// `is 40% of the 1h window`, or `is as long as` / `is longer than the 1s window`.
