@@ -91,8 +91,8 @@ fn overload_warning(d: &DeploymentResult) -> Option<String> {
     let backlog = share(t.queued_at_end) > 100.0 * MAX_BACKLOG_SHARE;
     let cause = if utilisation >= MAX_UTILISATION {
         format!(
-            "fleet '{}' was offered {utilisation:.2}x its capacity (utilisation {:.0}%): its \
-             queue grows through the window",
+            "fleet '{}' was offered {utilisation:.2}x its capacity (utilisation {:.0}%): it \
+             takes in work faster than its workers can do it",
             d.name,
             utilisation * 100.0
         )

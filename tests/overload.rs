@@ -97,8 +97,8 @@ fn a_fleet_offered_more_than_its_capacity_does_not_serve_the_workload() {
         .unwrap_or_else(|| panic!("no overload warning: {:?}", r.warnings));
     assert!(
         warning.starts_with(
-            "fleet 'flt' was offered 1.25x its capacity (utilisation 125%): its queue grows \
-             through the window; 250 of its 1250 requests (20.00%) were still unfinished when \
+            "fleet 'flt' was offered 1.25x its capacity (utilisation 125%): it takes in work \
+             faster than its workers can do it; 250 of its 1250 requests (20.00%) were still unfinished when \
              the window ended (249 of them queued)"
         ),
         "{warning}"
