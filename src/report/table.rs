@@ -5,7 +5,8 @@
 //! then the billing month every `$/month` figure is per (`month = 730.5 h (30.4375 days)`);
 //! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
 //! rest on. A deployment that does not serve the workload is marked `*` and named as not
-//! compared; a latency of a deployment that completed nothing is shown as `-`.
+//! compared, on a line per reason (failures, overload, no request completed); a latency of a
+//! deployment that completed nothing is shown as `-`.
 //!
 //! `busy inst (mean)` is the time-averaged number of instances serving at least one request
 //! over the window (`mean_busy_instances` in `summary.csv`): FaaS instances with a call in
@@ -149,14 +150,14 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
         .iter()
         .filter_map(|d| Some((d.name.as_str(), not_served(d)?)))
         .collect();
-    let group = |heading: String, keep: fn(&NotServed) -> bool, detail: bool| {
+    let group = |heading: String, keep: fn(&NotServed) -> bool| {
         let named: Vec<String> = reasons
             .iter()
             .filter(|(_, why)| keep(why))
             .map(|(name, why)| match why {
                 NotServed::Failed(share) => format!("{name} ({:.2}%)", share * 100.0),
-                _ if detail => format!("{name} ({why})"),
-                _ => name.to_string(),
+                NotServed::Overloaded { .. } => format!("{name} ({why})"),
+                NotServed::NoneCompleted => name.to_string(),
             })
             .collect();
         (!named.is_empty()).then(|| format!("* not compared ({heading}): {}", named.join(", ")))
@@ -164,18 +165,13 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     lines.extend(group(
         format!("more than {}% of requests failed", MAX_FAILED_SHARE * 100.0),
         |why| matches!(why, NotServed::Failed(_)),
-        true,
     ));
-    lines.extend(group(
-        "overloaded, its backlog grows".into(),
-        |why| matches!(why, NotServed::Overloaded { .. }),
-        true,
-    ));
-    lines.extend(group(
-        "no request completed".into(),
-        |why| matches!(why, NotServed::NoneCompleted),
-        false,
-    ));
+    lines.extend(group("overloaded, its backlog grows".into(), |why| {
+        matches!(why, NotServed::Overloaded { .. })
+    }));
+    lines.extend(group("no request completed".into(), |why| {
+        matches!(why, NotServed::NoneCompleted)
+    }));
     lines
 }
 
