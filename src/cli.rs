@@ -49,6 +49,11 @@ pub enum Command {
     /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
     /// costs.csv, PNG charts and a manifest.toml listing them) to `reports/<scenario name>/`
     /// or `--out`.
+    ///
+    /// Cold starts are attempts that waited for an instance to boot (a new instance, or a
+    /// free slot of one still booting); instance starts are instances started for calls,
+    /// each with a boot (pre-warmed and provisioned instances are ready without one and are
+    /// not counted). Every column is defined in docs/reports.md.
     #[command(after_help = examples::RUN)]
     Run {
         /// The scenario file (TOML).

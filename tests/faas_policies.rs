@@ -94,7 +94,8 @@ fn eighty_calls_per_instance_serve_a_hundred_concurrent_calls_on_two_instances()
     // 100 calls at t = 0 of 10 s each. With instance_concurrency = 80 the first call launches
     // an instance, the next 79 take its free slots while it boots, call 81 launches a second
     // one that takes the last 20: two instances, peak of two starting and two busy. Every
-    // call waited for a boot, so all 100 count as cold starts and take 10.1 s.
+    // call waited for a boot, so all 100 count as cold starts and take 10.1 s; two instances
+    // started (one per call with instance_concurrency = 1).
     let rows: Vec<Row> = (0..100).map(|_| (0.0, "f", "a", 10_000.0)).collect();
     let keep = r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#;
     let r = replay(
@@ -106,10 +107,12 @@ fn eighty_calls_per_instance_serve_a_hundred_concurrent_calls_on_two_instances()
     assert_eq!(c80.recorder.levels[Level::Starting as usize].peak(), 2);
     assert_eq!(c80.recorder.levels[Level::Busy as usize].peak(), 2);
     assert_eq!(c80.recorder.totals.cold_starts, 100);
+    assert_eq!(c80.recorder.totals.instance_starts, 2);
     assert_eq!(c80.recorder.latency.max_us(), Some(10_100_000));
     assert_eq!(c80.recorder.totals.completed, 100);
     let c1 = deployment(&r, "c1");
     assert_eq!(c1.recorder.levels[Level::Busy as usize].peak(), 100);
+    assert_eq!(c1.recorder.totals.instance_starts, 100);
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn reconciles(result: &RunResult, what: &str) -> usize {
             "completed",
             "failed",
             "cold_starts",
+            "instance_starts",
             "throttled",
         ] {
             let sum: u64 = per_function

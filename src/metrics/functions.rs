@@ -10,7 +10,8 @@
 //!
 //! What is counted, per function, at the same moments the deployment's totals are:
 //! - `requests` on arrival; `completed`, with its latency, when a call ends well;
-//!   `cold_starts` per attempt that needed a new instance; the failures by kind
+//!   `cold_starts` per attempt that waited for an instance to boot, `instance_starts` per
+//!   instance started (booted) for one of its calls; the failures by kind
 //!   (`throttled`, `timed_out`, `rejected`, `dropped`), so that per function `failed` is their
 //!   sum, as for the deployment;
 //! - the latency of each completed call. With at most [`MAX_FUNCTIONS_MERGED`] functions it
@@ -53,6 +54,7 @@ pub struct FunctionCounts {
     pub requests: u64,
     pub completed: u64,
     pub cold_starts: u64,
+    pub instance_starts: u64,
     pub throttled: u64,
     pub timed_out: u64,
     pub rejected: u64,
@@ -208,11 +210,19 @@ impl FunctionMetrics {
         }
     }
 
-    /// An attempt of `f` needed a new instance.
+    /// An attempt of `f` waited for an instance to boot (a cold start).
     #[inline]
     pub fn cold_start(&mut self, f: u32) {
         if let Some(c) = self.of(f) {
             c.cold_starts += 1;
+        }
+    }
+
+    /// An instance was started (booted) for a call of `f`.
+    #[inline]
+    pub fn instance_start(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.instance_starts += 1;
         }
     }
 

@@ -52,7 +52,12 @@ pub struct Totals {
     pub requests: u64,
     pub completed: u64,
     pub failed: u64,
+    /// Attempts that waited for an instance to boot: each started a new instance or took a
+    /// free slot of one still booting (FaaS).
     pub cold_starts: u64,
+    /// Instances started for calls, each with a boot (FaaS); pre-warmed and provisioned
+    /// instances are ready without one and are not counted.
+    pub instance_starts: u64,
     /// Failures because a concurrency limit was reached (FaaS).
     pub throttled: u64,
     /// Failures because a request waited longer than the timeout (fleet).
@@ -236,7 +241,7 @@ impl Recorder {
         self.bucket_latency.record(b, latency);
     }
 
-    /// A request needed a new instance.
+    /// An attempt waited for an instance to boot (a cold start).
     #[inline]
     pub fn cold_start(&mut self, t: Micros) {
         let b = self.bucket(t);

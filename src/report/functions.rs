@@ -21,9 +21,10 @@
 //! `cost_<component>_monthly_usd`; the functions' counts add up to its counts.
 //!
 //! Columns: `deployment, function, requests, completed, failed, throttled, timed_out,
-//! rejected, dropped, unfinished, cold_starts, cold_start_ratio, latency_mean_ms, latency_p50_ms,
-//! latency_p90_ms, latency_p95_ms, latency_p99_ms, latency_p999_ms, latency_max_ms,
-//! slot_seconds, window_cost_usd, monthly_cost_usd, usd_per_million_requests`, one
+//! rejected, dropped, unfinished, cold_starts, cold_start_ratio, instance_starts,
+//! latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p95_ms, latency_p99_ms,
+//! latency_p999_ms, latency_max_ms, slot_seconds, window_cost_usd, monthly_cost_usd,
+//! usd_per_million_requests`, one
 //! `cost_<component>_monthly_usd` per cost line of the run (as in `summary.csv`), then
 //! `month_hours`. The `(unattributed)` row leaves the counts, latencies and slot time empty.
 //! Per-function percentiles are within 0.1% of the exact value for workloads of at most
@@ -118,6 +119,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "unfinished",
         "cold_starts",
         "cold_start_ratio",
+        "instance_starts",
         "latency_mean_ms",
     ]
     .map(String::from)
@@ -182,6 +184,7 @@ impl Exporter for FunctionsCsv {
                     } else {
                         c.cold_starts as f64 / c.requests as f64
                     }));
+                    row.push(c.instance_starts.to_string());
                     row.push(lat.and_then(|l| l.mean_us()).map(ms_f).unwrap_or_default());
                     row.extend(
                         PERCENTILES

@@ -4,7 +4,7 @@
 //! - `deployment, model`;
 //! - counts, all whole numbers: `requests, completed, failed, throttled, timed_out, rejected,
 //!   dropped, retries, scale_up_throttled, unfinished, cold_starts`, then `cold_start_ratio`
-//!   (cold starts per request) and `prewarms`;
+//!   (cold starts per request), `instance_starts` and `prewarms`;
 //! - latency of completed requests, in ms, in order: `latency_mean_ms, latency_p50_ms,
 //!   latency_p90_ms, latency_p95_ms, latency_p99_ms, latency_p999_ms, latency_max_ms` (empty
 //!   for a deployment that completed none);
@@ -94,6 +94,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "unfinished",
         "cold_starts",
         "cold_start_ratio",
+        "instance_starts",
         "prewarms",
         "latency_mean_ms",
     ]
@@ -164,6 +165,7 @@ pub(crate) fn row(
     );
     row.extend([
         ratio(cold_ratio),
+        t.instance_starts.to_string(),
         t.prewarms.to_string(),
         lat.mean_us().map(ms_f).unwrap_or_default(),
     ]);

@@ -90,6 +90,8 @@ impl FaasModel {
             .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
         let ready_at = now.saturating_add(init);
         let i = self.instances.launch(pool, now, ready_at, false);
+        sim.rec.totals.instance_starts += 1;
+        sim.rec.functions.instance_start(request.function);
         self.instances.take_slot(i);
         if ready_at > now {
             sim.rec.level(Level::Starting, now, 1);

@@ -2,6 +2,10 @@
 //! keep-alive decision when an instance's last busy slot frees ([`super::keep_alive`]), their
 //! reclaiming when it says so or their keep-alive timer is due, and the pre-warming of a
 //! pool ahead of its predicted next call (hybrid keep-alive).
+//!
+//! A pool has at most one pending pre-warm: an instance that goes idle later replaces it
+//! (the prediction is of the pool's next call, counted from its latest execution end;
+//! docs/models.md, "Keep-alive").
 
 use super::{FaasEvent, FaasModel, IdleDecision};
 use crate::engine::Sim;

@@ -17,8 +17,8 @@
 //!   dropped, counted in `dropped` and `failed` (not in `throttled` or `timed_out`, which
 //!   count synchronous outcomes only). Each scheduled retry counts in `retries`.
 //!   So `failed = throttled + timed_out + rejected + dropped`, one outcome per request.
-//! - Every attempt is a real start: it counts as a cold start if it needs a new instance
-//!   (so `cold_starts` and the per-app counts are per attempt, and `cold_start_ratio`, per
+//! - Every attempt is a real start: it counts as a cold start if it waits for an instance
+//!   to boot (so `cold_starts` and the per-app counts are per attempt, and `cold_start_ratio`, per
 //!   request, can exceed what one attempt each would give), is billed (a request and its GB-s, up to the timeout for a timed-out one), and draws its
 //!   cold start and backend latencies afresh from the key of its attempt
 //!   ([`crate::rng::attempt_key`]).

@@ -13,7 +13,8 @@
 //!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
 //!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
 //!   the boot); else a new instance starts (a cold start: the sampled init time is added to
-//!   its latency). A call that waited for a boot counts as a cold start.
+//!   its latency). Cold starts are attempts that waited for an instance to boot (a new
+//!   instance, or a free slot of one still booting); instance starts count the new instances.
 //! - An instance serves up to `instance_concurrency` calls at once (1 on Lambda and Azure
 //!   Consumption). Each call holds its slot for its execution plus its backend operations; that
 //!   is its latency after any boot wait, and (init only where the provider bills it) its billed

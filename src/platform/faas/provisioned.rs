@@ -9,8 +9,10 @@
 //!   keep-alive policy, and serve before any on-demand instance.
 //! - Traffic beyond them spills over to on-demand instances under the keep-alive policy (cold
 //!   starts as usual).
-//! - When the level falls, idle always-warm instances are reclaimed at once; busy ones finish
-//!   their calls as on-demand instances (the keep-alive policy then applies to them).
+//! - When the level falls from N to M, the N - M instances it removes are the idle
+//!   always-warm ones first (reclaimed at once), then busy ones, which finish their calls as
+//!   on-demand instances: the keep-alive policy applies to them, and calls that start on
+//!   them later bill as on-demand.
 //! - Billing (Lambda's provisioned meters): `provisioned_gb_seconds` bills the configured
 //!   instances' memory for the whole time they are configured, used or not; calls that run
 //!   on them bill `provisioned_compute` per GB-s instead of `gb_seconds`; requests bill as
@@ -88,12 +90,22 @@ impl FaasModel {
 
     /// Returns `excess` always-warm instances of `pool` to on-demand: idle ones are
     /// reclaimed, then busy ones finish as on-demand instances.
+    ///
+    /// Only live (ready) instances count: a stopped slot keeps the `always_warm` flag of
+    /// the instance it last held, and counting it would leave a busy instance always warm.
     fn unprovision(&mut self, pool: u32, mut excess: u32, sim: &mut Sim<FaasEvent>) {
         for busy_too in [false, true] {
             for i in self.instances.ids() {
                 let inst = self.instances.get(i);
-                let idle = inst.busy == 0 && inst.phase == Phase::Ready;
-                if excess == 0 || inst.group != pool || !inst.always_warm || idle == busy_too {
+                if excess == 0
+                    || inst.group != pool
+                    || !inst.always_warm
+                    || inst.phase != Phase::Ready
+                {
+                    continue;
+                }
+                let idle = inst.busy == 0;
+                if idle == busy_too {
                     continue;
                 }
                 if idle {

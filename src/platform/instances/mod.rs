@@ -12,14 +12,17 @@
 //! - **Booting**: launched, initialising. Requests may already take its free slots; they start
 //!   when it is ready (`ready_at`).
 //! - **Ready**: serving `busy` of its `capacity` slots; *idle* when `busy` is 0.
-//! - **Draining**: takes no new request, stops when its last one ends (a provisioned instance
-//!   whose schedule ended while it was busy; later, a fleet scaling in).
+//! - **Draining**: takes no new request, stops when its last one ends (no model drains yet:
+//!   a provisioned instance still busy when its schedule falls becomes an on-demand one
+//!   instead, [`crate::platform::faas::provisioned`]; later, a fleet scaling in).
 //! - **Stopped**: gone; its slot is reused by the next launch.
 //!
 //! Each group keeps intrusive lists of the instances that can take a request, with no
 //! allocation per request: *warm* instances (ready with a free slot), split into
-//! always-warm (provisioned) and on-demand ones, ordered by when a slot last freed (most
-//! recent first); and *booting* instances with a free slot, oldest first. Which warm instance
+//! always-warm (provisioned) and on-demand ones, ordered by when a slot last freed or the
+//! instance became ready (most recent first: a freshly booted instance goes to the front
+//! when its boot ends, one loaded ready at once when it is launched); and *booting* instances
+//! with a free slot, oldest first. Which warm instance
 //! serves is the [`choice::IdleChoice`] policy. Lifetimes (`launched_at` to the stop) are the
 //! basis of instance-time billing.
 
@@ -369,6 +372,40 @@ mod tests {
         );
         assert_eq!(all.choose_warm(0, IdleChoice::NewestCreated, 0.5), Some(b));
         assert_eq!(all.get(a).idle_since, 20);
+    }
+
+    #[test]
+    fn a_booted_instance_goes_to_the_front_when_it_becomes_ready() {
+        // Two slots each. `old` frees a slot at 10; `fresh`, launched at 5 and ready at 20
+        // with one call waiting, is put in front of it when it becomes ready: the most
+        // recently used rule offers the freshly booted instance first, the least recently
+        // used rule the other.
+        let mut all = Instances::new(1, 2);
+        let old = all.launch(0, 0, 0, false);
+        all.take_slot(old);
+        all.take_slot(old);
+        let fresh = all.launch(0, 5, 20, false);
+        all.take_slot(fresh);
+        all.release_slot(old, 10);
+        assert_eq!(
+            all.choose_warm(0, IdleChoice::MostRecentlyUsed, 0.5),
+            Some(old)
+        );
+        all.mark_ready(fresh);
+        assert_eq!(
+            all.choose_warm(0, IdleChoice::MostRecentlyUsed, 0.5),
+            Some(fresh)
+        );
+        assert_eq!(
+            all.choose_warm(0, IdleChoice::LeastRecentlyUsed, 0.5),
+            Some(old)
+        );
+        // An instance ready at launch (pre-warmed) goes to the front at once.
+        let prewarmed = all.launch(0, 30, 30, false);
+        assert_eq!(
+            all.choose_warm(0, IdleChoice::MostRecentlyUsed, 0.5),
+            Some(prewarmed)
+        );
     }
 
     #[test]
