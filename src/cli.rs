@@ -127,6 +127,10 @@ pub enum Command {
         /// Do not print the table or the progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even when the whole sweep's size estimate (every point x replication) is above
+        /// the limits (10^10 engine events, 8 GiB of memory).
+        #[arg(long)]
+        allow_large: bool,
         /// `json`: also write summary.json (every figure with its half-width, the crossings,
         /// the scenario as run, seed and version) and print it instead of the table.
         #[arg(long, value_enum, default_value = "text")]
@@ -217,6 +221,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            allow_large,
             format,
         } => sweep::sweep_command(sweep::SweepArgs {
             scenario,
@@ -225,6 +230,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            allow_large,
             json: format == pricing::Format::Json,
         }),
         Command::Pricing { command } => {

@@ -3,10 +3,15 @@
 //! - `breakeven.png`: mean monthly cost against the parameter for every deployment (a line
 //!   with a dot per point), the 95% confidence band where there are replications, every
 //!   crossing marked (a dashed vertical line and its value); a log x axis when the values span
-//!   two decades or more, and a log y axis when the costs do (all above zero).
+//!   two decades or more, and a log y axis when the costs do (all above zero). A point where
+//!   the deployment does not serve the workload ([`super::DeploymentRuns::serves`]) is a
+//!   hollow ring, and the line is broken there: a line joins only neighbouring points where it
+//!   serves the workload.
 //! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
 //!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
-//!   memory, with the cheapest, the fastest and the balanced point marked. *Balanced* is the
+//!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
+//!   points where the deployment serves the workload (the others are hollow rings and break
+//!   the lines). *Balanced* is the
 //!   point that minimises cost/cheapest + p95/fastest (each figure relative to its best), the
 //!   lower memory on a tie.
 
@@ -26,15 +31,78 @@ use crate::report::charts::style::{self, Entry, Mark};
 pub const BREAKEVEN_PNG: &str = "breakeven.png";
 pub const MEMORY_PNG: &str = "memory.png";
 
-/// One deployment's (x, mean, half-width) along the sweep for `figure`.
-fn curve(points: &[PointResult], d: usize, figure: Figure) -> Vec<(f64, f64, f64)> {
+/// One point of a curve: x, mean, half-width, and whether the deployment serves the workload
+/// there.
+type CurvePoint = (f64, f64, f64, bool);
+
+/// One deployment's points along the sweep for `figure` (points without a value left out).
+fn curve(points: &[PointResult], d: usize, figure: Figure) -> Vec<CurvePoint> {
     points
         .iter()
         .filter_map(|p| {
-            let e = figure.estimate(&p.deployments[d].replications)?;
-            Some((p.values[0].number, e.mean, e.half_width.unwrap_or(0.0)))
+            let runs = &p.deployments[d];
+            let e = figure.estimate(&runs.replications)?;
+            Some((
+                p.values[0].number,
+                e.mean,
+                e.half_width.unwrap_or(0.0),
+                runs.serves() == Some(true),
+            ))
         })
         .collect()
+}
+
+/// The runs of neighbouring points where the deployment serves the workload: the pieces of a
+/// broken line.
+fn serving_runs(curve: &[CurvePoint]) -> impl Iterator<Item = &[CurvePoint]> {
+    curve.split(|p| !p.3).filter(|run| run.len() >= 2)
+}
+
+/// A point's marker: a filled dot where the deployment serves the workload, a hollow ring
+/// where it does not.
+fn marker(at: (f64, f64), serves: bool, color: RGBColor) -> Circle<(f64, f64), i32> {
+    if serves {
+        Circle::new(at, 4, color.filled())
+    } else {
+        Circle::new(at, 5, color.stroke_width(2))
+    }
+}
+
+/// The legend's note on hollow rings, when a deployment does not serve the workload somewhere.
+fn not_serving_note(result: &SweepResult) -> Option<Entry> {
+    let any = result
+        .points
+        .iter()
+        .flat_map(|p| &p.deployments)
+        .any(|d| d.serves() == Some(false));
+    any.then(|| Entry {
+        label: "hollow ring: does not serve the workload".into(),
+        color: style::MUTED,
+        mark: Mark::Dot,
+    })
+}
+
+/// The points of deployment `d` among which the memory choices are made: those where it
+/// serves the workload and has both a cost per million requests and a p95 latency. Their
+/// indexes into the sweep's points, their costs and their p95s.
+pub fn memory_candidates(result: &SweepResult, d: usize) -> (Vec<usize>, Vec<f64>, Vec<f64>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for (i, p) in result.points.iter().enumerate() {
+        let runs = &p.deployments[d];
+        if runs.serves() != Some(true) {
+            continue;
+        }
+        let mean = |f: Figure| f.estimate(&runs.replications).map(|e| e.mean);
+        if let (Some(c), Some(l)) = (
+            mean(Figure::UsdPerMillionRequests),
+            mean(Figure::LatencyP95),
+        ) {
+            out.0.push(i);
+            out.1.push(c);
+            out.2.push(l);
+        }
+    }
+    out
 }
 
 /// A range holding `values` with some headroom; (lo, hi) positive on a log axis.
@@ -153,6 +221,9 @@ where
             mark: Mark::Dashed,
         });
     }
+    if let Some(note) = not_serving_note(result) {
+        entries.push(note);
+    }
     if result.plan.replications > 1 {
         entries.push(Entry {
             label: format!("bands: 95% CI, {} runs", result.plan.replications),
@@ -223,7 +294,7 @@ where
 
 fn draw_curves<'a, DB: DrawingBackend, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    curves: &[Vec<(f64, f64, f64)>],
+    curves: &[Vec<CurvePoint>],
     crossings: &[Crossing],
     points: &[PointResult],
     log_y: bool,
@@ -245,13 +316,15 @@ where
                 color.mix(0.18).filled(),
             )))?;
         }
-        chart.draw_series(LineSeries::new(
-            c.iter().map(|p| (p.0, floor(p.1))),
-            color.stroke_width(3),
-        ))?;
+        for run in serving_runs(c) {
+            chart.draw_series(LineSeries::new(
+                run.iter().map(|p| (p.0, floor(p.1))),
+                color.stroke_width(3),
+            ))?;
+        }
         chart.draw_series(
             c.iter()
-                .map(|p| Circle::new((p.0, floor(p.1)), 4, color.filled())),
+                .map(|p| marker((p.0, floor(p.1)), p.3, color)),
         )?;
     }
     let names: Vec<&str> = points[0]
@@ -285,9 +358,9 @@ where
 }
 
 /// The curve's mean at `x` by linear interpolation between its points.
-fn interpolate(curve: &[(f64, f64, f64)], x: f64) -> f64 {
+fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
     for w in curve.windows(2) {
-        let ((x0, y0, _), (x1, y1, _)) = (w[0], w[1]);
+        let ((x0, y0, _, _), (x1, y1, _, _)) = (w[0], w[1]);
         if (x0..=x1).contains(&x) && x1 > x0 {
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
         }
@@ -402,27 +475,27 @@ where
     for (k, &d) in faas.iter().enumerate() {
         let color = style::color(d);
         let (c, l) = (&costs[k], &p95s[k]);
-        chart.draw_series(LineSeries::new(
-            c.iter().map(|p| (p.0, p.1)),
-            color.stroke_width(3),
-        ))?;
-        chart.draw_series(c.iter().map(|p| Circle::new((p.0, p.1), 4, color.filled())))?;
-        chart.draw_secondary_series(DashedLineSeries::new(
-            l.iter().map(|p| (p.0, p.1)),
-            8,
-            6,
-            color.stroke_width(3),
-        ))?;
+        for run in serving_runs(c) {
+            chart.draw_series(LineSeries::new(
+                run.iter().map(|p| (p.0, p.1)),
+                color.stroke_width(3),
+            ))?;
+        }
+        chart.draw_series(c.iter().map(|p| marker((p.0, p.1), p.3, color)))?;
+        for run in serving_runs(l) {
+            chart.draw_secondary_series(DashedLineSeries::new(
+                run.iter().map(|p| (p.0, p.1)),
+                8,
+                6,
+                color.stroke_width(3),
+            ))?;
+        }
         entries.push(Entry {
             label: result.points[0].deployments[d].name.clone(),
             color,
             mark: Mark::Line,
         });
-        let cs: Vec<f64> = c.iter().map(|p| p.1).collect();
-        let ls: Vec<f64> = l.iter().map(|p| p.1).collect();
-        if cs.len() != ls.len() {
-            continue; // a point completed nothing: no latency to trade against
-        }
+        let (indexes, cs, ls) = memory_candidates(result, d);
         if let Some((cheapest, fastest, balanced)) = memory_choices(&cs, &ls) {
             // One mark per point, naming every choice that falls on it.
             let mut marked: Vec<(usize, Vec<&str>)> = Vec::new();
@@ -436,9 +509,10 @@ where
                     None => marked.push((i, vec![what])),
                 }
             }
-            for (i, whats) in marked {
-                let at = (c[i].0, c[i].1);
-                let text = format!("{} {}{unit}", whats.join(", "), style::axis_number(c[i].0));
+            for (k, whats) in marked {
+                let x_at = result.points[indexes[k]].values[0].number;
+                let at = (x_at, cs[k]);
+                let text = format!("{} {}{unit}", whats.join(", "), style::axis_number(x_at));
                 chart.draw_series(std::iter::once(Circle::new(
                     at,
                     9,
@@ -460,6 +534,7 @@ where
             }
         }
     }
+    entries.extend(not_serving_note(result));
     style::legend(&panel, "FaaS deployment", &entries)
 }
 
