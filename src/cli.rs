@@ -100,8 +100,9 @@ pub enum Command {
     },
     /// Run a scenario at every point of a grid of parameter values (each `--param` one axis),
     /// with `--replications` independent seeds per point; prints the monthly cost per point
-    /// and where two deployments' costs cross, and writes sweep.csv and breakeven.csv to
-    /// `reports/<scenario name>-sweep/` or `--out`.
+    /// (marked where a deployment does not serve the workload), where two deployments that
+    /// serve it cost the same and where one stops serving it, and writes sweep.csv and
+    /// breakeven.csv to `reports/<scenario name>-sweep/` or `--out`.
     ///
     #[command(after_help = examples::SWEEP)]
     Sweep {
