@@ -125,13 +125,22 @@ fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
-    let line = |p: &str| stdout.lines().find(|l| l.starts_with(p)).unwrap().to_string();
+    let line = |p: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(p))
+            .unwrap()
+            .to_string()
+    };
     assert!(line("8 ").trim_end().ends_with("73.00"), "{stdout}");
     assert!(line("12 ").trim_end().ends_with("73.00 *"), "{stdout}");
     assert!(stdout.contains("* does not serve the workload"), "{stdout}");
     assert!(stdout.contains("serving: vm stops serving the workload between load = "));
     let html = fs::read_to_string(out2.join("report.html")).unwrap();
-    assert!(html.contains("<th>serves</th>"), "serves column in the page");
+    assert!(
+        html.contains("<th>serves</th>"),
+        "serves column in the page"
+    );
 }
 
 /// A sweep of SATURATING over `param`, run in-process.
@@ -161,7 +170,10 @@ fn the_chart_draws_points_where_a_deployment_does_not_serve_as_hollow_rings() {
         .map(|c| c.split("/>").next().unwrap())
         .filter(|c| c.to_uppercase().contains(&hex))
         .collect();
-    let hollow = circles.iter().filter(|c| c.contains("fill=\"none\"")).count();
+    let hollow = circles
+        .iter()
+        .filter(|c| c.contains("fill=\"none\""))
+        .count();
     // 8, 9, 10 serve (filled dots); 11 and 12 do not (hollow rings).
     assert_eq!((circles.len(), hollow), (5, 2), "{circles:#?}");
 }
@@ -247,7 +259,10 @@ fn a_point_whose_runs_fail_is_marked_and_the_others_kept() {
     let rows = csv_rows(&out.join("sweep.csv"));
     assert_eq!(rows.len(), 6);
     assert!(rows[2]["error"].contains("load"), "{:?}", rows[2]);
-    assert_eq!((rows[2]["serves"].as_str(), rows[2]["requests"].as_str()), ("", ""));
+    assert_eq!(
+        (rows[2]["serves"].as_str(), rows[2]["requests"].as_str()),
+        ("", "")
+    );
     assert_eq!(rows[4]["serves"], "yes");
     // The library's all-or-nothing entry point names the point.
     let err = result.first_failure().unwrap().to_string();
@@ -285,16 +300,29 @@ fn a_sweep_too_large_is_refused_before_it_runs() {
         .assert()
         .code(1);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    assert!(stderr.contains("the sweep is too large: 2 points"), "{stderr}");
-    assert!(stderr.contains("engine events in all (limit 10,000,000,000)"), "{stderr}");
-    assert!(stderr.contains("the largest point (load = 1000000)"), "{stderr}");
+    assert!(
+        stderr.contains("the sweep is too large: 2 points"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("engine events in all (limit 10,000,000,000)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the largest point (load = 1000000)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--allow-large"), "{stderr}");
     assert!(!out.exists());
     // A 10^4 x 10^4 grid is refused by arithmetic, at once.
     let assert = bin()
         .args(["sweep", scenario.to_str().unwrap(), "--quiet"])
         .args(["--param", "load=1..10:10000"])
-        .args(["--param", "deployments[1].compute.workers=1..10000:10000", "--out"])
+        .args([
+            "--param",
+            "deployments[1].compute.workers=1..10000:10000",
+            "--out",
+        ])
         .arg(&out)
         .assert()
         .code(1);
@@ -306,4 +334,67 @@ fn a_sweep_too_large_is_refused_before_it_runs() {
     assert!(stderr.contains("of memory (limit 8.0 GiB)"), "{stderr}");
     assert!(started.elapsed().as_secs() < 60, "refused before running");
     assert!(!out.exists());
+}
+
+#[test]
+fn memory_choices_are_made_among_sizes_that_serve_the_workload() {
+    // Wholly CPU-bound, 1 s at 1024 MB: m MB take 1024 / m s, and the 3 s timeout fails every
+    // call below 1024 / 3 = 341.33 MB (341 MB: 3.003 s; 342 MB: 2.994 s). 128 and 256 MB
+    // are cheapest (each call billed at most 3 s) but serve nothing; among 512 MB (2 s) and
+    // 1024 MB (1 s), both 1 GB-s a call, the cheapest is the lower, the fastest 1024 MB, and
+    // balanced 1024 MB (1 + 1 against 1 + 2).
+    let text = r#"name = "mem"
+seed = 3
+duration = "10m"
+month = "730h"
+
+[[workload.functions]]
+name = "api"
+memory = "1024MB"
+cpu_bound = 1.0
+reference_memory = "1024MB"
+timeout = "3s"
+execution = { dist = "constant", value = "1s" }
+arrivals = { process = "fixed_interval", every = "10s" }
+
+[[deployments]]
+name = "faas"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "0ms" }
+keep_alive = { policy = "forever" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), text);
+    let out = dir.path().join("mem");
+    let assert = bin()
+        .args(["sweep", scenario.to_str().unwrap()])
+        .args([
+            "--param",
+            "workload.functions[0].memory=128MB,256MB,512MB,1024MB",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).into_owned();
+    assert!(stdout.contains("memory: faas: cheapest 512MB"), "{stdout}");
+    assert!(stdout.contains("fastest 1024MB"), "{stdout}");
+    assert!(stdout.contains("balanced 1024MB"), "{stdout}");
+    let serves: Vec<String> = csv_rows(&out.join("sweep.csv"))
+        .iter()
+        .map(|r| r["serves"].clone())
+        .collect();
+    assert_eq!(serves, ["no", "no", "yes", "yes"]);
+    let be = csv_rows(&out.join("breakeven.csv"));
+    assert_eq!(be.len(), 1, "{be:?}");
+    assert_eq!(be[0]["kind"], "starts_serving");
+    assert_eq!(
+        (be[0]["serving"].as_str(), be[0]["not_serving"].as_str()),
+        ("342", "341")
+    );
+    assert!(out.join("memory.png").exists());
 }

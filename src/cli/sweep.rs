@@ -113,7 +113,8 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
     let json = args
         .json
         .then(|| sweep::json::sweep_json(&source, &result, &found));
-    let written = sweep::report::write_sweep_reports(&source, &result, &found, json.as_ref(), &out)?;
+    let written =
+        sweep::report::write_sweep_reports(&source, &result, &found, json.as_ref(), &out)?;
     if let Some(json) = &json {
         println!("{}", serde_json::to_string_pretty(json)?);
     } else if !args.quiet {

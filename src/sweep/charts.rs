@@ -322,10 +322,7 @@ where
                 color.stroke_width(3),
             ))?;
         }
-        chart.draw_series(
-            c.iter()
-                .map(|p| marker((p.0, floor(p.1)), p.3, color)),
-        )?;
+        chart.draw_series(c.iter().map(|p| marker((p.0, floor(p.1)), p.3, color)))?;
     }
     let names: Vec<&str> = points[0]
         .deployments

@@ -28,9 +28,9 @@ use std::path::{Path, PathBuf};
 
 use super::breakeven::BreakEven;
 use super::charts;
-use super::render::round6;
-pub use super::render::render;
 use super::figures::columns;
+pub use super::render::render;
+use super::render::round6;
 use super::{SweepResult, SweepSource, SweptParam};
 use crate::error::SimError;
 use crate::report::CsvFile;

@@ -127,7 +127,10 @@ impl SweepSize {
         }
         let largest = match &self.largest {
             Some((point, events)) => {
-                format!("; the largest point ({point}) needs {} events", count(*events))
+                format!(
+                    "; the largest point ({point}) needs {} events",
+                    count(*events)
+                )
             }
             None => String::new(),
         };
@@ -164,9 +167,16 @@ mod tests {
         let size = SweepSize::of_grid(&p, 2);
         assert_eq!(size.kept_bytes, 1e8 * (1024.0 + 2.0 * 8192.0));
         let err = size.check().unwrap_err();
-        assert!(err.contains("100,000,000 points x 1 replication(s)"), "{err}");
+        assert!(
+            err.contains("100,000,000 points x 1 replication(s)"),
+            "{err}"
+        );
         assert!(err.contains("--allow-large"), "{err}");
         // A small grid passes.
-        assert!(SweepSize::of_grid(&plan(&["a=1..10:10"], 3), 2).check().is_ok());
+        assert!(
+            SweepSize::of_grid(&plan(&["a=1..10:10"], 3), 2)
+                .check()
+                .is_ok()
+        );
     }
 }
