@@ -17,6 +17,7 @@ pub mod breakeven;
 pub mod charts;
 pub mod figures;
 pub mod json;
+pub mod memory;
 pub mod render;
 pub mod report;
 pub mod serving;
