@@ -7,6 +7,13 @@
 //! before any is run. Points x replications run in parallel (rayon); results are collected in
 //! grid order, so they are the same whatever the number of threads.
 //!
+//! **Verdict.** Every run's deployments are judged by `run`'s rule
+//! ([`crate::report::verdict::serves_workload`], called, never restated); a deployment serves
+//! the workload at a point only if it does in every replication ([`DeploymentRuns::serves`]).
+//! A run that fails after validation marks its point ([`PointResult::error`]) and the other
+//! points are kept ([`run_prepared`]); [`sweep`] turns such a failure into an error. The
+//! size of a whole sweep is judged in [`size`].
+//!
 //! **Seeds.** Replication 0 uses the scenario's seed (a one-replication sweep point is exactly
 //! `run` with those values); replication r > 0 uses `mix64(seed + r)`. Within a replication
 //! every deployment sees the same requests (common random numbers, as in `run`), and so does
