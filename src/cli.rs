@@ -105,8 +105,9 @@ pub enum Command {
     },
     /// Run a scenario at every point of a grid of parameter values (each `--param` one axis),
     /// with `--replications` independent seeds per point; prints the monthly cost per point
-    /// and where two deployments' costs cross, and writes sweep.csv and breakeven.csv to
-    /// `reports/<scenario name>-sweep/` or `--out`.
+    /// (marked where a deployment does not serve the workload), where two deployments that
+    /// serve it cost the same and where one stops serving it, and writes sweep.csv and
+    /// breakeven.csv to `reports/<scenario name>-sweep/` or `--out`.
     ///
     #[command(after_help = examples::SWEEP)]
     Sweep {
@@ -132,6 +133,10 @@ pub enum Command {
         /// Do not print the table or the progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even when the whole sweep's size estimate (every point x replication) is above
+        /// the limits (10^10 engine events, 8 GiB of memory).
+        #[arg(long)]
+        allow_large: bool,
         /// `json`: also write summary.json (every figure with its half-width, the crossings,
         /// the scenario as run, seed and version) and print it instead of the table.
         #[arg(long, value_enum, default_value = "text")]
@@ -222,6 +227,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            allow_large,
             format,
         } => sweep::sweep_command(sweep::SweepArgs {
             scenario,
@@ -230,6 +236,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             out,
             threads,
             quiet,
+            allow_large,
             json: format == pricing::Format::Json,
         }),
         Command::Pricing { command } => {

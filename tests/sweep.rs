@@ -195,7 +195,7 @@ fn sweep_csv_is_identical_with_one_and_two_threads() {
     }
     assert_eq!(files[0], files[1]);
     let csv = String::from_utf8(files[0].0.clone()).unwrap();
-    assert!(csv.starts_with("load,replications,deployment,model,requests,requests_ci95,"));
+    assert!(csv.starts_with("load,replications,deployment,model,serves,requests,requests_ci95,"));
     assert_eq!(csv.lines().count(), 1 + 4);
     // Three replications: the cost and latency columns have half-widths.
     let (header, rows) = table(&csv);

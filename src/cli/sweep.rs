@@ -1,15 +1,24 @@
 //! `serverless-sim sweep`: runs a scenario over a grid of parameter values with replications,
-//! prints the monthly cost per point and the break-even points, and writes `sweep.csv` and
-//! `breakeven.csv` (see [`crate::sweep::report`]).
+//! prints the monthly cost per point, the break-even points and where deployments stop
+//! serving the workload, and writes `sweep.csv` and `breakeven.csv` (see
+//! [`crate::sweep::report`]).
+//!
+//! Before anything runs: a parameter given twice is a usage error (exit 2); the grid is
+//! counted and then every point validated and estimated, and a sweep above the size limits is
+//! refused unless `--allow-large` ([`crate::sweep::size`]). A run that fails at one point (or
+//! during a break-even refinement) does not discard the others: the reports are written with
+//! that point marked (`error` in `sweep.csv`), every failure is printed, and the command exits
+//! with code 1.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::progress_bar;
+use super::{UsageError, progress_bar};
 use crate::engine::Progress;
 use crate::report;
+use crate::sweep::size::SweepSize;
 use crate::sweep::{self, SweepPlan, SweptParam, breakeven};
 
 /// What `sweep` was asked for.
@@ -20,12 +29,43 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     pub threads: Option<u16>,
     pub quiet: bool,
+    /// Run even above the size limits.
+    pub allow_large: bool,
     /// Write summary.json and print it instead of the table.
     pub json: bool,
 }
 
+/// A parameter given twice: the two arguments, in the order given.
+fn repeated(params: &[SweptParam]) -> Option<(&SweptParam, &SweptParam)> {
+    params.iter().enumerate().find_map(|(i, later)| {
+        params[..i]
+            .iter()
+            .find(|earlier| earlier.path == later.path)
+            .map(|earlier| (earlier, later))
+    })
+}
+
+/// Refuses a sweep above the size limits unless `allow_large` (then warns).
+fn within_limits(path: &Path, size: &SweepSize, allow_large: bool) -> anyhow::Result<()> {
+    if let Err(message) = size.check() {
+        if !allow_large {
+            anyhow::bail!("{}: {message}", path.display());
+        }
+        eprintln!("warning: going ahead as --allow-large asks: {message}");
+    }
+    Ok(())
+}
+
 /// Runs the `sweep` command.
 pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
+    if let Some((earlier, later)) = repeated(&args.params) {
+        return Err(UsageError(format!(
+            "`--param {}` and `--param {}` both set {}: give each parameter once (list every \
+             value in one --param)",
+            earlier.argument, later.argument, later.path
+        ))
+        .into());
+    }
     let source = sweep::read_source(&args.scenario)?;
     let plan = SweepPlan {
         params: args.params,
@@ -33,23 +73,35 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
         seed: None,
     };
     // The first point names the report folder and proves the file parses before anything else.
-    let points = plan.points();
+    let first_values: Vec<_> = plan.params.iter().map(|p| p.values[0].clone()).collect();
+    let points = sweep::size::grid_points(&plan.params);
     let first = source
-        .scenario_at(&plan.params, &points[0])
-        .map_err(|error| sweep::point_error(&plan.params, &points[0], 0, points.len(), error))?;
+        .scenario_at(&plan.params, &first_values)
+        .map_err(|error| {
+            let count = usize::try_from(points).unwrap_or(usize::MAX);
+            sweep::point_error(&plan.params, &first_values, 0, count, error)
+        })?;
     let out = args
         .out
         .unwrap_or_else(|| Path::new("reports").join(format!("{}-sweep", first.name)));
     report::output::check_target(&out)?;
-    let runs = (points.len() * plan.replications.max(1)) as u64;
+    // Counted before the grid is written out: a huge grid is refused at once.
+    let grid = SweepSize::of_grid(&plan, first.deployments.len());
+    within_limits(&args.scenario, &grid, args.allow_large)?;
+    let runs = (grid.runs()) as u64;
     let progress = Progress::new();
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
+    let allow_large = args.allow_large;
+    let scenario_path = args.scenario.clone();
     let work = || -> anyhow::Result<_> {
-        let result = sweep::sweep(&source, &plan, &progress)?;
-        let crossings = breakeven::crossings(&source, &result)?;
-        Ok((result, crossings))
+        let prepared = sweep::prepare(&source, &plan)?;
+        let size = SweepSize::of_prepared(&plan, &prepared, rayon::current_num_threads());
+        within_limits(&scenario_path, &size, allow_large)?;
+        let result = sweep::run_prepared(&source, &plan, prepared, &progress);
+        let found = breakeven::break_even(&source, &result);
+        Ok((result, found))
     };
-    let (result, crossings) =
+    let (result, found) =
         progress_bar::with_runs_bar(show_bar, runs, &progress, || match args.threads {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n.into())
@@ -60,14 +112,40 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
         })?;
     let json = args
         .json
-        .then(|| sweep::json::sweep_json(&source, &result, &crossings));
+        .then(|| sweep::json::sweep_json(&source, &result, &found));
     let written =
-        sweep::report::write_sweep_reports(&source, &result, &crossings, json.as_ref(), &out)?;
+        sweep::report::write_sweep_reports(&source, &result, &found, json.as_ref(), &out)?;
     if let Some(json) = &json {
         println!("{}", serde_json::to_string_pretty(json)?);
     } else if !args.quiet {
-        print!("{}", sweep::report::render(&result, &crossings));
+        print!("{}", sweep::render::render_all(&result, &found));
         println!("reports written to {}", written.display());
     }
-    Ok(())
+    let count = result.points.len();
+    let mut failures: Vec<String> = result
+        .points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let e = p.error.as_ref()?;
+            Some(format!(
+                "sweep point {} of {count} ({}): {e}",
+                i + 1,
+                sweep::describe(&plan.params, &p.values)
+            ))
+        })
+        .collect();
+    failures.extend(found.failures.iter().map(|e| e.to_string()));
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for f in &failures[1..] {
+        eprintln!("error: {f}");
+    }
+    anyhow::bail!(
+        "{}; {} run(s) failed in all, the other points' results are in {}",
+        failures[0],
+        failures.len(),
+        written.display()
+    )
 }

@@ -1,13 +1,22 @@
 //! Break-even points of a one-parameter sweep: where two deployments' monthly cost curves
-//! cross.
+//! cross, and where a deployment stops (or starts) serving the workload ([`super::serving`]).
 //!
-//! For each pair of deployments, the mean monthly cost difference is computed at every point;
+//! Only deployments that serve the workload are compared, as in `run`'s verdict: a point
+//! where either deployment of a pair does not serve it ([`super::DeploymentRuns::serves`]),
+//! or whose runs failed, has no cost difference, and no crossing is read across it. For each
+//! pair of deployments, the mean monthly cost difference is computed at every point;
 //! where it changes sign between neighbouring points, that interval *brackets* a crossing.
 //! Each bracket is then narrowed by bisection with extra runs of just those two deployments
 //! (same replications and seeds as the sweep; halving in log space for a sweep whose values
 //! span decades) until it is narrower than [`REL_TOLERANCE`] of its position or
 //! [`MAX_STEPS`] runs were made, and the crossing is read off by linear interpolation between
-//! the bracket's ends. A difference of exactly zero at a point between differences of opposite
+//! the bracket's ends. Bisection only tries values the parameter accepts: the midpoint, else
+//! the midpoint rounded to a whole number (`instances`, a memory in MB), kept only when it
+//! validates and lies strictly inside the bracket; when no such value is left the bracket is
+//! final (so a crossing between 1 and 2 instances is read off by interpolation between them).
+//! A refinement run where either deployment does not serve the workload drops the crossing;
+//! one that fails ends that refinement (the crossing is read off the bracket reached) and is
+//! reported in [`BreakEven::failures`]. A difference of exactly zero at a point between differences of opposite
 //! signs is a crossing at that point; deployments that cost exactly the same everywhere never
 //! cross.
 //!
@@ -18,7 +27,8 @@
 use rayon::prelude::*;
 
 use super::figures::Figure;
-use super::values::SweepValue;
+use super::serving::{self, Boundary};
+use super::values::{SweepValue, round_significant};
 use super::{SweepError, SweepResult, SweepSource, describe, run_once};
 
 /// A bracket narrower than this share of its position is a crossing.
@@ -38,6 +48,17 @@ pub struct Crossing {
     pub cheaper_above: String,
 }
 
+/// What a one-parameter sweep reads off its curves.
+#[derive(Debug, Default)]
+pub struct BreakEven {
+    /// Where two deployments that both serve the workload cost the same.
+    pub crossings: Vec<Crossing>,
+    /// Where a deployment stops or starts serving the workload.
+    pub boundaries: Vec<Boundary>,
+    /// Refinement runs that failed (the bracket reached so far is reported).
+    pub failures: Vec<SweepError>,
+}
+
 /// One sign change of `cost(a) - cost(b)` between two parameter values: `lo` and `hi` are
 /// (value, difference) with differences of opposite signs, or both the one point where the
 /// difference is exactly zero; `below` is the sign of the difference below the crossing.
@@ -50,7 +71,8 @@ struct Bracket {
     below: f64,
 }
 
-/// The mean monthly cost of each deployment at each point.
+/// The mean monthly cost of each deployment at each point; NaN where it does not serve the
+/// workload or the point failed.
 fn mean_costs(result: &SweepResult) -> Vec<Vec<f64>> {
     result
         .points
@@ -58,10 +80,11 @@ fn mean_costs(result: &SweepResult) -> Vec<Vec<f64>> {
         .map(|p| {
             p.deployments
                 .iter()
-                .map(|d| {
-                    Figure::MonthlyCost
+                .map(|d| match d.serves() {
+                    Some(true) => Figure::MonthlyCost
                         .estimate(&d.replications)
-                        .map_or(f64::NAN, |e| e.mean)
+                        .map_or(f64::NAN, |e| e.mean),
+                    _ => f64::NAN,
                 })
                 .collect()
         })
@@ -73,13 +96,18 @@ type SignChange = ((f64, f64), (f64, f64), f64);
 
 /// Every sign change of `diff` along `xs`: neighbouring points of opposite signs, or the first
 /// of a run of exact zeros between opposite signs. Differences that never change sign
-/// (including deployments that cost exactly the same everywhere) give none.
+/// (including deployments that cost exactly the same everywhere) give none, and none is read
+/// across a NaN (a point where the pair is not compared).
 fn sign_changes(xs: &[f64], diff: &[f64]) -> Vec<SignChange> {
     let mut out = Vec::new();
     let mut prev: Option<usize> = None;
     for i in 0..diff.len() {
         let d = diff[i];
-        if d == 0.0 || d.is_nan() {
+        if d.is_nan() {
+            prev = None;
+            continue;
+        }
+        if d == 0.0 {
             continue;
         }
         if let Some(p) = prev
@@ -126,14 +154,71 @@ fn brackets(result: &SweepResult) -> Vec<Bracket> {
 /// # Errors
 /// A refinement run that fails.
 pub fn crossings(source: &SweepSource, result: &SweepResult) -> Result<Vec<Crossing>, SweepError> {
+    let mut found = break_even(source, result);
+    match found.failures.pop() {
+        Some(e) => Err(e),
+        None => Ok(found.crossings),
+    }
+}
+
+/// The crossings and service boundaries of a one-parameter sweep, each refined with extra runs
+/// on `source` (see the module docs); nothing for a sweep over more or fewer than one
+/// parameter.
+pub fn break_even(source: &SweepSource, result: &SweepResult) -> BreakEven {
     if result.plan.params.len() != 1 || result.points.is_empty() {
-        return Ok(Vec::new());
+        return BreakEven::default();
     }
     let log = result.plan.params[0].spans_decades();
-    brackets(result)
+    let mut out = BreakEven::default();
+    let refined: Vec<_> = brackets(result)
         .par_iter()
         .map(|b| refine(source, result, b, log))
-        .collect()
+        .collect();
+    for (crossing, failure) in refined {
+        out.crossings.extend(crossing);
+        out.failures.extend(failure);
+    }
+    for (boundary, failure) in serving::boundaries(source, result, log) {
+        out.boundaries.push(boundary);
+        out.failures.extend(failure);
+    }
+    out
+}
+
+/// A value the swept parameter accepts strictly between `lo` and `hi`, near their middle
+/// (geometric with `log`): the midpoint (to 6 significant digits, as swept values are), else
+/// the midpoint rounded to a whole number; `None` when neither validates inside the bracket.
+pub(super) fn accepted_between(
+    source: &SweepSource,
+    result: &SweepResult,
+    lo: f64,
+    hi: f64,
+    log: bool,
+) -> Option<SweepValue> {
+    let mid = if log {
+        (lo * hi).sqrt()
+    } else {
+        0.5 * (lo + hi)
+    };
+    let unit = &result.points[0].values[0].unit;
+    let (min, max) = (lo.min(hi), lo.max(hi));
+    [round_significant(mid, 6), mid.round()]
+        .into_iter()
+        .filter(|&x| x > min && x < max)
+        .map(|number| SweepValue {
+            number,
+            unit: unit.clone(),
+        })
+        .find(|v| {
+            source
+                .scenario_at(&result.plan.params, std::slice::from_ref(v))
+                .is_ok()
+        })
+}
+
+/// True when a bracket from `lo` to `hi` is narrow enough.
+pub(super) fn narrow(lo: f64, hi: f64) -> bool {
+    (hi - lo).abs() <= REL_TOLERANCE * hi.abs().max(lo.abs())
 }
 
 fn refine(
@@ -141,32 +226,34 @@ fn refine(
     result: &SweepResult,
     bracket: &Bracket,
     log: bool,
-) -> Result<Crossing, SweepError> {
+) -> (Option<Crossing>, Option<SweepError>) {
     let names = &result.points[0].deployments;
     let (a, b) = (
         names[bracket.a].name.as_str(),
         names[bracket.b].name.as_str(),
     );
-    let unit = result.points[0].values[0].unit.clone();
     let (mut lo, mut hi) = (bracket.lo, bracket.hi);
+    let mut failure = None;
     for _ in 0..MAX_STEPS {
-        if lo.1 == 0.0 || hi.1 == 0.0 || (hi.0 - lo.0).abs() <= REL_TOLERANCE * hi.0.abs() {
+        if lo.1 == 0.0 || hi.1 == 0.0 || narrow(lo.0, hi.0) {
             break;
         }
-        let mid = if log {
-            (lo.0 * hi.0).sqrt()
-        } else {
-            0.5 * (lo.0 + hi.0)
+        let Some(value) = accepted_between(source, result, lo.0, hi.0, log) else {
+            break;
         };
-        let value = SweepValue {
-            number: mid,
-            unit: unit.clone(),
+        let d = match cost_difference(source, result, &value, [a, b]) {
+            Ok(Some(d)) => d,
+            // One of the two does not serve the workload here: they are not compared.
+            Ok(None) => return (None, None),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         };
-        let d = cost_difference(source, result, &value, [a, b])?;
         if d * lo.1 > 0.0 {
-            lo = (mid, d);
+            lo = (value.number, d);
         } else {
-            hi = (mid, d);
+            hi = (value.number, d);
         }
     }
     let crossing = if lo.1 == 0.0 {
@@ -177,40 +264,56 @@ fn refine(
         lo.0 + (hi.0 - lo.0) * lo.1 / (lo.1 - hi.1)
     };
     let (cheaper_below, cheaper_above) = if bracket.below < 0.0 { (a, b) } else { (b, a) };
-    Ok(Crossing {
+    let crossing = Crossing {
         deployment_a: a.to_string(),
         deployment_b: b.to_string(),
         crossing,
         cheaper_below: cheaper_below.to_string(),
         cheaper_above: cheaper_above.to_string(),
-    })
+    };
+    (Some(crossing), failure)
+}
+
+/// The error of a refinement run at `value`.
+pub(super) fn refinement_error(
+    result: &SweepResult,
+    value: &SweepValue,
+    error: crate::error::SimError,
+) -> SweepError {
+    SweepError {
+        point: format!(
+            "break-even run ({})",
+            describe(&result.plan.params, std::slice::from_ref(value))
+        ),
+        error,
+    }
 }
 
 /// Mean monthly cost of `pair[0]` minus that of `pair[1]` at `value`, over the sweep's
-/// replications.
+/// replications; `None` when either does not serve the workload there (in some replication).
 fn cost_difference(
     source: &SweepSource,
     result: &SweepResult,
     value: &SweepValue,
     pair: [&str; 2],
-) -> Result<f64, SweepError> {
+) -> Result<Option<f64>, SweepError> {
     let plan = &result.plan;
     let values = std::slice::from_ref(value);
     let reps = plan.replications.max(1);
     let mut sum = 0.0;
     for r in 0..reps {
-        let runs = run_once(source, plan, values, r, Some(&pair)).map_err(|error| SweepError {
-            point: format!("break-even run ({})", describe(&plan.params, values)),
-            error,
-        })?;
-        let cost = |name: &str| {
-            runs.iter()
-                .find(|(n, _, _)| n == name)
-                .map_or(f64::NAN, |(_, _, f)| f.monthly_cost_usd)
+        let runs = run_once(source, plan, values, r, Some(&pair))
+            .map_err(|e| refinement_error(result, value, e))?;
+        let figures = |name: &str| runs.iter().find(|(n, _, _)| n == name).map(|(_, _, f)| f);
+        let (Some(fa), Some(fb)) = (figures(pair[0]), figures(pair[1])) else {
+            return Ok(None);
         };
-        sum += cost(pair[0]) - cost(pair[1]);
+        if !(fa.serves && fb.serves) {
+            return Ok(None);
+        }
+        sum += fa.monthly_cost_usd - fb.monthly_cost_usd;
     }
-    Ok(sum / reps as f64)
+    Ok(Some(sum / reps as f64))
 }
 
 #[cfg(test)]
@@ -236,5 +339,8 @@ mod tests {
         );
         // Two crossings.
         assert_eq!(sign_changes(&xs, &[1.0, -1.0, -1.0, 1.0, 1.0]).len(), 2);
+        // A point where the pair is not compared (NaN) between opposite signs: no crossing.
+        assert!(sign_changes(&xs, &[-2.0, -1.0, f64::NAN, 1.0, 2.0]).is_empty());
+        assert!(sign_changes(&xs, &[-2.0, 0.0, f64::NAN, 0.0, 2.0]).is_empty());
     }
 }

@@ -3,12 +3,16 @@
 //! - `breakeven.png`: mean monthly cost against the parameter for every deployment (a line
 //!   with a dot per point), the 95% confidence band where there are replications, every
 //!   crossing marked (a dashed vertical line and its value); a log x axis when the values span
-//!   two decades or more, and a log y axis when the costs do (all above zero).
+//!   two decades or more, and a log y axis when the costs do (all above zero). A point where
+//!   the deployment does not serve the workload ([`super::DeploymentRuns::serves`]) is a
+//!   hollow ring, and the line is broken there: a line joins only neighbouring points where it
+//!   serves the workload.
 //! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
 //!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
-//!   memory, with the cheapest, the fastest and the balanced point marked. *Balanced* is the
-//!   point that minimises cost/cheapest + p95/fastest (each figure relative to its best), the
-//!   lower memory on a tie.
+//!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
+//!   points where the deployment serves the workload (the others are hollow rings and break
+//!   the lines). *Balanced* is the point that minimises cost/cheapest + p95/fastest (each
+//!   figure relative to its best), the lower memory on a tie. Drawn by [`super::memory`].
 
 use std::path::Path;
 
@@ -24,21 +28,63 @@ use crate::error::SimError;
 use crate::report::charts::style::{self, Entry, Mark};
 
 pub const BREAKEVEN_PNG: &str = "breakeven.png";
-pub const MEMORY_PNG: &str = "memory.png";
+pub use super::memory::{
+    MEMORY_PNG, is_memory_sweep, memory_candidates, memory_choices, memory_svg, write_memory_png,
+};
 
-/// One deployment's (x, mean, half-width) along the sweep for `figure`.
-fn curve(points: &[PointResult], d: usize, figure: Figure) -> Vec<(f64, f64, f64)> {
+/// One point of a curve: x, mean, half-width, and whether the deployment serves the workload
+/// there.
+pub(super) type CurvePoint = (f64, f64, f64, bool);
+
+/// One deployment's points along the sweep for `figure` (points without a value left out).
+pub(super) fn curve(points: &[PointResult], d: usize, figure: Figure) -> Vec<CurvePoint> {
     points
         .iter()
         .filter_map(|p| {
-            let e = figure.estimate(&p.deployments[d].replications)?;
-            Some((p.values[0].number, e.mean, e.half_width.unwrap_or(0.0)))
+            let runs = &p.deployments[d];
+            let e = figure.estimate(&runs.replications)?;
+            Some((
+                p.values[0].number,
+                e.mean,
+                e.half_width.unwrap_or(0.0),
+                runs.serves() == Some(true),
+            ))
         })
         .collect()
 }
 
+/// The runs of neighbouring points where the deployment serves the workload: the pieces of a
+/// broken line.
+pub(super) fn serving_runs(curve: &[CurvePoint]) -> impl Iterator<Item = &[CurvePoint]> {
+    curve.split(|p| !p.3).filter(|run| run.len() >= 2)
+}
+
+/// A point's marker: a filled dot where the deployment serves the workload, a hollow ring
+/// where it does not.
+pub(super) fn marker(at: (f64, f64), serves: bool, color: RGBColor) -> Circle<(f64, f64), i32> {
+    if serves {
+        Circle::new(at, 4, color.filled())
+    } else {
+        Circle::new(at, 5, color.stroke_width(2))
+    }
+}
+
+/// The legend's note on hollow rings, when a deployment does not serve the workload somewhere.
+pub(super) fn not_serving_note(result: &SweepResult) -> Option<Entry> {
+    let any = result
+        .points
+        .iter()
+        .flat_map(|p| &p.deployments)
+        .any(|d| d.serves() == Some(false));
+    any.then(|| Entry {
+        label: "hollow ring: does not serve the workload".into(),
+        color: style::MUTED,
+        mark: Mark::Dot,
+    })
+}
+
 /// A range holding `values` with some headroom; (lo, hi) positive on a log axis.
-fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
+pub(super) fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
     let lo = values.clone().fold(f64::INFINITY, f64::min);
     let hi = values.fold(f64::NEG_INFINITY, f64::max);
     if !lo.is_finite() || !hi.is_finite() {
@@ -65,14 +111,6 @@ fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
 /// The chart cannot be drawn.
 pub fn breakeven_svg(result: &SweepResult, crossings: &[Crossing]) -> Result<String, SimError> {
     style::render_svg(style::SIZE, |root| draw_breakeven(result, crossings, root))
-}
-
-/// `memory.png` as SVG, for the HTML report.
-///
-/// # Errors
-/// The chart cannot be drawn.
-pub fn memory_svg(result: &SweepResult) -> Result<String, SimError> {
-    style::render_svg(style::SIZE, |root| draw_memory(result, root))
 }
 
 /// Draws `breakeven.png` into `dir`.
@@ -153,6 +191,9 @@ where
             mark: Mark::Dashed,
         });
     }
+    if let Some(note) = not_serving_note(result) {
+        entries.push(note);
+    }
     if result.plan.replications > 1 {
         entries.push(Entry {
             label: format!("bands: 95% CI, {} runs", result.plan.replications),
@@ -223,7 +264,7 @@ where
 
 fn draw_curves<'a, DB: DrawingBackend, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    curves: &[Vec<(f64, f64, f64)>],
+    curves: &[Vec<CurvePoint>],
     crossings: &[Crossing],
     points: &[PointResult],
     log_y: bool,
@@ -245,14 +286,13 @@ where
                 color.mix(0.18).filled(),
             )))?;
         }
-        chart.draw_series(LineSeries::new(
-            c.iter().map(|p| (p.0, floor(p.1))),
-            color.stroke_width(3),
-        ))?;
-        chart.draw_series(
-            c.iter()
-                .map(|p| Circle::new((p.0, floor(p.1)), 4, color.filled())),
-        )?;
+        for run in serving_runs(c) {
+            chart.draw_series(LineSeries::new(
+                run.iter().map(|p| (p.0, floor(p.1))),
+                color.stroke_width(3),
+            ))?;
+        }
+        chart.draw_series(c.iter().map(|p| marker((p.0, floor(p.1)), p.3, color)))?;
     }
     let names: Vec<&str> = points[0]
         .deployments
@@ -285,9 +325,9 @@ where
 }
 
 /// The curve's mean at `x` by linear interpolation between its points.
-fn interpolate(curve: &[(f64, f64, f64)], x: f64) -> f64 {
+fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
     for w in curve.windows(2) {
-        let ((x0, y0, _), (x1, y1, _)) = (w[0], w[1]);
+        let ((x0, y0, _, _), (x1, y1, _, _)) = (w[0], w[1]);
         if (x0..=x1).contains(&x) && x1 > x0 {
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
         }
@@ -304,177 +344,9 @@ fn fmt(x: f64) -> String {
     format!("{x:.digits$}")
 }
 
-/// The cheapest, fastest and balanced point of one deployment's memory sweep: indexes into
-/// `costs` / `p95s` (equal lengths, aligned with the sweep's points).
-pub fn memory_choices(costs: &[f64], p95s: &[f64]) -> Option<(usize, usize, usize)> {
-    if costs.is_empty() || costs.len() != p95s.len() {
-        return None;
-    }
-    let argmin = |v: &[f64]| (0..v.len()).fold(0, |best, i| if v[i] < v[best] { i } else { best });
-    let (cheapest, fastest) = (argmin(costs), argmin(p95s));
-    let score: Vec<f64> = costs
-        .iter()
-        .zip(p95s)
-        .map(|(c, l)| c / costs[cheapest] + l / p95s[fastest])
-        .collect();
-    Some((cheapest, fastest, argmin(&score)))
-}
-
-/// True for a sweep over one function's memory (`workload.functions[i].memory`).
-pub fn is_memory_sweep(result: &SweepResult) -> bool {
-    result.plan.params.len() == 1 && result.plan.params[0].path.ends_with(".memory")
-}
-
-/// Draws `memory.png` into `dir`: FaaS deployments only (a fleet's cost does not follow the
-/// function's memory).
-///
-/// # Errors
-/// The chart cannot be drawn or written.
-pub fn write_memory_png(result: &SweepResult, dir: &Path) -> Result<(), SimError> {
-    style::render(&dir.join(MEMORY_PNG), |root| draw_memory(result, root))
-}
-
-fn draw_memory<DB: DrawingBackend>(
-    result: &SweepResult,
-    root: &style::Area<DB>,
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let param = &result.plan.params[0];
-    let title = format!(
-        "{}: cost and p95 latency against {}",
-        result.scenario, param.path
-    );
-    let (plot, panel) = style::layout(root, &title)?;
-    let faas: Vec<usize> = result.points[0]
-        .deployments
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.model == "faas")
-        .map(|(i, _)| i)
-        .collect();
-    let costs: Vec<_> = faas
-        .iter()
-        .map(|&d| curve(&result.points, d, Figure::UsdPerMillionRequests))
-        .collect();
-    let p95s: Vec<_> = faas
-        .iter()
-        .map(|&d| curve(&result.points, d, Figure::LatencyP95))
-        .collect();
-    let x = range(result.points.iter().map(|p| p.values[0].number), false);
-    let y = range(costs.iter().flatten().map(|p| p.1).chain([0.0]), false);
-    let y2 = range(p95s.iter().flatten().map(|p| p.1).chain([0.0]), false);
-    let unit = param.unit();
-    let mut chart = ChartBuilder::on(&plot)
-        .margin_top(10)
-        .margin_left(20)
-        .margin_right(10)
-        .margin_bottom(10)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .right_y_label_area_size(90)
-        .build_cartesian_2d(x.0..x.1, 0.0..y.1 * 1.08)?
-        .set_secondary_coord(x.0..x.1, 0.0..y2.1 * 1.08);
-    chart
-        .configure_mesh()
-        .max_light_lines(1)
-        .light_line_style(style::GRID_LIGHT)
-        .bold_line_style(style::GRID_BOLD)
-        .axis_style(style::INK)
-        .x_label_formatter(&|v| style::axis_number(*v))
-        .y_label_formatter(&|v| style::usd_tick(*v))
-        .x_label_style(style::tick_font())
-        .y_label_style(style::tick_font())
-        .x_desc(format!("{} ({unit})", param.path))
-        .y_desc("USD per million requests (solid)")
-        .axis_desc_style(style::axis_desc_font())
-        .draw()?;
-    chart
-        .configure_secondary_axes()
-        .axis_style(style::INK)
-        .label_style(style::tick_font())
-        .y_label_formatter(&|v| style::axis_number(*v))
-        .y_desc("p95 latency, ms (dashed)")
-        .axis_desc_style(style::axis_desc_font())
-        .draw()?;
-    let mut entries = Vec::new();
-    for (k, &d) in faas.iter().enumerate() {
-        let color = style::color(d);
-        let (c, l) = (&costs[k], &p95s[k]);
-        chart.draw_series(LineSeries::new(
-            c.iter().map(|p| (p.0, p.1)),
-            color.stroke_width(3),
-        ))?;
-        chart.draw_series(c.iter().map(|p| Circle::new((p.0, p.1), 4, color.filled())))?;
-        chart.draw_secondary_series(DashedLineSeries::new(
-            l.iter().map(|p| (p.0, p.1)),
-            8,
-            6,
-            color.stroke_width(3),
-        ))?;
-        entries.push(Entry {
-            label: result.points[0].deployments[d].name.clone(),
-            color,
-            mark: Mark::Line,
-        });
-        let cs: Vec<f64> = c.iter().map(|p| p.1).collect();
-        let ls: Vec<f64> = l.iter().map(|p| p.1).collect();
-        if cs.len() != ls.len() {
-            continue; // a point completed nothing: no latency to trade against
-        }
-        if let Some((cheapest, fastest, balanced)) = memory_choices(&cs, &ls) {
-            // One mark per point, naming every choice that falls on it.
-            let mut marked: Vec<(usize, Vec<&str>)> = Vec::new();
-            for (i, what) in [
-                (cheapest, "cheapest"),
-                (fastest, "fastest"),
-                (balanced, "balanced"),
-            ] {
-                match marked.iter_mut().find(|m| m.0 == i) {
-                    Some(m) => m.1.push(what),
-                    None => marked.push((i, vec![what])),
-                }
-            }
-            for (i, whats) in marked {
-                let at = (c[i].0, c[i].1);
-                let text = format!("{} {}{unit}", whats.join(", "), style::axis_number(c[i].0));
-                chart.draw_series(std::iter::once(Circle::new(
-                    at,
-                    9,
-                    style::INK.stroke_width(3),
-                )))?;
-                // Labels in the right half read leftwards, so they stay inside the plot.
-                let (side, shown) = if at.0 > 0.5 * (x.0 + x.1) {
-                    (HPos::Right, format!("{text}  "))
-                } else {
-                    (HPos::Left, format!("  {text}"))
-                };
-                let label = style::label_font().pos(Pos::new(side, VPos::Top));
-                chart.draw_series(std::iter::once(Text::new(shown, at, label)))?;
-                entries.push(Entry {
-                    label: text,
-                    color,
-                    mark: Mark::Box,
-                });
-            }
-        }
-    }
-    style::legend(&panel, "FaaS deployment", &entries)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn memory_choices_by_hand() {
-        // Cost per 1M: 10, 8, 9, 12; p95: 400, 250, 120, 100 ms. Cheapest index 1, fastest 3;
-        // scores 10/8 + 400/100 = 5.25, 1 + 2.5 = 3.5, 1.125 + 1.2 = 2.325, 1.5 + 1 = 2.5.
-        let got = memory_choices(&[10.0, 8.0, 9.0, 12.0], &[400.0, 250.0, 120.0, 100.0]);
-        assert_eq!(got, Some((1, 3, 2)));
-        assert_eq!(memory_choices(&[], &[]), None);
-    }
 
     #[test]
     fn crossing_labels_keep_four_digits() {

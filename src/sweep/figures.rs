@@ -22,6 +22,9 @@ pub struct Figures {
     pub latency_p99_ms: Option<f64>,
     /// Requests in the window.
     pub requests: u64,
+    /// Whether the deployment serves the workload in this run: `run`'s verdict rule,
+    /// [`crate::report::verdict::serves_workload`], called, never restated.
+    pub serves: bool,
     /// Every numeric column of the deployment's `summary.csv` row, by name (`None` for an
     /// empty field): what `sweep.csv` reports.
     pub summary: Vec<(String, Option<f64>)>,
@@ -52,6 +55,7 @@ impl Figures {
             latency_p95_ms: ms(0.95),
             latency_p99_ms: ms(0.99),
             requests,
+            serves: crate::report::verdict::serves_workload(d),
             summary: summary
                 .into_iter()
                 .filter(|(k, _)| k != "deployment" && k != "model")

@@ -1,16 +1,18 @@
 //! `summary.json` of a sweep (`sweep --format json`): every figure of `sweep.csv` with its
-//! confidence half-width, the crossings, the swept parameters, the scenario file as run (its
+//! confidence half-width and whether the deployment serves the workload (`serves`: true, false,
+//! or null at a point whose runs failed, which carries its `error`), the rows of
+//! `breakeven.csv` (each with its `kind`), the swept parameters, the scenario file as run (its
 //! text; each point's values are the parameters'), the seed and the tool's version. Keys are
 //! sorted, so the file is byte-stable.
 
 use serde_json::{Value, json};
 
-use super::breakeven::Crossing;
+use super::breakeven::BreakEven;
 use super::figures::columns;
 use super::{SweepResult, SweepSource};
 
 /// The JSON document of a sweep.
-pub fn sweep_json(source: &SweepSource, result: &SweepResult, crossings: &[Crossing]) -> Value {
+pub fn sweep_json(source: &SweepSource, result: &SweepResult, found: &BreakEven) -> Value {
     let params: Vec<Value> = result
         .plan
         .params
@@ -52,17 +54,20 @@ pub fn sweep_json(source: &SweepSource, result: &SweepResult, crossings: &[Cross
                         "name": d.name,
                         "model": d.model,
                         "figures": figures,
+                        "serves": d.serves(),
                         "requests": d.replications.iter().map(|f| f.requests).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
-            json!({ "values": values, "deployments": deployments })
+            json!({ "values": values, "deployments": deployments, "error": p.error })
         })
         .collect();
-    let breakeven: Vec<Value> = crossings
+    let mut breakeven: Vec<Value> = found
+        .crossings
         .iter()
         .map(|c| {
             json!({
+                "kind": "crossing",
                 "deployment_a": c.deployment_a,
                 "deployment_b": c.deployment_b,
                 "crossing": c.crossing,
@@ -71,6 +76,14 @@ pub fn sweep_json(source: &SweepSource, result: &SweepResult, crossings: &[Cross
             })
         })
         .collect();
+    breakeven.extend(found.boundaries.iter().map(|b| {
+        json!({
+            "kind": b.kind(),
+            "deployment": b.deployment,
+            "serving": b.serving,
+            "not_serving": b.not_serving,
+        })
+    }));
     json!({
         "tool": "serverless-sim",
         "version": env!("CARGO_PKG_VERSION"),

@@ -7,6 +7,13 @@
 //! before any is run. Points x replications run in parallel (rayon); results are collected in
 //! grid order, so they are the same whatever the number of threads.
 //!
+//! **Verdict.** Every run's deployments are judged by `run`'s rule
+//! ([`crate::report::verdict::serves_workload`], called, never restated); a deployment serves
+//! the workload at a point only if it does in every replication ([`DeploymentRuns::serves`]).
+//! A run that fails after validation marks its point ([`PointResult::error`]) and the other
+//! points are kept ([`run_prepared`]); [`sweep`] turns such a failure into an error. The
+//! size of a whole sweep is judged in [`size`].
+//!
 //! **Seeds.** Replication 0 uses the scenario's seed (a one-replication sweep point is exactly
 //! `run` with those values); replication r > 0 uses `mix64(seed + r)`. Within a replication
 //! every deployment sees the same requests (common random numbers, as in `run`), and so does
@@ -17,7 +24,11 @@ pub mod breakeven;
 pub mod charts;
 pub mod figures;
 pub mod json;
+pub mod memory;
+pub mod render;
 pub mod report;
+pub mod serving;
+pub mod size;
 pub mod stats;
 pub mod values;
 
@@ -31,6 +42,7 @@ use crate::rng::mix64;
 use crate::run;
 use crate::scenario::Scenario;
 use crate::scenario::patch::Patch;
+use crate::scenario::size::SizeEstimate;
 pub use figures::{Figure, Figures};
 pub use values::{SweepValue, SweptParam};
 
@@ -64,12 +76,22 @@ impl SweepPlan {
     }
 }
 
-/// One deployment's figures at one point, one entry per replication.
+/// One deployment's figures at one point, one entry per replication (none when the point's
+/// runs failed).
 #[derive(Clone, Debug)]
 pub struct DeploymentRuns {
     pub name: String,
     pub model: &'static str,
     pub replications: Vec<Figures>,
+}
+
+impl DeploymentRuns {
+    /// Whether the deployment serves the workload at this point: in **every** replication
+    /// (`run`'s verdict rule, [`crate::report::verdict::serves_workload`], applied to each run).
+    /// `None` when the point's runs failed (nothing to judge).
+    pub fn serves(&self) -> Option<bool> {
+        (!self.replications.is_empty()).then(|| self.replications.iter().all(|f| f.serves))
+    }
 }
 
 /// The results at one point.
@@ -78,6 +100,9 @@ pub struct PointResult {
     /// One value per swept parameter, in plan order.
     pub values: Vec<SweepValue>,
     pub deployments: Vec<DeploymentRuns>,
+    /// Why the point's runs failed, when one did: its deployments then have no replications
+    /// and the other points are kept.
+    pub error: Option<String>,
 }
 
 /// A whole sweep's results.
@@ -87,6 +112,23 @@ pub struct SweepResult {
     pub seed: u64,
     pub plan: SweepPlan,
     pub points: Vec<PointResult>,
+}
+
+impl SweepResult {
+    /// The first point whose runs failed, as an error.
+    pub fn first_failure(&self) -> Option<SweepError> {
+        let count = self.points.len();
+        self.points.iter().enumerate().find_map(|(i, p)| {
+            let message = p.error.clone()?;
+            Some(point_error(
+                &self.plan.params,
+                &p.values,
+                i,
+                count,
+                SimError::Invalid(message),
+            ))
+        })
+    }
 }
 
 /// A sweep that could not be run: which point, and why.
@@ -164,6 +206,51 @@ pub fn point_error(
     }
 }
 
+/// A sweep whose every point validated, ready to run: the grid, the scenario's name and seed,
+/// its deployments, and the size of each point's run.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub points: Vec<Vec<SweepValue>>,
+    pub scenario: String,
+    pub seed: u64,
+    /// Each deployment's name and model, in scenario order.
+    pub deployments: Vec<(String, &'static str)>,
+    /// The size estimate of one run at each point, in grid order.
+    pub sizes: Vec<SizeEstimate>,
+}
+
+/// Validates every point of `plan` (before anything runs: a bad value late in the grid fails
+/// now, not after hours) and estimates each point's run.
+///
+/// # Errors
+/// The first point, in grid order, that does not validate.
+pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, SweepError> {
+    let points = plan.points();
+    let count = points.len();
+    let mut sizes = Vec::with_capacity(count);
+    let mut first = None;
+    for (i, values) in points.iter().enumerate() {
+        let scenario = source
+            .scenario_at(&plan.params, values)
+            .map_err(|e| point_error(&plan.params, values, i, count, e))?;
+        sizes.push(SizeEstimate::of(&scenario));
+        first.get_or_insert(scenario);
+    }
+    let first = first.expect("a grid has at least one point");
+    let deployments = first
+        .deployments
+        .iter()
+        .map(|d| (d.name.clone(), d.compute.kind()))
+        .collect();
+    Ok(Prepared {
+        points,
+        scenario: first.name,
+        seed: plan.seed.unwrap_or(first.seed),
+        deployments,
+        sizes,
+    })
+}
+
 /// Runs every point of `plan` on the scenario in `source`; `done` counts finished runs (point
 /// x replication) for a progress display (its count is runs, not requests).
 ///
@@ -175,63 +262,83 @@ pub fn sweep(
     plan: &SweepPlan,
     done: &Progress,
 ) -> Result<SweepResult, SweepError> {
-    let points = plan.points();
-    let count = points.len();
-    let fail = |index: usize, error: SimError| {
-        point_error(&plan.params, &points[index], index, count, error)
-    };
-    // Validate every point first: a bad value late in the grid fails now, not after hours.
-    let mut first = None;
-    for (i, values) in points.iter().enumerate() {
-        let scenario = source
-            .scenario_at(&plan.params, values)
-            .map_err(|e| fail(i, e))?;
-        first.get_or_insert((scenario.name, plan.seed.unwrap_or(scenario.seed)));
+    let prepared = prepare(source, plan)?;
+    let result = run_prepared(source, plan, prepared, done);
+    match result.first_failure() {
+        Some(e) => Err(e),
+        None => Ok(result),
     }
-    let (name, seed) = first.expect("a grid has at least one point");
+}
+
+/// Runs every point of a prepared sweep. A point whose run fails keeps its error
+/// ([`PointResult::error`]) and the other points their results.
+pub fn run_prepared(
+    source: &SweepSource,
+    plan: &SweepPlan,
+    prepared: Prepared,
+    done: &Progress,
+) -> SweepResult {
+    let Prepared {
+        points,
+        scenario,
+        seed,
+        deployments: names,
+        ..
+    } = prepared;
     let replications = plan.replications.max(1);
-    let jobs: Vec<(usize, usize)> = (0..count)
+    let jobs: Vec<(usize, usize)> = (0..points.len())
         .flat_map(|p| (0..replications).map(move |r| (p, r)))
         .collect();
     let runs = jobs
         .par_iter()
         .map(|&(p, r)| {
-            let out = run_once(source, plan, &points[p], r, None).map_err(|e| fail(p, e));
+            let out = run_once(source, plan, &points[p], r, None);
             done.add(1);
             out
         })
         .collect::<Vec<_>>();
     let mut runs = runs.into_iter();
-    let mut results = Vec::with_capacity(count);
+    let mut results = Vec::with_capacity(points.len());
     for values in points {
-        let mut deployments: Vec<DeploymentRuns> = Vec::new();
+        let mut deployments: Vec<DeploymentRuns> = names
+            .iter()
+            .map(|(name, model)| DeploymentRuns {
+                name: name.clone(),
+                model,
+                replications: Vec::with_capacity(replications),
+            })
+            .collect();
+        let mut error = None;
         for _ in 0..replications {
-            let run = runs.next().expect("one run per job")?;
-            if deployments.is_empty() {
-                deployments = run
-                    .iter()
-                    .map(|(name, model, _)| DeploymentRuns {
-                        name: name.clone(),
-                        model,
-                        replications: Vec::with_capacity(replications),
-                    })
-                    .collect();
+            match runs.next().expect("one run per job") {
+                Ok(run) => {
+                    for (d, (_, _, figures)) in deployments.iter_mut().zip(run) {
+                        d.replications.push(figures);
+                    }
+                }
+                Err(e) => {
+                    error.get_or_insert(e.to_string());
+                }
             }
-            for (d, (_, _, figures)) in deployments.iter_mut().zip(run) {
-                d.replications.push(figures);
+        }
+        if error.is_some() {
+            // A point is judged on all its replications or not at all.
+            for d in &mut deployments {
+                d.replications.clear();
             }
         }
         results.push(PointResult {
             values,
             deployments,
+            error,
         });
     }
-    Ok(SweepResult {
-        scenario: name,
+    SweepResult {
+        scenario,
         seed,
         plan: plan.clone(),
         points: results,
-    })
+    }
 }
 
 /// Runs replication `r` of one point: each deployment's name, model and figures (only the

@@ -4,24 +4,33 @@
 //! then put in place whole, with a manifest).
 //!
 //! `sweep.csv` columns: the swept parameters first (each named by its path, with its unit as
-//! a suffix: `workload.functions[0].memory_mb`, `load`), then `replications, deployment, model`,
-//! then every numeric column of `summary.csv` in its order (counts, latency percentiles, costs
-//! per window and month, `usd_per_million_requests`, instance levels...), each as its mean over
-//! the replications and `<column>_ci95`, the 95% confidence half-width (Student t; empty with one
-//! replication), and last `failed_ratio` and its half-width.
+//! a suffix: `workload.functions[0].memory_mb`, `load`), then `replications, deployment, model,
+//! serves`, then every numeric column of `summary.csv` in its order (counts, latency
+//! percentiles, costs per window and month, `usd_per_million_requests`, instance levels...),
+//! each as its mean over the replications and `<column>_ci95`, the 95% confidence half-width
+//! (Student t; empty with one replication), then `failed_ratio` and its half-width, and last
+//! `error`. `serves` is `yes` when the deployment serves the workload at that point in every
+//! replication (`run`'s verdict rule), `no` otherwise; at a point whose runs failed it and
+//! every figure are empty and `error` says why.
 //!
 //! `replications.csv` (written by `run --replications N`) has `sweep.csv`'s columns, without
 //! parameters: one row per deployment.
 //!
-//! `breakeven.csv` columns: `parameter, deployment_a, deployment_b, crossing, cheaper_below,
-//! cheaper_above`: `crossing` is the parameter's value (in its unit) where the two
-//! deployments' mean monthly costs are equal.
+//! `breakeven.csv` columns: `kind, parameter, deployment_a, deployment_b, crossing,
+//! cheaper_below, cheaper_above, serving, not_serving`. A row of kind `crossing` fills the
+//! first seven: `crossing` is the parameter's value (in its unit) where the two deployments'
+//! mean monthly costs are equal (both serving the workload). A row of kind `stops_serving` or
+//! `starts_serving` names one deployment (`deployment_a`) and fills `serving` and
+//! `not_serving`: the two values nearest the boundary where it was seen to serve the workload
+//! and not to ([`super::serving`]).
 
 use std::path::{Path, PathBuf};
 
-use super::breakeven::Crossing;
+use super::breakeven::BreakEven;
 use super::charts;
-use super::figures::{Figure, columns};
+use super::figures::columns;
+pub use super::render::render;
+use super::render::round6;
 use super::{SweepResult, SweepSource, SweptParam};
 use crate::error::SimError;
 use crate::report::CsvFile;
@@ -73,11 +82,12 @@ pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimErr
         .map(|d| columns(&d.replications).into_iter().map(|c| c.0).collect())
         .unwrap_or_default();
     let mut header: Vec<String> = result.plan.params.iter().map(column_name).collect();
-    header.extend(["replications", "deployment", "model"].map(String::from));
+    header.extend(["replications", "deployment", "model", "serves"].map(String::from));
     for n in &names {
         header.push(n.clone());
         header.push(format!("{n}_ci95"));
     }
+    header.push("error".into());
     let mut file = CsvFile::create(&path, &header)?;
     for point in &result.points {
         for d in &point.deployments {
@@ -85,6 +95,11 @@ pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimErr
             row.push(d.replications.len().to_string());
             row.push(d.name.clone());
             row.push(d.model.to_string());
+            row.push(match d.serves() {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            });
             let estimates = columns(&d.replications);
             for n in &names {
                 let text = |v: f64| {
@@ -102,31 +117,36 @@ pub fn write_figures_csv(result: &SweepResult, path: &Path) -> Result<(), SimErr
                     None => row.extend([String::new(), String::new()]),
                 }
             }
+            row.push(point.error.clone().unwrap_or_default());
             file.row(&row)?;
         }
     }
     file.finish()
 }
 
-/// Writes `breakeven.csv` into `dir` (a header only when there is no crossing).
+/// Writes `breakeven.csv` into `dir`: crossings, then service boundaries (a header only when
+/// there is neither).
 ///
 /// # Errors
 /// The file cannot be written.
 pub fn write_breakeven_csv(
     result: &SweepResult,
-    crossings: &[Crossing],
+    found: &BreakEven,
     dir: &Path,
 ) -> Result<(), SimError> {
     let path = dir.join(BREAKEVEN_CSV);
     let mut file = CsvFile::create(
         &path,
         [
+            "kind",
             "parameter",
             "deployment_a",
             "deployment_b",
             "crossing",
             "cheaper_below",
             "cheaper_above",
+            "serving",
+            "not_serving",
         ],
     )?;
     let parameter = result
@@ -135,26 +155,33 @@ pub fn write_breakeven_csv(
         .first()
         .map(column_name)
         .unwrap_or_default();
-    for c in crossings {
+    for c in &found.crossings {
         file.row([
+            "crossing",
             parameter.as_str(),
             &c.deployment_a,
             &c.deployment_b,
             &format!("{}", round6(c.crossing)),
             &c.cheaper_below,
             &c.cheaper_above,
+            "",
+            "",
+        ])?;
+    }
+    for b in &found.boundaries {
+        file.row([
+            b.kind(),
+            parameter.as_str(),
+            &b.deployment,
+            "",
+            "",
+            "",
+            "",
+            &format!("{}", round6(b.serving)),
+            &format!("{}", round6(b.not_serving)),
         ])?;
     }
     file.finish()
-}
-
-/// `x` to 6 significant digits (the precision of swept values).
-fn round6(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(5 - x.abs().log10().floor() as i32);
-    (x * scale).round() / scale
 }
 
 /// Writes `json` pretty-printed to `path`.
@@ -176,7 +203,7 @@ pub fn write_json(json: &serde_json::Value, path: &Path) -> Result<(), SimError>
 pub fn write_sweep_reports(
     source: &SweepSource,
     result: &SweepResult,
-    crossings: &[Crossing],
+    found: &BreakEven,
     json: Option<&serde_json::Value>,
     out: &Path,
 ) -> Result<PathBuf, SimError> {
@@ -188,13 +215,13 @@ pub fn write_sweep_reports(
         }
         let one = result.plan.params.len() == 1;
         if one {
-            write_breakeven_csv(result, crossings, dir)?;
-            charts::write_breakeven_png(result, crossings, dir)?;
+            write_breakeven_csv(result, found, dir)?;
+            charts::write_breakeven_png(result, &found.crossings, dir)?;
             if charts::is_memory_sweep(result) {
                 charts::write_memory_png(result, dir)?;
             }
         }
-        write_page(source, result, crossings, dir)
+        write_page(source, result, found, dir)
     })
 }
 
@@ -221,7 +248,7 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), SimError> {
 fn write_page(
     source: &SweepSource,
     result: &SweepResult,
-    crossings: &[Crossing],
+    found: &BreakEven,
     dir: &Path,
 ) -> Result<(), SimError> {
     use crate::report::html::{REPORT_HTML, escape, figure, html_table, page};
@@ -235,10 +262,14 @@ fn write_page(
     );
     body.push_str(&format!(
         "<h2>Summary</h2>\n<pre id=\"verdict\">{}</pre>\n",
-        escape(&render(result, crossings))
+        escape(&super::render::render_all(result, found))
     ));
     let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
-    body.push_str("<h2>sweep.csv</h2>\n");
+    body.push_str(
+        "<h2>sweep.csv</h2>\n<p class=\"meta\">serves: whether the deployment serves the \
+         workload at that point in every replication (the rule of a run's verdict); a \
+         deployment that does not is not compared there.</p>\n",
+    );
     body.push_str(&html_table("sweep", &header, &rows));
     if result.plan.params.len() == 1 {
         let (header, rows) = read_csv(&dir.join(BREAKEVEN_CSV))?;
@@ -247,7 +278,7 @@ fn write_page(
         body.push_str("<h2>Charts</h2>\n");
         body.push_str(&figure(
             charts::BREAKEVEN_PNG,
-            &charts::breakeven_svg(result, crossings)?,
+            &charts::breakeven_svg(result, &found.crossings)?,
         ));
         if charts::is_memory_sweep(result) {
             body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));
@@ -263,115 +294,4 @@ fn write_page(
     let path = dir.join(REPORT_HTML);
     std::fs::write(&path, html)
         .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))
-}
-
-/// The terminal summary of a sweep: mean monthly cost (with its half-width) per point and
-/// deployment, then the crossings.
-pub fn render(result: &SweepResult, crossings: &[Crossing]) -> String {
-    let mut out = String::new();
-    let names: Vec<&str> = result
-        .points
-        .first()
-        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
-        .unwrap_or_default();
-    let point_width = 28;
-    out.push_str(&format!("{:<point_width$}", "point"));
-    for n in &names {
-        out.push_str(&format!(" {n:>22}"));
-    }
-    out.push_str("  ($/month)\n");
-    for p in &result.points {
-        let label = if p.values.is_empty() {
-            format!("{} runs", result.plan.replications.max(1))
-        } else {
-            p.values
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        out.push_str(&format!("{label:<point_width$}"));
-        for d in &p.deployments {
-            let cell = match Figure::MonthlyCost.estimate(&d.replications) {
-                Some(e) => match e.half_width {
-                    Some(h) => format!("{:.2} ± {:.2}", e.mean, h),
-                    None => format!("{:.2}", e.mean),
-                },
-                None => "-".into(),
-            };
-            out.push_str(&format!(" {cell:>22}"));
-        }
-        out.push('\n');
-    }
-    if let Some(param) = result
-        .plan
-        .params
-        .first()
-        .filter(|_| result.plan.params.len() == 1)
-    {
-        let unit = param.unit();
-        if crossings.is_empty() && names.len() >= 2 {
-            out.push_str(&format!(
-                "break-even: no two deployments' costs cross over {} in this range\n",
-                param.path
-            ));
-        }
-        for c in crossings {
-            out.push_str(&format!(
-                "break-even: {} and {} cost the same at {} = {}{unit}; {} is cheaper below, {} above\n",
-                c.deployment_a,
-                c.deployment_b,
-                param.path,
-                round6(c.crossing),
-                c.cheaper_below,
-                c.cheaper_above
-            ));
-        }
-        if charts::is_memory_sweep(result) {
-            out.push_str(&memory_lines(result, unit));
-        }
-    }
-    out
-}
-
-/// For a memory sweep, each FaaS deployment's cheapest, fastest and balanced memory (see
-/// [`charts::memory_choices`]).
-fn memory_lines(result: &SweepResult, unit: &str) -> String {
-    let mut out = String::new();
-    let n = result.points[0].deployments.len();
-    for d in 0..n {
-        if result.points[0].deployments[d].model != "faas" {
-            continue;
-        }
-        let figure = |f: Figure| -> Option<Vec<f64>> {
-            result
-                .points
-                .iter()
-                .map(|p| f.estimate(&p.deployments[d].replications).map(|e| e.mean))
-                .collect()
-        };
-        let (Some(costs), Some(p95s)) = (
-            figure(Figure::UsdPerMillionRequests),
-            figure(Figure::LatencyP95),
-        ) else {
-            continue;
-        };
-        let Some((cheapest, fastest, balanced)) = charts::memory_choices(&costs, &p95s) else {
-            continue;
-        };
-        let at = |i: usize| {
-            format!(
-                "{}{unit} (${:.2} per 1M requests, p95 {:.0} ms)",
-                result.points[i].values[0].number, costs[i], p95s[i]
-            )
-        };
-        out.push_str(&format!(
-            "memory: {}: cheapest {}, fastest {}, balanced {}\n",
-            result.points[0].deployments[d].name,
-            at(cheapest),
-            at(fastest),
-            at(balanced)
-        ));
-    }
-    out
 }

@@ -46,6 +46,8 @@ pub struct SweptParam {
     /// The field's path, e.g. `deployments[1].compute.instances` or `load`.
     pub path: String,
     pub values: Vec<SweepValue>,
+    /// The argument as written (`load=1..100:log6`), for messages.
+    pub argument: String,
 }
 
 impl SweptParam {
@@ -88,6 +90,7 @@ pub fn parse_param(arg: &str) -> Result<SweptParam, String> {
     Ok(SweptParam {
         path: path.to_string(),
         values,
+        argument: arg.trim().to_string(),
     })
 }
 
@@ -187,7 +190,7 @@ fn parse_value(text: &str) -> Result<SweepValue, String> {
 }
 
 /// `x` rounded to `digits` significant digits.
-fn round_significant(x: f64, digits: i32) -> f64 {
+pub fn round_significant(x: f64, digits: i32) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
