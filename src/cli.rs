@@ -58,8 +58,10 @@ pub enum Command {
         /// step; anything else (a folder holding other files, a file, a link) is refused and
         /// left untouched.
         ///
-        /// A report is recognised by the manifest.toml it holds, which lists its files; a
-        /// report to which other files were added is refused too, so they are not lost.
+        /// A report is recognised by the manifest.toml it holds, which lists its files, all of
+        /// them files this command writes; a report to which other files were added, a
+        /// manifest listing anything else, and a read-only folder (or one holding read-only
+        /// files) are refused too, so nothing of yours is lost.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Override the scenario's seed (same seed => byte-identical CSV).
@@ -397,7 +399,7 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
             )?;
         }
         if let Some(json) = &json {
-            crate::sweep::report::write_json(json, &dir.join("summary.json"))?;
+            crate::sweep::report::write_json(json, &dir.join(crate::sweep::report::SUMMARY_JSON))?;
         }
         report::html::write_run_page(&result, &text, dir)
     })?;
@@ -446,7 +448,7 @@ fn inspect_command(path: &Path, format: Option<&str>, out: Option<PathBuf>) -> a
     report::output::check_target(&out)?;
     let profile = trace::inspect::inspect(path, format)?;
     print!("{}", profile.render());
-    const CHART: &str = "invocations.png";
+    const CHART: &str = report::output::files::INVOCATIONS_PNG;
     let manifest = report::output::Manifest::for_trace_inspect(path);
     let written = report::output::write_folder(&out, manifest, |dir| {
         report::charts::invocations::write_png(&profile, &dir.join(CHART))

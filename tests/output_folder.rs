@@ -172,7 +172,7 @@ fn fake_report(dir: &Path) {
     fs::create_dir_all(dir).unwrap();
     fs::write(
         dir.join("manifest.toml"),
-        "tool = \"serverless-sim\"\nfiles = [\"summary.csv\"]\n",
+        "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"summary.csv\"]\n",
     )
     .unwrap();
     fs::write(dir.join("summary.csv"), "deployment\n").unwrap();
@@ -224,6 +224,95 @@ fn a_folder_with_a_user_s_files_is_refused_and_left_byte_identical() {
         .failure()
         .stderr(predicates::str::contains(format!("{}: ", docs.display())));
     assert_eq!(snapshot(tmp.path()), before);
+}
+
+#[test]
+fn a_forged_manifest_listing_a_user_s_files_does_not_get_them_deleted() {
+    let (tmp, scenario) = setup();
+    let docs = tmp.path().join("outs").join("mydocs");
+    fs::create_dir_all(docs.join("chapters")).unwrap();
+    fs::write(docs.join("thesis.txt"), "draft\n").unwrap();
+    fs::write(docs.join("chapters").join("one.md"), "# One\n").unwrap();
+    let forge = |files: &str| {
+        fs::write(
+            docs.join("manifest.toml"),
+            format!(
+                "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [{files}]\nwarnings = []\n"
+            ),
+        )
+        .unwrap();
+    };
+    forge(r#""thesis.txt", "chapters/one.md""#);
+    let stderr = assert_refused(&scenario, &docs, tmp.path());
+    assert!(
+        stderr.contains(
+            "listing chapters/one.md, thesis.txt which serverless-sim `run` never writes"
+        ),
+        "{stderr}"
+    );
+    // A sub-folder listed under a report file's name is not a report file.
+    fs::remove_file(docs.join("thesis.txt")).unwrap();
+    fs::rename(docs.join("chapters"), docs.join("summary.csv")).unwrap();
+    forge(r#""summary.csv""#);
+    let stderr = assert_refused(&scenario, &docs, tmp.path());
+    assert!(
+        stderr.contains("summary.csv is not a plain file"),
+        "{stderr}"
+    );
+    // sweep and trace inspect go by the same rule.
+    let before = snapshot(tmp.path());
+    bin()
+        .args(["sweep", "--param", "load=1,2", "--quiet", "--out"])
+        .arg(&docs)
+        .arg(&scenario)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("is not a plain file"));
+    bin()
+        .args(["trace", "inspect", "tests/data/traces/tiny.csv", "--out"])
+        .arg(&docs)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("is not a plain file"));
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+/// Sets `path`'s write bits off (`read_only`) or back on (for the owner).
+fn set_read_only(path: &Path, read_only: bool) {
+    let mut p = fs::metadata(path).unwrap().permissions();
+    if read_only {
+        p.set_readonly(true);
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        p.set_mode(p.mode() | 0o200);
+    }
+    fs::set_permissions(path, p).unwrap();
+}
+
+/// Read-only is told by the permission bits, so this holds for the superuser too (whom the
+/// bits do not stop, as in CI).
+#[cfg(unix)]
+#[test]
+fn a_read_only_report_is_refused_untouched_and_no_working_folder_is_left() {
+    let (tmp, scenario) = setup();
+    let outs = tmp.path().join("outs");
+    let out = outs.join("rep");
+    run(&scenario, &out, 21).assert().success();
+    set_read_only(&out.join("summary.csv"), true);
+    let stderr = assert_refused(&scenario, &out, tmp.path());
+    assert!(
+        stderr.contains("is read-only (no write permission for anyone on summary.csv)"),
+        "{stderr}"
+    );
+    set_read_only(&out.join("summary.csv"), false);
+    set_read_only(&out, true);
+    let stderr = assert_refused(&scenario, &out, tmp.path());
+    assert!(stderr.contains("on the folder)"), "{stderr}");
+    assert_eq!(names(&outs), ["rep"], "no working folder left");
+    set_read_only(&out, false);
+    run(&scenario, &out, 22).assert().success();
+    assert_eq!(assert_complete_report(&out), 22);
+    assert_eq!(names(&outs), ["rep"]);
 }
 
 #[cfg(unix)]
