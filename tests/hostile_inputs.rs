@@ -131,7 +131,7 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"name = "lam""#, r#"name = "+lam""#, Start(r#""+lam""#), "deployments[0].name", "starts with '+'"),
     case(r#"name = "lam""#, r#"name = "@lam""#, Start(r#""@lam""#), "deployments[0].name", "starts with '@'"),
     case(r#"name = "lam""#, r#"name = "la\tm""#, Start(r#""la\tm""#), "deployments[0].name", "holds a control character (U+0009)"),
-    case(r#"name = "lam""#, r#"name = "lam\u2066x""#, Start(r#""lam\u2066x""#), "deployments[0].name", "holds a Unicode bidirectional control, which makes a name display as another (U+2066)"),
+    case(r#"name = "lam""#, r#"name = "lam\u2066x""#, Start(r#""lam\u2066x""#), "deployments[0].name", "holds a Unicode bidirectional control (U+2066), which makes a name display as another"),
     case(r#"name = "f1""#, r#"name = "f1\u202Etxt""#, Start(r#""f1\u202Etxt""#), "workload.functions[0].name", "(U+202E)"),
     case(r#"name = "f1""#, r#"name = "-f1""#, Start(r#""-f1""#), "workload.functions[0].name", "starts with '-'"),
     case(r#"name = "base""#, r#"name = "-base""#, Start(r#""-base""#), "name", "starts with '-'"),

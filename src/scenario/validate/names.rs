@@ -33,13 +33,16 @@ pub fn problem(s: &str) -> Option<String> {
         ));
     }
     if let Some(c) = s.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
-        let what = if c.is_control() {
-            "a control character"
+        let (what, why) = if c.is_control() {
+            ("a control character", "")
         } else {
-            "a Unicode bidirectional control, which makes a name display as another"
+            (
+                "a Unicode bidirectional control",
+                ", which makes a name display as another",
+            )
         };
         return Some(format!(
-            "'{}' holds {what} (U+{:04X}): use printable characters only",
+            "'{}' holds {what} (U+{:04X}){why}: use printable characters only",
             s.escape_debug(),
             u32::from(c)
         ));
