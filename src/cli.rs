@@ -71,7 +71,9 @@ pub enum Command {
         /// cores). Results do not depend on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
         threads: Option<u16>,
-        /// Do not print the summary table or the progress bar.
+        /// Do not print the summary table, the "reports written to" line or the progress bar
+        /// (warnings and errors still go to stderr). The JSON of `--format json` is printed
+        /// all the same: printing it is what that flag asks for.
         #[arg(long, short)]
         quiet: bool,
         /// Run even when the size estimate is above the limits (10^10 engine events, 8 GiB of
@@ -84,7 +86,9 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         replications: u32,
         /// `json`: also write summary.json (summary.csv's figures with the scenario as run,
-        /// seed, month, presets and version) and print it instead of the table.
+        /// seed, month, presets and version; with --replications N, every figure's mean and
+        /// 95% confidence half-width as in replications.csv) and print it on stdout instead of
+        /// the table, with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
@@ -126,11 +130,14 @@ pub enum Command {
         /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
         threads: Option<u16>,
-        /// Do not print the table or the progress bar.
+        /// Do not print the table, the "reports written to" line or the progress bar (warnings
+        /// and errors still go to stderr). The JSON of `--format json` is printed all the
+        /// same, as by `run`.
         #[arg(long, short)]
         quiet: bool,
         /// `json`: also write summary.json (every figure with its half-width, the crossings,
-        /// the scenario as run, seed and version) and print it instead of the table.
+        /// the scenario as run, seed and version) and print it on stdout instead of the table,
+        /// with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
@@ -388,9 +395,13 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     // The scenario as run, for summary.json and report.html.
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json = flags
-        .json
-        .then(|| report::json::summary_json(&result, path, &text));
+    let json = flags.json.then(|| {
+        let json = report::json::summary_json(&result, path, &text);
+        match &replications {
+            Some(r) => report::json::with_replications(json, r),
+            None => json,
+        }
+    });
     let written = report::write_reports_and(&result, &out, |dir| {
         if let Some(r) = &replications {
             crate::sweep::report::write_figures_csv(

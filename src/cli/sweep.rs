@@ -20,7 +20,7 @@ pub struct SweepArgs {
     pub out: Option<PathBuf>,
     pub threads: Option<u16>,
     pub quiet: bool,
-    /// Write summary.json and print it instead of the table.
+    /// Write summary.json and print it instead of the table (with `quiet` too).
     pub json: bool,
 }
 
