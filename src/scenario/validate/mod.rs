@@ -27,7 +27,7 @@ mod faas_instances;
 mod faas_settings;
 mod fleet;
 mod keep_alive;
-mod names;
+pub mod names;
 mod price;
 mod provisioned;
 mod trace_table;

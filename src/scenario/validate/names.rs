@@ -7,7 +7,9 @@
 //! two identical rows); control characters (line breaks, tabs, escape sequences); Unicode
 //! bidirectional controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), which
 //! make a name display as another; and a first character among
-//! [`crate::report::csv_cell::FORMULA_TRIGGERS`] (`=`, `+`, `-`, `@`).
+//! [`crate::report::csv_cell::FORMULA_TRIGGERS`] (`=`, `+`, `-`, `@`). Function names read
+//! from a CSV trace follow the first rules ([`look_alike_problem`]); a formula-like start is
+//! escaped in the CSVs instead, since trace files are data the user did not choose.
 
 use crate::report::csv_cell::FORMULA_TRIGGERS;
 
@@ -22,6 +24,13 @@ pub fn is_bidi_control(c: char) -> bool {
 
 /// What is wrong with the name `s`, as the end of an error message; `None` when it may be used.
 pub fn problem(s: &str) -> Option<String> {
+    look_alike_problem(s).or_else(|| formula_problem(s))
+}
+
+/// What makes `s` print like another name or not at all (empty, surrounding white space,
+/// control or bidirectional characters). The rule for every name, including function names
+/// read from a CSV trace, whose formula-like starts are escaped in CSVs instead.
+pub fn look_alike_problem(s: &str) -> Option<String> {
     if s.trim().is_empty() {
         return Some("must be a non-empty name".into());
     }
@@ -32,30 +41,32 @@ pub fn problem(s: &str) -> Option<String> {
             s.escape_debug()
         ));
     }
-    if let Some(c) = s.chars().find(|c| c.is_control() || is_bidi_control(*c)) {
-        let (what, why) = if c.is_control() {
-            ("a control character", "")
-        } else {
-            (
-                "a Unicode bidirectional control",
-                ", which makes a name display as another",
-            )
-        };
-        return Some(format!(
-            "'{}' holds {what} (U+{:04X}){why}: use printable characters only",
-            s.escape_debug(),
-            u32::from(c)
-        ));
-    }
-    if s.starts_with(FORMULA_TRIGGERS) {
-        return Some(format!(
+    let c = s.chars().find(|c| c.is_control() || is_bidi_control(*c))?;
+    let (what, why) = if c.is_control() {
+        ("a control character", "")
+    } else {
+        (
+            "a Unicode bidirectional control",
+            ", which makes a name display as another",
+        )
+    };
+    Some(format!(
+        "'{}' holds {what} (U+{:04X}){why}: use printable characters only",
+        s.escape_debug(),
+        u32::from(c)
+    ))
+}
+
+/// `s` starts as a spreadsheet formula would.
+fn formula_problem(s: &str) -> Option<String> {
+    s.starts_with(FORMULA_TRIGGERS).then(|| {
+        format!(
             "'{}' starts with '{}', which a spreadsheet opening a report CSV reads as a \
              formula: start the name with another character",
             s.escape_debug(),
             s.chars().next().unwrap_or_default()
-        ));
-    }
-    None
+        )
+    })
 }
 
 #[cfg(test)]
