@@ -63,8 +63,10 @@ pub enum Command {
         /// step; anything else (a folder holding other files, a file, a link) is refused and
         /// left untouched.
         ///
-        /// A report is recognised by the manifest.toml it holds, which lists its files; a
-        /// report to which other files were added is refused too, so they are not lost.
+        /// A report is recognised by the manifest.toml it holds, which lists its files, all of
+        /// them files this command writes; a report to which other files were added, a
+        /// manifest listing anything else, and a read-only folder (or one holding read-only
+        /// files) are refused too, so nothing of yours is lost.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Override the scenario's seed (same seed => byte-identical CSV).
@@ -74,7 +76,9 @@ pub enum Command {
         /// cores). Results do not depend on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
         threads: Option<u16>,
-        /// Do not print the summary table or the progress bar.
+        /// Do not print the summary table, the "reports written to" line or the progress bar
+        /// (warnings and errors still go to stderr). The JSON of `--format json` is printed
+        /// all the same: printing it is what that flag asks for.
         #[arg(long, short)]
         quiet: bool,
         /// Run even when the size estimate is above the limits (10^10 engine events, 8 GiB of
@@ -87,7 +91,9 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         replications: u32,
         /// `json`: also write summary.json (summary.csv's figures with the scenario as run,
-        /// seed, month, presets and version) and print it instead of the table.
+        /// seed, month, presets and version; with --replications N, every figure's mean and
+        /// 95% confidence half-width as in replications.csv) and print it on stdout instead of
+        /// the table, with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
@@ -130,7 +136,9 @@ pub enum Command {
         /// Worker threads, 1 to 256 (default: all cores). Results do not depend on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
         threads: Option<u16>,
-        /// Do not print the table or the progress bar.
+        /// Do not print the table, the "reports written to" line or the progress bar (warnings
+        /// and errors still go to stderr). The JSON of `--format json` is printed all the
+        /// same, as by `run`.
         #[arg(long, short)]
         quiet: bool,
         /// Run even when the whole sweep's size estimate (every point x replication) is above
@@ -138,7 +146,8 @@ pub enum Command {
         #[arg(long)]
         allow_large: bool,
         /// `json`: also write summary.json (every figure with its half-width, the crossings,
-        /// the scenario as run, seed and version) and print it instead of the table.
+        /// the scenario as run, seed and version) and print it on stdout instead of the table,
+        /// with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
@@ -398,9 +407,13 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     // The scenario as run, for summary.json and report.html.
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json = flags
-        .json
-        .then(|| report::json::summary_json(&result, path, &text));
+    let json = flags.json.then(|| {
+        let json = report::json::summary_json(&result, path, &text);
+        match &replications {
+            Some(r) => report::json::with_replications(json, r),
+            None => json,
+        }
+    });
     let written = report::write_reports_and(&result, &out, |dir| {
         if let Some(r) = &replications {
             crate::sweep::report::write_figures_csv(
@@ -409,7 +422,7 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
             )?;
         }
         if let Some(json) = &json {
-            crate::sweep::report::write_json(json, &dir.join("summary.json"))?;
+            crate::sweep::report::write_json(json, &dir.join(crate::sweep::report::SUMMARY_JSON))?;
         }
         report::html::write_run_page(&result, &text, dir)
     })?;
@@ -458,7 +471,7 @@ fn inspect_command(path: &Path, format: Option<&str>, out: Option<PathBuf>) -> a
     report::output::check_target(&out)?;
     let profile = trace::inspect::inspect(path, format)?;
     print!("{}", profile.render());
-    const CHART: &str = "invocations.png";
+    const CHART: &str = report::output::files::INVOCATIONS_PNG;
     let manifest = report::output::Manifest::for_trace_inspect(path);
     let written = report::output::write_folder(&out, manifest, |dir| {
         report::charts::invocations::write_png(&profile, &dir.join(CHART))

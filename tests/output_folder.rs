@@ -1,85 +1,20 @@
-//! Report folders through the binary: `--out` never harms a user's files (a foreign folder, a
-//! file or a link is refused and stays byte-identical), a previous report is replaced by one
-//! complete report, Ctrl-C and SIGTERM while writing exit 130 leaving the previous report as it
-//! was, a run killed outright leaves a staging folder the next run deletes (and nothing that is
+//! Report folders through the binary (the refusals are output_refusals.rs): a previous report
+//! is replaced by one complete report, Ctrl-C and SIGTERM while writing exit 130 leaving the
+//! previous report as it was, a run killed outright leaves a staging folder the next run deletes (and nothing that is
 //! not provably ours is deleted), concurrent runs on one folder both succeed and leave one
 //! complete report, and OS errors are printed once.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
-/// A small valid scenario (one minute, one function, one FaaS deployment).
-const SCENARIO: &str = r#"name = "output-test"
-seed = 3
-duration = "1m"
-
-[[workload.functions]]
-name = "api"
-memory = "256MB"
-execution = { dist = "lognormal", median = "20ms", p99 = "120ms" }
-arrivals = { process = "poisson", rate = "2/s" }
-
-[[deployments]]
-name = "faas"
-[deployments.compute]
-model = "faas"
-cold_start = { dist = "constant", value = "250ms" }
-keep_alive = { policy = "fixed", idle_timeout = "10s" }
-[deployments.compute.billing]
-requests = { usd = 0.20, per = 1_000_000 }
-gb_seconds = { usd = 0.0000166667 }
-"#;
-
-/// The files of a run report, as the README lists them, sorted.
-const REPORT_FILES: [&str; 13] = [
-    "cost.png",
-    "cost_latency.png",
-    "cost_over_time.png",
-    "costs.csv",
-    "functions.csv",
-    "instances.png",
-    "keepalive.png",
-    "latency.csv",
-    "latency_cdf.png",
-    "latency_over_time.png",
-    "report.html",
-    "summary.csv",
-    "timeseries.csv",
-];
+use common::output::*;
 
 /// The test-only hook that pauses a run once the report's files are staged.
 const PAUSE: &str = "SERVERLESS_SIM_PAUSE_BEFORE_RENAME_MS";
-
-const BIN: &str = env!("CARGO_BIN_EXE_serverless-sim");
-
-fn bin() -> Command {
-    Command::new(BIN)
-}
-
-/// A temporary folder holding `s.toml`.
-fn setup() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let scenario = tmp.path().join("s.toml");
-    fs::write(&scenario, SCENARIO).unwrap();
-    (tmp, scenario)
-}
-
-/// `run <scenario> --out <out> --quiet --seed <seed>`, as a command to finish.
-fn run(scenario: &Path, out: &Path, seed: u64) -> Command {
-    let mut cmd = bin();
-    cmd.arg("run")
-        .arg(scenario)
-        .arg("--out")
-        .arg(out)
-        .arg("--quiet")
-        .args(["--seed", &seed.to_string()]);
-    cmd
-}
 
 /// The same, started as a child with `pause_ms` of the test hook.
 fn spawn_run(scenario: &Path, out: &Path, seed: u64, pause_ms: Option<u64>) -> Child {
@@ -96,170 +31,6 @@ fn spawn_run(scenario: &Path, out: &Path, seed: u64, pause_ms: Option<u64>) -> C
         cmd.env(PAUSE, ms.to_string());
     }
     cmd.spawn().unwrap()
-}
-
-/// What a file system entry is, for byte-for-byte comparisons.
-#[derive(Debug, PartialEq, Eq)]
-enum Node {
-    File(Vec<u8>),
-    Dir,
-    Link(PathBuf),
-}
-
-/// Everything under `root`, by relative path (links not followed).
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Node> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Node>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            let rel = path.strip_prefix(root).unwrap().to_path_buf();
-            let kind = fs::symlink_metadata(&path).unwrap().file_type();
-            if kind.is_symlink() {
-                out.insert(rel, Node::Link(fs::read_link(&path).unwrap()));
-            } else if kind.is_dir() {
-                out.insert(rel, Node::Dir);
-                walk(root, &path, out);
-            } else {
-                out.insert(rel, Node::File(fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// Asserts `dir` is one complete run report: its manifest says serverless-sim, lists exactly
-/// the report's files, every one of them is there and nothing else is. Returns the seed.
-fn assert_complete_report(dir: &Path) -> i64 {
-    let text = fs::read_to_string(dir.join("manifest.toml")).expect("manifest.toml");
-    let manifest: toml::Table = text.parse().expect("manifest parses");
-    assert_eq!(manifest["tool"].as_str(), Some("serverless-sim"));
-    assert_eq!(
-        manifest["version"].as_str(),
-        Some(env!("CARGO_PKG_VERSION"))
-    );
-    assert_eq!(manifest["scenario"].as_str(), Some("output-test"));
-    assert!(manifest["warnings"].is_array(), "{text}");
-    let listed: Vec<&str> = manifest["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
-    assert_eq!(listed, REPORT_FILES, "{text}");
-    let mut present = names(dir);
-    present.retain(|n| n != "manifest.toml");
-    assert_eq!(present, REPORT_FILES);
-    for f in REPORT_FILES {
-        assert!(fs::metadata(dir.join(f)).unwrap().len() > 0, "{f} is empty");
-    }
-    manifest["seed"].as_integer().expect("seed")
-}
-
-/// A folder that is a report by the rule (a manifest of ours listing its one file), made by
-/// hand: cheaper than a run where only the rule matters.
-fn fake_report(dir: &Path) {
-    fs::create_dir_all(dir).unwrap();
-    fs::write(
-        dir.join("manifest.toml"),
-        "tool = \"serverless-sim\"\nfiles = [\"summary.csv\"]\n",
-    )
-    .unwrap();
-    fs::write(dir.join("summary.csv"), "deployment\n").unwrap();
-}
-
-/// Runs the binary on a refused `out`: non-zero exit, no panic, an error naming `out`;
-/// everything under `root` byte-identical afterwards. Returns stderr.
-fn assert_refused(scenario: &Path, out: &Path, root: &Path) -> String {
-    let before = snapshot(root);
-    let output = run(scenario, out, 1).output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!output.status.success(), "exit 0 for {}", out.display());
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.contains(&format!("error: {}: ", out.display())),
-        "the error must name {}: {stderr}",
-        out.display()
-    );
-    assert_eq!(snapshot(root), before, "something changed: {stderr}");
-    stderr
-}
-
-#[test]
-fn a_folder_with_a_user_s_files_is_refused_and_left_byte_identical() {
-    let (tmp, scenario) = setup();
-    let docs = tmp.path().join("outs").join("mydocs");
-    fs::create_dir_all(docs.join("sub")).unwrap();
-    fs::write(docs.join("thesis.txt"), "draft\n").unwrap();
-    fs::write(docs.join("sub").join("notes.md"), "- a\n").unwrap();
-    let stderr = assert_refused(&scenario, &docs, tmp.path());
-    assert!(
-        stderr.contains("not empty and not a serverless-sim report"),
-        "{stderr}"
-    );
-
-    // A report a user saved a file into is not deleted either.
-    let report = tmp.path().join("outs").join("report");
-    fake_report(&report);
-    fs::write(report.join("my-notes.txt"), "keep\n").unwrap();
-    let stderr = assert_refused(&scenario, &report, tmp.path());
-    assert!(stderr.contains("(my-notes.txt)"), "{stderr}");
-
-    // trace inspect follows the same rule.
-    let before = snapshot(tmp.path());
-    bin()
-        .args(["trace", "inspect", "tests/data/traces/tiny.csv", "--out"])
-        .arg(&docs)
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains(format!("{}: ", docs.display())));
-    assert_eq!(snapshot(tmp.path()), before);
-}
-
-#[cfg(unix)]
-#[test]
-fn a_file_a_link_and_a_path_through_a_file_are_refused_untouched() {
-    let (tmp, scenario) = setup();
-    let outs = tmp.path().join("outs");
-    let docs = outs.join("mydocs");
-    fs::create_dir_all(&docs).unwrap();
-    fs::write(docs.join("thesis.txt"), "draft\n").unwrap();
-    let file = outs.join("afile");
-    fs::write(&file, "precious\n").unwrap();
-    let stderr = assert_refused(&scenario, &file, tmp.path());
-    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
-
-    let report = outs.join("report");
-    fake_report(&report);
-    let empty = outs.join("empty");
-    fs::create_dir(&empty).unwrap();
-    for (link, to) in [
-        ("to-docs", &docs),
-        ("to-file", &file),
-        ("to-report", &report),
-        ("to-empty", &empty),
-    ] {
-        let link = outs.join(link);
-        std::os::unix::fs::symlink(to, &link).unwrap();
-        let stderr = assert_refused(&scenario, &link, tmp.path());
-        assert!(stderr.contains("symbolic link"), "{stderr}");
-    }
-
-    let stderr = assert_refused(&scenario, &file.join("rep"), tmp.path());
-    assert!(
-        stderr.contains(&format!("{} is a file, not a folder", file.display())),
-        "{stderr}"
-    );
 }
 
 #[test]

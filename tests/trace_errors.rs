@@ -306,6 +306,22 @@ fn plain_csv_rows() {
         load("function,duration_ms\na,5\n", ""),
         &format!("{f}:1: header: missing column 'timestamp'"),
     );
+    // A function name that would print like another, where it first appears.
+    expect_err(
+        load(
+            "timestamp,function,duration_ms\n1,a,5\n2,a\u{1b}[2J,5\n",
+            "",
+        ),
+        &format!("{f}:3: function (column 2): 'a\\u{{1b}}[2J' holds a control character (U+001B)"),
+    );
+    expect_err(
+        load("timestamp,function,duration_ms\n1,a\u{202E}b,5\n", ""),
+        &format!(
+            "{f}:2: function (column 2): 'a\\u{{202e}}b' holds a Unicode bidirectional control (U+202E)"
+        ),
+    );
+    // A formula-like start is data, escaped in the CSVs (see csv_cells.rs), not refused.
+    load("timestamp,function,duration_ms\n1,=a,5\n", "").unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]

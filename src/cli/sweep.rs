@@ -31,7 +31,7 @@ pub struct SweepArgs {
     pub quiet: bool,
     /// Run even above the size limits.
     pub allow_large: bool,
-    /// Write summary.json and print it instead of the table.
+    /// Write summary.json and print it instead of the table (with `quiet` too).
     pub json: bool,
 }
 

@@ -3,6 +3,10 @@
 //! with what they rest on: the scenario file as run (its text; `seed` is the seed used, which
 //! `--seed` may have replaced), the billing month, the presets and their price dates, the
 //! run's warnings and the tool's version. Keys are sorted, so the file is byte-stable.
+//!
+//! With `run --replications N` (N > 1), [`with_replications`] adds `"replications": N` and,
+//! to each deployment, `"replications"`: every column of `replications.csv` by name as
+//! `{ "mean": ..., "ci95": ... }`, as `sweep --format json` gives its figures.
 
 use std::path::Path;
 
@@ -11,6 +15,8 @@ use serde_json::{Map, Value, json};
 use super::summary;
 use crate::engine::time::HOUR;
 use crate::run::RunResult;
+use crate::sweep::SweepResult;
+use crate::sweep::json::figures_json;
 
 /// A CSV field as JSON: a number where it is one, `null` where empty, else the text.
 fn field(text: &str) -> Value {
@@ -61,6 +67,26 @@ pub fn summary_json(run: &RunResult, path: &Path, text: &str) -> Value {
         "warnings": run.warnings,
         "deployments": deployments,
     })
+}
+
+/// `json` (a [`summary_json`] document) with the estimates of `replications`, the one-point
+/// sweep `run --replications N` ran: `"replications"` at the top (the count) and in every
+/// deployment (its figures' means and 95% half-widths), matched by deployment name.
+pub fn with_replications(mut json: Value, replications: &SweepResult) -> Value {
+    let runs = replications.plan.replications.max(1);
+    let Some(point) = replications.points.first() else {
+        return json;
+    };
+    json["replications"] = json!(runs);
+    if let Some(deployments) = json["deployments"].as_array_mut() {
+        for d in deployments {
+            let name = d["deployment"].as_str().unwrap_or_default().to_owned();
+            if let Some(runs) = point.deployments.iter().find(|r| r.name == name) {
+                d["replications"] = Value::Object(figures_json(&runs.replications));
+            }
+        }
+    }
+    json
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod costs;
+pub mod csv_cell;
 pub mod format;
 pub mod functions;
 pub mod html;
@@ -98,6 +99,8 @@ pub fn write_reports_and(
 pub(crate) struct CsvFile<'a> {
     path: &'a Path,
     writer: csv::Writer<fs::File>,
+    /// The row being written, kept to reuse its memory.
+    record: csv::ByteRecord,
 }
 
 impl<'a> CsvFile<'a> {
@@ -108,19 +111,27 @@ impl<'a> CsvFile<'a> {
         T: AsRef<[u8]>,
     {
         let writer = csv::Writer::from_path(path).map_err(|e| Self::error(path, e))?;
-        let mut file = Self { path, writer };
+        let mut file = Self {
+            path,
+            writer,
+            record: csv::ByteRecord::new(),
+        };
         file.row(header)?;
         Ok(file)
     }
 
-    /// Writes one row.
+    /// Writes one row, each cell spreadsheet-safe ([`csv_cell::protect`]).
     pub(crate) fn row<I, T>(&mut self, fields: I) -> Result<(), SimError>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
+        self.record.clear();
+        for field in fields {
+            self.record.push_field(&csv_cell::protect(field.as_ref()));
+        }
         self.writer
-            .write_record(fields)
+            .write_byte_record(&self.record)
             .map_err(|e| Self::error(self.path, e))
     }
 

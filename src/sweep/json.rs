@@ -5,11 +5,27 @@
 //! text; each point's values are the parameters'), the seed and the tool's version. Keys are
 //! sorted, so the file is byte-stable.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::breakeven::BreakEven;
-use super::figures::columns;
+use super::figures::{Figures, columns};
 use super::{SweepResult, SweepSource};
+
+/// Every figure of one deployment over its replications (the columns of `sweep.csv`), by
+/// column name: `{ "mean": ..., "ci95": ... }` (`ci95` null with one replication), or null
+/// where a replication has no value. `run --replications N --format json` gives the same.
+pub fn figures_json(replications: &[Figures]) -> Map<String, Value> {
+    columns(replications)
+        .into_iter()
+        .map(|(name, e)| {
+            let value = match e {
+                Some(e) => json!({ "mean": e.mean, "ci95": e.half_width }),
+                None => Value::Null,
+            };
+            (name, value)
+        })
+        .collect()
+}
 
 /// The JSON document of a sweep.
 pub fn sweep_json(source: &SweepSource, result: &SweepResult, found: &BreakEven) -> Value {
@@ -40,20 +56,10 @@ pub fn sweep_json(source: &SweepSource, result: &SweepResult, found: &BreakEven)
                 .deployments
                 .iter()
                 .map(|d| {
-                    let figures: serde_json::Map<String, Value> = columns(&d.replications)
-                        .into_iter()
-                        .map(|(name, e)| {
-                            let value = match e {
-                                Some(e) => json!({ "mean": e.mean, "ci95": e.half_width }),
-                                None => Value::Null,
-                            };
-                            (name, value)
-                        })
-                        .collect();
                     json!({
                         "name": d.name,
                         "model": d.model,
-                        "figures": figures,
+                        "figures": figures_json(&d.replications),
                         "serves": d.serves(),
                         "requests": d.replications.iter().map(|f| f.requests).collect::<Vec<_>>(),
                     })

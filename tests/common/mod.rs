@@ -4,6 +4,7 @@
 
 pub mod billing;
 pub mod cli;
+pub mod output;
 
 use serverless_sim::platform::DeploymentResult;
 use serverless_sim::run::{self, RunResult};

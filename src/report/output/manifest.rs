@@ -5,8 +5,10 @@
 //! month in hours, `month_hours`, or trace), which files the report holds and the warnings of
 //! the run. The output writer replaces an existing
 //! folder only when [`replaceable`] says it is a report: its manifest parses, says
-//! `tool = "serverless-sim"`, and the folder holds nothing the manifest does not list, so a
-//! file a user saved into a report folder is never deleted.
+//! `tool = "serverless-sim"` and which command wrote it, lists only names that command
+//! writes ([`super::files`]), and the folder holds nothing else (no file the manifest does not
+//! list, no sub-folder, no link), so neither a file a user saved into a report folder nor one
+//! a forged manifest lists is ever deleted.
 
 use std::fs;
 use std::io::Read;
@@ -135,9 +137,10 @@ impl Manifest {
     }
 }
 
-/// The `files` list of `dir`'s manifest, when `dir` holds a manifest written by serverless-sim
-/// (a regular file, not a link, that parses as TOML and says `tool = "serverless-sim"`).
-fn listed_files(dir: &Path) -> Option<Vec<String>> {
+/// The `command` and `files` of `dir`'s manifest, when `dir` holds a manifest written by
+/// serverless-sim (a regular file, not a link, that parses as TOML and says
+/// `tool = "serverless-sim"`). A missing `command` reads as `""` (no command's).
+fn read_listing(dir: &Path) -> Option<(String, Vec<String>)> {
     let path = dir.join(MANIFEST_FILE);
     let meta = fs::symlink_metadata(&path).ok()?;
     if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
@@ -153,6 +156,10 @@ fn listed_files(dir: &Path) -> Option<Vec<String>> {
     if table.get("tool")?.as_str()? != TOOL {
         return None;
     }
+    let command = match table.get("command") {
+        Some(c) => c.as_str()?.to_owned(),
+        None => String::new(),
+    };
     let files = match table.get("files") {
         Some(v) => v
             .as_array()?
@@ -161,40 +168,63 @@ fn listed_files(dir: &Path) -> Option<Vec<String>> {
             .collect::<Option<Vec<_>>>()?,
         None => Vec::new(),
     };
-    Some(files)
+    Some((command, files))
+}
+
+/// Why a folder holding our manifest is still not replaced; each names the entries at fault,
+/// sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotOurs {
+    /// The manifest lists names its command never writes (a forged or edited manifest, or
+    /// one naming no command of ours).
+    Listed { command: String, names: Vec<String> },
+    /// Entries the manifest does not list: files a user added.
+    Unlisted(Vec<String>),
+    /// Listed names that are not plain files (a folder, a link): reports hold only files.
+    NotFiles(Vec<String>),
 }
 
 /// Whether `dir` is a serverless-sim report that a new one may replace: it has our manifest,
-/// and every entry in it is the manifest or a file (or folder of files) the manifest lists.
-/// Files the manifest lists may be missing. `Err` names the entries the report did not write.
+/// the manifest lists only files its command writes, and every other entry of the folder is a
+/// plain file the manifest lists. Files the manifest lists may be missing.
 ///
-/// `Ok(false)`: no manifest of ours. `Err(extra)`: a report a user added files to.
-pub fn replaceable(dir: &Path) -> Result<bool, Vec<String>> {
-    let Some(files) = listed_files(dir) else {
+/// `Ok(false)`: no manifest of ours. `Err`: our manifest, but replacing the folder could
+/// delete what the tool did not write.
+pub fn replaceable(dir: &Path) -> Result<bool, NotOurs> {
+    let Some((command, files)) = read_listing(dir) else {
         return Ok(false);
     };
+    let mut foreign = super::files::not_written_by(&command, &files);
+    if !foreign.is_empty() {
+        foreign.sort();
+        return Err(NotOurs::Listed {
+            command,
+            names: foreign,
+        });
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return Ok(false);
     };
-    let mut extra = Vec::new();
+    let (mut unlisted, mut not_files) = (Vec::new(), Vec::new());
     for entry in entries {
         let Ok(entry) = entry else {
             return Ok(false);
         };
         let name = entry.file_name().to_string_lossy().into_owned();
-        let listed = name == MANIFEST_FILE
-            || files
-                .iter()
-                .any(|f| *f == name || f.strip_prefix(&name).is_some_and(|r| r.starts_with('/')));
-        if !listed {
-            extra.push(name);
+        if name != MANIFEST_FILE && !files.contains(&name) {
+            unlisted.push(name);
+        } else if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            not_files.push(name);
         }
     }
-    if extra.is_empty() {
-        Ok(true)
+    unlisted.sort();
+    not_files.sort();
+    if !unlisted.is_empty() {
+        Err(NotOurs::Unlisted(unlisted))
+    } else if !not_files.is_empty() {
+        Err(NotOurs::NotFiles(not_files))
     } else {
-        extra.sort();
-        Err(extra)
+        Ok(true)
     }
 }
 
@@ -253,19 +283,65 @@ mod tests {
         assert_eq!(replaceable(d), Ok(false), "does not parse");
         fs::write(
             d.join(MANIFEST_FILE),
-            "tool = \"serverless-sim\"\nfiles = [\"a.csv\", \"charts/x.png\"]\n",
+            "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"costs.csv\", \"summary.csv\"]\n",
         )
         .unwrap();
         assert_eq!(replaceable(d), Ok(true), "listed files may be missing");
-        fs::write(d.join("a.csv"), "1").unwrap();
-        fs::create_dir(d.join("charts")).unwrap();
+        fs::write(d.join("costs.csv"), "1").unwrap();
         assert_eq!(replaceable(d), Ok(true));
         fs::write(d.join("notes.txt"), "mine").unwrap();
         fs::create_dir(d.join("char")).unwrap();
         assert_eq!(
             replaceable(d),
-            Err(vec!["char".to_owned(), "notes.txt".to_owned()])
+            Err(NotOurs::Unlisted(vec![
+                "char".to_owned(),
+                "notes.txt".to_owned()
+            ]))
         );
+        fs::remove_file(d.join("notes.txt")).unwrap();
+        fs::remove_dir(d.join("char")).unwrap();
+        fs::create_dir(d.join("summary.csv")).unwrap();
+        assert_eq!(
+            replaceable(d),
+            Err(NotOurs::NotFiles(vec!["summary.csv".to_owned()])),
+            "a listed name that is a folder"
+        );
+    }
+
+    #[test]
+    fn a_manifest_listing_what_its_command_never_writes_is_not_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("thesis.txt"), "draft").unwrap();
+        fs::create_dir(d.join("data")).unwrap();
+        fs::write(
+            d.join(MANIFEST_FILE),
+            "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"thesis.txt\", \"data/x.csv\", \"summary.csv\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            replaceable(d),
+            Err(NotOurs::Listed {
+                command: "run".into(),
+                names: vec!["data/x.csv".into(), "thesis.txt".into()]
+            })
+        );
+        // A file of another command's list, or no command at all, is not ours either.
+        for (command, listed) in [
+            ("command = \"sweep\"\n", "costs.csv"),
+            ("", "summary.csv"),
+            ("command = \"rm\"\n", "summary.csv"),
+        ] {
+            fs::write(
+                d.join(MANIFEST_FILE),
+                format!("tool = \"serverless-sim\"\n{command}files = [\"{listed}\"]\n"),
+            )
+            .unwrap();
+            assert!(
+                matches!(replaceable(d), Err(NotOurs::Listed { names, .. }) if names == [listed]),
+                "{command}"
+            );
+        }
     }
 
     #[cfg(unix)]

@@ -3,15 +3,18 @@
 //! (errors, Ctrl-C, SIGTERM, SIGKILL, other runs writing the same folder).
 //!
 //! The rule ([`target`]): a missing folder is created, an empty folder is used, a previous
-//! serverless-sim report (a folder whose [`manifest`] says so) is replaced; anything else is
-//! refused and left untouched. [`write_folder`] checks that first, then:
+//! serverless-sim report (a folder whose [`manifest`] says so, listing only files of its
+//! command's list in [`files`], and holding nothing else) is replaced; anything else, and a
+//! read-only folder, is refused and left untouched. [`write_folder`] checks that first, then:
 //!
 //! 1. deletes working folders that dead runs left beside the target ([`staging`]);
 //! 2. creates a uniquely named staging folder beside the target, marked as ours, registered
 //!    for deletion on a signal ([`signals`]);
-//! 3. has the caller write the files into it, then lists them in `manifest.toml`, written last;
+//! 3. has the caller write the files into it, checks they are all in the command's list
+//!    ([`files::check_written`]), then lists them in `manifest.toml`, written last;
 //! 4. swaps it into place atomically (`publish`) and deletes the previous report.
 
+pub mod files;
 pub mod manifest;
 mod publish;
 pub mod signals;
@@ -96,6 +99,7 @@ where
     write(dir)?;
     pause_for_tests();
     manifest.files = list_files(dir)?;
+    files::check_written(manifest.command, &manifest.files)?;
     manifest.write_into(dir)?;
     staging::complete(dir)
 }
@@ -160,20 +164,39 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("a").join("rep");
         write_folder(&target, run_manifest(), |dir| {
-            fs::write(dir.join("b.csv"), "b").unwrap();
-            fs::create_dir(dir.join("sub")).unwrap();
-            fs::write(dir.join("sub").join("c.png"), "c").unwrap();
+            fs::write(dir.join("summary.csv"), "b").unwrap();
+            fs::write(dir.join("cost.png"), "c").unwrap();
             Ok(())
         })
         .unwrap();
-        assert_eq!(entries(&target), ["b.csv", MANIFEST_FILE, "sub"]);
+        assert_eq!(entries(&target), ["cost.png", MANIFEST_FILE, "summary.csv"]);
         let text = fs::read_to_string(target.join(MANIFEST_FILE)).unwrap();
         assert!(
-            text.contains("files = [\n    \"b.csv\",\n    \"sub/c.png\",\n]\n"),
+            text.contains("files = [\n    \"cost.png\",\n    \"summary.csv\",\n]\n"),
             "{text}"
         );
         assert!(text.contains(r#"warnings = ["w"]"#), "{text}");
         assert_eq!(entries(&tmp.path().join("a")), ["rep"]);
+    }
+
+    #[test]
+    fn a_file_outside_the_command_s_list_is_not_published() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("rep");
+        for (name, sub) in [("notes.txt", false), ("sub/cost.png", true)] {
+            let err = write_folder(&target, run_manifest(), |dir| {
+                fs::write(dir.join("summary.csv"), "b").unwrap();
+                if sub {
+                    fs::create_dir(dir.join("sub")).unwrap();
+                }
+                fs::write(dir.join(name), "c").unwrap();
+                Ok(())
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains(&format!("wrote {name} which")), "{err}");
+            assert!(entries(tmp.path()).is_empty(), "{:?}", entries(tmp.path()));
+        }
     }
 
     #[test]
@@ -182,21 +205,27 @@ mod tests {
         let target = tmp.path().join("rep");
         let write_one = |body: &'static str| {
             move |dir: &Path| {
-                fs::write(dir.join("x.csv"), body).unwrap();
+                fs::write(dir.join("costs.csv"), body).unwrap();
                 Ok(())
             }
         };
         write_folder(&target, run_manifest(), write_one("first")).unwrap();
         let err = write_folder(&target, run_manifest(), |dir| {
-            fs::write(dir.join("x.csv"), "half").unwrap();
+            fs::write(dir.join("costs.csv"), "half").unwrap();
             Err(SimError::Report("disk full".into()))
         })
         .unwrap_err();
         assert_eq!(err.to_string(), "disk full");
-        assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "first");
+        assert_eq!(
+            fs::read_to_string(target.join("costs.csv")).unwrap(),
+            "first"
+        );
         assert_eq!(entries(tmp.path()), ["rep"]);
         write_folder(&target, run_manifest(), write_one("second")).unwrap();
-        assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "second");
+        assert_eq!(
+            fs::read_to_string(target.join("costs.csv")).unwrap(),
+            "second"
+        );
         assert_eq!(entries(tmp.path()), ["rep"]);
     }
 

@@ -187,10 +187,10 @@ mod tests {
         fs::create_dir(dir).unwrap();
         fs::write(
             dir.join(MANIFEST_FILE),
-            "tool = \"serverless-sim\"\nfiles = [\"x\"]\n",
+            "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"costs.csv\"]\n",
         )
         .unwrap();
-        fs::write(dir.join("x"), body).unwrap();
+        fs::write(dir.join("costs.csv"), body).unwrap();
     }
 
     /// Both ways: `renameat2` (on Linux) and the portable one.
@@ -214,7 +214,7 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        assert_eq!(fs::read_to_string(target.join("x")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join("costs.csv")).unwrap(), "new");
         assert!(!staging.exists());
     }
 
@@ -233,9 +233,12 @@ mod tests {
         let staging = names.staging();
         report(&staging, "new");
         let previous = publish_with(&staging, &target, &names, native).unwrap();
-        assert_eq!(fs::read_to_string(target.join("x")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join("costs.csv")).unwrap(), "new");
         assert_eq!(previous.len(), 1);
-        assert_eq!(fs::read_to_string(previous[0].join("x")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(previous[0].join("costs.csv")).unwrap(),
+            "old"
+        );
     }
 
     #[test]
@@ -257,7 +260,7 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        assert_eq!(fs::read_to_string(target.join("x")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join("costs.csv")).unwrap(), "new");
 
         let foreign = tmp.path().join("mine");
         fs::create_dir(&foreign).unwrap();
@@ -271,7 +274,7 @@ mod tests {
             "draft"
         );
         assert!(
-            staging.join("x").exists(),
+            staging.join("costs.csv").exists(),
             "the caller removes its staging folder"
         );
     }

@@ -130,20 +130,24 @@ pub fn complete(path: &Path) -> Result<(), SimError> {
 }
 
 /// Deletes one of our working folders, the files that identify it (manifest, marker) last,
-/// so that a deletion cut short still leaves a folder [`remove_stale`] recognises.
+/// so that a deletion cut short still leaves a folder [`remove_stale`] recognises. A folder
+/// without write permission (a report a user had made read-only, moved aside by an earlier
+/// version) is given it back first, so it does not stay behind for ever.
 pub fn remove(dir: &Path) -> io::Result<()> {
-    let entries = match fs::read_dir(dir) {
+    match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        other => other?,
-    };
-    for entry in entries {
+        Err(e) => return Err(e),
+        Ok(meta) if meta.is_dir() => make_writable(dir, &meta)?,
+        Ok(_) => return fs::remove_file(dir),
+    }
+    for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         if name == MANIFEST_FILE || name == MARKER_FILE {
             continue;
         }
         let result = if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())
+            remove(&entry.path())
         } else {
             fs::remove_file(entry.path())
         };
@@ -162,6 +166,24 @@ pub fn remove(dir: &Path) -> io::Result<()> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
+}
+
+/// Gives the owner full permission on the folder `dir` (whose metadata is `meta`) when it has
+/// no write bit, so its entries can be deleted.
+fn make_writable(dir: &Path, meta: &fs::Metadata) -> io::Result<()> {
+    let mut permissions = meta.permissions();
+    if !permissions.readonly() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        permissions.set_mode(permissions.mode() | 0o700);
+    }
+    #[cfg(not(unix))]
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    fs::set_permissions(dir, permissions)
 }
 
 /// Deletes the working folders beside `names`' target left by processes that no longer run,
@@ -285,7 +307,7 @@ mod tests {
         let dir = |name: String| {
             let p = tmp.path().join(name);
             fs::create_dir(&p).unwrap();
-            fs::write(p.join("big.csv"), "x").unwrap();
+            fs::write(p.join("summary.csv"), "x").unwrap();
             p
         };
         let marked = dir(format!(".rep.tmp-{dead}-0"));
@@ -293,7 +315,7 @@ mod tests {
         let report = dir(format!(".rep.old-{dead}-1"));
         fs::write(
             report.join(MANIFEST_FILE),
-            "tool = \"serverless-sim\"\nfiles = [\"big.csv\"]\n",
+            "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"summary.csv\"]\n",
         )
         .unwrap();
         let empty = tmp.path().join(format!(".rep.tmp-{dead}-2"));
@@ -311,8 +333,29 @@ mod tests {
             assert!(!gone.exists(), "{}", gone.display());
         }
         for kept in [&unmarked, &wrong_marker, &alive, &other_leaf] {
-            assert!(kept.join("big.csv").is_file(), "{}", kept.display());
+            assert!(kept.join("summary.csv").is_file(), "{}", kept.display());
         }
+    }
+
+    #[test]
+    fn a_read_only_stale_report_is_deleted_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let names = Names::new(&tmp.path().join("rep")).unwrap();
+        let old = tmp.path().join(format!(".rep.tmp-{}-0", dead_pid()));
+        fs::create_dir(&old).unwrap();
+        fs::write(
+            old.join(MANIFEST_FILE),
+            "tool = \"serverless-sim\"\ncommand = \"run\"\nfiles = [\"summary.csv\"]\n",
+        )
+        .unwrap();
+        fs::write(old.join("summary.csv"), "x").unwrap();
+        for path in [old.join("summary.csv"), old.clone()] {
+            let mut p = fs::metadata(&path).unwrap().permissions();
+            p.set_readonly(true);
+            fs::set_permissions(&path, p).unwrap();
+        }
+        assert_eq!(remove_stale(&names), 1);
+        assert!(!old.exists());
     }
 
     #[test]

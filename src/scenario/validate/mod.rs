@@ -27,6 +27,7 @@ mod faas_instances;
 mod faas_settings;
 mod fleet;
 mod keep_alive;
+pub mod names;
 mod price;
 mod provisioned;
 mod trace_table;
@@ -269,7 +270,8 @@ impl Validator<'_> {
         self.src.error(at.span(), field, msg)
     }
 
-    /// A name that becomes a folder or a file-name part: see [`is_safe_name`].
+    /// A name that becomes a folder or a file-name part: see [`is_safe_name`] and
+    /// [`names::problem`].
     fn check_name(&self, n: &Spanned<String>, field: &str) -> Result<()> {
         let s = n.get_ref();
         if !is_safe_name(s) {
@@ -283,20 +285,18 @@ impl Validator<'_> {
                 ),
             ));
         }
+        if let Some(problem) = names::problem(s) {
+            return Err(self.err(n, field, problem));
+        }
         Ok(())
     }
 
-    /// A display name (deployments, functions): anything printable.
+    /// A display name (deployments, functions): printable, see [`names::problem`].
     fn check_label(&self, n: &Spanned<String>, field: &str) -> Result<()> {
-        let s = n.get_ref();
-        if s.trim().is_empty() || s.chars().any(char::is_control) {
-            return Err(self.err(
-                n,
-                field,
-                "must be a non-empty name without control characters",
-            ));
+        match names::problem(n.get_ref()) {
+            Some(problem) => Err(self.err(n, field, problem)),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     pub(super) fn duration(&self, d: &Spanned<String>, field: &str) -> Result<Micros> {

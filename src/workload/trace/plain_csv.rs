@@ -7,7 +7,10 @@
 //! otherwise `[workload.trace] execution` gives every function's distribution. With
 //! `memory_mb` a function's memory is the largest value it reports (empty cells allowed).
 //! Rows are single invocations: repeated identical rows are simultaneous invocations and are
-//! all replayed (there is no per-function row that could be counted twice).
+//! all replayed (there is no per-function row that could be counted twice). A function name
+//! must print as itself: one with surrounding white space, a control or a bidirectional
+//! character is an error naming the row where it first appears
+//! ([`crate::scenario::validate::names::look_alike_problem`]).
 //!
 //! Rows must be sorted by timestamp (equal timestamps allowed): the file is then streamed in
 //! O(functions) memory, re-read by every deployment. An out-of-order row is an error naming
@@ -26,6 +29,7 @@ use super::{Loaded, MemoryRule, Replay as AnyReplay, TraceSpec, azure2021, times
 use crate::engine::time::{MS, Micros};
 use crate::error::TraceError;
 use crate::rng::Streams;
+use crate::scenario::validate::names;
 use crate::workload::{DurationDist, FunctionSpec, Request};
 
 /// The known columns.
@@ -161,6 +165,10 @@ pub(super) fn load(spec: &TraceSpec, path: &Path) -> Result<Loaded, TraceError> 
         let i = match index.get(key.as_str()) {
             Some(&i) => i,
             None => {
+                // Checked once per function, where it first appears.
+                if let Some(problem) = names::look_alike_problem(r.function) {
+                    return Err(t.col_err(cols.function, problem));
+                }
                 index.insert(key.clone(), candidates.len());
                 candidates.push(Candidate {
                     name: r.function.to_string(),
