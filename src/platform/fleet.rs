@@ -148,7 +148,9 @@ impl FleetModel {
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let held = exec.saturating_add(backend);
-        sim.rec.functions.served_for(request.function, held);
+        if sim.rec.measures(request.arrival) {
+            sim.rec.functions.served_for(request.function, held);
+        }
         sim.schedule(
             now.saturating_add(held),
             FleetEvent::Complete {
@@ -200,9 +202,11 @@ impl FleetModel {
 
     /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
     fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
-        sim.rec
-            .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
-        sim.rec.functions.timed_out(request.function);
+        if sim.rec.measures(request.arrival) {
+            sim.rec
+                .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+            sim.rec.functions.timed_out(request.function);
+        }
     }
 
     /// Drops the requests at the front of the queue that have waited past the timeout
@@ -256,8 +260,10 @@ impl Model for FleetModel {
             return self.start(instance, request, sim);
         }
         if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
-            sim.rec.rejected(sim.now());
-            sim.rec.functions.rejected(request.function);
+            if sim.rec.measures(request.arrival) {
+                sim.rec.rejected(sim.now());
+                sim.rec.functions.rejected(request.function);
+            }
             return;
         }
         self.waiting.push_back(request);
@@ -273,8 +279,10 @@ impl Model for FleetModel {
         match self.spec.request_timeout {
             // The client gave up at its deadline; the work has just ended all the same.
             Some(limit) if now - arrival > limit => {
-                sim.rec.timed_out(arrival + limit);
-                sim.rec.functions.timed_out(function);
+                if sim.rec.measures(arrival) {
+                    sim.rec.timed_out(arrival + limit);
+                    sim.rec.functions.timed_out(function);
+                }
             }
             _ => {
                 sim.rec.completed(now, function, now - arrival);
