@@ -267,7 +267,7 @@ impl Recorder {
     /// request that arrived during the warm-up).
     #[inline(always)]
     pub fn completed(&mut self, t: Micros, function: u32, latency: Micros) {
-        if !self.measures(t - latency) {
+        if !self.measures(t.saturating_sub(latency)) {
             return;
         }
         let b = self.bucket(t);
