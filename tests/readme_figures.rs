@@ -5,7 +5,8 @@
 //!   command prints on stdout (run with `--out` into a temporary folder; the last line,
 //!   `reports written to ...`, left out).
 //! - `<!-- summary-table: COLUMN,COLUMN,... | serverless-sim ARGS -->` then a Markdown table:
-//!   the deployment and those columns of the run's `summary.csv`, as written there.
+//!   the deployment and those columns of the run's `summary.csv` (a sweep's `sweep.csv`,
+//!   its parameters first), as written there.
 //!
 //! Running the commands takes minutes in a debug build, so the comparison
 //! ([`every_marked_block_is_what_its_command_prints`]) is ignored by a plain `cargo test`;
@@ -156,34 +157,52 @@ fn run(args: &[String], dir: &Path) -> (String, PathBuf) {
     (kept, out)
 }
 
-/// The Markdown table of `columns` of the `summary.csv` in `report`, one row per deployment.
+/// The Markdown table of `columns` of the `summary.csv` in `report` (a run's), or of its
+/// `sweep.csv` (a sweep's), one row per deployment (and point: the swept parameters lead).
 fn summary_table(report: &Path, columns: &[String]) -> String {
-    let text = std::fs::read_to_string(report.join("summary.csv")).expect("summary.csv");
+    let file = ["summary.csv", "sweep.csv"]
+        .iter()
+        .map(|f| report.join(f))
+        .find(|p| p.exists())
+        .expect("summary.csv or sweep.csv");
+    let text = std::fs::read_to_string(&file).expect("report CSV");
     let mut rows = text.lines();
     let header: Vec<&str> = rows.next().expect("header").split(',').collect();
-    let index: Vec<usize> = columns
+    let position = |c: &str| {
+        header
+            .iter()
+            .position(|h| *h == c)
+            .unwrap_or_else(|| panic!("{} has no column {c}", file.display()))
+    };
+    // A sweep's parameters come before its `replications` column.
+    let keys: Vec<usize> = header
         .iter()
-        .map(|c| {
-            header
-                .iter()
-                .position(|h| h == c)
-                .unwrap_or_else(|| panic!("summary.csv has no column {c}"))
-        })
+        .position(|h| *h == "replications")
+        .map_or(Vec::new(), |r| (0..r).collect())
+        .into_iter()
+        .chain([position("deployment")])
         .collect();
+    let index: Vec<usize> = columns.iter().map(|c| position(c)).collect();
     let mut out = format!(
-        "| deployment | {} |\n|---|{}\n",
+        "| {} | {} |\n|{}{}\n",
+        keys.iter()
+            .map(|&k| header[k])
+            .collect::<Vec<_>>()
+            .join(" | "),
         columns
             .iter()
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
             .join(" | "),
+        "---|".repeat(keys.len()),
         "---|".repeat(columns.len())
     );
     for row in rows {
-        // Deployment names hold no comma (the shipped scenarios'), so a plain split is exact.
+        // Names and values hold no comma (the shipped scenarios'), so a plain split is exact.
         let cells: Vec<&str> = row.split(',').collect();
+        let keys: Vec<String> = keys.iter().map(|&k| format!("`{}`", cells[k])).collect();
         let values: Vec<&str> = index.iter().map(|&k| cells[k]).collect();
-        out.push_str(&format!("| `{}` | {} |\n", cells[0], values.join(" | ")));
+        out.push_str(&format!("| {} | {} |\n", keys.join(" | "), values.join(" | ")));
     }
     out
 }
