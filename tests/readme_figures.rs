@@ -107,10 +107,7 @@ fn blocks(text: &str, doc: &str) -> Vec<Block> {
                 .unwrap_or_else(|| panic!("{doc}:{}: the block is not closed", i + 2));
             (start, end)
         };
-        let content = lines[start..end]
-            .iter()
-            .map(|l| format!("{l}\n"))
-            .collect();
+        let content = lines[start..end].iter().map(|l| format!("{l}\n")).collect();
         out.push(Block {
             lines: start..end,
             args,
@@ -202,7 +199,11 @@ fn summary_table(report: &Path, columns: &[String]) -> String {
         let cells: Vec<&str> = row.split(',').collect();
         let keys: Vec<String> = keys.iter().map(|&k| format!("`{}`", cells[k])).collect();
         let values: Vec<&str> = index.iter().map(|&k| cells[k]).collect();
-        out.push_str(&format!("| {} | {} |\n", keys.join(" | "), values.join(" | ")));
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            keys.join(" | "),
+            values.join(" | ")
+        ));
     }
     out
 }
