@@ -217,8 +217,7 @@ fn a_zero_warm_up_changes_nothing() {
 fn a_warm_up_as_long_as_the_window_is_refused_where_written() {
     let text = scenario(r#"warmup = "100s""#);
     let err = Scenario::parse("w.toml".as_ref(), &text)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(err.contains("w.toml:6:"), "{err}");
     assert!(
@@ -226,8 +225,7 @@ fn a_warm_up_as_long_as_the_window_is_refused_where_written() {
         "{err}"
     );
     let err = Scenario::parse("w.toml".as_ref(), &scenario(r#"warmup = "soon""#))
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(err.contains("w.toml:6:") && err.contains("warmup"), "{err}");
 }
