@@ -81,7 +81,7 @@ where
         .y_labels(10)
         .y_label_formatter(&|v| style::usd_tick(*v))
         .y_label_style(style::tick_font())
-        .x_desc(format!("time ({})", unit.name))
+        .x_desc(axes::time_desc(&run.window, unit))
         .y_desc("cumulative cost (USD)")
         .axis_desc_style(style::axis_desc_font())
         .draw()?;

@@ -107,8 +107,8 @@ where
     let (w, h) = plot.dim_in_pixel();
     let (strips, bottom) = plot.split_vertically(h.saturating_sub(BOTTOM));
     let desc = format!(
-        "time ({}); each step is the average over {}",
-        unit.name,
+        "{}; each step is the average over {}",
+        axes::time_desc(&run.window, unit),
         bucket_text(run.window.bucket)
     );
     let centre = style::axis_desc_font().pos(Pos::new(HPos::Center, VPos::Bottom));

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::palette;
 use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
+use super::{axes, palette};
 use crate::error::SimError;
 use crate::metrics::Recorder;
 use crate::report::Exporter;
@@ -108,7 +108,7 @@ where
         Axes {
             x: 0.0..end,
             y: 0.0..style::top(max, 0.08),
-            x_desc: format!("time ({})", unit.name),
+            x_desc: axes::time_desc(&run.window, unit),
             y_desc: "latency (ms): p50 thick line, p99 thin line",
             y_label_area: 90,
             y_tick: &|v| style::axis_number(*v),
