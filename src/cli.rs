@@ -295,6 +295,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 println!("{line}");
             }
             println!("{}", report::format::month_line(s.window.month));
+            if let Some(line) = report::format::measured_line(&s.window) {
+                println!("{line}");
+            }
             Ok(())
         }
     }

@@ -137,6 +137,8 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"name = "base""#, r#"name = "-base""#, Start(r#""-base""#), "name", "starts with '-'"),
     case("name = \"db\"\nlatency = { dist = \"constant\", value = \"3ms\" }\noperations.read = {}", "name = \"-db\"\nlatency = { dist = \"constant\", value = \"3ms\" }\noperations.read = {}", Start("\"-db\""), "deployments[1].services[0].name", "starts with '-'"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nbucket = \"2h\"", Start(r#""2h""#), "bucket", "is longer than the simulated duration"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nwarmup = \"1h\"", End("warmup = "), "warmup", "(1h) must be shorter than the simulated window (1h)"),
+    case(r#"duration = "1h""#, "duration = \"1h\"\nwarmup = \"-5m\"", Start(r#""-5m""#), "warmup", "negative"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nbucket = \"1us\"", Start(r#""1us""#), "bucket", "3600000000 time buckets (more than 1000000)"),
     case(r#"rate = "10/s""#, r#"rate = "1e12/s""#, File, "", "the run is too large: 3.60e16 engine events (limit 10,000,000,000)"),
     case(r#"arrivals = { process = "poisson", rate = "10/s" }"#, r#"arrivals = { process = "fixed_interval", every = "1us" }"#, File, "", "36,000,000,000 engine events"),

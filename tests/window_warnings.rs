@@ -233,24 +233,44 @@ fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
     let fixed = r#"{ policy = "fixed", idle_timeout = "10m" }"#;
     // 10 m of 1 h is 17%, under the 25% threshold.
     assert!(warnings(&synthetic("1h", POISSON, fixed, "")).is_empty());
-    let keep_alive = |share: &str, window: &str| {
+    let keep_alive = |share: &str, window: &str, advice: &str| {
         format!(
             "deployments[0] 'lam': keep_alive idle_timeout (10m) {share} the {window} window: \
              the platform starts with no warm instance and reclaims none until it has been \
              idle that long, so start-up cold starts weigh far more here than in steady \
-             state, and {ASSUMED} (cold start of a fresh platform included): simulate at \
-             least 40m (4 x the idle_timeout)"
+             state, and {ASSUMED} (cold start of a fresh platform included): {advice}"
         )
     };
-    // 10 m of 30 m is 33%.
+    const STEADY: &str = "(the platform then reaches its reclaim-and-restart steady state \
+                          before measurement starts)";
+    // 10 m of 30 m is 33%; a 10 m warm-up leaves 20 m measured, at least as long: advised.
+    let warm_up_fits =
+        format!("set warmup = \"10m\" {STEADY}, or simulate at least 40m (4 x the idle_timeout)");
     assert_eq!(
         warnings(&synthetic("30m", POISSON, fixed, "")),
-        [keep_alive("is 33% of", "30m")]
+        [keep_alive("is 33% of", "30m", &warm_up_fits)]
     );
-    // The tester's case: one second.
+    // With that warm-up the start-up transient is left out: no warning. A shorter one
+    // leaves part of it in.
+    let with_warmup = |w: &str| {
+        synthetic("30m", POISSON, fixed, "").replace(
+            "bucket = \"1s\"",
+            &format!("bucket = \"1s\"\nwarmup = \"{w}\""),
+        )
+    };
+    assert!(warnings(&with_warmup("10m")).is_empty());
+    assert_eq!(
+        warnings(&with_warmup("5m")),
+        [keep_alive("is 33% of", "30m", &warm_up_fits)]
+    );
+    // The tester's case: one second. No warm-up fits in it.
+    let longer = format!(
+        "simulate at least 20m with warmup = \"10m\" {STEADY}, or at least 40m (4 x the \
+         idle_timeout) without"
+    );
     assert_eq!(
         warnings(&synthetic("1s", POISSON, fixed, "")),
-        [keep_alive("is longer than", "1s")]
+        [keep_alive("is longer than", "1s", &longer)]
     );
     // 30 s of a 1 m window is 50%.
     assert_eq!(
@@ -325,7 +345,9 @@ fn trace_windows() {
              the platform starts with no warm instance and reclaims none until it has been \
              idle that long, so start-up cold starts weigh far more here than in steady \
              state, and {ASSUMED} (cold start of a fresh platform included): simulate at \
-             least 40m (4 x the idle_timeout)"
+             least 20m with warmup = \"10m\" (the platform then reaches its \
+             reclaim-and-restart steady state before measurement starts), or at least 40m \
+             (4 x the idle_timeout) without"
             )
         ]
     );

@@ -90,6 +90,14 @@ impl BucketLatency {
         (some(p50), some(p99))
     }
 
+    /// Drops bucket 0 (a warm-up bucket, in which nothing measured completes).
+    pub fn drop_first_bucket(&mut self) {
+        if !self.closed.is_empty() {
+            self.closed.remove(0);
+        }
+        self.open = self.open.saturating_sub(1);
+    }
+
     /// Number of buckets.
     pub fn len(&self) -> usize {
         self.closed.len()

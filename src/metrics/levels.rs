@@ -66,6 +66,8 @@ pub struct LevelSet {
     /// The bucket the last change fell in, and its end (the window's end for the last one).
     bucket: usize,
     bucket_end: Micros,
+    /// True if bucket 0 is a warm-up, of its own width.
+    warmup_bucket: bool,
     bucket_len: Micros,
     window: Micros,
     /// Each level's integral over each bucket (count x µs), as if the levels now held to the
@@ -77,6 +79,18 @@ pub struct LevelSet {
 impl LevelSet {
     /// Three levels starting at zero over `n_buckets` buckets of `bucket_len` covering `window`.
     pub fn new(bucket_len: Micros, window: Micros, n_buckets: usize) -> Self {
+        Self::with_warmup(bucket_len, window, n_buckets, 0)
+    }
+
+    /// [`Self::new`] with, for a `warmup` above 0, a first bucket `[0, warmup)` (counted in
+    /// `n_buckets`) and the others `bucket_len` wide from there. Leaving the warm-up bucket
+    /// resets the peaks: they are the measured part's.
+    pub fn with_warmup(
+        bucket_len: Micros,
+        window: Micros,
+        n_buckets: usize,
+        warmup: Micros,
+    ) -> Self {
         let n_buckets = n_buckets.max(1);
         let track = || LevelTrack {
             current: 0,
@@ -89,7 +103,12 @@ impl LevelSet {
             current: [0; LEVELS],
             peak: [0; LEVELS],
             bucket: 0,
-            bucket_end: bucket_len.min(window),
+            bucket_end: if warmup > 0 {
+                warmup
+            } else {
+                bucket_len.min(window)
+            },
+            warmup_bucket: warmup > 0,
             bucket_len,
             window,
             area: vec![[0; LEVELS]; n_buckets],
@@ -137,6 +156,9 @@ impl LevelSet {
     fn enter_buckets_through(&mut self, t: Micros) {
         while t >= self.bucket_end && self.bucket + 1 < self.area.len() {
             let start = self.bucket_end;
+            if self.bucket == 0 && self.warmup_bucket {
+                self.peak = self.current;
+            }
             self.bucket += 1;
             self.bucket_end = (start + self.bucket_len).min(self.window);
             let len = (self.bucket_end - start) as i128;
@@ -159,6 +181,19 @@ impl LevelSet {
         // The per-level copies are the result now; the window is closed, so nothing indexes
         // the fused table again.
         self.area = Vec::new();
+    }
+
+    /// Drops the warm-up bucket `[0, warmup)` of the finished tracks: they then cover
+    /// `[warmup, window)`, times counted from `warmup`.
+    pub fn drop_first_bucket(&mut self, warmup: Micros) {
+        for track in &mut self.tracks {
+            if !track.area.is_empty() {
+                track.area.remove(0);
+            }
+            track.window -= warmup;
+        }
+        self.window -= warmup;
+        self.warmup_bucket = false;
     }
 }
 
@@ -189,6 +224,22 @@ mod tests {
         assert!((l.window_mean() - 45.0 / 30.0).abs() < 1e-12);
         assert_eq!(l.peak(), 2);
         assert_eq!(l.current(), 1);
+    }
+
+    #[test]
+    fn a_warm_up_bucket_is_left_out_with_its_peak() {
+        // Warm-up [0, 7), then buckets [7, 17) and [17, 27). 3 from t=2, 1 from t=12.
+        let mut l = LevelSet::with_warmup(10, 27, 3, 7);
+        l.change(0, 2, 3);
+        l.change(0, 12, -2);
+        l.finish();
+        l.drop_first_bucket(7);
+        let l = &l[0];
+        assert_eq!(l.bucket_mean(0), 2.0); // 3 x 5 + 1 x 5 over 10
+        assert_eq!(l.bucket_mean(1), 1.0);
+        assert_eq!(l.window_integral_secs(), 30e-6);
+        assert_eq!(l.window_mean(), 1.5);
+        assert_eq!(l.peak(), 3); // held at 7, the measurement's start
     }
 
     #[test]

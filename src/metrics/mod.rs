@@ -8,6 +8,15 @@
 //!
 //! Activity after the window's end (requests that arrived inside it and are still draining)
 //! is counted in the last bucket; levels are integrated over the window only.
+//!
+//! **Warm-up.** A recorder made [`Recorder::with_warmup`] measures from `t0` on: a request
+//! arriving before `t0` is served but counted nowhere (its arrival, completion or failure,
+//! latency, cold start and per-call charges: the models ask [`Recorder::measures`] with its
+//! arrival time, one compare), and time-based quantities (levels, instance time, idle memory,
+//! flat fees) keep only their part from `t0`. The time before `t0` is one extra bucket in front
+//! of the grid (whose buckets then start at `t0`), so a record costs no more than without a
+//! warm-up; [`Recorder::finish`] drops that bucket, leaving a recorder of the measured part
+//! `[t0, window)` with its times counted from `t0`.
 
 pub mod apps;
 pub mod bucket_latency;
@@ -122,6 +131,10 @@ impl Usage {
 pub struct Recorder {
     bucket_len: Micros,
     window: Micros,
+    /// Where measurement starts (the warm-up's end; 0 without one, and after [`Self::finish`]).
+    measure_from: Micros,
+    /// 1 while the grid has a warm-up bucket `[0, measure_from)` in front, else 0.
+    first: usize,
     /// Cache of the last bucket looked up: its index and time range.
     cached: (usize, Micros, Micros),
     pub totals: Totals,
@@ -156,14 +169,26 @@ impl Recorder {
     /// A recorder for a window of `window` µs cut into buckets of `bucket_len` µs, pricing
     /// `meters` billable quantities.
     pub fn new(window: Micros, bucket_len: Micros, meters: usize) -> Self {
-        let n = window.div_ceil(bucket_len).max(1) as usize;
+        Self::with_warmup(window, bucket_len, meters, 0)
+    }
+
+    /// [`Self::new`], measuring only from `warmup` (`< window`) on (see the module docs).
+    pub fn with_warmup(window: Micros, bucket_len: Micros, meters: usize, warmup: Micros) -> Self {
+        debug_assert!(
+            warmup < window.max(1),
+            "the warm-up must end inside the window"
+        );
+        let first = usize::from(warmup > 0);
+        let n = first + (window - warmup).div_ceil(bucket_len).max(1) as usize;
         Self {
             bucket_len,
             window,
+            measure_from: warmup,
+            first,
             cached: (0, 0, 0),
             totals: Totals::default(),
             buckets: vec![BucketCounts::default(); n],
-            levels: LevelSet::new(bucket_len, window, n),
+            levels: LevelSet::with_warmup(bucket_len, window, n, warmup),
             latency: LatencyStats::new(),
             bucket_latency: BucketLatency::new(n),
             usage: Usage::new(n, meters),
@@ -177,9 +202,35 @@ impl Recorder {
         }
     }
 
-    /// The bucket holding time `t` (the last one for times at or after the window's end).
+    /// The bucket holding time `t` (the last one for times at or after the window's end; the
+    /// warm-up bucket for times before the warm-up's end).
     pub fn bucket_of(&self, t: Micros) -> usize {
-        ((t / self.bucket_len) as usize).min(self.buckets.len() - 1)
+        if t < self.measure_from {
+            return 0;
+        }
+        (self.first + ((t - self.measure_from) / self.bucket_len) as usize)
+            .min(self.buckets.len() - 1)
+    }
+
+    /// Where bucket `b` starts.
+    fn bucket_start(&self, b: usize) -> Micros {
+        if b < self.first {
+            0
+        } else {
+            self.measure_from + (b - self.first) as Micros * self.bucket_len
+        }
+    }
+
+    /// True if a request arriving at `arrival` is measured (it arrived after the warm-up).
+    #[inline(always)]
+    pub fn measures(&self, arrival: Micros) -> bool {
+        arrival >= self.measure_from
+    }
+
+    /// Where measurement starts (the warm-up's end); 0 after [`Self::finish`], whose times
+    /// count from there.
+    pub fn measure_from(&self) -> Micros {
+        self.measure_from
     }
 
     /// [`Self::bucket_of`], answered from a one-entry cache when `t` falls in the bucket
@@ -196,11 +247,11 @@ impl Recorder {
     #[cold]
     fn bucket_miss(&mut self, t: Micros) -> usize {
         let b = self.bucket_of(t);
-        let start = b as Micros * self.bucket_len;
+        let start = self.bucket_start(b);
         let end = if b + 1 == self.buckets.len() {
             Micros::MAX
         } else {
-            start + self.bucket_len
+            self.bucket_start(b + 1)
         };
         self.cached = (b, start, end);
         b
@@ -216,9 +267,13 @@ impl Recorder {
         self.window
     }
 
-    /// A request of `function` arrived at `t` (the deployment's and the function's counts).
+    /// A request of `function` arrived at `t` (the deployment's and the function's counts;
+    /// nothing during the warm-up).
     #[inline]
     pub fn arrival(&mut self, t: Micros, function: u32) {
+        if !self.measures(t) {
+            return;
+        }
         let b = self.bucket(t);
         self.buckets[b].requests += 1;
         self.totals.requests += 1;
@@ -226,9 +281,13 @@ impl Recorder {
     }
 
     /// A request of `function` completed at `t` after `latency`: the deployment's, the
-    /// function's and the bucket's counts and latency, with one bucket look-up.
+    /// function's and the bucket's counts and latency, with one bucket look-up (nothing for a
+    /// request that arrived during the warm-up).
     #[inline(always)]
     pub fn completed(&mut self, t: Micros, function: u32, latency: Micros) {
+        if !self.measures(t.saturating_sub(latency)) {
+            return;
+        }
         let b = self.bucket(t);
         self.buckets[b].completed += 1;
         self.totals.completed += 1;
@@ -331,7 +390,7 @@ impl Recorder {
         let mut t = from;
         while t < to {
             let b = self.bucket(t);
-            let end = ((b as Micros + 1) * self.bucket_len).min(to);
+            let end = self.bucket_start(b + 1).min(to);
             self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
             t = end;
         }
@@ -348,9 +407,21 @@ impl Recorder {
 
     /// Closes the level integrals at the end of the window, and completes the deployment's
     /// latency with the functions' where they keep it ([`FunctionMetrics::merge_latency_into`]).
+    /// A recorder with a warm-up then drops its warm-up bucket and counts times from the
+    /// warm-up's end: its window is the measured part.
     pub fn finish(&mut self) {
         self.levels.finish();
         self.functions.merge_latency_into(&mut self.latency);
+        if self.first == 1 {
+            self.buckets.remove(0);
+            self.levels.drop_first_bucket(self.measure_from);
+            self.bucket_latency.drop_first_bucket();
+            self.usage.values.drain(0..self.usage.meters);
+            self.window -= self.measure_from;
+            self.measure_from = 0;
+            self.first = 0;
+            self.cached = (0, 0, 0);
+        }
     }
 }
 

@@ -134,10 +134,13 @@ impl BackendPlan {
     ) -> Micros {
         let mut draws = KeyedUniforms::new(request.key, Draw::Backend);
         let mut total = 0;
+        let measured = rec.measures(request.arrival);
         for c in calls {
-            rec.usage(now, c.meter, c.count as f64);
-            rec.functions
-                .used(request.function, c.meter, c.count as f64);
+            if measured {
+                rec.usage(now, c.meter, c.count as f64);
+                rec.functions
+                    .used(request.function, c.meter, c.count as f64);
+            }
             let dist = &self.latencies[c.latency];
             for _ in 0..c.count {
                 total = dist.sample(draws.next_unit()).saturating_add(total);

@@ -32,7 +32,7 @@
 //!   (and those queued, the backlog, `queued_at_end`), then run to their end. The fleet's
 //!   **utilisation** is the work its requests brought (the time a worker serves each, those
 //!   drained after the window included) over what its workers can do in the window
-//!   (`instances x workers x window`): at 100% or more its backlog grows through the window
+//!   (`instances x workers x window`, its measured part after a warm-up): at 100% or more its backlog grows through the window
 //!   (docs/models.md, "Overload"; [`crate::report::verdict`]).
 //! - Every instance runs for the whole window and on past it: the window holds exactly its
 //!   share of their time. Granularity and minimum apply to lifetimes that end (autoscaled
@@ -157,8 +157,10 @@ impl FleetModel {
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let held = exec.saturating_add(backend);
-        self.served_us += u128::from(held);
-        sim.rec.functions.served_for(request.function, held);
+        if sim.rec.measures(request.arrival) {
+            self.served_us += u128::from(held);
+            sim.rec.functions.served_for(request.function, held);
+        }
         sim.schedule(
             now.saturating_add(held),
             FleetEvent::Complete {
@@ -210,9 +212,11 @@ impl FleetModel {
 
     /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
     fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
-        sim.rec
-            .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
-        sim.rec.functions.timed_out(request.function);
+        if sim.rec.measures(request.arrival) {
+            sim.rec
+                .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
+            sim.rec.functions.timed_out(request.function);
+        }
     }
 
     /// Drops the requests at the front of the queue that have waited past the timeout
@@ -266,8 +270,10 @@ impl Model for FleetModel {
             return self.start(instance, request, sim);
         }
         if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
-            sim.rec.rejected(sim.now());
-            sim.rec.functions.rejected(request.function);
+            if sim.rec.measures(request.arrival) {
+                sim.rec.rejected(sim.now());
+                sim.rec.functions.rejected(request.function);
+            }
             return;
         }
         self.waiting.push_back(request);
@@ -283,8 +289,10 @@ impl Model for FleetModel {
         match self.spec.request_timeout {
             // The client gave up at its deadline; the work has just ended all the same.
             Some(limit) if now - arrival > limit => {
-                sim.rec.timed_out(arrival + limit);
-                sim.rec.functions.timed_out(function);
+                if sim.rec.measures(arrival) {
+                    sim.rec.timed_out(arrival + limit);
+                    sim.rec.functions.timed_out(function);
+                }
             }
             _ => {
                 sim.rec.completed(now, function, now - arrival);
@@ -304,7 +312,14 @@ impl Model for FleetModel {
     }
 
     fn window_ended(&mut self, sim: &mut Sim<FleetEvent>) {
-        sim.rec.totals.queued_at_end = self.waiting.len() as u64;
+        // Requests that arrived in a warm-up are not measured, waiting or not.
+        let rec = &sim.rec;
+        let measured = self
+            .waiting
+            .iter()
+            .filter(|r| rec.measures(r.arrival))
+            .count();
+        sim.rec.totals.queued_at_end = measured as u64;
     }
 
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {
@@ -315,7 +330,9 @@ impl Model for FleetModel {
         // minimum as if it recurred all month.
         let window = sim.window();
         let slots = u128::from(self.spec.instances) * u128::from(self.spec.workers_per_instance);
-        let capacity_us = slots * u128::from(window);
+        // Measured requests' work over the measured part of the window (after any warm-up).
+        let measured = window.saturating_sub(sim.rec.measure_from());
+        let capacity_us = slots * u128::from(measured);
         sim.rec.utilisation = (capacity_us > 0).then(|| self.served_us as f64 / capacity_us as f64);
         let hours = window as f64 / 3.6e9 * self.spec.instances as f64;
         for &(meter, per_hour) in &self.instance_meters {

@@ -86,6 +86,16 @@ pub struct Window {
     /// unless it sets one): monthly tiers and free allowances apply per month of this length,
     /// and every "per month" figure is a window total x `month / length`.
     pub month: Micros,
+    /// The warm-up (the scenario's `warmup`, 0 without one): what happens before it is
+    /// simulated but not measured; every metric, chart and bill covers `[warmup, length)`.
+    pub warmup: Micros,
+}
+
+impl Window {
+    /// The measured part of the window: its length minus the warm-up.
+    pub fn measured(&self) -> Micros {
+        self.length - self.warmup
+    }
 }
 
 /// What one deployment did and cost.
@@ -248,7 +258,7 @@ pub fn simulate_with_progress(
     let bill = pricing::bill(
         &meters,
         &recorder.usage,
-        window.length,
+        window.measured(),
         window.bucket,
         window.month,
     );
@@ -286,7 +296,7 @@ fn resolve_backend(
 
 /// Registers the flat monthly charges (services' plan fees, then the fixed add-ons), runs
 /// `model` and books the charges (and the platform's monthly fee on meter `base_fee`, if any)
-/// over the window.
+/// over the measured part of the window.
 #[allow(clippy::too_many_arguments)]
 fn run_model<M: Model>(
     mut model: M,
@@ -298,7 +308,6 @@ fn run_model<M: Model>(
     base_fee: Option<usize>,
     progress: &Progress,
 ) -> Result<Recorder, SimError> {
-    let months = window.length as f64 / window.month as f64;
     let plans = spec.services.iter().filter_map(|s| {
         let usd = s.usd_per_month?;
         Some((
@@ -311,15 +320,15 @@ fn run_model<M: Model>(
         .fixed
         .iter()
         .map(|f| (Component::Fixed, f.name.clone(), f.usd_per_month));
-    let fixed: Vec<(usize, f64)> = plans
+    let fixed: Vec<usize> = plans
         .chain(add_ons)
         .map(|(component, name, usd)| {
             let m = meters.add(component, name, "months", PriceSchedule::flat(usd));
             meters.set_attribution(m, Attribution::Unattributed);
-            (m, months)
+            m
         })
         .collect();
-    let mut rec = Recorder::new(window.length, window.bucket, meters.len());
+    let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
     rec.functions = crate::metrics::FunctionMetrics::new(
         workload.functions.iter().map(|f| f.name.clone()).collect(),
         meters.len(),
@@ -331,12 +340,10 @@ fn run_model<M: Model>(
         Sim::new(window.length, rec),
         progress,
     )?;
-    let months = window.length as f64 / window.month as f64;
-    for (meter, months) in fixed {
-        rec.usage_spread(meter, 0, window.length, months);
-    }
-    if let Some(meter) = base_fee {
-        rec.usage_spread(meter, 0, window.length, months);
+    // The recorder now covers the measured part only, its times counted from its start.
+    let months = window.measured() as f64 / window.month as f64;
+    for meter in fixed.into_iter().chain(base_fee) {
+        rec.usage_spread(meter, 0, window.measured(), months);
     }
     Ok(rec)
 }

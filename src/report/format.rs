@@ -97,6 +97,28 @@ pub fn month_line(month: Micros) -> String {
     )
 }
 
+/// The measured part of `window`, `"4h to 8h"`, when it has a warm-up (`None` without).
+pub fn measured_range(window: &crate::platform::Window) -> Option<String> {
+    (window.warmup > 0).then(|| {
+        format!(
+            "{} to {}",
+            crate::units::format_duration(window.warmup),
+            crate::units::format_duration(window.length)
+        )
+    })
+}
+
+/// The line every report prints for a run with a warm-up (`None` without).
+pub fn measured_line(window: &crate::platform::Window) -> Option<String> {
+    measured_range(window).map(|range| {
+        format!(
+            "measured from {range} (the {} warm-up is simulated, not measured: every figure \
+             and the month projection cover the measured part)",
+            crate::units::format_duration(window.warmup)
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,11 +100,14 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
     let _ = writeln!(
         body,
         "<p class=\"meta\">serverless-sim {} &middot; seed {} &middot; window {} s &middot; \
-         monthly figures per billing month of {} h</p>",
+         monthly figures per billing month of {} h{}</p>",
         env!("CARGO_PKG_VERSION"),
         run.seed,
         run.window.length as f64 / 1e6,
-        run.window.month as f64 / HOUR as f64
+        run.window.month as f64 / HOUR as f64,
+        super::format::measured_range(&run.window)
+            .map(|r| format!(" &middot; measured from {r} (after the warm-up)"))
+            .unwrap_or_default()
     );
     let _ = writeln!(
         body,

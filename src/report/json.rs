@@ -64,6 +64,8 @@ pub fn summary_json(run: &RunResult, path: &Path, text: &str) -> Value {
         "scenario_text": text,
         "seed": run.seed,
         "month_hours": run.window.month as f64 / HOUR as f64,
+        "measured_from_hours": run.window.warmup as f64 / HOUR as f64,
+        "measured_to_hours": run.window.length as f64 / HOUR as f64,
         "warnings": run.warnings,
         "deployments": deployments,
     })

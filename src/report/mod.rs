@@ -85,8 +85,9 @@ pub fn write_reports_and(
     out_dir: &Path,
     extra: impl FnOnce(&Path) -> Result<(), SimError>,
 ) -> Result<PathBuf, SimError> {
-    let manifest =
+    let mut manifest =
         output::Manifest::for_run(&run.scenario, run.seed, run.window.month, &run.warnings);
+    manifest.measured = format::measured_range(&run.window);
     output::write_folder(out_dir, manifest, |dir| {
         exporters()
             .iter()

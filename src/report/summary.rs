@@ -271,7 +271,7 @@ mod tests {
             // the window's requests in millions (the month scales both alike).
             let want = d.bill.window_usd / t.requests as f64 * 1e6;
             assert!((num(&r[col("usd_per_million_requests")]) - want).abs() <= 0.5e-6);
-            let months = run.window.month as f64 / run.window.length as f64;
+            let months = run.window.month as f64 / run.window.measured() as f64;
             let monthly_requests = t.requests as f64 * months;
             let from_month = d.bill.monthly_usd / monthly_requests * 1e6;
             assert!(

@@ -82,6 +82,9 @@ pub fn render(run: &RunResult) -> String {
         let _ = writeln!(out, "{line}");
     }
     let _ = writeln!(out, "{}", month_line(run.window.month));
+    if let Some(line) = super::format::measured_line(&run.window) {
+        let _ = writeln!(out, "{line}");
+    }
     let _ = writeln!(out, "{}", prices_line(run));
     for w in &run.warnings {
         let _ = writeln!(out, "warning: {w}");

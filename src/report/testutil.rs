@@ -184,6 +184,7 @@ pub fn idle_run(names: &[&str], buckets: u64) -> RunResult {
             length: buckets * MINUTE,
             bucket: MINUTE,
             month: DEFAULT_MONTH,
+            warmup: 0,
         },
         deployments: names.iter().map(|n| idle_deployment(n, buckets)).collect(),
         warnings: Vec::new(),

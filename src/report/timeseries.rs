@@ -55,7 +55,7 @@ impl Exporter for TimeseriesCsv {
                 let level = |l: Level| ratio(rec.levels[l as usize].bucket_mean(b));
                 let row = [
                     d.name.clone(),
-                    secs(b as u64 * rec.bucket_len()),
+                    secs(run.window.warmup + b as u64 * rec.bucket_len()),
                     counts.requests.to_string(),
                     counts.completed.to_string(),
                     counts.cold_starts.to_string(),

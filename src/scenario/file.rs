@@ -23,6 +23,9 @@ pub struct ScenarioFile {
     pub seed: Option<Spanned<i64>>,
     /// Length of the simulated window, e.g. `"1h"`.
     pub duration: Option<Spanned<String>>,
+    /// Start-up transient left out of every measurement, e.g. `"4h"` (default none): the
+    /// platform runs from time zero, measurement starts at the end of the warm-up.
+    pub warmup: Option<Spanned<String>>,
     /// Time-series bucket width, e.g. `"1m"`.
     pub bucket: Option<Spanned<String>>,
     /// The billing month costs are projected to, e.g. `"730h"` (default `"30.4375d"`).

@@ -42,7 +42,10 @@ impl FaasModel {
             return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
         self.limits.start(function);
-        sim.rec.functions.slot_taken(function, now);
+        let measured = sim.rec.measures(request.arrival);
+        if measured {
+            sim.rec.functions.slot_taken(function, now);
+        }
         self.keep_alive.started(pool, now);
         self.prewarm.cancel(pool);
         let unit = if self.idle_instance.is_random() {
@@ -58,7 +61,9 @@ impl FaasModel {
                     sim.rec.transfer(Level::Idle, Level::Busy, now);
                 }
                 self.instances.take_slot(i);
-                sim.rec.apps.record(self.app_of_pool[pool as usize], false);
+                if measured {
+                    sim.rec.apps.record(self.app_of_pool[pool as usize], false);
+                }
                 (i, now, 0)
             }
             None => self.place_cold(pool, &request, sim),
@@ -77,9 +82,11 @@ impl FaasModel {
         sim: &mut Sim<FaasEvent>,
     ) -> (InstanceId, Micros, Micros) {
         let now = sim.now();
-        sim.rec.cold_start(now);
-        sim.rec.functions.cold_start(request.function);
-        sim.rec.apps.record(self.app_of_pool[pool as usize], true);
+        if sim.rec.measures(request.arrival) {
+            sim.rec.cold_start(now);
+            sim.rec.functions.cold_start(request.function);
+            sim.rec.apps.record(self.app_of_pool[pool as usize], true);
+        }
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;
@@ -204,18 +211,20 @@ impl FaasModel {
         self.free_running = r;
         let f = run.function;
         if run.timed_out {
-            self.execution_failed(run.event, f, sim);
+            self.execution_failed(run.event, f, run.arrival, sim);
         } else {
             self.async_events.release(run.event);
             sim.rec.completed(now, f, now - run.arrival);
         }
         let pool = self.instances.get(run.instance).group;
         let gb_meter = self.gb_meters[run.always_warm as usize];
-        let gb_s = self.call_gb_seconds(pool as usize, run.billable);
-        sim.rec
-            .call_ended(now, f, self.meters.requests, gb_meter, gb_s);
-        if let Some(m) = &self.cpu_meters {
-            m.ended(r, f, sim);
+        if sim.rec.measures(run.arrival) {
+            let gb_s = self.call_gb_seconds(pool as usize, run.billable);
+            sim.rec
+                .call_ended(now, f, self.meters.requests, gb_meter, gb_s);
+            if let Some(m) = &self.cpu_meters {
+                m.ended(r, f, sim);
+            }
         }
         self.limits.end(run.function);
         self.keep_alive.ended(pool, now);

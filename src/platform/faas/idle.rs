@@ -15,14 +15,15 @@ use crate::platform::instances::{IdleChoice, InstanceId, Phase};
 
 impl FaasModel {
     /// Books the memory instance `i` kept loaded since it went idle, up to `now` (within the
-    /// window).
+    /// measured part of the window).
     /// Idle time is summed per pool in integer µs and converted once, at the end.
     #[inline]
     pub(super) fn end_idle(&mut self, i: InstanceId, sim: &Sim<FaasEvent>) {
         let inst = self.instances.get(i);
         let until = sim.now().min(sim.window());
-        if until > inst.idle_since {
-            self.idle_us[inst.group as usize] += u128::from(until - inst.idle_since);
+        let since = inst.idle_since.max(sim.rec.measure_from());
+        if until > since {
+            self.idle_us[inst.group as usize] += u128::from(until - since);
         }
     }
 
@@ -76,7 +77,7 @@ impl FaasModel {
             return;
         }
         let i = self.instances.launch(pool, now, now, false);
-        sim.rec.totals.prewarms += 1;
+        sim.rec.totals.prewarms += u64::from(sim.rec.measures(now));
         sim.rec.level(Level::Idle, now, 1);
         let until = self.prewarm_until[pool as usize];
         self.expiry.set(i, until, sim, FaasEvent::Expire);

@@ -194,12 +194,16 @@ impl FaasModel {
         sim: &mut Sim<FaasEvent>,
     ) {
         let now = sim.now();
-        if why == Refusal::ScaleUp {
+        let measured = sim.rec.measures(request.arrival);
+        if why == Refusal::ScaleUp && measured {
             sim.rec.totals.scale_up_throttled += 1;
         }
         if !self.async_events.is_async(request.function) {
-            sim.rec.functions.throttled(request.function);
-            return sim.rec.throttled(now);
+            if measured {
+                sim.rec.functions.throttled(request.function);
+                sim.rec.throttled(now);
+            }
+            return;
         }
         let id = self.async_events.entry(request, id);
         let next = self.async_events.failed(id, Failure::Throttled, now);
@@ -216,28 +220,40 @@ impl FaasModel {
         }
     }
 
-    /// An execution of `function`'s event `id` ([`NO_EVENT`] for a synchronous call) timed
-    /// out at `now`.
-    pub(super) fn execution_failed(&mut self, id: u32, function: u32, sim: &mut Sim<FaasEvent>) {
+    /// An execution of `function`'s event `id` ([`NO_EVENT`] for a synchronous call, which
+    /// arrived at `arrival`) timed out at `now`.
+    pub(super) fn execution_failed(
+        &mut self,
+        id: u32,
+        function: u32,
+        arrival: Micros,
+        sim: &mut Sim<FaasEvent>,
+    ) {
         let now = sim.now();
         if id == NO_EVENT {
-            sim.rec.functions.timed_out(function);
-            return sim.rec.timed_out(now);
+            if sim.rec.measures(arrival) {
+                sim.rec.functions.timed_out(function);
+                sim.rec.timed_out(now);
+            }
+            return;
         }
         let next = self.async_events.failed(id, Failure::FunctionError, now);
         self.retry_or_drop(id, next, sim);
     }
 
     fn retry_or_drop(&mut self, id: u32, next: Option<Micros>, sim: &mut Sim<FaasEvent>) {
+        let request = self.async_events.events[id as usize].request;
+        let measured = sim.rec.measures(request.arrival);
         match next {
             Some(at) => {
-                sim.rec.totals.retries += 1;
+                sim.rec.totals.retries += u64::from(measured);
                 sim.schedule(at, FaasEvent::Retry(id));
             }
             None => {
-                sim.rec.dropped(sim.now());
-                let function = self.async_events.events[id as usize].request.function;
-                sim.rec.functions.dropped(function);
+                if measured {
+                    sim.rec.dropped(sim.now());
+                    sim.rec.functions.dropped(request.function);
+                }
                 self.async_events.release(id);
             }
         }

@@ -56,6 +56,20 @@ pub fn time_ticks(window: Micros, unit: TimeUnit) -> Vec<f64> {
     (0..=window / step).map(|k| unit.of(k * step)).collect()
 }
 
+/// The title of a run's time axis: `time (h)`, or, when the run has a warm-up, the time
+/// since measurement started (the charts show the measured part only, from its start).
+pub fn time_desc(window: &crate::platform::Window, unit: TimeUnit) -> String {
+    if window.warmup == 0 {
+        format!("time ({})", unit.name)
+    } else {
+        format!(
+            "time after the {} warm-up ({})",
+            crate::units::format_duration(window.warmup),
+            unit.name
+        )
+    }
+}
+
 /// Ticks of a linear axis over `[lo, hi]` (hi > lo): multiples of the 1-2-5 step that cuts
 /// the range into at most eight intervals.
 pub fn linear_ticks(lo: f64, hi: f64) -> Vec<f64> {
@@ -122,6 +136,23 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_warm_up_is_named_on_the_time_axis() {
+        let mut window = crate::platform::Window {
+            length: 8 * HOUR,
+            bucket: MINUTE,
+            month: 730 * HOUR,
+            warmup: 0,
+        };
+        let unit = TimeUnit::for_window(window.measured());
+        assert_eq!(time_desc(&window, unit), format!("time ({})", unit.name));
+        window.warmup = 4 * HOUR;
+        assert_eq!(
+            time_desc(&window, unit),
+            format!("time after the 4h warm-up ({})", unit.name)
+        );
+    }
 
     #[test]
     fn time_steps_are_round_and_few() {

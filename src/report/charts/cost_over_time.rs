@@ -51,14 +51,14 @@ where
 {
     let title = format!("{}: cost accrued over the simulated window", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
-    let unit = TimeUnit::for_window(run.window.length);
+    let unit = TimeUnit::for_window(run.window.measured());
     let series: Vec<Vec<(f64, f64)>> = run
         .deployments
         .iter()
         .map(|d| cumulative(d, unit))
         .collect();
     let max = series.iter().flatten().map(|p| p.1).fold(0.0, f64::max);
-    let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
+    let end = unit.of(run.window.measured()).max(f64::MIN_POSITIVE);
 
     let y_top = style::top(max, 0.08);
     let mut chart = ChartBuilder::on(&plot)
@@ -81,11 +81,11 @@ where
         .y_labels(10)
         .y_label_formatter(&|v| style::usd_tick(*v))
         .y_label_style(style::tick_font())
-        .x_desc(format!("time ({})", unit.name))
+        .x_desc(axes::time_desc(&run.window, unit))
         .y_desc("cumulative cost (USD)")
         .axis_desc_style(style::axis_desc_font())
         .draw()?;
-    let ticks = axes::time_ticks(run.window.length, unit);
+    let ticks = axes::time_ticks(run.window.measured(), unit);
     axes::draw_x_ticks(&mut chart, root, &ticks, (0.0, y_top), &|x| {
         style::axis_number(x)
     })?;
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn the_curve_starts_at_zero_and_ends_at_the_window_cost() {
         let run = tiny_run();
-        let unit = TimeUnit::for_window(run.window.length);
+        let unit = TimeUnit::for_window(run.window.measured());
         for d in &run.deployments {
             let c = cumulative(d, unit);
             assert_eq!(c.len(), 11);

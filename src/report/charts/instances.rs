@@ -100,15 +100,15 @@ where
         run.scenario
     );
     let (plot, panel) = style::layout(root, &title)?;
-    let unit = TimeUnit::for_window(run.window.length);
-    let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
-    let ticks = axes::time_ticks(run.window.length, unit);
+    let unit = TimeUnit::for_window(run.window.measured());
+    let end = unit.of(run.window.measured()).max(f64::MIN_POSITIVE);
+    let ticks = axes::time_ticks(run.window.measured(), unit);
     let shown = run.deployments.len().min(MAX_STRIPS);
     let (w, h) = plot.dim_in_pixel();
     let (strips, bottom) = plot.split_vertically(h.saturating_sub(BOTTOM));
     let desc = format!(
-        "time ({}); each step is the average over {}",
-        unit.name,
+        "{}; each step is the average over {}",
+        axes::time_desc(&run.window, unit),
         bucket_text(run.window.bucket)
     );
     let centre = style::axis_desc_font().pos(Pos::new(HPos::Center, VPos::Bottom));

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::palette;
 use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
+use super::{axes, palette};
 use crate::error::SimError;
 use crate::metrics::Recorder;
 use crate::report::Exporter;
@@ -84,7 +84,7 @@ where
         crate::units::format_duration(bucket)
     );
     let (plot, panel) = style::layout(root, &title)?;
-    let unit = TimeUnit::for_window(run.window.length);
+    let unit = TimeUnit::for_window(run.window.measured());
     let lines: Vec<[Segments; 2]> = run
         .deployments
         .iter()
@@ -102,13 +102,13 @@ where
         .flatten()
         .map(|p| p.1)
         .fold(0.0, f64::max);
-    let end = unit.of(run.window.length).max(f64::MIN_POSITIVE);
+    let end = unit.of(run.window.measured()).max(f64::MIN_POSITIVE);
     let mut chart = style::xy_chart(
         &plot,
         Axes {
             x: 0.0..end,
             y: 0.0..style::top(max, 0.08),
-            x_desc: format!("time ({})", unit.name),
+            x_desc: axes::time_desc(&run.window, unit),
             y_desc: "latency (ms): p50 thick line, p99 thin line",
             y_label_area: 90,
             y_tick: &|v| style::axis_number(*v),
@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn every_bucket_with_completions_is_a_point_at_its_midpoint() {
         let run = tiny_run();
-        let unit = TimeUnit::for_window(run.window.length);
+        let unit = TimeUnit::for_window(run.window.measured());
         for d in &run.deployments {
             let runs = segments(&d.recorder, Percentile::P50, unit);
             let points: Vec<(f64, f64)> = runs.iter().flatten().copied().collect();

@@ -58,6 +58,10 @@ pub struct Manifest {
     /// The billing month the run's monthly figures are per, in hours (`run` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month_hours: Option<f64>,
+    /// The measured part of a run with a warm-up, e.g. `"4h to 8h"` (`run` only; absent
+    /// without a warm-up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<String>,
     /// The trace inspected (`trace inspect` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
@@ -106,6 +110,7 @@ impl Manifest {
             scenario: None,
             seed: None,
             month_hours: None,
+            measured: None,
             trace: None,
             files: Vec::new(),
             warnings: Vec::new(),

@@ -219,10 +219,27 @@ pub fn validate(
         }
         deployments.push(spec);
     }
+    let warmup = match &file.warmup {
+        Some(w) => {
+            let warmup = v.duration(w, "warmup")?;
+            if warmup >= length {
+                let msg = format!(
+                    "({}) must be shorter than the simulated window ({}): the measured part \
+                     is what follows the warm-up",
+                    crate::units::format_duration(warmup),
+                    crate::units::format_duration(length)
+                );
+                return Err(v.err(w, "warmup", msg).into());
+            }
+            warmup
+        }
+        None => 0,
+    };
     let window = Window {
         length,
         bucket,
         month,
+        warmup,
     };
     let warnings = window_checks::window_warnings(window, &workload, &deployments);
     Ok(Scenario {

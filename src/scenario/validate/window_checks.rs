@@ -18,11 +18,16 @@
 //!   the calls it serves would be projected from the hours the window holds (2 night hours of
 //!   a daytime schedule bill no provisioned capacity at all).
 //! - FaaS keep-alive: warned when a `fixed` `idle_timeout` is at least [`TRANSIENT_SHARE`]
-//!   (25%) of the window. The platform starts with no instance, so every window begins with
-//!   cold starts; an instance is not reclaimed until it has been idle that long, so the
-//!   reclaim-and-restart steady state takes a large part of the window to appear, and the
-//!   start-up transient is projected as if it recurred all month. (`forever` and `none`
-//!   have no such timer and are not judged.)
+//!   (25%) of the window and the scenario's `warmup` is shorter than it. The platform starts
+//!   with no instance, so every window begins with cold starts; an instance is not reclaimed
+//!   until it has been idle that long, so the reclaim-and-restart steady state takes a large
+//!   part of the window to appear, and the start-up transient is projected as if it recurred
+//!   all month. The advice is a warm-up of the idle_timeout where that leaves at least as
+//!   long measured, else a longer window with it. (`forever` and `none` have no such timer
+//!   and are not judged.)
+//!
+//! The arrival checks judge the measured part `[warmup, duration)`, which is what is
+//! projected.
 //! - Fleet `queue_timeout`, `request_timeout`: each warned when at least
 //!   [`TRANSIENT_SHARE`] of the window: queues fill and drain on that time scale, so
 //!   queueing transients dominate.
@@ -64,7 +69,8 @@ pub fn window_warnings(
         Source::Synthetic(processes) => {
             for (i, (p, f)) in processes.iter().zip(&workload.functions).enumerate() {
                 let who = format!("workload.functions[{i}] '{}'", f.name);
-                if let Some(msg) = arrival_warning(window, simulated.month, p) {
+                let measured = (simulated.warmup, window);
+                if let Some(msg) = arrival_warning(measured, simulated.month, p) {
                     out.push(format!("{who}: {msg}"));
                 }
             }
@@ -107,17 +113,17 @@ pub fn window_warnings(
                 }
                 if let KeepAlive::Fixed(fixed) = &f.keep_alive {
                     let idle = fixed.idle_timeout;
-                    if share(idle) >= TRANSIENT_SHARE {
+                    // A warm-up at least that long leaves the start-up out of every figure.
+                    if share(idle) >= TRANSIENT_SHARE && simulated.warmup < idle {
                         out.push(format!(
                             "{who}: keep_alive idle_timeout ({}) {}: \
                              the platform starts with no warm instance and reclaims none \
                              until it has been idle that long, so start-up cold starts weigh \
                              far more here than in steady state, and {ASSUMED} (cold start of \
-                             a fresh platform included): simulate at least {} (4 x the \
-                             idle_timeout)",
+                             a fresh platform included): {}",
                             format_duration(idle),
                             share_of(idle, window),
-                            format_duration(idle.saturating_mul(4)),
+                            keep_alive_advice(idle, window),
                         ));
                     }
                 }
@@ -147,20 +153,55 @@ pub fn window_warnings(
     out
 }
 
-/// The warning about arrival process `p` in a window of length `window`, if any (monthly
-/// counts per month of `month`).
-fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<String> {
-    let w = format_duration(window);
+/// What to do about a fixed keep-alive of `idle` that is a large share of `window`: a
+/// warm-up of `idle` where it leaves at least as long measured, else a longer window.
+fn keep_alive_advice(idle: Micros, window: Micros) -> String {
+    let idle_text = format_duration(idle);
+    if idle.saturating_mul(2) <= window {
+        format!(
+            "set warmup = \"{idle_text}\" (the platform then reaches its reclaim-and-restart \
+             steady state before measurement starts), or simulate at least {} (4 x the \
+             idle_timeout)",
+            format_duration(idle.saturating_mul(4)),
+        )
+    } else {
+        format!(
+            "simulate at least {} with warmup = \"{idle_text}\" (the platform then reaches \
+             its reclaim-and-restart steady state before measurement starts), or at least {} \
+             (4 x the idle_timeout) without",
+            format_duration(idle.saturating_mul(2)),
+            format_duration(idle.saturating_mul(4)),
+        )
+    }
+}
+
+/// The warning about arrival process `p` measured over `[from, to)` (after a warm-up of
+/// `from`), if any (monthly counts per month of `month`).
+fn arrival_warning(
+    (from, to): (Micros, Micros),
+    month: Micros,
+    p: &ArrivalProcess,
+) -> Option<String> {
+    let window = to - from;
+    let w = if from == 0 {
+        format!("{} window", format_duration(window))
+    } else {
+        format!("{} measured window", format_duration(window))
+    };
     match p {
         ArrivalProcess::Poisson { .. } => None,
         ArrivalProcess::FixedInterval { every_s, offset_s } => {
             let every = ((every_s * SECOND as f64).round() as Micros).max(1);
             let offset = (offset_s * SECOND as f64).round() as Micros;
-            let fired = if window > offset {
-                (window - offset - 1) / every + 1
-            } else {
-                0
+            // Firings before `t`.
+            let before = |t: Micros| {
+                if t > offset {
+                    (t - offset - 1) / every + 1
+                } else {
+                    0
+                }
             };
+            let fired = before(to) - before(from);
             let projected = fired as f64 * month as f64 / window as f64;
             let real = month as f64 / every as f64;
             if window >= every && (projected / real - 1.0).abs() <= TOLERANCE {
@@ -178,14 +219,14 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
                 )
             };
             Some(format!(
-                "the {w} window {shorter}: {fired} firing{} in the window {} projected to {} a \
+                "the {w} {shorter}: {fired} firing{} in the window {} projected to {} a \
                  month, but the timer fires {} times a month; {ASSUMED}: simulate a whole \
                  number of periods (e.g. duration = \"{}\")",
                 if fired == 1 { "" } else { "s" },
                 if fired == 1 { "is" } else { "are" },
                 month_count(projected),
                 month_count(real),
-                format_duration(every * (window / every).max(1)),
+                format_duration(from + every * (window / every).max(1)),
             ))
         }
         ArrivalProcess::Daily { profile, .. } => {
@@ -193,7 +234,9 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
             if profile.iter().all(|x| *x == profile[0]) || day_mean <= 0.0 {
                 return None;
             }
-            let window_mean = mean_multiplier(profile, window);
+            let window_mean = (multiplier_integral(profile, to)
+                - multiplier_integral(profile, from))
+                / window as f64;
             let off = (window_mean / day_mean - 1.0).abs();
             if window >= DAY && off <= TOLERANCE {
                 return None;
@@ -204,12 +247,12 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
                 "is not a whole number of days of its daily profile".to_string()
             };
             Some(format!(
-                "the {w} window {what}: its mean rate over the window is {:.3} times its \
+                "the {w} {what}: its mean rate over the window is {:.3} times its \
                  daily mean (the rate written), {:+.0}% off; {ASSUMED}: simulate whole days \
-                 (e.g. duration = \"{}d\")",
+                 (e.g. duration = \"{}\")",
                 window_mean / day_mean,
                 100.0 * (window_mean / day_mean - 1.0),
-                (window / DAY).max(1),
+                format_duration(from + DAY * (window / DAY).max(1)),
             ))
         }
         ArrivalProcess::OnOff {
@@ -222,7 +265,7 @@ fn arrival_warning(window: Micros, month: Micros, p: &ArrivalProcess) -> Option<
                 return None;
             }
             Some(format!(
-                "the {w} window is shorter than the on_off process's mean cycle ({}: mean_on \
+                "the {w} is shorter than the on_off process's mean cycle ({}: mean_on \
                  {} + mean_off {}): the window may see only a burst or only a gap, so its \
                  traffic can be far from the long-run mean of {:.4}/s; {ASSUMED}: simulate \
                  many cycles (e.g. duration = \"{}\", 10 cycles)",
@@ -289,7 +332,14 @@ fn month_count(x: f64) -> String {
 }
 
 /// Mean of the daily `profile` (equal slots from midnight, time zero) over `[0, window)`.
+#[cfg(test)]
 fn mean_multiplier(profile: &[f64], window: Micros) -> f64 {
+    multiplier_integral(profile, window) / window as f64
+}
+
+/// Integral of the daily `profile` (equal slots from midnight, time zero) over `[0, t)`, in
+/// multiplier x µs.
+fn multiplier_integral(profile: &[f64], window: Micros) -> f64 {
     let slot = DAY as f64 / profile.len() as f64;
     let day_sum: f64 = profile.iter().map(|x| x * slot).sum();
     let days = window / DAY;
@@ -302,7 +352,7 @@ fn mean_multiplier(profile: &[f64], window: Micros) -> f64 {
         integral += x * rest.min(slot);
         rest -= slot;
     }
-    integral / window as f64
+    integral
 }
 
 #[cfg(test)]
