@@ -17,8 +17,8 @@ use serverless_sim::sweep::{self, SweepPlan, SweepSource, SweepValue, breakeven}
 
 /// A FaaS deployment whose cost is linear in load against a fleet of one instance with one
 /// worker: constant 100 ms calls, fixed-interval arrivals of 1/s x load, a queue of at most
-/// 10. The fleet's capacity is 1 worker / 0.1 s = 10 calls/s: above load 10 it rejects what
-/// the queue cannot hold.
+/// 10. The fleet's capacity is 1 worker / 0.1 s = 10 calls/s: from load 10 on it is
+/// overloaded (utilisation 1 or more), and above it rejects what the queue cannot hold.
 const SATURATING: &str = r#"name = "saturating"
 seed = 3
 duration = "10m"
@@ -65,13 +65,13 @@ fn write(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
-    // By hand: the fleet serves 10 calls/s; at load L it is offered L/s, so above 10 it
-    // rejects about 1 - 10/L of them: 9.1% at 11, far above the verdict's 1%. In the 600 s
-    // window it is offered 600 L calls, completes 6,000 and holds 11 at the end (10 queued, 1
-    // in service); the rest are rejected, and that share reaches 1% where
-    // 600 L - 6,011 = 0.01 x 600 L: L = 6,011 / 594 = 10.12 (10.10 if the 11 held at the end
-    // counted as failed too). The FaaS cost equals the fleet's $73 at L = 73 / 4.9056 = 14.88: where
-    // the fleet does not serve the workload, so no crossing may be reported.
+    // By hand: the fleet serves 10 calls/s; at load L it is offered L calls/s of 0.1 s each,
+    // a utilisation of L / 10. From L = 10 on the utilisation is 1 or more, which the
+    // verdict calls overloaded (a queue is stable only below 1); above 10 it also rejects
+    // about 1 - 10/L of the calls (9.1% at 11). So the fleet serves the workload below
+    // L = 10 and not from there on: the boundary lies at 10. The FaaS cost equals the
+    // fleet's $73 at L = 73 / 4.9056 = 14.88: where the fleet does not serve the workload,
+    // so no crossing may be reported.
     assert!((faas_monthly(14.881) - 73.0).abs() < 0.01);
     let dir = tempfile::tempdir().unwrap();
     let scenario = write(dir.path(), SATURATING);
@@ -86,7 +86,7 @@ fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
     assert_eq!(rows.len(), 40);
     for r in &rows {
         let load: f64 = r["load"].parse().unwrap();
-        let want = if r["deployment"] == "faas" || load <= 10.0 {
+        let want = if r["deployment"] == "faas" || load < 10.0 {
             "yes"
         } else {
             "no"
@@ -103,8 +103,11 @@ fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
     let serving: f64 = row["serving"].parse().unwrap();
     let not_serving: f64 = row["not_serving"].parse().unwrap();
     assert!(serving < not_serving, "{row:?}");
-    assert!((10.09..10.13).contains(&serving), "{row:?}");
-    assert!((10.09..10.13).contains(&not_serving), "{row:?}");
+    // Exactly: the window holds ceil(600 L) calls (the first at 0), 600 s of work from
+    // 6,000 calls on, so the utilisation reaches 1 once 600 L > 5,999: L > 9.99833.
+    let boundary = 5_999.0 / 600.0;
+    assert!(serving <= boundary && boundary < not_serving, "{row:?}");
+    assert!(serving > 9.99 && not_serving < 10.001, "{row:?}");
     assert!(not_serving - serving < 0.01, "{row:?}");
 
     // summary.json says the same.
@@ -116,7 +119,7 @@ fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
     assert_eq!(json["breakeven"][0]["kind"], "stops_serving");
     assert_eq!(json["breakeven"].as_array().unwrap().len(), 1);
 
-    // The printed table marks the fleet's cells above load 10; the page shows the column.
+    // The printed table marks the fleet's cells from load 10 on; the page shows the column.
     let out2 = dir.path().join("out2");
     let assert = bin()
         .args(["sweep", scenario.to_str().unwrap()])
@@ -174,8 +177,8 @@ fn the_chart_draws_points_where_a_deployment_does_not_serve_as_hollow_rings() {
         .iter()
         .filter(|c| c.contains("fill=\"none\""))
         .count();
-    // 8, 9, 10 serve (filled dots); 11 and 12 do not (hollow rings).
-    assert_eq!((circles.len(), hollow), (5, 2), "{circles:#?}");
+    // 8 and 9 serve (filled dots); 10 (utilisation 1), 11 and 12 do not (hollow rings).
+    assert_eq!((circles.len(), hollow), (5, 3), "{circles:#?}");
 }
 
 #[test]
