@@ -364,6 +364,35 @@ fn bad_traces_are_located_in_the_trace_file() {
         )),
         "{stderr}"
     );
+    // A time scale that stretches the trace past the clock: the trace spans 0 to 3,600 s
+    // (covered: 1h), and 1e-9 would make that 3.6e12 s, past 3650d (315,360,000 s). Without
+    // a duration the window would be that span: refused at time_scale, with the smallest
+    // scale that fits, 3,600 / 315,360,000 = 1.14155e-5, rounded up to 2 digits: 1.2e-5.
+    let text = CSV_TRACE.replacen(
+        "format = \"csv\"",
+        "format = \"csv\"\ntime_scale = 1e-9",
+        1,
+    );
+    fs::write(&file, &text).unwrap();
+    fs::write(dir.path().join("trace.csv"), "timestamp,function\n0,a\n3600,a\n").unwrap();
+    let (line, col) = line_col(&text, text.find("1e-9").unwrap());
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:{line}:{col}: workload.trace.time_scale: time_scale 1e-9 stretches the \
+             selected trace past 3650d, the longest window a scenario may simulate (the trace \
+             holds 1h of trace time): set time_scale to at least 1.2e-5, or set a duration",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    // The smallest scale given fits (1h / 1.2e-5 = 300,000,000 s, at daily buckets), and so
+    // does any duration.
+    let fits = text.replace("1e-9", "1.2e-5");
+    fs::write(&file, format!("bucket = \"1d\"\n{fits}")).unwrap();
+    bin().arg("check").arg(&file).assert().success();
+    fs::write(&file, format!("duration = \"1h\"\n{text}")).unwrap();
+    bin().arg("check").arg(&file).assert().success();
     // A missing trace file is the scenario's error, where the scenario names it; so is a
     // folder given as the file.
     fs::remove_file(dir.path().join("trace.csv")).unwrap();

@@ -11,7 +11,9 @@
 //!   by a completion or by a timer it replaces, see `platform::faas`); and every backend
 //!   operation is one more iteration (its latency is drawn on its own). Exact for a fleet that
 //!   fails nothing and for FaaS without keep-alive. Retries of asynchronous FaaS calls are
-//!   not counted (each is one more arrival-like iteration).
+//!   not counted (each is one more arrival-like iteration). The arrival generators' steps
+//!   that yield no request (a `daily` profile's rejected draws, `on_off` state switches:
+//!   [`arrivals`]) cost time like events and are counted with them.
 //! - **memory**: what the deployment's state grows to: the time series (buckets x meters),
 //!   a fixed part (latency histogram, tables) and the model's state. A fleet's is *bounded* by
 //!   its queue at `queue_limit` plus its workers. A FaaS deployment's instance table is
@@ -251,7 +253,10 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     };
     let events: f64 = demands
         .iter()
-        .map(|x| x.arrivals.mean * (2.0 + per_request_extra + operations_per_call(x.functions)))
+        .map(|x| {
+            x.arrivals.mean * (2.0 + per_request_extra + operations_per_call(x.functions))
+                + x.arrivals.steps
+        })
         .sum();
     let window = scenario.window;
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
