@@ -439,6 +439,9 @@ arrivals = { process = "on_off", on_rate = "10/s", off_rate = "0/s", mean_on = "
     // A third deployment passes 1e10: refused, naming the override.
     let three = format!("{two}{}", fleet("fleet2", ""));
     let message = estimate(&three).check().unwrap_err();
-    assert!(message.contains("engine events (limit 10,000,000,000)"), "{message}");
+    assert!(
+        message.contains("engine events (limit 10,000,000,000)"),
+        "{message}"
+    );
     assert!(message.contains("--allow-large"), "{message}");
 }
