@@ -445,3 +445,27 @@ arrivals = { process = "on_off", on_rate = "10/s", off_rate = "0/s", mean_on = "
     );
     assert!(message.contains("--allow-large"), "{message}");
 }
+
+#[test]
+fn profiles_and_buckets_add_their_measured_memory() {
+    // A daily profile of 24 equal slots, then of 1,024: same rates (every slot is the mean),
+    // so only the copy each deployment's generator holds differs: 1,000 values x 8 bytes.
+    let daily = |slots: usize| {
+        let profile = vec!["1"; slots].join(", ");
+        format!(
+            "duration = \"1h\"\nbucket = \"5m\"\n[[workload.functions]]\nname = \"p\"\n\
+             memory = \"128MB\"\nexecution = {{ dist = \"constant\", value = \"10ms\" }}\n\
+             arrivals = {{ process = \"daily\", rate = \"1/s\", profile = [{profile}] }}\n{}{}",
+            fleet("fleet", "").replace(DB, ""),
+            faas("none", "{ policy = \"none\" }", "").replace(DB, "")
+        )
+    };
+    let (short, long) = (estimate(&daily(24)), estimate(&daily(1_024)));
+    for (a, b) in short.deployments.iter().zip(&long.deployments) {
+        assert_eq!(b.memory_bytes - a.memory_bytes, 8_000.0, "{}", a.name);
+    }
+    // The reports: 200 bytes per time bucket, once per run: 1 h of 5 m buckets is 12.
+    assert_eq!(short.report_bytes, 12.0 * 200.0);
+    let states: f64 = short.deployments.iter().map(|d| d.memory_bytes).sum();
+    assert_eq!(short.memory_bytes(), states + 2_400.0);
+}
