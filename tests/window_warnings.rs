@@ -231,6 +231,23 @@ fn trace_windows() {
              cycle"
         )]
     );
+    // A whole day selected but a 1 h duration cutting it: the window = "1d" it already has
+    // is not the advice, a longer duration is.
+    let cut = trace.replace("\"1h\"", "\"1d\"");
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"1h\"\nbucket = \"1m\"", &cut),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.warnings[0],
+        format!(
+            "workload.trace: the trace holds 25h but the 1h window replays only 1h of it, less \
+             than the day its traffic cycles over; {ASSUMED}, so the hours left out are assumed \
+             to look like these: set duration to at least 1d (a day of trace at time_scale 1) \
+             to include the daily cycle"
+        )
+    );
     // A whole day of it: none.
     let day = trace.replace("\"1h\"", "\"1d\"");
     let s = parse_in(d.path(), &scenario_text("bucket = \"1m\"", &day))

@@ -22,7 +22,8 @@
 //!   [`TRANSIENT_SHARE`] of the window: queues fill and drain on that time scale, so
 //!   queueing transients dominate.
 //! - Traces: warned when the trace holds at least a day but the replayed window covers less
-//!   of it than a day (the daily cycle is left out), and when the scenario's duration runs
+//!   of it than a day (the daily cycle is left out; the advice is a day's selection, or,
+//!   where the selection has one and the duration cuts it, a longer duration), and when the scenario's duration runs
 //!   past the end of the selected trace (the rest of the window replays nothing, yet is
 //!   projected too).
 //!
@@ -75,11 +76,21 @@ pub fn window_warnings(
             let replayed = window.min(i.span);
             let traced = (replayed as f64 * scale).round() as Micros;
             if i.covered >= DAY && traced < DAY {
+                // A selection of a day or more cut by the duration: the duration is the fix.
+                let selected = (i.span as f64 * scale).round() as Micros;
+                let advice = if selected >= DAY {
+                    format!(
+                        "set duration to at least {} (a day of trace at time_scale {scale})",
+                        format_duration((DAY as f64 / scale).ceil() as Micros)
+                    )
+                } else {
+                    "select a whole day (e.g. window = \"1d\")".to_string()
+                };
                 out.push(format!(
                     "workload.trace: the trace holds {} but the {w} window replays only {} of \
                      it, less than the day its traffic cycles over; {ASSUMED}, so the hours \
-                     left out are assumed to look like these: select a whole day (e.g. window \
-                     = \"1d\") to include the daily cycle",
+                     left out are assumed to look like these: {advice} to include the daily \
+                     cycle",
                     format_duration(i.covered),
                     format_duration(traced),
                 ));
