@@ -1,22 +1,23 @@
 //! "Did you mean": the preset names closest to a name the user wrote, by edit distance.
 //!
 //! A candidate is suggested when it is within [`max_distance`] edits of what was written, or
-//! a part of it within [`max_distance_within`]: `aws-lamda-x86` finds `aws-lambda-x86`, `lamda` and `lambda` find both
-//! Lambda presets; closest first, at most [`MAX_SUGGESTIONS`].
+//! a part of it within [`max_distance_within`]: `aws-lamda-x86` finds `aws-lambda-x86`,
+//! `lamda` and `lambda` find both Lambda presets; closest first, at most
+//! [`MAX_SUGGESTIONS`].
 
 /// Most names suggested.
 pub const MAX_SUGGESTIONS: usize = 5;
 
 /// The edit distance up to which a whole name counts as a near miss: a third of what was
 /// written, at least 2 (one transposition in a short name).
-fn max_distance(written: &str) -> usize {
+pub fn max_distance(written: &str) -> usize {
     (written.chars().count() / 3).max(2)
 }
 
 /// The edit distance up to which a part of a name counts as a near miss: a quarter of what
 /// was written (a short word matches some part of many names with two edits: `lamda` is 2
 /// from the `standa` of `standard`).
-fn max_distance_within(written: &str) -> usize {
+pub fn max_distance_within(written: &str) -> usize {
     written.chars().count() / 4
 }
 
@@ -58,8 +59,8 @@ fn distances(a: &str, b: &str, within: bool) -> usize {
 }
 
 /// The names of `candidates` closest to `written`: those within [`max_distance`] edits of
-/// it or [`max_distance_within`] of a part of them, by the smaller distance, then the whole name's distance, then name; at
-/// most [`MAX_SUGGESTIONS`].
+/// it or [`max_distance_within`] of a part of them, by the smaller distance, then the whole
+/// name's distance, then name; at most [`MAX_SUGGESTIONS`].
 pub fn closest<'a>(written: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let written = written.to_lowercase();
     let limit = max_distance(&written);

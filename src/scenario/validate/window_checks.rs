@@ -23,9 +23,9 @@
 //!   queueing transients dominate.
 //! - Traces: warned when the trace holds at least a day but the replayed window covers less
 //!   of it than a day (the daily cycle is left out; the advice is a day's selection, or,
-//!   where the selection has one and the duration cuts it, a longer duration), and when the scenario's duration runs
-//!   past the end of the selected trace (the rest of the window replays nothing, yet is
-//!   projected too).
+//!   where the selection has one and the duration cuts it, a longer duration), and when the
+//!   scenario's duration runs past the end of the selected trace (the rest of the window
+//!   replays nothing, yet is projected too).
 //!
 //! Advice is always one the scenario can follow and does not already: a longer window is
 //! never suggested past [`MAX_DURATION`] (the longest a scenario may simulate; where the
