@@ -56,13 +56,14 @@ pub fn check(text: &str) -> Result<(), String> {
     if need <= MAX_MEMORY_BYTES {
         return Ok(());
     }
+    let presets = text.matches("pricing").count();
     Err(format!(
-        "the scenario file is too large to read: {} of text with {} preset references would \
-         take about {} of memory to parse (limit {}; about {READ_BYTES_PER_BYTE} bytes per \
-         byte of text and {} per preset). Split it into smaller scenarios, or pass \
-         {OVERRIDE_FLAG} to read it anyway",
+        "the scenario file is too large to read: {} of text with {presets} preset \
+         reference{} would take about {} of memory to parse (limit {}; about \
+         {READ_BYTES_PER_BYTE} bytes per byte of text and {} per preset). Split it into \
+         smaller scenarios, or pass {OVERRIDE_FLAG} to read it anyway",
         bytes(text.len() as f64),
-        text.matches("pricing").count(),
+        if presets == 1 { "" } else { "s" },
         bytes(need),
         bytes(MAX_MEMORY_BYTES),
         bytes(READ_BYTES_PER_PRESET),
