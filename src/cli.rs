@@ -278,6 +278,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             scenario,
             allow_large,
         } => {
+            let reading = readable(&scenario, allow_large)?;
             let s = Scenario::load(&scenario)?;
             print_trace_notes(&s);
             let estimate = sized(&scenario, &s, allow_large)?;
@@ -292,6 +293,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 println!("{line}");
             }
             for line in estimate.lines() {
+                println!("{line}");
+            }
+            if let Some(line) = reading {
                 println!("{line}");
             }
             println!("{}", report::format::month_line(s.window.month));
@@ -335,6 +339,22 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
 /// deployments or cores only cost memory).
 const MAX_THREADS: i64 = 256;
 
+/// The memory of reading the scenario file at `path` (its `check` line), refused above the
+/// limit unless `allow_large`, before the file is parsed. A file that cannot be read is left
+/// to [`Scenario::load`], which says so in its usual form.
+fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(None);
+    };
+    if let Err(message) = crate::scenario::size::reading::check(&text) {
+        if !allow_large {
+            anyhow::bail!("{}: {message}", path.display());
+        }
+        eprintln!("warning: going ahead as --allow-large asks: {message}");
+    }
+    Ok(Some(crate::scenario::size::reading::line(&text)))
+}
+
 /// The size estimate of `scenario`, refused above the limits unless `allow_large`.
 fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
     let estimate = SizeEstimate::of(scenario);
@@ -360,6 +380,7 @@ struct RunFlags {
 }
 
 fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
+    readable(path, flags.allow_large)?;
     let mut scenario = Scenario::load(path)?;
     print_trace_notes(&scenario);
     if let Some(seed) = flags.seed {

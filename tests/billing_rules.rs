@@ -316,7 +316,7 @@ fn bad_task_sizes_and_prices_are_located() {
         ),
         "0, usd",
         &format!("{FLEET_BILLING}.gb_hours.per"),
-        "must be greater than zero",
+        "must be a finite number > 0 (got 0)",
     );
     assert_located(
         &fleet(
@@ -394,8 +394,12 @@ fn package_pricing_rounds_the_billable_units_up_to_whole_packages() {
 #[test]
 fn a_bad_package_is_located() {
     for (bad, message) in [
-        ("0", "must be greater than zero (got 0)"),
-        ("-1", "must be a finite number >= 0 (got -1)"),
+        // Zero is refused as a negative number is, and both say so.
+        (
+            "0",
+            "must be a finite number > 0 (got 0): the units in one billed package",
+        ),
+        ("-1", "must be a finite number > 0 (got -1)"),
         ("nan", "(got nan)"),
     ] {
         assert_located(

@@ -214,3 +214,70 @@ fn a_list_where_a_table_belongs_is_refused_not_read_positionally() {
         );
     }
 }
+
+#[test]
+fn an_unknown_preset_suggests_the_near_misses_first() {
+    // One letter dropped: the preset one edit away comes first, then the other Lambda (4
+    // edits, within a third of the 13 letters written); not the first AWS presets
+    // alphabetically (the API gateways), as before.
+    let text = edit("model = \"faas\"\n", "pricing = \"aws-lamda-x86\"\n");
+    let (stderr, file) = run_bad(&text);
+    assert_exact(
+        &stderr,
+        &file,
+        line_of(&text, "pricing ="),
+        11,
+        "deployments[0].compute.pricing",
+        "unknown preset 'aws-lamda-x86' (`serverless-sim pricing list` shows them all; \
+         similar: aws-lambda-x86, aws-lambda-arm)",
+    );
+    // `pricing show` uses the same suggestions: a part of a name, one edit away.
+    let out = bin()
+        .args(["pricing", "show", "t3.medum"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unknown preset 't3.medum' (`serverless-sim pricing list` shows them all; similar: aws-ec2-t3.medium)"),
+        "{stderr}"
+    );
+    // Nothing near: no suggestion rather than a list of unrelated names.
+    let out = bin().args(["pricing", "show", "xyz"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown preset 'xyz' (`serverless-sim pricing list` shows them all)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bound_messages_say_the_bound_the_code_applies() {
+    // `per` refuses 0 as it refuses -1: both are told "> 0".
+    for bad in ["-1", "0"] {
+        let text = edit(
+            "requests = { usd = 0.20, per = 1_000_000 }",
+            &format!("requests = {{ usd = 0.20, per = {bad} }}"),
+        );
+        let (stderr, file) = run_bad(&text);
+        assert_exact(
+            &stderr,
+            &file,
+            line_of(&text, "requests ="),
+            32,
+            "deployments[0].compute.billing.requests.per",
+            &format!("must be a finite number > 0 (got {bad}): the units one usd prices"),
+        );
+    }
+    // An unknown keep-alive policy is a policy problem, not one of a key it would not take.
+    let text = edit("policy = \"fixed\"", "policy = \"fixd\"");
+    let (stderr, file) = run_bad(&text);
+    assert_exact(
+        &stderr,
+        &file,
+        line_of(&text, "keep_alive ="),
+        25,
+        "deployments[0].compute.keep_alive.policy",
+        "unknown keep-alive policy 'fixd' (use none, fixed, forever or hybrid)",
+    );
+}

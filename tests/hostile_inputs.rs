@@ -122,6 +122,7 @@ const SCENARIO_CASES: &[Case] = &[
     case(r#"median = "20ms", p99 = "120ms""#, r#"median = "200ms", p99 = "120ms""#, Start(r#""120ms""#), "workload.functions[0].execution.p99", "must not be below the median"),
     case(r#"arrivals = { process = "poisson", rate = "10/s" }"#, r#"arrivals = { process = "daily", rate = "10/s", profile = [1.0, 2.0, -1.0, 1.0] }"#, Start("-1.0"), "workload.functions[0].arrivals.profile[2]", "(got -1)"),
     case(r#"policy = "fixed", idle_timeout = "10m""#, r#"policy = "sometimes""#, Start(r#""sometimes""#), "deployments[0].compute.keep_alive.policy", "unknown keep-alive policy 'sometimes'"),
+    case(r#"policy = "fixed", idle_timeout = "10m""#, r#"policy = "fixd", idle_timeout = "10m""#, Start(r#""fixd""#), "deployments[0].compute.keep_alive.policy", "unknown keep-alive policy 'fixd' (use none, fixed, forever or hybrid)"),
     case(r#"keep_alive = { policy = "fixed", idle_timeout = "10m" }"#, r#"keep_alive = ["fixed", "10m"]"#, Start("["), "deployments[0].compute.keep_alive", "must not be a list"),
     case(r#"model = "faas""#, r#"model = "lambda""#, Start(r#""lambda""#), "deployments[0].compute.model", "unknown compute model 'lambda'"),
     case(r#"name = "flt""#, r#"name = "lam""#, Start(r#""lam""#), "deployments[1].name", "is used by another deployment"),
@@ -169,7 +170,8 @@ const SCENARIO_CASES: &[Case] = &[
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nghz_seconds = { usd = -0.00001 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", Start("-0.00001"), "deployments[0].compute.billing.ghz_seconds.usd", "must be a finite number >= 0"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\ncpu_ms = { usd = 0.02, per = 1_000_000 }", End("cpu_ms = "), "deployments[0].compute.billing.cpu_ms", "does not apply to basis = \"serving\" (it prices each call: use basis = \"request\")"),
     case("account_concurrency = 1000\n[deployments.compute.billing]\n", "account_concurrency = 1000\nvcpus = 1\n[deployments.compute.billing]\ncpu_ms = { usd = 0.02 }\n", End("cpu_ms = "), "deployments[0].compute.billing.cpu_ms", "does not apply with deployments[0].compute.vcpus"),
-    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\ncpu_ms = { usd = 0.02, per = 0 }", Start("0 }"), "deployments[0].compute.billing.cpu_ms.per", "must be greater than zero"),
+    case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\ncpu_ms = { usd = 0.02, per = 0 }", Start("0 }"), "deployments[0].compute.billing.cpu_ms.per", "must be a finite number > 0 (got 0)"),
+    case("requests = { usd = 0.20, per = 1_000_000 }", "requests = { usd = 0.20, per = -1 }", Start("-1"), "deployments[0].compute.billing.requests.per", "must be a finite number > 0 (got -1): the units one usd prices"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = -5.0", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "must be a finite number >= 0 (got -5"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = nan", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "(got nan)"),
     case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nusd_per_month = 5.0", End("usd_per_month = "), "deployments[1].compute.billing.usd_per_month", "does not apply to model = \"fleet\""),
@@ -380,6 +382,35 @@ fn bad_traces_are_located_in_the_trace_file() {
         )),
         "{stderr}"
     );
+    // A time scale that stretches the trace past the clock: the trace spans 0 to 3,600 s
+    // (covered: 1h), and 1e-9 would make that 3.6e12 s, past 3650d (315,360,000 s). Without
+    // a duration the window would be that span: refused at time_scale, with the smallest
+    // scale that fits, 3,600 / 315,360,000 = 1.14155e-5, rounded up to 2 digits: 1.2e-5.
+    let text = CSV_TRACE.replacen("format = \"csv\"", "format = \"csv\"\ntime_scale = 1e-9", 1);
+    fs::write(&file, &text).unwrap();
+    fs::write(
+        dir.path().join("trace.csv"),
+        "timestamp,function\n0,a\n3600,a\n",
+    )
+    .unwrap();
+    let (line, col) = line_col(&text, text.find("1e-9").unwrap());
+    let stderr = fails(bin().arg("check").arg(&file), 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {}:{line}:{col}: workload.trace.time_scale: time_scale 1e-9 stretches the \
+             selected trace past 3650d, the longest window a scenario may simulate (the trace \
+             holds 1h of trace time): set time_scale to at least 1.2e-5, or set a duration",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    // The smallest scale given fits (1h / 1.2e-5 = 300,000,000 s, at daily buckets), and so
+    // does any duration.
+    let fits = text.replace("1e-9", "1.2e-5");
+    fs::write(&file, format!("bucket = \"1d\"\n{fits}")).unwrap();
+    bin().arg("check").arg(&file).assert().success();
+    fs::write(&file, format!("duration = \"1h\"\n{text}")).unwrap();
+    bin().arg("check").arg(&file).assert().success();
     // A missing trace file is the scenario's error, where the scenario names it; so is a
     // folder given as the file.
     fs::remove_file(dir.path().join("trace.csv")).unwrap();

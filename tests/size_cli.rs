@@ -109,9 +109,19 @@ fn check_prints_the_estimate_after_its_ok_line() {
         "{}",
         lines[3]
     );
+    // Reading the file: 70 bytes of memory per byte of text, no preset.
+    let size = fs::metadata(&file).unwrap().len();
+    assert!(
+        lines[4].starts_with(&format!(
+            "estimate: reading the scenario file ({size} B): memory about {:.1} KiB",
+            size as f64 * 70.0 / 1024.0
+        )),
+        "{}",
+        lines[4]
+    );
     // Then the billing month the scenario projects to: the default, 30.4375 days of 24 h.
-    assert_eq!(lines[4], "month = 730.5 h (30.4375 days)");
-    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[5], "month = 730.5 h (30.4375 days)");
+    assert_eq!(lines.len(), 6);
 }
 
 #[test]
@@ -304,4 +314,30 @@ operations.write = { price = { usd = 1.25, per = 1_000_000 } }
         stderr.contains("warning: going ahead as --allow-large asks: the run is too large: "),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_file_too_large_to_read_is_refused_before_it_is_parsed() {
+    // 620,000 lines `#pricing` (9 bytes each, 5.58 MB) would, counted as preset references
+    // at 13 KiB each, take 620,000 x 13,312 = 8.25e9 bytes, plus 70 per byte of text
+    // (5,580,000 + the scenario's 900 or so, x 70 = 3.9e8): 8.644e9 bytes = 8.05 GiB, past
+    // the 8 GiB limit. Refused by `check` and `run` before
+    // any parsing, naming the references and the flag; with the flag it is read (comments).
+    let big = format!(
+        "{}{}",
+        "#pricing\n".repeat(620_000),
+        scenario("10m", POISSON_5, "{}")
+    );
+    for command in ["check", "run"] {
+        let (out, dir) = exec(&[command], &big);
+        let stderr = refused(&out, dir.path());
+        assert!(
+            stderr.contains("s.toml: the scenario file is too large to read: 5.3 MiB of text with 620000 preset references would take about 8.1 GiB of memory to parse (limit 8.0 GiB")
+                && stderr.contains("pass --allow-large to read it anyway"),
+            "{command}: {stderr}"
+        );
+    }
+    let (out, _dir) = exec(&["check", "--allow-large"], &big);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("warning: going ahead as --allow-large asks"));
 }

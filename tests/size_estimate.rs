@@ -98,17 +98,20 @@ fn requests_and_events_per_deployment_are_the_closed_forms() {
     let want_sd = (96_000.0f64 + 90_000.0 + 101_039_062.5).sqrt();
     assert!((e.deployments[0].requests_sd - want_sd).abs() < 1e-6);
     // Events: fleet 2 per request + 2 operations per call of `a`; FaaS adds a ready event
-    // per request, and with a fixed keep-alive one timer per request.
+    // per request, and with a fixed keep-alive one timer per request. Every deployment adds
+    // the generators' steps: `b` draws at its peak 20/s (72,000 in the hour) and keeps
+    // 24,000, so 48,000 rejected; `c` switches twice per 40 s cycle, 180 times in 3,600 s.
+    let steps = 48_000.0 + 180.0;
     let events: Vec<f64> = e.deployments.iter().map(|d| d.events).collect();
     assert_eq!(
         events,
         [
-            2.0 * 186_060.0 + 144_000.0,
-            3.0 * 186_060.0 + 144_000.0,
-            4.0 * 186_060.0 + 144_000.0
+            2.0 * 186_060.0 + 144_000.0 + steps,
+            3.0 * 186_060.0 + 144_000.0 + steps,
+            4.0 * 186_060.0 + 144_000.0 + steps
         ]
     );
-    assert_eq!(e.events(), 9.0 * 186_060.0 + 3.0 * 144_000.0);
+    assert_eq!(e.events(), 9.0 * 186_060.0 + 3.0 * 144_000.0 + 3.0 * steps);
     assert_eq!(e.busiest, ("function 'c'".to_string(), 90_000.0));
     assert!(e.check().is_ok());
 }
@@ -138,7 +141,9 @@ fn the_estimate_matches_what_a_run_counts() {
             .filter(|&m| d.meters.list[m].name == "read")
             .map(|m| d.recorder.usage.total(m))
             .sum();
-        let events = (t.requests + t.completed + t.cold_starts) as f64 + operations;
+        // Plus the 48,000 draws the daily `b` rejects (72,000 at its 20/s peak, 24,000 kept),
+        // which the estimate counts as steps and the engine does not see as events.
+        let events = (t.requests + t.completed + t.cold_starts) as f64 + operations + 48_000.0;
         let want = &e.deployments[i];
         assert_eq!(want.requests, 96_060.0);
         assert!(
@@ -405,4 +410,62 @@ account_concurrency = 50
         "{}",
         d.memory_detail
     );
+}
+
+#[test]
+fn on_off_state_switches_are_counted_and_refused_past_the_limit() {
+    // Periods of 1 µs on and off at 10/s: the requests are few
+    // (5/s on average: 18,000), but the process switches 2 / 2 µs = a million times a
+    // second: 3.6e9 switches in the hour, for every deployment. Two deployments: 7.2e9 steps
+    // (under the limit of 1e10) plus a fleet's 2 x 18,000 and FaaS's 3 x 18,000 events.
+    let workload = r#"
+duration = "1h"
+[[workload.functions]]
+name = "flicker"
+memory = "128MB"
+execution = { dist = "constant", value = "10ms" }
+arrivals = { process = "on_off", on_rate = "10/s", off_rate = "0/s", mean_on = "1us", mean_off = "1us" }
+"#;
+    let two = format!(
+        "{workload}{}{}",
+        fleet("fleet", ""),
+        faas("none", "{ policy = \"none\" }", "")
+    );
+    let e = estimate(&two);
+    assert_eq!(e.requests(), 18_000.0);
+    assert_eq!(e.deployments[0].events, 3.6e9 + 2.0 * 18_000.0);
+    assert_eq!(e.deployments[1].events, 3.6e9 + 3.0 * 18_000.0);
+    assert!(e.check().is_ok());
+    // A third deployment passes 1e10: refused, naming the override.
+    let three = format!("{two}{}", fleet("fleet2", ""));
+    let message = estimate(&three).check().unwrap_err();
+    assert!(
+        message.contains("engine events (limit 10,000,000,000)"),
+        "{message}"
+    );
+    assert!(message.contains("--allow-large"), "{message}");
+}
+
+#[test]
+fn profiles_and_buckets_add_their_measured_memory() {
+    // A daily profile of 24 equal slots, then of 1,024: same rates (every slot is the mean),
+    // so only the copy each deployment's generator holds differs: 1,000 values x 8 bytes.
+    let daily = |slots: usize| {
+        let profile = vec!["1"; slots].join(", ");
+        format!(
+            "duration = \"1h\"\nbucket = \"5m\"\n[[workload.functions]]\nname = \"p\"\n\
+             memory = \"128MB\"\nexecution = {{ dist = \"constant\", value = \"10ms\" }}\n\
+             arrivals = {{ process = \"daily\", rate = \"1/s\", profile = [{profile}] }}\n{}{}",
+            fleet("fleet", "").replace(DB, ""),
+            faas("none", "{ policy = \"none\" }", "").replace(DB, "")
+        )
+    };
+    let (short, long) = (estimate(&daily(24)), estimate(&daily(1_024)));
+    for (a, b) in short.deployments.iter().zip(&long.deployments) {
+        assert_eq!(b.memory_bytes - a.memory_bytes, 8_000.0, "{}", a.name);
+    }
+    // The reports: 200 bytes per time bucket, once per run: 1 h of 5 m buckets is 12.
+    assert_eq!(short.report_bytes, 12.0 * 200.0);
+    let states: f64 = short.deployments.iter().map(|d| d.memory_bytes).sum();
+    assert_eq!(short.memory_bytes(), states + 2_400.0);
 }

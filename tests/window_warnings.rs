@@ -272,7 +272,8 @@ fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
         warnings(&synthetic("1s", POISSON, fixed, "")),
         [keep_alive("is longer than", "1s", &longer)]
     );
-    // 30 s of a 1 m window is 50%.
+    // 30 s of a 1 m window is 50%; 15 s is exactly 25%: 4 x 15 s is the window already, so
+    // there is no advice to give and no warning.
     assert_eq!(
         warnings(&synthetic(
             "1m",
@@ -280,20 +281,12 @@ fn keep_alive_and_fleet_timeouts_that_take_much_of_the_window() {
             NO_KEEP_ALIVE,
             "queue_timeout = \"30s\"\nrequest_timeout = \"15s\""
         )),
-        [
-            format!(
-                "deployments[1] 'flt': queue_timeout (30s) is 50% of the 1m window: queues fill \
+        [format!(
+            "deployments[1] 'flt': queue_timeout (30s) is 50% of the 1m window: queues fill \
                  and drain on that time scale, so queueing transients (a queue still building, \
                  requests still waiting at the end) dominate, and {ASSUMED}: simulate at least \
                  2m (4 x the queue_timeout)"
-            ),
-            format!(
-                "deployments[1] 'flt': request_timeout (15s) is 25% of the 1m window: queues \
-                 fill and drain on that time scale, so queueing transients (a queue still \
-                 building, requests still waiting at the end) dominate, and {ASSUMED}: \
-                 simulate at least 1m (4 x the request_timeout)"
-            )
-        ]
+        ),]
     );
 }
 
@@ -317,6 +310,23 @@ fn trace_windows() {
              to look like these: select a whole day (e.g. window = \"1d\") to include the daily \
              cycle"
         )]
+    );
+    // A whole day selected but a 1 h duration cutting it: the window = "1d" it already has
+    // is not the advice, a longer duration is.
+    let cut = trace.replace("\"1h\"", "\"1d\"");
+    let s = parse_in(
+        d.path(),
+        &scenario_text("duration = \"1h\"\nbucket = \"1m\"", &cut),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.warnings[0],
+        format!(
+            "workload.trace: the trace holds 25h but the 1h window replays only 1h of it, less \
+             than the day its traffic cycles over; {ASSUMED}, so the hours left out are assumed \
+             to look like these: set duration to at least 1d (a day of trace at time_scale 1) \
+             to include the daily cycle"
+        )
     );
     // A whole day of it: none.
     let day = trace.replace("\"1h\"", "\"1d\"");
@@ -389,4 +399,71 @@ fn run_prints_the_warnings_under_the_table_and_check_on_stderr() {
     let out = bin().arg("check").arg(&file).output().expect("check");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(warning));
+}
+
+#[test]
+fn advice_never_passes_the_longest_window_nor_repeats_what_is_done() {
+    let long = |duration: &str, arrivals: &str, keep_alive: &str| {
+        warnings(
+            &synthetic(duration, arrivals, keep_alive, "")
+                .replace("bucket = \"1s\"", "bucket = \"1h\""),
+        )
+    };
+    let keep = |idle: &str| format!("{{ policy = \"fixed\", idle_timeout = \"{idle}\" }}");
+    let keep_alive = |idle: &str, share: &str, window: &str, advice: &str| {
+        format!(
+            "deployments[0] 'lam': keep_alive idle_timeout ({idle}) {share} the {window} window: \
+             the platform starts with no warm instance and reclaims none until it has been \
+             idle that long, so start-up cold starts weigh far more here than in steady \
+             state, and {ASSUMED} (cold start of a fresh platform included): {advice}"
+        )
+    };
+    // 4 x 3000d = 12000d, past the 3650d limit: the longest window is suggested instead.
+    assert_eq!(
+        long("1d", POISSON, &keep("3000d")),
+        [keep_alive(
+            "3000d",
+            "is longer than",
+            "1d",
+            "simulate as long as a scenario may (duration = \"3650d\"): 4 x the idle_timeout \
+             would be 12000d, past that limit"
+        )]
+    );
+    // Already 3650d long, 1000d is 27% of it; 4000d cannot be simulated: said so.
+    assert_eq!(
+        long("3650d", POISSON, &keep("1000d")),
+        [keep_alive(
+            "1000d",
+            "is 27% of",
+            "3650d",
+            "no window a scenario may simulate is long enough (4 x the idle_timeout would be \
+             4000d, past 3650d)"
+        )]
+    );
+    // An on_off cycle of 6000d: ten cycles (60000d) cannot be simulated.
+    let slow = r#"{ process = "on_off", on_rate = "2/s", off_rate = "0/s", mean_on = "3000d", mean_off = "3000d" }"#;
+    assert_eq!(
+        long("1d", slow, NO_KEEP_ALIVE),
+        [format!(
+            "workload.functions[0] 'job': the 1d window is shorter than the on_off process's \
+             mean cycle (6000d: mean_on 3000d + mean_off 3000d): the window may see only a \
+             burst or only a gap, so its traffic can be far from the long-run mean of \
+             1.0000/s; {ASSUMED}: simulate as long as a scenario may (duration = \"3650d\"): \
+             10 cycles would be 60000d, past that limit"
+        )]
+    );
+    // A timer every hour from 90 m, over 2 h: whole periods already, one firing where two
+    // are due (1 x 730.5 h / 2 h = 365.25 a month against 730.5): the offset is the cause,
+    // and a whole number of periods (2h, the window itself) is not the advice.
+    let late = r#"{ process = "fixed_interval", every = "1h", offset = "90m" }"#;
+    assert_eq!(
+        long("2h", late, NO_KEEP_ALIVE),
+        [format!(
+            "workload.functions[0] 'job': the 2h window holds whole fixed_interval periods \
+             (1h), but the offset (90m) passes the first: 1 firing in the window is projected \
+             to 365.2 a month, but the timer fires 730.5 times a month; {ASSUMED}: give an \
+             offset shorter than the period (e.g. offset = \"30m\"), since the first firing at \
+             90m leaves the periods before it empty"
+        )]
+    );
 }

@@ -15,6 +15,18 @@ use crate::run::RunResult;
 /// The file name.
 pub const REPORT_HTML: &str = "report.html";
 
+/// Most deployments whose charts a run's page draws inline. A chart's SVG grows with the
+/// deployments (a line, a bar and a legend entry each: about 10 KB each in the cost over
+/// time chart alone) and with their time buckets, so beyond these the page leaves the charts
+/// out, says so, and keeps every table complete (about 1.5 KB per deployment): the PNG files
+/// beside it have the charts.
+pub const MAX_CHART_DEPLOYMENTS: usize = 50;
+
+/// Most time-series points (deployments x time buckets) a run's page draws inline: the
+/// instance chart's SVG takes about 48 bytes a point and the cost over time about 8
+/// (measured on 100,000 buckets), so this keeps the inline charts near 12 MB.
+pub const MAX_CHART_POINTS: u64 = 200_000;
+
 /// The page's head: title, the policy that forbids every request, and the inline styles.
 const HEAD: &str = r#"<meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -145,9 +157,28 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
         body.push_str("</ul>\n");
     }
     body.push_str("<h2>Charts</h2>\n");
-    for x in exporters() {
-        if let Some(svg) = x.svg(run) {
-            body.push_str(&figure(x.file_name(), &svg?));
+    match charts_left_out(run) {
+        Some(why) => {
+            let exporters = exporters();
+            let files: Vec<&str> = exporters
+                .iter()
+                .map(|x| x.file_name())
+                .filter(|f| f.ends_with(".png"))
+                .collect();
+            let _ = writeln!(
+                body,
+                "<p id=\"charts-left-out\">The charts are left out of this page: {}. The \
+                 files {} beside it have them.</p>",
+                escape(&why),
+                escape(&files.join(", "))
+            );
+        }
+        None => {
+            for x in exporters() {
+                if let Some(svg) = x.svg(run) {
+                    body.push_str(&figure(x.file_name(), &svg?));
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -159,6 +190,27 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
         &format!("{}: serverless-sim report", run.scenario),
         &body,
     ))
+}
+
+/// Why the page of `run` leaves its charts out ([`MAX_CHART_DEPLOYMENTS`],
+/// [`MAX_CHART_POINTS`]), if it does.
+pub fn charts_left_out(run: &RunResult) -> Option<String> {
+    let deployments = run.deployments.len();
+    let buckets = run.window.length.div_ceil(run.window.bucket.max(1));
+    let points = deployments as u64 * buckets;
+    if deployments > MAX_CHART_DEPLOYMENTS {
+        Some(format!(
+            "{deployments} deployments, more than the {MAX_CHART_DEPLOYMENTS} whose charts it \
+             draws"
+        ))
+    } else if points > MAX_CHART_POINTS {
+        Some(format!(
+            "{deployments} deployments x {buckets} time buckets = {points} points, more than \
+             the {MAX_CHART_POINTS} it draws"
+        ))
+    } else {
+        None
+    }
 }
 
 /// Writes `report.html` of `run` into `dir`.
@@ -175,6 +227,58 @@ pub fn write_run_page(run: &RunResult, scenario_text: &str, dir: &Path) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::testutil::idle_run;
+
+    /// The page of `n` idle deployments (`d0`, `d1`, ...) over `buckets` minute buckets.
+    fn idle_page(n: usize, buckets: u64) -> String {
+        let names: Vec<String> = (0..n).map(|i| format!("d{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        run_page(&idle_run(&names, buckets), "name = \"idle\"").expect("page")
+    }
+
+    #[test]
+    fn many_deployments_leave_the_charts_out_and_keep_every_row() {
+        assert_eq!(MAX_CHART_DEPLOYMENTS, 50);
+        // 50 deployments: every chart inline (7), as for one.
+        let fifty = idle_page(50, 1);
+        assert_eq!(fifty.matches("<svg").count(), 7);
+        assert!(!fifty.contains("charts-left-out"));
+        // 51: none, a note saying why and where the charts are, and all 51 rows.
+        let html = idle_page(51, 1);
+        assert_eq!(html.matches("<svg").count(), 0);
+        assert!(
+            html.contains(
+                "<p id=\"charts-left-out\">The charts are left out of this page: 51 \
+                 deployments, more than the 50 whose charts it draws. The files cost.png, \
+                 latency_cdf.png, latency_over_time.png, instances.png, cost_over_time.png, \
+                 keepalive.png, cost_latency.png beside it have them.</p>"
+            ),
+            "{html}"
+        );
+        for i in 0..51 {
+            assert!(html.contains(&format!("<td>d{i}</td>")), "row d{i}");
+        }
+        // Bounded by its tables: per deployment a row of the terminal table (about 150
+        // bytes), one of summary.csv (about 400) and a price line (about 60); 1 KB each is
+        // ample, plus 8 KB for the page itself. The 50 with charts take far more each.
+        let bound = 8 * 1024 + 51 * 1024;
+        assert!(html.len() < bound, "{} bytes, bound {bound}", html.len());
+        assert!(fifty.len() > 2 * bound, "{} bytes", fifty.len());
+    }
+
+    #[test]
+    fn many_time_buckets_leave_the_charts_out() {
+        assert_eq!(MAX_CHART_POINTS, 200_000);
+        // 2 deployments x 100,001 buckets = 200,002 points, 2 more than drawn.
+        let html = idle_page(2, 100_001);
+        assert_eq!(html.matches("<svg").count(), 0);
+        assert!(html.contains(
+            "The charts are left out of this page: 2 deployments x 100001 time buckets = \
+             200002 points, more than the 200000 it draws."
+        ));
+        // One bucket fewer: 200,000 points, drawn.
+        assert_eq!(idle_page(2, 100_000).matches("<svg").count(), 7);
+    }
 
     #[test]
     fn escaping_and_figures() {

@@ -23,6 +23,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub mod check;
+pub mod near_miss;
 
 /// The data files of the catalogue: (file name, text).
 pub const FILES: &[(&str, &str)] = &[
@@ -176,15 +177,10 @@ impl Catalogue {
         &self.sources
     }
 
-    /// Names close to `name`, for "did you mean": those containing it first, then those
-    /// sharing its first word (a provider's other products), at most 8.
+    /// Names close to `name`, for "did you mean": closest first by edit distance, those
+    /// containing it included ([`near_miss::closest`]).
     pub fn similar(&self, name: &str) -> Vec<&str> {
-        let head = name.split('-').next().unwrap_or(name);
-        let names = || self.presets.iter().map(|p| p.name.as_str());
-        let containing = names().filter(|n| n.contains(name));
-        let sharing_head =
-            names().filter(|n| !n.contains(name) && !head.is_empty() && n.starts_with(head));
-        containing.chain(sharing_head).take(8).collect()
+        near_miss::closest(name, self.presets.iter().map(|p| p.name.as_str()))
     }
 }
 

@@ -10,6 +10,13 @@
 //!   Var N(L) = m + 2 (on_rate - off_rate)^2 p q (L/g - (1 - e^(-gL))/g^2).
 //! - `fixed_interval`: the number of ticks `offset + k x every` before the window's end
 //!   (exact, no variance).
+//! - `steps`: iterations of the generator that yield no request, which cost time like an
+//!   event: a `daily` process draws candidates at its peak rate and keeps each with
+//!   probability rate / peak (thinning), so peak x window - mean are rejected; an `on_off`
+//!   process switches state 2 / (mean_on + mean_off) times a second on average (a
+//!   stationary alternating renewal process: two switches per cycle), so 2 L / (mean_on +
+//!   mean_off) switches in a window L, whatever its rates (periods of 1 µs switch a million
+//!   times a simulated second). None for the other sources.
 //! - a trace: the invocations of the selection times the rate multiplier, scaled by the share
 //!   of the trace's span the window covers when the window is shorter; a fractional multiplier
 //!   k + f adds the binomial variance n f (1 - f).
@@ -28,6 +35,9 @@ pub struct ExpectedArrivals {
     /// Highest arrival rate (per second) the source reaches; for a trace, its mean rate
     /// (a trace's bursts are not known without reading it again).
     pub peak_rate: f64,
+    /// Expected iterations of the generator that yield no request (rejected thinning draws,
+    /// on/off switches).
+    pub steps: f64,
 }
 
 /// The expected arrivals of `process` in `[0, window)`.
@@ -38,13 +48,16 @@ pub fn of_process(process: &ArrivalProcess, window: Micros) -> ExpectedArrivals 
             mean: rate * l,
             variance: rate * l,
             peak_rate: *rate,
+            steps: 0.0,
         },
         ArrivalProcess::Daily { rate, profile } => {
             let mean = rate * profile_integral(profile, l);
+            let peak_rate = rate * profile.iter().copied().fold(0.0, f64::max);
             ExpectedArrivals {
                 mean,
                 variance: mean,
-                peak_rate: rate * profile.iter().copied().fold(0.0, f64::max),
+                peak_rate,
+                steps: (peak_rate * l - mean).max(0.0),
             }
         }
         ArrivalProcess::OnOff {
@@ -65,6 +78,7 @@ pub fn of_process(process: &ArrivalProcess, window: Micros) -> ExpectedArrivals 
                 mean,
                 variance: mean + modulation,
                 peak_rate: on_rate.max(*off_rate),
+                steps: 2.0 * l / (mean_on_s + mean_off_s),
             }
         }
         ArrivalProcess::FixedInterval { every_s, offset_s } => {
@@ -79,6 +93,7 @@ pub fn of_process(process: &ArrivalProcess, window: Micros) -> ExpectedArrivals 
                 mean: ticks as f64,
                 variance: 0.0,
                 peak_rate: 1.0 / every_s,
+                steps: 0.0,
             }
         }
     }
@@ -99,6 +114,7 @@ pub fn of_trace(trace: &TraceSource, window: Micros) -> ExpectedArrivals {
         mean,
         variance: n * f * (1.0 - f),
         peak_rate: mean / span,
+        steps: 0.0,
     }
 }
 
@@ -126,6 +142,7 @@ mod tests {
     use crate::engine::time::{HOUR, MINUTE};
     use crate::rng::{Purpose, Streams};
     use crate::workload::arrival::ArrivalState;
+    use rand_distr::Distribution;
 
     #[test]
     fn poisson_is_rate_times_window() {
@@ -148,6 +165,8 @@ mod tests {
         assert_eq!(e.mean, 1_296_000.0 + 864_000.0);
         assert_eq!(e.variance, e.mean);
         assert_eq!(e.peak_rate, 30.0);
+        // Candidates at the peak 30/s for 1.5 days (3,888,000) less the accepted 2,160,000.
+        assert_eq!(e.steps, 3_888_000.0 - 2_160_000.0);
         // 9 h: 6 h at 10/s plus 3 h at 30/s = 216,000 + 324,000.
         assert_eq!(of_process(&p, 9 * HOUR).mean, 540_000.0);
     }
@@ -168,6 +187,38 @@ mod tests {
         let want = 1_000_000.0 + 3_750.0 * (300_000.0 - 56.25);
         assert!((e.variance - want).abs() < 1e-3, "{} vs {want}", e.variance);
         assert_eq!(e.peak_rate, 100.0);
+        // Two switches per 40 s cycle: 2,000 in 40,000 s.
+        assert_eq!(e.steps, 2_000.0);
+    }
+
+    #[test]
+    fn on_off_switches_match_a_simulated_renewal_process() {
+        // Mean on 1 ms, off 3 ms, over 10 s: 2 x 10 / 0.004 = 5,000 switches expected. Drawn
+        // here as the generator does (stationary start, exponential periods): a count over
+        // 2,500 cycles has a relative sd near 1%, so 5% is about 5 sd.
+        let p = ArrivalProcess::OnOff {
+            on_rate: 10.0,
+            off_rate: 0.0,
+            mean_on_s: 1e-3,
+            mean_off_s: 3e-3,
+        };
+        let want = of_process(&p, 10 * SECOND);
+        assert_eq!(want.steps, 5_000.0);
+        let mut rng = Streams::new(3, 0).stream(Purpose::Arrivals, 0);
+        let exp = |rng: &mut crate::rng::SimRng| -> f64 { rand_distr::Exp1.sample(rng) };
+        let mut on = rand::RngExt::random::<f64>(&mut rng) < 0.25;
+        let mut t = if on { 1e-3 } else { 3e-3 } * exp(&mut rng);
+        let mut switches = 0.0;
+        while t < 10.0 {
+            switches += 1.0;
+            on = !on;
+            t += if on { 1e-3 } else { 3e-3 } * exp(&mut rng);
+        }
+        assert!(
+            (switches / want.steps - 1.0).abs() < 0.05,
+            "{switches} vs {}",
+            want.steps
+        );
     }
 
     #[test]

@@ -11,9 +11,14 @@
 //!   by a completion or by a timer it replaces, see `platform::faas`); and every backend
 //!   operation is one more iteration (its latency is drawn on its own). Exact for a fleet that
 //!   fails nothing and for FaaS without keep-alive. Retries of asynchronous FaaS calls are
-//!   not counted (each is one more arrival-like iteration).
+//!   not counted (each is one more arrival-like iteration). The arrival generators' steps
+//!   that yield no request (a `daily` profile's rejected draws, `on_off` state switches:
+//!   [`arrivals`]) cost time like events and are counted with them.
 //! - **memory**: what the deployment's state grows to: the time series (buckets x meters),
-//!   a fixed part (latency histogram, tables) and the model's state. A fleet's is *bounded* by
+//!   a fixed part (latency histogram, tables, its copy of every daily profile) and the
+//!   model's state. The run adds the reports' memory once ([`REPORT_BYTES_PER_BUCKET`]), and
+//!   reading the scenario file, before any of it, is estimated and refused on its own
+//!   ([`reading`]). A fleet's is *bounded* by
 //!   its queue at `queue_limit` plus its workers. A FaaS deployment's instance table is
 //!   bounded where every function has a concurrency limit (each pool at most its own limit or
 //!   what the account leaves; with keep-alive idle instances do not count against a limit
@@ -32,6 +37,7 @@
 
 pub mod arrivals;
 pub mod rates;
+pub mod reading;
 
 use std::fmt::Write as _;
 
@@ -81,10 +87,21 @@ pub struct DeploymentSize {
     pub memory_detail: String,
 }
 
+/// Memory the reports take per time bucket of the window, once per run, besides the
+/// deployments' state: the charts' series while they are drawn. Measured as the peak resident
+/// memory (`/usr/bin/time -v`) of runs of one and of four idle FaaS deployments over 300,000
+/// and 1,000,000 one-second buckets, less a one-bucket run's: 332 bytes a bucket for one,
+/// 736 for four, so 135 a bucket per deployment (the state, estimated above that at 192)
+/// and 197 a bucket per run, rounded up here.
+pub const REPORT_BYTES_PER_BUCKET: f64 = 200.0;
+
 /// The estimated size of a whole run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SizeEstimate {
     pub deployments: Vec<DeploymentSize>,
+    /// Memory of writing the reports, besides the deployments' state
+    /// ([`REPORT_BYTES_PER_BUCKET`] per time bucket).
+    pub report_bytes: f64,
     /// The function with the most expected requests ("the trace" for a trace workload), and
     /// that number: what to change first when the run is too large.
     pub busiest: (String, f64),
@@ -138,8 +155,10 @@ impl SizeEstimate {
             .iter()
             .map(|d| deployment_size(d, &demands, scenario))
             .collect();
+        let buckets = window.div_ceil(scenario.window.bucket).max(1) as f64;
         Self {
             deployments,
+            report_bytes: buckets * REPORT_BYTES_PER_BUCKET,
             busiest,
         }
     }
@@ -154,9 +173,9 @@ impl SizeEstimate {
         self.deployments.iter().map(|d| d.events).sum()
     }
 
-    /// Memory of all deployments together (they may all run at once).
+    /// Memory of all deployments together (they may all run at once), and of the reports.
     pub fn memory_bytes(&self) -> f64 {
-        self.deployments.iter().map(|d| d.memory_bytes).sum()
+        self.deployments.iter().map(|d| d.memory_bytes).sum::<f64>() + self.report_bytes
     }
 
     /// One line per deployment, then one for the whole run.
@@ -182,11 +201,12 @@ impl SizeEstimate {
             })
             .collect();
         lines.push(format!(
-            "estimate: in all {} events (limit {}), memory {} (limit {})",
+            "estimate: in all {} events (limit {}), memory {} (limit {}; the reports {})",
             count(self.events()),
             count(MAX_EVENTS),
             bytes(self.memory_bytes()),
-            bytes(MAX_MEMORY_BYTES)
+            bytes(MAX_MEMORY_BYTES),
+            bytes(self.report_bytes)
         ));
         lines
     }
@@ -251,7 +271,10 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     };
     let events: f64 = demands
         .iter()
-        .map(|x| x.arrivals.mean * (2.0 + per_request_extra + operations_per_call(x.functions)))
+        .map(|x| {
+            x.arrivals.mean * (2.0 + per_request_extra + operations_per_call(x.functions))
+                + x.arrivals.steps
+        })
         .sum();
     let window = scenario.window;
     let buckets = window.length.div_ceil(window.bucket).max(1) as f64;
@@ -281,7 +304,22 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
     } else {
         0.0
     };
-    let fixed = series + FIXED_BYTES + functions as f64 * per_function + histograms;
+    // Each deployment's arrival generators hold their own copy of every daily profile.
+    let profiles = match &scenario.workload.source {
+        Source::Synthetic(processes) => processes
+            .iter()
+            .map(|p| match p {
+                crate::workload::ArrivalProcess::Daily { profile, .. } => profile.len(),
+                _ => 0,
+            })
+            .sum::<usize>(),
+        Source::Trace(_) => 0,
+    };
+    let fixed = series
+        + FIXED_BYTES
+        + functions as f64 * per_function
+        + histograms
+        + (profiles * std::mem::size_of::<f64>()) as f64;
     DeploymentSize {
         name: d.name.clone(),
         model: d.compute.kind(),

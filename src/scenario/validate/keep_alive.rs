@@ -13,6 +13,16 @@ impl Validator<'_> {
         let f = k.get_ref();
         let field = |x: &str| format!("{path}.{x}");
         let policy = f.policy.get_ref().as_str();
+        // The policy first: with an unknown one, no other key can be judged.
+        if !["none", "fixed", "forever", "hybrid"].contains(&policy) {
+            return Err(self.err(
+                &f.policy,
+                field("policy"),
+                format!(
+                    "unknown keep-alive policy '{policy}' (use none, fixed, forever or hybrid)"
+                ),
+            ));
+        }
         let v = format!("policy = \"{policy}\"");
         if policy != "fixed" {
             self.not_for(&f.idle_timeout, &field("idle_timeout"), &v)?;
@@ -53,12 +63,7 @@ impl Validator<'_> {
                         .unwrap_or_default(),
                 }))
             }
-            "hybrid" => self.hybrid(k, path).map(KeepAlive::Hybrid),
-            other => Err(self.err(
-                &f.policy,
-                field("policy"),
-                format!("unknown keep-alive policy '{other}' (use none, fixed, forever or hybrid)"),
-            )),
+            _ => self.hybrid(k, path).map(KeepAlive::Hybrid),
         }
     }
 

@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::Scenario;
 use super::file::*;
 use super::locate::Source;
-use crate::engine::time::{DAY, DEFAULT_MONTH, MINUTE, Micros, SECOND};
+use crate::engine::time::{DAY, DEFAULT_MONTH, MAX_DURATION, MINUTE, Micros, SECOND};
 use crate::error::{ScenarioError, SimError};
 use crate::platform::Window;
 use crate::units::{parse_duration, parse_rate};
@@ -163,6 +163,9 @@ pub fn validate(
     };
     let length = match (&file.duration, &workload.source) {
         (Some(d), _) => v.positive_duration(d, "duration")?,
+        (None, Arrivals::Trace(t)) if t.info.span > MAX_DURATION => {
+            return Err(v.trace_past_the_clock(trace_table, &t.info).into());
+        }
         (None, Arrivals::Trace(t)) if t.info.span > 0 => t.info.span,
         _ => {
             return Err(src

@@ -21,14 +21,16 @@ impl Validator<'_> {
             }
             Ok(x)
         };
-        let per = match &f.per {
-            Some(v) => {
-                let x = non_negative(v, "per")?;
-                if x == 0.0 {
-                    return Err(self.err(v, field("per"), "must be greater than zero (got 0)"));
-                }
-                x
+        let positive = |v: &Spanned<f64>, k: &str, what: &str| -> Result<f64> {
+            let x = *v.get_ref();
+            if !x.is_finite() || x <= 0.0 {
+                let msg = format!("must be a finite number > 0 (got {}){what}", toml_number(x));
+                return Err(self.err(v, field(k), msg));
             }
+            Ok(x)
+        };
+        let per = match &f.per {
+            Some(v) => positive(v, "per", ": the units one usd prices")?,
             None => 1.0,
         };
         let tiers = match (&f.usd, &f.tiers) {
@@ -81,17 +83,7 @@ impl Validator<'_> {
             }
         };
         let package = match &f.package {
-            Some(v) => {
-                let x = non_negative(v, "package")?;
-                if x == 0.0 {
-                    return Err(self.err(
-                        v,
-                        field("package"),
-                        "must be greater than zero (got 0): the units in one billed package",
-                    ));
-                }
-                x
-            }
+            Some(v) => positive(v, "package", ": the units in one billed package")?,
             None => 0.0,
         };
         Ok(PriceSchedule {

@@ -8,12 +8,12 @@ use toml::Spanned;
 
 use super::faas_settings::FaasKeys;
 use super::{Validator, toml_number};
-use crate::engine::time::MINUTE;
+use crate::engine::time::{DAY, MAX_DURATION, MINUTE};
 use crate::error::ScenarioError;
 use crate::scenario::file::{Paths, TraceFile};
 use crate::units::parse_memory_mb;
 use crate::workload::trace::{
-    Format, MemoryRule, Selection, Shaping, Spread, TraceFiles, TraceSpec,
+    Format, MemoryRule, Selection, Shaping, Spread, TraceFiles, TraceInfo, TraceSpec,
 };
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -27,6 +27,33 @@ const MAX_RATE_MULTIPLIER: f64 = 1e6;
 const DEFAULT_MEMORY_STEP_MB: u32 = 128;
 
 impl Validator<'_> {
+    /// The error for a trace whose selection, replayed at its `time_scale` without a
+    /// `duration`, would need a window longer than [`MAX_DURATION`] (the longest a scenario
+    /// may simulate): located at `time_scale` when the scenario sets one, with the smallest
+    /// time scale that fits the whole trace (2 significant digits, rounded up).
+    pub(super) fn trace_past_the_clock(
+        &self,
+        t: Option<&Spanned<TraceFile>>,
+        info: &TraceInfo,
+    ) -> ScenarioError {
+        let limit = format!("{}d", MAX_DURATION / DAY);
+        let scale = info.shaping.time_scale;
+        let fits = info.covered as f64 / MAX_DURATION as f64;
+        let magnitude = 10f64.powf(fits.log10().floor() - 1.0);
+        let fits = (fits / magnitude).ceil() * magnitude;
+        let msg = format!(
+            "time_scale {} stretches the selected trace past {limit}, the longest window a \
+             scenario may simulate (the trace holds {} of trace time): set time_scale to at \
+             least {fits:.1e}, or set a duration to replay only its beginning",
+            toml_number(scale),
+            crate::units::format_duration(info.covered),
+        );
+        match t.and_then(|t| t.get_ref().time_scale.as_ref()) {
+            Some(s) => self.err(s, "workload.trace.time_scale", msg),
+            None => self.src.file_error("duration", msg),
+        }
+    }
+
     /// Validates a `[workload.trace]` table; `seed` is the scenario file's seed.
     pub(super) fn trace(&self, t: &Spanned<TraceFile>, seed: u64) -> Result<TraceSpec> {
         let f = t.get_ref();

@@ -17,7 +17,7 @@
 //!   than [`TOLERANCE`] off the day's: provisioned capacity (billed whether used or not) and
 //!   the calls it serves would be projected from the hours the window holds (2 night hours of
 //!   a daytime schedule bill no provisioned capacity at all).
-//! - FaaS keep-alive: warned when a `fixed` `idle_timeout` is at least [`TRANSIENT_SHARE`]
+//! - FaaS keep-alive: warned when a `fixed` `idle_timeout` is more than [`TRANSIENT_SHARE`]
 //!   (25%) of the window and the scenario's `warmup` is shorter than it. The platform starts
 //!   with no instance, so every window begins with cold starts; an instance is not reclaimed
 //!   until it has been idle that long, so the reclaim-and-restart steady state takes a large
@@ -28,15 +28,23 @@
 //!
 //! The arrival checks judge the measured part `[warmup, duration)`, which is what is
 //! projected.
-//! - Fleet `queue_timeout`, `request_timeout`: each warned when at least
+//! - Fleet `queue_timeout`, `request_timeout`: each warned when more than
 //!   [`TRANSIENT_SHARE`] of the window: queues fill and drain on that time scale, so
 //!   queueing transients dominate.
 //! - Traces: warned when the trace holds at least a day but the replayed window covers less
-//!   of it than a day (the daily cycle is left out), and when the scenario's duration runs
-//!   past the end of the selected trace (the rest of the window replays nothing, yet is
-//!   projected too).
+//!   of it than a day (the daily cycle is left out; the advice is a day's selection, or,
+//!   where the selection has one and the duration cuts it, a longer duration), and when the
+//!   scenario's duration runs past the end of the selected trace (the rest of the window
+//!   replays nothing, yet is projected too).
+//!
+//! Advice is always one the scenario can follow and does not already: a longer window is
+//! never suggested past [`MAX_DURATION`] (the longest a scenario may simulate; where the
+//! window already is that long, the warning says no window is long enough), a transient
+//! share of exactly 25% (the suggested 4 x is the window itself) is not warned, and a
+//! `fixed_interval` whose `offset` passes its period is told to shorten the offset, since no
+//! duration would help.
 
-use crate::engine::time::{DAY, Micros, SECOND};
+use crate::engine::time::{DAY, MAX_DURATION, Micros, SECOND};
 use crate::platform::faas::Provisioned;
 use crate::platform::schedule::DailySchedule;
 use crate::platform::{ComputeSpec, DeploymentSpec, KeepAlive, Window};
@@ -81,11 +89,21 @@ pub fn window_warnings(
             let replayed = window.min(i.span);
             let traced = (replayed as f64 * scale).round() as Micros;
             if i.covered >= DAY && traced < DAY {
+                // A selection of a day or more cut by the duration: the duration is the fix.
+                let selected = (i.span as f64 * scale).round() as Micros;
+                let advice = if selected >= DAY {
+                    format!(
+                        "set duration to at least {} (a day of trace at time_scale {scale})",
+                        format_duration((DAY as f64 / scale).ceil() as Micros)
+                    )
+                } else {
+                    "select a whole day (e.g. window = \"1d\")".to_string()
+                };
                 out.push(format!(
                     "workload.trace: the trace holds {} but the {w} window replays only {} of \
                      it, less than the day its traffic cycles over; {ASSUMED}, so the hours \
-                     left out are assumed to look like these: select a whole day (e.g. window \
-                     = \"1d\") to include the daily cycle",
+                     left out are assumed to look like these: {advice} to include the daily \
+                     cycle",
                     format_duration(i.covered),
                     format_duration(traced),
                 ));
@@ -114,7 +132,7 @@ pub fn window_warnings(
                 if let KeepAlive::Fixed(fixed) = &f.keep_alive {
                     let idle = fixed.idle_timeout;
                     // A warm-up at least that long leaves the start-up out of every figure.
-                    if share(idle) >= TRANSIENT_SHARE && simulated.warmup < idle {
+                    if share(idle) > TRANSIENT_SHARE && simulated.warmup < idle {
                         out.push(format!(
                             "{who}: keep_alive idle_timeout ({}) {}: \
                              the platform starts with no warm instance and reclaims none \
@@ -134,17 +152,21 @@ pub fn window_warnings(
                     ("request_timeout", f.request_timeout),
                 ];
                 for (key, timeout) in timeouts {
-                    let Some(timeout) = timeout.filter(|t| share(*t) >= TRANSIENT_SHARE) else {
+                    let Some(timeout) = timeout.filter(|t| share(*t) > TRANSIENT_SHARE) else {
                         continue;
                     };
                     out.push(format!(
                         "{who}: {key} ({}) {}: queues fill and \
                          drain on that time scale, so queueing transients (a queue still \
                          building, requests still waiting at the end) dominate, and \
-                         {ASSUMED}: simulate at least {} (4 x the {key})",
+                         {ASSUMED}: {}",
                         format_duration(timeout),
                         share_of(timeout, window),
-                        format_duration(timeout.saturating_mul(4)),
+                        simulate_at_least(
+                            timeout.saturating_mul(4),
+                            window,
+                            &format!("4 x the {key}")
+                        ),
                     ));
                 }
             }
@@ -157,21 +179,21 @@ pub fn window_warnings(
 /// warm-up of `idle` where it leaves at least as long measured, else a longer window.
 fn keep_alive_advice(idle: Micros, window: Micros) -> String {
     let idle_text = format_duration(idle);
+    let without = simulate_at_least(idle.saturating_mul(4), window, "4 x the idle_timeout");
     if idle.saturating_mul(2) <= window {
         format!(
             "set warmup = \"{idle_text}\" (the platform then reaches its reclaim-and-restart \
-             steady state before measurement starts), or simulate at least {} (4 x the \
-             idle_timeout)",
-            format_duration(idle.saturating_mul(4)),
+             steady state before measurement starts), or {without}"
         )
-    } else {
+    } else if idle.saturating_mul(2) <= MAX_DURATION {
         format!(
             "simulate at least {} with warmup = \"{idle_text}\" (the platform then reaches \
-             its reclaim-and-restart steady state before measurement starts), or at least {} \
-             (4 x the idle_timeout) without",
+             its reclaim-and-restart steady state before measurement starts); without a \
+             warm-up, {without}",
             format_duration(idle.saturating_mul(2)),
-            format_duration(idle.saturating_mul(4)),
         )
+    } else {
+        without
     }
 }
 
@@ -212,21 +234,41 @@ fn arrival_warning(
                     "is shorter than its fixed_interval period ({})",
                     format_duration(every)
                 )
-            } else {
+            } else if window % every != 0 {
                 format!(
                     "is not a whole number of its fixed_interval periods ({})",
                     format_duration(every)
                 )
+            } else {
+                format!(
+                    "holds whole fixed_interval periods ({}), but the offset ({}) passes the \
+                     first",
+                    format_duration(every),
+                    format_duration(offset)
+                )
+            };
+            // An offset past the period leaves the first periods empty whatever the
+            // duration: shorten the offset instead.
+            let advice = if offset >= every {
+                format!(
+                    "give an offset shorter than the period (e.g. offset = \"{}\"), since the \
+                     first firing at {} leaves the periods before it empty",
+                    format_duration(offset % every),
+                    format_duration(offset)
+                )
+            } else {
+                format!(
+                    "simulate a whole number of periods (e.g. duration = \"{}\")",
+                    format_duration(from + every * (window / every).max(1))
+                )
             };
             Some(format!(
                 "the {w} {shorter}: {fired} firing{} in the window {} projected to {} a \
-                 month, but the timer fires {} times a month; {ASSUMED}: simulate a whole \
-                 number of periods (e.g. duration = \"{}\")",
+                 month, but the timer fires {} times a month; {ASSUMED}: {advice}",
                 if fired == 1 { "" } else { "s" },
                 if fired == 1 { "is" } else { "are" },
                 month_count(projected),
                 month_count(real),
-                format_duration(from + every * (window / every).max(1)),
             ))
         }
         ArrivalProcess::Daily { profile, .. } => {
@@ -267,13 +309,19 @@ fn arrival_warning(
             Some(format!(
                 "the {w} is shorter than the on_off process's mean cycle ({}: mean_on \
                  {} + mean_off {}): the window may see only a burst or only a gap, so its \
-                 traffic can be far from the long-run mean of {:.4}/s; {ASSUMED}: simulate \
-                 many cycles (e.g. duration = \"{}\", 10 cycles)",
+                 traffic can be far from the long-run mean of {:.4}/s; {ASSUMED}: {}",
                 format_duration(cycle),
                 format_duration((mean_on_s * SECOND as f64).round() as Micros),
                 format_duration((mean_off_s * SECOND as f64).round() as Micros),
                 p.mean_rate(),
-                format_duration(cycle.saturating_mul(10)),
+                if cycle.saturating_mul(10) <= MAX_DURATION {
+                    format!(
+                        "simulate many cycles (e.g. duration = \"{}\", 10 cycles)",
+                        format_duration(cycle * 10)
+                    )
+                } else {
+                    simulate_at_least(cycle.saturating_mul(10), window, "10 cycles")
+                },
             ))
         }
     }
@@ -319,6 +367,28 @@ fn share_of(t: Micros, window: Micros) -> String {
         }
         std::cmp::Ordering::Equal => format!("is as long as the {w} window"),
         std::cmp::Ordering::Greater => format!("is longer than the {w} window"),
+    }
+}
+
+/// The advice to simulate at least `want` (`why`: what it is), or, past [`MAX_DURATION`],
+/// the longest window a scenario may simulate, or, when `window` already is that long, that
+/// no window is long enough.
+fn simulate_at_least(want: Micros, window: Micros, why: &str) -> String {
+    let limit = format_duration(MAX_DURATION);
+    if want <= MAX_DURATION {
+        format!("simulate at least {} ({why})", format_duration(want))
+    } else if window < MAX_DURATION {
+        format!(
+            "simulate as long as a scenario may (duration = \"{limit}\"): {why} would be {}, \
+             past that limit",
+            format_duration(want)
+        )
+    } else {
+        format!(
+            "no window a scenario may simulate is long enough ({why} would be {}, past \
+             {limit})",
+            format_duration(want)
+        )
     }
 }
 
