@@ -429,15 +429,17 @@ fn advice_never_passes_the_longest_window_nor_repeats_what_is_done() {
              would be 12000d, past that limit"
         )]
     );
-    // Already 3650d long, 1000d is 27% of it; 4000d cannot be simulated: said so.
+    // Already 3650d long, 1000d is 27% of it; 4000d cannot be simulated: said so, after the
+    // advice that does fit: a 1000d warm-up leaves 2650d measured.
     assert_eq!(
         long("3650d", POISSON, &keep("1000d")),
         [keep_alive(
             "1000d",
             "is 27% of",
             "3650d",
-            "no window a scenario may simulate is long enough (4 x the idle_timeout would be \
-             4000d, past 3650d)"
+            "set warmup = \"1000d\" (the platform then reaches its reclaim-and-restart steady \
+             state before measurement starts), or no window a scenario may simulate is long \
+             enough (4 x the idle_timeout would be 4000d, past 3650d)"
         )]
     );
     // An on_off cycle of 6000d: ten cycles (60000d) cannot be simulated.

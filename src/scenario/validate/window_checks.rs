@@ -185,6 +185,14 @@ fn keep_alive_advice(idle: Micros, window: Micros) -> String {
             "set warmup = \"{idle_text}\" (the platform then reaches its reclaim-and-restart \
              steady state before measurement starts), or {without}"
         )
+    } else if idle.saturating_mul(4) <= MAX_DURATION {
+        format!(
+            "simulate at least {} with warmup = \"{idle_text}\" (the platform then reaches \
+             its reclaim-and-restart steady state before measurement starts), or at least {} \
+             (4 x the idle_timeout) without",
+            format_duration(idle.saturating_mul(2)),
+            format_duration(idle.saturating_mul(4)),
+        )
     } else if idle.saturating_mul(2) <= MAX_DURATION {
         format!(
             "simulate at least {} with warmup = \"{idle_text}\" (the platform then reaches \
