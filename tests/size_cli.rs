@@ -54,7 +54,7 @@ fn exec(args: &[&str], text: &str) -> (std::process::Output, tempfile::TempDir) 
     fs::write(&file, text).unwrap();
     let mut cmd = bin();
     cmd.arg(args[0]).arg(&file).args(&args[1..]);
-    if args[0] == "run" {
+    if args[0] == "run" || args[0] == "sweep" {
         cmd.arg("--out").arg(dir.path().join("out"));
     }
     (cmd.output().expect("run binary"), dir)
@@ -322,19 +322,20 @@ fn a_file_too_large_to_read_is_refused_before_it_is_parsed() {
     // at 13 KiB each, take 620,000 x 13,312 = 8.25e9 bytes, plus 70 per byte of text
     // (5,580,000 + the scenario's 900 or so, x 70 = 3.9e8): 8.644e9 bytes = 8.05 GiB, past
     // the 8 GiB limit. Refused by `check` and `run` before
-    // any parsing, naming the references and the flag; with the flag it is read (comments).
+    // any parsing, naming the references and the flag (`sweep` too, which parses the file
+    // at every point); with the flag it is read (comments).
     let big = format!(
         "{}{}",
         "#pricing\n".repeat(620_000),
         scenario("10m", POISSON_5, "{}")
     );
-    for command in ["check", "run"] {
-        let (out, dir) = exec(&[command], &big);
+    for command in [&["check"][..], &["run"], &["sweep", "--param", "load=1,2"]] {
+        let (out, dir) = exec(command, &big);
         let stderr = refused(&out, dir.path());
         assert!(
             stderr.contains("s.toml: the scenario file is too large to read: 5.3 MiB of text with 620000 preset references would take about 8.1 GiB of memory to parse (limit 8.0 GiB")
                 && stderr.contains("pass --allow-large to read it anyway"),
-            "{command}: {stderr}"
+            "{command:?}: {stderr}"
         );
     }
     let (out, _dir) = exec(&["check", "--allow-large"], &big);

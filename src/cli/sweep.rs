@@ -45,9 +45,14 @@ fn repeated(params: &[SweptParam]) -> Option<(&SweptParam, &SweptParam)> {
     })
 }
 
-/// Refuses a sweep above the size limits unless `allow_large` (then warns).
-fn within_limits(path: &Path, size: &SweepSize, allow_large: bool) -> anyhow::Result<()> {
-    if let Err(message) = size.check() {
+/// Refuses a sweep above the size limits (`checked` is the check's answer) unless
+/// `allow_large` (then warns).
+fn within_limits(
+    path: &Path,
+    checked: Result<(), String>,
+    allow_large: bool,
+) -> anyhow::Result<()> {
+    if let Err(message) = checked {
         if !allow_large {
             anyhow::bail!("{}: {message}", path.display());
         }
@@ -67,6 +72,9 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
         .into());
     }
     let source = sweep::read_source(&args.scenario)?;
+    // Every point parses the file: one too large to read is refused before any is parsed.
+    let reading = crate::scenario::size::reading::check(&source.text);
+    within_limits(&args.scenario, reading, args.allow_large)?;
     let plan = SweepPlan {
         params: args.params,
         replications: args.replications,
@@ -87,7 +95,7 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
     report::output::check_target(&out)?;
     // Counted before the grid is written out: a huge grid is refused at once.
     let grid = SweepSize::of_grid(&plan, first.deployments.len());
-    within_limits(&args.scenario, &grid, args.allow_large)?;
+    within_limits(&args.scenario, grid.check(), args.allow_large)?;
     let runs = (grid.runs()) as u64;
     let progress = Progress::new();
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
@@ -96,7 +104,7 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
     let work = || -> anyhow::Result<_> {
         let prepared = sweep::prepare(&source, &plan)?;
         let size = SweepSize::of_prepared(&plan, &prepared, rayon::current_num_threads());
-        within_limits(&scenario_path, &size, allow_large)?;
+        within_limits(&scenario_path, size.check(), allow_large)?;
         let result = sweep::run_prepared(&source, &plan, prepared, &progress);
         let found = breakeven::break_even(&source, &result);
         Ok((result, found))
