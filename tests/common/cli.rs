@@ -113,3 +113,23 @@ pub fn col_of(text: &str, needle: &str) -> usize {
     let at = text.find(needle).expect("needle");
     at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1
 }
+
+/// 1-based (line, column) of byte offset `at` in `text`.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+/// Runs the binary, asserting a failure with exit code `code`, no panic, and returning stderr.
+pub fn fails(cmd: &mut Command, code: i32) -> String {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
