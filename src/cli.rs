@@ -119,7 +119,7 @@ pub enum Command {
     Sweep {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// A field to vary and its values: PATH=VALUES, VALUES a list (`1,2,4`, `128MB,1GB`),
+        /// A field to vary and its values: PATH=VALUES, VALUES a list (`1,2,4`, `128MB,1024MB`: one unit),
         /// a linear range of N points (`1..10:10`) or a log range (`0.1..100:log13`); PATH as
         /// in error messages (`deployments[1].compute.instances`,
         /// `workload.functions[0].memory`, `load`). Repeat for a grid.

@@ -41,7 +41,7 @@ pub const SWEEP: &str = concat!(
     "Examples:\n",
     "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25   # where FaaS stops being cheaper\n",
     "  serverless-sim sweep scenarios/break-even.toml --param load=1,10,100 --replications 5\n",
-    "  serverless-sim sweep scenarios/web-api.toml --param workload.functions[0].memory=128MB,512MB,1GB\n",
+    "  serverless-sim sweep scenarios/web-api.toml --param workload.functions[0].memory=128MB,512MB,1024MB\n",
     "  serverless-sim sweep scenarios/web-api.toml --param deployments[2].compute.instances=1..4:4 --out /tmp/fleet\n\n",
     exit_codes!()
 );

@@ -2,7 +2,7 @@
 //! it takes.
 //!
 //! VALUES is one of:
-//! - a list: `1,2,4` or `128MB,512MB,1GB` or `1m,10m,1h`;
+//! - a list: `1,2,4` or `128MB,512MB,1024MB` or `1m,10m,60m` (one unit for all);
 //! - a linear range of N points, both ends included: `1..10:10`, `256MB..2048MB:8`;
 //! - a logarithmic range of N points, both ends included: `0.1..100:log13`.
 //!
@@ -110,7 +110,20 @@ pub fn parse_values(text: &str) -> Result<Vec<SweepValue>, String> {
             "`{text}`: a range needs a point count, e.g. {text}:10 or {text}:log10"
         ));
     }
-    text.split(',').map(|v| parse_value(v.trim())).collect()
+    let values: Vec<SweepValue> = text
+        .split(',')
+        .map(|v| parse_value(v.trim()))
+        .collect::<Result<_, _>>()?;
+    // One unit per parameter, as for a range: its column in sweep.csv and its chart axis
+    // carry that unit, so `128MB,1GB` would be written 128 and 1.
+    if let Some(other) = values.iter().find(|v| v.unit != values[0].unit) {
+        return Err(format!(
+            "`{text}`: write every value in the same unit (got `{}` and `{}`), e.g. \
+             128MB,1024MB or 0h,4h",
+            values[0], other
+        ));
+    }
+    Ok(values)
 }
 
 fn parse_range(range: &str, count: &str) -> Result<Vec<SweepValue>, String> {
@@ -260,6 +273,8 @@ mod tests {
             ("load=1..10:x", "whole number"),
             ("load=0..10:log5", "above zero"),
             ("x=1MB..2GB:3", "same unit"),
+            ("x=128MB,1GB", "same unit (got `128MB` and `1GB`)"),
+            ("warmup=0s,4h", "same unit (got `0s` and `4h`)"),
             ("x=abc", "not a number"),
             ("x=1,,2", "not a number"),
         ] {
