@@ -54,4 +54,11 @@ pub struct FaasSettings {
     /// Memory at which the execution-time distribution was measured (MB); `None` = the
     /// function's own memory.
     pub reference_memory_mb: Option<u32>,
+    /// Most vCPUs one call can use (`max_vcpus`; `None` = 1: most handlers are
+    /// single-threaded): caps the memory-to-CPU coupling of FaaS and a call's share under
+    /// processor sharing, on FaaS and fleets alike.
+    pub max_vcpus: Option<f64>,
+    /// Memory one request holds on a fleet instance (`server_memory`, MB); `None`: fleets do
+    /// not check per-request memory (the FaaS `memory` never caps a fleet).
+    pub server_memory_mb: Option<u32>,
 }

@@ -96,6 +96,10 @@ pub struct FaasSpec {
     pub vcpus: Option<f64>,
     /// Most new instances per pool per period ([`scaling::scale_rate`]); `None`: unlimited.
     pub scale_up_rate: Option<scaling::scale_rate::ScaleUpRate>,
+    /// With `instance_concurrency` > 1: which ready instance with a free slot takes a call.
+    pub balancer: super::fleet::Balancer,
+    /// With `instance_concurrency` > 1: target-tracking autoscaling of the instances.
+    pub autoscale: Option<super::fleet::AutoscaleSpec>,
 }
 
 /// The meters a FaaS deployment bills.

@@ -152,6 +152,8 @@ impl Validator<'_> {
         self.functions_fit_cpu_tiers(&billing, b, path, workload)?;
         let provisioned = self.provisioned(f, billing_file, path)?;
         Ok(ComputeSpec::Faas(FaasSpec {
+            balancer: crate::platform::fleet::Balancer::MostRecentlyUsed,
+            autoscale: None,
             cold_start: f
                 .cold_start
                 .as_ref()

@@ -128,6 +128,9 @@ impl Validator<'_> {
             runtime,
             cpu_bound,
             reference_memory_mb,
+            // Parsed with the function keys of issue 18.
+            max_vcpus: None,
+            server_memory_mb: None,
         })
     }
 

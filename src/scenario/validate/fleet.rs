@@ -142,6 +142,10 @@ impl Validator<'_> {
             None => DEFAULT_QUEUE_LIMIT,
         };
         Ok(ComputeSpec::Fleet(FleetSpec {
+            // Parsed by the per-model schema (issue 18): CPU sharing, balancer, autoscale.
+            vcpus: None,
+            balancer: crate::platform::fleet::Balancer::SharedQueue,
+            autoscale: None,
             instance_memory_mb,
             queue_limit,
             instances: n_instances,

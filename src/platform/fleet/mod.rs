@@ -41,6 +41,9 @@
 //! Autoscaling (boot lag, target tracking, min/max) extends this model: instances will get a
 //! launch time and a state, and the billing below already works per instance lifetime.
 
+pub mod autoscale;
+pub mod balancer;
+
 use std::collections::VecDeque;
 
 use super::baas::BackendPlan;
@@ -49,6 +52,8 @@ use crate::engine::time::{Micros, round_non_negative};
 use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
 use crate::workload::Request;
+pub use autoscale::{AutoscaleSpec, MinimumWindow, ScalingTarget};
+pub use balancer::Balancer;
 
 /// A fleet as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +74,12 @@ pub struct FleetSpec {
     /// Most requests waiting in the queue; one more is rejected.
     pub queue_limit: u32,
     pub billing: InstanceBilling,
+    /// vCPUs of one instance: requests in service share them; `None`: latency ignores CPU.
+    pub vcpus: Option<f64>,
+    /// Which instance a request goes to.
+    pub balancer: Balancer,
+    /// Autoscaling; `None`: `instances` is a fixed count.
+    pub autoscale: Option<AutoscaleSpec>,
 }
 
 /// Queue limit of a fleet whose scenario does not set `queue_limit`: a million waiting
