@@ -331,13 +331,14 @@ fn bad_task_sizes_and_prices_are_located() {
 }
 
 #[test]
-fn vcpus_on_a_fleet_not_priced_by_them_are_refused() {
-    assert_located(
-        &fleet(1, "vcpus = 2", "instance_hours = { usd = 0.0832 }"),
-        "2\n",
-        "deployments[0].compute.vcpus",
-        "on a fleet, vcpus only sizes what billing.vcpu_hours charges",
-    );
+fn vcpus_on_a_fleet_priced_per_instance_hour_are_its_cpus() {
+    // vcpus is the instance's CPU (requests share it), whatever prices the instance.
+    let text = day(&fleet(1, "vcpus = 2", "instance_hours = { usd = 0.0832 }"));
+    let s = Scenario::parse("test.toml".as_ref(), &text).expect("valid");
+    let serverless_sim::platform::ComputeSpec::Fleet(f) = &s.deployments[0].compute else {
+        panic!("a fleet");
+    };
+    assert_eq!(f.vcpus, Some(2.0));
 }
 
 #[test]
@@ -350,9 +351,9 @@ fn the_fleet_price_keys_are_refused_on_faas() {
         );
         assert_located(
             &with,
-            "{ usd = 1 }",
+            &format!("{key} = {{ usd = 1 }}"),
             &format!("deployments[0].compute.billing.{key}"),
-            "does not apply to model = \"faas\"",
+            &format!("`{key}` is a fleet billing key; this compute model is faas"),
         );
     }
 }
