@@ -17,8 +17,8 @@ use super::file::{CpuTierFile, DistributionFile, PriceFile};
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComputeFile {
-    Faas(FaasFile),
-    Fleet(FleetFile),
+    Faas(Box<FaasFile>),
+    Fleet(Box<FleetFile>),
 }
 
 impl ComputeFile {

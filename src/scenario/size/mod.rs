@@ -342,12 +342,14 @@ fn operations_per_call(functions: &[FunctionSpec]) -> f64 {
 
 /// A fleet's memory bound (bytes) and what it is made of.
 fn fleet_memory(f: &FleetSpec) -> (f64, String) {
-    let workers = f.instances as f64 * f.workers_per_instance as f64;
+    // An autoscaled fleet may grow to its max.
+    let instances = f.autoscale.as_ref().map_or(f.instances, |a| a.max);
+    let workers = instances as f64 * f.workers_per_instance as f64;
     // The queue's storage grows by doubling: at most the next power of two.
     let slots = (f.queue_limit as u64).next_power_of_two() as f64;
     let bytes = slots * fleet::BYTES_PER_QUEUED as f64
         + workers * fleet::BYTES_PER_WORKER as f64
-        + f.instances as f64 * 12.0;
+        + instances as f64 * 12.0;
     let detail = format!(
         "queue of at most {} requests, {} workers",
         count(f.queue_limit as f64),
