@@ -59,14 +59,18 @@ fn without_memory_only_workers_limit() {
 
 #[test]
 fn a_function_larger_than_an_instance_is_refused() {
-    let text = scenario("instance_memory = \"2GB\"");
+    // The per-request memory a fleet checks is server_memory (the FaaS memory never caps it).
+    let text = scenario("instance_memory = \"2GB\"").replace(
+        "memory = \"3GB\"\n",
+        "memory = \"3GB\"\nserver_memory = \"3GB\"\n",
+    );
     let err = Scenario::parse(Path::new("memory.toml"), &text)
-        .expect_err("3 GB functions cannot run on 2 GB instances")
+        .expect_err("3 GB requests cannot run on 2 GB instances")
         .to_string();
     assert!(
         err.contains("memory.toml:")
             && err.contains("deployments[0].compute.instance_memory")
-            && err.contains("function 'big-1' needs 3072 MB"),
+            && err.contains("function 'big-1' has server_memory = 3072 MB"),
         "{err}"
     );
 }

@@ -49,6 +49,7 @@ fixed = [ { name = "load_balancer", usd_per_month = 16.43 } ]
 model = "fleet"
 instances = 1
 workers = 4
+vcpus = 4
 speed = 1.0
 queue_timeout = "30s"
 [deployments.compute.billing]
