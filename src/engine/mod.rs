@@ -171,6 +171,16 @@ pub fn run<M: Model>(
     Ok(sim.rec)
 }
 
+/// For unit tests driving a model by hand: handles every event due up to `t`, then sets the
+/// clock to `t` (not earlier than now).
+#[cfg(test)]
+pub(crate) fn run_until<M: Model>(model: &mut M, sim: &mut Sim<M::Event>, t: Micros) {
+    while sim.queue.peek_time().is_some_and(|due| due <= t) {
+        handle_next(model, sim);
+    }
+    sim.now = sim.now.max(t);
+}
+
 /// Counts what is unfinished at the window's end, at that moment.
 #[cold]
 fn end_window<M: Model>(model: &mut M, sim: &mut Sim<M::Event>) {

@@ -230,3 +230,6 @@ impl Model for FleetModel {
         self.close_books(sim);
     }
 }
+
+#[cfg(test)]
+mod lifetime_tests;
