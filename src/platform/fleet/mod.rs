@@ -232,4 +232,4 @@ impl Model for FleetModel {
 }
 
 #[cfg(test)]
-mod lifetime_tests;
+mod driven_tests;

@@ -1,5 +1,6 @@
-//! Lifetimes driven by hand through the fleet's API: launch, boot, drain, stop and the bill
-//! of each lifetime (expected values worked out in the comments).
+//! The fleet driven by hand through its API: lifetimes (launch, boot, drain, stop and the
+//! bill of each lifetime) and per-instance queues (expected values worked out in the
+//! comments).
 
 use super::*;
 use crate::engine::run_until;
@@ -11,21 +12,37 @@ use crate::pricing::PriceSchedule;
 
 /// A fixed fleet of one instance (1 worker), billed $1 per instance-hour on meter 0.
 fn fleet(granularity: Micros, minimum: Micros) -> FleetModel {
+    fleet_of(
+        1,
+        Balancer::SharedQueue,
+        DEFAULT_QUEUE_LIMIT,
+        granularity,
+        minimum,
+    )
+}
+
+fn fleet_of(
+    instances: u32,
+    balancer: Balancer,
+    queue_limit: u32,
+    granularity: Micros,
+    minimum: Micros,
+) -> FleetModel {
     let spec = FleetSpec {
-        instances: 1,
+        instances,
         workers_per_instance: 1,
         speed: 1.0,
         queue_timeout: None,
         request_timeout: None,
         instance_memory_mb: None,
-        queue_limit: DEFAULT_QUEUE_LIMIT,
+        queue_limit,
         billing: InstanceBilling {
             price: InstancePrice::Hours(PriceSchedule::flat(1.0)),
             granularity,
             minimum,
         },
         vcpus: None,
-        balancer: Balancer::SharedQueue,
+        balancer,
         autoscale: None,
     };
     FleetModel::new(spec, &[128], BackendPlan::default(), vec![(0, 1.0)])
@@ -121,4 +138,25 @@ fn a_draining_instance_finishes_its_work_then_stops_and_a_booting_one_serves_aft
     );
     let hours = billed_hours(model, sim);
     assert!((hours - 111.0 / 3600.0).abs() < 1e-12, "{hours}");
+}
+
+#[test]
+fn per_instance_queues_share_the_fleets_queue_limit() {
+    // Two instances of one worker, round robin, queue_limit 2, requests of 100 s at 0..4 s:
+    // A -> 0 (served), B -> 1 (served), C -> 0 (queued), D -> 1 (queued), E -> 0: two wait
+    // in all, the limit, so E is rejected though instance 0's own queue holds one.
+    let mut model = fleet_of(2, Balancer::RoundRobin, 2, SECOND, 0);
+    let mut sim = sim(HOUR);
+    Model::start(&mut model, &mut sim);
+    for k in 0..5 {
+        run_until(&mut model, &mut sim, k * SECOND);
+        model.arrive(request(k * SECOND, 100 * SECOND), &mut sim);
+    }
+    assert_eq!(sim.rec.totals.rejected, 1);
+    assert_eq!(model.queues.total(), 2);
+    run_until(&mut model, &mut sim, Micros::MAX);
+    // C and D start when A and B end, at 100 s and 101 s: queue waits 98 s each.
+    assert_eq!(sim.rec.totals.completed, 4);
+    let waits = sim.rec.queue_wait.as_ref().unwrap();
+    assert_eq!(waits.max_us(), Some(98 * SECOND));
 }
