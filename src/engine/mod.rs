@@ -91,6 +91,18 @@ impl<E: Copy> Sim<E> {
     pub fn pending_events(&self) -> usize {
         self.queue.len()
     }
+
+    /// Test helper for a component's own tests: pops the next event, moves the clock to it
+    /// and returns it (work and housekeeping alike).
+    #[cfg(test)]
+    pub(crate) fn step(&mut self) -> Option<E> {
+        let (at, event, housekeeping) = self.queue.pop_marked()?;
+        if !housekeeping {
+            self.work_pending -= 1;
+        }
+        self.now = at;
+        Some(event)
+    }
 }
 
 /// A platform model driven by the engine.

@@ -12,6 +12,7 @@ pub mod cpu;
 pub mod faas;
 pub mod fleet;
 pub mod instances;
+pub mod metering;
 pub mod schedule;
 
 use crate::engine::time::Micros;
