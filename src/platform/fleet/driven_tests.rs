@@ -4,48 +4,54 @@
 
 use super::*;
 use crate::engine::run_until;
-use crate::engine::time::{HOUR, MINUTE, SECOND};
+use crate::engine::time::{HOUR, MINUTE, MS, SECOND};
 use crate::metrics::Recorder;
 use crate::platform::billing::InstancePrice;
 use crate::platform::instances::Phase;
 use crate::pricing::PriceSchedule;
+use crate::workload::DurationDist;
 
 /// A fixed fleet of one instance (1 worker), billed $1 per instance-hour on meter 0.
 fn fleet(granularity: Micros, minimum: Micros) -> FleetModel {
-    fleet_of(
-        1,
-        Balancer::SharedQueue,
-        DEFAULT_QUEUE_LIMIT,
-        granularity,
-        minimum,
-    )
+    fleet_with(|s| {
+        s.billing.granularity = granularity;
+        s.billing.minimum = minimum;
+    })
 }
 
-fn fleet_of(
-    instances: u32,
-    balancer: Balancer,
-    queue_limit: u32,
-    granularity: Micros,
-    minimum: Micros,
-) -> FleetModel {
-    let spec = FleetSpec {
-        instances,
+/// [`fleet`] per second with no minimum, as `edit` changes it.
+fn fleet_with(edit: impl FnOnce(&mut FleetSpec)) -> FleetModel {
+    let mut spec = FleetSpec {
+        instances: 1,
         workers_per_instance: 1,
         speed: 1.0,
         queue_timeout: None,
         request_timeout: None,
         instance_memory_mb: None,
-        queue_limit,
+        queue_limit: DEFAULT_QUEUE_LIMIT,
         billing: InstanceBilling {
             price: InstancePrice::Hours(PriceSchedule::flat(1.0)),
-            granularity,
-            minimum,
+            granularity: SECOND,
+            minimum: 0,
         },
         vcpus: None,
-        balancer,
+        balancer: Balancer::SharedQueue,
         autoscale: None,
     };
-    FleetModel::new(spec, &[128], BackendPlan::default(), vec![(0, 1.0)])
+    edit(&mut spec);
+    FleetModel::new(spec, &[function()], BackendPlan::default(), vec![(0, 1.0)])
+}
+
+/// One function of 128 MB, fully CPU-bound (the default).
+fn function() -> FunctionSpec {
+    FunctionSpec {
+        name: "f".into(),
+        app: "a".into(),
+        memory_mb: 128,
+        exec: DurationDist::Constant { ms: 1.0 },
+        calls: Vec::new(),
+        faas: Default::default(),
+    }
 }
 
 fn sim(window: Micros) -> Sim<FleetEvent> {
@@ -145,7 +151,11 @@ fn per_instance_queues_share_the_fleets_queue_limit() {
     // Two instances of one worker, round robin, queue_limit 2, requests of 100 s at 0..4 s:
     // A -> 0 (served), B -> 1 (served), C -> 0 (queued), D -> 1 (queued), E -> 0: two wait
     // in all, the limit, so E is rejected though instance 0's own queue holds one.
-    let mut model = fleet_of(2, Balancer::RoundRobin, 2, SECOND, 0);
+    let mut model = fleet_with(|s| {
+        s.instances = 2;
+        s.balancer = Balancer::RoundRobin;
+        s.queue_limit = 2;
+    });
     let mut sim = sim(HOUR);
     Model::start(&mut model, &mut sim);
     for k in 0..5 {
@@ -159,4 +169,38 @@ fn per_instance_queues_share_the_fleets_queue_limit() {
     assert_eq!(sim.rec.totals.completed, 4);
     let waits = sim.rec.queue_wait.as_ref().unwrap();
     assert_eq!(waits.max_us(), Some(98 * SECOND));
+}
+
+#[test]
+fn four_cpu_bound_requests_on_two_vcpus_take_twice_their_time() {
+    // One instance of 2 vCPUs and 8 workers; fully CPU-bound requests of 100 ms. Four at
+    // once: each gets 2/4 of a vCPU and ends at 200 ms. Then two at once (at 1 s): one vCPU
+    // each, 100 ms.
+    let mut model = fleet_with(|s| {
+        s.workers_per_instance = 8;
+        s.vcpus = Some(2.0);
+    });
+    let mut sim = sim(HOUR);
+    Model::start(&mut model, &mut sim);
+    for _ in 0..4 {
+        model.arrive(request(0, 100 * MS), &mut sim);
+    }
+    run_until(&mut model, &mut sim, SECOND);
+    let lat = &sim.rec.latency;
+    assert_eq!(lat.count(), 4);
+    assert_eq!(
+        (lat.min_us(), lat.max_us()),
+        (Some(200 * MS), Some(200 * MS))
+    );
+    for _ in 0..2 {
+        model.arrive(request(SECOND, 100 * MS), &mut sim);
+    }
+    run_until(&mut model, &mut sim, 2 * SECOND);
+    assert_eq!(sim.rec.totals.completed, 6);
+    assert_eq!(sim.rec.latency.min_us(), Some(100 * MS));
+    // vCPUs in use: 2 from 0 to 200 ms, 2 from 1 s to 1.1 s: 0.6 vCPU-s.
+    assert_eq!(
+        model.load().busy_millivcpus.area_at(2 * SECOND),
+        600 * 1_000_000
+    );
 }

@@ -2,7 +2,8 @@
 //! between two evaluations to get a mean over its window.
 //!
 //! - busy worker slots over time (slot-µs): mean concurrency = Δ / Δt;
-//! - arrivals (a count): request rate = Δ / Δt.
+//! - arrivals (a count): request rate = Δ / Δt;
+//! - with `vcpus`, vCPUs in use (milli-vCPU-µs): mean CPU use = Δ / Δt.
 //!
 //! Kept exact (integers) and independent of the recorder (which measures only after the
 //! warm-up and per bucket).
@@ -44,6 +45,10 @@ pub struct FleetLoad {
     pub busy_slots: LevelIntegral,
     /// Requests that arrived at the fleet so far.
     pub arrivals: u64,
+    /// With `vcpus`: vCPUs in use over all instances, in milli-vCPUs (an instance uses
+    /// min(V, its computing requests' `max_vcpus` summed)); mean CPU utilisation =
+    /// Δ / (Δt x 1,000 x V x serving instances).
+    pub busy_millivcpus: LevelIntegral,
 }
 
 #[cfg(test)]

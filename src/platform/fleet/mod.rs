@@ -11,6 +11,7 @@
 //! - [`queues`]: the waiting requests (one shared FIFO or one per instance), their limit and
 //!   timeout;
 //! - [`service`]: a request on a worker (execution time, memory, completion);
+//! - `cpu`: with `vcpus`, the requests in service sharing their instance's vCPUs;
 //! - [`lifetimes`]: launching, booting, draining and stopping instances, and billing their
 //!   lifetimes (the API the autoscaler drives);
 //! - [`load`]: the raw load integrals the autoscaler reads.
@@ -42,7 +43,9 @@
 //!   instance for as long as it runs. Queues stay strictly FIFO: a request that fits nowhere
 //!   yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
-//!   plus its backend operations; there are no per-request cold starts.
+//!   plus its backend operations; there are no per-request cold starts. With `vcpus`, the
+//!   CPU-bound part of it is shared with the other requests in service on the instance
+//!   (processor sharing, `cpu`); without, a request never waits for CPU.
 //! - Requests still queued or in service when the window ends are counted `unfinished`
 //!   (and those queued, the backlog, `queued_at_end`), then run to their end. The fleet's
 //!   **utilisation** is the work its requests brought (the time a worker serves each, those
@@ -53,6 +56,7 @@
 
 pub mod autoscale;
 pub mod balancer;
+mod cpu;
 pub mod lifetimes;
 pub mod load;
 pub mod queues;
@@ -64,7 +68,7 @@ use super::instances::{InstanceId, Instances};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
-use crate::workload::Request;
+use crate::workload::{FunctionSpec, Request};
 pub use autoscale::{AutoscaleSpec, MinimumWindow, ScalingTarget};
 pub use balancer::Balancer;
 use balancer::Router;
@@ -122,6 +126,10 @@ pub enum FleetEvent {
     },
     /// A booting instance's boot timer ([`lifetimes`]; timer id = instance id).
     Booted(TimerTick),
+    /// The shared CPUs' timer families (`cpu`, with `vcpus`).
+    CpuStart(TimerTick),
+    CpuFinish(TimerTick),
+    CpuTimeout(TimerTick),
 }
 
 /// The running fleet.
@@ -149,23 +157,25 @@ pub struct FleetModel {
     boots: Timers,
     books: lifetimes::Books,
     load: FleetLoad,
+    /// With `vcpus`: the instances' shared CPUs.
+    cpu: Option<cpu::FleetCpu>,
 }
 
 impl FleetModel {
-    /// A fleet serving functions of the given memory sizes (MB), billing its instances'
-    /// time on `instance_meters`: (meter index, quantity per instance-hour), as
-    /// [`InstanceBilling::meters`] lists them.
+    /// A fleet serving `functions`, billing its instances' time on `instance_meters`:
+    /// (meter index, quantity per instance-hour), as [`InstanceBilling::meters`] lists them.
     pub fn new(
         spec: FleetSpec,
-        function_memory_mb: &[u32],
+        functions: &[FunctionSpec],
         backend: BackendPlan,
         instance_meters: Vec<(usize, f64)>,
     ) -> Self {
         Self {
+            cpu: cpu::FleetCpu::new(spec.vcpus, spec.workers_per_instance, functions),
             instances: Instances::new(1, spec.workers_per_instance),
             router: Router::new(spec.balancer),
             queues: Queues::new(spec.queue_limit, spec.queue_timeout),
-            function_memory: function_memory_mb.to_vec(),
+            function_memory: functions.iter().map(|f| f.memory_mb).collect(),
             spec,
             backend,
             instance_meters,
@@ -215,6 +225,9 @@ impl Model for FleetModel {
                 if self.boots.fire(tick, sim, FleetEvent::Booted) {
                     self.booted(tick.id, sim);
                 }
+            }
+            FleetEvent::CpuStart(_) | FleetEvent::CpuFinish(_) | FleetEvent::CpuTimeout(_) => {
+                self.cpu_timer(event, sim)
             }
         }
     }
