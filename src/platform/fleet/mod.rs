@@ -39,9 +39,10 @@
 //!   number of instances. A request arriving when it is reached fails at once as *rejected*
 //!   (an HTTP 503 from the load balancer); requests at the fronts that have already waited
 //!   past the timeout are dropped (as timed out) before the queue is judged full.
-//! - With `instance_memory` set, a request also needs its function's memory free on the
-//!   instance for as long as it runs. Queues stay strictly FIFO: a request that fits nowhere
-//!   yet holds back those behind it.
+//! - Memory is the instance's (`instance_memory`), not the function's: a request needs memory
+//!   free on its instance for as long as it runs only where its function sets
+//!   `server_memory` (the FaaS `memory` never limits a fleet). Queues stay strictly FIFO: a
+//!   request that fits nowhere yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
 //!   plus its backend operations; there are no per-request cold starts. With `vcpus`, the
 //!   CPU-bound part of it is shared with the other requests in service on the instance
@@ -148,7 +149,8 @@ pub struct FleetModel {
     serving: Vec<InstanceId>,
     router: Router,
     queues: Queues,
-    /// With an instance memory: free memory per instance and each function's need (MB).
+    /// With an instance memory: free memory per instance and each function's need (MB, its
+    /// `server_memory`; 0 without).
     free_memory: Vec<u32>,
     function_memory: Vec<u32>,
     /// Time workers were given to serve requests so far (µs), for the utilisation.
@@ -175,7 +177,11 @@ impl FleetModel {
             instances: Instances::new(1, spec.workers_per_instance),
             router: Router::new(spec.balancer),
             queues: Queues::new(spec.queue_limit, spec.queue_timeout),
-            function_memory: functions.iter().map(|f| f.memory_mb).collect(),
+            // A fleet checks a request's memory only where its function sets `server_memory`.
+            function_memory: functions
+                .iter()
+                .map(|f| f.faas.server_memory_mb.unwrap_or(0))
+                .collect(),
             spec,
             backend,
             instance_meters,
