@@ -5,7 +5,7 @@
 use super::*;
 use crate::engine::run_until;
 use crate::engine::time::{HOUR, MINUTE, MS, SECOND};
-use crate::metrics::Recorder;
+use crate::metrics::{Level, Recorder};
 use crate::platform::billing::InstancePrice;
 use crate::platform::instances::Phase;
 use crate::pricing::PriceSchedule;
@@ -169,6 +169,11 @@ fn per_instance_queues_share_the_fleets_queue_limit() {
     assert_eq!(sim.rec.totals.completed, 4);
     let waits = sim.rec.queue_wait.as_ref().unwrap();
     assert_eq!(waits.max_us(), Some(98 * SECOND));
+    // The queue-length level (timeseries.csv's `queued`): C waited 2..100 s, D 3..101 s.
+    model.finish(&mut sim);
+    sim.rec.finish();
+    let queued = &sim.rec.levels[Level::Queued as usize];
+    assert!((queued.window_integral_secs() - 196.0).abs() < 1e-9);
 }
 
 #[test]
