@@ -10,7 +10,9 @@
 //!   token left. Asynchronous functions retry refused and timed-out attempts instead
 //!   ([`invocation`], which owns these rules).
 //! - Otherwise it takes a free slot of a warm instance of the pool (always-warm ones first,
-//!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
+//!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]; with
+//!   `instance_concurrency` > 1, by the `balancer` instead unless it is
+//!   `most_recently_used`, [`crate::platform::instances::balance`]); else a free
 //!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
 //!   the boot); else a new instance starts (a cold start: the sampled init time is added to
 //!   its latency). Cold starts are attempts that waited for an instance to boot (a new
@@ -27,8 +29,10 @@
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //! - Provisioned concurrency ([`provisioned`]) keeps always-warm instances per pool, on a
 //!   constant level or a daily schedule, billed on its own meters.
-//! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
-//!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
+//! - With `vcpus`, calls sharing an instance share its CPU (the platform's
+//!   [`crate::platform::cpu::sharing`], glued by [`cpu_sharing`]); billing follows
+//!   the `basis`: per call, or per instance-time while serving or always (the platform's
+//!   [`crate::platform::metering`], hooked in by [`call_billing`]).
 //!
 //! Parts: this file holds the specification, meters and model state, its construction and
 //! the event dispatch; the per-call path (admission, start, completion) is in [`calls`], idle
@@ -38,6 +42,7 @@
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+mod call_billing;
 mod calls;
 mod cpu_meters;
 mod cpu_sharing;
@@ -46,7 +51,6 @@ mod idle;
 pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
-pub mod metering;
 pub mod pools;
 pub mod provisioned;
 pub mod runtimes;
@@ -54,17 +58,18 @@ pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
-use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase};
+use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase, WarmBalancer};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
+pub use crate::platform::metering::BillingBasis;
+use crate::platform::metering::{InstanceMeter, PeriodRounding};
 use crate::workload::{DurationDist, FunctionSpec, Request};
 pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
 };
 use limits::Limits;
-pub use metering::BillingBasis;
 pub use pools::{PoolMapping, PoolTable};
 pub use provisioned::Provisioned;
 
@@ -140,8 +145,8 @@ pub enum FaasEvent {
     Prewarm(TimerTick),
     /// The provisioned level changes.
     Provision,
-    /// A call (index into the running table) starts computing on a shared CPU.
-    CpuStart(u32),
+    /// A call waiting for its instance's boot starts computing on a shared CPU.
+    CpuStart(TimerTick),
     /// An instance's shared CPU finishes a call's CPU work.
     CpuFinish(TimerTick),
     /// A call still computing on a shared CPU reached its timeout.
@@ -153,6 +158,9 @@ pub enum FaasEvent {
 /// The running FaaS platform.
 pub struct FaasModel {
     idle_instance: IdleChoice,
+    /// With `instance_concurrency` > 1 and a balancing rule: which warm instance takes a
+    /// call (`None`: the `idle_instance` rule).
+    balancer: Option<WarmBalancer>,
     billing: FaasBilling,
     meters: FaasMeters,
     /// The meter a call's GB-s bill on, by whether it runs on an always-warm instance: the
@@ -188,7 +196,7 @@ pub struct FaasModel {
     sharing: Option<cpu_sharing::CpuSharing>,
     /// GHz-s and CPU-ms per call; `None` when the deployment bills neither.
     cpu_meters: Option<cpu_meters::CpuMeters>,
-    metering: Option<metering::InstanceMeter>,
+    metering: Option<InstanceMeter>,
     /// Per function: cold start, timeout and CPU scaling on this deployment.
     functions: Vec<functions::FunctionPlan>,
     scale_up: invocation::ScaleUpGate,
@@ -224,6 +232,10 @@ impl FaasModel {
             .map(|&mb| spec.billing.billed_ghz(mb))
             .collect();
         let basis = spec.billing.basis;
+        let rounding = PeriodRounding {
+            granularity: spec.billing.granularity,
+            minimum: spec.billing.minimum,
+        };
         Self {
             functions: functions::plans(
                 spec.cold_start.as_ref(),
@@ -236,6 +248,7 @@ impl FaasModel {
             scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
             async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
+            balancer: WarmBalancer::new(spec.balancer, spec.instance_concurrency, table.len()),
             gb_meters: [
                 meters.gb_seconds,
                 meters
@@ -269,8 +282,9 @@ impl FaasModel {
             provisioned: spec.provisioned,
             cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
-            metering: metering::InstanceMeter::new(
+            metering: InstanceMeter::new(
                 basis,
+                rounding,
                 spec.vcpus,
                 meters.gb_seconds,
                 meters.vcpu_seconds,
@@ -312,9 +326,9 @@ impl FaasModel {
             FaasEvent::Expire(tick) => self.keep_alive_expired(tick, sim),
             FaasEvent::Prewarm(tick) => self.prewarm_due(tick, sim),
             FaasEvent::Provision => self.provision(sim),
-            FaasEvent::CpuStart(r) => self.share_compute(r, sim),
-            FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
-            FaasEvent::CpuTimeout(tick) => self.share_timed_out(tick, sim),
+            FaasEvent::CpuStart(tick) => self.share_started(tick, sim),
+            FaasEvent::CpuFinish(tick) => self.share_timer(tick, false, sim),
+            FaasEvent::CpuTimeout(tick) => self.share_timer(tick, true, sim),
             FaasEvent::Retry(id) => self.retry(id, sim),
         }
     }
