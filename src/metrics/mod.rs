@@ -24,6 +24,7 @@ pub mod functions;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
+pub mod scaling;
 
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
@@ -31,6 +32,7 @@ pub use bucket_latency::BucketLatency;
 pub use functions::{FunctionCounts, FunctionMetrics};
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
+pub use scaling::ScalingTrace;
 
 /// Which instance level a change applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +165,8 @@ pub struct Recorder {
     /// drained ones included) over what its workers can do in the window (instances x
     /// workers x window); `None` for FaaS, which scales out instead of queueing.
     pub utilisation: Option<f64>,
+    /// An autoscaled deployment's desired instance count and scale events (empty otherwise).
+    pub scaling: ScalingTrace,
 }
 
 impl Recorder {
@@ -199,6 +203,7 @@ impl Recorder {
             slots_per_instance: 1,
             functions: FunctionMetrics::default(),
             utilisation: None,
+            scaling: ScalingTrace::default(),
         }
     }
 
@@ -417,6 +422,7 @@ impl Recorder {
             self.levels.drop_first_bucket(self.measure_from);
             self.bucket_latency.drop_first_bucket();
             self.usage.values.drain(0..self.usage.meters);
+            self.scaling.drop_before(self.measure_from);
             self.window -= self.measure_from;
             self.measure_from = 0;
             self.first = 0;
