@@ -81,6 +81,9 @@ pub enum Draw {
     Backend = 1,
     /// Which warm instance serves (`idle_instance = "random"`).
     IdleChoice = 2,
+    /// Which instance a fleet's random balancers send the request to (`random`,
+    /// `power_of_two`).
+    Balancer = 3,
 }
 
 /// The key of attempt `attempt` (1 = the first retry) of the request keyed `key`: a retry

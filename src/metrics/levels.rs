@@ -7,7 +7,7 @@
 use crate::engine::time::Micros;
 
 /// How many levels a [`LevelSet`] integrates (one per [`super::Level`]).
-pub const LEVELS: usize = 4;
+pub const LEVELS: usize = 5;
 
 /// One level's result: its integral over each bucket, its peak and its final value. Filled in
 /// by [`LevelSet::finish`]; read it after the run.

@@ -46,6 +46,8 @@ pub enum Level {
     /// Request slots in use, over all instances: a fleet's busy workers (recorded by fleets,
     /// for worker utilisation; 0 for FaaS).
     BusySlots = 3,
+    /// Requests waiting in a fleet's queues (0 for FaaS, which does not queue).
+    Queued = 4,
 }
 
 /// Counts of one time bucket.
@@ -165,6 +167,9 @@ pub struct Recorder {
     /// drained ones included) over what its workers can do in the window (instances x
     /// workers x window); `None` for FaaS, which scales out instead of queueing.
     pub utilisation: Option<f64>,
+    /// A fleet's queue waits: from a request's arrival to its taking a worker, for measured
+    /// requests that started (`None` for FaaS, which does not queue).
+    pub queue_wait: Option<LatencyStats>,
     /// An autoscaled deployment's desired instance count and scale events (empty otherwise).
     pub scaling: ScalingTrace,
 }
@@ -203,6 +208,7 @@ impl Recorder {
             slots_per_instance: 1,
             functions: FunctionMetrics::default(),
             utilisation: None,
+            queue_wait: None,
             scaling: ScalingTrace::default(),
         }
     }

@@ -1,14 +1,29 @@
-//! Always-on fleets (PaaS containers, IaaS VMs): N instances with k workers each, one shared
-//! FIFO queue, a queue timeout and a request timeout, billing on instance time (per instance-hour, per
-//! instance-month, or per vCPU-hour and GB-hour of the instance's size: see
-//! [`InstanceBilling`]).
+//! Always-on fleets (PaaS containers, IaaS VMs): instances with `workers` request slots each,
+//! built on the instance lifecycle every compute model shares ([`Instances`]), a load
+//! balancer in front ([`Balancer`]), a queue timeout and a request timeout, billing on
+//! instance lifetimes (per instance-hour, per instance-month, or per vCPU-hour and GB-hour of
+//! the instance's size: see [`InstanceBilling`]).
+//!
+//! The model is split by concept:
+//! - this file: the spec, the events and the engine's entry points (arrival, completion,
+//!   window end, books);
+//! - [`balancer`]: which instance a request goes to;
+//! - [`queues`]: the waiting requests (one shared FIFO or one per instance), their limit and
+//!   timeout;
+//! - [`service`]: a request on a worker (execution time, memory, completion);
+//! - [`lifetimes`]: launching, booting, draining and stopping instances, and billing their
+//!   lifetimes (the API the autoscaler drives);
+//! - [`load`]: the raw load integrals the autoscaler reads.
 //!
 //! Rules (docs/models.md, "Always-on fleets"):
-//! - A request takes a free worker if there is one, else waits in the queue. Free workers are
-//!   handed out most-recently-freed first, spread over instances at the start.
+//! - `shared_queue` (the default): a request takes a free worker of any serving instance if
+//!   there is one, else waits in the fleet's one FIFO queue. Free workers are handed out
+//!   most-recently-freed first, spread over instances at the start. Other balancers send each
+//!   request to one instance on arrival, where it takes a free worker or waits in that
+//!   instance's own FIFO queue ([`balancer`]).
 //! - `queue_timeout`: a request that has waited longer than it when a worker could take it
 //!   has failed, *timed out* (counted at the moment its wait exceeded the timeout), and is
-//!   never started. With one FIFO queue and one timeout, expired requests are always at the
+//!   never started. With FIFO queues and one timeout, expired requests are always at the
 //!   front, so they are dropped as workers free up.
 //! - `request_timeout`: the load balancer's total wait (queue + service, ALB's idle timeout,
 //!   nginx's `proxy_read_timeout`). A request whose response takes longer fails for the
@@ -17,43 +32,45 @@
 //!   until the work ends (and requests still waiting are started even after their client
 //!   gave up, unless `queue_timeout` drops them). A response at exactly the timeout is in
 //!   time.
-//! - The queue holds at most `queue_limit` waiting requests ([`DEFAULT_QUEUE_LIMIT`] unless
-//!   the scenario says otherwise, with or without a timeout: a timeout bounds how long a
-//!   request waits, not how many wait under a huge rate). A request arriving when the queue is
-//!   full fails at once as *rejected* (an HTTP 503 from the load balancer); requests at the
-//!   front that have already waited past the timeout are dropped (as timed out) before the
-//!   queue is judged full. So the fleet's memory is bounded whatever the load.
+//! - The fleet holds at most `queue_limit` waiting requests in all ([`DEFAULT_QUEUE_LIMIT`]
+//!   unless the scenario says otherwise), whatever the balancer: with per-instance queues the
+//!   limit is on their total, so the fleet's memory is bounded whatever the load and the
+//!   number of instances. A request arriving when it is reached fails at once as *rejected*
+//!   (an HTTP 503 from the load balancer); requests at the fronts that have already waited
+//!   past the timeout are dropped (as timed out) before the queue is judged full.
 //! - With `instance_memory` set, a request also needs its function's memory free on the
-//!   instance for as long as it runs (trace workloads give each function its own size). The
-//!   queue stays strictly FIFO: a request that fits nowhere yet holds back those behind it.
+//!   instance for as long as it runs. Queues stay strictly FIFO: a request that fits nowhere
+//!   yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
 //!   plus its backend operations; there are no per-request cold starts.
 //! - Requests still queued or in service when the window ends are counted `unfinished`
 //!   (and those queued, the backlog, `queued_at_end`), then run to their end. The fleet's
 //!   **utilisation** is the work its requests brought (the time a worker serves each, those
-//!   drained after the window included) over what its workers can do in the window
-//!   (`instances x workers x window`, its measured part after a warm-up): at 100% or more its backlog grows through the window
-//!   (docs/models.md, "Overload"; [`crate::report::verdict`]).
-//! - Every instance runs for the whole window and on past it: the window holds exactly its
-//!   share of their time. Granularity and minimum apply to lifetimes that end (autoscaled
-//!   instances, a later addition), never to the open-ended lifetime of an always-on one.
-//!
-//! Autoscaling (boot lag, target tracking, min/max) extends this model: instances will get a
-//! launch time and a state, and the billing below already works per instance lifetime.
+//!   drained after the window included) over what its workers can do in the measured window
+//!   (`workers` x the time its instances were ready in it): at 100% or more its backlog grows
+//!   through the window (docs/models.md, "Overload"; [`crate::report::verdict`]).
+//! - Billing: [`lifetimes`].
 
 pub mod autoscale;
 pub mod balancer;
-
-use std::collections::VecDeque;
+pub mod lifetimes;
+pub mod load;
+pub mod queues;
+pub mod service;
 
 use super::baas::BackendPlan;
 use super::billing::InstanceBilling;
-use crate::engine::time::{Micros, round_non_negative};
+use super::instances::{InstanceId, Instances};
+use crate::engine::time::Micros;
+use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
-use crate::metrics::Level;
 use crate::workload::Request;
 pub use autoscale::{AutoscaleSpec, MinimumWindow, ScalingTarget};
 pub use balancer::Balancer;
+use balancer::Router;
+pub use lifetimes::InstanceCounts;
+pub use load::{FleetLoad, LevelIntegral};
+use queues::Queues;
 
 /// A fleet as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +120,8 @@ pub enum FleetEvent {
         function: u32,
         arrival: Micros,
     },
+    /// A booting instance's boot timer ([`lifetimes`]; timer id = instance id).
+    Booted(TimerTick),
 }
 
 /// The running fleet.
@@ -111,16 +130,25 @@ pub struct FleetModel {
     backend: BackendPlan,
     /// The meters instance time is billed on: (meter index, quantity per instance-hour).
     instance_meters: Vec<(usize, f64)>,
-    /// One entry per free worker, naming its instance.
-    free_workers: Vec<u32>,
-    /// Requests in service per instance.
-    active: Vec<u32>,
+    /// The fleet's instances: one group, `workers` request slots each.
+    instances: Instances,
+    /// `shared_queue`: one entry per free worker of a serving instance, naming it; the most
+    /// recently freed last.
+    free_workers: Vec<InstanceId>,
+    /// Ready instances that take new requests (not booting, not draining), in launch order:
+    /// where the per-instance balancers route.
+    serving: Vec<InstanceId>,
+    router: Router,
+    queues: Queues,
     /// With an instance memory: free memory per instance and each function's need (MB).
     free_memory: Vec<u32>,
     function_memory: Vec<u32>,
-    waiting: VecDeque<Request>,
     /// Time workers were given to serve requests so far (µs), for the utilisation.
     served_us: u128,
+    /// Boot timers of booting instances (timer id = instance id).
+    boots: Timers,
+    books: lifetimes::Books,
+    load: FleetLoad,
 }
 
 impl FleetModel {
@@ -133,135 +161,28 @@ impl FleetModel {
         backend: BackendPlan,
         instance_meters: Vec<(usize, f64)>,
     ) -> Self {
-        let n = spec.instances;
-        // Interleave so that consecutive requests go to different instances first.
-        let free_workers = (0..spec.workers_per_instance)
-            .flat_map(|_| (0..n).rev())
-            .collect();
         Self {
-            active: vec![0; n as usize],
-            free_memory: vec![spec.instance_memory_mb.unwrap_or(0); n as usize],
+            instances: Instances::new(1, spec.workers_per_instance),
+            router: Router::new(spec.balancer),
+            queues: Queues::new(spec.queue_limit, spec.queue_timeout),
             function_memory: function_memory_mb.to_vec(),
             spec,
             backend,
             instance_meters,
-            free_workers,
-            waiting: VecDeque::new(),
+            free_workers: Vec::new(),
+            serving: Vec::new(),
+            free_memory: Vec::new(),
             served_us: 0,
+            boots: Timers::for_work(),
+            books: lifetimes::Books::default(),
+            load: FleetLoad::default(),
         }
     }
 
-    /// Puts `request` on a free worker of `instance`.
-    fn start(&mut self, instance: u32, request: Request, sim: &mut Sim<FleetEvent>) {
-        let active = &mut self.active[instance as usize];
-        if *active == 0 {
-            sim.rec.transfer(Level::Idle, Level::Busy, sim.now());
-        }
-        *active += 1;
-        sim.rec.level(Level::BusySlots, sim.now(), 1);
-        self.serve(instance, request, sim);
-    }
-
-    /// Runs `request` on a worker of `instance` that is already counted as active.
-    fn serve(&mut self, instance: u32, request: Request, sim: &mut Sim<FleetEvent>) {
-        let now = sim.now();
-        let backend = self.backend.call(&request, now, &mut sim.rec);
-        let exec = round_non_negative(request.exec as f64 / self.spec.speed);
-        let held = exec.saturating_add(backend);
-        if sim.rec.measures(request.arrival) {
-            self.served_us += u128::from(held);
-            sim.rec.functions.served_for(request.function, held);
-        }
-        sim.schedule(
-            now.saturating_add(held),
-            FleetEvent::Complete {
-                instance,
-                function: request.function,
-                arrival: request.arrival,
-            },
-        );
-    }
-
-    /// A free worker for a request of `function`: the most recently freed one, or with an
-    /// instance memory the most recently freed one on an instance with room (its memory is
-    /// then taken).
-    fn take_worker(&mut self, function: u32) -> Option<u32> {
-        if self.spec.instance_memory_mb.is_none() {
-            return self.free_workers.pop();
-        }
-        let need = self.function_memory[function as usize];
-        let free_memory = &self.free_memory;
-        let at = self
-            .free_workers
-            .iter()
-            .rposition(|&i| free_memory[i as usize] >= need)?;
-        let instance = self.free_workers.remove(at);
-        self.free_memory[instance as usize] -= need;
-        Some(instance)
-    }
-
-    /// Gives a worker of `instance` back, after a request of `function`.
-    fn free_worker(&mut self, instance: u32, function: u32, sim: &mut Sim<FleetEvent>) {
-        if self.spec.instance_memory_mb.is_some() {
-            self.free_memory[instance as usize] += self.function_memory[function as usize];
-        }
-        let active = &mut self.active[instance as usize];
-        *active -= 1;
-        sim.rec.level(Level::BusySlots, sim.now(), -1);
-        if *active == 0 {
-            sim.rec.transfer(Level::Busy, Level::Idle, sim.now());
-        }
-        self.free_workers.push(instance);
-    }
-
-    /// True when `request` has waited longer than the queue timeout (and so has failed).
-    fn expired(&self, request: &Request, now: Micros) -> bool {
-        self.spec
-            .queue_timeout
-            .is_some_and(|timeout| now - request.arrival > timeout)
-    }
-
-    /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
-    fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
-        if sim.rec.measures(request.arrival) {
-            sim.rec
-                .timed_out(request.arrival + self.spec.queue_timeout.unwrap_or(0));
-            sim.rec.functions.timed_out(request.function);
-        }
-    }
-
-    /// Drops the requests at the front of the queue that have waited past the timeout
-    /// (counting them as timed out); true if any was dropped. Only called when the queue is
-    /// full, so the common path never looks.
-    #[cold]
-    fn drop_expired(&mut self, sim: &mut Sim<FleetEvent>) -> bool {
-        let mut dropped = false;
-        while let Some(request) = self.waiting.front() {
-            if !self.expired(request, sim.now()) {
-                break;
-            }
-            self.count_timed_out(request, sim);
-            self.waiting.pop_front();
-            dropped = true;
-        }
-        dropped
-    }
-
-    /// Starts waiting requests, in order, while the one at the front finds a worker;
-    /// expired ones fail on the way.
-    fn dispatch_waiting(&mut self, sim: &mut Sim<FleetEvent>) {
-        while let Some(&request) = self.waiting.front() {
-            if self.expired(&request, sim.now()) {
-                self.waiting.pop_front();
-                self.count_timed_out(&request, sim);
-                continue;
-            }
-            let Some(instance) = self.take_worker(request.function) else {
-                break;
-            };
-            self.waiting.pop_front();
-            self.start(instance, request, sim);
-        }
+    /// True when requests wait in one FIFO for any free worker (`shared_queue`).
+    #[inline(always)]
+    fn shared(&self) -> bool {
+        self.spec.balancer == Balancer::SharedQueue
     }
 }
 
@@ -269,85 +190,43 @@ impl Model for FleetModel {
     type Event = FleetEvent;
 
     fn start(&mut self, sim: &mut Sim<FleetEvent>) {
-        sim.rec.level(Level::Idle, 0, self.spec.instances as i64);
         sim.rec.slots_per_instance = self.spec.workers_per_instance;
+        sim.rec.queue_wait = Some(Default::default());
+        self.launch_fixed(sim);
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
-        // FIFO: a request may only overtake an empty queue.
-        if self.waiting.is_empty()
-            && let Some(instance) = self.take_worker(request.function)
-        {
-            return self.start(instance, request, sim);
+        self.load.arrivals += 1;
+        if self.shared() {
+            self.arrive_shared(request, sim)
+        } else {
+            self.arrive_routed(request, sim)
         }
-        if self.waiting.len() >= self.spec.queue_limit as usize && !self.drop_expired(sim) {
-            if sim.rec.measures(request.arrival) {
-                sim.rec.rejected(sim.now());
-                sim.rec.functions.rejected(request.function);
-            }
-            return;
-        }
-        self.waiting.push_back(request);
     }
 
     fn handle(&mut self, event: FleetEvent, sim: &mut Sim<FleetEvent>) {
-        let FleetEvent::Complete {
-            instance,
-            function,
-            arrival,
-        } = event;
-        let now = sim.now();
-        match self.spec.request_timeout {
-            // The client gave up at its deadline; the work has just ended all the same.
-            Some(limit) if now - arrival > limit => {
-                if sim.rec.measures(arrival) {
-                    sim.rec.timed_out(arrival + limit);
-                    sim.rec.functions.timed_out(function);
+        match event {
+            FleetEvent::Complete {
+                instance,
+                function,
+                arrival,
+            } => self.complete(instance, function, arrival, sim),
+            FleetEvent::Booted(tick) => {
+                if self.boots.fire(tick, sim, FleetEvent::Booted) {
+                    self.booted(tick.id, sim);
                 }
             }
-            _ => {
-                sim.rec.completed(now, function, now - arrival);
-            }
         }
-        if self.spec.instance_memory_mb.is_none() {
-            // Fast path: the worker goes straight on to the next live request, still active.
-            while let Some(request) = self.waiting.pop_front() {
-                if !self.expired(&request, now) {
-                    return self.serve(instance, request, sim);
-                }
-                self.count_timed_out(&request, sim);
-            }
-        }
-        self.free_worker(instance, function, sim);
-        self.dispatch_waiting(sim);
     }
 
     fn window_ended(&mut self, sim: &mut Sim<FleetEvent>) {
         // Requests that arrived in a warm-up are not measured, waiting or not.
         let rec = &sim.rec;
-        let measured = self
-            .waiting
-            .iter()
-            .filter(|r| rec.measures(r.arrival))
-            .count();
+        let measured = self.queues.count_where(|r| rec.measures(r.arrival));
         sim.rec.totals.queued_at_end = measured as u64;
     }
 
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {
-        // Always-on instances are still running when the window ends: their billing period
-        // has not closed, so the window holds exactly its own share of their time. Rounding
-        // and the minimum apply when an instance terminates (see `InstanceBilling`), which
-        // for these lies beyond the window; applying them here would bill a short window's
-        // minimum as if it recurred all month.
-        let window = sim.window();
-        let slots = u128::from(self.spec.instances) * u128::from(self.spec.workers_per_instance);
-        // Measured requests' work over the measured part of the window (after any warm-up).
-        let measured = window.saturating_sub(sim.rec.measure_from());
-        let capacity_us = slots * u128::from(measured);
-        sim.rec.utilisation = (capacity_us > 0).then(|| self.served_us as f64 / capacity_us as f64);
-        let hours = window as f64 / 3.6e9 * self.spec.instances as f64;
-        for &(meter, per_hour) in &self.instance_meters {
-            sim.rec.usage_spread(meter, 0, window, hours * per_hour);
-        }
+        self.close_books(sim);
     }
 }
