@@ -2,7 +2,8 @@
 //! between two evaluations to get a mean over its window.
 //!
 //! - busy worker slots over time (slot-µs): mean concurrency = Δ / Δt;
-//! - arrivals (a count): request rate = Δ / Δt.
+//! - arrivals (a count): request rate = Δ / Δt;
+//! - CPU time of executions started (µs): busy vCPUs = Δ / Δt.
 //!
 //! Kept exact (integers) and independent of the recorder (which measures only after the
 //! warm-up and per bucket).
@@ -44,6 +45,9 @@ pub struct FleetLoad {
     pub busy_slots: LevelIntegral,
     /// Requests that arrived at the fleet so far.
     pub arrivals: u64,
+    /// CPU time of the executions started so far (µs of one vCPU), counted at their start
+    /// (the autoscaler's `cpu` target).
+    pub cpu_started_us: u64,
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@
 //! - Billing: [`lifetimes`].
 
 pub mod autoscale;
+mod autoscaled;
 pub mod balancer;
 pub mod lifetimes;
 pub mod load;
@@ -122,6 +123,8 @@ pub enum FleetEvent {
     },
     /// A booting instance's boot timer ([`lifetimes`]; timer id = instance id).
     Booted(TimerTick),
+    /// The autoscaler's evaluation is due ([`autoscaled`]).
+    Autoscale,
 }
 
 /// The running fleet.
@@ -149,6 +152,8 @@ pub struct FleetModel {
     boots: Timers,
     books: lifetimes::Books,
     load: FleetLoad,
+    /// With `autoscale`: the fleet's autoscaler ([`autoscaled`]).
+    autoscaling: Option<autoscaled::FleetAutoscaling>,
 }
 
 impl FleetModel {
@@ -161,7 +166,16 @@ impl FleetModel {
         backend: BackendPlan,
         instance_meters: Vec<(usize, f64)>,
     ) -> Self {
+        let mut spec = spec;
+        let autoscaling = spec
+            .autoscale
+            .as_ref()
+            .map(|a| autoscaled::FleetAutoscaling::new(a, spec.workers_per_instance, spec.vcpus));
+        if let Some(a) = &autoscaling {
+            spec.instances = a.initial(); // the fixed start, then the autoscaler's
+        }
         Self {
+            autoscaling,
             instances: Instances::new(1, spec.workers_per_instance),
             router: Router::new(spec.balancer),
             queues: Queues::new(spec.queue_limit, spec.queue_timeout),
@@ -193,6 +207,7 @@ impl Model for FleetModel {
         sim.rec.slots_per_instance = self.spec.workers_per_instance;
         sim.rec.queue_wait = Some(Default::default());
         self.launch_fixed(sim);
+        self.autoscale_start(sim);
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
@@ -216,6 +231,7 @@ impl Model for FleetModel {
                     self.booted(tick.id, sim);
                 }
             }
+            FleetEvent::Autoscale => self.autoscale_evaluate(sim),
         }
     }
 

@@ -82,6 +82,7 @@ impl FleetModel {
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let held = exec.saturating_add(backend);
+        self.load.cpu_started_us = self.load.cpu_started_us.saturating_add(exec);
         if sim.rec.measures(request.arrival) {
             self.served_us += u128::from(held);
             sim.rec.functions.served_for(request.function, held);
