@@ -130,7 +130,6 @@ impl FaasModel {
     pub(super) fn autoscale_evaluate(&mut self, sim: &mut Sim<FaasEvent>) {
         let Some(a) = &self.autoscaling else { return };
         let now = sim.now();
-        let pools = a.scalers.len();
         // Serving instance-seconds per pool: stopped ones so far, plus the live ready ones.
         let mut serving = a.stopped_seconds.clone();
         for i in self.instances.ids() {
@@ -140,13 +139,13 @@ impl FaasModel {
             }
         }
         let mut total = 0;
-        for pool in 0..pools {
+        for (pool, &instance_seconds) in serving.iter().enumerate() {
             let Some(a) = &mut self.autoscaling else {
                 return;
             };
             let totals = Integrals {
                 work: a.work[pool],
-                instance_seconds: serving[pool],
+                instance_seconds,
             };
             let desired = if pool == 0 {
                 a.scalers[0].evaluate(totals, sim, FaasEvent::Autoscale)
@@ -192,7 +191,7 @@ impl FaasModel {
             let init = self.functions[first_function].cold_start.sample(unit);
             let ready_at = now.saturating_add(init);
             let i = self.instances.launch(pool, now, ready_at, true);
-            sim.rec.totals.instance_starts += 1;
+            sim.rec.totals.instance_starts += u64::from(sim.rec.measures(now));
             if ready_at > now {
                 sim.rec.level(Level::Starting, now, 1);
                 sim.schedule(ready_at, FaasEvent::Ready(i));
