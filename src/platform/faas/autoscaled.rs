@@ -91,7 +91,10 @@ impl FaasModel {
     /// At time 0: loads each pool's minimum and schedules the first evaluation.
     pub(super) fn autoscale_start(&mut self, sim: &mut Sim<FaasEvent>) {
         let Some(a) = &self.autoscaling else { return };
-        a.scalers[0].start(sim, FaasEvent::Autoscale);
+        let Some(first) = a.scalers.first() else {
+            return; // no function, no pool
+        };
+        first.start(sim, FaasEvent::Autoscale);
         let floors: Vec<u32> = a.scalers.iter().map(Autoscaler::desired).collect();
         for (pool, &floor) in floors.iter().enumerate() {
             for _ in 0..floor {

@@ -30,7 +30,7 @@
 //!   as for provisioned schedules; a window with `to < from` wraps past midnight). A schedule
 //!   takes effect at the first evaluation inside it.
 //! - What the owner does with the desired count (launch the difference at once, drain the
-//!   excess) is its own; [`Autoscaler::record`] keeps the series the charts draw.
+//!   excess) is its own, as is recording it for the charts ([`crate::metrics::ScalingTrace`]).
 //!
 //! The controller has its own periodic evaluation event (housekeeping, so it never keeps a
 //! run alive), generic over the owner's event type like [`crate::engine::timers::Timers`];
@@ -94,7 +94,9 @@ pub struct AutoscaleSpec {
     pub window: Micros,
     /// How long a new fleet instance takes before it serves (FaaS: its cold start instead).
     pub boot: Micros,
-    /// How long after the last scaling action a scale-in may happen.
+    /// The scale-in stabilisation window: the desired count is the highest recommendation
+    /// made within it, so a scale-in waits until every recommendation of the last
+    /// `scale_in_cooldown` agrees.
     pub scale_in_cooldown: Micros,
     pub schedule: Vec<MinimumWindow>,
 }
@@ -121,15 +123,6 @@ pub struct Integrals {
     pub instance_seconds: f64,
 }
 
-/// One evaluation, kept for the charts: when, the desired count it set, and how many
-/// instances were live (booting or serving, not draining) just before.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    pub at: Micros,
-    pub desired: u32,
-    pub live_before: u32,
-}
-
 /// The target-tracking controller of one deployment (one per FaaS pool, one per fleet).
 #[derive(Clone, Debug)]
 pub struct Autoscaler {
@@ -151,11 +144,12 @@ const CEIL_SLACK: f64 = 1e-9;
 impl Autoscaler {
     /// A controller for `spec`, whose instances each offer `per_instance` of the tracked
     /// quantity per second (vCPUs, slots, or 1 for requests per instance). It starts with
-    /// `min` (raised by the schedule at time 0) desired.
+    /// `min` (raised by the schedule at time 0) desired. (A scheduled minimum above `max`
+    /// wins over `max`.)
     pub fn new(spec: AutoscaleSpec, per_instance: f64) -> Self {
         let interval = spec.interval.max(1);
         let window_intervals = spec.window.div_ceil(interval).max(1) as usize;
-        let desired = spec.min_at(0).min(spec.max.max(spec.min_at(0)));
+        let desired = spec.min_at(0);
         Self {
             per_instance: per_instance.max(f64::MIN_POSITIVE),
             window_intervals,
