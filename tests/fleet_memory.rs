@@ -1,5 +1,6 @@
-//! A fleet whose instances have a memory size: requests need their function's memory free,
-//! and the queue stays FIFO. Hand-computed.
+//! A fleet whose instances have a memory size: requests need their function's
+//! `server_memory` free, and the queue stays FIFO; a function's FaaS `memory` does not limit
+//! a fleet. Hand-computed.
 
 use std::path::Path;
 
@@ -26,8 +27,15 @@ fn scenario(instance_memory: &str) -> String {
     )
 }
 
-fn latencies(text: &str) -> (f64, u64, u64) {
-    let s = Scenario::parse(Path::new("memory.toml"), text).expect("valid scenario");
+/// Mean and max latency and completions of `text`, each function holding its `memory` on
+/// the server (`server_memory`, set on the parsed scenario) when `server_memory` is true.
+fn latencies(text: &str, server_memory: bool) -> (f64, u64, u64) {
+    let mut s = Scenario::parse(Path::new("memory.toml"), text).expect("valid scenario");
+    if server_memory {
+        for f in &mut s.workload.functions {
+            f.faas.server_memory_mb = Some(f.memory_mb);
+        }
+    }
     let r = run(&s).expect("runs");
     let lat = &r.deployments[0].recorder.latency;
     (
@@ -42,7 +50,7 @@ fn memory_holds_back_a_request_and_fifo_holds_back_the_next() {
     // big-2 needs 3 GB but only 1 GB is free until big-1 ends at 10 s: it runs 10..20 s
     // (latency 19 s). small would fit, but queues behind big-2 (FIFO) and starts with it at
     // 10 s (latency 9 s). Mean (10 + 19 + 9) / 3 s.
-    let (mean, max, done) = latencies(&scenario("instance_memory = \"4GB\""));
+    let (mean, max, done) = latencies(&scenario("instance_memory = \"4GB\""), true);
     assert_eq!(done, 3);
     assert_eq!(max, 19_000_000);
     assert!((mean - 38e6 / 3.0).abs() < 1e-3, "{mean}");
@@ -51,7 +59,12 @@ fn memory_holds_back_a_request_and_fifo_holds_back_the_next() {
 #[test]
 fn without_memory_only_workers_limit() {
     // Four workers, three requests: nobody waits. Mean (10 + 10 + 1) / 3 s.
-    let (mean, max, done) = latencies(&scenario(""));
+    let (mean, max, done) = latencies(&scenario(""), true);
+    assert_eq!(done, 3);
+    assert_eq!(max, 10_000_000);
+    assert!((mean - 7e6).abs() < 1e-3, "{mean}");
+    // With an instance memory but no server_memory: the same, memory is never checked.
+    let (mean, max, done) = latencies(&scenario("instance_memory = \"4GB\""), false);
     assert_eq!(done, 3);
     assert_eq!(max, 10_000_000);
     assert!((mean - 7e6).abs() < 1e-3, "{mean}");
@@ -69,4 +82,34 @@ fn a_function_larger_than_an_instance_is_refused() {
             && err.contains("function 'big-1' needs 3072 MB"),
         "{err}"
     );
+}
+
+#[test]
+fn a_fargate_task_serves_as_many_requests_as_it_has_workers() {
+    // A 1 GB task with 8 workers; eight 512 MB requests of 10 s arrive at 0 s (eight
+    // functions, one call each). The FaaS memory does not cap a fleet: all eight run at once,
+    // latency 10 s each. (Before, the 512 MB function memory let only two run at once:
+    // latencies 10, 10, 20, 20, 30, 30, 40 and 40 s.)
+    let functions: String = (0..8)
+        .map(|k| {
+            format!(
+                "[[workload.functions]]\nname = \"api-{k}\"\nmemory = \"512MB\"\n\
+                 execution = {{ dist = \"constant\", value = \"10s\" }}\n\
+                 arrivals = {{ process = \"fixed_interval\", every = \"1h\", offset = \"0s\" }}\n"
+            )
+        })
+        .collect();
+    let text = format!(
+        "duration = \"60s\"\n{functions}\n[[deployments]]\nname = \"fargate\"\n\
+         [deployments.compute]\nmodel = \"fleet\"\ninstances = 1\nworkers = 8\n\
+         instance_memory = \"1GB\"\n[deployments.compute.billing]\ninstance_hours = {{ usd = 0.1 }}\n"
+    );
+    let (mean, max, done) = latencies(&text, false);
+    assert_eq!(done, 8);
+    assert_eq!(max, 10_000_000);
+    assert!((mean - 10e6).abs() < 1e-3, "{mean}");
+    // With server_memory = 512 MB the task holds two at a time, as before.
+    let (_, max, done) = latencies(&text, true);
+    assert_eq!(done, 8);
+    assert_eq!(max, 40_000_000);
 }

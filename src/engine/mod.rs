@@ -91,6 +91,18 @@ impl<E: Copy> Sim<E> {
     pub fn pending_events(&self) -> usize {
         self.queue.len()
     }
+
+    /// Test helper for a component's own tests: pops the next event, moves the clock to it
+    /// and returns it (work and housekeeping alike).
+    #[cfg(test)]
+    pub(crate) fn step(&mut self) -> Option<E> {
+        let (at, event, housekeeping) = self.queue.pop_marked()?;
+        if !housekeeping {
+            self.work_pending -= 1;
+        }
+        self.now = at;
+        Some(event)
+    }
 }
 
 /// A platform model driven by the engine.
@@ -169,6 +181,16 @@ pub fn run<M: Model>(
     model.finish(&mut sim);
     sim.rec.finish();
     Ok(sim.rec)
+}
+
+/// For unit tests driving a model by hand: handles every event due up to `t`, then sets the
+/// clock to `t` (not earlier than now).
+#[cfg(test)]
+pub(crate) fn run_until<M: Model>(model: &mut M, sim: &mut Sim<M::Event>, t: Micros) {
+    while sim.queue.peek_time().is_some_and(|due| due <= t) {
+        handle_next(model, sim);
+    }
+    sim.now = sim.now.max(t);
 }
 
 /// Counts what is unfinished at the window's end, at that moment.

@@ -23,7 +23,7 @@
 //! bill's month, [`months_per_hour`] is the one conversion), or per vCPU-hour and GB-hour of
 //! the instance's size (Fargate).
 
-pub use super::faas::BillingBasis;
+pub use super::metering::BillingBasis;
 use crate::engine::time::{HOUR, Micros};
 use crate::pricing::PriceSchedule;
 

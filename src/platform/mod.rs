@@ -12,6 +12,7 @@ pub mod cpu;
 pub mod faas;
 pub mod fleet;
 pub mod instances;
+pub mod metering;
 pub mod schedule;
 
 use crate::engine::time::Micros;
@@ -241,8 +242,12 @@ pub fn simulate_with_progress(
                 })
                 .collect();
             let backend = resolve_backend(spec, workload, &mut meters)?;
-            let memory: Vec<u32> = workload.functions.iter().map(|f| f.memory_mb).collect();
-            let model = fleet::FleetModel::new(fleet.clone(), &memory, backend, instance_meters);
+            let model = fleet::FleetModel::new(
+                fleet.clone(),
+                &workload.functions,
+                backend,
+                instance_meters,
+            );
             run_model(
                 model,
                 spec,

@@ -13,7 +13,8 @@
 //!   month, the same as the window's cost per million requests of the window; empty with no
 //!   request), then one `cost_<component>_monthly_usd` per cost line used by any deployment;
 //! - instances: `peak_busy_instances, mean_busy_instances, mean_idle_instances,
-//!   mean_starting_instances` (time averages over the window), `idle_gb_seconds` (memory kept
+//!   mean_starting_instances, mean_running_instances` (time averages over the window; running
+//!   = launched and not stopped: busy + idle + starting), `idle_gb_seconds` (memory kept
 //!   warm by idle FaaS instances in the window; 0 for fleets), `idle_out_of_range_share`
 //!   (hybrid keep-alive; empty for other policies);
 //! - apps: `apps, median_app_cold_pct, p75_app_cold_pct` ([`crate::metrics::apps`]; empty for
@@ -21,6 +22,8 @@
 //! - overload ([`super::verdict`]): `queued_at_end` (requests still waiting in a fleet's queue
 //!   when the window ended; 0 for FaaS) and `utilisation` (a fleet's work over its capacity in
 //!   the window; empty for FaaS);
+//! - queueing: `queue_wait_mean_ms, queue_wait_p99_ms` (a fleet's requests from arrival to
+//!   taking a worker, apart from their latency; empty for FaaS and with no request started);
 //! - `month_hours`: the billing month every monthly figure is per, in hours.
 //!
 //! `failed` = `throttled + timed_out + rejected + dropped` (throttled and timed_out count
@@ -117,6 +120,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
             "mean_busy_instances",
             "mean_idle_instances",
             "mean_starting_instances",
+            "mean_running_instances",
             "idle_gb_seconds",
             "idle_out_of_range_share",
             "apps",
@@ -124,6 +128,8 @@ pub fn header(components: &[Component]) -> Vec<String> {
             "p75_app_cold_pct",
             "queued_at_end",
             "utilisation",
+            "queue_wait_mean_ms",
+            "queue_wait_p99_ms",
             "month_hours",
         ]
         .map(String::from),
@@ -186,6 +192,11 @@ pub(crate) fn row(
         ratio(level(Level::Busy).window_mean()),
         ratio(level(Level::Idle).window_mean()),
         ratio(level(Level::Starting).window_mean()),
+        ratio(
+            level(Level::Busy).window_mean()
+                + level(Level::Idle).window_mean()
+                + level(Level::Starting).window_mean(),
+        ),
         quantity(d.recorder.idle_gb_seconds),
         match d.recorder.idle_times {
             0 => String::new(),
@@ -199,6 +210,14 @@ pub(crate) fn row(
     row.extend([
         t.queued_at_end.to_string(),
         d.recorder.utilisation.map(ratio).unwrap_or_default(),
+    ]);
+    let waits = d.recorder.queue_wait.as_ref();
+    row.extend([
+        waits
+            .and_then(|w| w.mean_us())
+            .map(ms_f)
+            .unwrap_or_default(),
+        ms_or_blank(waits.and_then(|w| w.quantile_us(0.99))),
     ]);
     row.push(month_hours(month));
     row
@@ -286,6 +305,23 @@ mod tests {
                 .map(|(_, v)| num(v))
                 .sum();
             assert!((parts - num(&r[col("monthly_cost_usd")])).abs() <= 1e-5);
+        }
+        // Running instances are busy + idle + starting: the fleet's one always-on instance
+        // is 1 throughout. Queue waits are a fleet's only.
+        for (r, d) in rows.iter().zip(&run.deployments) {
+            let sum: f64 = ["mean_busy_instances", "mean_idle_instances"]
+                .iter()
+                .chain(&["mean_starting_instances"])
+                .map(|c| num(&r[col(c)]))
+                .sum();
+            assert!((num(&r[col("mean_running_instances")]) - sum).abs() <= 2e-6);
+            let waits = [&r[col("queue_wait_mean_ms")], &r[col("queue_wait_p99_ms")]];
+            if d.model == "fleet" {
+                assert_eq!(r[col("mean_running_instances")], "1.000000");
+                assert!(waits.iter().all(|w| num(w) >= 0.0), "{waits:?}");
+            } else {
+                assert!(waits.iter().all(|w| w.is_empty()), "{waits:?}");
+            }
         }
         assert!(header.contains(&"cost_compute_monthly_usd".to_string()));
         assert!(header.contains(&"cost_baas_db_monthly_usd".to_string()));

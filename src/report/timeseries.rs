@@ -1,11 +1,12 @@
 //! `timeseries.csv`: one row per deployment per time bucket.
 //!
 //! Columns, in order: `deployment, bucket_start_s, requests, completed, cold_starts, failed,
-//! instances_busy, instances_idle, instances_starting, cost_usd, cumulative_cost_usd,
-//! latency_p50_ms, latency_p99_ms`.
+//! instances_busy, instances_idle, instances_starting, queued, cost_usd,
+//! cumulative_cost_usd, latency_p50_ms, latency_p99_ms`.
 //!
 //! Counts are events in the bucket (activity after the window's end lands in the last one);
-//! instance columns are time averages over the bucket; `cost_usd` is the window cost accrued
+//! instance columns and `queued` (requests waiting in a fleet's queues; 0 for FaaS) are time
+//! averages over the bucket; `cost_usd` is the window cost accrued
 //! in the bucket (so the column sums to the deployment's window cost) and
 //! `cumulative_cost_usd` the running total up to the bucket's end. The latency columns are the
 //! median and 99th percentile of the requests that *completed* in the bucket (within 1%:
@@ -23,7 +24,7 @@ use crate::run::RunResult;
 pub struct TimeseriesCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 14] = [
     "deployment",
     "bucket_start_s",
     "requests",
@@ -33,6 +34,7 @@ pub const HEADER: [&str; 13] = [
     "instances_busy",
     "instances_idle",
     "instances_starting",
+    "queued",
     "cost_usd",
     "cumulative_cost_usd",
     "latency_p50_ms",
@@ -63,6 +65,7 @@ impl Exporter for TimeseriesCsv {
                     level(Level::Busy),
                     level(Level::Idle),
                     level(Level::Starting),
+                    level(Level::Queued),
                     usd(cost),
                     usd(cumulative),
                     ms_or_blank(rec.bucket_latency.p50(b)),
@@ -109,8 +112,8 @@ mod tests {
             assert_eq!(sum(4), t.cold_starts as f64);
             assert_eq!(sum(5), t.failed as f64);
             // Costs are printed to the micro-dollar: 10 roundings of at most half a unit.
-            assert!((sum(9) - d.bill.window_usd).abs() <= 10.0 * 0.5e-6);
-            let last = num(&mine[9][10]);
+            assert!((sum(10) - d.bill.window_usd).abs() <= 10.0 * 0.5e-6);
+            let last = num(&mine[9][11]);
             assert!((last - d.bill.window_usd).abs() <= 0.5e-6, "{last}");
             // Equal-width buckets: the mean of bucket averages is the window average.
             for (col, level) in [(6, Level::Busy), (7, Level::Idle), (8, Level::Starting)] {
@@ -123,14 +126,16 @@ mod tests {
             assert!((num(&r[6]) + num(&r[7]) - 1.0).abs() < 2e-6, "{r:?}");
             assert_eq!(num(&r[8]), 0.0);
         }
+        // The FaaS deployment never queues.
+        assert!(rows[..10].iter().all(|r| num(&r[9]) == 0.0));
         // Its instance-hours accrue evenly: 1/60 h x $0.0416 per minute, plus the share of the
         // load balancer's month.
         let per_minute = 0.0416 / 60.0
             + 16.43 * 60.0 / crate::engine::time::as_secs(crate::engine::time::DEFAULT_MONTH);
         assert!(
-            (num(&rows[14][9]) - per_minute).abs() <= 0.5e-6,
+            (num(&rows[14][10]) - per_minute).abs() <= 0.5e-6,
             "{}",
-            rows[14][9]
+            rows[14][10]
         );
     }
 
@@ -141,7 +146,7 @@ mod tests {
             rows,
             [[
                 "idle", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000", "0.000000",
-                "0.000000", "", ""
+                "0.000000", "0.000000", "", ""
             ]]
         );
     }

@@ -7,17 +7,22 @@
 //! - [`share`]: processor sharing of an instance's vCPUs among the requests it serves at
 //!   once ([`SharedCpu`]): while `k` requests compute on `V` vCPUs, each progresses at
 //!   `min(1, V / k)`.
+//! - [`sharing`]: the platform component a compute model owns to share its instances'
+//!   vCPUs among its requests ([`InstanceCpus`]): per-instance [`SharedCpu`]s, CPU slots,
+//!   runs and their timers (FaaS with `vcpus` today; fleets with `vcpus` next).
 //!
-//! Both are pure: no engine, scenario or metrics types, only [`Micros`] and numbers the
-//! scenario has validated.
+//! [`coupling`] and [`share`] are pure: no engine, scenario or metrics types, only
+//! [`Micros`] and numbers the scenario has validated; [`sharing`] adds the engine's timers.
 //!
 //! [`Micros`]: crate::engine::time::Micros
 
 pub mod coupling;
 pub mod share;
+pub mod sharing;
 
 #[cfg(test)]
 mod share_tests;
 
 pub use coupling::{CpuCoupling, cpu_work, scaled_exec};
 pub use share::{MAX_VCPUS, MIN_VCPUS, SharedCpu, is_valid_vcpus};
+pub use sharing::{CpuEvents, InstanceCpus, RunEnd, RunId, RunSpec};

@@ -27,8 +27,10 @@
 //!   when it is reclaimed. Its idle memory time is recorded (idle GB-s).
 //! - Provisioned concurrency ([`provisioned`]) keeps always-warm instances per pool, on a
 //!   constant level or a daily schedule, billed on its own meters.
-//! - With `vcpus`, calls sharing an instance share its CPU ([`cpu_sharing`]); billing follows
-//!   the `basis` ([`metering`]: per call, or per instance-time while serving or always).
+//! - With `vcpus`, calls sharing an instance share its CPU (the platform's
+//!   [`crate::platform::cpu::sharing`], glued by [`cpu_sharing`]); billing follows
+//!   the `basis`: per call, or per instance-time while serving or always (the platform's
+//!   [`crate::platform::metering`], hooked in by [`call_billing`]).
 //!
 //! Parts: this file holds the specification, meters and model state, its construction and
 //! the event dispatch; the per-call path (admission, start, completion) is in [`calls`], idle
@@ -39,6 +41,7 @@
 //! the event list holds O(instances) entries however many calls reuse them.
 
 mod autoscaled;
+mod call_billing;
 mod calls;
 mod cpu_meters;
 mod cpu_sharing;
@@ -47,7 +50,6 @@ mod idle;
 pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
-pub mod metering;
 pub mod pools;
 pub mod provisioned;
 pub mod runtimes;
@@ -60,12 +62,13 @@ use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
 use crate::metrics::Level;
+pub use crate::platform::metering::BillingBasis;
+use crate::platform::metering::{InstanceMeter, PeriodRounding};
 use crate::workload::{DurationDist, FunctionSpec, Request};
 pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
 };
 use limits::Limits;
-pub use metering::BillingBasis;
 pub use pools::{PoolMapping, PoolTable};
 pub use provisioned::Provisioned;
 
@@ -141,8 +144,8 @@ pub enum FaasEvent {
     Prewarm(TimerTick),
     /// The provisioned level changes.
     Provision,
-    /// A call (index into the running table) starts computing on a shared CPU.
-    CpuStart(u32),
+    /// A call waiting for its instance's boot starts computing on a shared CPU.
+    CpuStart(TimerTick),
     /// An instance's shared CPU finishes a call's CPU work.
     CpuFinish(TimerTick),
     /// A call still computing on a shared CPU reached its timeout.
@@ -191,7 +194,7 @@ pub struct FaasModel {
     sharing: Option<cpu_sharing::CpuSharing>,
     /// GHz-s and CPU-ms per call; `None` when the deployment bills neither.
     cpu_meters: Option<cpu_meters::CpuMeters>,
-    metering: Option<metering::InstanceMeter>,
+    metering: Option<InstanceMeter>,
     /// Per function: cold start, timeout and CPU scaling on this deployment.
     functions: Vec<functions::FunctionPlan>,
     scale_up: invocation::ScaleUpGate,
@@ -229,6 +232,10 @@ impl FaasModel {
             .map(|&mb| spec.billing.billed_ghz(mb))
             .collect();
         let basis = spec.billing.basis;
+        let rounding = PeriodRounding {
+            granularity: spec.billing.granularity,
+            minimum: spec.billing.minimum,
+        };
         Self {
             functions: functions::plans(
                 spec.cold_start.as_ref(),
@@ -282,8 +289,9 @@ impl FaasModel {
             provisioned: spec.provisioned,
             cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
-            metering: metering::InstanceMeter::new(
+            metering: InstanceMeter::new(
                 basis,
+                rounding,
                 spec.vcpus,
                 meters.gb_seconds,
                 meters.vcpu_seconds,
@@ -330,9 +338,9 @@ impl FaasModel {
             FaasEvent::Expire(tick) => self.keep_alive_expired(tick, sim),
             FaasEvent::Prewarm(tick) => self.prewarm_due(tick, sim),
             FaasEvent::Provision => self.provision(sim),
-            FaasEvent::CpuStart(r) => self.share_compute(r, sim),
-            FaasEvent::CpuFinish(tick) => self.share_cpu_finished(tick, sim),
-            FaasEvent::CpuTimeout(tick) => self.share_timed_out(tick, sim),
+            FaasEvent::CpuStart(tick) => self.share_started(tick, sim),
+            FaasEvent::CpuFinish(tick) => self.share_timer(tick, false, sim),
+            FaasEvent::CpuTimeout(tick) => self.share_timer(tick, true, sim),
             FaasEvent::Retry(id) => self.retry(id, sim),
             FaasEvent::Autoscale => self.autoscale_evaluate(sim),
         }

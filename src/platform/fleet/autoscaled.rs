@@ -5,10 +5,10 @@
 //! - The fleet starts with `min` instances (raised by the schedule at time 0), ready at
 //!   once, like a fixed fleet's.
 //! - The metric's totals: *serving instances* are the ready instances taking requests (not
-//!   booting, not draining); *work* is the CPU time of the requests' executions, counted when
-//!   each starts on a worker (`cpu`, against the instance's `vcpus`, which validation
-//!   requires), the fleet's busy worker slots over time (`concurrency`, against `workers`;
-//!   draining instances' requests included), or its arrivals (`requests_per_instance`).
+//!   booting, not draining); *work* is the fleet's vCPUs in use over time (`cpu`, against
+//!   the instance's `vcpus`, which validation requires: the CPU sharing's integral), its busy
+//!   worker slots over time (`concurrency`, against `workers`), or its arrivals
+//!   (`requests_per_instance`). Busy vCPUs and slots of draining instances are included.
 //! - **Scale-out**: when the desired count exceeds the live instances (booting or serving),
 //!   the difference is launched at once; each boots for `boot`, then serves.
 //! - **Scale-in**: when it is below them, the excess is drained: booting instances first
@@ -72,7 +72,8 @@ impl FleetModel {
                 .sum::<f64>();
         let load = self.load();
         let work = match a.scaler.spec().target {
-            ScalingTarget::Cpu(_) => load.cpu_started_us as f64 / 1e6,
+            // milli-vCPU-µs to vCPU-seconds.
+            ScalingTarget::Cpu(_) => load.busy_millivcpus.area_at(now) as f64 / 1e9,
             ScalingTarget::Concurrency(_) => load.busy_slots.area_at(now) as f64 / 1e6,
             ScalingTarget::RequestsPerInstance(_) => load.arrivals as f64,
         };

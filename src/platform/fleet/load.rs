@@ -3,7 +3,7 @@
 //!
 //! - busy worker slots over time (slot-µs): mean concurrency = Δ / Δt;
 //! - arrivals (a count): request rate = Δ / Δt;
-//! - CPU time of executions started (µs): busy vCPUs = Δ / Δt.
+//! - with `vcpus`, vCPUs in use (milli-vCPU-µs): mean CPU use = Δ / Δt.
 //!
 //! Kept exact (integers) and independent of the recorder (which measures only after the
 //! warm-up and per bucket).
@@ -45,9 +45,10 @@ pub struct FleetLoad {
     pub busy_slots: LevelIntegral,
     /// Requests that arrived at the fleet so far.
     pub arrivals: u64,
-    /// CPU time of the executions started so far (µs of one vCPU), counted at their start
-    /// (the autoscaler's `cpu` target).
-    pub cpu_started_us: u64,
+    /// With `vcpus`: vCPUs in use over all instances, in milli-vCPUs (an instance uses
+    /// min(V, its computing requests' `max_vcpus` summed)); mean CPU utilisation =
+    /// Δ / (Δt x 1,000 x V x serving instances).
+    pub busy_millivcpus: LevelIntegral,
 }
 
 #[cfg(test)]

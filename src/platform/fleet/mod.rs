@@ -11,6 +11,7 @@
 //! - [`queues`]: the waiting requests (one shared FIFO or one per instance), their limit and
 //!   timeout;
 //! - [`service`]: a request on a worker (execution time, memory, completion);
+//! - `cpu`: with `vcpus`, the requests in service sharing their instance's vCPUs;
 //! - [`lifetimes`]: launching, booting, draining and stopping instances, and billing their
 //!   lifetimes (the API the autoscaler drives);
 //! - [`load`]: the raw load integrals the autoscaler reads.
@@ -38,11 +39,14 @@
 //!   number of instances. A request arriving when it is reached fails at once as *rejected*
 //!   (an HTTP 503 from the load balancer); requests at the fronts that have already waited
 //!   past the timeout are dropped (as timed out) before the queue is judged full.
-//! - With `instance_memory` set, a request also needs its function's memory free on the
-//!   instance for as long as it runs. Queues stay strictly FIFO: a request that fits nowhere
-//!   yet holds back those behind it.
+//! - Memory is the instance's (`instance_memory`), not the function's: a request needs memory
+//!   free on its instance for as long as it runs only where its function sets
+//!   `server_memory` (the FaaS `memory` never limits a fleet). Queues stay strictly FIFO: a
+//!   request that fits nowhere yet holds back those behind it.
 //! - Execution time is the function's reference time divided by the instance's speed factor,
-//!   plus its backend operations; there are no per-request cold starts.
+//!   plus its backend operations; there are no per-request cold starts. With `vcpus`, the
+//!   CPU-bound part of it is shared with the other requests in service on the instance
+//!   (processor sharing, `cpu`); without, a request never waits for CPU.
 //! - Requests still queued or in service when the window ends are counted `unfinished`
 //!   (and those queued, the backlog, `queued_at_end`), then run to their end. The fleet's
 //!   **utilisation** is the work its requests brought (the time a worker serves each, those
@@ -54,6 +58,7 @@
 pub mod autoscale;
 mod autoscaled;
 pub mod balancer;
+mod cpu;
 pub mod lifetimes;
 pub mod load;
 pub mod queues;
@@ -65,7 +70,7 @@ use super::instances::{InstanceId, Instances};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
-use crate::workload::Request;
+use crate::workload::{FunctionSpec, Request};
 pub use autoscale::{AutoscaleSpec, MinimumWindow, ScalingTarget};
 pub use balancer::Balancer;
 use balancer::Router;
@@ -125,6 +130,10 @@ pub enum FleetEvent {
     Booted(TimerTick),
     /// The autoscaler's evaluation is due ([`autoscaled`]).
     Autoscale,
+    /// The shared CPUs' timer families (`cpu`, with `vcpus`).
+    CpuStart(TimerTick),
+    CpuFinish(TimerTick),
+    CpuTimeout(TimerTick),
 }
 
 /// The running fleet.
@@ -143,7 +152,8 @@ pub struct FleetModel {
     serving: Vec<InstanceId>,
     router: Router,
     queues: Queues,
-    /// With an instance memory: free memory per instance and each function's need (MB).
+    /// With an instance memory: free memory per instance and each function's need (MB, its
+    /// `server_memory`; 0 without).
     free_memory: Vec<u32>,
     function_memory: Vec<u32>,
     /// Time workers were given to serve requests so far (µs), for the utilisation.
@@ -154,15 +164,16 @@ pub struct FleetModel {
     load: FleetLoad,
     /// With `autoscale`: the fleet's autoscaler ([`autoscaled`]).
     autoscaling: Option<autoscaled::FleetAutoscaling>,
+    /// With `vcpus`: the instances' shared CPUs.
+    cpu: Option<cpu::FleetCpu>,
 }
 
 impl FleetModel {
-    /// A fleet serving functions of the given memory sizes (MB), billing its instances'
-    /// time on `instance_meters`: (meter index, quantity per instance-hour), as
-    /// [`InstanceBilling::meters`] lists them.
+    /// A fleet serving `functions`, billing its instances' time on `instance_meters`:
+    /// (meter index, quantity per instance-hour), as [`InstanceBilling::meters`] lists them.
     pub fn new(
         spec: FleetSpec,
-        function_memory_mb: &[u32],
+        functions: &[FunctionSpec],
         backend: BackendPlan,
         instance_meters: Vec<(usize, f64)>,
     ) -> Self {
@@ -176,10 +187,15 @@ impl FleetModel {
         }
         Self {
             autoscaling,
+            cpu: cpu::FleetCpu::new(spec.vcpus, spec.workers_per_instance, functions),
             instances: Instances::new(1, spec.workers_per_instance),
             router: Router::new(spec.balancer),
             queues: Queues::new(spec.queue_limit, spec.queue_timeout),
-            function_memory: function_memory_mb.to_vec(),
+            // A fleet checks a request's memory only where its function sets `server_memory`.
+            function_memory: functions
+                .iter()
+                .map(|f| f.faas.server_memory_mb.unwrap_or(0))
+                .collect(),
             spec,
             backend,
             instance_meters,
@@ -232,6 +248,9 @@ impl Model for FleetModel {
                 }
             }
             FleetEvent::Autoscale => self.autoscale_evaluate(sim),
+            FleetEvent::CpuStart(_) | FleetEvent::CpuFinish(_) | FleetEvent::CpuTimeout(_) => {
+                self.cpu_timer(event, sim)
+            }
         }
     }
 
@@ -246,3 +265,6 @@ impl Model for FleetModel {
         self.close_books(sim);
     }
 }
+
+#[cfg(test)]
+mod driven_tests;

@@ -81,14 +81,17 @@ impl FleetModel {
         let now = sim.now();
         let backend = self.backend.call(&request, now, &mut sim.rec);
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
+        let measured = sim.rec.measures(request.arrival);
+        if measured && let Some(waits) = &mut sim.rec.queue_wait {
+            waits.record(now - request.arrival);
+        }
+        if self.cpu.is_some() {
+            return self.cpu_begin(instance, &request, exec, backend, sim);
+        }
         let held = exec.saturating_add(backend);
-        self.load.cpu_started_us = self.load.cpu_started_us.saturating_add(exec);
-        if sim.rec.measures(request.arrival) {
+        if measured {
             self.served_us += u128::from(held);
             sim.rec.functions.served_for(request.function, held);
-            if let Some(waits) = &mut sim.rec.queue_wait {
-                waits.record(now - request.arrival);
-            }
         }
         sim.schedule(
             now.saturating_add(held),
