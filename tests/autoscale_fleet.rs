@@ -140,3 +140,58 @@ fn erlang_c(c: u32, a: f64) -> f64 {
     }
     b / (1.0 - a / f64::from(c) * (1.0 - b))
 }
+
+#[test]
+fn a_cpu_target_reads_the_vcpus_in_use() {
+    // Fully CPU-bound requests of a constant 100 ms at 25/s: 2.5 vCPUs of work on average
+    // (the vCPUs are shared, never idle while work waits, and far from saturated). Instances
+    // of 2 vCPUs and 8 workers, cpu target 0.5, min 2: the first evaluation (1:00, over the
+    // minute so far) reads 2.5 busy vCPUs on 4: metric 0.625, ratio 1.25, desired =
+    // ceil(2.5 / (2 x 0.5)) = 3 (the minute's count, 1,500 +- 39, keeps the load between
+    // 2.4 and 2.6). On 3 instances the metric is 2.5 / 6 = 0.42, ratio 0.83, outside the
+    // band: ceil(2.5) = 3 again, so 3 stays for the rest of the half hour.
+    let text = r#"
+seed = 3
+duration = "30m"
+bucket = "1m"
+[[workload.functions]]
+name = "api"
+memory = "128MB"
+execution = { dist = "constant", value = "100ms" }
+arrivals = { process = "poisson", rate = "25/s" }
+[[deployments]]
+name = "fleet"
+[deployments.compute]
+model = "fleet"
+instances = 2
+workers = 8
+[deployments.compute.billing]
+instance_hours = { usd = 0.0416 }
+"#;
+    let mut s = scenario(text);
+    let ComputeSpec::Fleet(fleet) = &mut s.deployments[0].compute else {
+        panic!("a fleet")
+    };
+    fleet.vcpus = Some(2.0);
+    fleet.autoscale = Some(AutoscaleSpec {
+        min: 2,
+        max: 10,
+        target: ScalingTarget::Cpu(0.5),
+        interval: MINUTE,
+        window: 3 * MINUTE,
+        boot: 90 * SECOND,
+        scale_in_cooldown: 5 * MINUTE,
+        schedule: Vec::new(),
+    });
+    let r = run::run(&s).unwrap_or_else(|e| panic!("{e}"));
+    let rec = &deployment(&r, "fleet").recorder;
+    let changes: Vec<(u64, u32)> = rec
+        .scaling
+        .changes
+        .iter()
+        .map(|c| (c.at / MINUTE, c.desired))
+        .collect();
+    assert_eq!(changes, [(0, 2), (1, 3)]);
+    assert_eq!(rec.totals.instance_starts, 1);
+    assert_eq!(rec.totals.failed, 0);
+}
