@@ -14,7 +14,7 @@
 //! running VM is busy), and its caption gives the mean share of workers busy.
 //!
 //! An autoscaled deployment's strip (`autoscale`, fleet or FaaS) also draws the autoscaler's
-//! **desired** instance count as a step line in [`DESIRED`] (from the recorder's
+//! **desired** instance count as a step line in [`DESIRED`] ([`desired`], from the recorder's
 //! [`crate::metrics::ScalingTrace`]), and each **scale event** as a marker on it where the
 //! count changed: a triangle for a scale-out, a cross for a scale-in. Running instances (the
 //! stack's top) trail the desired count by a boot after a scale-out, and by draining after a
@@ -33,9 +33,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes;
+use super::desired::{self, DESIRED, desired_steps};
 use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
 use crate::error::SimError;
-use crate::metrics::{Level, Recorder, ScalingTrace};
+use crate::metrics::{Level, Recorder};
 use crate::platform::DeploymentResult;
 use crate::report::Exporter;
 use crate::run::RunResult;
@@ -51,10 +52,6 @@ pub const MAX_STRIPS: usize = 12;
 const BOTTOM: u32 = 70;
 /// Colour of starting instances.
 pub const STARTING: RGBColor = RGBColor(70, 70, 70);
-/// Colour of the autoscaler's desired count and its scale events.
-pub const DESIRED: RGBColor = RGBColor(150, 0, 90);
-/// Size of a scale event's marker, in pixels.
-const EVENT_MARK: u32 = 6;
 
 impl Exporter for InstancesChart {
     fn file_name(&self) -> &'static str {
@@ -82,22 +79,6 @@ pub fn height(n: usize) -> u32 {
 pub fn idle_tint(c: RGBColor) -> RGBColor {
     let mix = |v: u8| (f64::from(v) * 0.35 + 255.0 * 0.65).round() as u8;
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
-}
-
-/// Step points (time in `unit`, count) of the desired instance count of `trace`, held from
-/// each change to the next and the last to `end` (in `unit`).
-pub fn desired_steps(trace: &ScalingTrace, unit: TimeUnit, end: f64) -> Vec<(f64, f64)> {
-    let mut points = Vec::with_capacity(2 * trace.changes.len());
-    for (k, c) in trace.changes.iter().enumerate() {
-        let until = trace
-            .changes
-            .get(k + 1)
-            .map_or(end, |next| unit.of(next.at).min(end));
-        let value = f64::from(c.desired);
-        points.push((unit.of(c.at).min(end), value));
-        points.push((until, value));
-    }
-    points
 }
 
 /// Step points (time in `unit`, value) of the per-bucket averages of the sum of `levels`:
@@ -277,19 +258,7 @@ where
             .collect();
         chart.draw_series(LineSeries::new(workers, style::INK.stroke_width(2)))?;
     }
-    if rec.scaling.is_autoscaled() {
-        chart.draw_series(LineSeries::new(desired, DESIRED.stroke_width(2)))?;
-        let mut before = rec.scaling.changes[0].desired;
-        for e in rec.scaling.events() {
-            let at = (unit.of(e.at).min(end), f64::from(e.desired));
-            if e.desired > before {
-                chart.draw_series([TriangleMarker::new(at, EVENT_MARK, DESIRED.filled())])?;
-            } else {
-                chart.draw_series([Cross::new(at, EVENT_MARK, DESIRED.stroke_width(2))])?;
-            }
-            before = e.desired;
-        }
-    }
+    desired::draw(&mut chart, &rec.scaling, desired, unit, end)?;
 
     let mean = |l: Level| rec.levels[l as usize].window_mean();
     let kind = if d.model == "fleet" {
@@ -475,19 +444,6 @@ mod tests {
         let plain_run = crate::report::testutil::twins_run();
         InstancesChart.write(&plain_run, &path).unwrap();
         assert_eq!(Image::read(&path).count(DESIRED, PLOT), 0);
-    }
-
-    #[test]
-    fn desired_steps_hold_each_count_until_the_next_change() {
-        let mut trace = ScalingTrace::default();
-        trace.desired(0, 2);
-        trace.desired(90 * 1_000_000, 4);
-        let unit = TimeUnit::for_window(150 * 1_000_000);
-        let end = unit.of(150 * 1_000_000);
-        assert_eq!(
-            desired_steps(&trace, unit, end),
-            [(0.0, 2.0), (1.5, 2.0), (1.5, 4.0), (2.5, 4.0)]
-        );
     }
 
     #[test]
