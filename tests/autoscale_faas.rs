@@ -13,7 +13,8 @@ use serverless_sim::run::{self, RunResult};
 
 /// Calls of 20 ms of CPU at 50/s (Poisson) on instances of 1 vCPU and 80 slots, a 1 s cold
 /// start, a 15 min keep-alive, measured for an hour after a 5 min warm-up; `choice` picks the
-/// warm instance; with `autoscale` the deployment tracks `cpu = 0.6`.
+/// warm instance; with `autoscale` the deployment tracks `cpu = 0.6`, Cloud Run's default CPU
+/// target (docs.cloud.google.com/run/docs/configuring/scaling-controls, read 2026-12).
 fn cloud_run(choice: &str, autoscale: bool) -> RunResult {
     let text = format!(
         r#"
