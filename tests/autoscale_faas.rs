@@ -8,7 +8,7 @@ use common::{deployment, scenario};
 use serverless_sim::engine::time::MINUTE;
 use serverless_sim::metrics::Level;
 use serverless_sim::platform::ComputeSpec;
-use serverless_sim::platform::fleet::{AutoscaleSpec, ScalingTarget};
+use serverless_sim::platform::fleet::{AutoscaleSpec, Balancer, ScalingTarget};
 use serverless_sim::run::{self, RunResult};
 
 /// Calls of 20 ms of CPU at 50/s (Poisson) on instances of 1 vCPU and 80 slots, a 1 s cold
@@ -42,10 +42,13 @@ gb_seconds = {{ usd = 0.0000025 }}
 "#
     );
     let mut s = scenario(&text);
+    let ComputeSpec::Faas(faas) = &mut s.deployments[0].compute else {
+        panic!("a FaaS deployment")
+    };
+    // The same rule under the balancer's name (which picks among ready instances with a
+    // free slot once the balancer drives FaaS).
+    faas.balancer = Balancer::from_name(choice).expect("a balancer rule");
     if autoscale {
-        let ComputeSpec::Faas(faas) = &mut s.deployments[0].compute else {
-            panic!("a FaaS deployment")
-        };
         faas.autoscale = Some(AutoscaleSpec {
             min: 1,
             max: 10,
