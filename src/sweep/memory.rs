@@ -48,18 +48,32 @@ pub fn memory_svg(result: &SweepResult) -> Result<String, SimError> {
 
 /// The cheapest, fastest and balanced point of one deployment's memory sweep: indexes into
 /// `costs` / `p95s` (equal lengths, aligned with the sweep's points).
+///
+/// Ties: the cheapest is the faster of equally cheap points, the fastest the cheaper of
+/// equally fast ones, the balanced the cheaper of equal scores; then the earlier point. So
+/// a memory that buys no speed (above 1,769 MB for a `max_vcpus = 1` function on Lambda:
+/// the same p95, a higher cost) is never called the fastest.
 pub fn memory_choices(costs: &[f64], p95s: &[f64]) -> Option<(usize, usize, usize)> {
     if costs.is_empty() || costs.len() != p95s.len() {
         return None;
     }
-    let argmin = |v: &[f64]| (0..v.len()).fold(0, |best, i| if v[i] < v[best] { i } else { best });
-    let (cheapest, fastest) = (argmin(costs), argmin(p95s));
+    // The first index minimising (key, then tie), comparing exactly.
+    let argmin = |key: &[f64], tie: &[f64]| {
+        (0..key.len()).fold(0, |best, i| {
+            if (key[i], tie[i]) < (key[best], tie[best]) {
+                i
+            } else {
+                best
+            }
+        })
+    };
+    let (cheapest, fastest) = (argmin(costs, p95s), argmin(p95s, costs));
     let score: Vec<f64> = costs
         .iter()
         .zip(p95s)
         .map(|(c, l)| c / costs[cheapest] + l / p95s[fastest])
         .collect();
-    Some((cheapest, fastest, argmin(&score)))
+    Some((cheapest, fastest, argmin(&score, costs)))
 }
 
 /// True for a sweep over one function's memory (`workload.functions[i].memory`).
@@ -218,5 +232,26 @@ mod tests {
         let got = memory_choices(&[10.0, 8.0, 9.0, 12.0], &[400.0, 250.0, 120.0, 100.0]);
         assert_eq!(got, Some((1, 3, 2)));
         assert_eq!(memory_choices(&[], &[]), None);
+    }
+
+    #[test]
+    fn ties_go_to_the_cheaper_point_whatever_the_order() {
+        // A max_vcpus = 1 function on Lambda: 1769, 3008 and 4096 MB give the same p95
+        // (200 ms) at growing costs 10, 12, 14; 1024 MB is slower (350 ms) and cheaper (8).
+        // Fastest: 1769 MB (the cheapest of the 200 ms ones). Scores against cheapest 8
+        // and fastest 200: 1024: 1 + 1.75 = 2.75; 1769: 1.25 + 1 = 2.25; 3008: 2.5;
+        // 4096: 2.75. Balanced: 1769 MB.
+        let costs = [8.0, 10.0, 12.0, 14.0];
+        let p95s = [350.0, 200.0, 200.0, 200.0];
+        assert_eq!(memory_choices(&costs, &p95s), Some((0, 1, 1)));
+        // The same points largest first: still 1769 MB for both.
+        let costs = [14.0, 12.0, 10.0, 8.0];
+        let p95s = [200.0, 200.0, 200.0, 350.0];
+        assert_eq!(memory_choices(&costs, &p95s), Some((3, 2, 2)));
+        // Equally cheap: the faster is the cheapest.
+        assert_eq!(
+            memory_choices(&[5.0, 5.0], &[300.0, 250.0]),
+            Some((1, 1, 1))
+        );
     }
 }

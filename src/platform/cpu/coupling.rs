@@ -3,7 +3,11 @@
 //! Owns two rules, both pure functions of validated numbers:
 //!
 //! - [`CpuCoupling::vcpus`]: the CPU share a configured memory buys, linear in memory up to a
-//!   cap: `vcpus(m) = min(m / mb_per_vcpu, max_vcpus)`.
+//!   cap: `vcpus(m) = min(m / mb_per_vcpu, max_vcpus)`; and [`CpuCoupling::usable_vcpus`],
+//!   the part of it one call can use: at most the function's `max_vcpus` (default 1: most
+//!   handlers are single-threaded), `min(vcpus(m), function max_vcpus)`. So a call of a
+//!   `max_vcpus = 1` function runs no faster at 10,240 MB than at 1,769 MB on Lambda; with
+//!   `max_vcpus = 2` the speed-up goes on to 3,538 MB.
 //! - [`scaled_exec`]: the execution time at one CPU share given the time measured at a
 //!   reference share, for a function whose CPU-bound fraction is `f`:
 //!   `t(m) = t_ref x (f x cpu(m_ref) / cpu(m) + 1 - f)`. The CPU-bound part of the time scales
@@ -11,7 +15,8 @@
 //!   not change.
 //! - [`cpu_work`]: the CPU-bound part of a request as *work* for [`super::SharedCpu`] (µs of
 //!   one full vCPU) when requests share an instance: each request is one thread, so it
-//!   used at most one vCPU at its reference share, `W = t_ref x f x min(cpu(m_ref), 1)`.
+//!   used at most one vCPU at its reference share, `W = t_ref x f x min(cpu(m_ref), 1)`
+//!   (with a cap of `max_vcpus` instead of 1: [`cpu_work_capped`]).
 //!   A lone request then takes `W / min(1, V)` on `V` vCPUs, the same CPU time as
 //!   [`scaled_exec`] while both shares are at most one vCPU; above one vCPU
 //!   [`scaled_exec`] lets a request use the whole share (a function alone in its
@@ -82,6 +87,12 @@ impl CpuCoupling {
     pub fn vcpus(&self, memory_mb: u32) -> f64 {
         (f64::from(memory_mb) / self.mb_per_vcpu).min(self.max_vcpus)
     }
+
+    /// The CPU share one call of a function that can use at most `call_max_vcpus` vCPUs
+    /// (its `max_vcpus`) gets at `memory_mb`: `min(vcpus(memory_mb), call_max_vcpus)`.
+    pub fn usable_vcpus(&self, memory_mb: u32, call_max_vcpus: f64) -> f64 {
+        self.vcpus(memory_mb).min(call_max_vcpus)
+    }
 }
 
 /// The execution time at CPU share `cpu_now` of a request that takes `exec_ref` at share
@@ -112,15 +123,24 @@ pub fn scaled_exec(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64, cpu_now: f64)
 /// rest of the request, `exec_ref - exec_ref x cpu_bound`, is not CPU work and is not
 /// shared. Preconditions as [`scaled_exec`].
 pub fn cpu_work(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64) -> Micros {
+    cpu_work_capped(exec_ref, cpu_bound, cpu_ref, 1.0)
+}
+
+/// [`cpu_work`] of a call that can use at most `max_vcpus` vCPUs (its function's
+/// `max_vcpus`): `exec_ref x cpu_bound x min(cpu_ref, max_vcpus)`, rounded half up. The
+/// result is still µs of one full vCPU; on a shared CPU the call then progresses at up to
+/// `max_vcpus` of them at once.
+pub fn cpu_work_capped(exec_ref: Micros, cpu_bound: f64, cpu_ref: f64, max_vcpus: f64) -> Micros {
     debug_assert!((0.0..=1.0).contains(&cpu_bound), "cpu_bound {cpu_bound}");
     debug_assert!(cpu_ref.is_finite() && cpu_ref > 0.0, "cpu_ref {cpu_ref}");
     if cpu_bound == 0.0 {
         return 0;
     }
-    if cpu_bound == 1.0 && cpu_ref >= 1.0 {
+    let share = cpu_ref.min(max_vcpus);
+    if cpu_bound == 1.0 && share == 1.0 {
         return exec_ref;
     }
-    round_non_negative(exec_ref as f64 * cpu_bound * cpu_ref.min(1.0))
+    round_non_negative(exec_ref as f64 * cpu_bound * share)
 }
 
 #[cfg(test)]
@@ -215,6 +235,40 @@ mod tests {
         let mut cpu = crate::platform::cpu::SharedCpu::new(0.25);
         cpu.add(0, 0, cpu_work(1000, 0.6, 0.5));
         assert_eq!(cpu.next_finish(), Some((1200, 0)));
+    }
+
+    #[test]
+    fn one_call_uses_at_most_its_max_vcpus_of_the_share() {
+        let l = CpuCoupling::lambda();
+        assert_eq!(l.usable_vcpus(10_240, 1.0), 1.0);
+        assert_eq!(l.usable_vcpus(3538, 1.0), 1.0);
+        assert_eq!(l.usable_vcpus(3538, 2.0), 2.0);
+        assert_eq!(l.usable_vcpus(1769, 2.0), 1.0);
+        // Below the cap the memory's share binds: 500 MB at 1000 MB per vCPU = 0.5.
+        assert_eq!(
+            CpuCoupling::new(1000.0, 6.0)
+                .unwrap()
+                .usable_vcpus(500, 1.0),
+            0.5
+        );
+        // A purely CPU-bound call measured at 1,769 MB (1 vCPU), 1000 µs: at 3,538 MB it
+        // takes 1000 µs with max_vcpus = 1 (share 1 either way), 500 µs with max_vcpus = 2.
+        let at = |mb, cap| {
+            scaled_exec(
+                1000,
+                1.0,
+                l.usable_vcpus(1769, cap),
+                l.usable_vcpus(mb, cap),
+            )
+        };
+        assert_eq!(at(3538, 1.0), 1000);
+        assert_eq!(at(10_240, 1.0), 1000);
+        assert_eq!(at(3538, 2.0), 500);
+        // Work on a shared CPU: 1000 µs measured at 2 vCPUs was 2000 µs of one vCPU for a
+        // call that can use 2, 1000 for one that can use 1; a cap of 0.5 halves it again.
+        assert_eq!(cpu_work_capped(1000, 1.0, 2.0, 2.0), 2000);
+        assert_eq!(cpu_work_capped(1000, 1.0, 2.0, 1.0), 1000);
+        assert_eq!(cpu_work_capped(1000, 1.0, 1.0, 0.5), 500);
     }
 
     #[test]

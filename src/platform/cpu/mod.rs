@@ -23,6 +23,6 @@ pub mod sharing;
 #[cfg(test)]
 mod share_tests;
 
-pub use coupling::{CpuCoupling, cpu_work, scaled_exec};
+pub use coupling::{CpuCoupling, cpu_work, cpu_work_capped, scaled_exec};
 pub use share::{MAX_VCPUS, MIN_VCPUS, SharedCpu, is_valid_vcpus};
 pub use sharing::{CpuEvents, InstanceCpus, RunEnd, RunId, RunSpec};

@@ -1,39 +1,52 @@
 //! Processor sharing of one instance's vCPUs among the requests it serves at once.
 //!
 //! An instance with `V` vCPUs serving several requests (per-instance concurrency above 1)
-//! shares its CPU among the requests that are in their CPU-bound part. Each such request is
-//! one thread: while `k` of them compute, each progresses at `min(1, V / k)` µs of work per
-//! µs of real time. A request alone on an instance never runs faster than one full vCPU; a
-//! request's CPU-bound part is its *work* `W`, in µs of one full vCPU.
+//! shares its CPU among the requests that are in their CPU-bound part. A request can use at
+//! most its *cap* of vCPUs (its function's `max_vcpus`, 1 by default: one thread). The CPU
+//! is shared max-min fairly (water-filling): each computing request progresses at
+//! `min(cap, level)` µs of work per µs, where the level is the largest with
+//! `sum over requests of min(cap, level) <= V` (unbounded when every request gets its cap).
+//! With equal caps `c` that is `min(c, V / k)` for `k` requests: `min(1, V / k)` by default,
+//! so a request alone never runs faster than one full vCPU, and one with `max_vcpus = 2`
+//! alone on 2 vCPUs runs twice as fast as on 1. A request's CPU-bound part is its *work*
+//! `W`, in µs of one full vCPU.
 //!
 //! [`SharedCpu`] is one instance's CPU, in the virtual-time formulation of processor
-//! sharing: one *clock* per instance counts the service every job present has received
-//! (all jobs present progress at the same rate), and a job added with work `W` when the
-//! clock reads `A` finishes when the clock reaches its *tag* `A + W`. The jobs sit in a
-//! binary min-heap of tags, so adding, removing or finishing a job is O(log k) and nothing
-//! is allocated once the heap and the job table have reached the instance's concurrency.
+//! sharing. Jobs with the same cap always progress at the same rate, so they form a
+//! *class*: one *clock* per class counts the service every job of it has received, and a
+//! job added with work `W` when its class's clock reads `A` finishes when the clock reaches
+//! its *tag* `A + W`. Each class keeps its jobs in a binary min-heap of tags, so adding,
+//! removing or finishing a job is O(log k + classes) and nothing is allocated once the
+//! heaps and the job table have reached the instance's concurrency (classes are created
+//! once per distinct cap, usually one).
 //!
 //! # Rounding rule (all times integer microseconds)
 //!
-//! - The clock is kept in units of 2^-32 µs of work, and `V` as the nearest multiple of
-//!   2^-32 vCPU. Over a stretch of `dt` µs with `k` jobs the clock advances by
-//!   `floor(dt x 2^32 x min(1, V / k))` units: exact integer arithmetic (128-bit), no
-//!   float ever orders events.
-//! - [`SharedCpu::next_finish`] is the first whole microsecond at which the clock reaches
-//!   the smallest tag if nothing changes: `last + ceil((tag - clock) / min(1, V / k))`,
-//!   where `last` is the time of the latest change. It is never earlier than that change,
+//! - Clocks are kept in units of 2^-32 µs of work, and `V` and caps as the nearest multiple
+//!   of 2^-32 vCPU. A class's rate is a ratio of integers: its cap (over 1), or the level,
+//!   what `V` leaves after the classes held at their caps, over the number of jobs not
+//!   held (water-filling over classes in increasing cap; a class is held at its cap when
+//!   `cap x jobs not yet held <= V left`). Over a stretch of `dt` µs a class's clock
+//!   advances by `floor(dt x 2^32 x rate)` units: exact integer arithmetic (128-bit), no
+//!   float ever orders events. With one class of cap 1 this is `floor(dt x 2^32 x min(1,
+//!   V / k))`.
+//! - [`SharedCpu::next_finish`] is the first whole microsecond at which a clock reaches
+//!   its class's smallest tag if nothing changes: `last + ceil((tag - clock) / rate)`,
+//!   where `last` is the time of the latest change (the earliest over classes; equal times
+//!   in insertion order). It is never earlier than that change,
 //!   and advancing the clock to it always reaches the tag, because
 //!   `floor(ceil(x / r) x r) >= x` for an integer `x`.
 //! - Work is neither lost nor created beyond one microsecond per job: each stretch floors
 //!   away less than 2^-32 µs of every job's service, and a job finishes at the next whole
-//!   microsecond after its exact finish, which serves it less than one extra µs (its rate
-//!   is at most 1). A job that lives through `n` changes of the instance's state receives
-//!   between `W - n x 2^-32` and `W + 1` µs of work: within 1 µs of `W` while `n < 2^32`.
+//!   microsecond after its exact finish, which serves it less than `cap` extra µs of work
+//!   (its rate is at most its cap). A job that lives through `n` changes of the instance's
+//!   state receives between `W - n x 2^-32` and `W + cap` µs of work: within 1 µs of `W`
+//!   for the default cap while `n < 2^32`.
 //!   Its finish *time* can still move by the rounding of the jobs that left before it
 //!   (each stays up to 1 µs longer and shares the CPU meanwhile).
-//! - Ties: the smallest tag finishes first; jobs with equal tags in the order they were
-//!   added. Several jobs can finish in the same microsecond: [`SharedCpu::finish`] pops one
-//!   per call, so a caller drains them with `while let Some(job) = cpu.finish(now)`.
+//! - Ties: within a class the smallest tag finishes first, jobs with equal tags in the
+//!   order they were added; across classes, equal finish times in the order added. Several
+//!   jobs can finish in the same microsecond: [`SharedCpu::finish`] pops one per call, so a caller drains them with `while let Some(job) = cpu.finish(now)`.
 //! - A job that finishes is meant to be popped at the time [`SharedCpu::next_finish`]
 //!   gave. A change made later without popping it does not let it keep a share: it stops
 //!   computing at its finish time, and `next_finish` reports it first, with that (earlier)
@@ -44,7 +57,7 @@
 //!
 //! Job ids are `u32`s chosen by the caller and index a table inside the instance, so they
 //! should be small and dense: the request's slot on the instance (`0..concurrency`) is the
-//! intended id. Memory is 4 bytes x (largest id + 1) plus 32 bytes per job present. Times
+//! intended id. Memory is 8 bytes x (largest id + 1) plus 32 bytes per job present. Times
 //! passed in never go backwards (a time before the latest change counts as that change's
 //! time; debug builds assert). Only the CPU-bound part of a request belongs here: backend
 //! calls and the rest of its execution run beside it and are not slowed.
@@ -64,16 +77,21 @@ pub const MIN_VCPUS: f64 = 1.0 / 1_048_576.0;
 pub const MAX_VCPUS: f64 = 1_048_576.0;
 
 /// Whether `vcpus` is a CPU size [`SharedCpu`] accepts: finite, in
-/// [[`MIN_VCPUS`], [`MAX_VCPUS`]].
+/// [[`MIN_VCPUS`], [`MAX_VCPUS`]]. The same range holds for a job's cap.
 pub fn is_valid_vcpus(vcpus: f64) -> bool {
     vcpus.is_finite() && (MIN_VCPUS..=MAX_VCPUS).contains(&vcpus)
 }
 
+/// `vcpus` in units of 2^-32 vCPU, rounded to nearest.
+fn fixed(vcpus: f64) -> u128 {
+    ((vcpus * ONE as f64) + 0.5) as u128
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    /// Clock reading at which the job has received all its work.
+    /// Clock reading (of its class) at which the job has received all its work.
     tag: u128,
-    /// Insertion order, breaking ties between equal tags.
+    /// Insertion order, breaking ties.
     seq: u64,
     job: u32,
 }
@@ -84,23 +102,90 @@ impl Entry {
     }
 }
 
+/// The jobs of one cap: they all progress at the same rate.
+#[derive(Clone, Debug)]
+struct Class {
+    /// Largest rate of one job, in units of 2^-32 vCPU.
+    cap: u128,
+    /// Service received by every job of the class, in units of 2^-32 µs of work.
+    clock: u128,
+    /// Current rate of each job: `rate_num / rate_den` clock units per µs.
+    rate_num: u128,
+    rate_den: u128,
+    heap: Vec<Entry>,
+}
+
+impl Class {
+    /// When `top`, the first job of the heap, finishes if nothing changes, from `last`.
+    fn finish_of(&self, top: Entry, last: Micros) -> Micros {
+        let work_left = top.tag.saturating_sub(self.clock);
+        let wait = if self.rate_den == 1 && self.rate_num == ONE {
+            work_left.div_ceil(ONE)
+        } else {
+            work_left
+                .saturating_mul(self.rate_den)
+                .div_ceil(self.rate_num)
+        };
+        (u128::from(last) + wait).min(u128::from(Micros::MAX)) as Micros
+    }
+
+    fn sift_up(&mut self, position: &mut [u32], mut i: usize) {
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if !self.heap[i].before(&self.heap[parent]) {
+                break;
+            }
+            self.swap(position, i, parent);
+            i = parent;
+        }
+    }
+
+    fn sift_down(&mut self, position: &mut [u32], mut i: usize) {
+        loop {
+            let left = 2 * i + 1;
+            if left >= self.heap.len() {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < self.heap.len() && self.heap[right].before(&self.heap[left]) {
+                right
+            } else {
+                left
+            };
+            if !self.heap[child].before(&self.heap[i]) {
+                break;
+            }
+            self.swap(position, i, child);
+            i = child;
+        }
+    }
+
+    fn swap(&mut self, position: &mut [u32], a: usize, b: usize) {
+        self.heap.swap(a, b);
+        position[self.heap[a].job as usize] = a as u32;
+        position[self.heap[b].job as usize] = b as u32;
+    }
+}
+
 /// One instance's vCPUs, shared among the jobs computing on it (see the module docs).
 #[derive(Clone, Debug)]
 pub struct SharedCpu {
     vcpus: f64,
     /// `vcpus` in units of 2^-32 vCPU.
     vcpus_fixed: u128,
-    /// Service received by every job present, in units of 2^-32 µs of work.
-    clock: u128,
-    /// Time of the latest change; the clock is read at this time.
+    /// Time of the latest change; the clocks are read at this time.
     last: Micros,
-    heap: Vec<Entry>,
-    /// Job id -> index in `heap`, or [`ABSENT`].
+    /// By increasing cap.
+    classes: Vec<Class>,
+    /// Job id -> index in its class's heap, or [`ABSENT`]; and its class.
     position: Vec<u32>,
+    class_of: Vec<u32>,
     /// Jobs that finished before a later change was made without popping them, with their
     /// finish times, in finishing order (empty while the caller pops on time).
     done: VecDeque<(Micros, u32)>,
     next_seq: u64,
+    /// Room reserved in each class's heap.
+    jobs: usize,
 }
 
 impl SharedCpu {
@@ -122,16 +207,19 @@ impl SharedCpu {
             is_valid_vcpus(vcpus),
             "an instance's vCPUs must be in [2^-20, 2^20], got {vcpus}"
         );
-        Self {
+        let mut cpu = Self {
             vcpus,
-            vcpus_fixed: ((vcpus * ONE as f64) + 0.5) as u128,
-            clock: 0,
+            vcpus_fixed: fixed(vcpus),
             last: 0,
-            heap: Vec::with_capacity(jobs),
+            classes: Vec::new(),
             position: vec![ABSENT; jobs],
+            class_of: vec![0; jobs],
             done: VecDeque::with_capacity(jobs),
             next_seq: 0,
-        }
+            jobs,
+        };
+        cpu.class_for(ONE);
+        cpu
     }
 
     /// The instance's vCPUs.
@@ -141,12 +229,17 @@ impl SharedCpu {
 
     /// How many jobs are here (computing, or finished and not yet popped).
     pub fn len(&self) -> usize {
-        self.heap.len() + self.done.len()
+        self.computing() + self.done.len()
+    }
+
+    /// How many jobs are computing.
+    fn computing(&self) -> usize {
+        self.classes.iter().map(|c| c.heap.len()).sum()
     }
 
     /// Whether no job is here.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty() && self.done.is_empty()
+        self.len() == 0
     }
 
     /// Whether `job` is here (computing, or finished and not yet popped).
@@ -154,27 +247,45 @@ impl SharedCpu {
         self.index_of(job).is_some() || self.done.iter().any(|&(_, j)| j == job)
     }
 
-    /// Starts `job` at `now` with `work` µs of one full vCPU.
+    /// Starts `job` at `now` with `work` µs of one full vCPU, using at most one vCPU.
     ///
     /// # Panics
     /// If `job` is already computing here (a caller bug: ids are the caller's slots).
     pub fn add(&mut self, now: Micros, job: u32, work: Micros) {
+        self.add_capped(now, job, work, 1.0);
+    }
+
+    /// Starts `job` at `now` with `work` µs of one full vCPU, using at most `max_vcpus`
+    /// vCPUs at once (its cap, valid per [`is_valid_vcpus`]).
+    ///
+    /// # Panics
+    /// If `job` is already computing here, or the cap is not valid.
+    pub fn add_capped(&mut self, now: Micros, job: u32, work: Micros, max_vcpus: f64) {
+        assert!(
+            is_valid_vcpus(max_vcpus),
+            "a job's cap must be in [2^-20, 2^20] vCPUs, got {max_vcpus}"
+        );
         self.advance(now);
         assert!(!self.contains(job), "job {job} is already on this CPU");
         let slot = job as usize;
         if slot >= self.position.len() {
             self.position.resize(slot + 1, ABSENT);
+            self.class_of.resize(slot + 1, 0);
         }
+        let c = self.class_for(fixed(max_vcpus));
+        let class = &mut self.classes[c];
         let entry = Entry {
-            tag: self.clock + u128::from(work) * ONE,
+            tag: class.clock + u128::from(work) * ONE,
             seq: self.next_seq,
             job,
         };
         self.next_seq += 1;
-        self.heap.push(entry);
-        let last = self.heap.len() - 1;
+        class.heap.push(entry);
+        let last = class.heap.len() - 1;
         self.position[slot] = last as u32;
-        self.sift_up(last);
+        self.class_of[slot] = c as u32;
+        class.sift_up(&mut self.position, last);
+        self.rerate();
     }
 
     /// Stops `job` at `now` before it finishes (a timeout, a crash) and returns the work it
@@ -186,11 +297,13 @@ impl SharedCpu {
             return Some(0);
         }
         let index = self.index_of(job)?;
-        let left = self.heap[index]
+        let c = self.class_of[job as usize] as usize;
+        let class = &self.classes[c];
+        let left = class.heap[index]
             .tag
-            .saturating_sub(self.clock)
+            .saturating_sub(class.clock)
             .div_ceil(ONE);
-        self.remove_at(index);
+        self.remove_at(c, index);
         Some(u64::try_from(left).unwrap_or(Micros::MAX))
     }
 
@@ -203,20 +316,23 @@ impl SharedCpu {
         if let Some(&late) = self.done.front() {
             return Some(late);
         }
-        self.heap.first().map(|&top| self.next_heap_finish(top))
+        self.next_heap_finish()
+            .map(|(at, c)| (at, self.classes[c].heap[0].job))
     }
 
-    /// When `top`, the first job of the heap, finishes if nothing changes.
-    fn next_heap_finish(&self, top: Entry) -> (Micros, u32) {
-        let work_left = top.tag.saturating_sub(self.clock);
-        let k = self.heap.len() as u128;
-        let wait = if self.vcpus_fixed >= ONE * k {
-            work_left.div_ceil(ONE)
-        } else {
-            work_left.saturating_mul(k).div_ceil(self.vcpus_fixed)
-        };
-        let at = (u128::from(self.last) + wait).min(u128::from(Micros::MAX));
-        (at as Micros, top.job)
+    /// The earliest finish over classes if nothing changes, and its class (equal times: the
+    /// job added first).
+    fn next_heap_finish(&self) -> Option<(Micros, usize)> {
+        let mut best: Option<(Micros, u64, usize)> = None;
+        for (c, class) in self.classes.iter().enumerate() {
+            if let Some(&top) = class.heap.first() {
+                let at = class.finish_of(top, self.last);
+                if best.is_none_or(|(t, seq, _)| (at, top.seq) < (t, seq)) {
+                    best = Some((at, top.seq, c));
+                }
+            }
+        }
+        best.map(|(at, _, c)| (at, c))
     }
 
     /// Removes and returns the job that has received all its work by `now` (the first in
@@ -231,15 +347,22 @@ impl SharedCpu {
         if let Some((_, job)) = self.done.pop_front() {
             return Some(job);
         }
-        let top = *self.heap.first()?;
-        if top.tag > self.clock {
-            return None;
+        let mut best: Option<(u64, usize)> = None;
+        for (c, class) in self.classes.iter().enumerate() {
+            if let Some(&top) = class.heap.first()
+                && top.tag <= class.clock
+                && best.is_none_or(|(seq, _)| top.seq < seq)
+            {
+                best = Some((top.seq, c));
+            }
         }
-        self.remove_at(0);
-        Some(top.job)
+        let (_, c) = best?;
+        let job = self.classes[c].heap[0].job;
+        self.remove_at(c, 0);
+        Some(job)
     }
 
-    /// Runs the clock from the latest change to `now`. Jobs that finish strictly before
+    /// Runs the clocks from the latest change to `now`. Jobs that finish strictly before
     /// `now` stop sharing the CPU at their finish time and wait in `done` to be popped, so
     /// a caller that is late to pop them does not slow the others.
     fn advance(&mut self, now: Micros) {
@@ -248,33 +371,77 @@ impl SharedCpu {
             "time went back from {} to {now}",
             self.last
         );
-        while let Some(&top) = self.heap.first() {
-            let (due, _) = self.next_heap_finish(top);
+        while let Some((due, c)) = self.next_heap_finish() {
             if due >= now {
                 break;
             }
-            self.run_clock(due);
-            self.remove_at(0);
-            self.done.push_back((due, top.job));
+            self.run_clocks(due);
+            let job = self.classes[c].heap[0].job;
+            self.remove_at(c, 0);
+            self.done.push_back((due, job));
         }
-        self.run_clock(now);
+        self.run_clocks(now);
     }
 
-    /// Runs the clock from the latest change to `now` at the current sharing rate.
-    fn run_clock(&mut self, now: Micros) {
+    /// Runs every class's clock from the latest change to `now` at its current rate.
+    fn run_clocks(&mut self, now: Micros) {
         if now <= self.last {
             return;
         }
         let dt = u128::from(now - self.last);
-        let k = self.heap.len() as u128;
-        if k > 0 {
-            self.clock += if self.vcpus_fixed >= ONE * k {
-                dt * ONE
-            } else {
-                dt * self.vcpus_fixed / k
-            };
+        for class in &mut self.classes {
+            if !class.heap.is_empty() {
+                class.clock += if class.rate_den == 1 {
+                    dt * class.rate_num
+                } else {
+                    dt * class.rate_num / class.rate_den
+                };
+            }
         }
         self.last = now;
+    }
+
+    /// Sets every class's rate by water-filling (see the rounding rule).
+    fn rerate(&mut self) {
+        let mut left = self.vcpus_fixed;
+        let mut count = self.computing() as u128;
+        let mut capped = true;
+        for class in &mut self.classes {
+            let n = class.heap.len() as u128;
+            if capped && class.cap * count <= left {
+                (class.rate_num, class.rate_den) = (class.cap, 1);
+                left -= n * class.cap;
+                count -= n;
+            } else {
+                capped = false;
+                (class.rate_num, class.rate_den) = (left, count.max(1));
+            }
+        }
+    }
+
+    /// The index of the class of cap `cap` (units of 2^-32 vCPU), made if it is new.
+    fn class_for(&mut self, cap: u128) -> usize {
+        let at = self.classes.partition_point(|c| c.cap < cap);
+        if self.classes.get(at).is_some_and(|c| c.cap == cap) {
+            return at;
+        }
+        self.classes.insert(
+            at,
+            Class {
+                cap,
+                clock: 0,
+                rate_num: cap,
+                rate_den: 1,
+                heap: Vec::with_capacity(self.jobs),
+            },
+        );
+        // Jobs of the classes after it move up by one.
+        for class in &self.classes[at + 1..] {
+            for e in &class.heap {
+                self.class_of[e.job as usize] += 1;
+            }
+        }
+        at
     }
 
     fn index_of(&self, job: u32) -> Option<usize> {
@@ -284,88 +451,23 @@ impl SharedCpu {
         }
     }
 
-    fn remove_at(&mut self, index: usize) {
-        let removed = self.heap.swap_remove(index);
+    fn remove_at(&mut self, c: usize, index: usize) {
+        let class = &mut self.classes[c];
+        let removed = class.heap.swap_remove(index);
         self.position[removed.job as usize] = ABSENT;
-        if index < self.heap.len() {
-            self.position[self.heap[index].job as usize] = index as u32;
-            self.sift_down(index);
-            self.sift_up(index);
+        if index < class.heap.len() {
+            self.position[class.heap[index].job as usize] = index as u32;
+            class.sift_down(&mut self.position, index);
+            class.sift_up(&mut self.position, index);
         }
-        if self.heap.is_empty() {
+        if class.heap.is_empty() {
             // Only differences between the clock and tags matter: restart small.
-            self.clock = 0;
+            class.clock = 0;
         }
-    }
-
-    fn sift_up(&mut self, mut i: usize) {
-        while i > 0 {
-            let parent = (i - 1) / 2;
-            if !self.heap[i].before(&self.heap[parent]) {
-                break;
-            }
-            self.swap(i, parent);
-            i = parent;
-        }
-    }
-
-    fn sift_down(&mut self, mut i: usize) {
-        loop {
-            let left = 2 * i + 1;
-            if left >= self.heap.len() {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < self.heap.len() && self.heap[right].before(&self.heap[left]) {
-                right
-            } else {
-                left
-            };
-            if !self.heap[child].before(&self.heap[i]) {
-                break;
-            }
-            self.swap(i, child);
-            i = child;
-        }
-    }
-
-    fn swap(&mut self, a: usize, b: usize) {
-        self.heap.swap(a, b);
-        self.position[self.heap[a].job as usize] = a as u32;
-        self.position[self.heap[b].job as usize] = b as u32;
+        self.rerate();
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nothing_is_allocated_after_warm_up() {
-        let mut cpu = SharedCpu::with_capacity(2.0, 8);
-        let (heap, table) = (cpu.heap.capacity(), cpu.position.len());
-        let mut now = 0;
-        for round in 0..1000u64 {
-            for job in 0..8 {
-                cpu.add(now, job, 100 + round % 7 + u64::from(job));
-            }
-            while let Some((at, _)) = cpu.next_finish() {
-                now = at;
-                while cpu.finish(now).is_some() {}
-            }
-        }
-        assert_eq!((cpu.heap.capacity(), cpu.position.len()), (heap, table));
-        assert!(heap >= 8);
-    }
-
-    #[test]
-    fn an_idle_cpu_restarts_its_clock() {
-        let mut cpu = SharedCpu::new(1.0);
-        cpu.add(0, 0, 10);
-        assert_eq!(cpu.finish(10), Some(0));
-        assert_eq!(cpu.clock, 0);
-        // The idle gap does not count as service.
-        cpu.add(50, 1, 10);
-        assert_eq!(cpu.next_finish(), Some((60, 1)));
-    }
-}
+#[path = "share_internal_tests.rs"]
+mod tests;

@@ -315,3 +315,50 @@ proptest::proptest! {
             "last finish {} vs total work {}", last, total);
     }
 }
+
+#[test]
+fn a_job_with_a_cap_of_two_runs_twice_as_fast_alone_on_two_vcpus() {
+    // 1000 µs of work at min(cap, V): 2 on 2 vCPUs, 1 on 1 vCPU, 1.5 on 1.5 vCPUs.
+    for (vcpus, done) in [(2.0, 500), (1.0, 1000), (1.5, 667), (4.0, 500)] {
+        let mut cpu = SharedCpu::new(vcpus);
+        cpu.add_capped(0, 0, 1000, 2.0);
+        assert_eq!(drain(&mut cpu), [(done, 0)], "{vcpus} vCPUs");
+    }
+    // Two such jobs on 2 vCPUs get one vCPU each.
+    let mut cpu = SharedCpu::new(2.0);
+    cpu.add_capped(0, 0, 1000, 2.0);
+    cpu.add_capped(0, 1, 1000, 2.0);
+    assert_eq!(drain(&mut cpu), [(1000, 0), (1000, 1)]);
+}
+
+#[test]
+fn unequal_caps_share_by_water_filling() {
+    // V = 2: A (cap 0.5, work 1000), B (cap 2, 300), C (cap 2, 3000), all at 0. A gets its
+    // cap 0.5; B and C share the 1.5 left: 0.75 each. B is done at 300 / 0.75 = 400. Then A
+    // 0.5 and C 1.5: A has 800 left, done at 400 + 1600 = 2000; C has 2700 left, 2400 of
+    // them by 2000; alone at its cap 2, the last 300 take 150: 2150.
+    let mut cpu = SharedCpu::new(2.0);
+    cpu.add_capped(0, 0, 1000, 0.5);
+    cpu.add_capped(0, 1, 300, 2.0);
+    cpu.add_capped(0, 2, 3000, 2.0);
+    assert_eq!(drain(&mut cpu), [(400, 1), (2000, 0), (2150, 2)]);
+    // A cap-1 job joining two cap-2 jobs on 3 vCPUs: 1 x 3 <= 3, so it gets 1 and the two
+    // others 1 each (not their cap 2): three jobs of 1200 all finish at 1200.
+    let mut cpu = SharedCpu::new(3.0);
+    cpu.add_capped(0, 0, 1200, 2.0);
+    cpu.add(0, 1, 1200);
+    cpu.add_capped(0, 2, 1200, 2.0);
+    assert_eq!(drain(&mut cpu), [(1200, 0), (1200, 1), (1200, 2)]);
+}
+
+#[test]
+fn a_class_made_later_keeps_the_jobs_of_the_others() {
+    // A cap-4 job, then a cap-2 job (a class inserted before it): V = 8, both at their caps.
+    // Removing the first still finds it.
+    let mut cpu = SharedCpu::new(8.0);
+    cpu.add_capped(0, 0, 4000, 4.0);
+    cpu.add_capped(0, 1, 1000, 2.0);
+    cpu.add_capped(0, 2, 400, 0.25);
+    assert_eq!(cpu.remove(100, 0), Some(3600));
+    assert_eq!(drain(&mut cpu), [(500, 1), (1600, 2)]);
+}

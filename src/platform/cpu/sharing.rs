@@ -25,16 +25,16 @@
 //!
 //! # Rules
 //!
-//! - A run first computes, then waits. While `k` runs of an instance with `V` vCPUs
-//!   compute, each progresses at `min(1, V / k)` ([`SharedCpu`], one per instance, job id =
-//!   the run's CPU slot on the instance). So two runs at once on 1 vCPU each take twice as
-//!   long; on 2 vCPUs neither slows. A lone run on less than one vCPU is slowed too.
+//! - A run first computes, then waits. While runs of an instance with `V` vCPUs compute,
+//!   each progresses at `min(max_vcpus, level)`, the level sharing `V` max-min fairly
+//!   ([`SharedCpu`], one per instance, job id = the run's CPU slot on the instance): with
+//!   the default cap of 1, `min(1, V / k)` for `k` runs. So two runs at once on 1 vCPU each
+//!   take twice as long; on 2 vCPUs neither slows; a run with `max_vcpus = 2` alone on 2
+//!   vCPUs takes half its work. A lone run on less than one vCPU is slowed too.
 //! - A run that waits for a boot starts computing when its instance is ready (`start`).
 //! - With a timeout, a run still computing at its deadline leaves the CPU there (the others
 //!   speed up at once) and ends timed out; one that finished computing but whose wait would
 //!   run past the deadline is cut at it. Either way it holds its slot up to the timeout.
-//! - `max_vcpus` is stored with each run; the per-run cap on the share is applied by the
-//!   [`SharedCpu`] (see its docs for the rate each run gets).
 //!
 //! Deadlines are work timers ([`Timers::for_work`]): a request in flight waits on them, so
 //! they fire past the window's end. Three families: per run its start and its timeout, per
@@ -70,7 +70,7 @@ pub struct RunSpec {
     pub work: Micros,
     /// The wait that follows the work (no CPU used).
     pub wait: Micros,
-    /// Most vCPUs the run can use at once (1: one thread).
+    /// Most vCPUs the run can use at once (1: one thread), in [2^-20, 2^20].
     pub max_vcpus: f64,
     /// Longest it may hold its slot from `start`.
     pub timeout: Option<Micros>,
@@ -255,7 +255,7 @@ impl InstanceCpus {
         self.ensure_instance(i);
         let slot = self.take_cpu_slot(i, r);
         self.runs[r as usize].slot = slot;
-        self.cpus[i as usize].add(sim.now(), slot, spec.work);
+        self.cpus[i as usize].add_capped(sim.now(), slot, spec.work, spec.max_vcpus);
         self.rearm(i, sim);
     }
 

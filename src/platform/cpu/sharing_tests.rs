@@ -135,3 +135,15 @@ fn a_wait_past_the_timeout_is_cut_at_it() {
     cpus.begin(3, limited, &mut s);
     assert_eq!(drain(&mut cpus, &mut s), [(1000, 3, true)]);
 }
+
+#[test]
+fn a_run_capped_at_two_vcpus_alone_on_two_takes_half_its_work() {
+    let mut cpus = InstanceCpus::new(2.0, 2);
+    let mut s = sim();
+    let wide = RunSpec {
+        max_vcpus: 2.0,
+        ..spec(0, 0, 1000, 0)
+    };
+    cpus.begin(0, wide, &mut s);
+    assert_eq!(drain(&mut cpus, &mut s), [(500, 0, false)]);
+}

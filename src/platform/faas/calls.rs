@@ -8,7 +8,7 @@ use super::{FaasEvent, FaasModel, invocation};
 use crate::engine::Sim;
 use crate::engine::time::Micros;
 use crate::metrics::Level;
-use crate::platform::instances::{InstanceId, NIL};
+use crate::platform::instances::{InstanceId, NIL, WarmBalancer};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::Request;
 
@@ -48,12 +48,18 @@ impl FaasModel {
         }
         self.keep_alive.started(pool, now);
         self.prewarm.cancel(pool);
-        let unit = if self.idle_instance.is_random() {
+        let draws = self.idle_instance.is_random()
+            || self.balancer.as_ref().is_some_and(WarmBalancer::uses_draw);
+        let unit = if draws {
             KeyedUniforms::new(request.key, Draw::IdleChoice).next_unit()
         } else {
             0.5
         };
-        let (i, start, init) = match self.instances.choose_warm(pool, self.idle_instance, unit) {
+        let warm = match &mut self.balancer {
+            None => self.instances.choose_warm(pool, self.idle_instance, unit),
+            Some(b) => b.pick(&self.instances, pool, unit),
+        };
+        let (i, start, init) = match warm {
             Some(i) => {
                 if self.instances.get(i).busy == 0 {
                     self.end_idle(i, sim);

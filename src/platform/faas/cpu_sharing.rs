@@ -3,21 +3,26 @@
 //! CPU-bound part of each call.
 //!
 //! What FaaS adds:
-//! - A call's execution time is CPU work measured on one full vCPU (a call is one thread),
-//!   unless its function's `cpu_bound` says only that fraction is ([`cpu_work`]); the rest
-//!   of the execution and every backend call are the wait that follows it.
+//! - A call's execution time is CPU work measured on one full vCPU, unless its function's
+//!   `cpu_bound` says only that fraction is; the rest of the execution and every backend
+//!   call are the wait that follows it. A call can use at most its function's `max_vcpus`
+//!   (default 1: one thread) at once, so its work is `exec x cpu_bound x min(1,
+//!   max_vcpus)` µs of one vCPU ([`cpu_work_capped`]), and alone on `V` vCPUs it computes
+//!   at `min(max_vcpus, V)`: with `max_vcpus = 2` on 2 vCPUs, in half its reference time.
 //! - A call that booted its instance starts computing when the instance is ready; its run
 //!   id is its entry in the model's table of calls in flight.
 //! - When a call's CPU part ends, its outcome (timed out, billed duration with its boot
 //!   where the provider bills it) is booked and its completion scheduled.
-//! - Without `vcpus`, or with one call per instance on at least one vCPU (where nothing can
-//!   slow down), none of this runs and results are exactly those of the plain model.
+//! - Without `vcpus`, or with one call per instance where no call can run slower or faster
+//!   than its reference time (each function's `min(max_vcpus, V)` equals its `min(1,
+//!   max_vcpus)`: with the default cap, at least one vCPU), none of this runs and results
+//!   are exactly those of the plain model.
 
 use super::{FaasEvent, FaasModel};
 use crate::engine::Sim;
 use crate::engine::time::Micros;
 use crate::engine::timers::TimerTick;
-use crate::platform::cpu::{CpuEvents, InstanceCpus, RunEnd, RunSpec, cpu_work};
+use crate::platform::cpu::{CpuEvents, InstanceCpus, RunEnd, RunSpec, cpu_work, cpu_work_capped};
 use crate::platform::instances::InstanceId;
 use crate::workload::FunctionSpec;
 
@@ -37,8 +42,10 @@ impl CpuEvents for FaasEvent {
 #[derive(Clone, Debug)]
 pub(super) struct CpuSharing {
     cpus: InstanceCpus,
-    /// CPU-bound fraction of each function's execution time.
+    /// CPU-bound fraction of each function's execution time, and most vCPUs one of its
+    /// calls can use.
     cpu_bound: Vec<f64>,
+    max_vcpus: Vec<f64>,
     /// Per running call: the boot it waited for (billed where the provider bills it).
     init: Vec<Micros>,
 }
@@ -52,7 +59,12 @@ impl CpuSharing {
         functions: &[FunctionSpec],
     ) -> Option<Self> {
         let vcpus = vcpus?;
-        if concurrency <= 1 && vcpus >= 1.0 {
+        let max_vcpus: Vec<f64> = functions
+            .iter()
+            .map(|f| f.faas.max_vcpus.unwrap_or(1.0))
+            .collect();
+        let lone_at_reference = max_vcpus.iter().all(|&c| c.min(vcpus) == c.min(1.0));
+        if concurrency <= 1 && lone_at_reference {
             return None;
         }
         Some(Self {
@@ -61,6 +73,7 @@ impl CpuSharing {
                 .iter()
                 .map(|f| f.faas.cpu_bound.unwrap_or(1.0))
                 .collect(),
+            max_vcpus,
             init: Vec::new(),
         })
     }
@@ -84,7 +97,11 @@ impl FaasModel {
     ) {
         let timeout = self.functions[function as usize].timeout;
         let Some(s) = &mut self.sharing else { return };
-        let work = cpu_work(exec, s.cpu_bound[function as usize], 1.0);
+        let f = function as usize;
+        // The CPU-bound part of the reference time, and the work it is (it differs only
+        // for a cap below one vCPU, whose reference time was computed at that cap).
+        let computing = cpu_work(exec, s.cpu_bound[f], 1.0);
+        let work = cpu_work_capped(exec, s.cpu_bound[f], 1.0, s.max_vcpus[f]);
         if s.init.len() <= r as usize {
             s.init.resize(r as usize + 1, 0);
         }
@@ -93,8 +110,8 @@ impl FaasModel {
             instance: i,
             start,
             work,
-            wait: (exec - work).saturating_add(backend),
-            max_vcpus: 1.0,
+            wait: (exec - computing).saturating_add(backend),
+            max_vcpus: s.max_vcpus[f],
             timeout,
         };
         s.cpus.begin(r, spec, sim);

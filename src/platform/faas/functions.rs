@@ -8,9 +8,11 @@
 //! - **Execution time**: the reference time scaled by the CPU share of the memory the
 //!   function runs at (its pool's memory: its own, or its app's with `pools = "app"`)
 //!   against the share of its `reference_memory` (default: its own memory), for its
-//!   `cpu_bound` fraction ([`crate::platform::cpu::scaled_exec`]). The coupling is AWS
-//!   Lambda's (1,769 MB = 1 vCPU, linear, at most 6: [`CpuCoupling::lambda`]) for every FaaS
-//!   deployment for now. With `cpu_bound` unset or 0, or equal shares, the time is the
+//!   `cpu_bound` fraction ([`crate::platform::cpu::scaled_exec`]). Both shares are the part
+//!   one call can use: at most the function's `max_vcpus` (default 1: a single-threaded
+//!   handler gains nothing above 1,769 MB; [`CpuCoupling::usable_vcpus`]). The coupling is
+//!   AWS Lambda's (1,769 MB = 1 vCPU, linear, at most 6: [`CpuCoupling::lambda`]) for every
+//!   FaaS deployment for now. With `cpu_bound` unset or 0, or equal shares, the time is the
 //!   reference time exactly. A deployment with `vcpus` (container-style instances, whose CPU
 //!   does not follow memory) runs the reference time unscaled; its calls share the vCPUs
 //!   instead ([`super::cpu_sharing`]).
@@ -127,6 +129,7 @@ pub(super) fn plans(
         .map(|(i, f)| {
             let runs_at = table.memory_mb[table.pool_of[i] as usize];
             let reference = f.faas.reference_memory_mb.unwrap_or(f.memory_mb);
+            let cap = f.faas.max_vcpus.unwrap_or(1.0);
             FunctionPlan::new(
                 cold_start_of(cold_start, figures, f),
                 f.faas.timeout.or(timeout),
@@ -136,8 +139,8 @@ pub(super) fn plans(
                     f.faas.cpu_bound.unwrap_or(0.0)
                 },
                 f.faas.cpu_bound,
-                coupling.vcpus(reference.max(1)),
-                coupling.vcpus(runs_at.max(1)),
+                coupling.usable_vcpus(reference.max(1), cap),
+                coupling.usable_vcpus(runs_at.max(1), cap),
             )
         })
         .collect()
@@ -219,11 +222,12 @@ mod tests {
 
     #[test]
     fn cpu_bound_time_follows_memory_against_the_reference() {
-        // Runs at 3538 MB (2 vCPU), measured at 1769 MB (1 vCPU), 60% CPU-bound:
-        // 1000 x (0.6 x 1/2 + 0.4) = 700 µs.
+        // Runs at 3538 MB (2 vCPU), measured at 1769 MB (1 vCPU), 60% CPU-bound, able to
+        // use 2 vCPUs: 1000 x (0.6 x 1/2 + 0.4) = 700 µs.
         let settings = FaasSettings {
             cpu_bound: Some(0.6),
             reference_memory_mb: Some(1769),
+            max_vcpus: Some(2.0),
             ..Default::default()
         };
         let functions = [function(3538, settings)];
@@ -269,6 +273,7 @@ mod tests {
             let settings = FaasSettings {
                 cpu_bound: Some(bound),
                 reference_memory_mb: Some(reference_mb),
+                max_vcpus: Some(6.0),
                 ..Default::default()
             };
             let functions = [function(runs_at_mb, settings)];
@@ -293,6 +298,7 @@ mod tests {
         let settings = |cpu_bound| FaasSettings {
             cpu_bound,
             reference_memory_mb: Some(1769),
+            max_vcpus: Some(2.0),
             ..Default::default()
         };
         let functions = [
@@ -307,5 +313,33 @@ mod tests {
         assert_eq!(p[1].cpu_time(1000), 1000);
         // At its reference memory: a quarter of 1,000 µs.
         assert_eq!(p[2].cpu_time(1000), 250);
+    }
+
+    #[test]
+    fn max_vcpus_caps_the_speed_up_of_memory() {
+        // Purely CPU-bound, 1000 µs measured at 1,769 MB (1 vCPU). With max_vcpus unset (1)
+        // a call at 3,538 MB or 10,240 MB takes as long as at 1,769 MB; with max_vcpus = 2,
+        // 3,538 MB halves it and 10,240 MB (5.79 vCPUs, capped at 2) does no better; below
+        // 1,769 MB the share shrinks whatever the cap: 884 MB (0.4997 vCPU) takes
+        // 1000 x 1769 / 884 = 2001.13 -> 2001 µs.
+        let plan = |memory_mb, max_vcpus| {
+            let settings = FaasSettings {
+                cpu_bound: Some(1.0),
+                reference_memory_mb: Some(1769),
+                max_vcpus,
+                ..Default::default()
+            };
+            let functions = [function(memory_mb, settings)];
+            let table = PoolTable::new(&functions, Default::default());
+            default_plans(&functions, &table)[0].exec(1000)
+        };
+        assert_eq!(plan(1769, None), 1000);
+        assert_eq!(plan(3538, None), 1000);
+        assert_eq!(plan(10_240, None), 1000);
+        assert_eq!(plan(3538, Some(1.0)), 1000);
+        assert_eq!(plan(3538, Some(2.0)), 500);
+        assert_eq!(plan(10_240, Some(2.0)), 500);
+        assert_eq!(plan(884, None), 2001);
+        assert_eq!(plan(884, Some(2.0)), 2001);
     }
 }

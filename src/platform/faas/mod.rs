@@ -10,7 +10,9 @@
 //!   token left. Asynchronous functions retry refused and timed-out attempts instead
 //!   ([`invocation`], which owns these rules).
 //! - Otherwise it takes a free slot of a warm instance of the pool (always-warm ones first,
-//!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]); else a free
+//!   then by the `idle_instance` rule, [`crate::platform::instances::choice`]; with
+//!   `instance_concurrency` > 1, by the `balancer` instead unless it is
+//!   `most_recently_used`, [`crate::platform::instances::balance`]); else a free
 //!   slot of an instance that is still booting (with `instance_concurrency` > 1: it waits for
 //!   the boot); else a new instance starts (a cold start: the sampled init time is added to
 //!   its latency). Cold starts are attempts that waited for an instance to boot (a new
@@ -57,7 +59,7 @@ pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
-use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase};
+use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase, WarmBalancer};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
@@ -159,6 +161,9 @@ pub enum FaasEvent {
 /// The running FaaS platform.
 pub struct FaasModel {
     idle_instance: IdleChoice,
+    /// With `instance_concurrency` > 1 and a balancing rule: which warm instance takes a
+    /// call (`None`: the `idle_instance` rule).
+    balancer: Option<WarmBalancer>,
     billing: FaasBilling,
     meters: FaasMeters,
     /// The meter a call's GB-s bill on, by whether it runs on an always-warm instance: the
@@ -256,6 +261,7 @@ impl FaasModel {
             }),
             async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
+            balancer: WarmBalancer::new(spec.balancer, spec.instance_concurrency, table.len()),
             gb_meters: [
                 meters.gb_seconds,
                 meters

@@ -5,11 +5,11 @@
 use super::*;
 use crate::engine::run_until;
 use crate::engine::time::{HOUR, MINUTE, MS, SECOND};
-use crate::metrics::Recorder;
+use crate::metrics::{Level, Recorder};
 use crate::platform::billing::InstancePrice;
 use crate::platform::instances::Phase;
 use crate::pricing::PriceSchedule;
-use crate::workload::DurationDist;
+use crate::workload::{DurationDist, FaasSettings};
 
 /// A fixed fleet of one instance (1 worker), billed $1 per instance-hour on meter 0.
 fn fleet(granularity: Micros, minimum: Micros) -> FleetModel {
@@ -40,6 +40,16 @@ fn fleet_with(edit: impl FnOnce(&mut FleetSpec)) -> FleetModel {
     };
     edit(&mut spec);
     FleetModel::new(spec, &[function()], BackendPlan::default(), vec![(0, 1.0)])
+}
+
+/// [`fleet_with`] serving one function of these settings.
+fn fleet_serving(settings: FaasSettings, edit: impl FnOnce(&mut FleetSpec)) -> FleetModel {
+    let model = fleet_with(edit);
+    let f = FunctionSpec {
+        faas: settings,
+        ..function()
+    };
+    FleetModel::new(model.spec, &[f], BackendPlan::default(), vec![(0, 1.0)])
 }
 
 /// One function of 128 MB, fully CPU-bound (the default).
@@ -169,6 +179,11 @@ fn per_instance_queues_share_the_fleets_queue_limit() {
     assert_eq!(sim.rec.totals.completed, 4);
     let waits = sim.rec.queue_wait.as_ref().unwrap();
     assert_eq!(waits.max_us(), Some(98 * SECOND));
+    // The queue-length level (timeseries.csv's `queued`): C waited 2..100 s, D 3..101 s.
+    model.finish(&mut sim);
+    sim.rec.finish();
+    let queued = &sim.rec.levels[Level::Queued as usize];
+    assert!((queued.window_integral_secs() - 196.0).abs() < 1e-9);
 }
 
 #[test]
@@ -202,5 +217,50 @@ fn four_cpu_bound_requests_on_two_vcpus_take_twice_their_time() {
     assert_eq!(
         model.load().busy_millivcpus.area_at(2 * SECOND),
         600 * 1_000_000
+    );
+}
+
+#[test]
+fn max_vcpus_caps_a_requests_share_and_cpu_bound_leaves_the_rest_unshared() {
+    // 2 vCPUs, 8 workers. A lone request of 100 ms of a function with max_vcpus = 2 uses
+    // both vCPUs: 50 ms. Two at once: one vCPU each, 100 ms.
+    let two_threads = FaasSettings {
+        max_vcpus: Some(2.0),
+        ..Default::default()
+    };
+    let mut model = fleet_serving(two_threads, |s| {
+        s.workers_per_instance = 8;
+        s.vcpus = Some(2.0);
+    });
+    let mut sim = sim(HOUR);
+    Model::start(&mut model, &mut sim);
+    model.arrive(request(0, 100 * MS), &mut sim);
+    run_until(&mut model, &mut sim, SECOND);
+    assert_eq!(sim.rec.latency.max_us(), Some(50 * MS));
+    for _ in 0..2 {
+        model.arrive(request(SECOND, 100 * MS), &mut sim);
+    }
+    run_until(&mut model, &mut sim, 2 * SECOND);
+    assert_eq!(sim.rec.latency.max_us(), Some(100 * MS));
+    // cpu_bound = 0.5 on 1 vCPU, four requests of 100 ms at once: each computes 50 ms at a
+    // quarter vCPU (200 ms), then waits its other 50 ms without CPU: 250 ms.
+    let half = FaasSettings {
+        cpu_bound: Some(0.5),
+        ..Default::default()
+    };
+    let mut model = fleet_serving(half, |s| {
+        s.workers_per_instance = 8;
+        s.vcpus = Some(1.0);
+    });
+    let mut sim = self::sim(HOUR);
+    Model::start(&mut model, &mut sim);
+    for _ in 0..4 {
+        model.arrive(request(0, 100 * MS), &mut sim);
+    }
+    run_until(&mut model, &mut sim, SECOND);
+    let lat = &sim.rec.latency;
+    assert_eq!(
+        (lat.min_us(), lat.max_us()),
+        (Some(250 * MS), Some(250 * MS))
     );
 }

@@ -23,12 +23,15 @@
 //! instance became ready (most recent first: a freshly booted instance goes to the front
 //! when its boot ends, one loaded ready at once when it is launched); and *booting* instances
 //! with a free slot, oldest first. Which warm instance
-//! serves is the [`choice::IdleChoice`] policy. Lifetimes (`launched_at` to the stop) are the
+//! serves is the [`choice::IdleChoice`] policy, or with several slots per instance the
+//! [`balance::WarmBalancer`] (`balancer`). Lifetimes (`launched_at` to the stop) are the
 //! basis of instance-time billing.
 
+pub mod balance;
 pub mod choice;
 
 use crate::engine::time::Micros;
+pub use balance::WarmBalancer;
 pub use choice::IdleChoice;
 
 /// Index of an instance slot.
@@ -277,6 +280,24 @@ impl Instances {
         None
     }
 
+    /// How many warm instances (ready, with a free slot) `group` has.
+    #[inline]
+    pub fn warm_count(&self, group: u32) -> u32 {
+        let g = &self.groups[group as usize];
+        g[0].len + g[1].len
+    }
+
+    /// The warm instances of `group`: always-warm ones first, then on-demand ones, each most
+    /// recently used first.
+    pub fn warm(&self, group: u32) -> WarmInstances<'_> {
+        let g = &self.groups[group as usize];
+        WarmInstances {
+            all: self,
+            at: g[0].newest,
+            next_list: g[1].newest,
+        }
+    }
+
     /// The booting instance of `group` with a free slot that launched first, if any.
     #[inline]
     pub fn booting_with_room(&self, group: u32) -> Option<InstanceId> {
@@ -345,6 +366,29 @@ impl Instances {
         }
         list.len -= 1;
         slots[id as usize].list = ListKind::None;
+    }
+}
+
+/// The warm instances of a group, in order ([`Instances::warm`]).
+pub struct WarmInstances<'a> {
+    all: &'a Instances,
+    at: InstanceId,
+    /// The head of the on-demand list, while the always-warm one is walked.
+    next_list: InstanceId,
+}
+
+impl Iterator for WarmInstances<'_> {
+    type Item = InstanceId;
+
+    fn next(&mut self) -> Option<InstanceId> {
+        if self.at == NIL {
+            self.at = std::mem::replace(&mut self.next_list, NIL);
+        }
+        let at = self.at;
+        (at != NIL).then(|| {
+            self.at = self.all.older(at);
+            at
+        })
     }
 }
 
