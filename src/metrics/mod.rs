@@ -24,6 +24,7 @@ pub mod functions;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
+pub mod scaling;
 
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
@@ -31,6 +32,7 @@ pub use bucket_latency::BucketLatency;
 pub use functions::{FunctionCounts, FunctionMetrics};
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
+pub use scaling::ScalingTrace;
 
 /// Which instance level a change applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,6 +170,8 @@ pub struct Recorder {
     /// A fleet's queue waits: from a request's arrival to its taking a worker, for measured
     /// requests that started (`None` for FaaS, which does not queue).
     pub queue_wait: Option<LatencyStats>,
+    /// An autoscaled deployment's desired instance count and scale events (empty otherwise).
+    pub scaling: ScalingTrace,
 }
 
 impl Recorder {
@@ -205,6 +209,7 @@ impl Recorder {
             functions: FunctionMetrics::default(),
             utilisation: None,
             queue_wait: None,
+            scaling: ScalingTrace::default(),
         }
     }
 
@@ -423,6 +428,7 @@ impl Recorder {
             self.levels.drop_first_bucket(self.measure_from);
             self.bucket_latency.drop_first_bucket();
             self.usage.values.drain(0..self.usage.meters);
+            self.scaling.drop_before(self.measure_from);
             self.window -= self.measure_from;
             self.measure_from = 0;
             self.first = 0;

@@ -131,6 +131,10 @@ impl FaasModel {
         let plan = &self.functions[request.function as usize];
         let held = plan.exec(request.exec).saturating_add(backend);
         let timed_out = held > plan.time_limit;
+        if let Some(a) = &mut self.autoscaling {
+            let pool = self.pool_of[request.function as usize];
+            a.call_started(pool, plan.cpu_time(request.exec), held);
+        }
         let held = held.min(plan.time_limit);
         // On a shared CPU a call may still time out later: keep its event until it ends.
         let event = if timed_out || self.sharing.is_some() {

@@ -32,6 +32,7 @@ impl FaasModel {
         self.end_idle(i, sim);
         self.expiry.cancel(i);
         self.meter_stopped(i, sim);
+        self.autoscale_stopped(i, sim.now());
         self.instances.stop(i);
         sim.rec.level(Level::Idle, sim.now(), -1);
     }

@@ -42,6 +42,7 @@
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
 
+mod autoscaled;
 mod call_billing;
 mod calls;
 mod cpu_meters;
@@ -153,6 +154,8 @@ pub enum FaasEvent {
     CpuTimeout(TimerTick),
     /// An asynchronous event (index into the side table) is due for another attempt.
     Retry(u32),
+    /// The autoscaler's evaluation is due ([`autoscaled`]).
+    Autoscale,
 }
 
 /// The running FaaS platform.
@@ -201,6 +204,8 @@ pub struct FaasModel {
     functions: Vec<functions::FunctionPlan>,
     scale_up: invocation::ScaleUpGate,
     async_events: invocation::AsyncEvents,
+    /// With `autoscale`: the pools' autoscalers ([`autoscaled`]).
+    autoscaling: Option<autoscaled::PoolAutoscaling>,
 }
 
 impl FaasModel {
@@ -246,6 +251,14 @@ impl FaasModel {
                 &table,
             ),
             scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
+            autoscaling: spec.autoscale.as_ref().map(|a| {
+                autoscaled::PoolAutoscaling::new(
+                    a,
+                    table.len(),
+                    spec.vcpus,
+                    spec.instance_concurrency,
+                )
+            }),
             async_events: invocation::AsyncEvents::new(functions),
             idle_instance: spec.idle_instance,
             balancer: WarmBalancer::new(spec.balancer, spec.instance_concurrency, table.len()),
@@ -299,6 +312,7 @@ impl Model for FaasModel {
     fn start(&mut self, sim: &mut Sim<FaasEvent>) {
         sim.rec.apps = crate::metrics::AppCounts::new(self.apps);
         self.provision(sim);
+        self.autoscale_start(sim);
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FaasEvent>) {
@@ -320,7 +334,11 @@ impl FaasModel {
         match event {
             FaasEvent::Ready(i) => {
                 self.instances.mark_ready(i);
-                sim.rec.transfer(Level::Starting, Level::Busy, now);
+                if self.instances.get(i).busy > 0 {
+                    sim.rec.transfer(Level::Starting, Level::Busy, now);
+                } else {
+                    self.autoscaled_ready_idle(i, sim); // launched ahead of calls
+                }
             }
             FaasEvent::Complete(r) => self.complete(r, sim),
             FaasEvent::Expire(tick) => self.keep_alive_expired(tick, sim),
@@ -330,6 +348,7 @@ impl FaasModel {
             FaasEvent::CpuFinish(tick) => self.share_timer(tick, false, sim),
             FaasEvent::CpuTimeout(tick) => self.share_timer(tick, true, sim),
             FaasEvent::Retry(id) => self.retry(id, sim),
+            FaasEvent::Autoscale => self.autoscale_evaluate(sim),
         }
     }
 

@@ -56,6 +56,7 @@
 //! - Billing: [`lifetimes`].
 
 pub mod autoscale;
+mod autoscaled;
 pub mod balancer;
 mod cpu;
 pub mod lifetimes;
@@ -127,6 +128,8 @@ pub enum FleetEvent {
     },
     /// A booting instance's boot timer ([`lifetimes`]; timer id = instance id).
     Booted(TimerTick),
+    /// The autoscaler's evaluation is due ([`autoscaled`]).
+    Autoscale,
     /// The shared CPUs' timer families (`cpu`, with `vcpus`).
     CpuStart(TimerTick),
     CpuFinish(TimerTick),
@@ -159,6 +162,8 @@ pub struct FleetModel {
     boots: Timers,
     books: lifetimes::Books,
     load: FleetLoad,
+    /// With `autoscale`: the fleet's autoscaler ([`autoscaled`]).
+    autoscaling: Option<autoscaled::FleetAutoscaling>,
     /// With `vcpus`: the instances' shared CPUs.
     cpu: Option<cpu::FleetCpu>,
 }
@@ -172,7 +177,16 @@ impl FleetModel {
         backend: BackendPlan,
         instance_meters: Vec<(usize, f64)>,
     ) -> Self {
+        let mut spec = spec;
+        let autoscaling = spec
+            .autoscale
+            .as_ref()
+            .map(|a| autoscaled::FleetAutoscaling::new(a, spec.workers_per_instance, spec.vcpus));
+        if let Some(a) = &autoscaling {
+            spec.instances = a.initial(); // the fixed start, then the autoscaler's
+        }
         Self {
+            autoscaling,
             cpu: cpu::FleetCpu::new(spec.vcpus, spec.workers_per_instance, functions),
             instances: Instances::new(1, spec.workers_per_instance),
             router: Router::new(spec.balancer),
@@ -209,6 +223,7 @@ impl Model for FleetModel {
         sim.rec.slots_per_instance = self.spec.workers_per_instance;
         sim.rec.queue_wait = Some(Default::default());
         self.launch_fixed(sim);
+        self.autoscale_start(sim);
     }
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<FleetEvent>) {
@@ -232,6 +247,7 @@ impl Model for FleetModel {
                     self.booted(tick.id, sim);
                 }
             }
+            FleetEvent::Autoscale => self.autoscale_evaluate(sim),
             FleetEvent::CpuStart(_) | FleetEvent::CpuFinish(_) | FleetEvent::CpuTimeout(_) => {
                 self.cpu_timer(event, sim)
             }

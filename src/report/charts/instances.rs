@@ -13,6 +13,13 @@
 //! by the workers per VM (so the line reaches the stack's top when every worker of every
 //! running VM is busy), and its caption gives the mean share of workers busy.
 //!
+//! An autoscaled deployment's strip (`autoscale`, fleet or FaaS) also draws the autoscaler's
+//! **desired** instance count as a step line in [`DESIRED`] ([`desired`], from the recorder's
+//! [`crate::metrics::ScalingTrace`]), and each **scale event** as a marker on it where the
+//! count changed: a triangle for a scale-out, a cross for a scale-in. Running instances (the
+//! stack's top) trail the desired count by a boot after a scale-out, and by draining after a
+//! scale-in.
+//!
 //! The top of the stack is every instance that exists (for a fleet: every running VM), so
 //! busy and idle capacity read at a glance, and FaaS and fleets are never mixed on one axis.
 //! Each strip has its own y scale (its caption gives the peak and means). Time ticks fall
@@ -26,6 +33,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes;
+use super::desired::{self, DESIRED, desired_steps};
 use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
 use crate::error::SimError;
 use crate::metrics::{Level, Recorder};
@@ -149,6 +157,22 @@ where
             mark: Mark::Line,
         });
     }
+    if run
+        .deployments
+        .iter()
+        .any(|d| d.recorder.scaling.is_autoscaled())
+    {
+        entries.push(Entry {
+            label: "desired (autoscaler)".into(),
+            color: DESIRED,
+            mark: Mark::Line,
+        });
+        entries.push(Entry {
+            label: "▲ scale-out, ✕ scale-in".into(),
+            color: DESIRED,
+            mark: Mark::Note,
+        });
+    }
     for note in [
         "busy in the deployment's",
         "colour, idle in its tint;",
@@ -190,7 +214,9 @@ where
     let busy = steps(rec, &[Level::Busy], unit);
     let in_use = steps(rec, &[Level::Busy, Level::Starting], unit);
     let all = steps(rec, &[Level::Busy, Level::Starting, Level::Idle], unit);
-    let max = all.iter().map(|p| p.1).fold(0.0, f64::max);
+    let desired = desired_steps(&rec.scaling, unit, end);
+    let peak = all.iter().map(|p| p.1).fold(0.0, f64::max);
+    let max = desired.iter().map(|p| p.1).fold(peak, f64::max);
     let mut chart = ChartBuilder::on(area)
         .margin_top(26)
         .margin_left(20)
@@ -232,6 +258,7 @@ where
             .collect();
         chart.draw_series(LineSeries::new(workers, style::INK.stroke_width(2)))?;
     }
+    desired::draw(&mut chart, &rec.scaling, desired, unit, end)?;
 
     let mean = |l: Level| rec.levels[l as usize].window_mean();
     let kind = if d.model == "fleet" {
@@ -254,7 +281,7 @@ where
     let caption = format!(
         "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}{utilisation}",
         style::shorten(&d.name),
-        style::axis_number((max * 10.0).round() / 10.0),
+        style::axis_number((peak * 10.0).round() / 10.0),
         one_decimal(mean(Level::Busy)),
         one_decimal(mean(Level::Idle)),
         one_decimal(mean(Level::Starting)),
@@ -356,6 +383,67 @@ mod tests {
             .map(|i| image.blob(style::color(i), PLOT).unwrap().y)
             .collect();
         assert!(tops.windows(2).all(|w| w[0] < w[1]), "{tops:?}");
+    }
+
+    #[test]
+    fn an_autoscaled_strip_draws_the_desired_count_and_its_scale_events() {
+        use crate::report::charts::pixels::{Image, PLOT, Region};
+        // The twins run with a desired series set by hand on its fleet (`servers`, third
+        // strip): 2 instances, 5 from a third of the window (a scale-out), 3 from two thirds
+        // (a scale-in).
+        let mut run = crate::report::testutil::twins_run();
+        let i = run
+            .deployments
+            .iter()
+            .position(|d| d.model == "fleet")
+            .expect("a fleet");
+        let window = run.deployments[i].recorder.window();
+        let trace = &mut run.deployments[i].recorder.scaling;
+        trace.desired(0, 2);
+        trace.desired(window / 3, 5);
+        trace.desired(2 * window / 3, 3);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("instances.png");
+        InstancesChart.write(&run, &path).unwrap();
+        if let Ok(keep) = std::env::var("KEEP_CHART") {
+            std::fs::copy(&path, keep).unwrap();
+        }
+        let image = Image::read(&path);
+        let line = image.blob(DESIRED, PLOT).expect("the desired line");
+        // A step line across the strip's width, with three levels: it spans most of the plot
+        // horizontally, and lies in the fleet's strip (around its busy blob vertically).
+        let busy = image
+            .blob(style::color(i), PLOT)
+            .expect("the fleet's busy instances");
+        assert!(line.bounds.x1 - line.bounds.x0 > 600, "{line:?}");
+        assert!(line.count > 1_000, "{line:?}");
+        assert!(
+            line.bounds.y0 < busy.bounds.y1 && busy.bounds.y0 < line.bounds.y1,
+            "line {line:?} busy {busy:?}"
+        );
+        // The scale-out's triangle is a filled blob of the colour a third of the way along:
+        // more desired pixels in a 14-pixel column there than a 2-pixel line gives.
+        let plot_left = line.bounds.x0;
+        let width = line.bounds.x1 - plot_left;
+        let column = |x: u32| Region {
+            x0: x.saturating_sub(7),
+            y0: PLOT.y0,
+            x1: x + 7,
+            y1: u32::MAX,
+        };
+        let at_out = image.count(DESIRED, column(plot_left + width / 3));
+        let plain = image.count(DESIRED, column(plot_left + width / 6));
+        assert!(
+            at_out > plain + 20,
+            "triangle {at_out} vs plain line {plain}"
+        );
+        let at_in = image.count(DESIRED, column(plot_left + 2 * width / 3));
+        assert!(at_in > plain + 10, "cross {at_in} vs plain line {plain}");
+        // Deployments without a trace draw no desired line: a run without autoscaling has
+        // none of the colour.
+        let plain_run = crate::report::testutil::twins_run();
+        InstancesChart.write(&plain_run, &path).unwrap();
+        assert_eq!(Image::read(&path).count(DESIRED, PLOT), 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod axes;
 pub mod cost;
 pub mod cost_latency;
 pub mod cost_over_time;
+pub mod desired;
 pub mod instances;
 pub mod invocations;
 pub mod keepalive;
