@@ -331,12 +331,25 @@ fn bad_task_sizes_and_prices_are_located() {
 }
 
 #[test]
-fn vcpus_on_a_fleet_not_priced_by_them_are_refused() {
+fn vcpus_on_a_fleet_priced_per_instance_are_its_cpu_not_a_price() {
+    // `vcpus` sizes the instance (the EC2 presets set it); an instance-hour price ignores it:
+    // one instance at $0.0832 an hour for the day's 24 hours is $1.9968, with or without it.
+    let r = run_text(&day(&fleet(
+        1,
+        "vcpus = 2",
+        "instance_hours = { usd = 0.0832 }",
+    )));
+    let d = deployment(&r, "fleet");
+    assert!(
+        (d.bill.window_usd - 24.0 * 0.0832).abs() < 1e-9,
+        "{}",
+        d.bill.window_usd
+    );
     assert_located(
-        &fleet(1, "vcpus = 2", "instance_hours = { usd = 0.0832 }"),
-        "2\n",
+        &fleet(1, "vcpus = 0", "instance_hours = { usd = 0.0832 }"),
+        "0\n",
         "deployments[0].compute.vcpus",
-        "on a fleet, vcpus only sizes what billing.vcpu_hours charges",
+        "must be a number of vCPUs from",
     );
 }
 

@@ -232,13 +232,10 @@ impl Validator<'_> {
                 ),
             ));
         }
-        if let (Some(v), None) = (&f.vcpus, &b.vcpu_hours) {
-            return Err(self.err(
-                v,
-                format!("{path}.vcpus"),
-                "on a fleet, vcpus only sizes what billing.vcpu_hours charges (fleets do not \
-                 model CPU yet): add billing.vcpu_hours or remove vcpus",
-            ));
+        // `vcpus` is the instance's CPU whatever prices it (presets of per-instance prices set
+        // it too); billing.vcpu_hours, when given, also charges it.
+        if let Some(v) = &f.vcpus {
+            self.vcpus(v, &format!("{path}.vcpus"))?;
         }
         match given.first() {
             None => Err(self.err(
