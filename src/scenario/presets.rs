@@ -7,7 +7,8 @@
 //! - tables of *settings* (the compute table, `billing`, `operations`, `operations.<kind>`)
 //!   merge key by key, so a scenario may override one price and keep the rest;
 //! - tables that are *one value* are replaced whole: prices (any table with `usd` or
-//!   `tiers`), distributions (`cold_start`, `latency`), `keep_alive`, `provisioned`. Writing
+//!   `tiers`), distributions (`cold_start`, `latency`), `keep_alive`, `provisioned`, an
+//!   autoscaling `target` (`{ cpu = 0.6 }` and `{ concurrency = 0.7 }` do not mix). Writing
 //!   `billing.gb_seconds = { usd = 0.00002 }` drops the preset's tiers and free allowance for
 //!   GB-s, rather than mixing a flat price with tiers.
 //!
@@ -32,6 +33,7 @@ const WHOLE_VALUES: &[&str] = &[
     "keep_alive",
     "provisioned",
     "price",
+    "target",
 ];
 
 /// Expands every `pricing` key of `doc` (the whole scenario document).
