@@ -27,9 +27,8 @@
 
 use std::path::Path;
 
-use serverless_sim::scenario::Scenario;
-use serverless_sim::scenario::file::ScenarioFile;
 use serverless_sim::scenario::size::SizeEstimate;
+use serverless_sim::scenario::{Scenario, read_keys};
 
 /// One fenced block: where it starts (1-based line of its first TOML line), its marker, text.
 struct Block {
@@ -157,7 +156,7 @@ fn check_block(b: &Block) -> Result<(), String> {
         },
         ["fragment", "under=workload", "keys-only"] => {
             let text = format!("{HOST_WORKLOAD}{}", b.text);
-            toml::from_str::<ScenarioFile>(&text)
+            read_keys(Path::new(&name), &text)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }

@@ -87,9 +87,9 @@ operations.read = {{}}
     );
     expect(
         &text,
-        "\"10/s\"",
+        "scale_up_rate = \"10/s\"",
         "deployments[1].compute.scale_up_rate",
-        "does not apply to model = \"fleet\"",
+        "`scale_up_rate` is a faas key; this compute model is fleet",
     );
 }
 

@@ -197,6 +197,6 @@ fn provisioned_concurrency_is_checked() {
         "provisioned = { instances = 1 }",
         "provisioned = { instances = 1 }",
         "deployments[1].compute.provisioned",
-        "does not apply to model = \"fleet\"",
+        "`provisioned` is a faas key; this compute model is fleet",
     );
 }

@@ -181,7 +181,9 @@ queue_limit = 5
         .expect_err("refused")
         .to_string();
     assert!(
-        err.contains("deployments[0].compute.queue_limit: does not apply to model = \"faas\""),
+        err.contains(
+            "deployments[0].compute.queue_limit: `queue_limit` is a fleet key; this compute model is faas"
+        ),
         "{err}"
     );
 }

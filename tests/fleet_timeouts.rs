@@ -188,7 +188,9 @@ request_timeout = "30s"
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("deployments[0].compute.request_timeout: does not apply to model = \"faas\""),
+        e.contains(
+            "deployments[0].compute.request_timeout: `request_timeout` is a fleet key; this compute model is faas"
+        ),
         "{e}"
     );
     // Values are checked like every duration, and located.

@@ -10,7 +10,7 @@ use std::fs;
 use common::cli::{bin, fails, line_col};
 
 /// `base.toml` of the issue: one hour of a 10/s Poisson function, a FaaS deployment `lam`
-/// and a fleet `flt` of 2 x 8 workers with a 30 s timeout.
+/// and a fleet `flt` of 2 x 8 workers on 2 vCPUs with a 30 s timeout.
 const BASE: &str = r#"name = "base"
 seed = 1
 duration = "1h"
@@ -43,6 +43,7 @@ name = "flt"
 model = "fleet"
 instances = 2
 workers = 8
+vcpus = 2
 queue_timeout = "30s"
 [deployments.compute.billing]
 instance_hours = { usd = 0.0416 }
@@ -153,9 +154,9 @@ const SCENARIO_CASES: &[Case] = &[
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"hourly\"", Start("\"hourly\""), "deployments[0].compute.billing.basis", "unknown value 'hourly' (use request, serving, instance)"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "does not apply to basis = \"request\""),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbasis = \"serving\"\nvcpu_seconds = { usd = 0.000024 }", End("vcpu_seconds = "), "deployments[0].compute.billing.vcpu_seconds", "needs deployments[0].compute.vcpus, the vCPUs of one instance"),
-    case(r#"queue_timeout = "30s""#, "queue_timeout = \"30s\"\nvcpus = -2", End("vcpus = "), "deployments[1].compute.vcpus", "must be a number of vCPUs from 9.5367431640625e-7 (2^-20) to 1048576 (2^20) (got -2)"),
+    case("vcpus = 2", "vcpus = 0", End("vcpus = "), "deployments[1].compute.vcpus", "must be a number of vCPUs from 9.5367431640625e-7 (2^-20) to 1048576 (2^20) (got 0)"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nbill_init = true\nbasis = \"serving\"", Start("\"serving\""), "deployments[0].compute.billing.bill_init", "does not apply to basis = \"serving\" (instance time includes the boot)"),
-    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", End("basis = "), "deployments[1].compute.billing.basis", "does not apply to model = \"fleet\""),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nbasis = \"instance\"", Start("basis = "), "deployments[1].compute.billing.basis", "`basis` is a faas billing key; this compute model is fleet (model = \"fleet\")"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"1h\"", End("month = "), "month", "'1h' is not a month: a billing month must be from 28d to 31d long"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"45d\"", End("month = "), "month", "'45d' is not a month: a billing month must be from 28d to 31d long"),
     case(r#"duration = "1h""#, "duration = \"1h\"\nmonth = \"27.99d\"", End("month = "), "month", "'27.99d' is not a month"),
@@ -175,8 +176,8 @@ const SCENARIO_CASES: &[Case] = &[
     case("requests = { usd = 0.20, per = 1_000_000 }", "requests = { usd = 0.20, per = -1 }", Start("-1"), "deployments[0].compute.billing.requests.per", "must be a finite number > 0 (got -1): the units one usd prices"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = -5.0", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "must be a finite number >= 0 (got -5"),
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nusd_per_month = nan", End("usd_per_month = "), "deployments[0].compute.billing.usd_per_month", "(got nan)"),
-    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nusd_per_month = 5.0", End("usd_per_month = "), "deployments[1].compute.billing.usd_per_month", "does not apply to model = \"fleet\""),
-    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", End("cpu_tiers = "), "deployments[1].compute.billing.cpu_tiers", "does not apply to model = \"fleet\""),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\nusd_per_month = 5.0", Start("usd_per_month = "), "deployments[1].compute.billing.usd_per_month", "`usd_per_month` is a faas billing key; this compute model is fleet"),
+    case("instance_hours = { usd = 0.0416 }", "instance_hours = { usd = 0.0416 }\ncpu_tiers = [{ memory = \"512MB\", ghz = 0.8 }]", Start("cpu_tiers = "), "deployments[1].compute.billing.cpu_tiers", "`cpu_tiers` is a faas billing key; this compute model is fleet"),
     // Issue 17, item 4: a 256 MB function would be billed at 128 MB.
     case("gb_seconds = { usd = 0.0000166667 }", "gb_seconds = { usd = 0.0000166667 }\nmemory_min = \"1GB\"\nmemory_max = \"128MB\"", End("memory_max = "), "deployments[0].compute.billing.memory_max", "is 128 MB, below memory_min (1024 MB): billed memory is raised to memory_min and capped at memory_max, so every call would be billed at 128 MB whatever its memory"),
     case("account_concurrency = 1000\n[deployments.compute.billing]\n", "account_concurrency = 1000\npricing = \"azure-functions-consumption\"\n[deployments.compute.billing]\nmemory_min = \"2GB\"\n", End("memory_min = "), "deployments[0].compute.billing.memory_min", "is 2048 MB, above memory_max (1536 MB)"),

@@ -41,6 +41,8 @@ name = "flt"
 model = "fleet"
 instances = 200
 workers = 100
+# One vCPU per worker: a request in service runs at full speed, as without vcpus.
+vcpus = 100
 speed = {speed}
 [deployments.compute.billing]
 instance_hours = {{ usd = 0.0416 }}

@@ -188,11 +188,14 @@ fn render_and_heroku_plans_for_a_month() {
 #[test]
 fn a_function_larger_than_the_dyno_memory_is_refused() {
     // A Standard-1X dyno has 512 MB; the preset leaves instance_memory to the user, who writes
-    // it next to the preset: a 1 GB function could never run on it.
+    // it next to the preset: a request holding 1 GB (server_memory) could never run on it.
     let bad = fleet(
         "pricing = \"heroku-standard-1x\"\ninstances = 1\nworkers = 4\ninstance_memory = \"512MB\"",
     )
-    .replace("memory = \"256MB\"", "memory = \"1GB\"");
+    .replace(
+        "memory = \"256MB\"",
+        "memory = \"256MB\"\nserver_memory = \"1GB\"",
+    );
     let e = Scenario::parse("test.toml".as_ref(), &bad)
         .err()
         .map(|e| e.to_string())

@@ -267,7 +267,7 @@ fn cold_start_figures_must_name_a_platform_and_only_on_faas() {
         .to_string();
     assert!(
         e.contains(
-            "deployments[0].compute.cold_start_figures: does not apply to model = \"fleet\""
+            "deployments[0].compute.cold_start_figures: `cold_start_figures` is a faas key; this compute model is fleet"
         ),
         "{e}"
     );

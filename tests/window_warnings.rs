@@ -6,6 +6,7 @@ mod trace_support;
 use std::path::Path;
 
 use serverless_sim::scenario::Scenario;
+use serverless_sim::scenario::validate::window_checks;
 use trace_support::*;
 
 /// A scenario of one function with `arrivals`, over `duration`, on a FaaS deployment with
@@ -51,9 +52,14 @@ const ASSUMED: &str = "the month projection assumes the window repeats all month
 
 fn warnings(text: &str) -> Vec<String> {
     match Scenario::parse(Path::new("w.toml"), text) {
-        Ok(s) => s.warnings,
+        Ok(s) => window_warnings_of(&s),
         Err(e) => panic!("{e}"),
     }
+}
+
+/// The window warnings of `s`, apart from its other warnings (a fleet without vcpus, say).
+fn window_warnings_of(s: &Scenario) -> Vec<String> {
+    window_checks::window_warnings(s.window, &s.workload, &s.deployments)
 }
 
 #[test]
@@ -64,12 +70,8 @@ fn the_shipped_scenarios_raise_none() {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "toml") {
             let s = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
-            assert!(
-                s.warnings.is_empty(),
-                "{}: {:?}",
-                path.display(),
-                s.warnings
-            );
+            let w = window_warnings_of(&s);
+            assert!(w.is_empty(), "{}: {w:?}", path.display());
             seen += 1;
         }
     }
@@ -303,7 +305,7 @@ fn trace_windows() {
     let s = parse_in(d.path(), &scenario_text("bucket = \"1m\"", trace))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        s.warnings,
+        window_warnings_of(&s),
         [format!(
             "workload.trace: the trace holds 25h but the 1h window replays only 1h of it, less \
              than the day its traffic cycles over; {ASSUMED}, so the hours left out are assumed \
@@ -320,7 +322,7 @@ fn trace_windows() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        s.warnings[0],
+        window_warnings_of(&s)[0],
         format!(
             "workload.trace: the trace holds 25h but the 1h window replays only 1h of it, less \
              than the day its traffic cycles over; {ASSUMED}, so the hours left out are assumed \
@@ -332,7 +334,7 @@ fn trace_windows() {
     let day = trace.replace("\"1h\"", "\"1d\"");
     let s = parse_in(d.path(), &scenario_text("bucket = \"1m\"", &day))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    assert!(window_warnings_of(&s).is_empty(), "{:?}", s.warnings);
     // tiny2019 spans four minutes; a 10-minute duration leaves six with nothing to replay
     // (it holds less than a day, so no daily-cycle warning).
     let tiny = format!(
@@ -343,7 +345,7 @@ fn trace_windows() {
     let s = parse(&scenario_text("duration = \"10m\"\nbucket = \"1m\"", &tiny))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        s.warnings,
+        window_warnings_of(&s),
         [
             format!(
                 "duration: the 10m window is longer than the selected trace, which replays in 4m: \

@@ -2,15 +2,18 @@
 //!
 //! Nothing here is interpreted. Unknown keys are rejected by `deny_unknown_fields`; values
 //! that need checking keep their source span (`Spanned`) so validation can name the line.
-//! Variants (compute model, arrival process, distribution, keep-alive policy) are plain
-//! structs with a discriminating string and optional fields rather than serde-tagged enums:
-//! tagged enums would lose the spans, and validation reports a field that does not belong to
-//! the chosen variant as clearly as serde would.
+//! The compute model is a serde enum, one struct per model ([`super::compute_file`], selected
+//! by `model` after [`super::model_tag`] rewrites the document to the externally tagged form,
+//! which keeps spans). Smaller variants (arrival process, distribution, keep-alive policy) are
+//! plain structs with a discriminating string and optional fields, and validation reports a
+//! field that does not belong to the chosen variant.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use toml::Spanned;
+
+pub use super::compute_file::*;
 
 /// A whole scenario file.
 #[derive(Debug, Deserialize)]
@@ -99,6 +102,10 @@ pub struct TraceFile {
     pub cpu_bound: Option<Spanned<f64>>,
     /// Memory the execution time was measured at (default: the function's memory).
     pub reference_memory: Option<Spanned<String>>,
+    /// Most vCPUs one call can use (default 1).
+    pub max_vcpus: Option<Spanned<f64>>,
+    /// Memory one request holds on a fleet instance, e.g. `"256MB"` (default: not checked).
+    pub server_memory: Option<Spanned<String>>,
 }
 
 /// One path or a list of paths.
@@ -135,6 +142,10 @@ pub struct FunctionFile {
     pub cpu_bound: Option<Spanned<f64>>,
     /// Memory the execution time was measured at (default: the function's memory).
     pub reference_memory: Option<Spanned<String>>,
+    /// Most vCPUs one call can use (default 1).
+    pub max_vcpus: Option<Spanned<f64>>,
+    /// Memory one request holds on a fleet instance, e.g. `"256MB"` (default: not checked).
+    pub server_memory: Option<Spanned<String>>,
 }
 
 /// Backend operations per call: service -> operation kind -> count.
@@ -176,132 +187,6 @@ pub struct DeploymentFile {
     pub services: Vec<Spanned<ServiceFile>>,
     #[serde(default)]
     pub fixed: Vec<Spanned<FixedFile>>,
-}
-
-/// A compute model: `model` is `faas` or `fleet`; each uses its own subset of the keys.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ComputeFile {
-    pub model: Spanned<String>,
-    /// The preset that priced it (`pricing = "aws-lambda-x86"`), already merged in.
-    pub pricing: Option<Spanned<String>>,
-    // faas
-    pub cold_start: Option<Spanned<DistributionFile>>,
-    pub keep_alive: Option<Spanned<KeepAliveFile>>,
-    /// Whose measurements the functions' `runtime` cold-start defaults come from.
-    pub cold_start_figures: Option<Spanned<String>>,
-    pub account_concurrency: Option<Spanned<i64>>,
-    pub function_concurrency: Option<Spanned<i64>>,
-    /// Reserved concurrency: function name -> executions reserved for it.
-    pub reserved_concurrency: Option<Spanned<BTreeMap<String, Spanned<i64>>>>,
-    /// `"function"` (default) or `"app"`: which functions share instances.
-    pub pools: Option<Spanned<String>>,
-    /// Which warm instance serves when several are free.
-    pub idle_instance: Option<Spanned<String>>,
-    /// Calls one instance serves at once.
-    pub instance_concurrency: Option<Spanned<i64>>,
-    /// vCPUs of one instance. FaaS: instance-time billing, CPU sharing between its calls.
-    /// Fleet: what `billing.vcpu_hours` charges (no effect on speed yet).
-    pub vcpus: Option<Spanned<f64>>,
-    /// Always-warm instances per pool: a count or a daily schedule.
-    pub provisioned: Option<Spanned<ProvisionedFile>>,
-    /// Most new instances per pool per period, e.g. `"1000/10s"`.
-    pub scale_up_rate: Option<Spanned<String>>,
-    // fleet
-    pub instances: Option<Spanned<i64>>,
-    pub workers: Option<Spanned<i64>>,
-    pub speed: Option<Spanned<f64>>,
-    /// FaaS: the longest execution. Fleet: an error naming `queue_timeout` and
-    /// `request_timeout` (the old queue-only meaning is not silently kept).
-    pub timeout: Option<Spanned<String>>,
-    /// Fleet: how long a request may wait in the queue before it fails (not started).
-    pub queue_timeout: Option<Spanned<String>>,
-    /// Fleet: how long the load balancer waits for a response (queue + service); a request
-    /// not finished by then fails for the client while its worker finishes the work.
-    pub request_timeout: Option<Spanned<String>>,
-    /// Memory of one instance, e.g. `"4GB"`: requests then also need their function's
-    /// memory free on the instance.
-    pub instance_memory: Option<Spanned<String>>,
-    /// Most requests that may wait in the queue; one arriving at a full queue is rejected.
-    pub queue_limit: Option<Spanned<i64>>,
-    // both
-    pub billing: Option<Spanned<BillingFile>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeepAliveFile {
-    pub policy: Spanned<String>,
-    pub idle_timeout: Option<Spanned<String>>,
-    /// Fixed: `"on_use"` (default) or `"never"`.
-    pub reset: Option<Spanned<String>>,
-    // hybrid
-    pub range: Option<Spanned<String>>,
-    pub prewarm_percentile: Option<Spanned<f64>>,
-    pub keep_alive_percentile: Option<Spanned<f64>>,
-    pub prewarm_margin: Option<Spanned<f64>>,
-    pub keep_alive_margin: Option<Spanned<f64>>,
-    pub min_samples: Option<Spanned<i64>>,
-    pub cv_threshold: Option<Spanned<f64>>,
-}
-
-/// Provisioned concurrency: `{ instances = N }` or `{ schedule = [ { from, to, instances } ] }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProvisionedFile {
-    pub instances: Option<Spanned<i64>>,
-    pub schedule: Option<Spanned<Vec<Spanned<ScheduleEntryFile>>>>,
-}
-
-/// One entry of a daily schedule.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScheduleEntryFile {
-    pub from: Spanned<String>,
-    pub to: Spanned<String>,
-    pub instances: Spanned<i64>,
-}
-
-/// Billing of a compute model; FaaS and fleets use different keys.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BillingFile {
-    // faas
-    pub requests: Option<Spanned<PriceFile>>,
-    pub gb_seconds: Option<Spanned<PriceFile>>,
-    pub memory_step: Option<Spanned<String>>,
-    pub memory_min: Option<Spanned<String>>,
-    pub memory_max: Option<Spanned<String>>,
-    pub bill_init: Option<bool>,
-    /// What compute is billed on: `"request"` (default), `"serving"` or `"instance"`.
-    pub basis: Option<Spanned<String>>,
-    /// Price per vCPU-second of instance time (`basis` serving or instance).
-    pub vcpu_seconds: Option<Spanned<PriceFile>>,
-    /// Price per GB-s of provisioned (always-warm) memory, used or not.
-    pub provisioned_gb_seconds: Option<Spanned<PriceFile>>,
-    /// Price per GB-s of execution on provisioned instances.
-    pub provisioned_compute: Option<Spanned<PriceFile>>,
-    /// Price per GHz-s of billed execution, at the CPU clock `cpu_tiers` gives each memory.
-    pub ghz_seconds: Option<Spanned<PriceFile>>,
-    /// Memory sizes and their CPU clocks: `[{ memory = "128MB", ghz = 0.2 }, ...]`.
-    pub cpu_tiers: Option<Spanned<Vec<Spanned<CpuTierFile>>>>,
-    /// Price per CPU-ms of each call's CPU time (not its wall time).
-    pub cpu_ms: Option<Spanned<PriceFile>>,
-    /// Flat monthly fee of the FaaS platform, whatever the traffic.
-    pub usd_per_month: Option<Spanned<f64>>,
-    // fleet: one of instance_hours, instance_months, or vcpu_hours and/or gb_hours
-    /// Price per instance-hour (EC2).
-    pub instance_hours: Option<Spanned<PriceFile>>,
-    /// Price per instance-month, prorated over the billing month (Heroku, Render).
-    pub instance_months: Option<Spanned<PriceFile>>,
-    /// Price per vCPU-hour of the instance's `vcpus` (Fargate).
-    pub vcpu_hours: Option<Spanned<PriceFile>>,
-    /// Price per GB-hour of the instance's `instance_memory` (Fargate).
-    pub gb_hours: Option<Spanned<PriceFile>>,
-    pub discount: Option<Spanned<f64>>,
-    // both
-    pub granularity: Option<Spanned<String>>,
-    pub minimum: Option<Spanned<String>>,
 }
 
 /// One memory size and the CPU clock a provider gives it (`billing.cpu_tiers`).

@@ -6,8 +6,10 @@
 //! names the file, the line and the field. [`size`] estimates what running a validated
 //! scenario will take (requests, engine events, memory) and refuses the absurd.
 
+pub mod compute_file;
 pub mod file;
 pub mod locate;
+pub mod model_tag;
 pub mod patch;
 pub mod presets;
 pub mod size;
@@ -16,6 +18,8 @@ pub mod toml_path;
 pub mod validate;
 
 use std::path::Path;
+
+use toml::Spanned;
 
 use crate::error::{ScenarioError, SimError};
 use crate::platform::{DeploymentSpec, Window};
@@ -99,14 +103,34 @@ impl Scenario {
                 message,
             })?;
         }
-        let raw = <file::ScenarioFile as serde::Deserialize>::deserialize(
-            toml::de::Deserializer::from(doc),
-        )
-        .map_err(|e| src.toml_error(&e))?;
+        let raw = typed(doc, &src)?;
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "scenario".into());
         validate::validate(raw, &src, &stem)
     }
+}
+
+/// The scenario `text` as written (no presets expanded, nothing validated): its keys and
+/// value types checked, as a keys-only check of a partial example needs.
+///
+/// # Errors
+/// Not valid TOML, an unknown key, a value of the wrong type, or a compute table without a
+/// known `model`.
+pub fn read_keys(path: &Path, text: &str) -> Result<file::ScenarioFile, ScenarioError> {
+    let src = locate::Source::new(path, text);
+    let doc = toml::de::DeTable::parse(text).map_err(|e| src.toml_error(&e))?;
+    typed(doc, &src)
+}
+
+/// The typed parse of `doc`, once every compute table is tagged by its model
+/// ([`model_tag`]).
+fn typed(
+    mut doc: Spanned<toml::de::DeTable<'_>>,
+    src: &locate::Source,
+) -> Result<file::ScenarioFile, ScenarioError> {
+    model_tag::tag_compute_models(doc.get_mut(), src)?;
+    <file::ScenarioFile as serde::Deserialize>::deserialize(toml::de::Deserializer::from(doc))
+        .map_err(|e| src.toml_error(&e))
 }

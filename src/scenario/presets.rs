@@ -8,7 +8,8 @@
 //!   merge key by key, so a scenario may override one price and keep the rest;
 //! - tables that are *one value* are replaced whole: prices (any table with `usd` or
 //!   `tiers`), distributions (`cold_start`, `latency`), `keep_alive`, `provisioned`, an
-//!   autoscaling `target` (`{ cpu = 0.6 }` and `{ concurrency = 0.7 }` do not mix). Writing
+//!   autoscaling `target` (one metric: `{ cpu = 0.6 }` replaces `{ concurrency = 0.7 }`,
+//!   while the rest of `autoscale` merges key by key). Writing
 //!   `billing.gb_seconds = { usd = 0.00002 }` drops the preset's tiers and free allowance for
 //!   GB-s, rather than mixing a flat price with tiers.
 //!
@@ -27,13 +28,13 @@ use crate::pricing::presets::{Kind, Preset, catalogue};
 
 /// Keys whose table is one value, replaced whole by a scenario's own key.
 const WHOLE_VALUES: &[&str] = &[
+    "target",
     "cold_start",
     "latency",
     "execution",
     "keep_alive",
     "provisioned",
     "price",
-    "target",
 ];
 
 /// Expands every `pricing` key of `doc` (the whole scenario document).

@@ -5,7 +5,10 @@
 //! [`super::toml_path`]'s job.
 
 /// Keys whose value is a duration string.
-const DURATION_KEYS: [&str; 20] = [
+const DURATION_KEYS: [&str; 23] = [
+    "interval",
+    "boot",
+    "scale_in_cooldown",
     "duration",
     "bucket",
     "idle_timeout",
@@ -29,10 +32,11 @@ const DURATION_KEYS: [&str; 20] = [
 ];
 
 /// Keys whose value is a rate string.
-const RATE_KEYS: [&str; 3] = ["rate", "on_rate", "off_rate"];
+const RATE_KEYS: [&str; 4] = ["rate", "on_rate", "off_rate", "requests_per_instance"];
 
 /// Keys whose value is a memory size string.
-const MEMORY_KEYS: [&str; 7] = [
+const MEMORY_KEYS: [&str; 8] = [
+    "server_memory",
     "memory",
     "instance_memory",
     "memory_step",
@@ -124,6 +128,9 @@ pub fn humanize(message: &str, path: &str, written: Option<&str>) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = quoted(rest);
         if let Some((unknown, allowed)) = names.split_first() {
+            if let Some(other) = super::compute_file::other_model_key(unknown, allowed) {
+                return other;
+            }
             return if allowed.is_empty() {
                 format!("unknown key '{unknown}'")
             } else {

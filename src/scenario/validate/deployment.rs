@@ -57,14 +57,17 @@ impl Validator<'_> {
                 }
             }
         }
-        let named = std::iter::once(("compute".to_string(), &d.compute.get_ref().pricing)).chain(
-            d.services
-                .iter()
-                .map(|s| (s.get_ref().name.get_ref().clone(), &s.get_ref().pricing)),
+        let named = std::iter::once(("compute".to_string(), d.compute.get_ref().pricing())).chain(
+            d.services.iter().map(|s| {
+                (
+                    s.get_ref().name.get_ref().clone(),
+                    s.get_ref().pricing.as_ref(),
+                )
+            }),
         );
         let pricing = named
             .filter_map(|(part, name)| {
-                let preset = crate::pricing::presets::catalogue().get(name.as_ref()?.get_ref())?;
+                let preset = crate::pricing::presets::catalogue().get(name?.get_ref())?;
                 Some(PresetUse {
                     part,
                     preset: preset.name.clone(),
@@ -87,22 +90,17 @@ impl Validator<'_> {
         path: &str,
         workload: &Workload,
     ) -> Result<ComputeSpec> {
-        let f = c.get_ref();
         let field = |k: &str| format!("{path}.{k}");
-        let billing = self.required(
-            &f.billing,
-            c,
-            &field("billing"),
-            "the prices: name a preset (pricing = \"...\"; `serverless-sim pricing list` shows them) or write a [billing] table",
-        )?;
-        match f.model.get_ref().as_str() {
-            "faas" => self.faas(c, billing, path, workload),
-            "fleet" => self.fleet(c, billing, path, workload),
-            other => Err(self.err(
-                &f.model,
-                field("model"),
-                format!("unknown compute model '{other}' (use faas or fleet)"),
-            )),
+        let what = "the prices: name a preset (pricing = \"...\"; `serverless-sim pricing list` shows them) or write a [billing] table";
+        match c.get_ref() {
+            ComputeFile::Faas(f) => {
+                let billing = self.required(&f.billing, c, &field("billing"), what)?;
+                self.faas(c, f, billing, path, workload)
+            }
+            ComputeFile::Fleet(f) => {
+                let billing = self.required(&f.billing, c, &field("billing"), what)?;
+                self.fleet(c, f, billing, path, workload)
+            }
         }
     }
 

@@ -6,11 +6,13 @@ use toml::Spanned;
 
 use crate::platform::faas::runtimes::Platform;
 use crate::platform::faas::scaling::scale_rate::ScaleUpRate;
+use crate::platform::fleet::{AutoscaleSpec, Balancer};
 use crate::platform::{ComputeSpec, FaasBilling, FaasSpec, IdleChoice, PoolMapping};
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
 use crate::workload::Workload;
 
+use super::autoscale::Model;
 use super::{Result, Validator};
 
 /// Largest concurrency limit or reservation (they are counted in a u32).
@@ -24,29 +26,16 @@ impl Validator<'_> {
     pub(super) fn faas(
         &self,
         c: &Spanned<ComputeFile>,
-        billing: &Spanned<BillingFile>,
+        f: &FaasFile,
+        billing: &Spanned<FaasBillingFile>,
         path: &str,
         workload: &Workload,
     ) -> Result<ComputeSpec> {
-        let f = c.get_ref();
         let field = |k: &str| format!("{path}.{k}");
         let bpath = field("billing");
         let billing_file = billing;
         let b = billing.get_ref();
         let bfield = |k: &str| format!("{bpath}.{k}");
-        let v = "model = \"faas\"";
-        self.not_for(&f.instances, &field("instances"), v)?;
-        self.not_for(&f.workers, &field("workers"), v)?;
-        self.not_for(&f.speed, &field("speed"), v)?;
-        self.not_for(&f.instance_memory, &field("instance_memory"), v)?;
-        self.not_for(&f.queue_limit, &field("queue_limit"), v)?;
-        self.not_for(&f.queue_timeout, &field("queue_timeout"), v)?;
-        self.not_for(&f.request_timeout, &field("request_timeout"), v)?;
-        self.not_for(&b.instance_hours, &bfield("instance_hours"), v)?;
-        self.not_for(&b.discount, &bfield("discount"), v)?;
-        self.not_for(&b.instance_months, &bfield("instance_months"), v)?;
-        self.not_for(&b.vcpu_hours, &bfield("vcpu_hours"), v)?;
-        self.not_for(&b.gb_hours, &bfield("gb_hours"), v)?;
         let figures = match &f.cold_start_figures {
             Some(name) => Platform::parse(name.get_ref()).ok_or_else(|| {
                 self.err(
@@ -151,9 +140,24 @@ impl Validator<'_> {
         }
         self.functions_fit_cpu_tiers(&billing, b, path, workload)?;
         let provisioned = self.provisioned(f, billing_file, path)?;
+        let instance_concurrency = f
+            .instance_concurrency
+            .as_ref()
+            .map(|n| {
+                self.count(
+                    n,
+                    &field("instance_concurrency"),
+                    1,
+                    MAX_INSTANCE_CONCURRENCY,
+                )
+            })
+            .transpose()?
+            .unwrap_or(1);
+        let (balancer, autoscale) =
+            self.faas_capacity(f, path, instance_concurrency, instance_keys.vcpus)?;
         Ok(ComputeSpec::Faas(FaasSpec {
-            balancer: crate::platform::fleet::Balancer::MostRecentlyUsed,
-            autoscale: None,
+            balancer,
+            autoscale,
             cold_start: f
                 .cold_start
                 .as_ref()
@@ -188,19 +192,7 @@ impl Validator<'_> {
                     &IdleChoice::NAMES.join(", "),
                 )?
                 .unwrap_or_default(),
-            instance_concurrency: f
-                .instance_concurrency
-                .as_ref()
-                .map(|n| {
-                    self.count(
-                        n,
-                        &field("instance_concurrency"),
-                        1,
-                        MAX_INSTANCE_CONCURRENCY,
-                    )
-                })
-                .transpose()?
-                .unwrap_or(1),
+            instance_concurrency,
             timeout: f
                 .timeout
                 .as_ref()
@@ -224,7 +216,7 @@ impl Validator<'_> {
     /// in the account limit.
     fn reserved_concurrency(
         &self,
-        f: &ComputeFile,
+        f: &FaasFile,
         path: &str,
         workload: &Workload,
     ) -> Result<Vec<(String, u32)>> {
@@ -257,5 +249,40 @@ impl Validator<'_> {
             ));
         }
         Ok(out)
+    }
+
+    /// The balancer and autoscaler of a FaaS deployment: both apply only when an instance
+    /// serves several calls at once (`instance_concurrency` > 1; the balancer then defaults
+    /// to `least_outstanding`). With one call per instance, `idle_instance` picks the warm
+    /// instance, and the keys are refused (a preset's are left unused).
+    fn faas_capacity(
+        &self,
+        f: &FaasFile,
+        path: &str,
+        instance_concurrency: u32,
+        vcpus: Option<f64>,
+    ) -> Result<(Balancer, Option<AutoscaleSpec>)> {
+        let field = |k: &str| format!("{path}.{k}");
+        if instance_concurrency == 1 {
+            let why = "applies only with instance_concurrency > 1 (with one call per \
+                       instance, idle_instance picks the warm instance and demand starts new \
+                       ones)";
+            if let Some(b) = f.balancer.as_ref().filter(|b| !self.is_from_preset(b)) {
+                return Err(self.err(b, field("balancer"), why));
+            }
+            if let Some(a) = f.autoscale.as_ref().filter(|a| !self.is_from_preset(a)) {
+                return Err(self.err(a, field("autoscale"), why));
+            }
+            return Ok((Balancer::MostRecentlyUsed, None));
+        }
+        let balancer = self
+            .balancer(&f.balancer, &field("balancer"), Model::Faas)?
+            .unwrap_or(Balancer::LeastOutstanding);
+        let autoscale = f
+            .autoscale
+            .as_ref()
+            .map(|a| self.autoscale(a, &field("autoscale"), Model::Faas, vcpus))
+            .transpose()?;
+        Ok((balancer, autoscale))
     }
 }

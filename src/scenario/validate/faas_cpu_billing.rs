@@ -31,7 +31,7 @@ impl Validator<'_> {
     /// `basis`, with `vcpus` per instance if set.
     pub(super) fn faas_cpu_billing_keys(
         &self,
-        b: &BillingFile,
+        b: &FaasBillingFile,
         path: &str,
         basis: BillingBasis,
         vcpus: Option<f64>,
@@ -155,7 +155,7 @@ impl Validator<'_> {
     pub(super) fn functions_fit_cpu_tiers(
         &self,
         billing: &FaasBilling,
-        b: &BillingFile,
+        b: &FaasBillingFile,
         path: &str,
         workload: &Workload,
     ) -> Result<()> {

@@ -21,8 +21,8 @@ impl Validator<'_> {
     /// `vcpus` of `f` and the basis and vCPU-s price of its billing `b` (fields under `path`).
     pub(super) fn faas_instance_keys(
         &self,
-        f: &ComputeFile,
-        b: &BillingFile,
+        f: &FaasFile,
+        b: &FaasBillingFile,
         path: &str,
     ) -> Result<InstanceKeys> {
         let vcpus = f

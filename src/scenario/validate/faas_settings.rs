@@ -1,5 +1,6 @@
 //! Validating a function's FaaS settings (`invocation`, `max_retries`, `max_event_age`,
-//! `timeout`, `runtime`, `cpu_bound`, `reference_memory`), written under
+//! `timeout`, `runtime`, `cpu_bound`, `reference_memory`, `max_vcpus`, and the fleet's
+//! `server_memory`), written under
 //! `[[workload.functions]]` for one function or under `[workload.trace]` for all of a trace's,
 //! into a [`FaasSettings`]. Whether a runtime has a default cold start is checked per FaaS
 //! deployment ([`Validator::runtime_cold_starts`]), since a deployment's `cold_start` makes
@@ -23,6 +24,8 @@ pub(super) struct FaasKeys<'a> {
     runtime: &'a Option<Spanned<String>>,
     cpu_bound: &'a Option<Spanned<f64>>,
     reference_memory: &'a Option<Spanned<String>>,
+    max_vcpus: &'a Option<Spanned<f64>>,
+    server_memory: &'a Option<Spanned<String>>,
 }
 
 impl<'a> FaasKeys<'a> {
@@ -35,6 +38,8 @@ impl<'a> FaasKeys<'a> {
             runtime: &f.runtime,
             cpu_bound: &f.cpu_bound,
             reference_memory: &f.reference_memory,
+            max_vcpus: &f.max_vcpus,
+            server_memory: &f.server_memory,
         }
     }
 
@@ -47,6 +52,8 @@ impl<'a> FaasKeys<'a> {
             runtime: &t.runtime,
             cpu_bound: &t.cpu_bound,
             reference_memory: &t.reference_memory,
+            max_vcpus: &t.max_vcpus,
+            server_memory: &t.server_memory,
         }
     }
 }
@@ -103,21 +110,11 @@ impl Validator<'_> {
             Some(c) => Some(*c.get_ref()),
             None => None,
         };
-        let reference_memory_mb = match k.reference_memory {
-            Some(m) => {
-                let mb = parse_memory_mb(m.get_ref())
-                    .map_err(|e| self.err(m, field("reference_memory"), e))?;
-                if mb == 0 {
-                    return Err(self.err(
-                        m,
-                        field("reference_memory"),
-                        format!("must be greater than zero (got '{}')", m.get_ref()),
-                    ));
-                }
-                Some(mb)
-            }
-            None => None,
-        };
+        let reference_memory_mb = k
+            .reference_memory
+            .as_ref()
+            .map(|m| self.positive_memory(m, &field("reference_memory")))
+            .transpose()?;
         Ok(FaasSettings {
             invocation,
             timeout: k
@@ -128,10 +125,30 @@ impl Validator<'_> {
             runtime,
             cpu_bound,
             reference_memory_mb,
-            // Parsed with the function keys of issue 18.
-            max_vcpus: None,
-            server_memory_mb: None,
+            max_vcpus: k
+                .max_vcpus
+                .as_ref()
+                .map(|v| self.vcpus(v, &field("max_vcpus")))
+                .transpose()?,
+            server_memory_mb: k
+                .server_memory
+                .as_ref()
+                .map(|m| self.positive_memory(m, &field("server_memory")))
+                .transpose()?,
         })
+    }
+
+    /// A memory size above zero, in MB.
+    fn positive_memory(&self, m: &Spanned<String>, field: &str) -> Result<u32> {
+        let mb = parse_memory_mb(m.get_ref()).map_err(|e| self.err(m, field, e))?;
+        if mb == 0 {
+            return Err(self.err(
+                m,
+                field,
+                format!("must be greater than zero (got '{}')", m.get_ref()),
+            ));
+        }
+        Ok(mb)
     }
 
     /// `max_retries` (0 to 2, default 2) and `max_event_age` (1m to 6h, default 6h).

@@ -1,6 +1,7 @@
-//! Validating an always-on fleet: instances, workers, speed, queue and request timeouts
-//! (a bare `timeout` is refused, naming both), queue limit, the
-//! instance's memory and vCPUs, and how its time is priced: per instance-hour
+//! Validating an always-on fleet: a fixed count of instances or an autoscaler, workers,
+//! vCPUs, speed, balancer, queue and request timeouts (a bare `timeout` is refused, naming
+//! both), queue limit, the instance's memory (which each function's `server_memory` must fit
+//! in), and how its time is priced: per instance-hour
 //! (`billing.instance_hours`), per instance-month prorated (`billing.instance_months`), or per
 //! vCPU-hour and GB-hour of the instance's size (`billing.vcpu_hours`, `billing.gb_hours`,
 //! which need `vcpus` and `instance_memory`), with an optional `discount`, granularity and
@@ -8,13 +9,14 @@
 
 use toml::Spanned;
 
-use crate::platform::fleet::DEFAULT_QUEUE_LIMIT;
+use crate::platform::fleet::{Balancer, DEFAULT_QUEUE_LIMIT};
 use crate::platform::{ComputeSpec, FleetSpec, InstanceBilling, InstancePrice};
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
 use crate::workload::Workload;
 
+use super::autoscale::Model;
 use super::{Result, Validator, toml_number};
 
 /// Slowest and fastest fleet speed factor: a thousand times slower or faster than the
@@ -35,26 +37,15 @@ impl Validator<'_> {
     pub(super) fn fleet(
         &self,
         c: &Spanned<ComputeFile>,
-        billing: &Spanned<BillingFile>,
+        f: &FleetFile,
+        billing: &Spanned<FleetBillingFile>,
         path: &str,
         workload: &Workload,
     ) -> Result<ComputeSpec> {
-        let f = c.get_ref();
         let b = billing.get_ref();
         let field = |k: &str| format!("{path}.{k}");
         let bpath = field("billing");
         let bfield = |k: &str| format!("{bpath}.{k}");
-        let v = "model = \"fleet\"";
-        self.not_for(&f.cold_start, &field("cold_start"), v)?;
-        self.not_for(&f.keep_alive, &field("keep_alive"), v)?;
-        self.not_for(&f.cold_start_figures, &field("cold_start_figures"), v)?;
-        self.not_for(&f.account_concurrency, &field("account_concurrency"), v)?;
-        self.not_for(&f.function_concurrency, &field("function_concurrency"), v)?;
-        self.not_for(&f.reserved_concurrency, &field("reserved_concurrency"), v)?;
-        self.not_for(&f.pools, &field("pools"), v)?;
-        self.not_for(&f.idle_instance, &field("idle_instance"), v)?;
-        self.not_for(&f.instance_concurrency, &field("instance_concurrency"), v)?;
-        self.not_for(&f.provisioned, &field("provisioned"), v)?;
         if let Some(t) = &f.timeout {
             return Err(self.err(
                 t,
@@ -68,37 +59,25 @@ impl Validator<'_> {
                 ),
             ));
         }
-        self.not_for(
-            &b.provisioned_gb_seconds,
-            &bfield("provisioned_gb_seconds"),
-            v,
-        )?;
-        self.not_for(&b.provisioned_compute, &bfield("provisioned_compute"), v)?;
-        self.not_for(&b.basis, &bfield("basis"), v)?;
-        self.not_for(&b.vcpu_seconds, &bfield("vcpu_seconds"), v)?;
-        self.not_for(&b.ghz_seconds, &bfield("ghz_seconds"), v)?;
-        self.not_for(&b.cpu_tiers, &bfield("cpu_tiers"), v)?;
-        self.not_for(&b.cpu_ms, &bfield("cpu_ms"), v)?;
-        self.not_for(&b.usd_per_month, &bfield("usd_per_month"), v)?;
-        self.not_for(&f.scale_up_rate, &field("scale_up_rate"), v)?;
-        self.not_for(&b.requests, &bfield("requests"), v)?;
-        self.not_for(&b.gb_seconds, &bfield("gb_seconds"), v)?;
-        self.not_for(&b.memory_step, &bfield("memory_step"), v)?;
-        self.not_for(&b.memory_min, &bfield("memory_min"), v)?;
-        self.not_for(&b.memory_max, &bfield("memory_max"), v)?;
-        if b.bill_init.is_some() {
-            return Err(self.err(
-                billing,
-                bfield("bill_init"),
-                "does not apply to model = \"fleet\"",
-            ));
-        }
-        let instances = self.required(
-            &f.instances,
-            c,
-            &field("instances"),
-            "how many always-on instances, e.g. instances = 2",
-        )?;
+        let vcpus = f
+            .vcpus
+            .as_ref()
+            .map(|v| self.vcpus(v, &field("vcpus")))
+            .transpose()?;
+        let autoscale = match (&f.autoscale, &f.instances) {
+            // A preset's autoscaling gives way to a fixed count the scenario writes.
+            (Some(a), Some(_)) if self.is_from_preset(a) => None,
+            (Some(_), Some(n)) => {
+                return Err(self.err(
+                    n,
+                    field("instances"),
+                    "a fleet is either fixed (instances = N) or autoscaled (autoscale = { ... }, \
+                     starting at its min): give one",
+                ));
+            }
+            (Some(a), None) => Some(self.autoscale(a, &field("autoscale"), Model::Fleet, vcpus)?),
+            (None, _) => None,
+        };
         let workers = self.required(
             &f.workers,
             c,
@@ -120,16 +99,33 @@ impl Validator<'_> {
             Some(s) => *s.get_ref(),
             None => 1.0,
         };
-        let n_instances =
-            self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
+        // An autoscaled fleet starts at its min and may grow to its max.
+        let (n_instances, most_instances) = match &autoscale {
+            Some(a) => (a.min, a.max),
+            None => {
+                let instances = self.required(
+                    &f.instances,
+                    c,
+                    &field("instances"),
+                    "how many always-on instances, e.g. instances = 2 (or autoscale = { ... })",
+                )?;
+                let n = self.count(instances, &field("instances"), 1, MAX_FLEET_WORKERS as i64)?;
+                (n, n)
+            }
+        };
         let n_workers = self.count(workers, &field("workers"), 1, MAX_FLEET_WORKERS as i64)?;
-        if n_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
+        if most_instances as u64 * n_workers as u64 > MAX_FLEET_WORKERS {
+            let most = if autoscale.is_some() {
+                "autoscale.max"
+            } else {
+                "instances"
+            };
             return Err(self.err(
                 workers,
                 field("workers"),
                 format!(
-                    "instances x workers must be at most {MAX_FLEET_WORKERS} (got {n_instances} x {n_workers} = {})",
-                    n_instances as u64 * n_workers as u64
+                    "{most} x workers must be at most {MAX_FLEET_WORKERS} (got {most_instances} x {n_workers} = {})",
+                    most_instances as u64 * n_workers as u64
                 ),
             ));
         }
@@ -142,10 +138,11 @@ impl Validator<'_> {
             None => DEFAULT_QUEUE_LIMIT,
         };
         Ok(ComputeSpec::Fleet(FleetSpec {
-            // Parsed by the per-model schema (issue 18): CPU sharing, balancer, autoscale.
-            vcpus: None,
-            balancer: crate::platform::fleet::Balancer::SharedQueue,
-            autoscale: None,
+            vcpus,
+            balancer: self
+                .balancer(&f.balancer, &field("balancer"), Model::Fleet)?
+                .unwrap_or(Balancer::SharedQueue),
+            autoscale,
             instance_memory_mb,
             queue_limit,
             instances: n_instances,
@@ -162,7 +159,7 @@ impl Validator<'_> {
                 .map(|t| self.positive_duration(t, &field("request_timeout")))
                 .transpose()?,
             billing: InstanceBilling {
-                price: self.instance_price(c, billing, path, instance_memory_mb)?,
+                price: self.instance_price(billing, path, vcpus, instance_memory_mb)?,
                 granularity: match &b.granularity {
                     Some(g) => self.positive_duration(g, &bfield("granularity"))?,
                     None => 1_000_000,
@@ -179,12 +176,11 @@ impl Validator<'_> {
     /// size pair), discounted by `discount`.
     fn instance_price(
         &self,
-        c: &Spanned<ComputeFile>,
-        billing: &Spanned<BillingFile>,
+        billing: &Spanned<FleetBillingFile>,
         path: &str,
+        vcpus: Option<f64>,
         instance_memory_mb: Option<u32>,
     ) -> Result<InstancePrice> {
-        let f = c.get_ref();
         let b = billing.get_ref();
         let bfield = |k: &str| format!("{path}.billing.{k}");
         let discount = match &b.discount {
@@ -232,11 +228,6 @@ impl Validator<'_> {
                 ),
             ));
         }
-        // `vcpus` is the instance's CPU whatever prices it (presets of per-instance prices set
-        // it too); billing.vcpu_hours, when given, also charges it.
-        if let Some(v) = &f.vcpus {
-            self.vcpus(v, &format!("{path}.vcpus"))?;
-        }
         match given.first() {
             None => Err(self.err(
                 billing,
@@ -251,7 +242,7 @@ impl Validator<'_> {
                 Ok(InstancePrice::Months(priced(p, "instance_months")?))
             }
             Some(_) => {
-                let vcpus = match (&b.vcpu_hours, &f.vcpus) {
+                let vcpus = match (&b.vcpu_hours, vcpus) {
                     (Some(p), None) => {
                         return Err(self.err(
                             p,
@@ -262,7 +253,7 @@ impl Validator<'_> {
                             ),
                         ));
                     }
-                    (_, Some(v)) => self.vcpus(v, &format!("{path}.vcpus"))?,
+                    (_, Some(v)) => v,
                     (None, None) => 0.0,
                 };
                 let memory_gb = match (&b.gb_hours, instance_memory_mb) {
@@ -298,7 +289,7 @@ impl Validator<'_> {
         }
     }
 
-    /// An instance memory size, which every function must fit in.
+    /// An instance memory size, which every function's `server_memory` must fit in.
     fn instance_memory(
         &self,
         m: &Spanned<String>,
@@ -306,13 +297,15 @@ impl Validator<'_> {
         workload: &Workload,
     ) -> Result<u32> {
         let mb = parse_memory_mb(m.get_ref()).map_err(|e| self.err(m, field, e))?;
-        if let Some(f) = workload.functions.iter().find(|f| f.memory_mb > mb) {
+        let need = |f: &crate::workload::FunctionSpec| f.faas.server_memory_mb.unwrap_or(0);
+        if let Some(f) = workload.functions.iter().find(|f| need(f) > mb) {
             return Err(self.err(
                 m,
                 field,
                 format!(
-                    "function '{}' needs {} MB, more than an instance has ({mb} MB): it could never run",
-                    f.name, f.memory_mb
+                    "function '{}' has server_memory = {} MB, more than an instance has ({mb} MB): its requests could never run",
+                    f.name,
+                    need(f)
                 ),
             ));
         }

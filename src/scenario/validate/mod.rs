@@ -4,8 +4,9 @@
 //! This module holds the entry point, the top-level keys (`name`, `seed`, `duration`,
 //! `bucket`, `month`) and the checks every part shares (names, units, counts, required and
 //! misplaced keys); one child module per part of the file:
-//! `workload`, `deployment`, `price`, `trace_table`; and `window_checks`, the warnings about
-//! windows too short to project to a month.
+//! `workload`, `deployment`, `price`, `trace_table`; `window_checks`, the warnings about
+//! windows too short to project to a month; and `capacity_warnings`, about fleets' CPU and
+//! memory.
 
 use std::collections::BTreeSet;
 
@@ -20,6 +21,8 @@ use crate::platform::Window;
 use crate::units::{parse_duration, parse_rate};
 use crate::workload::{Source as Arrivals, Workload, trace};
 
+mod autoscale;
+pub mod capacity_warnings;
 mod deployment;
 mod faas;
 mod faas_cpu_billing;
@@ -244,7 +247,11 @@ pub fn validate(
         month,
         warmup,
     };
-    let warnings = window_checks::window_warnings(window, &workload, &deployments);
+    let mut warnings = window_checks::window_warnings(window, &workload, &deployments);
+    warnings.extend(capacity_warnings::capacity_warnings(
+        &workload,
+        &deployments,
+    ));
     Ok(Scenario {
         name,
         seed,
@@ -267,7 +274,7 @@ fn preset_spans(file: &ScenarioFile) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     for d in &file.deployments {
         let d = d.get_ref();
-        spans.extend(d.compute.get_ref().pricing.as_ref().map(|p| p.span()));
+        spans.extend(d.compute.get_ref().pricing().map(|p| p.span()));
         for s in &d.services {
             spans.extend(s.get_ref().pricing.as_ref().map(|p| p.span()));
         }

@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use crate::platform::faas::Provisioned;
 use crate::platform::schedule::{DailySchedule, parse_clock};
-use crate::scenario::file::{BillingFile, ComputeFile};
+use crate::scenario::file::{FaasBillingFile, FaasFile};
 
 use super::{Result, Validator};
 
@@ -16,8 +16,8 @@ impl Validator<'_> {
     /// The provisioned plan of a FaaS compute table, if any.
     pub(super) fn provisioned(
         &self,
-        f: &ComputeFile,
-        billing: &Spanned<BillingFile>,
+        f: &FaasFile,
+        billing: &Spanned<FaasBillingFile>,
         path: &str,
     ) -> Result<Option<Provisioned>> {
         let field = format!("{path}.provisioned");
