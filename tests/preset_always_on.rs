@@ -252,3 +252,91 @@ fn every_service_and_fleet_preset_is_valid_named_alone() {
     // 7 services and 33 fleets in this catalogue's BaaS and always-on files.
     assert!(checked >= 40, "only {checked} presets checked");
 }
+
+/// The vCPUs the providers state for each size, typed from their pages: EC2 from AWS's
+/// burstable credit table and price list (docs/price-sources.md, E1 and E3), Render from its
+/// pricing page (R1). Heroku's Dyno Types page states CPU shares, not CPUs: no `vcpus`.
+#[test]
+fn fleet_presets_set_the_vcpus_their_providers_state() {
+    let stated: &[(&str, f64)] = &[
+        ("aws-ec2-t3.nano", 2.0),
+        ("aws-ec2-t3.micro", 2.0),
+        ("aws-ec2-t3.small", 2.0),
+        ("aws-ec2-t3.medium", 2.0),
+        ("aws-ec2-t3.large", 2.0),
+        ("aws-ec2-t3.xlarge", 4.0),
+        ("aws-ec2-t3.2xlarge", 8.0),
+        ("aws-ec2-t4g.nano", 2.0),
+        ("aws-ec2-t4g.micro", 2.0),
+        ("aws-ec2-t4g.small", 2.0),
+        ("aws-ec2-t4g.medium", 2.0),
+        ("aws-ec2-t4g.large", 2.0),
+        ("aws-ec2-t4g.xlarge", 4.0),
+        ("aws-ec2-t4g.2xlarge", 8.0),
+        ("aws-ec2-m5.large", 2.0),
+        ("aws-ec2-m5.xlarge", 4.0),
+        ("aws-ec2-m5.2xlarge", 8.0),
+        ("aws-ec2-m6i.large", 2.0),
+        ("aws-ec2-m6i.xlarge", 4.0),
+        ("aws-ec2-m6i.2xlarge", 8.0),
+        ("render-starter", 0.5),
+        ("render-standard", 1.0),
+        ("render-pro", 2.0),
+        ("render-pro-plus", 4.0),
+        ("render-pro-max", 4.0),
+        ("render-pro-ultra", 8.0),
+    ];
+    let vcpus_of = |name: &str| {
+        let p = catalogue().get(name).unwrap_or_else(|| panic!("{name}"));
+        let param = p.params.iter().find(|q| q.key == "vcpus")?;
+        assert!(!param.sources.is_empty(), "{name}: vcpus without a source");
+        Some(
+            param
+                .value
+                .as_float()
+                .or(param.value.as_integer().map(|i| i as f64))
+                .unwrap_or_else(|| panic!("{name}: vcpus = {}", param.value)),
+        )
+    };
+    for &(name, vcpus) in stated {
+        assert_eq!(vcpus_of(name), Some(vcpus), "{name}");
+    }
+    for p in catalogue().presets() {
+        if p.name.starts_with("heroku-") {
+            assert_eq!(vcpus_of(&p.name), None, "{}", p.name);
+            assert!(
+                p.notes.iter().any(|n| n.contains("No `vcpus`")),
+                "{}: the notes must say why vcpus is unset",
+                p.name
+            );
+        }
+        if p.name.starts_with("aws-ec2-t") {
+            assert!(
+                p.notes.iter().any(|n| n.contains("baseline is")),
+                "{}: the notes must give the burstable baseline",
+                p.name
+            );
+        }
+    }
+    // Every EC2 and Render preset is in the table: a new size must state its vCPUs.
+    let with_vcpus = catalogue()
+        .presets()
+        .iter()
+        .filter(|p| p.kind == Kind::Fleet && vcpus_of(&p.name).is_some())
+        .count();
+    assert_eq!(with_vcpus, stated.len());
+}
+
+/// A fleet priced per instance-hour accepts `vcpus`, the preset's or the scenario's own: it
+/// sizes the CPU, not the price.
+#[test]
+fn vcpus_from_a_preset_or_the_scenario_leave_an_instance_hour_price_alone() {
+    // t3.medium: $0.0416 an hour x 730.5 hours = $30.3888 a month, whatever its vCPUs.
+    for vcpus in ["", "\nvcpus = 1"] {
+        let m = monthly(
+            &format!("pricing = \"aws-ec2-t3.medium\"\ninstances = 1\nworkers = 8{vcpus}"),
+            "instance_hours",
+        );
+        assert_close(m, 0.0416 * MONTH_H, 1e-9, "t3.medium");
+    }
+}

@@ -20,6 +20,15 @@ fn pricing_show_prints_every_figure_with_unit_confidence_and_source() {
 }
 
 #[test]
+fn pricing_show_states_a_fleet_preset_s_vcpus() {
+    let text = stdout_of(&["pricing", "show", "render-starter"]);
+    assert!(
+        text.contains("\ncapacity: 0.5 vCPUs per instance\n") && text.contains("vcpus = 0.5"),
+        "{text}"
+    );
+}
+
+#[test]
 fn pricing_list_names_every_preset_with_its_date_and_json_agrees() {
     let text = stdout_of(&["pricing", "list"]);
     let json: serde_json::Value =

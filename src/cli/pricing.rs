@@ -1,7 +1,9 @@
 //! `serverless-sim pricing list` and `pricing show <name>`: the preset catalogue, as text or
 //! JSON.
 //!
-//! Both render to a `String` (tested, snapshot for `show`); the command prints it.
+//! Both render to a `String` (tested, snapshot for `show`); the command prints it. `show`
+//! opens with a preset's capacity when it sets any: its vCPUs per instance, its autoscaling
+//! target and its balancer ([`capacity`]).
 
 use std::fmt::Write as _;
 
@@ -77,6 +79,8 @@ struct ShowJson<'a> {
     #[serde(flatten)]
     preset: &'a Preset,
     named_in: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    capacity: Option<String>,
     sources: Vec<SourceJson<'a>>,
 }
 
@@ -119,6 +123,7 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
         return json(&ShowJson {
             preset,
             named_in: named_in(preset.kind),
+            capacity: capacity(preset),
             sources,
         });
     }
@@ -134,6 +139,9 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
         preset.region,
         preset.date
     );
+    if let Some(c) = capacity(preset) {
+        let _ = writeln!(out, "capacity: {c}");
+    }
     let _ = writeln!(out, "\nFigures (scenario key = value):");
     for p in &preset.params {
         let _ = writeln!(out, "  {} = {}", p.key, p.value);
@@ -174,6 +182,61 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
     out
 }
 
+/// What a preset says of its capacity, in words: vCPUs per instance (or, for a fleet, that
+/// they are not stated), the autoscaling target and bounds, the balancer. `None` for a
+/// preset that sets none of them and is no fleet (Lambda: capacity follows memory).
+pub fn capacity(preset: &Preset) -> Option<String> {
+    let value = |key: &str| {
+        preset
+            .params
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| &p.value)
+    };
+    let float = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    let number = |v: &toml::Value| float(v).map(|x| x.to_string());
+    let percent = |v: &toml::Value| float(v).map(|x| format!("{}%", (x * 1e4).round() / 1e2));
+    let mut parts = Vec::new();
+    match value("vcpus").and_then(number) {
+        Some(v) => parts.push(format!(
+            "{v} vCPU{} per instance",
+            if v == "1" { "" } else { "s" }
+        )),
+        None if preset.kind == Kind::Fleet => {
+            parts.push("vCPUs not stated, so latency ignores CPU (see the notes)".to_string())
+        }
+        None => {}
+    }
+    if let Some(target) = value("autoscale.target").and_then(toml::Value::as_table) {
+        let tracked = target.iter().next().map(|(metric, v)| {
+            let share = percent(v).unwrap_or_else(|| v.to_string());
+            match metric.as_str() {
+                "cpu" => format!("CPU utilisation near {share} of the vCPUs"),
+                "concurrency" => format!("requests in service near {share} of the slots"),
+                other => format!("{other} near {v}"),
+            }
+        });
+        let mut words = format!(
+            "autoscaled to keep {}",
+            tracked.unwrap_or_else(|| "its target".into())
+        );
+        if let (Some(min), Some(max)) = (
+            value("autoscale.min").and_then(number),
+            value("autoscale.max").and_then(number),
+        ) {
+            words += &format!(", {min} to {max} instances");
+        }
+        if let Some(w) = value("autoscale.window").and_then(toml::Value::as_str) {
+            words += &format!(", averaged over {w}");
+        }
+        parts.push(words);
+    }
+    if let Some(b) = value("balancer").and_then(toml::Value::as_str) {
+        parts.push(format!("balancer {b}"));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 fn json<T: Serialize>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{e}"));
     text.push('\n');
@@ -199,6 +262,55 @@ mod tests {
             serde_json::from_str(&list(catalogue(), Format::Json)).unwrap();
         assert_eq!(rows.as_array().unwrap().len(), catalogue().presets().len());
         assert_eq!(rows[0]["name"], catalogue().presets()[0].name.as_str());
+    }
+
+    #[test]
+    fn show_states_the_capacity_a_preset_sets() {
+        let text = |name: &str| show(catalogue(), catalogue().get(name).unwrap(), Format::Text);
+        assert!(text("aws-ec2-t3.small").contains("\ncapacity: 2 vCPUs per instance\n"));
+        assert!(text("render-starter").contains("\ncapacity: 0.5 vCPUs per instance\n"));
+        assert!(text("heroku-basic").contains("\ncapacity: vCPUs not stated, so latency"));
+        assert!(!text("aws-lambda-x86").contains("capacity:"));
+        let v: serde_json::Value = serde_json::from_str(&show(
+            catalogue(),
+            catalogue().get("aws-ec2-m5.xlarge").unwrap(),
+            Format::Json,
+        ))
+        .unwrap();
+        assert_eq!(v["capacity"], "4 vCPUs per instance");
+    }
+
+    #[test]
+    fn an_autoscaling_target_and_balancer_are_said_in_words() {
+        const FILE: &str = r#"
+[sources.X]
+title = "A page"
+url = "https://example.com"
+dated = "2025-01"
+read = "2026-12-07"
+[[presets]]
+name = "p"
+kind = "faas"
+provider = "P"
+product = "P"
+region = "r"
+date = "2026-12-07"
+summary = "s"
+params = [
+  { key = "vcpus", value = 1, unit = "u", confidence = "confirmed", sources = ["X"] },
+  { key = "autoscale.target", value = { cpu = 0.6 }, unit = "u", confidence = "confirmed", sources = ["X"] },
+  { key = "autoscale.min", value = 0, unit = "u", confidence = "confirmed", sources = ["X"] },
+  { key = "autoscale.max", value = 100, unit = "u", confidence = "confirmed", sources = ["X"] },
+  { key = "autoscale.window", value = "1m", unit = "u", confidence = "confirmed", sources = ["X"] },
+  { key = "balancer", value = "least_outstanding", unit = "u", confidence = "confirmed", sources = ["X"] },
+]
+"#;
+        let c = crate::pricing::presets::load(&[("t.toml", FILE)]).unwrap();
+        assert_eq!(
+            capacity(c.get("p").unwrap()).unwrap(),
+            "1 vCPU per instance; autoscaled to keep CPU utilisation near 60% of the vCPUs, \
+             0 to 100 instances, averaged over 1m; balancer least_outstanding"
+        );
     }
 
     #[test]

@@ -3,12 +3,16 @@
 //! happens. Requests are placed by completion time (the bucket they completed in); a bucket
 //! in which a deployment completed nothing breaks its lines (a lone bucket between two gaps
 //! is drawn as a dot). Each deployment keeps its colour ([`style::color`] of its index).
+//!
+//! The latency axis is logarithmic ([`y_range`], ticks from [`log_axis`]), so a deployment at
+//! 30 s and one at 20 ms both show their shape instead of the fast one lying on the x axis.
 
 use std::path::Path;
 
 use plotters::prelude::*;
 
-use super::style::{self, Axes, DrawResult, Entry, Mark, TimeUnit};
+use super::log_axis::{self, nice_down, nice_up};
+use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
 use super::{axes, palette};
 use crate::error::SimError;
 use crate::metrics::Recorder;
@@ -70,6 +74,32 @@ pub fn segments(rec: &Recorder, which: Percentile, unit: TimeUnit) -> Segments {
     runs
 }
 
+/// The shortest latency the axis shows (1 µs, the recorder's resolution): a bucket whose
+/// percentile is 0 is drawn there.
+pub const FLOOR_MS: f64 = 1e-3;
+
+/// The log axis's range in ms for latencies `ms`: from the 1-2-5 value at or below half the
+/// smallest to the one at or above 1.5 x the largest, so no line lies on an edge; 1 ms to
+/// 1 s when there is none.
+pub fn y_range(ms: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (min, max) = ms.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+        let v = v.max(FLOOR_MS);
+        (lo.min(v), hi.max(v))
+    });
+    if max == 0.0 {
+        return (1.0, 1_000.0);
+    }
+    (nice_down(min * 0.5), nice_up(max * 1.5))
+}
+
+/// `runs` with every latency raised to [`FLOOR_MS`] (a log axis has no 0).
+fn floored(mut runs: Segments) -> Segments {
+    for p in runs.iter_mut().flatten() {
+        p.1 = p.1.max(FLOOR_MS);
+    }
+    runs
+}
+
 fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -95,24 +125,39 @@ where
             ]
         })
         .collect();
-    let max = lines
-        .iter()
-        .flatten()
-        .flatten()
-        .flatten()
-        .map(|p| p.1)
-        .fold(0.0, f64::max);
+    let lines: Vec<[Segments; 2]> = lines.into_iter().map(|pair| pair.map(floored)).collect();
+    let (lo, hi) = y_range(lines.iter().flatten().flatten().flatten().map(|p| p.1));
     let end = unit.of(run.window.measured()).max(f64::MIN_POSITIVE);
-    let mut chart = style::xy_chart(
-        &plot,
-        Axes {
-            x: 0.0..end,
-            y: 0.0..style::top(max, 0.08),
-            x_desc: axes::time_desc(&run.window, unit),
-            y_desc: "latency (ms): p50 thick line, p99 thin line",
-            y_label_area: 90,
-            y_tick: &|v| style::axis_number(*v),
-        },
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(10)
+        .margin_left(20)
+        .margin_right(30)
+        .margin_bottom(10)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..end, (lo..hi).log_scale())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .max_light_lines(1)
+        .light_line_style(style::GRID_LIGHT)
+        .bold_line_style(style::GRID_BOLD)
+        .axis_style(style::INK)
+        .x_labels(12)
+        .y_labels(1)
+        .x_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&|_| String::new())
+        .x_label_style(style::tick_font())
+        .x_desc(axes::time_desc(&run.window, unit))
+        .y_desc("latency (log scale): p50 thick line, p99 thin line")
+        .axis_desc_style(style::axis_desc_font())
+        .draw()?;
+    axes::draw_y_ticks(
+        &mut chart,
+        root,
+        &log_axis::ticks(lo, hi),
+        (0.0, end),
+        &log_axis::ms_label,
     )?;
 
     let mut entries = Vec::new();
@@ -177,6 +222,96 @@ mod tests {
                     .all(|(a, b)| a.0 == b.0 && a.1 >= b.1)
             );
         }
+    }
+
+    #[test]
+    fn the_latency_range_is_one_two_five_values_around_the_data() {
+        // 15 ms to 30.01 s: half of 15 is 7.5, down to 5; 1.5 x 30,010 = 45,015, up to 50,000.
+        assert_eq!(
+            y_range([15.0, 30_010.0, 200.0].into_iter()),
+            (5.0, 50_000.0)
+        );
+        // One value: 100 ms spans 50 ms to 200 ms.
+        assert_eq!(y_range(std::iter::once(100.0)), (50.0, 200.0));
+        // A 0 is drawn at the 1 µs floor: 0.5 µs down to 0.5e-3 ms.
+        let (lo, hi) = y_range([0.0, 2.0].into_iter());
+        assert!((lo - 5e-4).abs() < 1e-15 && hi == 5.0, "{lo} {hi}");
+        assert_eq!(y_range(std::iter::empty()), (1.0, 1_000.0));
+    }
+
+    /// Ten minutes at one call a second on two deployments that differ only in their
+    /// database: 5 ms (a 15 ms call) and 30 s (a 30.01 s call).
+    const FAST_AND_SLOW: &str = r#"
+name = "fast-and-slow"
+duration = "10m"
+bucket = "1m"
+[[workload.functions]]
+name = "api"
+memory = "512MB"
+execution = { dist = "constant", value = "10ms" }
+arrivals = { process = "fixed_interval", every = "1s", offset = "500ms" }
+calls = { db = { read = 1 } }
+[[deployments]]
+name = "fast"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "0ms" }
+keep_alive = { policy = "forever" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "5ms" }
+operations.read = {}
+[[deployments]]
+name = "slow"
+[deployments.compute]
+model = "faas"
+cold_start = { dist = "constant", value = "0ms" }
+keep_alive = { policy = "forever" }
+[deployments.compute.billing]
+requests = { usd = 0.20, per = 1_000_000 }
+gb_seconds = { usd = 0.0000166667 }
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "30s" }
+operations.read = {}
+"#;
+
+    #[test]
+    fn a_fast_deployment_stays_above_the_x_axis_beside_a_30_second_one() {
+        use crate::report::charts::pixels::{Image, PLOT};
+        let scenario =
+            crate::scenario::Scenario::parse(std::path::Path::new("fs.toml"), FAST_AND_SLOW)
+                .unwrap();
+        let run = crate::run::run(&scenario).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lot.png");
+        LatencyOverTimeChart.write(&run, &path).unwrap();
+        let image = Image::read(&path);
+        // The x axis: the row of the plot with the most axis-ink pixels (it spans the plot).
+        let row_ink = |y: u32| {
+            (PLOT.x0..PLOT.x1)
+                .filter(|&x| image.at(x, y) == [style::INK.0, style::INK.1, style::INK.2])
+                .count()
+        };
+        let axis = (PLOT.y0..image.height).max_by_key(|&y| row_ink(y)).unwrap();
+        assert!(row_ink(axis) > 600, "no x axis found: {}", row_ink(axis));
+        let fast = image.blob(style::color(0), PLOT).expect("fast drawn");
+        let slow = image.blob(style::color(1), PLOT).expect("slow drawn");
+        assert!(fast.count > 1000 && slow.count > 500, "{fast:?} {slow:?}");
+        // The range is 5 ms to 50 s (4 decades): 15 ms is log10(3) / 4 = 12% of the height
+        // above the axis and 30 s log10(6,000) / 4 = 94%, so the fast line keeps well clear
+        // of the axis (on a linear axis it would be 15 / 32,400 of the height: under 1 px).
+        let height = f64::from(axis - PLOT.y0);
+        let above = |y: f64| (f64::from(axis) - y) / height;
+        assert!(
+            f64::from(fast.bounds.y1) < f64::from(axis) - 30.0,
+            "{fast:?} axis {axis}"
+        );
+        assert!((0.06..0.2).contains(&above(fast.y)), "{}", above(fast.y));
+        assert!((0.8..1.0).contains(&above(slow.y)), "{}", above(slow.y));
     }
 
     #[test]
