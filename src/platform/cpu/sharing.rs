@@ -22,6 +22,9 @@
 //!   scheduling its own completion at [`RunEnd::end`]; the last call re-arms the instance's
 //!   timer.
 //! - A run id may be reused once its [`RunEnd`] was popped.
+//! - [`InstanceCpus::busy_vcpu_us`]`(instance, now)`: vCPU time computed on an instance so
+//!   far (for CPU utilisation: differences over a span, over `V x span`);
+//!   [`InstanceCpus::computing`]`(instance)`: runs computing there now.
 //!
 //! # Rules
 //!
@@ -167,6 +170,15 @@ impl InstanceCpus {
     /// How many runs are computing on instance `i` now.
     pub fn computing(&self, i: InstanceId) -> usize {
         self.cpus.get(i as usize).map_or(0, SharedCpu::len)
+    }
+
+    /// The vCPU time computed on instance slot `i` so far, in vCPU-µs, read at `now` (not
+    /// earlier than the latest event handled): its CPU's [`SharedCpu::busy_vcpu_us`]. A slot
+    /// reused by a new instance keeps counting: take differences over a span.
+    pub fn busy_vcpu_us(&mut self, i: InstanceId, now: Micros) -> f64 {
+        self.cpus
+            .get_mut(i as usize)
+            .map_or(0.0, |cpu| cpu.busy_vcpu_us(now))
     }
 
     /// Run `run` starts as `spec` says (see the module docs).
