@@ -13,6 +13,8 @@
 //!   (later than now when it waits for a boot): it computes `spec.work` (µs of one full
 //!   vCPU), then waits `spec.wait` (backend calls, the non-CPU part), and may use at most
 //!   `spec.max_vcpus` vCPUs; with `spec.timeout`, it is stopped `timeout` after its start.
+//!   Work is in reference vCPUs: an owner whose vCPUs are `s` times as fast (a fleet's
+//!   `speed`) passes `work / s`.
 //! - The owner's event type implements [`CpuEvents`] (three variants wrapping a
 //!   [`TimerTick`]); when one pops, the owner calls [`InstanceCpus::on_start`],
 //!   [`InstanceCpus::on_finish`] or [`InstanceCpus::on_timeout`]. The last two return
