@@ -49,15 +49,15 @@ pub fn memory_svg(result: &SweepResult) -> Result<String, SimError> {
 /// The cheapest, fastest and balanced point of one deployment's memory sweep: indexes into
 /// `costs` / `p95s` (equal lengths, aligned with the sweep's points).
 ///
-/// Ties: the cheapest is the faster of equally cheap points, the fastest the cheaper of
-/// equally fast ones, the balanced the cheaper of equal scores; then the earlier point. So
-/// a memory that buys no speed (above 1,769 MB for a `max_vcpus = 1` function on Lambda:
+/// Ties: the fastest is the cheaper of equally fast points, the balanced the cheaper of
+/// equal scores, then the earlier point; the cheapest is the earlier of equally cheap ones
+/// (the smaller memory in a sweep written smallest first). So a memory that buys no speed (above 1,769 MB for a `max_vcpus = 1` function on Lambda:
 /// the same p95, a higher cost) is never called the fastest.
 pub fn memory_choices(costs: &[f64], p95s: &[f64]) -> Option<(usize, usize, usize)> {
     if costs.is_empty() || costs.len() != p95s.len() {
         return None;
     }
-    // The first index minimising (key, then tie), comparing exactly.
+    // The first index minimising `key`, then `tie` (compared exactly).
     let argmin = |key: &[f64], tie: &[f64]| {
         (0..key.len()).fold(0, |best, i| {
             if (key[i], tie[i]) < (key[best], tie[best]) {
@@ -67,7 +67,8 @@ pub fn memory_choices(costs: &[f64], p95s: &[f64]) -> Option<(usize, usize, usiz
             }
         })
     };
-    let (cheapest, fastest) = (argmin(costs, p95s), argmin(p95s, costs));
+    let first = vec![0.0; costs.len()];
+    let (cheapest, fastest) = (argmin(costs, &first), argmin(p95s, costs));
     let score: Vec<f64> = costs
         .iter()
         .zip(p95s)
@@ -248,10 +249,10 @@ mod tests {
         let costs = [14.0, 12.0, 10.0, 8.0];
         let p95s = [200.0, 200.0, 200.0, 350.0];
         assert_eq!(memory_choices(&costs, &p95s), Some((3, 2, 2)));
-        // Equally cheap: the faster is the cheapest.
+        // Equally cheap: the earlier is the cheapest (the fastest and balanced: the other).
         assert_eq!(
             memory_choices(&[5.0, 5.0], &[300.0, 250.0]),
-            Some((1, 1, 1))
+            Some((0, 1, 1))
         );
     }
 }

@@ -186,6 +186,10 @@ pub struct SharedCpu {
     next_seq: u64,
     /// Room reserved in each class's heap.
     jobs: usize,
+    /// vCPU time computed so far, in units of 2^-32 vCPU-µs, and the current total rate
+    /// (units of 2^-32 vCPU): `min(V, sum of the caps of the jobs computing)`.
+    used: u128,
+    busy_rate: u128,
 }
 
 impl SharedCpu {
@@ -217,6 +221,8 @@ impl SharedCpu {
             done: VecDeque::with_capacity(jobs),
             next_seq: 0,
             jobs,
+            used: 0,
+            busy_rate: 0,
         };
         cpu.class_for(ONE);
         cpu
@@ -240,6 +246,15 @@ impl SharedCpu {
     /// Whether no job is here.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The vCPU time computed on this CPU from its creation to `now`, in vCPU-µs: the
+    /// integral of `min(V, sum of the caps of the jobs computing)` (an owner's CPU
+    /// utilisation over a span is the difference of two readings over `V x span`). Reading
+    /// it is a change at `now` like any other (times never go backwards).
+    pub fn busy_vcpu_us(&mut self, now: Micros) -> f64 {
+        self.advance(now);
+        self.used as f64 / ONE as f64
     }
 
     /// Whether `job` is here (computing, or finished and not yet popped).
@@ -389,6 +404,7 @@ impl SharedCpu {
             return;
         }
         let dt = u128::from(now - self.last);
+        self.used += dt * self.busy_rate;
         for class in &mut self.classes {
             if !class.heap.is_empty() {
                 class.clock += if class.rate_den == 1 {
@@ -403,6 +419,12 @@ impl SharedCpu {
 
     /// Sets every class's rate by water-filling (see the rounding rule).
     fn rerate(&mut self) {
+        let demand: u128 = self
+            .classes
+            .iter()
+            .map(|c| c.heap.len() as u128 * c.cap)
+            .sum();
+        self.busy_rate = demand.min(self.vcpus_fixed);
         let mut left = self.vcpus_fixed;
         let mut count = self.computing() as u128;
         let mut capped = true;

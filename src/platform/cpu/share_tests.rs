@@ -362,3 +362,18 @@ fn a_class_made_later_keeps_the_jobs_of_the_others() {
     assert_eq!(cpu.remove(100, 0), Some(3600));
     assert_eq!(drain(&mut cpu), [(500, 1), (1600, 2)]);
 }
+
+#[test]
+fn busy_vcpu_time_integrates_min_of_vcpus_and_demand() {
+    // 2 vCPUs. A cap-1 job of 1000 from 0: 1 vCPU busy. At 500 a cap-4 job of 3000 joins:
+    // water-filling gives the first its cap 1 (1 x 2 jobs <= 2) and the second the 1 left;
+    // both vCPUs busy. The first ends at 1000; the second, 2500 left, alone at min(4, 2) =
+    // 2: done at 2250. Busy: 500 x 1 + 500 x 2 + 1250 x 2 = 4000 vCPU-µs, the total work,
+    // as read at 3000.
+    let mut cpu = SharedCpu::new(2.0);
+    cpu.add(0, 0, 1000);
+    assert_eq!(cpu.busy_vcpu_us(250), 250.0);
+    cpu.add_capped(500, 1, 3000, 4.0);
+    assert_eq!(drain(&mut cpu), [(1000, 0), (2250, 1)]);
+    assert_eq!(cpu.busy_vcpu_us(3000), 4000.0);
+}

@@ -13,6 +13,8 @@
 //!   (later than now when it waits for a boot): it computes `spec.work` (µs of one full
 //!   vCPU), then waits `spec.wait` (backend calls, the non-CPU part), and may use at most
 //!   `spec.max_vcpus` vCPUs; with `spec.timeout`, it is stopped `timeout` after its start.
+//!   Work is in reference vCPUs: an owner whose vCPUs are `s` times as fast (a fleet's
+//!   `speed`) passes `work / s`.
 //! - The owner's event type implements [`CpuEvents`] (three variants wrapping a
 //!   [`TimerTick`]); when one pops, the owner calls [`InstanceCpus::on_start`],
 //!   [`InstanceCpus::on_finish`] or [`InstanceCpus::on_timeout`]. The last two return
@@ -22,6 +24,9 @@
 //!   scheduling its own completion at [`RunEnd::end`]; the last call re-arms the instance's
 //!   timer.
 //! - A run id may be reused once its [`RunEnd`] was popped.
+//! - [`InstanceCpus::busy_vcpu_us`]`(instance, now)`: vCPU time computed on an instance so
+//!   far (for CPU utilisation: differences over a span, over `V x span`);
+//!   [`InstanceCpus::computing`]`(instance)`: runs computing there now.
 //!
 //! # Rules
 //!
@@ -167,6 +172,15 @@ impl InstanceCpus {
     /// How many runs are computing on instance `i` now.
     pub fn computing(&self, i: InstanceId) -> usize {
         self.cpus.get(i as usize).map_or(0, SharedCpu::len)
+    }
+
+    /// The vCPU time computed on instance slot `i` so far, in vCPU-µs, read at `now` (not
+    /// earlier than the latest event handled): its CPU's [`SharedCpu::busy_vcpu_us`]. A slot
+    /// reused by a new instance keeps counting: take differences over a span.
+    pub fn busy_vcpu_us(&mut self, i: InstanceId, now: Micros) -> f64 {
+        self.cpus
+            .get_mut(i as usize)
+            .map_or(0.0, |cpu| cpu.busy_vcpu_us(now))
     }
 
     /// Run `run` starts as `spec` says (see the module docs).
