@@ -26,7 +26,7 @@ const EXCLUDED_MARK: &str = " *";
 /// A plain-text table: one row per deployment, then the verdict.
 pub fn render(run: &RunResult) -> String {
     let label = |d: &crate::platform::DeploymentResult| {
-        if serves_workload(d) {
+        if serves_workload(d, &run.slo) {
             d.name.clone()
         } else {
             format!("{}{EXCLUDED_MARK}", d.name)
@@ -151,7 +151,7 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     let reasons: Vec<(&str, NotServed)> = v
         .excluded
         .iter()
-        .filter_map(|d| Some((d.name.as_str(), not_served(d)?)))
+        .filter_map(|d| Some((d.name.as_str(), not_served(d, &run.slo)?)))
         .collect();
     let group = |heading: String, keep: fn(&NotServed) -> bool| {
         let named: Vec<String> = reasons
@@ -161,6 +161,7 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
                 NotServed::Failed(share) => format!("{name} ({:.2}%)", share * 100.0),
                 NotServed::Overloaded { .. } => format!("{name} ({why})"),
                 NotServed::NoneCompleted => name.to_string(),
+                NotServed::SloMissed(miss) => format!("{name} ({})", miss.short()),
             })
             .collect();
         (!named.is_empty()).then(|| format!("* not compared ({heading}): {}", named.join(", ")))
@@ -175,6 +176,10 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     lines.extend(group("no request completed".into(), |why| {
         matches!(why, NotServed::NoneCompleted)
     }));
+    lines.extend(group(
+        format!("misses the slo: {}", run.slo.describe()),
+        |why| matches!(why, NotServed::SloMissed(_)),
+    ));
     lines
 }
 
