@@ -75,7 +75,12 @@ fn a_fleet_over_the_slo_is_not_called_cheapest_and_a_dearer_one_that_meets_it_is
     fs::write(&file, two_fleets("slo = { p99 = \"300ms\" }")).unwrap();
     let out = dir.path().join("out");
     let run = bin()
-        .args(["run".as_ref(), file.as_os_str(), "--out".as_ref(), out.as_os_str()])
+        .args([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
@@ -91,7 +96,12 @@ fn a_fleet_over_the_slo_is_not_called_cheapest_and_a_dearer_one_that_meets_it_is
     let html = fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("misses the slo: p99 300 ms"), "the page");
     let json = bin()
-        .args(["run".as_ref(), file.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .args([
+            "run".as_ref(),
+            file.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ])
         .args(["--out".as_ref(), dir.path().join("json").as_os_str()])
         .assert()
         .success();
@@ -156,7 +166,10 @@ fn a_function_s_own_slo_judges_its_calls_alone() {
     ] {
         let r = run_text(&two_functions(slo));
         let why = not_served(deployment(&r, "cheap"), &r.slo).expect("cheap misses");
-        assert_eq!(why.to_string(), "checkout p99 100.0 ms, over its slo's 50 ms");
+        assert_eq!(
+            why.to_string(),
+            "checkout p99 100.0 ms, over its slo's 50 ms"
+        );
         assert_eq!(why.short(), "checkout p99 100 ms > 50 ms");
         assert_eq!(verdict(&r).cheapest.map(|d| d.name.as_str()), Some("quick"));
     }
@@ -178,12 +191,18 @@ fn a_bad_slo_is_refused_with_its_line_and_field() {
     };
     // An unknown percentile: serde lists the known ones.
     let (e, text) = err("slo = { p98 = \"300ms\" }");
-    assert!(e.starts_with(&format!("s.toml:{}:", line_of(&text, "slo ="))), "{e}");
+    assert!(
+        e.starts_with(&format!("s.toml:{}:", line_of(&text, "slo ="))),
+        "{e}"
+    );
     assert!(e.contains("p98") && e.contains("p999"), "{e}");
     // A function the workload does not have.
     let (e, text) = err("[slo.functions.cart]\np99 = \"1s\"\n");
     assert!(
-        e.starts_with(&format!("s.toml:{}:", line_of(&text, "[slo.functions.cart]"))),
+        e.starts_with(&format!(
+            "s.toml:{}:",
+            line_of(&text, "[slo.functions.cart]")
+        )),
         "{e}"
     );
     assert!(
@@ -199,7 +218,10 @@ fn a_bad_slo_is_refused_with_its_line_and_field() {
     let (e, _) = err("slo = {}");
     assert!(e.contains("slo: sets no objective"), "{e}");
     let (e, _) = err("slo = { functions = { checkout = {} } }");
-    assert!(e.contains("slo.functions.checkout: sets no objective"), "{e}");
+    assert!(
+        e.contains("slo.functions.checkout: sets no objective"),
+        "{e}"
+    );
 }
 
 /// M/M/1: one worker, exponential calls of mean 10 ms (service rate mu = 100/s), Poisson
@@ -269,7 +291,9 @@ fn a_sweep_marks_the_points_past_the_slo_and_says_where_it_stops_serving() {
     assert!(serving > 0.505 && not_serving < 0.575, "{row:?}");
     // The table marks the points past it and names why.
     assert!(
-        stdout.contains("* vm does not serve the workload (in some replication; not compared) at 0.7 (p99 "),
+        stdout.contains(
+            "* vm does not serve the workload (in some replication; not compared) at 0.7 (p99 "
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("ms > 100 ms); 0.8 (p99 "), "{stdout}");

@@ -44,12 +44,13 @@ pub fn saturation_warnings(
     let rates: Vec<f64> = processes.iter().map(|p| p.mean_rate()).collect();
     deployments
         .iter()
-        .filter_map(|d| {
+        .enumerate()
+        .filter_map(|(i, d)| {
             let ComputeSpec::Fleet(fleet) = &d.compute else {
                 return None;
             };
             saturation(load, &workload.functions, &rates, fleet, &d.services)
-                .map(|message| format!("deployment '{}': {message}", d.name))
+                .map(|message| format!("deployments[{i}] '{}': {message}", d.name))
         })
         .collect()
 }
@@ -140,7 +141,67 @@ fn number(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// Two fleets of one instance with 8 workers, identical but for `vcpus` (1 and 2, set on
+    /// the spec), serving 100 ms calls that are half CPU-bound at 30/s x `load`.
+    fn twins(load: &str) -> Scenario {
+        let fleet = |name: &str| {
+            format!(
+                "[[deployments]]\nname = \"{name}\"\n[deployments.compute]\nmodel = \"fleet\"\n\
+                 instances = 1\nworkers = 8\n[deployments.compute.billing]\n\
+                 instance_hours = {{ usd = 0.1 }}\n"
+            )
+        };
+        let text = format!(
+            "duration = \"1h\"\nload = {load}\n[[workload.functions]]\nname = \"api\"\n\
+             memory = \"512MB\"\ncpu_bound = 0.5\n\
+             execution = {{ dist = \"constant\", value = \"100ms\" }}\n\
+             arrivals = {{ process = \"poisson\", rate = \"30/s\" }}\n{}{}",
+            fleet("small"),
+            fleet("big")
+        );
+        let mut s = Scenario::parse("t.toml".as_ref(), &text).unwrap_or_else(|e| panic!("{e}"));
+        for (d, vcpus) in s.deployments.iter_mut().zip([1.0, 2.0]) {
+            let ComputeSpec::Fleet(f) = &mut d.compute else {
+                panic!("a fleet")
+            };
+            f.vcpus = Some(vcpus);
+        }
+        s
+    }
+
+    #[test]
+    fn the_fleet_with_fewer_vcpus_is_named_with_the_load_it_saturates_at() {
+        // By hand: CPU work offered = 30/s x 0.1 s x 0.5 = 1.5 vCPU-s/s. small has 1 vCPU:
+        // 150%, saturating at load 1 x 1 / 1.5 = 0.6667; big has 2: 75%, no warning. Worker
+        // time is 30 x 0.1 = 3 of 8 workers: not the bound.
+        let s = twins("1");
+        let warnings = saturation_warnings(s.load, &s.workload, &s.deployments);
+        assert_eq!(
+            warnings,
+            [
+                "deployments[0] 'small': offered 1.5 vCPU-seconds of CPU work per second on the \
+              workload's mean rates, on 1 instance x 1 vCPU: mean utilisation 150%, its queue \
+              grows without bound; it saturates at load 0.6667 (this scenario's load is 1): \
+              add instances or vCPUs"
+            ]
+        );
+        // At load 0.5 (0.75 vCPU-s/s) neither saturates; at 1.5 (2.25) both, big at 1.5 x 2
+        // / 2.25 = 1.333.
+        let s = twins("0.5");
+        assert!(saturation_warnings(s.load, &s.workload, &s.deployments).is_empty());
+        let s = twins("1.5");
+        let warnings = saturation_warnings(s.load, &s.workload, &s.deployments);
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings[1].starts_with("deployments[1] 'big': offered 2.25 vCPU-seconds")
+                && warnings[1].contains("2 vCPUs: mean utilisation 112%")
+                && warnings[1].contains("saturates at load 1.333 (this scenario's load is 1.5)"),
+            "{warnings:?}"
+        );
+    }
 
     #[test]
     fn numbers_keep_four_significant_digits() {
