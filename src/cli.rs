@@ -292,6 +292,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             for line in crate::scenario::size::rates::lines(&s.workload, s.window.length) {
                 println!("{line}");
             }
+            if !s.slo.is_empty() {
+                println!(
+                    "slo: {} (a deployment above it does not serve the workload)",
+                    s.slo.describe()
+                );
+            }
             for line in estimate.lines() {
                 println!("{line}");
             }

@@ -173,6 +173,23 @@ fn a_function_s_own_slo_judges_its_calls_alone() {
         assert_eq!(why.short(), "checkout p99 100 ms > 50 ms");
         assert_eq!(verdict(&r).cheapest.map(|d| d.name.as_str()), Some("quick"));
     }
+    // check says what it understood.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    fs::write(
+        &file,
+        two_functions("slo = { p99 = \"500ms\", p50 = \"0.2s\", functions = { checkout = { p99 = \"50ms\" } } }"),
+    )
+    .unwrap();
+    let check = bin().arg("check").arg(&file).assert().success();
+    let stdout = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(
+            "slo: p50 200 ms, p99 500 ms; checkout p99 50 ms (a deployment above it does not \
+             serve the workload)"
+        ),
+        "{stdout}"
+    );
     // A function's objective alone, no overall one: browse is not judged (400 ms passes).
     let r = run_text(&two_functions(
         "[slo.functions.browse]\np50 = \"400ms\"\np999 = \"400ms\"\n",

@@ -149,11 +149,13 @@ impl Slo {
         if !self.overall.is_empty() {
             parts.push(list(&self.overall));
         }
-        parts.extend(
-            self.functions
-                .iter()
-                .map(|f| format!("{} {}", f.name, list(&f.objectives))),
-        );
+        for f in &self.functions {
+            // A name several functions of a trace share is said once.
+            let part = format!("{} {}", f.name, list(&f.objectives));
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
         parts.join("; ")
     }
 
