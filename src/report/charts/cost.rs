@@ -88,9 +88,9 @@ pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
 }
 
 /// The text at the end of a deployment's bar: its monthly total, and for a deployment that
-/// does not serve the workload ([`crate::report::verdict`]) why (its failure share, or its
-/// overload), so a bar that is short because requests failed or never ended does not read as
-/// cheap.
+/// does not serve the workload ([`crate::report::verdict`]) why (its failure share, its
+/// overload, or the slo percentile it missed), so a bar that is short because requests
+/// failed, never ended or took too long does not read as cheap.
 pub fn total_text(d: &crate::platform::DeploymentResult, slo: &Slo) -> String {
     let total = format!("${:.2}", d.bill.monthly_usd + 0.0);
     match not_served(d, slo) {
