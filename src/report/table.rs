@@ -5,7 +5,8 @@
 //! then the billing month every `$/month` figure is per (`month = 730.5 h (30.4375 days)`);
 //! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
 //! rest on. A deployment that does not serve the workload is marked `*` and named as not
-//! compared, on a line per reason (failures, overload, no request completed); a latency of a
+//! compared, on a line per reason (failures, overload, no request completed, a missed `slo`
+//! named with the measured percentile and its limit); a latency of a
 //! deployment that completed nothing is shown as `-`.
 //!
 //! `busy inst (mean)` is the time-averaged number of instances serving at least one request
@@ -116,7 +117,8 @@ fn prices_line(run: &RunResult) -> String {
 
 /// `cheapest per month: NAME ($X); others cost NAME Y.YYx, ...` over the deployments that
 /// serve the workload, then one line per reason naming those that do not (failures,
-/// overload, nothing completed); nothing for a single deployment that serves it.
+/// overload, nothing completed, a missed slo); nothing for a single deployment that serves
+/// it.
 fn verdict_lines(run: &RunResult) -> Vec<String> {
     let v = verdict::verdict(run);
     let mut lines = Vec::new();
