@@ -130,6 +130,12 @@ impl SloMiss {
 }
 
 impl Slo {
+    /// No objective: every latency meets it (the default).
+    pub const NONE: Slo = Slo {
+        overall: Vec::new(),
+        functions: Vec::new(),
+    };
+
     /// Whether it sets no objective at all.
     pub fn is_empty(&self) -> bool {
         self.overall.is_empty() && self.functions.is_empty()

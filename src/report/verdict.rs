@@ -193,25 +193,22 @@ mod tests {
     fn at_most_one_percent_failed_serves_the_workload() {
         assert!(serves_workload(
             &with("exactly-1%", 10_000, 100, 1.0),
-            &Slo::default()
+            &Slo::NONE
         ));
         assert!(!serves_workload(
             &with("1.01%", 10_000, 101, 1.0),
-            &Slo::default()
+            &Slo::NONE
         ));
-        assert!(!serves_workload(
-            &with("all-failed", 5, 5, 1.0),
-            &Slo::default()
-        ));
+        assert!(!serves_workload(&with("all-failed", 5, 5, 1.0), &Slo::NONE));
         // Nothing asked, nothing completed: no verdict rests on it.
-        assert!(!serves_workload(&with("idle", 0, 0, 1.0), &Slo::default()));
+        assert!(!serves_workload(&with("idle", 0, 0, 1.0), &Slo::NONE));
         assert_eq!(
-            not_served(&with("idle", 0, 0, 1.0), &Slo::default()),
+            not_served(&with("idle", 0, 0, 1.0), &Slo::NONE),
             Some(NotServed::NoneCompleted)
         );
         assert_eq!(failed_share(&with("x", 400, 3, 1.0)), 0.0075);
         assert_eq!(
-            not_served(&with("lossy", 400, 40, 1.0), &Slo::default()).map(|n| n.to_string()),
+            not_served(&with("lossy", 400, 40, 1.0), &Slo::NONE).map(|n| n.to_string()),
             Some("10.00% failed".into())
         );
     }
@@ -228,17 +225,17 @@ mod tests {
             d
         };
         // Busy but keeping up, a few requests in service at the end.
-        assert!(serves_workload(&fleet(0.99, 0, 8), &Slo::default()));
+        assert!(serves_workload(&fleet(0.99, 0, 8), &Slo::NONE));
         // Exactly 1% queued is still within the rule; one more is a backlog.
-        assert!(serves_workload(&fleet(0.5, 100, 108), &Slo::default()));
-        assert!(!serves_workload(&fleet(0.5, 101, 109), &Slo::default()));
+        assert!(serves_workload(&fleet(0.5, 100, 108), &Slo::NONE));
+        assert!(!serves_workload(&fleet(0.5, 101, 109), &Slo::NONE));
         // In service is not a backlog: long calls leave many running at the end.
-        assert!(serves_workload(&fleet(0.5, 0, 2_000), &Slo::default()));
+        assert!(serves_workload(&fleet(0.5, 0, 2_000), &Slo::NONE));
         // Offered as much work as it can do, or more: its backlog grows.
-        assert!(!serves_workload(&fleet(1.0, 0, 0), &Slo::default()));
+        assert!(!serves_workload(&fleet(1.0, 0, 0), &Slo::NONE));
         let over = fleet(2.7, 6_200, 6_300);
         assert_eq!(
-            not_served(&over, &Slo::default()),
+            not_served(&over, &Slo::NONE),
             Some(NotServed::Overloaded {
                 utilisation: Some(2.7),
                 queued_share: 0.62,
@@ -246,16 +243,13 @@ mod tests {
             })
         );
         assert_eq!(
-            not_served(&over, &Slo::default()).unwrap().to_string(),
+            not_served(&over, &Slo::NONE).unwrap().to_string(),
             "utilisation 270%, 63.00% unfinished at the window's end"
         );
         // Failures are named first.
         let mut both = fleet(2.7, 6_200, 6_300);
         both.recorder.totals.failed = 200;
-        assert_eq!(
-            not_served(&both, &Slo::default()),
-            Some(NotServed::Failed(0.02))
-        );
+        assert_eq!(not_served(&both, &Slo::NONE), Some(NotServed::Failed(0.02)));
     }
 
     #[test]
@@ -274,8 +268,7 @@ mod tests {
         assert_eq!(names(&v.others), ["dear"]);
         assert_eq!(names(&v.excluded), ["throttled", "lossy"]);
         // When none serves, there is no cheapest.
-        run.deployments
-            .retain(|d| !serves_workload(d, &Slo::default()));
+        run.deployments.retain(|d| !serves_workload(d, &Slo::NONE));
         let v = verdict(&run);
         assert!(v.cheapest.is_none() && v.others.is_empty() && v.excluded.len() == 2);
     }

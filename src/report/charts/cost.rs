@@ -277,7 +277,7 @@ mod tests {
         let share = t.failed as f64 / t.requests as f64;
         assert!(share > 0.01, "{t:?}");
         assert_eq!(
-            total_text(capped, &Slo::default()),
+            total_text(capped, &Slo::NONE),
             format!(
                 "${:.2} ({:.1}% failed: not compared)",
                 capped.bill.monthly_usd,
@@ -285,7 +285,7 @@ mod tests {
             )
         );
         assert_eq!(
-            total_text(&run.deployments[0], &Slo::default()),
+            total_text(&run.deployments[0], &Slo::NONE),
             format!("${:.2}", run.deployments[0].bill.monthly_usd)
         );
         // An overloaded fleet failed nothing: its bar names the overload instead.
@@ -295,7 +295,7 @@ mod tests {
         let unfinished = 100.0 * (fleet.recorder.totals.requests / 4) as f64
             / fleet.recorder.totals.requests as f64;
         assert_eq!(
-            total_text(&fleet, &Slo::default()),
+            total_text(&fleet, &Slo::NONE),
             format!(
                 "${:.2} (overloaded, {unfinished:.1}% unfinished: not compared)",
                 fleet.bill.monthly_usd
