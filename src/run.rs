@@ -101,10 +101,10 @@ fn overload_warning(d: &DeploymentResult, load: f64) -> Option<String> {
         format!(
             "fleet '{}' was offered {utilisation:.2}x its capacity (utilisation {:.0}%): it \
              takes in work faster than its workers can do it, and saturates at about load \
-             {:.3} (this run's load is {load})",
+             {} (this run's load is {load})",
             d.name,
             utilisation * 100.0,
-            load / utilisation
+            crate::units::significant(load / utilisation)
         )
     } else if backlog {
         format!(

@@ -99,7 +99,7 @@ fn a_fleet_offered_more_than_its_capacity_does_not_serve_the_workload() {
     assert!(
         warning.starts_with(
             "fleet 'flt' was offered 1.25x its capacity (utilisation 125%): it takes in work \
-             faster than its workers can do it, and saturates at about load 0.800 (this run's \
+             faster than its workers can do it, and saturates at about load 0.8 (this run's \
              load is 1); 250 of its 1250 requests (20.00%) were still unfinished when \
              the window ended (249 of them queued)"
         ),

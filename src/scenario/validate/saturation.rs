@@ -18,6 +18,7 @@
 //! the replay); `run` judges every fleet on its measured utilisation.
 
 use crate::platform::{ComputeSpec, DeploymentSpec, FleetSpec, ServiceSpec};
+use crate::units::significant as number;
 use crate::workload::{FunctionSpec, Source, Workload};
 
 /// What bounds a fleet, and how much of it is offered.
@@ -125,20 +126,6 @@ fn backend_ms(f: &FunctionSpec, services: &[ServiceSpec]) -> f64 {
         .sum()
 }
 
-/// `x` with 4 significant digits, trailing zeros dropped: `0.8333`, `1.25`, `120`.
-fn number(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let decimals = (3 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
-    let text = format!("{x:.decimals$}");
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +196,6 @@ mod tests {
         assert_eq!(number(1.25), "1.25");
         assert_eq!(number(120.0), "120");
         assert_eq!(number(12_345.6), "12346");
+        assert_eq!(number(6.317e-9), "0.000000006317");
     }
 }
