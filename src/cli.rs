@@ -280,8 +280,9 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         } => {
             let reading = readable(&scenario, allow_large)?;
             let s = Scenario::load(&scenario)?;
-            print_trace_notes(&s);
+            // A refused run says so first: the notes and warnings are about a run that goes on.
             let estimate = sized(&scenario, &s, allow_large)?;
+            print_trace_notes(&s);
             println!(
                 "{}: ok ({} functions, {} deployments, window {} s)",
                 scenario.display(),
@@ -291,6 +292,12 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             );
             for line in crate::scenario::size::rates::lines(&s.workload, s.window.length) {
                 println!("{line}");
+            }
+            if !s.slo.is_empty() {
+                println!(
+                    "slo: {} (a deployment above it does not serve the workload)",
+                    s.slo.describe()
+                );
             }
             for line in estimate.lines() {
                 println!("{line}");
@@ -382,7 +389,6 @@ struct RunFlags {
 fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     readable(path, flags.allow_large)?;
     let mut scenario = Scenario::load(path)?;
-    print_trace_notes(&scenario);
     if let Some(seed) = flags.seed {
         scenario.seed = seed;
     }
@@ -392,6 +398,8 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     // Refuse an unusable folder before simulating, not after.
     report::output::check_target(&out)?;
     let estimate = sized(path, &scenario, flags.allow_large)?;
+    // A refused run says so first: the notes and warnings are about a run that goes on.
+    print_trace_notes(&scenario);
     let progress = Progress::new();
     let runs = flags.replications.max(1) as f64;
     let expected = (estimate.requests() * scenario.deployments.len() as f64 * runs).round() as u64;

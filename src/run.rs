@@ -21,6 +21,8 @@ pub struct RunResult {
     pub seed: u64,
     pub window: Window,
     pub deployments: Vec<DeploymentResult>,
+    /// The scenario's latency objective, which the verdict judges deployments by.
+    pub slo: crate::report::slo::Slo,
     /// The scenario's warnings, then any found while running; every report states them.
     pub warnings: Vec<String>,
 }
@@ -55,12 +57,17 @@ pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<Run
         .collect::<Result<Vec<_>, _>>()?;
     let mut warnings = scenario.warnings.clone();
     warnings.extend(deployments.iter().filter_map(beyond_clock_warning));
-    warnings.extend(deployments.iter().filter_map(overload_warning));
+    warnings.extend(
+        deployments
+            .iter()
+            .filter_map(|d| overload_warning(d, scenario.load)),
+    );
     Ok(RunResult {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
         window: scenario.window,
         deployments,
+        slo: scenario.slo.clone(),
         warnings,
     })
 }
@@ -82,8 +89,9 @@ fn beyond_clock_warning(d: &DeploymentResult) -> Option<String> {
 
 /// A warning for a fleet that is overloaded ([`crate::report::verdict`]): offered as much work
 /// as its workers can do in the window or more, or left more than 1% of its requests queued at
-/// the window's end.
-fn overload_warning(d: &DeploymentResult) -> Option<String> {
+/// the window's end. Offered `u` times its capacity at the scenario's `load`, it saturates at
+/// about `load / u` (every arrival rate scales with `load`), which the warning says.
+fn overload_warning(d: &DeploymentResult, load: f64) -> Option<String> {
     use crate::report::verdict::{MAX_BACKLOG_SHARE, MAX_UTILISATION};
     let t = &d.recorder.totals;
     let utilisation = d.recorder.utilisation?;
@@ -92,9 +100,11 @@ fn overload_warning(d: &DeploymentResult) -> Option<String> {
     let cause = if utilisation >= MAX_UTILISATION {
         format!(
             "fleet '{}' was offered {utilisation:.2}x its capacity (utilisation {:.0}%): it \
-             takes in work faster than its workers can do it",
+             takes in work faster than its workers can do it, and saturates at about load \
+             {} (this run's load is {load})",
             d.name,
-            utilisation * 100.0
+            utilisation * 100.0,
+            crate::units::significant(load / utilisation)
         )
     } else if backlog {
         format!(

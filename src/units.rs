@@ -139,6 +139,21 @@ fn split_number(text: &str) -> Result<(f64, &str), String> {
     Ok((n, unit.trim()))
 }
 
+/// `x` with 4 significant digits, trailing zeros dropped, for messages: `0.8333`, `1.25`,
+/// `120`, `0.000000006317`.
+pub fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (3 - x.abs().log10().floor() as i32).clamp(0, 17) as usize;
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 mod common;
 
 use common::{csv_number, csv_rows, deployment, run_text};
+use serverless_sim::report::slo::Slo;
 use serverless_sim::report::verdict::{NotServed, not_served, serves_workload};
 
 /// Functions (TOML) on a fleet of one instance with one worker, billed $0.10 an hour, over
@@ -73,9 +74,9 @@ fn a_fleet_offered_more_than_its_capacity_does_not_serve_the_workload() {
     assert_eq!(flt.recorder.utilisation, Some(1.25));
     // The i-th request (from 0) waits 20 ms x i: the last, i = 1,249, ends at 125 s.
     assert_eq!(flt.recorder.latency.max_us(), Some(24_980_000 + 100_000));
-    assert!(!serves_workload(flt));
+    assert!(!serves_workload(flt, &Slo::NONE));
     assert_eq!(
-        not_served(flt),
+        not_served(flt, &Slo::NONE),
         Some(NotServed::Overloaded {
             utilisation: Some(1.25),
             queued_share: 249.0 / 1_250.0,
@@ -88,7 +89,7 @@ fn a_fleet_offered_more_than_its_capacity_does_not_serve_the_workload() {
     assert_eq!(lam.recorder.totals.unfinished, 1);
     assert_eq!(lam.recorder.totals.queued_at_end, 0);
     assert_eq!(lam.recorder.utilisation, None);
-    assert!(serves_workload(lam));
+    assert!(serves_workload(lam, &Slo::NONE));
     // run warns with the utilisation.
     let warning = r
         .warnings
@@ -98,7 +99,8 @@ fn a_fleet_offered_more_than_its_capacity_does_not_serve_the_workload() {
     assert!(
         warning.starts_with(
             "fleet 'flt' was offered 1.25x its capacity (utilisation 125%): it takes in work \
-             faster than its workers can do it; 250 of its 1250 requests (20.00%) were still unfinished when \
+             faster than its workers can do it, and saturates at about load 0.8 (this run's \
+             load is 1); 250 of its 1250 requests (20.00%) were still unfinished when \
              the window ended (249 of them queued)"
         ),
         "{warning}"
@@ -114,7 +116,7 @@ fn a_fleet_that_keeps_up_serves_the_workload() {
     let t = &flt.recorder.totals;
     assert_eq!((t.requests, t.completed, t.unfinished), (800, 800, 0));
     assert_eq!(flt.recorder.utilisation, Some(0.8));
-    assert!(serves_workload(flt));
+    assert!(serves_workload(flt, &Slo::NONE));
     assert!(r.warnings.iter().all(|w| !w.contains("fleet 'flt'")));
 }
 
@@ -149,7 +151,7 @@ instance_hours = { usd = 0.1 }
     let t = &flt.recorder.totals;
     assert_eq!((t.requests, t.completed, t.unfinished), (200, 200, 0));
     assert_eq!(flt.recorder.utilisation, Some(0.2));
-    assert!(serves_workload(flt), "{t:?}");
+    assert!(serves_workload(flt, &Slo::NONE), "{t:?}");
 }
 
 #[test]
@@ -171,7 +173,7 @@ fn a_fleet_that_falls_behind_late_in_the_window_does_not_serve_it() {
     assert_eq!((t.requests, t.failed), (290, 0));
     assert_eq!((t.unfinished, t.queued_at_end), (104, 103));
     assert_eq!(flt.recorder.utilisation, Some(0.29));
-    assert!(!serves_workload(flt));
+    assert!(!serves_workload(flt, &Slo::NONE));
     let warning = r
         .warnings
         .iter()

@@ -4,6 +4,11 @@
 //! `--seed` may have replaced), the billing month, the presets and their price dates, the
 //! run's warnings and the tool's version. Keys are sorted, so the file is byte-stable.
 //!
+//! The verdict too: each deployment's `serves` (whether it serves the workload,
+//! [`super::verdict`]) and `not_served` (why not, as the terminal says it; `null` when it
+//! does), the `slo` it was judged by (limits in ms, `null` without one) and the `cheapest`
+//! deployment's name (`null` when none serves the workload).
+//!
 //! With `run --replications N` (N > 1), [`with_replications`] adds `"replications": N` and,
 //! to each deployment, `"replications"`: every column of `replications.csv` by name as
 //! `{ "mean": ..., "ci95": ... }`, as `sweep --format json` gives its figures.
@@ -12,8 +17,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use super::slo::{Objective, Slo};
 use super::summary;
-use crate::engine::time::HOUR;
+use super::verdict::{not_served, verdict};
+use crate::engine::time::{HOUR, as_ms};
 use crate::run::RunResult;
 use crate::sweep::SweepResult;
 use crate::sweep::json::figures_json;
@@ -52,6 +59,12 @@ pub fn summary_json(run: &RunResult, path: &Path, text: &str) -> Value {
                 .map(|p| json!({ "part": p.part, "preset": p.preset, "price_date": p.date }))
                 .collect();
             figures.insert("presets".into(), Value::Array(presets));
+            let why = not_served(d, &run.slo);
+            figures.insert("serves".into(), json!(why.is_none()));
+            figures.insert(
+                "not_served".into(),
+                why.map_or(Value::Null, |w| json!(w.to_string())),
+            );
             Value::Object(figures)
         })
         .collect();
@@ -67,8 +80,34 @@ pub fn summary_json(run: &RunResult, path: &Path, text: &str) -> Value {
         "measured_from_hours": run.window.warmup as f64 / HOUR as f64,
         "measured_to_hours": run.window.length as f64 / HOUR as f64,
         "warnings": run.warnings,
+        "slo": slo_json(&run.slo),
+        "cheapest": verdict(run).cheapest.map(|d| d.name.clone()),
         "deployments": deployments,
     })
+}
+
+/// The scenario's `slo` as limits in ms by percentile (`{ "p99_ms": 300.0, "functions": {
+/// "checkout": { "p99_ms": 150.0 } } }`); `null` without one.
+fn slo_json(slo: &Slo) -> Value {
+    if slo.is_empty() {
+        return Value::Null;
+    }
+    let limits = |objectives: &[Objective]| -> Map<String, Value> {
+        objectives
+            .iter()
+            .map(|o| (format!("{}_ms", o.percentile.name()), json!(as_ms(o.limit))))
+            .collect()
+    };
+    let mut out = limits(&slo.overall);
+    let functions: Map<String, Value> = slo
+        .functions
+        .iter()
+        .map(|f| (f.name.clone(), Value::Object(limits(&f.objectives))))
+        .collect();
+    if !functions.is_empty() {
+        out.insert("functions".into(), Value::Object(functions));
+    }
+    Value::Object(out)
 }
 
 /// `json` (a [`summary_json`] document) with the estimates of `replications`, the one-point

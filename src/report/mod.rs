@@ -18,6 +18,7 @@ pub mod html;
 pub mod json;
 pub mod latency;
 pub mod output;
+pub mod slo;
 pub mod summary;
 pub mod table;
 #[cfg(test)]

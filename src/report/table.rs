@@ -5,7 +5,8 @@
 //! then the billing month every `$/month` figure is per (`month = 730.5 h (30.4375 days)`);
 //! then every warning of the run (`warning: ...`), so whoever reads the figures sees what they
 //! rest on. A deployment that does not serve the workload is marked `*` and named as not
-//! compared, on a line per reason (failures, overload, no request completed); a latency of a
+//! compared, on a line per reason (failures, overload, no request completed, a missed `slo`
+//! named with the measured percentile and its limit); a latency of a
 //! deployment that completed nothing is shown as `-`.
 //!
 //! `busy inst (mean)` is the time-averaged number of instances serving at least one request
@@ -26,7 +27,7 @@ const EXCLUDED_MARK: &str = " *";
 /// A plain-text table: one row per deployment, then the verdict.
 pub fn render(run: &RunResult) -> String {
     let label = |d: &crate::platform::DeploymentResult| {
-        if serves_workload(d) {
+        if serves_workload(d, &run.slo) {
             d.name.clone()
         } else {
             format!("{}{EXCLUDED_MARK}", d.name)
@@ -116,7 +117,8 @@ fn prices_line(run: &RunResult) -> String {
 
 /// `cheapest per month: NAME ($X); others cost NAME Y.YYx, ...` over the deployments that
 /// serve the workload, then one line per reason naming those that do not (failures,
-/// overload, nothing completed); nothing for a single deployment that serves it.
+/// overload, nothing completed, a missed slo); nothing for a single deployment that serves
+/// it.
 fn verdict_lines(run: &RunResult) -> Vec<String> {
     let v = verdict::verdict(run);
     let mut lines = Vec::new();
@@ -151,7 +153,7 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     let reasons: Vec<(&str, NotServed)> = v
         .excluded
         .iter()
-        .filter_map(|d| Some((d.name.as_str(), not_served(d)?)))
+        .filter_map(|d| Some((d.name.as_str(), not_served(d, &run.slo)?)))
         .collect();
     let group = |heading: String, keep: fn(&NotServed) -> bool| {
         let named: Vec<String> = reasons
@@ -161,6 +163,7 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
                 NotServed::Failed(share) => format!("{name} ({:.2}%)", share * 100.0),
                 NotServed::Overloaded { .. } => format!("{name} ({why})"),
                 NotServed::NoneCompleted => name.to_string(),
+                NotServed::SloMissed(miss) => format!("{name} ({})", miss.short()),
             })
             .collect();
         (!named.is_empty()).then(|| format!("* not compared ({heading}): {}", named.join(", ")))
@@ -175,6 +178,10 @@ fn verdict_lines(run: &RunResult) -> Vec<String> {
     lines.extend(group("no request completed".into(), |why| {
         matches!(why, NotServed::NoneCompleted)
     }));
+    lines.extend(group(
+        format!("misses the slo: {}", run.slo.describe()),
+        |why| matches!(why, NotServed::SloMissed(_)),
+    ));
     lines
 }
 

@@ -188,6 +188,7 @@ pub fn idle_run(names: &[&str], buckets: u64) -> RunResult {
             warmup: 0,
         },
         deployments: names.iter().map(|n| idle_deployment(n, buckets)).collect(),
+        slo: Default::default(),
         warnings: Vec::new(),
     }
 }

@@ -38,6 +38,8 @@ pub struct ScenarioFile {
     pub workload: Option<Spanned<WorkloadFile>>,
     #[serde(default)]
     pub deployments: Vec<Spanned<DeploymentFile>>,
+    /// The latency objective a deployment must meet to serve the workload.
+    pub slo: Option<Spanned<SloFile>>,
 }
 
 /// The workload: synthetic `[[workload.functions]]`, or one `[workload.trace]`.
@@ -243,4 +245,29 @@ pub struct OperationFile {
 pub struct FixedFile {
     pub name: Spanned<String>,
     pub usd_per_month: Spanned<f64>,
+}
+
+/// `slo = { p99 = "300ms", functions = { checkout = { p99 = "150ms" } } }`: latency
+/// percentiles and their limits, over every completed request and per function.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SloFile {
+    pub p50: Option<Spanned<String>>,
+    pub p90: Option<Spanned<String>>,
+    pub p95: Option<Spanned<String>>,
+    pub p99: Option<Spanned<String>>,
+    pub p999: Option<Spanned<String>>,
+    /// Objectives of single functions, by function name.
+    pub functions: Option<Spanned<BTreeMap<String, Spanned<SloPercentilesFile>>>>,
+}
+
+/// One function's objectives in `slo.functions`: the same percentiles as [`SloFile`].
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SloPercentilesFile {
+    pub p50: Option<Spanned<String>>,
+    pub p90: Option<Spanned<String>>,
+    pub p95: Option<Spanned<String>>,
+    pub p99: Option<Spanned<String>>,
+    pub p999: Option<Spanned<String>>,
 }

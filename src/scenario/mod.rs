@@ -36,6 +36,9 @@ pub struct Scenario {
     pub window: Window,
     pub workload: Workload,
     pub deployments: Vec<DeploymentSpec>,
+    /// The latency objective a deployment must meet to serve the workload (`slo`; default
+    /// none).
+    pub slo: crate::report::slo::Slo,
     /// What the user should know before trusting the numbers (a window shorter than the
     /// workload's period, ...): printed by `check` and `run`, and written into the report.
     pub warnings: Vec<String>,

@@ -3,6 +3,7 @@
 
 use super::stats::{Estimate, estimate};
 use crate::platform::DeploymentResult;
+use crate::report::slo::Slo;
 
 /// One deployment's figures from one run.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,15 +26,18 @@ pub struct Figures {
     /// Whether the deployment serves the workload in this run: `run`'s verdict rule,
     /// [`crate::report::verdict::serves_workload`], called, never restated.
     pub serves: bool,
+    /// Why it does not, in a few words ([`crate::report::verdict::NotServed::short`]);
+    /// `None` when it serves the workload.
+    pub not_served: Option<String>,
     /// Every numeric column of the deployment's `summary.csv` row, by name (`None` for an
     /// empty field): what `sweep.csv` reports.
     pub summary: Vec<(String, Option<f64>)>,
 }
 
 impl Figures {
-    /// The figures of one deployment's run; `summary` is its `summary.csv` row as (column,
-    /// text) pairs.
-    pub fn of(d: &DeploymentResult, summary: Vec<(String, String)>) -> Figures {
+    /// The figures of one deployment's run under the scenario's `slo`; `summary` is its
+    /// `summary.csv` row as (column, text) pairs.
+    pub fn of(d: &DeploymentResult, slo: &Slo, summary: Vec<(String, String)>) -> Figures {
         let t = &d.recorder.totals;
         let requests = t.requests;
         let share = |n: u64| {
@@ -44,6 +48,7 @@ impl Figures {
             }
         };
         let ms = |q: f64| d.recorder.latency.quantile_us(q).map(|us| us as f64 / 1e3);
+        let not_served = crate::report::verdict::not_served(d, slo);
         Figures {
             monthly_cost_usd: d.bill.monthly_usd,
             // As summary.csv's column: the window's cost per million of its requests.
@@ -55,7 +60,8 @@ impl Figures {
             latency_p95_ms: ms(0.95),
             latency_p99_ms: ms(0.99),
             requests,
-            serves: crate::report::verdict::serves_workload(d),
+            serves: not_served.is_none(),
+            not_served: not_served.map(|why| why.short()),
             summary: summary
                 .into_iter()
                 .filter(|(k, _)| k != "deployment" && k != "model")

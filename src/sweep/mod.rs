@@ -92,6 +92,14 @@ impl DeploymentRuns {
     pub fn serves(&self) -> Option<bool> {
         (!self.replications.is_empty()).then(|| self.replications.iter().all(|f| f.serves))
     }
+
+    /// Why it does not serve the workload at this point: the reason of the first replication
+    /// that does not; `None` when it serves it or the point's runs failed.
+    pub fn not_served(&self) -> Option<&str> {
+        self.replications
+            .iter()
+            .find_map(|f| f.not_served.as_deref())
+    }
 }
 
 /// The results at one point.
@@ -369,7 +377,11 @@ pub fn run_once(
         .map(|d| {
             let row = crate::report::summary::row(d, &components, result.window.month);
             let summary = header.iter().cloned().zip(row).collect();
-            (d.name.clone(), d.model, Figures::of(d, summary))
+            (
+                d.name.clone(),
+                d.model,
+                Figures::of(d, &result.slo, summary),
+            )
         })
         .collect())
 }

@@ -93,7 +93,6 @@ fn table(result: &SweepResult) -> String {
         out.push_str(&format!(" {n:>22}"));
     }
     out.push_str("  ($/month)\n");
-    let mut marked = false;
     let mut failed = false;
     for p in &result.points {
         let label = if p.values.is_empty() {
@@ -108,20 +107,52 @@ fn table(result: &SweepResult) -> String {
         out.push_str(&format!("{label:<point_width$}"));
         for d in &p.deployments {
             let cell = cell(d);
-            marked |= d.serves() == Some(false);
             failed |= p.error.is_some();
             out.push_str(&format!(" {cell:>22}"));
         }
         out.push('\n');
     }
-    if marked {
-        out.push_str(&format!(
-            "{NOT_SERVING_MARK} does not serve the workload there (more than 1% of its requests \
-             failed, or none completed, in some replication): not compared\n"
-        ));
-    }
+    out.push_str(&not_serving_lines(result, &names));
     if failed {
         out.push_str("error: the point's runs failed (the error is printed below)\n");
+    }
+    out
+}
+
+/// One line per deployment marked somewhere in the table, naming why it does not serve the
+/// workload at each such point (the verdict's reason, in a few words: its failures, its
+/// overload, nothing completed, or the slo percentile it missed), e.g. `* flt does not serve
+/// the workload (in some replication; not compared) at 4 (p99 412 ms > 300 ms); 5
+/// (overloaded, 20.0% unfinished)`.
+fn not_serving_lines(result: &SweepResult, names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let at: Vec<String> = result
+            .points
+            .iter()
+            .filter_map(|p| {
+                let d = p.deployments.get(i)?;
+                let why = d.not_served()?;
+                let label = p
+                    .values
+                    .iter()
+                    .map(|v| v.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(if label.is_empty() {
+                    format!("({why})")
+                } else {
+                    format!("{label} ({why})")
+                })
+            })
+            .collect();
+        if !at.is_empty() {
+            out.push_str(&format!(
+                "{NOT_SERVING_MARK} {name} does not serve the workload (in some replication; \
+                 not compared) at {}\n",
+                at.join("; ")
+            ));
+        }
     }
     out
 }

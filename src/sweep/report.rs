@@ -267,8 +267,9 @@ fn write_page(
     let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
     body.push_str(
         "<h2>sweep.csv</h2>\n<p class=\"meta\">serves: whether the deployment serves the \
-         workload at that point in every replication (the rule of a run's verdict); a \
-         deployment that does not is not compared there.</p>\n",
+         workload at that point in every replication (the rule of a run's verdict: no more \
+         than 1% of its requests failed, not overloaded, at least one completed, and the \
+         scenario's slo met); a deployment that does not is not compared there.</p>\n",
     );
     body.push_str(&html_table("sweep", &header, &rows));
     if result.plan.params.len() == 1 {

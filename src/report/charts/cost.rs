@@ -16,6 +16,7 @@ use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
 use crate::pricing::{Bill, BillLine, Component};
 use crate::report::Exporter;
+use crate::report::slo::Slo;
 use crate::report::verdict::not_served;
 use crate::run::RunResult;
 
@@ -87,12 +88,12 @@ pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
 }
 
 /// The text at the end of a deployment's bar: its monthly total, and for a deployment that
-/// does not serve the workload ([`crate::report::verdict`]) why (its failure share, or its
-/// overload), so a bar that is short because requests failed or never ended does not read as
-/// cheap.
-pub fn total_text(d: &crate::platform::DeploymentResult) -> String {
+/// does not serve the workload ([`crate::report::verdict`]) why (its failure share, its
+/// overload, or the slo percentile it missed), so a bar that is short because requests
+/// failed, never ended or took too long does not read as cheap.
+pub fn total_text(d: &crate::platform::DeploymentResult, slo: &Slo) -> String {
     let total = format!("${:.2}", d.bill.monthly_usd + 0.0);
-    match not_served(d) {
+    match not_served(d, slo) {
         None => total,
         Some(why) => format!("{total} ({}: not compared)", why.short()),
     }
@@ -145,7 +146,8 @@ where
     );
     let mut x_top = style::top(max, 0.18);
     for d in &run.deployments {
-        let (text_w, _) = plot.estimate_text_size(&total_text(d), &style::label_font())?;
+        let (text_w, _) =
+            plot.estimate_text_size(&total_text(d, &run.slo), &style::label_font())?;
         let room = width - f64::from(text_w) - 12.0;
         if room > width / 4.0 {
             x_top = x_top.max(d.bill.monthly_usd * width / room);
@@ -196,7 +198,7 @@ where
     let total_font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
     chart.draw_series(run.deployments.iter().enumerate().map(|(i, d)| {
         EmptyElement::at((d.bill.monthly_usd, row(i) + 0.5))
-            + Text::new(total_text(d), (8, 0), total_font.clone())
+            + Text::new(total_text(d, &run.slo), (8, 0), total_font.clone())
     }))?;
     let name_font = style::label_font().pos(Pos::new(HPos::Right, VPos::Center));
     for (i, name) in names.iter().enumerate() {
@@ -275,7 +277,7 @@ mod tests {
         let share = t.failed as f64 / t.requests as f64;
         assert!(share > 0.01, "{t:?}");
         assert_eq!(
-            total_text(capped),
+            total_text(capped, &Slo::NONE),
             format!(
                 "${:.2} ({:.1}% failed: not compared)",
                 capped.bill.monthly_usd,
@@ -283,7 +285,7 @@ mod tests {
             )
         );
         assert_eq!(
-            total_text(&run.deployments[0]),
+            total_text(&run.deployments[0], &Slo::NONE),
             format!("${:.2}", run.deployments[0].bill.monthly_usd)
         );
         // An overloaded fleet failed nothing: its bar names the overload instead.
@@ -293,7 +295,7 @@ mod tests {
         let unfinished = 100.0 * (fleet.recorder.totals.requests / 4) as f64
             / fleet.recorder.totals.requests as f64;
         assert_eq!(
-            total_text(&fleet),
+            total_text(&fleet, &Slo::NONE),
             format!(
                 "${:.2} (overloaded, {unfinished:.1}% unfinished: not compared)",
                 fleet.bill.monthly_usd

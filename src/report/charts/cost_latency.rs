@@ -85,8 +85,10 @@ pub fn points(run: &RunResult) -> Vec<Point> {
                 .quantile_us(0.99)
                 .map(|us| us as f64 / 1e3),
             failed_share: failed_share(d),
-            serves: serves_workload(d),
-            excluded_because: not_served(d).map(|why| why.short()).unwrap_or_default(),
+            serves: serves_workload(d, &run.slo),
+            excluded_because: not_served(d, &run.slo)
+                .map(|why| why.short())
+                .unwrap_or_default(),
         })
         .collect()
 }

@@ -115,7 +115,7 @@ mod tests {
         );
         assert_eq!(a.recorder.totals, b.recorder.totals);
         assert_eq!(a.bill, b.bill);
-        assert!(!serves_workload(capped) && serves_workload(fleet));
+        assert!(!serves_workload(capped, &run.slo) && serves_workload(fleet, &run.slo));
 
         // CHART_EDGE_DIR keeps the images, to look at them.
         let tmp = tempfile::tempdir().unwrap();

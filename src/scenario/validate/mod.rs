@@ -4,9 +4,9 @@
 //! This module holds the entry point, the top-level keys (`name`, `seed`, `duration`,
 //! `bucket`, `month`) and the checks every part shares (names, units, counts, required and
 //! misplaced keys); one child module per part of the file:
-//! `workload`, `deployment`, `price`, `trace_table`; `window_checks`, the warnings about
-//! windows too short to project to a month; and `capacity_warnings`, about fleets' CPU and
-//! memory.
+//! `workload`, `deployment`, `price`, `trace_table`, `slo`; `window_checks`, the warnings about
+//! windows too short to project to a month; `capacity_warnings`, about fleets' CPU and memory;
+//! and `saturation`, the warnings about fleets offered more work than they can do.
 
 use std::collections::BTreeSet;
 
@@ -33,6 +33,8 @@ mod keep_alive;
 pub mod names;
 mod price;
 mod provisioned;
+mod saturation;
+mod slo;
 mod trace_table;
 pub mod window_checks;
 mod workload;
@@ -247,8 +249,14 @@ pub fn validate(
         month,
         warmup,
     };
+    let slo = v.slo(file.slo.as_ref(), &workload)?;
     let mut warnings = window_checks::window_warnings(window, &workload, &deployments);
     warnings.extend(capacity_warnings::capacity_warnings(
+        &workload,
+        &deployments,
+    ));
+    warnings.extend(saturation::saturation_warnings(
+        load,
         &workload,
         &deployments,
     ));
@@ -259,6 +267,7 @@ pub fn validate(
         window,
         workload,
         deployments,
+        slo,
         warnings,
     })
 }
