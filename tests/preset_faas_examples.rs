@@ -345,7 +345,8 @@ fn cloud_run_instance_based_one_instance_all_month_by_hand() {
     // instance (1 vCPU, 512 MiB) up the whole month of 2,629,800 s, no request fee:
     //   CPU 2,629,800 - 240,000 free = 2,389,800 vCPU-s x $0.000018 = $43.0164;
     //   memory 1,314,900 - 450,000 free = 864,900 GiB-s x $0.000002 = $1.7298; total $44.75.
-    // Simulated: one day (86,400 s of instance time, x 30.4375 a month) with a call an hour.
+    // Simulated: one day (86,400 s of instance time, x 30.4375 a month) with a call an hour;
+    // the minimum instance is the autoscaler's `min` (Cloud Run's minimum instances).
     let text = r#"
 name = "cloud-run-instance"
 duration = "1d"
@@ -360,7 +361,7 @@ arrivals = { process = "fixed_interval", every = "1h", offset = "30m" }
     .to_string()
         + &faas(
             "gcp-cloud-run-instance",
-            "vcpus = 1\nkeep_alive = { policy = \"forever\" }\nprovisioned = { instances = 1 }",
+            "vcpus = 1\nkeep_alive = { policy = \"forever\" }\nautoscale = { min = 1 }",
         );
     let r = run_text(&text);
     let d = deployment(&r, "gcp-cloud-run-instance");

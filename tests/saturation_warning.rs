@@ -60,7 +60,7 @@ fn check_and_run_name_the_fleet_that_saturates_and_the_load_it_saturates_at() {
     assert!(check.status.success());
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(stderr.contains(want), "{stderr}");
-    assert!(!stderr.contains("'large'"), "{stderr}");
+    assert!(!stderr.contains("'large': offered"), "{stderr}");
     // run says it too, and measures it: offered 1.125x its capacity, saturating near 2 /
     // 1.125 = 1.778 (Poisson arrivals: within a few percent over 36,000 calls).
     let run = bin()

@@ -26,7 +26,8 @@
 //! latency_p999_ms, latency_max_ms, slot_seconds, window_cost_usd, monthly_cost_usd,
 //! usd_per_million_requests`, one
 //! `cost_<component>_monthly_usd` per cost line of the run (as in `summary.csv`), then
-//! `month_hours`. The `(unattributed)` row leaves the counts, latencies and slot time empty.
+//! `month_hours`. The `(unattributed)` row leaves the counts, latencies and slot time empty,
+//! but for `instance_starts`: the launches no function caused (an autoscaler's), when any.
 //! Per-function percentiles are within 0.1% of the exact value for workloads of at most
 //! [`crate::metrics::functions::MAX_FUNCTIONS_MERGED`] functions (16), as the deployment's in
 //! `summary.csv` are, and within 1% for larger ones (a compact histogram); mean and max are
@@ -155,6 +156,10 @@ impl Exporter for FunctionsCsv {
             .position(|h| h == "window_cost_usd")
             .expect("a cost column")
             - 2;
+        let starts_at = header
+            .iter()
+            .position(|h| h == "instance_starts")
+            .expect("an instance_starts column");
         let mut csv = CsvFile::create(path, &header)?;
         for d in &run.deployments {
             let costs = attribute(d, &components);
@@ -200,7 +205,19 @@ impl Exporter for FunctionsCsv {
                     ]);
                 } else {
                     row.push(UNATTRIBUTED.into());
-                    row.extend(std::iter::repeat_n(String::new(), blanks));
+                    let mut cells = vec![String::new(); blanks];
+                    // Launches no function caused (the autoscaler's), so the rows add up.
+                    let by_functions: u64 =
+                        (0..fm.len()).map(|f| fm.counts(f).instance_starts).sum();
+                    let launched = d
+                        .recorder
+                        .totals
+                        .instance_starts
+                        .saturating_sub(by_functions);
+                    if launched > 0 {
+                        cells[starts_at - 2] = launched.to_string();
+                    }
+                    row.extend(cells);
                     row.extend([usd(cost.window_usd), usd(cost.monthly_usd), String::new()]);
                 }
                 row.extend(cost.monthly_by_component.iter().map(|&v| usd(v)));

@@ -39,6 +39,33 @@ pub fn tag_compute_models(doc: &mut DeTable<'_>, src: &Source) -> Result<(), Sce
     Ok(())
 }
 
+/// `autoscale = false` (a scenario turning off a preset's autoscaling: the scenario's value
+/// wins over the preset's table when presets are expanded) removes the key; `true` is an
+/// error, as autoscaling needs its settings.
+fn switch_off_autoscale(
+    table: &mut DeTable<'_>,
+    path: &str,
+    src: &Source,
+) -> Result<(), ScenarioError> {
+    let Some(value) = table.get("autoscale") else {
+        return Ok(());
+    };
+    match value.get_ref() {
+        DeValue::Boolean(false) => {
+            table.remove("autoscale");
+            Ok(())
+        }
+        DeValue::Boolean(true) => Err(src.error(
+            value.span(),
+            format!("{path}.autoscale"),
+            "autoscale = true needs its settings: write a table { max = ..., target = ... } \
+             (or autoscale = false to turn off a preset's autoscaling)"
+                .to_string(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `compute = { model = "m", rest }` becomes `compute = { m = { rest } }`.
 fn tag(compute: &mut Spanned<DeValue<'_>>, path: &str, src: &Source) -> Result<(), ScenarioError> {
     let span = compute.span();
@@ -72,6 +99,7 @@ fn tag(compute: &mut Spanned<DeValue<'_>>, path: &str, src: &Source) -> Result<(
             format!("unknown compute model '{name}' (use faas or fleet)"),
         ));
     }
+    switch_off_autoscale(table, path, src)?;
     let body = std::mem::take(table);
     let tag_key = Spanned::new(
         model.span(),

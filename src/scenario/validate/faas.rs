@@ -155,6 +155,16 @@ impl Validator<'_> {
             .unwrap_or(1);
         let (balancer, autoscale) =
             self.faas_capacity(f, path, instance_concurrency, instance_keys.vcpus)?;
+        if let (Some(_), Some(p)) = (&autoscale, &f.provisioned) {
+            // Both would keep instances always warm: their counts would fight.
+            return Err(self.err(
+                p,
+                field("provisioned"),
+                "cannot be combined with autoscale: the autoscaler's `min` keeps that many \
+                 instances warm (Cloud Run's minimum instances); write autoscale = { min = N } \
+                 instead, or autoscale = false to turn a preset's autoscaling off",
+            ));
+        }
         Ok(ComputeSpec::Faas(FaasSpec {
             balancer,
             autoscale,
