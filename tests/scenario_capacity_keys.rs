@@ -668,3 +668,40 @@ fn the_shipped_scenarios_still_load() {
     }
     assert!(seen >= 5, "found {seen} scenarios");
 }
+
+#[test]
+fn autoscale_false_turns_a_presets_autoscaling_off_and_provisioned_is_not_its_minimum() {
+    // The Cloud Run preset autoscales on CPU (docs/price-sources.md); `autoscale = false`
+    // leaves the deployment without an autoscaler, as before issue 18.
+    let cloud_run = |keys: &str| {
+        format!(
+            "name = \"cr\"\nduration = \"1h\"\n\n[[workload.functions]]\nname = \"api\"\n\
+             memory = \"512MB\"\nexecution = {{ dist = \"constant\", value = \"20ms\" }}\n\
+             arrivals = {{ process = \"poisson\", rate = \"10/s\" }}\n\n[[deployments]]\n\
+             name = \"cr\"\n[deployments.compute]\npricing = \"gcp-cloud-run-request\"\n\
+             vcpus = 1\ncold_start = {{ dist = \"constant\", value = \"500ms\" }}\nkeep_alive = {{ policy = \"fixed\", idle_timeout = \"15m\" }}\n{keys}\n"
+        )
+    };
+    let with_preset = parse(&cloud_run(""));
+    assert!(faas(&with_preset).autoscale.is_some());
+    let off = parse(&cloud_run("autoscale = false\nbalancer = \"most_recently_used\""));
+    assert_eq!(faas(&off).autoscale, None);
+    assert_eq!(faas(&off).balancer, Balancer::MostRecentlyUsed);
+    let text = cloud_run("autoscale = true");
+    assert_refused(
+        &text,
+        "true",
+        "deployments[0].compute.autoscale",
+        "autoscale = true needs its settings",
+    );
+    // Provisioned instances and the autoscaler's floor would both keep instances warm.
+    let text = cloud_run("provisioned = { instances = 1 }");
+    assert_refused(
+        &text,
+        "{ instances = 1 }",
+        "deployments[0].compute.provisioned",
+        "cannot be combined with autoscale",
+    );
+    let min = parse(&cloud_run("autoscale = { min = 1 }"));
+    assert_eq!(faas(&min).autoscale.as_ref().map(|a| a.min), Some(1));
+}
