@@ -684,7 +684,9 @@ fn autoscale_false_turns_a_presets_autoscaling_off_and_provisioned_is_not_its_mi
     };
     let with_preset = parse(&cloud_run(""));
     assert!(faas(&with_preset).autoscale.is_some());
-    let off = parse(&cloud_run("autoscale = false\nbalancer = \"most_recently_used\""));
+    let off = parse(&cloud_run(
+        "autoscale = false\nbalancer = \"most_recently_used\"",
+    ));
     assert_eq!(faas(&off).autoscale, None);
     assert_eq!(faas(&off).balancer, Balancer::MostRecentlyUsed);
     let text = cloud_run("autoscale = true");
