@@ -172,7 +172,7 @@ fn run_sweep(text: &str, param: &str) -> (SweepSource, sweep::SweepResult) {
 #[test]
 fn the_chart_draws_points_where_a_deployment_does_not_serve_as_hollow_rings() {
     let (_, result) = run_sweep(SATURATING, "load=8,9,10,11,12");
-    let svg = sweep::charts::breakeven_svg(&result, &[]).unwrap();
+    let svg = sweep::charts::breakeven_svg(&result, &breakeven::BreakEven::default()).unwrap();
     let vm = serverless_sim::report::charts::style::color(1);
     let hex = format!("#{:02X}{:02X}{:02X}", vm.0, vm.1, vm.2);
     let circles: Vec<&str> = svg
@@ -187,6 +187,39 @@ fn the_chart_draws_points_where_a_deployment_does_not_serve_as_hollow_rings() {
         .count();
     // 8 and 9 serve (filled dots); 10 (utilisation 1), 11 and 12 do not (hollow rings).
     assert_eq!((circles.len(), hollow), (5, 3), "{circles:#?}");
+}
+
+#[test]
+fn the_chart_marks_where_a_deployment_stops_serving_with_a_cross_and_its_value() {
+    let (_, result) = run_sweep(SATURATING, "load=8,9,10,11,12");
+    let vm = serverless_sim::report::charts::style::color(1);
+    let hex = format!("#{:02X}{:02X}{:02X}", vm.0, vm.1, vm.2);
+    // Lines and text in the fleet's colour that are not part of its curve or its markers.
+    let count = |svg: &str| {
+        let lines = svg
+            .split('<')
+            .filter(|e| e.starts_with("line") || e.starts_with("polyline"))
+            .filter(|e| e.to_uppercase().contains(&hex))
+            .count();
+        (lines, svg.contains("\n  10.00\n</text>"))
+    };
+    let plain = sweep::charts::breakeven_svg(&result, &breakeven::BreakEven::default()).unwrap();
+    let found = breakeven::BreakEven {
+        boundaries: vec![sweep::serving::Boundary {
+            deployment: "vm".into(),
+            stops: true,
+            serving: 9.998,
+            not_serving: 10.002,
+        }],
+        ..Default::default()
+    };
+    let marked = sweep::charts::breakeven_svg(&result, &found).unwrap();
+    let (before, after) = (count(&plain), count(&marked));
+    // A cross is two strokes; its label is the middle of the bracket, 4 significant digits.
+    assert!(after.0 >= before.0 + 2, "{before:?} -> {after:?}");
+    assert!(!before.1 && after.1, "label drawn: {before:?} -> {after:?}");
+    assert!(marked.contains("cross: stops serving"));
+    assert!(!plain.contains("cross: stops serving"));
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //!   two decades or more, and a log y axis when the costs do (all above zero). A point where
 //!   the deployment does not serve the workload ([`super::DeploymentRuns::serves`]) is a
 //!   hollow ring, and the line is broken there: a line joins only neighbouring points where it
-//!   serves the workload.
+//!   serves the workload. Where the refined sweep found a deployment to stop serving the
+//!   workload ([`super::serving`]), a cross in its colour on its curve marks the load, labelled
+//!   with the value: past it the deployment is not cheaper, it is broken.
 //! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
 //!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
 //!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
@@ -21,8 +23,9 @@ use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::breakeven::Crossing;
+use super::breakeven::{BreakEven, Crossing};
 use super::figures::Figure;
+use super::serving::Boundary;
 use super::{PointResult, SweepResult};
 use crate::error::SimError;
 use crate::report::charts::style::{self, Entry, Mark};
@@ -109,8 +112,8 @@ fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
 ///
 /// # Errors
 /// The chart cannot be drawn.
-pub fn breakeven_svg(result: &SweepResult, crossings: &[Crossing]) -> Result<String, SimError> {
-    style::render_svg(style::SIZE, |root| draw_breakeven(result, crossings, root))
+pub fn breakeven_svg(result: &SweepResult, found: &BreakEven) -> Result<String, SimError> {
+    style::render_svg(style::SIZE, |root| draw_breakeven(result, found, root))
 }
 
 /// Draws `breakeven.png` into `dir`.
@@ -119,22 +122,24 @@ pub fn breakeven_svg(result: &SweepResult, crossings: &[Crossing]) -> Result<Str
 /// The chart cannot be drawn or written.
 pub fn write_breakeven_png(
     result: &SweepResult,
-    crossings: &[Crossing],
+    found: &BreakEven,
     dir: &Path,
 ) -> Result<(), SimError> {
     style::render(&dir.join(BREAKEVEN_PNG), |root| {
-        draw_breakeven(result, crossings, root)
+        draw_breakeven(result, found, root)
     })
 }
 
 fn draw_breakeven<DB: DrawingBackend>(
     result: &SweepResult,
-    crossings: &[Crossing],
+    found: &BreakEven,
     root: &style::Area<DB>,
 ) -> style::DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let crossings = &found.crossings;
+    let stops: Vec<&Boundary> = found.boundaries.iter().filter(|b| b.stops).collect();
     let param = &result.plan.params[0];
     let unit = param.unit();
     let title = format!("{}: monthly cost against {}", result.scenario, param.path);
@@ -161,6 +166,7 @@ where
             let mut chart = chart_on(&plot, $x, $y)?;
             mesh(&mut chart, &x_desc, y_desc)?;
             draw_curves(&mut chart, &curves, crossings, &result.points, log_y, y)?;
+            draw_stops(&mut chart, &curves, &stops, &result.points, log_y, y)?;
         }};
     }
     match (log_x, log_y) {
@@ -193,6 +199,13 @@ where
     }
     if let Some(note) = not_serving_note(result) {
         entries.push(note);
+    }
+    if !stops.is_empty() {
+        entries.push(Entry {
+            label: "cross: stops serving".into(),
+            color: style::MUTED,
+            mark: Mark::Cross,
+        });
     }
     if result.plan.replications > 1 {
         entries.push(Entry {
@@ -318,6 +331,46 @@ where
         chart.draw_series(std::iter::once(Text::new(
             format!(" {}", fmt(c.crossing)),
             (c.crossing, floor(cost)),
+            label,
+        )))?;
+    }
+    Ok(())
+}
+
+/// A cross on each deployment's curve where it stops serving the workload (the middle of the
+/// refined bracket), in its colour and labelled with the value.
+fn draw_stops<'a, DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    curves: &[Vec<CurvePoint>],
+    stops: &[&Boundary],
+    points: &[PointResult],
+    log_y: bool,
+    y_range: (f64, f64),
+) -> style::DrawResult
+where
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let floor = |v: f64| if log_y { v.max(y_range.0) } else { v };
+    for b in stops {
+        let Some(d) = points[0]
+            .deployments
+            .iter()
+            .position(|d| d.name == b.deployment)
+        else {
+            continue;
+        };
+        let x = (b.serving + b.not_serving) / 2.0;
+        let at = (x, floor(interpolate(&curves[d], x)));
+        let color = style::color(d);
+        chart.draw_series(std::iter::once(Cross::new(at, 8, color.stroke_width(3))))?;
+        let label = style::label_font()
+            .color(&color)
+            .pos(Pos::new(HPos::Left, VPos::Top));
+        chart.draw_series(std::iter::once(Text::new(
+            format!("  {}", fmt(x)),
+            at,
             label,
         )))?;
     }

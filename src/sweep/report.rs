@@ -216,7 +216,7 @@ pub fn write_sweep_reports(
         let one = result.plan.params.len() == 1;
         if one {
             write_breakeven_csv(result, found, dir)?;
-            charts::write_breakeven_png(result, &found.crossings, dir)?;
+            charts::write_breakeven_png(result, found, dir)?;
             if charts::is_memory_sweep(result) {
                 charts::write_memory_png(result, dir)?;
             }
@@ -279,7 +279,7 @@ fn write_page(
         body.push_str("<h2>Charts</h2>\n");
         body.push_str(&figure(
             charts::BREAKEVEN_PNG,
-            &charts::breakeven_svg(result, &found.crossings)?,
+            &charts::breakeven_svg(result, found)?,
         ));
         if charts::is_memory_sweep(result) {
             body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));

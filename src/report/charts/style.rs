@@ -225,6 +225,8 @@ pub enum Mark {
     Pattern(Option<(u32, u32)>),
     /// A filled circle (points).
     Dot,
+    /// A cross (an event on a curve, e.g. where a deployment stops serving the workload).
+    Cross,
     /// No sample: the label is a muted note under the entry above (`= other`).
     Note,
 }
@@ -308,6 +310,13 @@ where
             }
             Mark::Dot => {
                 panel.draw(&Circle::new((X + 14, y), half.min(7), e.color.filled()))?;
+            }
+            Mark::Cross => {
+                panel.draw(&Cross::new(
+                    (X + 14, y),
+                    half.min(7),
+                    e.color.stroke_width(3),
+                ))?;
             }
             Mark::Note => {
                 let note = text.clone().color(&MUTED);
