@@ -371,6 +371,21 @@ fn keys_a_client_deployment_has_no_use_for_are_refused_where_written() {
         let want = format!("{}:{line}:{col}: {field}: {message}", file.display());
         assert!(stderr.contains(&want), "expected {want:?} in: {stderr}");
     }
+    // There is no client preset.
+    let text = base.replacen(
+        "model = \"client\"\n",
+        "model = \"client\"\npricing = \"aws-lambda-x86\"\n",
+        1,
+    );
+    let (stderr, file) = run_bad(&text);
+    assert_exact(
+        &stderr,
+        &file,
+        line_of(&text, "model = \"client\""),
+        col_of(&text, "model = \"client\"") + "model = ".len(),
+        "deployments[0].compute.model",
+        "'aws-lambda-x86' is a faas preset, but this compute says model = \"client\"",
+    );
     // A misspelt model names the three.
     let text = base.replacen("model = \"client\"", "model = \"clients\"", 1);
     let (stderr, file) = run_bad(&text);
