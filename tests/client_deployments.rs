@@ -438,3 +438,24 @@ fn the_size_estimate_counts_a_client_deployments_events_and_in_flight_requests()
         d.memory_detail
     );
 }
+
+#[test]
+fn a_warm_up_leaves_out_the_requests_that_arrive_in_it() {
+    // Measured from 30 min: feed's arrivals at 1,800 s ... 3,590 s (180), post's at
+    // 1,805 s ... 3,545 s (30), ping's at 1,801 s ... 3,571 s (60): 270 requests, 540 reads.
+    let text = format!("{WORKLOAD}{}", client("app")).replacen(
+        "month = \"730h\"",
+        "month = \"730h\"\nwarmup = \"30m\"",
+        1,
+    );
+    let run = run_text(&text);
+    let d = deployment(&run, "app");
+    let t = &d.recorder.totals;
+    assert_eq!((t.requests, t.completed), (270, 270));
+    let reads = d.bill.lines.iter().find(|l| l.meter == "read").unwrap();
+    assert_close(reads.window_quantity, 540.0, "reads");
+    // Half an hour is 1/1460 of the month: the same rates per month as the whole hour,
+    // so the same $25.68988 a month; the window costs 1/1460 of it.
+    assert_close(d.bill.monthly_usd, 25.68988, "monthly total");
+    assert_close(d.bill.window_usd, 25.68988 / 1460.0, "window total");
+}
