@@ -278,13 +278,13 @@ fn the_model_is_required_and_known() {
         &ok.replacen("model = \"fleet\"", "model = \"vm\"", 1),
         "\"vm\"",
         "deployments[1].compute.model",
-        "unknown compute model 'vm' (use faas or fleet)",
+        "unknown compute model 'vm' (use faas, fleet or client)",
     );
     assert_refused(
         &ok.replacen("model = \"fleet\"", "model = 2", 1),
         "2\n",
         "deployments[1].compute.model",
-        "must be a string: model = \"faas\" or model = \"fleet\"",
+        "must be a string: model = \"faas\", model = \"fleet\" or model = \"client\"",
     );
     assert_refused(
         &ok.replacen("model = \"fleet\"\n", "", 1),
@@ -297,7 +297,7 @@ fn the_model_is_required_and_known() {
         not_a_table,
         "\"faas\"",
         "deployments[0].compute",
-        "must be a table with model = \"faas\" or model = \"fleet\"",
+        "must be a table with model = \"faas\", model = \"fleet\" or model = \"client\"",
     );
 }
 

@@ -1,13 +1,14 @@
 //! Platform models: what a deployment is made of, and how one is simulated.
 //!
-//! A [`DeploymentSpec`] is a compute model (FaaS or an always-on fleet), the BaaS services it
-//! calls, and flat monthly add-ons. [`simulate`] registers the deployment's price meters,
+//! A [`DeploymentSpec`] is a compute model (FaaS, an always-on fleet, or none: apps calling
+//! the backend directly, [`client`]), the BaaS services it calls, and flat monthly add-ons. [`simulate`] registers the deployment's price meters,
 //! builds the compute model, runs it through the engine on a fresh request stream, and prices
 //! what was recorded. A new compute model is a new module implementing
 //! [`crate::engine::Model`] plus one arm in [`simulate`].
 
 pub mod baas;
 pub mod billing;
+pub mod client;
 pub mod cpu;
 pub mod faas;
 pub mod fleet;
@@ -25,6 +26,7 @@ use crate::workload::Workload;
 
 pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
+pub use client::ClientSpec;
 pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
 pub use instances::IdleChoice;
@@ -36,14 +38,17 @@ pub use instances::IdleChoice;
 pub enum ComputeSpec {
     Faas(FaasSpec),
     Fleet(FleetSpec),
+    /// No compute: the apps call the backend directly ([`client`]).
+    Client(ClientSpec),
 }
 
 impl ComputeSpec {
-    /// The model's name in reports: `faas` or `fleet`.
+    /// The model's name in reports: `faas`, `fleet` or `client`.
     pub fn kind(&self) -> &'static str {
         match self {
             ComputeSpec::Faas(_) => "faas",
             ComputeSpec::Fleet(_) => "fleet",
+            ComputeSpec::Client(_) => "client",
         }
     }
 }
@@ -103,7 +108,7 @@ impl Window {
 #[derive(Clone, Debug)]
 pub struct DeploymentResult {
     pub name: String,
-    /// `faas` or `fleet`.
+    /// `faas`, `fleet` or `client`.
     pub model: &'static str,
     pub recorder: Recorder,
     pub meters: Meters,
@@ -248,6 +253,20 @@ pub fn simulate_with_progress(
                 backend,
                 instance_meters,
             );
+            run_model(
+                model,
+                spec,
+                workload,
+                streams,
+                window,
+                &mut meters,
+                None,
+                progress,
+            )?
+        }
+        ComputeSpec::Client(_) => {
+            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let model = client::ClientModel::new(backend);
             run_model(
                 model,
                 spec,

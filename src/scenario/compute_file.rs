@@ -13,12 +13,13 @@ use toml::Spanned;
 
 use super::file::{CpuTierFile, DistributionFile, PriceFile};
 
-/// A compute model, chosen by `model` (`faas` or `fleet`).
+/// A compute model, chosen by `model` (`faas`, `fleet` or `client`).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ComputeFile {
     Faas(Box<FaasFile>),
     Fleet(Box<FleetFile>),
+    Client(ClientFile),
 }
 
 impl ComputeFile {
@@ -27,9 +28,16 @@ impl ComputeFile {
         match self {
             ComputeFile::Faas(f) => f.pricing.as_ref(),
             ComputeFile::Fleet(f) => f.pricing.as_ref(),
+            ComputeFile::Client(_) => None,
         }
     }
 }
+
+/// `model = "client"`: no compute, the apps call the backend directly. It takes no other
+/// key: one of another model is refused, naming that model ([`other_model_key`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFile {}
 
 /// `model = "faas"`: instances started on demand, billed per call or per instance time.
 #[derive(Debug, Deserialize)]
@@ -215,12 +223,36 @@ pub struct FleetBillingFile {
 }
 
 /// The model names, as `model = "..."` writes them.
-pub const MODELS: [&str; 2] = ["faas", "fleet"];
+pub const MODELS: [&str; 3] = ["faas", "fleet", "client"];
 
 /// When serde refuses `key` in a table whose allowed keys are `allowed` (as its "unknown
 /// field" error lists them), and `key` belongs to the same table of the other compute model:
-/// the message saying so ("`workers` is a fleet key; this compute model is faas").
-pub fn other_model_key(key: &str, allowed: &[&str]) -> Option<String> {
+/// the message saying so ("`workers` is a fleet key; this compute model is faas"). A client
+/// compute table (at `path`, `deployments[i].compute.<key>`) allows no key at all: a key of
+/// FaaS or of a fleet there is named as such, with what a client deployment lacks.
+pub fn other_model_key(key: &str, allowed: &[&str], path: &str) -> Option<String> {
+    if allowed.is_empty() && path.ends_with(&format!(".compute.{key}")) {
+        let owners: Vec<&str> = [
+            ("faas", fields::<FaasFile>()),
+            ("fleet", fields::<FleetFile>()),
+        ]
+        .into_iter()
+        .filter(|(_, keys)| keys.contains(&key))
+        .map(|(model, _)| model)
+        .collect();
+        let lacks = "the apps call the backend directly, with no instances and no compute \
+                     bill, so it takes no other key";
+        return Some(if owners.is_empty() {
+            format!(
+                "unknown key '{key}': this compute model is client (model = \"client\"): {lacks}"
+            )
+        } else {
+            format!(
+                "`{key}` is a {} key; this compute model is client (model = \"client\"): {lacks}",
+                owners.join(" and ")
+            )
+        });
+    }
     let tables = [
         ("", fields::<FaasFile>(), fields::<FleetFile>()),
         (
@@ -300,21 +332,69 @@ mod tests {
         assert!(faas.contains(&"keep_alive") && !faas.contains(&"workers"));
         assert!(fleet.contains(&"workers") && !fleet.contains(&"keep_alive"));
         assert_eq!(
-            other_model_key("workers", faas).as_deref(),
+            other_model_key("workers", faas, "deployments[0].compute.workers").as_deref(),
             Some("`workers` is a fleet key; this compute model is faas (model = \"faas\")")
         );
         assert_eq!(
-            other_model_key("instance_hours", fields::<FaasBillingFile>()).as_deref(),
+            other_model_key(
+                "instance_hours",
+                fields::<FaasBillingFile>(),
+                "deployments[0].compute.billing.instance_hours"
+            )
+            .as_deref(),
             Some(
                 "`instance_hours` is a fleet billing key; this compute model is faas (model = \"faas\")"
             )
         );
         assert_eq!(
-            other_model_key("keep_alive", fleet).as_deref(),
+            other_model_key("keep_alive", fleet, "deployments[0].compute.keep_alive").as_deref(),
             Some("`keep_alive` is a faas key; this compute model is fleet (model = \"fleet\")")
         );
         // Neither model's key, or another table's: serde's own message stands.
-        assert_eq!(other_model_key("wokers", faas), None);
-        assert_eq!(other_model_key("workers", fields::<KeepAliveFile>()), None);
+        assert_eq!(other_model_key("wokers", faas, "x.compute.wokers"), None);
+        assert_eq!(
+            other_model_key("workers", fields::<KeepAliveFile>(), "x.keep_alive.workers"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_client_compute_table_names_the_model_a_key_belongs_to() {
+        let client = fields::<ClientFile>();
+        assert!(client.is_empty());
+        let path = |k: &str| format!("deployments[2].compute.{k}");
+        assert_eq!(
+            other_model_key("keep_alive", client, &path("keep_alive")).as_deref(),
+            Some(
+                "`keep_alive` is a faas key; this compute model is client (model = \"client\"): \
+                 the apps call the backend directly, with no instances and no compute bill, so \
+                 it takes no other key"
+            )
+        );
+        let workers = other_model_key("workers", client, &path("workers")).unwrap();
+        assert!(
+            workers.starts_with("`workers` is a fleet key;"),
+            "{workers}"
+        );
+        // Both models have a billing table and a preset.
+        let billing = other_model_key("billing", client, &path("billing")).unwrap();
+        assert!(
+            billing.starts_with("`billing` is a faas and fleet key;"),
+            "{billing}"
+        );
+        // Neither model's key: still said to be refused by the client model; an empty table
+        // elsewhere is not taken for a client's.
+        assert_eq!(
+            other_model_key("memory", client, &path("memory")).as_deref(),
+            Some(
+                "unknown key 'memory': this compute model is client (model = \"client\"): the \
+                 apps call the backend directly, with no instances and no compute bill, so it \
+                 takes no other key"
+            )
+        );
+        assert_eq!(
+            other_model_key("workers", client, "deployments[0].services[0].workers"),
+            None
+        );
     }
 }

@@ -69,7 +69,7 @@ fn switch_off_autoscale(
 /// `compute = { model = "m", rest }` becomes `compute = { m = { rest } }`.
 fn tag(compute: &mut Spanned<DeValue<'_>>, path: &str, src: &Source) -> Result<(), ScenarioError> {
     let span = compute.span();
-    let models = "model = \"faas\" or model = \"fleet\"";
+    let models = "model = \"faas\", model = \"fleet\" or model = \"client\"";
     let DeValue::Table(table) = compute.get_mut() else {
         return Err(src.error(
             span,
@@ -96,7 +96,7 @@ fn tag(compute: &mut Spanned<DeValue<'_>>, path: &str, src: &Source) -> Result<(
         return Err(src.error(
             model.span(),
             field,
-            format!("unknown compute model '{name}' (use faas or fleet)"),
+            format!("unknown compute model '{name}' (use faas, fleet or client)"),
         ));
     }
     switch_off_autoscale(table, path, src)?;

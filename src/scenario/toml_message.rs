@@ -128,7 +128,7 @@ pub fn humanize(message: &str, path: &str, written: Option<&str>) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = quoted(rest);
         if let Some((unknown, allowed)) = names.split_first() {
-            if let Some(other) = super::compute_file::other_model_key(unknown, allowed) {
+            if let Some(other) = super::compute_file::other_model_key(unknown, allowed, path) {
                 return other;
             }
             return if allowed.is_empty() {
@@ -143,6 +143,13 @@ pub fn humanize(message: &str, path: &str, written: Option<&str>) -> String {
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         if let Some(name) = quoted(rest).first() {
+            if *name == "compute" && path.starts_with("deployments[") {
+                // A deployment always names its compute, even when it has none.
+                return "missing key 'compute': a [deployments.compute] table with model = \
+                        \"faas\", \"fleet\" or \"client\" (no compute: the apps call the \
+                        backend directly)"
+                    .to_string();
+            }
             return format!("missing key '{name}'");
         }
     }

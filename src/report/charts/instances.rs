@@ -278,14 +278,22 @@ where
     } else {
         String::new()
     };
-    let caption = format!(
-        "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}{utilisation}",
-        style::shorten(&d.name),
-        style::axis_number((peak * 10.0).round() / 10.0),
-        one_decimal(mean(Level::Busy)),
-        one_decimal(mean(Level::Idle)),
-        one_decimal(mean(Level::Starting)),
-    );
+    let caption = if d.model == "client" {
+        // No compute: the strip stays empty and says why.
+        format!(
+            "{} (client): no instances, the apps call the backend directly",
+            style::shorten(&d.name)
+        )
+    } else {
+        format!(
+            "{} ({kind}): up to {} in all (bucket average); mean busy {}, idle {}, starting {}{utilisation}",
+            style::shorten(&d.name),
+            style::axis_number((peak * 10.0).round() / 10.0),
+            one_decimal(mean(Level::Busy)),
+            one_decimal(mean(Level::Idle)),
+            one_decimal(mean(Level::Starting)),
+        )
+    };
     let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Top));
     let (x, y) = chart.plotting_area().get_base_pixel();
     root.draw(&Rectangle::new(

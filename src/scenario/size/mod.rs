@@ -19,7 +19,8 @@
 //!   model's state. The run adds the reports' memory once ([`REPORT_BYTES_PER_BUCKET`]), and
 //!   reading the scenario file, before any of it, is estimated and refused on its own
 //!   ([`reading`]). A fleet's is *bounded* by
-//!   its queue at `queue_limit` plus its workers. A FaaS deployment's instance table is
+//!   its queue at `queue_limit` plus its workers; a client deployment's is its requests in
+//!   flight (Little's law, unbounded: [`client`]). A FaaS deployment's instance table is
 //!   bounded where every function has a concurrency limit (each pool at most its own limit or
 //!   what the account leaves; with keep-alive idle instances do not count against a limit
 //!   but never outnumber their pool's peak) and *expected* from Little's law (peak arrival
@@ -36,6 +37,7 @@
 //! `check`.
 
 pub mod arrivals;
+mod client;
 pub mod rates;
 pub mod reading;
 
@@ -69,7 +71,7 @@ const FIXED_BYTES: f64 = 512.0 * 1024.0;
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentSize {
     pub name: String,
-    /// `faas` or `fleet`.
+    /// `faas`, `fleet` or `client`.
     pub model: &'static str,
     /// Expected requests in the window.
     pub requests: f64,
@@ -267,7 +269,7 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
                 0.0
             }
         }
-        ComputeSpec::Fleet(_) => 0.0,
+        ComputeSpec::Fleet(_) | ComputeSpec::Client(_) => 0.0,
     };
     let events: f64 = demands
         .iter()
@@ -292,6 +294,7 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
             (bound, Some(bound), detail)
         }
         ComputeSpec::Faas(f) => faas_memory(f, d, demands),
+        ComputeSpec::Client(_) => client::client_memory(d, demands),
     };
     // Per function: its counts and per-call meter quantities, and a latency histogram: up to
     // 16 functions a fine one of about 150 kB, up to 1,000 a compact one of about 20 kB.
@@ -431,31 +434,18 @@ fn hold_seconds(f: &FaasSpec, d: &DeploymentSpec, functions: &[FunctionSpec]) ->
     let per_function: f64 = functions
         .iter()
         .map(|func| {
-            let backend: f64 = func
-                .calls
-                .iter()
-                .map(|c| {
-                    let latency = d
-                        .services
-                        .iter()
-                        .filter(|s| s.name == c.service)
-                        .flat_map(|s| &s.operations)
-                        .find(|o| o.kind == c.operation)
-                        .map_or(0.0, |o| o.latency.mean_ms());
-                    c.count as f64 * latency
-                })
-                .sum();
-            func.exec.mean_ms()
+            (func.exec.mean_ms()
                 + crate::platform::faas::functions::cold_start_of(
                     f.cold_start.as_ref(),
                     f.cold_start_figures,
                     func,
                 )
-                .mean_ms()
-                + backend
+                .mean_ms())
+                / 1e3
+                + client::backend_seconds(d, func)
         })
         .sum();
-    per_function / n / 1e3
+    per_function / n
 }
 
 /// A count for people: grouped digits below 10^12, else scientific.

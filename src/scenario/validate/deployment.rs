@@ -1,12 +1,12 @@
 //! Validating deployments: the compute model (FaaS in [`super::faas`], a fleet in
-//! [`super::fleet`]) with its billing, BaaS services (with an optional monthly plan fee),
+//! [`super::fleet`], none for a client deployment) with its billing, BaaS services (with an optional monthly plan fee),
 //! fixed add-ons, and that every backend call the workload makes
 //! resolves on each deployment.
 
 use toml::Spanned;
 
 use crate::platform::{
-    ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, PresetUse, ServiceSpec,
+    ClientSpec, ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, PresetUse, ServiceSpec,
 };
 use crate::pricing::PriceSchedule;
 use crate::scenario::file::*;
@@ -101,6 +101,8 @@ impl Validator<'_> {
                 let billing = self.required(&f.billing, c, &field("billing"), what)?;
                 self.fleet(c, f, billing, path, workload)
             }
+            // No compute: nothing to configure (serde refused any key).
+            ComputeFile::Client(_) => Ok(ComputeSpec::Client(ClientSpec)),
         }
     }
 

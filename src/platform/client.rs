@@ -1,0 +1,80 @@
+//! Apps that call the backend directly (`model = "client"`): a deployment with no compute.
+//!
+//! The usual Firebase or Supabase mobile app: each request (one call of a function) makes its
+//! function's backend operations from the user's device, one after another, and is answered
+//! when the last one returns. Rules (docs/models.md, "Client deployments"):
+//! - there are no instances, no cold starts, no concurrency limit and no queue: every request
+//!   starts its operations at its arrival;
+//! - its latency is the sum of its operations' latencies (drawn as on FaaS and fleets, from
+//!   the request's own backend draws, so every deployment with the same services sees the
+//!   same numbers), nothing added; a function that calls nothing answers in 0 ms;
+//! - its operations are counted on their meters at its arrival, as on the other models when
+//!   a call starts executing: the bill is the services' operations, plan fees and fixed
+//!   add-ons, with no request, compute or instance line.
+//!
+//! Every backend call goes through [`ClientModel::backend_call`], the one place a refused call
+//! (a quota, once services can refuse) will fail the request.
+
+use super::baas::BackendPlan;
+use crate::engine::time::Micros;
+use crate::engine::{EventQueue, Model, Sim};
+use crate::workload::Request;
+
+/// A client deployment's compute: nothing to configure (`model = "client"` takes no other
+/// key).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientSpec;
+
+/// Bytes one request in flight holds (its pending answer in the event queue, doubled for the
+/// queue's growth headroom), for the size estimate.
+pub const BYTES_PER_IN_FLIGHT: u64 = 2 * EventQueue::<ClientEvent>::ENTRY_BYTES as u64;
+
+/// Events of the client model.
+#[derive(Clone, Copy, Debug)]
+pub enum ClientEvent {
+    /// The last backend operation of the request of `function` that arrived at `arrival`
+    /// returned.
+    Answered { function: u32, arrival: Micros },
+}
+
+/// The running client deployment: its services' operations and nothing else.
+pub struct ClientModel {
+    backend: BackendPlan,
+}
+
+impl ClientModel {
+    /// A client deployment making the calls `backend` resolved.
+    pub fn new(backend: BackendPlan) -> Self {
+        Self { backend }
+    }
+
+    /// Makes `request`'s backend operations at `now` (recording them) and returns how long
+    /// the device waits for them.
+    fn backend_call(&self, request: &Request, now: Micros, sim: &mut Sim<ClientEvent>) -> Micros {
+        self.backend.call(request, now, &mut sim.rec)
+    }
+}
+
+impl Model for ClientModel {
+    type Event = ClientEvent;
+
+    fn arrive(&mut self, request: Request, sim: &mut Sim<ClientEvent>) {
+        let now = sim.now();
+        let wait = self.backend_call(&request, now, sim);
+        sim.schedule(
+            now.saturating_add(wait),
+            ClientEvent::Answered {
+                function: request.function,
+                arrival: request.arrival,
+            },
+        );
+    }
+
+    fn handle(&mut self, event: ClientEvent, sim: &mut Sim<ClientEvent>) {
+        let ClientEvent::Answered { function, arrival } = event;
+        let now = sim.now();
+        sim.rec.completed(now, function, now - arrival);
+    }
+
+    fn finish(&mut self, _sim: &mut Sim<ClientEvent>) {}
+}
