@@ -290,6 +290,13 @@ fn costs_csv_has_a_line_per_meter_and_timeseries_its_series() {
         .unwrap();
     assert_eq!(total["monthly_cost_usd"], "211.650000");
 
+    // functions.csv: the egress is the uploading function's, call by call; stored data and
+    // users are no function's.
+    let functions = rows_of(&out, "functions.csv", None);
+    let row = |f: &str| functions.iter().find(|r| r["function"] == f).unwrap();
+    assert_eq!(row("app")["cost_baas_store_monthly_usd"], "11.250000");
+    assert_eq!(row("(unattributed)")["cost_baas_store_monthly_usd"], "200.400000");
+
     let days = rows_of(&out, "timeseries.csv", None);
     assert_eq!(days.len(), 30);
     // Day 0 holds the uploads at 1,296 + 2,592 k s for k = 0..=32 (33 of them, the last at
