@@ -118,6 +118,61 @@ fn storage_growing_linearly_to_10_gb_bills_5_gb_months_less_the_free_one() {
 }
 
 #[test]
+fn faas_calls_change_the_stored_level_as_fleet_calls_do() {
+    // The same uploads on FaaS with no cold start time: each call's write is made when it
+    // starts, at its arrival, so the bill is the fleet's: 5 GB-months, $0.40.
+    let text = format!(
+        r#"{}
+[[deployments]]
+name = "lam"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "0ms" }}
+keep_alive = {{ policy = "forever" }}
+[deployments.compute.billing]
+requests = {{ usd = 0.0 }}
+gb_seconds = {{ usd = 0.0 }}
+[[deployments.services]]
+name = "store"
+latency = {{ dist = "constant", value = "0ms" }}
+operations.write = {{}}
+storage = {{ per_write = "10MB", price = {{ usd = 0.10, free_per_month = 1 }} }}
+"#,
+        linear_storage(r#"month = "30d""#)
+    );
+    let run = run_text(&text);
+    let lam = deployment(&run, "lam");
+    let s = lam
+        .bill
+        .lines
+        .iter()
+        .find(|l| l.meter == "storage")
+        .unwrap();
+    assert_close(s.monthly_quantity, 5.0, "GB-months");
+    assert_close(s.monthly_usd, 0.40, "monthly");
+}
+
+#[test]
+fn a_window_of_two_months_bills_each_month_s_mean_level() {
+    // 60 days, month = 30 days: 1 GB for the first month, one 2 GB upload at day 30, 3 GB
+    // for the second. 2 GB-months free a month at $0.10: month 1 pays nothing, month 2 pays
+    // 1 GB-month = $0.10. Window $0.10, $0.05 a month (the window's mean level, 2 GB, would
+    // have paid nothing).
+    let run = run_text(&scenario(
+        r#"month = "30d""#,
+        "60d",
+        "60d",
+        "30d",
+        "write = 1",
+        r#"storage = { initial = "1GB", per_write = "2GB", price = { usd = 0.10, free_per_month = 2 } }"#,
+    ));
+    let s = line(&run, "storage");
+    assert_close(s.window_quantity, 4.0, "GB-months in the window");
+    assert_close(s.window_usd, 0.10, "window");
+    assert_close(s.monthly_usd, 0.05, "monthly");
+}
+
+#[test]
 fn deletes_remove_stored_data_and_the_level_starts_at_initial() {
     // 2 GB at the start; 30 calls over a 30-day month, one a day at noon, each writing two
     // 1 GB files and deleting one: +1 GB a day at noon. The level holds 2 GB all month, and
@@ -295,7 +350,10 @@ fn costs_csv_has_a_line_per_meter_and_timeseries_its_series() {
     let functions = rows_of(&out, "functions.csv", None);
     let row = |f: &str| functions.iter().find(|r| r["function"] == f).unwrap();
     assert_eq!(row("app")["cost_baas_store_monthly_usd"], "11.250000");
-    assert_eq!(row("(unattributed)")["cost_baas_store_monthly_usd"], "200.400000");
+    assert_eq!(
+        row("(unattributed)")["cost_baas_store_monthly_usd"],
+        "200.400000"
+    );
 
     let days = rows_of(&out, "timeseries.csv", None);
     assert_eq!(days.len(), 30);
