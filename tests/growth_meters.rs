@@ -81,8 +81,14 @@ fn linear_storage(top: &str) -> String {
     )
 }
 
+/// The bill line `meter` of the fleet `flt`.
 fn line<'a>(run: &'a RunResult, meter: &str) -> &'a BillLine {
-    let d = deployment(run, "flt");
+    line_in(run, "flt", meter)
+}
+
+/// The bill line `meter` of deployment `name`.
+fn line_in<'a>(run: &'a RunResult, name: &str, meter: &str) -> &'a BillLine {
+    let d = deployment(run, name);
     d.bill
         .lines
         .iter()
@@ -141,13 +147,7 @@ storage = {{ per_write = "10MB", price = {{ usd = 0.10, free_per_month = 1 }} }}
         linear_storage(r#"month = "30d""#)
     );
     let run = run_text(&text);
-    let lam = deployment(&run, "lam");
-    let s = lam
-        .bill
-        .lines
-        .iter()
-        .find(|l| l.meter == "storage")
-        .unwrap();
+    let s = line_in(&run, "lam", "storage");
     assert_close(s.monthly_quantity, 5.0, "GB-months");
     assert_close(s.monthly_usd, 0.40, "monthly");
 }
@@ -393,26 +393,23 @@ fn a_bad_growth_key_is_located_and_named() {
         assert_located(&stderr, &file, line_of(&text, "storage ="), field);
     }
     // A negative egress and a negative user count.
-    let text = good.replace(
-        "free_per_month = 1 } }",
-        "free_per_month = 1 } }\negress = { per_read = \"-1KB\" }\n",
-    );
-    let (stderr, file) = run_bad(&text);
-    assert_located(
-        &stderr,
-        &file,
-        line_of(&text, "egress ="),
-        "egress.per_read",
-    );
-    let text = good.replace(
-        "free_per_month = 1 } }",
-        "free_per_month = 1 } }\nusers = { monthly_active = -5 }\n",
-    );
-    let (stderr, file) = run_bad(&text);
-    assert_located(
-        &stderr,
-        &file,
-        line_of(&text, "users ="),
-        "users.monthly_active",
-    );
+    for (key, table, field) in [
+        (
+            "egress =",
+            "egress = { per_read = \"-1KB\" }",
+            "egress.per_read",
+        ),
+        (
+            "users =",
+            "users = { monthly_active = -5 }",
+            "users.monthly_active",
+        ),
+    ] {
+        let text = good.replace(
+            "free_per_month = 1 } }",
+            &format!("free_per_month = 1 }} }}\n{table}\n"),
+        );
+        let (stderr, file) = run_bad(&text);
+        assert_located(&stderr, &file, line_of(&text, key), field);
+    }
 }
