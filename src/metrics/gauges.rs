@@ -10,7 +10,8 @@
 //! A level starts at its meter's `initial` value at time 0 (the simulated window's start,
 //! warm-up included) and changes by the amounts [`Recorder::gauge`] is given, never going
 //! below 0. Each span between two changes is booked, spread evenly over the buckets it
-//! covers, when it ends; [`Recorder::finish`] books the last span up to the window's end.
+//! covers, when it ends; [`Recorder::finish`] books the last span up to the window's end. A
+//! change dated before the last one booked counts from its own time.
 //! Time before a warm-up's end falls in the warm-up bucket and is dropped with it, as for
 //! every other quantity; time after the window's end is not billed.
 
@@ -63,16 +64,30 @@ impl GaugeSet {
 }
 
 impl Recorder {
-    /// The level of gauge meter `meter` changed by `delta` at `t` (times never decrease; a
-    /// level never goes below 0). Books the span the old level held.
+    /// The level of gauge meter `meter` changed by `delta` at `t` (a level never goes below
+    /// 0). Books the span the old level held. A change dated before the last one booked (a
+    /// FaaS call counts its operations when it starts, after its cold start, so calls may
+    /// reach here out of time order) is booked from its own time: the span already booked
+    /// since `t` gets the change too.
     pub fn gauge(&mut self, t: Micros, meter: usize, delta: f64) {
         let Some(at) = self.gauges.gauges.iter().position(|g| g.meter == meter) else {
             debug_assert!(false, "meter {meter} is not a gauge");
             return;
         };
-        self.book_gauge(at, t);
+        let since = self.gauges.gauges[at].since;
+        if t >= since {
+            self.book_gauge(at, t);
+        }
         let g = &mut self.gauges.gauges[at];
-        g.level = (g.level + delta).max(0.0);
+        let old = g.level;
+        g.level = (old + delta).max(0.0);
+        let change = g.level - old;
+        let window = self.window();
+        let (from, to) = (t.min(window), since.min(window));
+        if to > from && change != 0.0 {
+            let month = self.gauges.month.max(1) as f64;
+            self.usage_spread(meter, from, to, change * (to - from) as f64 / month);
+        }
     }
 
     /// Books every gauge's level up to the window's end (called by [`Recorder::finish`]
@@ -158,6 +173,27 @@ mod tests {
         assert!(near(rec.usage.get(0, g), 6.0 / 720.0));
         assert!(near(rec.usage.get(1, g), 18.0 / 720.0));
         assert!(near(rec.usage.get(2, g) + rec.usage.get(3, g), 0.0));
+    }
+
+    #[test]
+    fn a_change_dated_before_the_last_one_is_booked_from_its_own_time() {
+        // 1 GB from the start, +2 GB at 12 h, then +2 GB dated 6 h (counted late): 1 GB over
+        // [0, 6 h), 3 GB over [6 h, 12 h), 5 GB over [12 h, 24 h) = 6 + 18 + 60 = 84
+        // GB-hours; month 720 h. Buckets of 6 h: 6, 18, 30, 30 GB-hours.
+        let (meters, g) = one_gauge(1.0);
+        let mut rec = Recorder::new(DAY, 6 * HOUR, meters.len());
+        rec.gauges = GaugeSet::new(&meters, 30 * DAY);
+        rec.gauge(12 * HOUR, g, 2.0);
+        rec.gauge(6 * HOUR, g, 2.0);
+        rec.finish();
+        let want = [6.0, 18.0, 30.0, 30.0];
+        for (b, w) in want.iter().enumerate() {
+            let got = rec.usage.get(b, g) * 720.0;
+            assert!(
+                (got - w).abs() < 1e-9,
+                "bucket {b}: {got} GB-hours, want {w}"
+            );
+        }
     }
 
     #[test]
