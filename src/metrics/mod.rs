@@ -21,6 +21,7 @@
 pub mod apps;
 pub mod bucket_latency;
 pub mod functions;
+pub mod gauges;
 pub mod histogram;
 pub mod latency;
 pub mod levels;
@@ -30,6 +31,7 @@ use crate::engine::time::Micros;
 pub use apps::AppCounts;
 pub use bucket_latency::BucketLatency;
 pub use functions::{FunctionCounts, FunctionMetrics};
+pub use gauges::GaugeSet;
 pub use latency::LatencyStats;
 pub use levels::{LevelSet, LevelTrack};
 pub use scaling::ScalingTrace;
@@ -149,6 +151,9 @@ pub struct Recorder {
     /// p50 and p99 of the requests completed in each bucket.
     pub bucket_latency: BucketLatency,
     pub usage: Usage,
+    /// Levels integrated into `usage` over time (stored GB, monthly active users; set by the
+    /// deployment before the run, empty otherwise: [`gauges`]).
+    pub gauges: GaugeSet,
     /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
     /// costs the provider, and what provisioned concurrency would bill.
     pub idle_gb_seconds: f64,
@@ -201,6 +206,7 @@ impl Recorder {
             latency: LatencyStats::new(),
             bucket_latency: BucketLatency::new(n),
             usage: Usage::new(n, meters),
+            gauges: GaugeSet::default(),
             idle_gb_seconds: 0.0,
             idle_times: 0,
             idle_times_out_of_range: 0,
@@ -421,6 +427,7 @@ impl Recorder {
     /// A recorder with a warm-up then drops its warm-up bucket and counts times from the
     /// warm-up's end: its window is the measured part.
     pub fn finish(&mut self) {
+        self.close_gauges();
         self.levels.finish();
         self.functions.merge_latency_into(&mut self.latency);
         if self.first == 1 {

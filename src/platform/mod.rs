@@ -353,6 +353,7 @@ fn run_model<M: Model>(
         })
         .collect();
     let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
+    rec.gauges = crate::metrics::GaugeSet::new(meters, window.month);
     rec.functions = crate::metrics::FunctionMetrics::new(
         workload.functions.iter().map(|f| f.name.clone()).collect(),
         meters.len(),

@@ -3,6 +3,13 @@
 //! A deployment registers one [`Meter`] per quantity it bills (FaaS requests and GB-s, each
 //! BaaS operation kind, instance-hours, each fixed add-on). Models record usage against meter
 //! indices during the run; [`super::bill()`] prices the totals at the end.
+//!
+//! A meter is a **counter** (a quantity summed: requests, operations, egress GB) or a
+//! **gauge** ([`MeterKind::Gauge`]: a level integrated over time, such as stored GB or monthly
+//! active users). A gauge's recorded quantity is its level x time / month (GB-months,
+//! user-months: [`crate::metrics::gauges`]), so the month projection of [`super::bill()`] makes
+//! its monthly quantity the mean level over the window, and the same price schedule (free
+//! allowance, tiers) prices it.
 
 use super::schedule::PriceSchedule;
 
@@ -67,6 +74,16 @@ impl Attribution {
     }
 }
 
+/// What a meter's quantity is: a sum of amounts, or a level integrated over time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MeterKind {
+    /// A quantity summed over the window (requests, operations, GB sent).
+    Counter,
+    /// A level held over time, starting at `initial` (its level unit: GB, users) at the
+    /// window's start; its quantity is level x time / month.
+    Gauge { initial: f64 },
+}
+
 /// One billable quantity and its price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Meter {
@@ -78,6 +95,8 @@ pub struct Meter {
     pub schedule: PriceSchedule,
     /// How its cost is shared among functions.
     pub attribution: Attribution,
+    /// A counter or a gauge.
+    pub kind: MeterKind,
 }
 
 /// The meters of one deployment, indexed by registration order.
@@ -101,8 +120,25 @@ impl Meters {
             name: name.into(),
             unit: unit.into(),
             schedule,
+            kind: MeterKind::Counter,
         });
         self.list.len() - 1
+    }
+
+    /// Registers a gauge meter starting at level `initial` (billed per `unit`, a level x
+    /// month: `GB-months`), shared among no function, and returns its index.
+    pub fn add_gauge(
+        &mut self,
+        component: Component,
+        name: impl Into<String>,
+        unit: impl Into<String>,
+        schedule: PriceSchedule,
+        initial: f64,
+    ) -> usize {
+        let m = self.add(component, name, unit, schedule);
+        self.list[m].kind = MeterKind::Gauge { initial };
+        self.list[m].attribution = Attribution::Unattributed;
+        m
     }
 
     /// Changes how meter `index`'s cost is shared among functions.

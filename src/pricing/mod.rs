@@ -7,5 +7,5 @@ pub mod presets;
 pub mod schedule;
 
 pub use bill::{Bill, BillLine, TierLine, TierQuantities, bill};
-pub use meter::{Attribution, Component, Meter, Meters};
+pub use meter::{Attribution, Component, Meter, MeterKind, Meters};
 pub use schedule::{PriceSchedule, Tier, TierCharge};

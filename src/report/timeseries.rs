@@ -2,7 +2,8 @@
 //!
 //! Columns, in order: `deployment, bucket_start_s, requests, completed, cold_starts, failed,
 //! instances_busy, instances_idle, instances_starting, queued, cost_usd,
-//! cumulative_cost_usd, latency_p50_ms, latency_p99_ms`.
+//! cumulative_cost_usd, latency_p50_ms, latency_p99_ms, stored_gb, egress_gb,
+//! monthly_active_users`.
 //!
 //! Counts are events in the bucket (activity after the window's end lands in the last one);
 //! instance columns and `queued` (requests waiting in a fleet's queues; 0 for FaaS) are time
@@ -10,7 +11,10 @@
 //! in the bucket (so the column sums to the deployment's window cost) and
 //! `cumulative_cost_usd` the running total up to the bucket's end. The latency columns are the
 //! median and 99th percentile of the requests that *completed* in the bucket (within 1%:
-//! [`crate::metrics::BucketLatency`]), empty where none completed.
+//! [`crate::metrics::BucketLatency`]), empty where none completed. The growing meters of the
+//! deployment's services ([`crate::platform::baas::growth`]), all services together:
+//! `stored_gb` and `monthly_active_users` are time averages of their levels over the bucket,
+//! `egress_gb` the GB sent in it.
 
 use std::path::Path;
 
@@ -18,13 +22,18 @@ use super::format::{ms_or_blank, ratio, secs, usd};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
+use crate::platform::DeploymentResult;
+use crate::platform::baas::growth::{
+    EGRESS_METER, EGRESS_UNIT, STORAGE_METER, STORAGE_UNIT, USERS_METER, USERS_UNIT,
+};
+use crate::pricing::{Component, MeterKind};
 use crate::run::RunResult;
 
 /// Writes `timeseries.csv`.
 pub struct TimeseriesCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 17] = [
     "deployment",
     "bucket_start_s",
     "requests",
@@ -39,6 +48,9 @@ pub const HEADER: [&str; 14] = [
     "cumulative_cost_usd",
     "latency_p50_ms",
     "latency_p99_ms",
+    "stored_gb",
+    "egress_gb",
+    "monthly_active_users",
 ];
 
 impl Exporter for TimeseriesCsv {
@@ -70,12 +82,57 @@ impl Exporter for TimeseriesCsv {
                     usd(cumulative),
                     ms_or_blank(rec.bucket_latency.p50(b)),
                     ms_or_blank(rec.bucket_latency.p99(b)),
+                    ratio(growth_in_bucket(
+                        d,
+                        b,
+                        (STORAGE_METER, STORAGE_UNIT),
+                        run.window.month,
+                    )),
+                    ratio(growth_in_bucket(
+                        d,
+                        b,
+                        (EGRESS_METER, EGRESS_UNIT),
+                        run.window.month,
+                    )),
+                    ratio(growth_in_bucket(
+                        d,
+                        b,
+                        (USERS_METER, USERS_UNIT),
+                        run.window.month,
+                    )),
                 ];
                 csv.row(&row)?;
             }
         }
         csv.finish()
     }
+}
+
+/// Bucket `b`'s figure of the deployment's service meters named and measured as `meter`
+/// (name, unit), summed: a gauge's mean level
+/// over the bucket (its recorded level x time / `month`, times `month` / the bucket's
+/// length), a counter's quantity.
+fn growth_in_bucket(d: &DeploymentResult, b: usize, meter: (&str, &str), month: u64) -> f64 {
+    let rec = &d.recorder;
+    let start = b as u64 * rec.bucket_len();
+    let len = (start + rec.bucket_len())
+        .min(rec.window())
+        .saturating_sub(start);
+    let mut sum = 0.0;
+    for (m, line) in d.meters.list.iter().enumerate() {
+        let service = matches!(line.component, Component::Baas(_));
+        if !service || m >= rec.usage.meters() || (line.name.as_str(), line.unit.as_str()) != meter
+        {
+            continue;
+        }
+        let q = rec.usage.get(b, m);
+        sum += match line.kind {
+            MeterKind::Gauge { .. } if len > 0 => q * month as f64 / len as f64,
+            MeterKind::Gauge { .. } => 0.0,
+            MeterKind::Counter => q,
+        };
+    }
+    sum
 }
 
 #[cfg(test)]
@@ -146,7 +203,7 @@ mod tests {
             rows,
             [[
                 "idle", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000", "0.000000",
-                "0.000000", "0.000000", "", ""
+                "0.000000", "0.000000", "", "", "0.000000", "0.000000", "0.000000"
             ]]
         );
     }

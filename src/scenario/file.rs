@@ -231,6 +231,12 @@ pub struct ServiceFile {
     pub operations: BTreeMap<String, Spanned<OperationFile>>,
     /// A flat plan fee per month (Supabase Pro), billed whatever the usage.
     pub usd_per_month: Option<Spanned<f64>>,
+    /// Stored data: its initial level, its change per operation kind, its price per GB-month.
+    pub storage: Option<Spanned<super::growth_file::StorageFile>>,
+    /// GB sent per operation kind, and the price per GB.
+    pub egress: Option<Spanned<super::growth_file::EgressFile>>,
+    /// Monthly active users and the price per MAU.
+    pub users: Option<Spanned<super::growth_file::UsersFile>>,
 }
 
 #[derive(Debug, Deserialize)]

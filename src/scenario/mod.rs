@@ -8,6 +8,7 @@
 
 pub mod compute_file;
 pub mod file;
+pub mod growth_file;
 pub mod locate;
 pub mod model_tag;
 pub mod patch;

@@ -10,6 +10,10 @@
 //!
 //! A service may also charge a flat plan fee a month (`usd_per_month`), prorated over the
 //! window like a fixed add-on and reported as its own line (`plan`) of the service.
+//!
+//! Stored data, egress and monthly active users are meters of their own ([`growth`]).
+
+pub mod growth;
 
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
@@ -34,6 +38,8 @@ pub struct ServiceSpec {
     /// A flat plan fee per month (Supabase Pro: $25), billed whatever the usage on a line of
     /// its own (meter [`PLAN_METER`]) in the service's cost column.
     pub usd_per_month: Option<f64>,
+    /// Stored data, egress and monthly active users ([`growth`]).
+    pub growth: growth::GrowthSpec,
 }
 
 /// The meter name of a service's monthly plan fee.
@@ -51,6 +57,7 @@ struct ResolvedCall {
 pub struct BackendPlan {
     per_function: Vec<Vec<ResolvedCall>>,
     latencies: Vec<DurationDist>,
+    growth: growth::GrowthPlan,
 }
 
 /// A function calls a service or operation kind the deployment does not define.
@@ -90,6 +97,14 @@ impl BackendPlan {
                 plan.latencies.push(op.latency.clone());
             }
         }
+        plan.growth = growth::GrowthPlan::register(
+            services,
+            |service, kind| {
+                let found = meter_of.iter().find(|m| m.0 == service && m.1 == kind);
+                found.map(|m| m.2)
+            },
+            meters,
+        );
         for f in functions {
             let mut calls = Vec::with_capacity(f.calls.len());
             for c in &f.calls {
@@ -141,6 +156,9 @@ impl BackendPlan {
                 rec.functions
                     .used(request.function, c.meter, c.count as f64);
             }
+            let (function, count) = (request.function, c.count);
+            self.growth
+                .record(c.meter, count, function, now, measured, rec);
             let dist = &self.latencies[c.latency];
             for _ in 0..c.count {
                 total = dist.sample(draws.next_unit()).saturating_add(total);

@@ -151,10 +151,12 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.monthly_usd(u, &format!("{path}.usd_per_month")))
             .transpose()?;
+        let growth = self.growth(f, path, &operations)?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,
             usd_per_month,
+            growth,
         })
     }
 
