@@ -27,6 +27,7 @@
 mod heap;
 pub mod progress;
 mod queue;
+pub mod stage;
 pub mod time;
 pub mod timers;
 
@@ -35,6 +36,7 @@ use crate::metrics::Recorder;
 use crate::workload::{Request, RequestStream};
 pub use progress::Progress;
 pub use queue::EventQueue;
+pub use stage::{Admission, Direct, Stage};
 use time::Micros;
 
 /// What a model can touch while handling something: the clock, the event list, the recorder.
@@ -130,32 +132,73 @@ pub trait Model {
 }
 
 /// Runs `model` over every request of `stream`, returning what was recorded; arrivals are
-/// added to `progress` in batches of [`progress::PUBLISH_EVERY`].
+/// added to `progress` in batches of [`progress::PUBLISH_EVERY`]. Every request passes
+/// `stage` at its arrival ([`stage`]); an admitted one reaches the model after the stage's
+/// delay.
 ///
 /// # Errors
 /// Whatever the stream reports (a trace that turns out malformed part-way through).
-pub fn run<M: Model>(
+pub fn run<M: Model, S: Stage>(
     model: &mut M,
+    stage: &mut S,
     stream: &mut RequestStream,
     mut sim: Sim<M::Event>,
     progress: &Progress,
 ) -> Result<Recorder, SimError> {
     model.start(&mut sim);
     let mut next = stream.next_request()?;
+    // Requests admitted by the stage and still on their way to the model, by hand-over time.
+    let mut in_transit: EventQueue<Request> = EventQueue::new();
     // Arrivals not yet published to `progress`.
     let mut unpublished: u64 = 0;
     // Whether the window's end has been passed (arrivals all fall inside the window, so it is
-    // passed while draining, after the stream is exhausted).
+    // passed while draining or handing over, after the stream is exhausted).
     let mut window_ended = false;
     loop {
         let event_time = sim.queue.peek_time();
-        match (next, event_time) {
-            (Some(req), Some(t)) if t <= req.arrival => handle_next(model, &mut sim),
-            (Some(req), _) => {
+        let transit_time = in_transit.peek_time();
+        let arrival_time = next.map(|r| r.arrival);
+        // The earliest of the three; on a tie a pending event goes first, then a hand-over,
+        // then a new arrival.
+        let step = match (event_time, transit_time, arrival_time) {
+            (Some(t), x, y) if x.is_none_or(|x| t <= x) && y.is_none_or(|y| t <= y) => {
+                if x.is_none() && y.is_none() && sim.work_pending == 0 && t >= sim.window {
+                    break; // the horizon: only housekeeping past the window is left
+                }
+                Step::Event(t)
+            }
+            (_, Some(x), y) if y.is_none_or(|y| x <= y) => Step::HandOver(x),
+            (_, _, Some(y)) => Step::Arrival(y),
+            _ => break,
+        };
+        let t = match step {
+            Step::Event(t) | Step::HandOver(t) | Step::Arrival(t) => t,
+        };
+        if t > sim.window && !window_ended {
+            window_ended = true;
+            end_window(model, &mut sim);
+        }
+        match step {
+            Step::Event(_) => handle_next(model, &mut sim),
+            Step::HandOver(_) => {
+                if let Some((at, req)) = in_transit.pop() {
+                    sim.now = at;
+                    model.arrive(req, &mut sim);
+                }
+            }
+            Step::Arrival(_) => {
+                let Some(mut req) = next else { break };
                 debug_assert!(req.arrival >= sim.now, "request stream out of order");
                 sim.now = req.arrival;
                 sim.rec.arrival(req.arrival, req.function);
-                model.arrive(req, &mut sim);
+                match stage.admit(&req, sim.now, &mut sim.rec) {
+                    Admission::After(0) => model.arrive(req, &mut sim),
+                    Admission::After(delay) => {
+                        req.gateway_latency = delay;
+                        in_transit.push(req.arrival.saturating_add(delay), req);
+                    }
+                    Admission::Refused => {}
+                }
                 unpublished += 1;
                 if unpublished == progress::PUBLISH_EVERY {
                     progress.add(unpublished);
@@ -163,14 +206,6 @@ pub fn run<M: Model>(
                 }
                 next = stream.next_request()?;
             }
-            (None, Some(t)) if sim.work_pending > 0 || t < sim.window => {
-                if t > sim.window && !window_ended {
-                    window_ended = true;
-                    end_window(model, &mut sim);
-                }
-                handle_next(model, &mut sim)
-            }
-            (None, _) => break, // the horizon: only housekeeping past the window is left
         }
     }
     if !window_ended {
@@ -181,6 +216,17 @@ pub fn run<M: Model>(
     model.finish(&mut sim);
     sim.rec.finish();
     Ok(sim.rec)
+}
+
+/// What the engine's loop does next, at the time it carries.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Handle the earliest pending event.
+    Event(Micros),
+    /// Hand the earliest admitted request over to the model.
+    HandOver(Micros),
+    /// Take the next request of the stream through the stage.
+    Arrival(Micros),
 }
 
 /// For unit tests driving a model by hand: handles every event due up to `t`, then sets the
@@ -281,6 +327,7 @@ mod tests {
         let rec = Recorder::new(window, window, 0);
         run(
             &mut model,
+            &mut Direct,
             &mut stream,
             Sim::new(window, rec),
             &Progress::new(),

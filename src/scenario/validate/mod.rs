@@ -29,6 +29,7 @@ mod faas_cpu_billing;
 mod faas_instances;
 mod faas_settings;
 mod fleet;
+mod gateway;
 mod keep_alive;
 pub mod names;
 mod price;
