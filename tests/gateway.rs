@@ -67,6 +67,19 @@ arrivals = {{ process = "fixed_interval", every = "{every}", offset = "{offset}"
     )
 }
 
+/// The gateway line of a single FaaS deployment behind `gateway` (TOML body), one request
+/// every `every` from `offset` over `duration`, billed per `month` (empty: the default).
+fn gateway_bill(duration: &str, month: &str, every: &str, offset: &str, gateway: &str) -> BillLine {
+    let r = run_text(&scenario(
+        duration,
+        month,
+        every,
+        offset,
+        &faas("d", gateway),
+    ));
+    gateway_line(deployment(&r, "d")).clone()
+}
+
 /// REST API tiers: $3.50 per million for the first 333 million a month, $2.80 for the next
 /// 667 million. A request every 8 ms is (month / 8 ms) requests a month, so a month of
 /// 2,663,992 s, 2,664,000 s and 2,664,008 s (30.8 days, each a valid billing month) puts the
@@ -101,9 +114,8 @@ fn rest_gateway_tiers_just_below_at_and_above_333_million_a_month() {
 #[test]
 fn an_explicit_gateway_price_bills_like_the_preset() {
     let price = r#"price = { per = 1_000_000, tiers = [ { up_to = 333_000_000, usd = 3.50 }, { usd = 2.80 } ] }"#;
-    let r = run_text(&scenario("8s", "2664008s", "8ms", "4ms", &faas("d", price)));
     assert_close(
-        gateway_line(deployment(&r, "d")).monthly_usd,
+        gateway_bill("8s", "2664008s", "8ms", "4ms", price).monthly_usd,
         1_165.502_8,
         1e-12,
         "explicit",
@@ -266,14 +278,8 @@ billing = { instance_hours = { usd = 0 } }
 /// A request every 525.96 ms is 5 million in the simulator's month (2,629,800 s).
 #[test]
 fn api_gateway_rest_reproduces_the_five_million_call_example() {
-    let r = run_text(&scenario(
-        "525.96s",
-        "",
-        "525960us",
-        "262980us",
-        &faas("d", r#"pricing = "aws-api-gateway-rest""#),
-    ));
-    let line = gateway_line(deployment(&r, "d"));
+    let rest = r#"pricing = "aws-api-gateway-rest""#;
+    let line = gateway_bill("525.96s", "", "525960us", "262980us", rest);
     assert_eq!(line.window_quantity, 1000.0);
     assert_close(line.monthly_quantity, 5e6, 1e-12, "calls");
     assert_close(line.monthly_usd, 17.50, 1e-9, "calls");
@@ -288,14 +294,8 @@ fn api_gateway_rest_reproduces_the_five_million_call_example() {
 /// s (30.4 days) is 15 billion a month.
 #[test]
 fn api_gateway_rest_walks_the_tiers_of_the_fifteen_billion_call_example() {
-    let r = run_text(&scenario(
-        "1.75s",
-        "2625000s",
-        "175us",
-        "87us",
-        &faas("d", r#"pricing = "aws-api-gateway-rest""#),
-    ));
-    let line = gateway_line(deployment(&r, "d"));
+    let rest = r#"pricing = "aws-api-gateway-rest""#;
+    let line = gateway_bill("1.75s", "2625000s", "175us", "87us", rest);
     assert_eq!(line.window_quantity, 10_000.0);
     assert_close(line.monthly_quantity, 15e9, 1e-12, "calls");
     assert_close(
@@ -314,14 +314,8 @@ fn api_gateway_rest_walks_the_tiers_of_the_fifteen_billion_call_example() {
 /// every 6 ms in a 30-day month is 432 million a month.
 #[test]
 fn api_gateway_http_bills_calls_above_300_million_at_the_second_tier() {
-    let r = run_text(&scenario(
-        "6s",
-        "30d",
-        "6ms",
-        "3ms",
-        &faas("d", r#"pricing = "aws-api-gateway-http""#),
-    ));
-    let line = gateway_line(deployment(&r, "d"));
+    let http = r#"pricing = "aws-api-gateway-http""#;
+    let line = gateway_bill("6s", "30d", "6ms", "3ms", http);
     assert_close(line.monthly_quantity, 432e6, 1e-12, "calls");
     assert_close(line.monthly_usd, 418.80, 1e-9, "total");
 }
@@ -342,4 +336,22 @@ fn a_function_url_front_door_costs_nothing_and_adds_nothing() {
     assert_eq!(gateway_line(d).monthly_usd, 0.0);
     assert_eq!(d.recorder.latency.mean_us(), Some(10.0 * MS as f64));
     assert_eq!(d.recorder.totals.completed, 100);
+}
+
+/// A request still in the gateway when the window ends is unfinished, then reaches the
+/// compute and completes: one request at 9.99 s of a 10 s window behind a 25 ms gateway is
+/// counted at its arrival, unfinished at 10 s, and completes at 10.025 + 0.010 s with a
+/// latency of 35 ms (`requests = completed + failed` holds).
+#[test]
+fn a_request_in_the_gateway_at_the_window_end_is_unfinished_then_completes() {
+    let gateway = r#"price = { usd = 1.00, per = 1_000_000 }
+latency = { dist = "constant", value = "25ms" }"#;
+    let r = run_text(&scenario("10s", "", "20s", "9990ms", &faas("d", gateway)));
+    let t = &deployment(&r, "d").recorder.totals;
+    assert_eq!(
+        (t.requests, t.unfinished, t.completed, t.failed),
+        (1, 1, 1, 0)
+    );
+    let latency = &deployment(&r, "d").recorder.latency;
+    assert_eq!(latency.mean_us(), Some(35.0 * MS as f64));
 }
