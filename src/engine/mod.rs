@@ -5,9 +5,12 @@
 //! own scheduled events; the engine owns the clock, the [`EventQueue`] and the
 //! [`Recorder`], and decides what happens next:
 //!
-//! 1. Look at the next request of the stream and the earliest pending event.
-//! 2. Handle whichever is earlier; on a tie the pending event goes first, so a server that
-//!    finishes at `t` is free for a request arriving at `t`.
+//! 1. Look at the next request of the stream, the earliest request on its way from the
+//!    front door ([`stage`]: a gateway's latency) and the earliest pending event.
+//! 2. Handle whichever is earliest; on a tie the pending event goes first, so a server that
+//!    finishes at `t` is free for a request arriving at `t`, then a hand-over, then a new
+//!    arrival. A new arrival is counted, then passes the deployment's [`Stage`], which admits
+//!    it (at once, or after a delay) or refuses it.
 //! 3. When the stream is exhausted, drain the remaining events, then let the model close its
 //!    books at the end of the window ([`Model::finish`]).
 //!

@@ -74,6 +74,8 @@ impl Stage for GatewayStage {
             }
             return Admission::Refused;
         }
+        // A hard quota on the gateway's requests (issue 19, `quota`) is checked here: after
+        // the rate limit, before the request is billed.
         if measured {
             rec.usage(now, self.meter, 1.0);
             rec.functions.used(request.function, self.meter, 1.0);
