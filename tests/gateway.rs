@@ -129,7 +129,7 @@ fn an_explicit_gateway_price_bills_like_the_preset() {
 /// 104 admitted, 96 throttled. With the default burst (one second of the rate: 10), the level
 /// before request k is 10 - k/2: requests 0..=18 pass (19), then k = 20, 22, ..., 198 (90):
 /// 109 admitted, 91 throttled. Throttled requests are failures, are not billed by the
-/// gateway, and never reach the function.
+/// gateway, and never reach the compute: the same on FaaS and on a fleet.
 #[test]
 fn rate_limit_throttles_exactly_what_the_token_bucket_refuses() {
     for (limit, admitted, throttled) in [
@@ -141,13 +141,31 @@ fn rate_limit_throttles_exactly_what_the_token_bucket_refuses() {
         (r#"rate_limit = "10/s""#.to_string(), 109, 91),
     ] {
         let gateway = format!("price = {{ usd = 1.00, per = 1_000_000 }}\n{limit}");
-        let r = run_text(&scenario("10s", "", "50ms", "0ms", &faas("d", &gateway)));
-        let d = deployment(&r, "d");
-        let t = &d.recorder.totals;
-        assert_eq!(t.requests, 200, "{limit}");
-        assert_eq!((t.throttled, t.failed), (throttled, throttled), "{limit}");
-        assert_eq!(t.completed, admitted, "{limit}");
-        assert_eq!(gateway_line(d).window_quantity, admitted as f64, "{limit}");
+        let fleet = format!(
+            r#"
+[[deployments]]
+name = "fleet"
+[deployments.gateway]
+{gateway}
+[deployments.compute]
+model = "fleet"
+instances = 1
+workers = 4
+billing = {{ instance_hours = {{ usd = 0 }} }}
+"#
+        );
+        let deployments = faas("faas", &gateway) + &fleet;
+        let r = run_text(&scenario("10s", "", "50ms", "0ms", &deployments));
+        for name in ["faas", "fleet"] {
+            let d = deployment(&r, name);
+            let t = &d.recorder.totals;
+            assert_eq!(t.requests, 200, "{name} {limit}");
+            let failures = (t.throttled, t.failed);
+            assert_eq!(failures, (throttled, throttled), "{name} {limit}");
+            assert_eq!(t.completed, admitted, "{name} {limit}");
+            let billed = gateway_line(d).window_quantity;
+            assert_eq!(billed, admitted as f64, "{name} {limit}");
+        }
     }
 }
 
