@@ -340,4 +340,96 @@ mod tests {
         assert_eq!(model.ticks_before_end, 10);
         assert_eq!(model.ticks_after_end, 2);
     }
+
+    /// Records what reaches it: (now, the request's arrival, its gateway latency), and how
+    /// many requests it had seen when the window ended.
+    #[derive(Default)]
+    struct Recording {
+        seen: Vec<(Micros, Micros, Micros)>,
+        seen_at_window_end: Option<usize>,
+    }
+
+    impl Model for Recording {
+        type Event = ();
+        fn arrive(&mut self, request: Request, sim: &mut Sim<()>) {
+            self.seen
+                .push((sim.now(), request.arrival, request.gateway_latency));
+        }
+        fn handle(&mut self, _event: (), _sim: &mut Sim<()>) {}
+        fn window_ended(&mut self, _sim: &mut Sim<()>) {
+            self.seen_at_window_end = Some(self.seen.len());
+        }
+        fn finish(&mut self, _sim: &mut Sim<()>) {}
+    }
+
+    /// Delays the request arriving at `at` by `delay`; refuses the one at `refuse`.
+    struct Front {
+        at: Micros,
+        delay: Micros,
+        refuse: Micros,
+    }
+
+    impl Stage for Front {
+        fn admit(&mut self, request: &Request, _now: Micros, _rec: &mut Recorder) -> Admission {
+            match request.arrival {
+                t if t == self.refuse => Admission::Refused,
+                t if t == self.at => Admission::After(self.delay),
+                _ => Admission::After(0),
+            }
+        }
+    }
+
+    /// Runs [`Recording`] behind `front` on calls at 3, 7 and 11 s of a 14 s window.
+    fn behind(mut front: Front) -> (Recording, Recorder) {
+        let workload = Workload {
+            functions: vec![FunctionSpec {
+                name: "f".into(),
+                app: "f".into(),
+                memory_mb: 128,
+                exec: DurationDist::Constant { ms: 1.0 },
+                calls: Vec::new(),
+                faas: Default::default(),
+            }],
+            source: Source::Synthetic(vec![ArrivalProcess::FixedInterval {
+                every_s: 4.0,
+                offset_s: 3.0,
+            }]),
+        };
+        let window = 14 * time::SECOND;
+        let mut stream = workload.open(Streams::new(1, 0), window).unwrap();
+        let mut model = Recording::default();
+        let rec = Recorder::new(window, window, 0);
+        let sim = Sim::new(window, rec);
+        let rec = run(&mut model, &mut front, &mut stream, sim, &Progress::new()).unwrap();
+        (model, rec)
+    }
+
+    #[test]
+    fn a_delayed_request_is_handed_over_before_an_arrival_at_the_same_time() {
+        // The call at 3 s is delayed 4 s: it reaches the model at 7 s, before the call
+        // arriving at 7 s; the call at 11 s is refused and never reaches it.
+        let s = time::SECOND;
+        let (model, rec) = behind(Front {
+            at: 3 * s,
+            delay: 4 * s,
+            refuse: 11 * s,
+        });
+        assert_eq!(model.seen, vec![(7 * s, 3 * s, 4 * s), (7 * s, 7 * s, 0)]);
+        assert_eq!(rec.totals.requests, 3);
+    }
+
+    #[test]
+    fn a_hand_over_past_the_window_comes_after_the_window_ends() {
+        // The call at 11 s is delayed 5 s, to 16 s: the window (14 s) ends first, with it
+        // still unfinished.
+        let s = time::SECOND;
+        let (model, rec) = behind(Front {
+            at: 11 * s,
+            delay: 5 * s,
+            refuse: 0,
+        });
+        assert_eq!(model.seen.last(), Some(&(16 * s, 11 * s, 5 * s)));
+        assert_eq!(model.seen_at_window_end, Some(2));
+        assert_eq!(rec.totals.unfinished, 3);
+    }
 }
