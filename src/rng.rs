@@ -84,6 +84,8 @@ pub enum Draw {
     /// Which instance a fleet's random balancers send the request to (`random`,
     /// `power_of_two`).
     Balancer = 3,
+    /// The latency the deployment's gateway adds ([`crate::platform::gateway`]).
+    Gateway = 4,
 }
 
 /// The key of attempt `attempt` (1 = the first retry) of the request keyed `key`: a retry

@@ -206,9 +206,9 @@ fn a_function_larger_than_the_dyno_memory_is_refused() {
     );
 }
 
-/// Every BaaS and always-on preset of this catalogue is valid named alone, with only what a
-/// user must choose: a service's latency; a fleet's instances and workers (and a Fargate
-/// task's size).
+/// Every BaaS, gateway and always-on preset of this catalogue is valid named alone, with only
+/// what a user must choose: a service's latency; a fleet's instances and workers (and a
+/// Fargate task's size); nothing for a gateway.
 #[test]
 fn every_service_and_fleet_preset_is_valid_named_alone() {
     let mut checked = 0;
@@ -231,6 +231,11 @@ fn every_service_and_fleet_preset_is_valid_named_alone() {
                         p.name
                     )
             }
+            Kind::Gateway => {
+                fleet(
+                    "model = \"fleet\"\ninstances = 1\nworkers = 1\n[deployments.compute.billing]\ninstance_hours = { usd = 0.1 }",
+                ) + &format!("[deployments.gateway]\npricing = \"{}\"\n", p.name)
+            }
             Kind::Fleet => {
                 let size = if p.name.starts_with("aws-fargate") {
                     "\nvcpus = 1\ninstance_memory = \"2GB\""
@@ -249,8 +254,9 @@ fn every_service_and_fleet_preset_is_valid_named_alone() {
         }
         checked += 1;
     }
-    // 7 services and 33 fleets in this catalogue's BaaS and always-on files.
-    assert!(checked >= 40, "only {checked} presets checked");
+    // 5 services, 3 gateways and 33 fleets in this catalogue's BaaS, gateway and always-on
+    // files.
+    assert!(checked >= 41, "only {checked} presets checked");
 }
 
 /// The vCPUs the providers state for each size, typed from their pages: EC2 from AWS's

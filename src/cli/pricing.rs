@@ -97,6 +97,7 @@ fn named_in(kind: Kind) -> &'static str {
         Kind::Faas => "[deployments.compute] (model = \"faas\")",
         Kind::Fleet => "[deployments.compute] (model = \"fleet\")",
         Kind::Service => "a [[deployments.services]] entry",
+        Kind::Gateway => "[deployments.gateway]",
     }
 }
 

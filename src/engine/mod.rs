@@ -5,9 +5,12 @@
 //! own scheduled events; the engine owns the clock, the [`EventQueue`] and the
 //! [`Recorder`], and decides what happens next:
 //!
-//! 1. Look at the next request of the stream and the earliest pending event.
-//! 2. Handle whichever is earlier; on a tie the pending event goes first, so a server that
-//!    finishes at `t` is free for a request arriving at `t`.
+//! 1. Look at the next request of the stream, the earliest request on its way from the
+//!    front door ([`stage`]: a gateway's latency) and the earliest pending event.
+//! 2. Handle whichever is earliest; on a tie the pending event goes first, so a server that
+//!    finishes at `t` is free for a request arriving at `t`, then a hand-over, then a new
+//!    arrival. A new arrival is counted, then passes the deployment's [`Stage`], which admits
+//!    it (at once, or after a delay) or refuses it.
 //! 3. When the stream is exhausted, drain the remaining events, then let the model close its
 //!    books at the end of the window ([`Model::finish`]).
 //!
@@ -27,6 +30,7 @@
 mod heap;
 pub mod progress;
 mod queue;
+pub mod stage;
 pub mod time;
 pub mod timers;
 
@@ -35,6 +39,7 @@ use crate::metrics::Recorder;
 use crate::workload::{Request, RequestStream};
 pub use progress::Progress;
 pub use queue::EventQueue;
+pub use stage::{Admission, Direct, Stage};
 use time::Micros;
 
 /// What a model can touch while handling something: the clock, the event list, the recorder.
@@ -130,32 +135,73 @@ pub trait Model {
 }
 
 /// Runs `model` over every request of `stream`, returning what was recorded; arrivals are
-/// added to `progress` in batches of [`progress::PUBLISH_EVERY`].
+/// added to `progress` in batches of [`progress::PUBLISH_EVERY`]. Every request passes
+/// `stage` at its arrival ([`stage`]); an admitted one reaches the model after the stage's
+/// delay.
 ///
 /// # Errors
 /// Whatever the stream reports (a trace that turns out malformed part-way through).
-pub fn run<M: Model>(
+pub fn run<M: Model, S: Stage>(
     model: &mut M,
+    stage: &mut S,
     stream: &mut RequestStream,
     mut sim: Sim<M::Event>,
     progress: &Progress,
 ) -> Result<Recorder, SimError> {
     model.start(&mut sim);
     let mut next = stream.next_request()?;
+    // Requests admitted by the stage and still on their way to the model, by hand-over time.
+    let mut in_transit: EventQueue<Request> = EventQueue::new();
     // Arrivals not yet published to `progress`.
     let mut unpublished: u64 = 0;
     // Whether the window's end has been passed (arrivals all fall inside the window, so it is
-    // passed while draining, after the stream is exhausted).
+    // passed while draining or handing over, after the stream is exhausted).
     let mut window_ended = false;
     loop {
         let event_time = sim.queue.peek_time();
-        match (next, event_time) {
-            (Some(req), Some(t)) if t <= req.arrival => handle_next(model, &mut sim),
-            (Some(req), _) => {
+        let transit_time = in_transit.peek_time();
+        let arrival_time = next.map(|r| r.arrival);
+        // The earliest of the three; on a tie a pending event goes first, then a hand-over,
+        // then a new arrival.
+        let step = match (event_time, transit_time, arrival_time) {
+            (Some(t), x, y) if x.is_none_or(|x| t <= x) && y.is_none_or(|y| t <= y) => {
+                if x.is_none() && y.is_none() && sim.work_pending == 0 && t >= sim.window {
+                    break; // the horizon: only housekeeping past the window is left
+                }
+                Step::Event(t)
+            }
+            (_, Some(x), y) if y.is_none_or(|y| x <= y) => Step::HandOver(x),
+            (_, _, Some(y)) => Step::Arrival(y),
+            _ => break,
+        };
+        let t = match step {
+            Step::Event(t) | Step::HandOver(t) | Step::Arrival(t) => t,
+        };
+        if t > sim.window && !window_ended {
+            window_ended = true;
+            end_window(model, &mut sim);
+        }
+        match step {
+            Step::Event(_) => handle_next(model, &mut sim),
+            Step::HandOver(_) => {
+                if let Some((at, req)) = in_transit.pop() {
+                    sim.now = at;
+                    model.arrive(req, &mut sim);
+                }
+            }
+            Step::Arrival(_) => {
+                let Some(mut req) = next else { break };
                 debug_assert!(req.arrival >= sim.now, "request stream out of order");
                 sim.now = req.arrival;
                 sim.rec.arrival(req.arrival, req.function);
-                model.arrive(req, &mut sim);
+                match stage.admit(&req, sim.now, &mut sim.rec) {
+                    Admission::After(0) => model.arrive(req, &mut sim),
+                    Admission::After(delay) => {
+                        req.gateway_latency = delay;
+                        in_transit.push(req.arrival.saturating_add(delay), req);
+                    }
+                    Admission::Refused => {}
+                }
                 unpublished += 1;
                 if unpublished == progress::PUBLISH_EVERY {
                     progress.add(unpublished);
@@ -163,14 +209,6 @@ pub fn run<M: Model>(
                 }
                 next = stream.next_request()?;
             }
-            (None, Some(t)) if sim.work_pending > 0 || t < sim.window => {
-                if t > sim.window && !window_ended {
-                    window_ended = true;
-                    end_window(model, &mut sim);
-                }
-                handle_next(model, &mut sim)
-            }
-            (None, _) => break, // the horizon: only housekeeping past the window is left
         }
     }
     if !window_ended {
@@ -181,6 +219,17 @@ pub fn run<M: Model>(
     model.finish(&mut sim);
     sim.rec.finish();
     Ok(sim.rec)
+}
+
+/// What the engine's loop does next, at the time it carries.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Handle the earliest pending event.
+    Event(Micros),
+    /// Hand the earliest admitted request over to the model.
+    HandOver(Micros),
+    /// Take the next request of the stream through the stage.
+    Arrival(Micros),
 }
 
 /// For unit tests driving a model by hand: handles every event due up to `t`, then sets the
@@ -281,6 +330,7 @@ mod tests {
         let rec = Recorder::new(window, window, 0);
         run(
             &mut model,
+            &mut Direct,
             &mut stream,
             Sim::new(window, rec),
             &Progress::new(),
@@ -289,5 +339,97 @@ mod tests {
         assert_eq!(model.done, vec![8 * time::SECOND, 12 * time::SECOND]);
         assert_eq!(model.ticks_before_end, 10);
         assert_eq!(model.ticks_after_end, 2);
+    }
+
+    /// Records what reaches it: (now, the request's arrival, its gateway latency), and how
+    /// many requests it had seen when the window ended.
+    #[derive(Default)]
+    struct Recording {
+        seen: Vec<(Micros, Micros, Micros)>,
+        seen_at_window_end: Option<usize>,
+    }
+
+    impl Model for Recording {
+        type Event = ();
+        fn arrive(&mut self, request: Request, sim: &mut Sim<()>) {
+            self.seen
+                .push((sim.now(), request.arrival, request.gateway_latency));
+        }
+        fn handle(&mut self, _event: (), _sim: &mut Sim<()>) {}
+        fn window_ended(&mut self, _sim: &mut Sim<()>) {
+            self.seen_at_window_end = Some(self.seen.len());
+        }
+        fn finish(&mut self, _sim: &mut Sim<()>) {}
+    }
+
+    /// Delays the request arriving at `at` by `delay`; refuses the one at `refuse`.
+    struct Front {
+        at: Micros,
+        delay: Micros,
+        refuse: Micros,
+    }
+
+    impl Stage for Front {
+        fn admit(&mut self, request: &Request, _now: Micros, _rec: &mut Recorder) -> Admission {
+            match request.arrival {
+                t if t == self.refuse => Admission::Refused,
+                t if t == self.at => Admission::After(self.delay),
+                _ => Admission::After(0),
+            }
+        }
+    }
+
+    /// Runs [`Recording`] behind `front` on calls at 3, 7 and 11 s of a 14 s window.
+    fn behind(mut front: Front) -> (Recording, Recorder) {
+        let workload = Workload {
+            functions: vec![FunctionSpec {
+                name: "f".into(),
+                app: "f".into(),
+                memory_mb: 128,
+                exec: DurationDist::Constant { ms: 1.0 },
+                calls: Vec::new(),
+                faas: Default::default(),
+            }],
+            source: Source::Synthetic(vec![ArrivalProcess::FixedInterval {
+                every_s: 4.0,
+                offset_s: 3.0,
+            }]),
+        };
+        let window = 14 * time::SECOND;
+        let mut stream = workload.open(Streams::new(1, 0), window).unwrap();
+        let mut model = Recording::default();
+        let rec = Recorder::new(window, window, 0);
+        let sim = Sim::new(window, rec);
+        let rec = run(&mut model, &mut front, &mut stream, sim, &Progress::new()).unwrap();
+        (model, rec)
+    }
+
+    #[test]
+    fn a_delayed_request_is_handed_over_before_an_arrival_at_the_same_time() {
+        // The call at 3 s is delayed 4 s: it reaches the model at 7 s, before the call
+        // arriving at 7 s; the call at 11 s is refused and never reaches it.
+        let s = time::SECOND;
+        let (model, rec) = behind(Front {
+            at: 3 * s,
+            delay: 4 * s,
+            refuse: 11 * s,
+        });
+        assert_eq!(model.seen, vec![(7 * s, 3 * s, 4 * s), (7 * s, 7 * s, 0)]);
+        assert_eq!(rec.totals.requests, 3);
+    }
+
+    #[test]
+    fn a_hand_over_past_the_window_comes_after_the_window_ends() {
+        // The call at 11 s is delayed 5 s, to 16 s: the window (14 s) ends first, with it
+        // still unfinished.
+        let s = time::SECOND;
+        let (model, rec) = behind(Front {
+            at: 11 * s,
+            delay: 5 * s,
+            refuse: 0,
+        });
+        assert_eq!(model.seen.last(), Some(&(16 * s, 11 * s, 5 * s)));
+        assert_eq!(model.seen_at_window_end, Some(2));
+        assert_eq!(rec.totals.unfinished, 3);
     }
 }

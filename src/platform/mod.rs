@@ -1,7 +1,9 @@
 //! Platform models: what a deployment is made of, and how one is simulated.
 //!
 //! A [`DeploymentSpec`] is a compute model (FaaS, an always-on fleet, or none: apps calling
-//! the backend directly, [`client`]), the BaaS services it calls, and flat monthly add-ons. [`simulate`] registers the deployment's price meters,
+//! the backend directly, [`client`]), an optional API gateway in front of it ([`gateway`]:
+//! every request passes it first, whatever the compute model), the BaaS services it calls,
+//! and flat monthly add-ons. [`simulate`] registers the deployment's price meters,
 //! builds the compute model, runs it through the engine on a fresh request stream, and prices
 //! what was recorded. A new compute model is a new module implementing
 //! [`crate::engine::Model`] plus one arm in [`simulate`].
@@ -12,6 +14,7 @@ pub mod client;
 pub mod cpu;
 pub mod faas;
 pub mod fleet;
+pub mod gateway;
 pub mod instances;
 pub mod metering;
 pub mod schedule;
@@ -29,7 +32,10 @@ pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
 pub use client::ClientSpec;
 pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
+pub use gateway::GatewaySpec;
 pub use instances::IdleChoice;
+
+use gateway::{FrontDoor, GatewayStage};
 
 /// The compute model of a deployment.
 // One spec per deployment, built once: the size difference between variants costs nothing.
@@ -65,6 +71,8 @@ pub struct FixedCost {
 pub struct DeploymentSpec {
     pub name: String,
     pub compute: ComputeSpec,
+    /// The API gateway in front of the compute, if any.
+    pub gateway: Option<GatewaySpec>,
     pub services: Vec<ServiceSpec>,
     pub fixed: Vec<FixedCost>,
     /// The presets that priced it, in the order written (compute first).
@@ -74,7 +82,7 @@ pub struct DeploymentSpec {
 /// A preset named by a deployment: which part it priced, its name and its price date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresetUse {
-    /// `compute`, or the service's name.
+    /// `compute`, `gateway`, or the service's name.
     pub part: String,
     pub preset: String,
     /// When the preset's prices were collected (`YYYY-MM-DD`).
@@ -119,12 +127,13 @@ pub struct DeploymentResult {
 
 impl DeploymentResult {
     /// The preset that priced a cost line of `component`, if one did: the compute's for
-    /// requests, compute, provisioned and instance lines; the service's for its line; none for
-    /// fixed add-ons (always written in the scenario).
+    /// requests, compute, provisioned and instance lines; the gateway's for its line; the
+    /// service's for its line; none for fixed add-ons (always written in the scenario).
     pub fn preset_for(&self, component: &pricing::Component) -> Option<&PresetUse> {
         let part = match component {
             pricing::Component::Baas(service) => service.as_str(),
             pricing::Component::Fixed => return None,
+            pricing::Component::Gateway => "gateway",
             _ => "compute",
         };
         self.pricing.iter().find(|p| p.part == part)
@@ -318,8 +327,9 @@ fn resolve_backend(
     })
 }
 
-/// Registers the flat monthly charges (services' plan fees, then the fixed add-ons), runs
-/// `model` and books the charges (and the platform's monthly fee on meter `base_fee`, if any)
+/// Registers the gateway's meter (if the deployment has one) and the flat monthly charges
+/// (services' plan fees, then the fixed add-ons), runs `model` behind the deployment's front
+/// door (its gateway, or none) and books the charges (and the platform's monthly fee on meter `base_fee`, if any)
 /// over the measured part of the window.
 #[allow(clippy::too_many_arguments)]
 fn run_model<M: Model>(
@@ -352,6 +362,18 @@ fn run_model<M: Model>(
             m
         })
         .collect();
+    let mut front_door = match &spec.gateway {
+        Some(gateway) => {
+            let meter = meters.add(
+                Component::Gateway,
+                gateway::REQUESTS_METER,
+                "requests",
+                gateway.price.clone(),
+            );
+            FrontDoor::Gateway(GatewayStage::new(gateway, meter))
+        }
+        None => FrontDoor::Direct(engine::Direct),
+    };
     let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
     rec.gauges = crate::metrics::GaugeSet::new(meters, window.month);
     rec.functions = crate::metrics::FunctionMetrics::new(
@@ -361,6 +383,7 @@ fn run_model<M: Model>(
     let mut stream = workload.open(streams, window.length)?;
     let mut rec = engine::run(
         &mut model,
+        &mut front_door,
         &mut stream,
         Sim::new(window.length, rec),
         progress,

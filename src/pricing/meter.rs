@@ -26,6 +26,8 @@ pub enum Component {
     Instances,
     /// A managed backend service, by name.
     Baas(String),
+    /// The API gateway in front of the compute (per-request charges).
+    Gateway,
     /// Flat monthly add-ons (load balancer, database instance...).
     Fixed,
     /// The FaaS platform's own monthly fee (Cloudflare Workers Paid: $5), whatever the
@@ -42,6 +44,7 @@ impl Component {
             Component::Provisioned => "provisioned".into(),
             Component::Instances => "instances".into(),
             Component::Baas(service) => format!("baas_{service}"),
+            Component::Gateway => "gateway".into(),
             Component::Fixed => "fixed".into(),
             Component::BaseFee => "base_fee".into(),
         }
@@ -67,7 +70,9 @@ impl Attribution {
     /// are registered otherwise ([`Meters::set_attribution`]).
     pub fn of(component: &Component) -> Self {
         match component {
-            Component::Requests | Component::Compute | Component::Baas(_) => Self::PerCall,
+            Component::Requests | Component::Compute | Component::Baas(_) | Component::Gateway => {
+                Self::PerCall
+            }
             Component::Instances => Self::SlotTime,
             Component::Provisioned | Component::Fixed | Component::BaseFee => Self::Unattributed,
         }

@@ -185,6 +185,8 @@ pub struct ArrivalFile {
 pub struct DeploymentFile {
     pub name: Spanned<String>,
     pub compute: Spanned<ComputeFile>,
+    /// The API gateway in front of the compute (`[deployments.gateway]`).
+    pub gateway: Option<Spanned<GatewayFile>>,
     #[serde(default)]
     pub services: Vec<Spanned<ServiceFile>>,
     #[serde(default)]
@@ -244,6 +246,20 @@ pub struct ServiceFile {
 pub struct OperationFile {
     pub price: Option<Spanned<PriceFile>>,
     pub latency: Option<Spanned<DistributionFile>>,
+}
+
+/// `[deployments.gateway]`: a per-request price, an added latency and a rate limit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayFile {
+    /// The preset that priced it, already merged in.
+    pub pricing: Option<Spanned<String>>,
+    pub price: Option<Spanned<PriceFile>>,
+    pub latency: Option<Spanned<DistributionFile>>,
+    /// The steady rate of the token bucket, e.g. `"10000/s"`.
+    pub rate_limit: Option<Spanned<String>>,
+    /// The token bucket's size (requests).
+    pub burst: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize)]

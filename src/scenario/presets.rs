@@ -1,7 +1,8 @@
 //! Expands `pricing = "<preset>"` in a scenario document before it is validated.
 //!
-//! A preset may be named under `[deployments.compute]` (FaaS and fleet presets) and in a
-//! `[[deployments.services]]` entry (service presets). Its params are merged into that table:
+//! A preset may be named under `[deployments.compute]` (FaaS and fleet presets), under
+//! `[deployments.gateway]` (gateway presets) and in a `[[deployments.services]]` entry
+//! (service presets). Its params are merged into that table:
 //!
 //! - keys the scenario writes win;
 //! - tables of *settings* (the compute table, `billing`, `operations`, `operations.<kind>`)
@@ -58,6 +59,12 @@ pub fn expand(doc: &mut DeTable<'_>, src: &Source) -> Result<(), ScenarioError> 
         {
             let path = format!("deployments[{d}].compute");
             apply(compute, &path, &[Kind::Faas, Kind::Fleet], src)?;
+        }
+        if let Some(gateway) = deployment.get_mut("gateway")
+            && let DeValue::Table(gateway) = gateway.get_mut()
+        {
+            let path = format!("deployments[{d}].gateway");
+            apply(gateway, &path, &[Kind::Gateway], src)?;
         }
         if let Some(services) = deployment.get_mut("services")
             && let DeValue::Array(services) = services.get_mut()

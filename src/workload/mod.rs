@@ -34,6 +34,10 @@ pub struct Request {
     pub exec: Micros,
     /// Seed of this request's deployment-specific randomness (see [`crate::rng::KeyedUniforms`]).
     pub key: u64,
+    /// Time spent in the deployment's gateway before the compute model received it (set by
+    /// the engine's front door, [`crate::engine::stage`]; 0 without a gateway): the request
+    /// reached compute at `arrival + gateway_latency`.
+    pub gateway_latency: Micros,
 }
 
 /// Backend operations one call of a function makes against a named BaaS service.

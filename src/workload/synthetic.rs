@@ -134,6 +134,7 @@ impl SyntheticStream {
             function,
             exec,
             key,
+            gateway_latency: 0,
         })
     }
 }

@@ -296,6 +296,7 @@ mod tests {
             function,
             exec: 1000,
             key,
+            gateway_latency: 0,
         }
     }
 

@@ -74,6 +74,7 @@ fn request(arrival: Micros, exec: Micros) -> Request {
         function: 0,
         exec,
         key: arrival,
+        gateway_latency: 0,
     }
 }
 

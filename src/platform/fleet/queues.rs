@@ -74,14 +74,14 @@ impl Queues {
     #[inline]
     pub fn expired(&self, request: &Request, now: Micros) -> bool {
         self.timeout
-            .is_some_and(|timeout| now - request.arrival > timeout)
+            .is_some_and(|timeout| now - reached_fleet(request) > timeout)
     }
 
     /// Counts `request` as timed out, at the moment its wait exceeded the timeout.
     pub fn count_timed_out(&self, request: &Request, sim: &mut Sim<FleetEvent>) {
         if sim.rec.measures(request.arrival) {
             sim.rec
-                .timed_out(request.arrival + self.timeout.unwrap_or(0));
+                .timed_out(reached_fleet(request) + self.timeout.unwrap_or(0));
             sim.rec.functions.timed_out(request.function);
         }
     }
@@ -154,4 +154,11 @@ impl Queues {
         }
         self.total < before
     }
+}
+
+/// When `request` reached the fleet: its arrival, plus the time it spent in a gateway in
+/// front (the queue wait and `queue_timeout` count from here; latency from the arrival).
+#[inline]
+pub fn reached_fleet(request: &Request) -> Micros {
+    request.arrival.saturating_add(request.gateway_latency)
 }

@@ -83,7 +83,7 @@ impl FleetModel {
         let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let measured = sim.rec.measures(request.arrival);
         if measured && let Some(waits) = &mut sim.rec.queue_wait {
-            waits.record(now - request.arrival);
+            waits.record(now - super::queues::reached_fleet(&request));
         }
         if self.cpu.is_some() {
             return self.cpu_begin(instance, &request, exec, backend, sim);

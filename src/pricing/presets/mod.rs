@@ -39,6 +39,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("cloudflare-workers.toml"),
     ),
     ("aws-api-gateway.toml", include_str!("aws-api-gateway.toml")),
+    (
+        "aws-lambda-function-url.toml",
+        include_str!("aws-lambda-function-url.toml"),
+    ),
     ("aws-dynamodb.toml", include_str!("aws-dynamodb.toml")),
     ("aws-ec2.toml", include_str!("aws-ec2.toml")),
     ("aws-fargate.toml", include_str!("aws-fargate.toml")),
@@ -59,6 +63,8 @@ pub enum Kind {
     Fleet,
     /// A `[[deployments.services]]` entry.
     Service,
+    /// `[deployments.gateway]`: the front door in front of the compute.
+    Gateway,
 }
 
 impl Kind {
@@ -68,6 +74,7 @@ impl Kind {
             Kind::Faas => "faas",
             Kind::Fleet => "fleet",
             Kind::Service => "service",
+            Kind::Gateway => "gateway",
         }
     }
 
@@ -76,7 +83,7 @@ impl Kind {
         match self {
             Kind::Faas => Some("faas"),
             Kind::Fleet => Some("fleet"),
-            Kind::Service => None,
+            Kind::Service | Kind::Gateway => None,
         }
     }
 }

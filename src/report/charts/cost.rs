@@ -55,6 +55,7 @@ pub fn component_label(c: &Component) -> String {
         Component::Baas(service) => format!("{service} (backend)"),
         Component::Fixed => "fixed monthly add-ons".into(),
         Component::BaseFee => "monthly base fee".into(),
+        Component::Gateway => "API gateway".into(),
     }
 }
 

@@ -7,8 +7,8 @@
 //!   each cycle too, so deployment 0 and deployment 10 still differ.
 //! - A **cost part** (a cost component, and for fixed add-ons each of their lines) is coloured
 //!   by what it is, never by its position in a list ([`CostPart::color`]): requests, compute,
-//!   provisioned concurrency, instance-hours and the platform's base fee have colours of their
-//!   own; a backend service and a fixed line take a shade of their family (violets and teals for
+//!   provisioned concurrency, instance-hours, the API gateway and the platform's base fee have
+//!   colours of their own; a backend service and a fixed line take a shade of their family (violets and teals for
 //!   services, earth tones for fixed lines) chosen by a hash of their name, so `db` or
 //!   `load_balancer` look the same in every report. [`cost_colors`] only departs from that
 //!   when two names of one chart hash to the same shade: the later name (in the chart's sorted
@@ -134,6 +134,7 @@ const COMPUTE: RGBColor = RGBColor(0xDD, 0x84, 0x52); // orange
 const PROVISIONED: RGBColor = RGBColor(0xC4, 0x4E, 0x52); // red
 const INSTANCES: RGBColor = RGBColor(0x55, 0xA8, 0x68); // green
 const BASE_FEE: RGBColor = RGBColor(0x7F, 0x7F, 0x7F); // grey
+const GATEWAY: RGBColor = RGBColor(0x64, 0xB5, 0xCD); // light blue-cyan
 
 /// Shades for backend services (violets, magentas, teals: none near the requests' blue).
 const SERVICES: [RGBColor; 6] = [
@@ -191,6 +192,7 @@ impl CostPart {
                 Component::Compute => COMPUTE,
                 Component::Provisioned => PROVISIONED,
                 Component::Instances => INSTANCES,
+                Component::Gateway => GATEWAY,
                 _ => BASE_FEE,
             },
         }

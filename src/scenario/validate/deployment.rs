@@ -1,5 +1,6 @@
 //! Validating deployments: the compute model (FaaS in [`super::faas`], a fleet in
-//! [`super::fleet`], none for a client deployment) with its billing, BaaS services (with an optional monthly plan fee),
+//! [`super::fleet`], none for a client deployment) with its billing, the gateway in front
+//! ([`super::gateway`]), BaaS services (with an optional monthly plan fee),
 //! fixed add-ons, and that every backend call the workload makes
 //! resolves on each deployment.
 
@@ -23,6 +24,11 @@ impl Validator<'_> {
     ) -> Result<DeploymentSpec> {
         self.check_label(&d.name, &format!("{path}.name"))?;
         let compute = self.compute(&d.compute, &format!("{path}.compute"), workload)?;
+        let gateway = d
+            .gateway
+            .as_ref()
+            .map(|g| self.gateway(g, &format!("{path}.gateway")))
+            .transpose()?;
         let mut services = Vec::new();
         for (i, s) in d.services.iter().enumerate() {
             services.push(self.service(s, &format!("{path}.services[{i}]"))?);
@@ -57,14 +63,18 @@ impl Validator<'_> {
                 }
             }
         }
-        let named = std::iter::once(("compute".to_string(), d.compute.get_ref().pricing())).chain(
-            d.services.iter().map(|s| {
+        let gateway_pricing = d
+            .gateway
+            .as_ref()
+            .and_then(|g| g.get_ref().pricing.as_ref());
+        let named = std::iter::once(("compute".to_string(), d.compute.get_ref().pricing()))
+            .chain(gateway_pricing.map(|p| ("gateway".to_string(), Some(p))))
+            .chain(d.services.iter().map(|s| {
                 (
                     s.get_ref().name.get_ref().clone(),
                     s.get_ref().pricing.as_ref(),
                 )
-            }),
-        );
+            }));
         let pricing = named
             .filter_map(|(part, name)| {
                 let preset = crate::pricing::presets::catalogue().get(name?.get_ref())?;
@@ -78,6 +88,7 @@ impl Validator<'_> {
         Ok(DeploymentSpec {
             name: d.name.get_ref().clone(),
             compute,
+            gateway,
             services,
             fixed,
             pricing,

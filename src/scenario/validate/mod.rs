@@ -30,6 +30,7 @@ mod faas_instances;
 mod faas_settings;
 mod fleet;
 mod growth;
+mod gateway;
 mod keep_alive;
 pub mod names;
 mod price;

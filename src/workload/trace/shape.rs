@@ -151,6 +151,7 @@ impl Requests {
             function,
             exec,
             key: f.requests.next_u64(),
+            gateway_latency: 0,
         }
     }
 }

@@ -1,0 +1,105 @@
+//! An API gateway in front of a deployment's compute: the front-door stage
+//! ([`crate::engine::stage`]) that every request of the deployment passes at its arrival,
+//! whatever the compute model behind it.
+//!
+//! At a request's arrival the gateway
+//! 1. applies its rate limit, if it has one ([`rate_limit`]: a token bucket): a request that
+//!    finds no token is refused, counted `throttled` (a 429, as a FaaS concurrency throttle)
+//!    and in `failed`, never reaches compute and is not billed;
+//! 2. bills the admitted request on its own cost part (`gateway`, meter `requests`), priced
+//!    with the gateway's schedule: tiers on the month's requests, as Amazon API Gateway
+//!    prices them;
+//! 3. draws its latency (`latency`, a duration distribution; none: 0) and hands the request
+//!    to compute that much later. The request's latency counts from its arrival at the
+//!    gateway, so the gateway latency adds to it exactly; a fleet's queue wait and
+//!    `queue_timeout` count from when the request reached the fleet.
+//!
+//! The gateway's latency is drawn from the request's own key ([`Draw::Gateway`]), so every
+//! deployment with the same gateway latency adds the same delay to the same request.
+
+pub mod rate_limit;
+
+use crate::engine::time::Micros;
+use crate::engine::{Admission, Stage};
+use crate::metrics::Recorder;
+use crate::pricing::PriceSchedule;
+use crate::rng::{Draw, KeyedUniforms};
+use crate::workload::{DurationDist, Request};
+
+pub use rate_limit::{RateLimit, TokenBucket};
+
+/// The meter name of a gateway's per-request charge.
+pub const REQUESTS_METER: &str = "requests";
+
+/// A deployment's API gateway, as the scenario's `[deployments.gateway]` gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewaySpec {
+    /// The price per admitted request (free allowance, monthly volume tiers).
+    pub price: PriceSchedule,
+    /// The latency the gateway adds to each admitted request; `None`: none.
+    pub latency: Option<DurationDist>,
+    /// Requests beyond it are refused as `throttled`.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A gateway during one run: its bucket and its meter.
+#[derive(Clone, Debug)]
+pub struct GatewayStage {
+    latency: Option<DurationDist>,
+    bucket: Option<TokenBucket>,
+    /// The index of the `requests` meter.
+    meter: usize,
+}
+
+impl GatewayStage {
+    /// The gateway `spec`, billing admitted requests on meter `meter`.
+    pub fn new(spec: &GatewaySpec, meter: usize) -> Self {
+        Self {
+            latency: spec.latency.clone(),
+            bucket: spec.rate_limit.map(TokenBucket::new),
+            meter,
+        }
+    }
+}
+
+impl Stage for GatewayStage {
+    fn admit(&mut self, request: &Request, now: Micros, rec: &mut Recorder) -> Admission {
+        let measured = rec.measures(request.arrival);
+        if let Some(bucket) = &mut self.bucket
+            && !bucket.take(now)
+        {
+            if measured {
+                rec.functions.throttled(request.function);
+                rec.throttled(now);
+            }
+            return Admission::Refused;
+        }
+        // A hard quota on the gateway's requests (issue 19, `quota`) is checked here: after
+        // the rate limit, before the request is billed.
+        if measured {
+            rec.usage(now, self.meter, 1.0);
+            rec.functions.used(request.function, self.meter, 1.0);
+        }
+        let delay = match &self.latency {
+            Some(dist) => dist.sample(KeyedUniforms::new(request.key, Draw::Gateway).next_unit()),
+            None => 0,
+        };
+        Admission::After(delay)
+    }
+}
+
+/// Either front door: a gateway, or none.
+pub enum FrontDoor {
+    Direct(crate::engine::Direct),
+    Gateway(GatewayStage),
+}
+
+impl Stage for FrontDoor {
+    #[inline]
+    fn admit(&mut self, request: &Request, now: Micros, rec: &mut Recorder) -> Admission {
+        match self {
+            FrontDoor::Direct(d) => d.admit(request, now, rec),
+            FrontDoor::Gateway(g) => g.admit(request, now, rec),
+        }
+    }
+}
