@@ -153,3 +153,110 @@ fn a_daily_read_quota_reset_at_8_fails_the_hand_computed_calls() {
         "per month",
     );
 }
+
+/// A free plan's invocation cap on FaaS: 1 call/s for an hour, 1,000 invocations a day.
+/// The first 1,000 calls (t = 0 ... 999 s) run; the other 2,600 fail at once, starting no
+/// instance and billing no request.
+#[test]
+fn an_invocation_quota_refuses_calls_past_it_without_a_bill() {
+    let faas = FREE_FAAS.replace(
+        "[deployments.compute.billing]\nrequests = { usd = 0.0 }",
+        "quota = { invocations = \"1000/day\" }\n[deployments.compute.billing]\nrequests = { usd = 0.20, per = 1_000_000 }",
+    );
+    let text = scenario(
+        "1h",
+        "1s",
+        "{}",
+        &format!("[[deployments]]\nname = \"free-plan\"\n{faas}"),
+    );
+    let run = run_text(&text);
+    let d = deployment(&run, "free-plan");
+    let t = &d.recorder.totals;
+    assert_eq!((t.requests, t.completed), (3_600, 1_000));
+    assert_eq!((t.quota_exceeded, t.failed), (2_600, 2_600));
+    // One instance, kept warm at 1 call/s: the refused calls start none.
+    assert_eq!(t.instance_starts, 1);
+    assert!(
+        d.recorder.buckets[999].completed == 1 && d.recorder.buckets[1_000].quota_exceeded == 1
+    );
+    let requests = line(d, "requests");
+    assert_eq!(requests.window_quantity, 1_000.0);
+    assert_close(
+        requests.window_usd,
+        1_000.0 * 0.2e-6,
+        1e-9,
+        "1,000 requests billed",
+    );
+}
+
+/// A call whose operations would pass a quota makes none of them: `read = 2` a call with
+/// `read = "5/day"` serves 2 calls (4 reads); the third needs 2 with 1 left and makes none,
+/// so the read meter stays at 4, not 5. Across services too: db reads capped at 3 a day,
+/// cache gets at 10: the 4th call is refused by db and makes no cache get either (3 gets).
+#[test]
+fn a_call_takes_all_its_operations_or_none() {
+    let run = run_text(&scenario(
+        "1m",
+        "1m",
+        "{ db = { read = 2 } }",
+        &format!(
+            "[[deployments]]\nname = \"two-reads\"\n{FREE_FAAS}{}",
+            db("quota = { read = \"5/day\" }", "")
+        ),
+    ));
+    let d = deployment(&run, "two-reads");
+    assert_eq!(d.recorder.totals.completed, 2);
+    assert_eq!(d.recorder.totals.quota_exceeded, 58);
+    assert_eq!(line(d, "read").window_quantity, 4.0);
+
+    let cache = r#"[[deployments.services]]
+name = "cache"
+latency = { dist = "constant", value = "1ms" }
+quota = { get = "10/day" }
+operations.get = {}
+"#;
+    let run = run_text(&scenario(
+        "1m",
+        "1m",
+        "{ db = { read = 1 }, cache = { get = 1 } }",
+        &format!(
+            "[[deployments]]\nname = \"both\"\n{FREE_FLEET}{}{cache}",
+            db("quota = { read = \"3/day\" }", "")
+        ),
+    ));
+    let d = deployment(&run, "both");
+    assert_eq!(d.recorder.totals.completed, 3);
+    assert_eq!(d.recorder.totals.quota_exceeded, 57);
+    assert_eq!(line(d, "read").window_quantity, 3.0);
+    assert_eq!(line(d, "get").window_quantity, 3.0);
+}
+
+/// A monthly quota resets at each billing month's start (k x month from time 0): with
+/// `month = "28d"`, 1 call a minute for 29 days and 40,000 reads a month, month 1 has
+/// 28 x 1,440 = 40,320 calls of which 320 fail (the last 320 minutes of day 28); day 29
+/// is a new month: its 1,440 calls are all served.
+#[test]
+fn a_monthly_quota_resets_at_the_billing_month() {
+    let text = scenario(
+        "29d",
+        "1d",
+        "{ db = { read = 1 } }",
+        &format!(
+            "[[deployments]]\nname = \"monthly\"\n{FREE_FAAS}{}",
+            db("quota = { read = \"40000/month\" }", "")
+        ),
+    )
+    .replace("every = \"1s\"", "every = \"1m\"")
+    .replace("seed = 1", "seed = 1\nmonth = \"28d\"");
+    let run = run_text(&text);
+    let d = deployment(&run, "monthly");
+    let failed: Vec<u64> = d
+        .recorder
+        .buckets
+        .iter()
+        .map(|b| b.quota_exceeded)
+        .collect();
+    assert_eq!(failed[..27], [0; 27]);
+    assert_eq!((failed[27], failed[28]), (320, 0));
+    assert_eq!(d.recorder.buckets[28].completed, 1_440);
+}
