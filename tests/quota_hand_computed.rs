@@ -93,14 +93,14 @@ fn a_daily_read_quota_reset_at_8_fails_the_hand_computed_calls() {
         "quota = { read = \"50000/day\" }\nquota_reset = \"08:00\"",
         "price = { usd = 0.0 }",
     );
-    let blaze = db(
-        "",
-        "price = { usd = 0.06, per = 100_000, free_per_day = 50_000 }",
-    );
+    let price = "price = { usd = 0.06, per = 100_000, free_per_day = 50_000 }";
+    let blaze = db("", price);
+    let blaze_0800 = db("quota_reset = \"08:00\"", price);
     let deployments = format!(
         "[[deployments]]\nname = \"spark\"\n{FREE_FAAS}{spark}\n\
          [[deployments]]\nname = \"spark-fleet\"\n{FREE_FLEET}{spark}\n\
-         [[deployments]]\nname = \"blaze\"\n{FREE_FAAS}{blaze}"
+         [[deployments]]\nname = \"blaze\"\n{FREE_FAAS}{blaze}\n\
+         [[deployments]]\nname = \"blaze-0800\"\n{FREE_FAAS}{blaze_0800}"
     );
     let run = run_text(&scenario(
         "72h",
@@ -149,6 +149,59 @@ fn a_daily_read_quota_reset_at_8_fails_the_hand_computed_calls() {
     assert_close(
         reads.monthly_usd,
         30.4375 * 36_400.0 * 0.6e-6,
+        1e-9,
+        "per month",
+    );
+    // Days from 08:00: the window holds 8 h of the first day (16,666.67 free of its 28,800
+    // reads), two whole days (36,400 billed each) and 16 h of the last (33,333.33 free of
+    // 57,600): 12,133.33 + 72,800 + 24,266.67 = 109,200 billed, as with days from 00:00.
+    let reads = line(deployment(&run, "blaze-0800"), "read");
+    assert_close(reads.window_usd, want, 1e-9, "blaze, days from 08:00");
+}
+
+/// A `free_per_day` allowance is per day: a quiet day does not lend its spare units to a
+/// busy one. Two days: a quiet function reads every 10 s all along (8,640 reads a day); a
+/// busy one every second on day 2 only (86,400). 50,000 reads free a day at $0.06 per
+/// 100,000: day 1 (8,640) is free, day 2 (95,040) bills 45,040 reads = $0.027024. Pooled
+/// over the window (100,000 free for 103,680 reads) it would have billed 3,680 = $0.002208.
+#[test]
+fn a_quiet_day_does_not_lend_its_free_reads_to_a_busy_day() {
+    let text = format!(
+        r#"name = "days"
+duration = "2d"
+bucket = "1h"
+
+[[workload.functions]]
+name = "quiet"
+memory = "128MB"
+execution = {{ dist = "constant", value = "10ms" }}
+arrivals = {{ process = "fixed_interval", every = "10s" }}
+calls = {{ db = {{ read = 1 }} }}
+
+[[workload.functions]]
+name = "busy"
+memory = "128MB"
+execution = {{ dist = "constant", value = "10ms" }}
+arrivals = {{ process = "fixed_interval", every = "1s", offset = "1d" }}
+calls = {{ db = {{ read = 1 }} }}
+
+[[deployments]]
+name = "blaze"
+{FREE_FAAS}{}"#,
+        db(
+            "",
+            "price = { usd = 0.06, per = 100_000, free_per_day = 50_000 }"
+        )
+    );
+    let run = run_text(&text);
+    let reads = line(deployment(&run, "blaze"), "read");
+    assert_eq!(reads.window_quantity, 2.0 * 8_640.0 + 86_400.0);
+    assert_close(reads.window_usd, 45_040.0 * 0.6e-6, 1e-9, "the window");
+    assert_eq!(cents(reads.window_usd), 0.03);
+    // The month repeats the two days 15.21875 times.
+    assert_close(
+        reads.monthly_usd,
+        45_040.0 * 15.218_75 * 0.6e-6,
         1e-9,
         "per month",
     );

@@ -20,6 +20,7 @@
 
 pub mod apps;
 pub mod bucket_latency;
+pub mod daily_allowance;
 pub mod functions;
 pub mod histogram;
 pub mod latency;
@@ -109,6 +110,8 @@ pub struct Totals {
 pub struct Usage {
     meters: usize,
     values: Vec<f64>,
+    /// What the meters with a `free_per_day` allowance had free, day by day.
+    pub daily: daily_allowance::DailyAllowances,
 }
 
 impl Usage {
@@ -116,6 +119,7 @@ impl Usage {
         Self {
             meters,
             values: vec![0.0; buckets * meters],
+            daily: daily_allowance::DailyAllowances::new(buckets),
         }
     }
 
@@ -374,11 +378,20 @@ impl Recorder {
         self.levels.transfer(from as usize, to as usize, t);
     }
 
+    /// Frees the first units of each day of `meter` with its daily allowance,
+    /// `free_per_day`, days starting at time of day `reset` ([`daily_allowance`]).
+    pub fn track_daily_allowance(&mut self, meter: usize, free_per_day: f64, reset: Micros) {
+        self.usage
+            .daily
+            .track(meter, free_per_day, reset, (self.measure_from, self.window));
+    }
+
     /// `quantity` of `meter` was used at `t`.
     #[inline]
     pub fn usage(&mut self, t: Micros, meter: usize, quantity: f64) {
         let b = self.bucket(t);
         self.usage.values[b * self.usage.meters + meter] += quantity;
+        self.usage.daily.record(t, b, meter, quantity);
     }
 
     /// A FaaS call of `function` ended at `t`: books its request (1 on `requests_meter`) and
@@ -393,11 +406,14 @@ impl Recorder {
         gb_meter: usize,
         gb_s: f64,
     ) {
-        let row = self.bucket(t) * self.usage.meters;
+        let b = self.bucket(t);
+        let row = b * self.usage.meters;
         if let Some(usage) = self.usage.values.get_mut(row..row + self.usage.meters) {
             usage[requests_meter] += 1.0;
             usage[gb_meter] += gb_s;
         }
+        self.usage.daily.record(t, b, requests_meter, 1.0);
+        self.usage.daily.record(t, b, gb_meter, gb_s);
         self.functions
             .call_ended(function, t, requests_meter, gb_meter, gb_s);
     }
@@ -415,7 +431,9 @@ impl Recorder {
         while t < to {
             let b = self.bucket(t);
             let end = self.bucket_start(b + 1).min(to);
-            self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
+            let piece = per_us * (end - t) as f64;
+            self.usage.values[b * self.usage.meters + meter] += piece;
+            self.usage.daily.record(t, b, meter, piece);
             t = end;
         }
     }
@@ -441,6 +459,7 @@ impl Recorder {
             self.levels.drop_first_bucket(self.measure_from);
             self.bucket_latency.drop_first_bucket();
             self.usage.values.drain(0..self.usage.meters);
+            self.usage.daily.drop_first_bucket();
             self.scaling.drop_before(self.measure_from);
             self.window -= self.measure_from;
             self.measure_from = 0;

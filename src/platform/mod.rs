@@ -337,6 +337,11 @@ fn run_model<M: Model>(
         })
         .collect();
     let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
+    for (m, meter) in meters.list.iter().enumerate() {
+        if meter.schedule.free_per_day > 0.0 {
+            rec.track_daily_allowance(m, meter.schedule.free_per_day, meter.day_reset);
+        }
+    }
     rec.functions = crate::metrics::FunctionMetrics::new(
         workload.functions.iter().map(|f| f.name.clone()).collect(),
         meters.len(),

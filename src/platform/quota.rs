@@ -110,6 +110,14 @@ pub fn parse_quota(text: &str) -> Result<QuotaLimit, String> {
     Ok(QuotaLimit { units, period })
 }
 
+/// Index of the day `t` falls in, days resetting at time of day `reset`: 0 from time 0 to
+/// the first reset after it, then one more at each reset.
+#[inline]
+pub fn day_of(reset: Micros, t: Micros) -> u64 {
+    let first = if reset == 0 { DAY } else { reset };
+    if t < first { 0 } else { (t - first) / DAY + 1 }
+}
+
 /// Where the quota periods start: the daily reset's time of day and the billing month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuotaClock {
@@ -130,8 +138,7 @@ impl QuotaClock {
     /// Index of the daily period `t` falls in: 0 from the window's start to the first reset
     /// after time 0, then one more at each reset.
     pub fn day_of(&self, t: Micros) -> u64 {
-        let first = if self.reset == 0 { DAY } else { self.reset };
-        if t < first { 0 } else { (t - first) / DAY + 1 }
+        day_of(self.reset, t)
     }
 
     /// Start of daily period `index` (0 for the first).

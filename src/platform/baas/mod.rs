@@ -103,6 +103,7 @@ impl BackendPlan {
                     "operations",
                     op.price.clone(),
                 );
+                meters.set_day_reset(meter, s.quotas.reset);
                 meter_of.push((
                     s.name.as_str(),
                     op.kind.as_str(),
