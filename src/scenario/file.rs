@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::calls_file::{CallValue, CallsFile};
 pub use super::compute_file::*;
 
 /// A whole scenario file.
@@ -149,9 +150,6 @@ pub struct FunctionFile {
     /// Memory one request holds on a fleet instance, e.g. `"256MB"` (default: not checked).
     pub server_memory: Option<Spanned<String>>,
 }
-
-/// Backend operations per call: service -> operation kind -> count.
-pub type CallsFile = BTreeMap<String, BTreeMap<String, Spanned<i64>>>;
 
 /// A duration distribution: `dist` picks the family, the other keys its parameters.
 #[derive(Debug, Deserialize)]

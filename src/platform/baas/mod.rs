@@ -7,6 +7,8 @@
 //!
 //! Operations are made one after another while the function (or server worker) waits: their
 //! latencies add to the request's latency and to the time the instance is held (and billed).
+//! The operations of a parallel group (`calls = { g = { parallel = true, ... } }`) are made
+//! at once: the group takes as long as its slowest operation, and each is still billed.
 //!
 //! A service may carry hard quotas ([`crate::platform::quota`]): [`BackendPlan::try_call`]
 //! then refuses a call whose operations would pass one, before making any of them (the call
@@ -56,6 +58,8 @@ struct ResolvedCall {
     meter: usize,
     latency: usize,
     count: u32,
+    /// Its parallel group, if any (the calls of a group are adjacent).
+    group: Option<u32>,
 }
 
 /// The backend calls of every function, resolved to one deployment's meters and latencies.
@@ -130,6 +134,7 @@ impl BackendPlan {
                     meter,
                     latency,
                     count: c.count,
+                    group: c.group,
                 });
             }
             plan.per_function.push(calls);
@@ -186,7 +191,9 @@ impl BackendPlan {
         rec: &mut Recorder,
     ) -> Micros {
         let mut draws = KeyedUniforms::new(request.key, Draw::Backend);
-        let mut total = 0;
+        let mut total: Micros = 0;
+        // The running parallel group and the slowest of its operations so far.
+        let mut group: Option<(u32, Micros)> = None;
         let measured = rec.measures(request.arrival);
         for c in calls {
             // Meters that grow with each operation (stored bytes, egress) hook in here.
@@ -196,10 +203,25 @@ impl BackendPlan {
                     .used(request.function, c.meter, c.count as f64);
             }
             let dist = &self.latencies[c.latency];
-            for _ in 0..c.count {
-                total = dist.sample(draws.next_unit()).saturating_add(total);
+            if group.is_some_and(|(g, _)| Some(g) != c.group) {
+                // The previous group is over: the call waited for its slowest operation.
+                total = total.saturating_add(group.take().map_or(0, |(_, slowest)| slowest));
+            }
+            match c.group {
+                None => {
+                    for _ in 0..c.count {
+                        total = dist.sample(draws.next_unit()).saturating_add(total);
+                    }
+                }
+                Some(g) => {
+                    let mut slowest = group.map_or(0, |(_, s)| s);
+                    for _ in 0..c.count {
+                        slowest = slowest.max(dist.sample(draws.next_unit()));
+                    }
+                    group = Some((g, slowest));
+                }
             }
         }
-        total
+        total.saturating_add(group.map_or(0, |(_, slowest)| slowest))
     }
 }

@@ -22,6 +22,7 @@ use crate::units::{parse_duration, parse_rate};
 use crate::workload::{Source as Arrivals, Workload, trace};
 
 mod autoscale;
+mod calls;
 pub mod capacity_warnings;
 mod deployment;
 mod faas;
