@@ -313,3 +313,27 @@ fn a_monthly_quota_resets_at_the_billing_month() {
     assert_eq!((failed[27], failed[28]), (320, 0));
     assert_eq!(d.recorder.buckets[28].completed, 1_440);
 }
+
+/// An asynchronous event refused by a quota fails at once and is not retried: 1 event a
+/// second for a minute with 5 invocations a day runs 5 and refuses 55, with no retry.
+#[test]
+fn an_async_event_refused_by_a_quota_is_not_retried() {
+    let faas = FREE_FAAS.replace(
+        "[deployments.compute.billing]",
+        "quota = { invocations = \"5/day\" }\n[deployments.compute.billing]",
+    );
+    let text = scenario(
+        "1m",
+        "1m",
+        "{}",
+        &format!("[[deployments]]\nname = \"lam\"\n{faas}"),
+    )
+    .replace("calls = {}", "calls = {}\ninvocation = \"async\"");
+    let run = run_text(&text);
+    let t = &deployment(&run, "lam").recorder.totals;
+    assert_eq!((t.requests, t.completed), (60, 5));
+    assert_eq!(
+        (t.quota_exceeded, t.failed, t.retries, t.dropped),
+        (55, 55, 0, 0)
+    );
+}
