@@ -90,7 +90,7 @@ fn bad_groups_are_located() {
         (
             "{ g = { parallel = \"yes\", db = { read = 1 } } }",
             "workload.functions[0].calls.g.parallel",
-            "(got the string \"yes\")",
+            "must be true or false (got the string \"yes\")",
         ),
         (
             "{ g = { parallel = true, db = 1 } }",

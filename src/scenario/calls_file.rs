@@ -41,7 +41,9 @@ impl<'de> Visitor<'de> for CallValueVisitor {
     type Value = CallValue;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a whole number of operations, `parallel = true`, or a service's counts")
+        // As serde's own integers say it, so a bad count reads as before; a group's
+        // `parallel` is named by its key (`toml_message`).
+        f.write_str("a whole number")
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<CallValue, E> {
