@@ -459,3 +459,41 @@ fn a_warm_up_leaves_out_the_requests_that_arrive_in_it() {
     assert_close(d.bill.monthly_usd, 25.68988, "monthly total");
     assert_close(d.bill.window_usd, 25.68988 / 1460.0, "window total");
 }
+
+/// A client deployment meets its services' hard quotas itself: the app's call fails at once
+/// as `quota_exceeded`. One call a minute making 2 reads, `quota = { read = "100/day" }`
+/// reset at 00:00, over one day: by hand the first 50 calls (100 reads) pass, the other
+/// 1,390 of the 1,440 fail, and only 100 reads are billed.
+#[test]
+fn a_client_call_past_a_hard_quota_fails_and_makes_no_reads() {
+    let text = r#"
+name = "client-quota"
+duration = "1d"
+bucket = "1h"
+
+[[workload.functions]]
+name = "feed"
+memory = "128MB"
+execution = { dist = "constant", value = "10ms" }
+arrivals = { process = "fixed_interval", every = "1m" }
+calls = { db = { read = 2 } }
+
+[[deployments]]
+name = "app"
+[deployments.compute]
+model = "client"
+[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "5ms" }
+quota = { read = "100/day" }
+operations.read = { price = { usd = 1.0 } }
+"#;
+    let run = common::run_text(text);
+    let d = common::deployment(&run, "app");
+    let t = &d.recorder.totals;
+    assert_eq!((t.requests, t.completed), (1_440, 50));
+    assert_eq!((t.quota_exceeded, t.failed), (1_390, 1_390));
+    let reads = d.bill.lines.iter().find(|l| l.meter == "read").unwrap();
+    assert_eq!(reads.window_quantity, 100.0);
+    assert_eq!(reads.window_usd, 100.0);
+}

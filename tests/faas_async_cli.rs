@@ -306,7 +306,7 @@ fn the_summary_counts_retries_dropped_and_scale_up_throttles_identically_on_any_
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     // The failure counts sit together after the request counts.
     assert_eq!(
-        header[2..11],
+        header[2..12],
         [
             "requests",
             "completed",
@@ -315,6 +315,7 @@ fn the_summary_counts_retries_dropped_and_scale_up_throttles_identically_on_any_
             "timed_out",
             "rejected",
             "dropped",
+            "quota_exceeded",
             "retries",
             "scale_up_throttled"
         ]
@@ -323,7 +324,8 @@ fn the_summary_counts_retries_dropped_and_scale_up_throttles_identically_on_any_
     for line in lines {
         let row: Vec<&str> = line.split(',').collect();
         let n = |name: &str| row[col(name)].parse::<u64>().unwrap();
-        let failed = n("throttled") + n("timed_out") + n("rejected") + n("dropped");
+        let failed =
+            n("throttled") + n("timed_out") + n("rejected") + n("dropped") + n("quota_exceeded");
         assert_eq!(n("failed"), failed, "{line}");
         match row[0] {
             // Bursts of 200/s under 20 new instances per 10 s must be refused and retried.

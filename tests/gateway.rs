@@ -373,3 +373,31 @@ latency = { dist = "constant", value = "25ms" }"#;
     let latency = &deployment(&r, "d").recorder.latency;
     assert_eq!(latency.mean_us(), Some(35.0 * MS as f64));
 }
+
+/// A gateway's hard quota: `quota = { requests = "100/day" }` in front of FaaS, one request a
+/// minute for two days (from 00:00, the quota's default reset). By hand: each day's first 100
+/// requests (00:00 to 01:39) pass and are billed; the other 1,340 of its 1,440 are refused as
+/// `quota_exceeded` and never reach the function: 200 served, 2,680 refused, 200 billed.
+#[test]
+fn a_gateway_quota_refuses_each_days_requests_past_it() {
+    let gateway = r#"price = { usd = 1.00, per = 1_000_000 }
+quota = { requests = "100/day" }"#;
+    let r = run_text(&scenario("2d", "", "1m", "0s", &faas("d", gateway)));
+    let d = deployment(&r, "d");
+    let t = &d.recorder.totals;
+    assert_eq!(t.requests, 2_880);
+    assert_eq!(
+        (t.completed, t.quota_exceeded, t.failed),
+        (200, 2_680, 2_680)
+    );
+    assert_eq!(d.recorder.functions.counts(0).quota_exceeded, 2_680);
+    assert_eq!(gateway_line(d).window_quantity, 200.0);
+    // The function ran only the admitted requests: 200 FaaS requests.
+    let faas_requests = d
+        .bill
+        .lines
+        .iter()
+        .find(|l| l.component == Component::Requests)
+        .unwrap();
+    assert_eq!(faas_requests.window_quantity, 200.0);
+}

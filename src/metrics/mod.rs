@@ -20,6 +20,7 @@
 
 pub mod apps;
 pub mod bucket_latency;
+pub mod daily_allowance;
 pub mod functions;
 pub mod gauges;
 pub mod histogram;
@@ -59,6 +60,8 @@ pub struct BucketCounts {
     pub completed: u64,
     pub cold_starts: u64,
     pub failed: u64,
+    /// Of the failures, those refused by a hard quota.
+    pub quota_exceeded: u64,
 }
 
 /// Whole-run totals.
@@ -82,6 +85,9 @@ pub struct Totals {
     pub beyond_clock: u64,
     /// Failures because the queue was full when the request arrived (fleet `queue_limit`).
     pub rejected: u64,
+    /// Failures because a hard quota (a service's operations, FaaS invocations) was used up
+    /// ([`crate::platform::quota`]).
+    pub quota_exceeded: u64,
     /// Warm instances loaded ahead of a predicted call (hybrid keep-alive).
     pub prewarms: u64,
     /// Attempts refused because the pool could not add an instance yet (FaaS
@@ -106,6 +112,8 @@ pub struct Totals {
 pub struct Usage {
     meters: usize,
     values: Vec<f64>,
+    /// What the meters with a `free_per_day` allowance had free, day by day.
+    pub daily: daily_allowance::DailyAllowances,
 }
 
 impl Usage {
@@ -113,6 +121,7 @@ impl Usage {
         Self {
             meters,
             values: vec![0.0; buckets * meters],
+            daily: daily_allowance::DailyAllowances::new(buckets),
         }
     }
 
@@ -343,6 +352,14 @@ impl Recorder {
         self.totals.rejected += 1;
     }
 
+    /// A request was refused by a hard quota.
+    pub fn quota_exceeded(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.quota_exceeded += 1;
+        let b = self.bucket(t);
+        self.buckets[b].quota_exceeded += 1;
+    }
+
     /// An asynchronous event was given up on.
     pub fn dropped(&mut self, t: Micros) {
         self.failed(t);
@@ -367,11 +384,20 @@ impl Recorder {
         self.levels.transfer(from as usize, to as usize, t);
     }
 
+    /// Frees the first units of each day of `meter` with its daily allowance,
+    /// `free_per_day`, days starting at time of day `reset` ([`daily_allowance`]).
+    pub fn track_daily_allowance(&mut self, meter: usize, free_per_day: f64, reset: Micros) {
+        self.usage
+            .daily
+            .track(meter, free_per_day, reset, (self.measure_from, self.window));
+    }
+
     /// `quantity` of `meter` was used at `t`.
     #[inline]
     pub fn usage(&mut self, t: Micros, meter: usize, quantity: f64) {
         let b = self.bucket(t);
         self.usage.values[b * self.usage.meters + meter] += quantity;
+        self.usage.daily.record(t, b, meter, quantity);
     }
 
     /// A FaaS call of `function` ended at `t`: books its request (1 on `requests_meter`) and
@@ -386,11 +412,14 @@ impl Recorder {
         gb_meter: usize,
         gb_s: f64,
     ) {
-        let row = self.bucket(t) * self.usage.meters;
+        let b = self.bucket(t);
+        let row = b * self.usage.meters;
         if let Some(usage) = self.usage.values.get_mut(row..row + self.usage.meters) {
             usage[requests_meter] += 1.0;
             usage[gb_meter] += gb_s;
         }
+        self.usage.daily.record(t, b, requests_meter, 1.0);
+        self.usage.daily.record(t, b, gb_meter, gb_s);
         self.functions
             .call_ended(function, t, requests_meter, gb_meter, gb_s);
     }
@@ -408,7 +437,9 @@ impl Recorder {
         while t < to {
             let b = self.bucket(t);
             let end = self.bucket_start(b + 1).min(to);
-            self.usage.values[b * self.usage.meters + meter] += per_us * (end - t) as f64;
+            let piece = per_us * (end - t) as f64;
+            self.usage.values[b * self.usage.meters + meter] += piece;
+            self.usage.daily.record(t, b, meter, piece);
             t = end;
         }
     }
@@ -435,6 +466,7 @@ impl Recorder {
             self.levels.drop_first_bucket(self.measure_from);
             self.bucket_latency.drop_first_bucket();
             self.usage.values.drain(0..self.usage.meters);
+            self.usage.daily.drop_first_bucket();
             self.scaling.drop_before(self.measure_from);
             self.window -= self.measure_from;
             self.measure_from = 0;

@@ -12,8 +12,8 @@
 //!   a call starts executing: the bill is the services' operations, plan fees and fixed
 //!   add-ons, with no request, compute or instance line.
 //!
-//! Every backend call goes through [`ClientModel::backend_call`], the one place a refused call
-//! (a quota, once services can refuse) will fail the request.
+//! - a request whose operations would pass a service's hard quota makes none of them and
+//!   fails at its arrival as `quota_exceeded` (docs/models.md, "Hard quotas").
 
 use super::baas::BackendPlan;
 use crate::engine::time::Micros;
@@ -47,12 +47,6 @@ impl ClientModel {
     pub fn new(backend: BackendPlan) -> Self {
         Self { backend }
     }
-
-    /// Makes `request`'s backend operations at `now` (recording them) and returns how long
-    /// the device waits for them.
-    fn backend_call(&self, request: &Request, now: Micros, sim: &mut Sim<ClientEvent>) -> Micros {
-        self.backend.call(request, now, &mut sim.rec)
-    }
 }
 
 impl Model for ClientModel {
@@ -60,7 +54,13 @@ impl Model for ClientModel {
 
     fn arrive(&mut self, request: Request, sim: &mut Sim<ClientEvent>) {
         let now = sim.now();
-        let wait = self.backend_call(&request, now, sim);
+        let Ok(wait) = self.backend.try_call(&request, now, &mut sim.rec) else {
+            if sim.rec.measures(request.arrival) {
+                sim.rec.quota_exceeded(now);
+                sim.rec.functions.quota_exceeded(request.function);
+            }
+            return;
+        };
         sim.schedule(
             now.saturating_add(wait),
             ClientEvent::Answered {

@@ -17,6 +17,7 @@ pub mod fleet;
 pub mod gateway;
 pub mod instances;
 pub mod metering;
+pub mod quota;
 pub mod schedule;
 
 use crate::engine::time::Micros;
@@ -27,7 +28,7 @@ use crate::pricing::{self, Attribution, Bill, Component, Meters, PriceSchedule};
 use crate::rng::Streams;
 use crate::workload::Workload;
 
-pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
+pub use baas::{BackendPlan, OperationSpec, QuotaExceeded, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
 pub use client::ClientSpec;
 pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
@@ -223,9 +224,10 @@ pub fn simulate_with_progress(
                     meters.set_attribution(m, Attribution::SlotTime);
                 }
             }
-            let backend = resolve_backend(spec, workload, &mut meters)?;
-            let model =
+            let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
+            let mut model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
+            model.limit_invocations(faas.quotas.start(window.month));
             let base_fee = faas.billing.usd_per_month.map(|usd| {
                 meters.add(
                     Component::BaseFee,
@@ -255,7 +257,7 @@ pub fn simulate_with_progress(
                     (index, m.per_instance_hour)
                 })
                 .collect();
-            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
             let model = fleet::FleetModel::new(
                 fleet.clone(),
                 &workload.functions,
@@ -274,7 +276,7 @@ pub fn simulate_with_progress(
             )?
         }
         ComputeSpec::Client(_) => {
-            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
             let model = client::ClientModel::new(backend);
             run_model(
                 model,
@@ -318,8 +320,9 @@ fn resolve_backend(
     spec: &DeploymentSpec,
     workload: &Workload,
     meters: &mut Meters,
+    month: Micros,
 ) -> Result<BackendPlan, SimError> {
-    BackendPlan::resolve(&workload.functions, &spec.services, meters).map_err(|u| {
+    BackendPlan::resolve(&workload.functions, &spec.services, meters, month).map_err(|u| {
         SimError::Invalid(format!(
             "deployment '{}' has no operation '{}' on service '{}', which function '{}' calls",
             spec.name, u.operation, u.service, u.function
@@ -370,12 +373,17 @@ fn run_model<M: Model>(
                 "requests",
                 gateway.price.clone(),
             );
-            FrontDoor::Gateway(GatewayStage::new(gateway, meter))
+            FrontDoor::Gateway(GatewayStage::new(gateway, meter, window.month))
         }
         None => FrontDoor::Direct(engine::Direct),
     };
     let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
     rec.gauges = crate::metrics::GaugeSet::new(meters, window.month);
+    for (m, meter) in meters.list.iter().enumerate() {
+        if meter.schedule.free_per_day > 0.0 {
+            rec.track_daily_allowance(m, meter.schedule.free_per_day, meter.day_reset);
+        }
+    }
     rec.functions = crate::metrics::FunctionMetrics::new(
         workload.functions.iter().map(|f| f.name.clone()).collect(),
         meters.len(),

@@ -6,7 +6,11 @@
 //! - A window up to a month long is projected: each meter's quantity is scaled by
 //!   `month / window`, free allowances and tiers are applied to that monthly total, and the
 //!   window's cost is the monthly cost times `window / month` (the window's pro-rata share of
-//!   the month, free allowance included). Daily free allowances count `month / 1 day` days.
+//!   the month, free allowance included).
+//! - A daily free allowance (`free_per_day`) frees, day by day, each day's first units
+//!   ([`crate::metrics::daily_allowance`]): a month frees the units it covered in that
+//!   month's days, projected like the quantity (`x month / window` for a partial month), plus
+//!   any monthly allowance; a quiet day lends nothing to a busy one.
 //! - A longer window is billed month by month: buckets are grouped by the month their start
 //!   falls in, each month is priced on its own (the last, partial one projected as above), and
 //!   the monthly cost reported is the window cost divided by the number of months covered.
@@ -128,8 +132,12 @@ pub fn bill(
     let mut lines = Vec::with_capacity(meters.len());
     for (m, meter) in meters.list.iter().enumerate() {
         let mut quantity = vec![0.0; months];
+        let mut daily_free: Vec<Option<f64>> = vec![None; months];
         for b in 0..n_buckets {
             quantity[month_of(b)] += usage.get(b, m);
+            if let Some(covered) = usage.daily.covered(b, m) {
+                *daily_free[month_of(b)].get_or_insert(0.0) += covered;
+            }
         }
         // Average unit price per month, then cost per bucket.
         let mut window_usd = 0.0;
@@ -139,7 +147,13 @@ pub fn bill(
             let start = k as Micros * month;
             let len = (start + month).min(window) - start;
             let share = len as f64 / month as f64;
-            let charges = meter.schedule.charges(q / share, days);
+            let charges = match &daily_free[k] {
+                // Day by day: the units the daily allowance covered in this month.
+                Some(covered) => meter
+                    .schedule
+                    .charges_with_free(q / share, meter.schedule.free_per_month + covered / share),
+                None => meter.schedule.charges(q / share, days),
+            };
             let month_usd = charges.iter().fold(0.0, |usd, c| usd + c.usd()) * share;
             window_usd += month_usd;
             unit_price[k] = if q > 0.0 { month_usd / q } else { 0.0 };

@@ -102,6 +102,9 @@ pub struct Meter {
     pub attribution: Attribution,
     /// A counter or a gauge.
     pub kind: MeterKind,
+    /// UTC time of day at which its days start, for a `free_per_day` allowance (the quota
+    /// clock of its service, `quota_reset`; 00:00 unless set).
+    pub day_reset: crate::engine::time::Micros,
 }
 
 /// The meters of one deployment, indexed by registration order.
@@ -122,6 +125,7 @@ impl Meters {
         self.list.push(Meter {
             attribution: Attribution::of(&component),
             component,
+            day_reset: 0,
             name: name.into(),
             unit: unit.into(),
             schedule,
@@ -149,6 +153,11 @@ impl Meters {
     /// Changes how meter `index`'s cost is shared among functions.
     pub fn set_attribution(&mut self, index: usize, attribution: Attribution) {
         self.list[index].attribution = attribution;
+    }
+
+    /// Starts meter `index`'s days (for a daily free allowance) at time of day `reset`.
+    pub fn set_day_reset(&mut self, index: usize, reset: crate::engine::time::Micros) {
+        self.list[index].day_reset = reset;
     }
 
     /// Number of meters.

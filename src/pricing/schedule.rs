@@ -32,7 +32,9 @@ pub struct Tier {
 pub struct PriceSchedule {
     /// Free units per month.
     pub free_per_month: f64,
-    /// Free units per day (Firestore-style daily quotas), multiplied by the days billed.
+    /// Free units per day (Firestore-style daily quotas). A run frees them day by day
+    /// ([`crate::metrics::daily_allowance`]); [`Self::charges`] without a day-by-day count
+    /// frees `free_per_day x days`.
     pub free_per_day: f64,
     /// Tiers in ascending `up_to`; the last one is unbounded.
     pub tiers: Vec<Tier>,
@@ -113,7 +115,12 @@ impl PriceSchedule {
     /// How `quantity` units used in one billing month of `days` days are charged: one entry
     /// per tier the quantity reaches (at least the first), in tier order.
     pub fn charges(&self, quantity: f64, days: f64) -> Vec<TierCharge> {
-        let free = self.free_allowance(days);
+        self.charges_with_free(quantity, self.free_allowance(days))
+    }
+
+    /// [`Self::charges`] with `free` units free (a month's allowance counted otherwise: the
+    /// units a daily allowance covered day by day, plus the monthly allowance).
+    pub fn charges_with_free(&self, quantity: f64, free: f64) -> Vec<TierCharge> {
         let billed = if self.package > 0.0 && quantity > free {
             free + ((quantity - free) / self.package).ceil() * self.package
         } else {

@@ -5,8 +5,8 @@
 //! but leaves a growing queue behind the window; neither is ever called cheapest. The rule: a
 //! deployment **serves the workload** when all of these hold:
 //! - it completed at least one request (no verdict rests on an empty workload);
-//! - it failed at most [`MAX_FAILED_SHARE`] of its requests (throttled, timed out, rejected or
-//!   dropped);
+//! - it failed at most [`MAX_FAILED_SHARE`] of its requests (throttled, timed out, rejected,
+//!   dropped or refused by a quota);
 //! - it is not **overloaded**: a fleet's utilisation (the work its requests brought over what
 //!   its workers can do in the window, [`crate::platform::fleet`]) is below
 //!   [`MAX_UTILISATION`] (at 100% or more its backlog grows through the window: it takes in

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use super::calls_file::{CallValue, CallsFile};
 pub use super::compute_file::*;
 
 /// A whole scenario file.
@@ -150,9 +151,6 @@ pub struct FunctionFile {
     pub server_memory: Option<Spanned<String>>,
 }
 
-/// Backend operations per call: service -> operation kind -> count.
-pub type CallsFile = BTreeMap<String, BTreeMap<String, Spanned<i64>>>;
-
 /// A duration distribution: `dist` picks the family, the other keys its parameters.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -239,7 +237,15 @@ pub struct ServiceFile {
     pub egress: Option<Spanned<super::growth_file::EgressFile>>,
     /// Monthly active users and the price per MAU.
     pub users: Option<Spanned<super::growth_file::UsersFile>>,
+    /// Hard quotas by operation kind: `{ read = "50000/day", write = "2000000/month" }`.
+    pub quota: Option<Spanned<QuotaFile>>,
+    /// UTC time of day at which the daily quotas reset, e.g. `"08:00"` (default `"00:00"`).
+    pub quota_reset: Option<Spanned<String>>,
 }
+
+/// Hard quotas: what is counted (an operation kind, `invocations`) -> `"<units>/day"` or
+/// `"<units>/month"`.
+pub type QuotaFile = BTreeMap<String, Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -260,6 +266,10 @@ pub struct GatewayFile {
     pub rate_limit: Option<Spanned<String>>,
     /// The token bucket's size (requests).
     pub burst: Option<Spanned<i64>>,
+    /// Hard quotas on its requests: `{ requests = "1000000/month" }`.
+    pub quota: Option<Spanned<QuotaFile>>,
+    /// UTC time of day at which a daily quota resets (default `"00:00"`).
+    pub quota_reset: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

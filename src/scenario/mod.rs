@@ -6,6 +6,7 @@
 //! names the file, the line and the field. [`size`] estimates what running a validated
 //! scenario will take (requests, engine events, memory) and refuses the absurd.
 
+pub mod calls_file;
 pub mod compute_file;
 pub mod file;
 pub mod growth_file;

@@ -55,6 +55,10 @@ fn leaf(path: &str) -> &str {
 /// What a value of the field at `path` should look like, for a serde `expected` text.
 fn human_expected(expected: &str, path: &str) -> String {
     let key = leaf(path);
+    if key == "parallel" {
+        // A `calls` group's flag, read with the calls' counts (`calls_file`).
+        return "true or false".into();
+    }
     match expected.trim() {
         "i64" | "i32" | "u32" | "u64" | "usize" => "a whole number".into(),
         "f64" | "f32" => "a number".into(),
@@ -110,7 +114,7 @@ pub fn humanize(message: &str, path: &str, written: Option<&str>) -> String {
     let message = message.trim().replace('\n', " ");
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
-            if found.ends_with(" as i128") && expected.trim() == "i64" {
+            if found.ends_with(" as i128") && ["i64", "a whole number"].contains(&expected.trim()) {
                 return format!(
                     "must be a whole number from {} to {} (got {})",
                     i64::MIN,

@@ -15,7 +15,7 @@ pub struct Figures {
     pub usd_per_million_requests: Option<f64>,
     /// Share of requests that needed a new instance.
     pub cold_start_ratio: f64,
-    /// Share of requests that failed (throttled, timed out, rejected, dropped).
+    /// Share of requests that failed (throttled, timed out, rejected, dropped, quota exceeded).
     pub failed_ratio: f64,
     /// Latency percentiles of completed requests (ms); `None` when nothing completed.
     pub latency_p50_ms: Option<f64>,

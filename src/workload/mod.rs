@@ -49,6 +49,9 @@ pub struct BackendCalls {
     pub operation: String,
     /// Operations per call.
     pub count: u32,
+    /// The parallel group it belongs to (`parallel = true`): the operations of one group are
+    /// made at once; `None`: made one after another.
+    pub group: Option<u32>,
 }
 
 /// One function of the workload.

@@ -7,6 +7,13 @@
 //!
 //! Operations are made one after another while the function (or server worker) waits: their
 //! latencies add to the request's latency and to the time the instance is held (and billed).
+//! The operations of a parallel group (`calls = { g = { parallel = true, ... } }`) are made
+//! at once: the group takes as long as its slowest operation, and each is still billed.
+//!
+//! A service may carry hard quotas ([`crate::platform::quota`]): [`BackendPlan::try_call`]
+//! then refuses a call whose operations would pass one, before making any of them (the call
+//! fails as `quota_exceeded`). FaaS checks them at admission ([`BackendPlan::admits`], with
+//! its invocation quota) and makes the operations when the call starts ([`BackendPlan::call`]).
 //!
 //! A service may also charge a flat plan fee a month (`usd_per_month`), prorated over the
 //! window like a fixed add-on and reported as its own line (`plan`) of the service.
@@ -17,9 +24,13 @@ pub mod growth;
 
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
+use crate::platform::quota::Quotas;
+
+mod service_quotas;
 use crate::pricing::{Component, Meters, PriceSchedule};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
+use service_quotas::ServiceQuotas;
 
 /// One operation kind of a service.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +51,9 @@ pub struct ServiceSpec {
     pub usd_per_month: Option<f64>,
     /// Stored data, egress and monthly active users ([`growth`]).
     pub growth: growth::GrowthSpec,
+    /// Hard quotas by operation kind (`quota`, `quota_reset`): calls past them fail as
+    /// `quota_exceeded`.
+    pub quotas: Quotas,
 }
 
 /// The meter name of a service's monthly plan fee.
@@ -50,6 +64,8 @@ struct ResolvedCall {
     meter: usize,
     latency: usize,
     count: u32,
+    /// Its parallel group, if any (the calls of a group are adjacent).
+    group: Option<u32>,
 }
 
 /// The backend calls of every function, resolved to one deployment's meters and latencies.
@@ -58,7 +74,12 @@ pub struct BackendPlan {
     per_function: Vec<Vec<ResolvedCall>>,
     latencies: Vec<DurationDist>,
     growth: growth::GrowthPlan,
+    quotas: ServiceQuotas,
 }
+
+/// A call refused because one of its operations would pass a service's hard quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaExceeded;
 
 /// A function calls a service or operation kind the deployment does not define.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +90,8 @@ pub struct UnresolvedCall {
 }
 
 impl BackendPlan {
-    /// Registers a meter per operation kind of `services` and resolves every function's calls.
+    /// Registers a meter per operation kind of `services` and resolves every function's calls,
+    /// with the services' quotas at zero on billing month `month`.
     ///
     /// # Errors
     /// The first call naming a service or operation kind that `services` lacks.
@@ -77,8 +99,12 @@ impl BackendPlan {
         functions: &[FunctionSpec],
         services: &[ServiceSpec],
         meters: &mut Meters,
+        month: Micros,
     ) -> Result<Self, UnresolvedCall> {
-        let mut plan = BackendPlan::default();
+        let mut plan = BackendPlan {
+            quotas: ServiceQuotas::new(functions, services, month),
+            ..BackendPlan::default()
+        };
         let mut meter_of = Vec::new();
         for s in services {
             for op in &s.operations {
@@ -88,6 +114,7 @@ impl BackendPlan {
                     "operations",
                     op.price.clone(),
                 );
+                meters.set_day_reset(meter, s.quotas.reset);
                 meter_of.push((
                     s.name.as_str(),
                     op.kind.as_str(),
@@ -122,6 +149,7 @@ impl BackendPlan {
                     meter,
                     latency,
                     count: c.count,
+                    group: c.group,
                 });
             }
             plan.per_function.push(calls);
@@ -129,8 +157,38 @@ impl BackendPlan {
         Ok(plan)
     }
 
-    /// Makes the backend calls of `request` at `now`: records the operations and returns
-    /// their total latency. Inline up to the check for a function that calls nothing.
+    /// Makes the backend calls of `request` at `now` if the services' quotas allow all of
+    /// them: records the operations and returns their total latency; else makes none and
+    /// returns the refusal.
+    #[inline]
+    pub fn try_call(
+        &mut self,
+        request: &Request,
+        now: Micros,
+        rec: &mut Recorder,
+    ) -> Result<Micros, QuotaExceeded> {
+        if !self.admits(request.function, now) {
+            return Err(QuotaExceeded);
+        }
+        self.take_quotas(request.function);
+        Ok(self.call(request, now, rec))
+    }
+
+    /// Whether the services' quotas allow a call of `function` at `now`, taking nothing yet.
+    #[inline]
+    pub fn admits(&mut self, function: u32, now: Micros) -> bool {
+        self.quotas.allows(function, now)
+    }
+
+    /// Takes a call of `function`'s units from the quotas, once [`Self::admits`] said yes.
+    #[inline]
+    pub fn take_quotas(&mut self, function: u32) {
+        self.quotas.take(function);
+    }
+
+    /// Makes the backend calls of `request` at `now`, whose quotas are already taken
+    /// ([`Self::try_call`] does both): records the operations and returns their total
+    /// latency. Inline up to the check for a function that calls nothing.
     #[inline]
     pub fn call(&self, request: &Request, now: Micros, rec: &mut Recorder) -> Micros {
         match self.per_function.get(request.function as usize) {
@@ -148,7 +206,9 @@ impl BackendPlan {
         rec: &mut Recorder,
     ) -> Micros {
         let mut draws = KeyedUniforms::new(request.key, Draw::Backend);
-        let mut total = 0;
+        let mut total: Micros = 0;
+        // The running parallel group and the slowest of its operations so far.
+        let mut group: Option<(u32, Micros)> = None;
         let measured = rec.measures(request.arrival);
         for c in calls {
             if measured {
@@ -160,10 +220,25 @@ impl BackendPlan {
             self.growth
                 .record(c.meter, count, function, now, measured, rec);
             let dist = &self.latencies[c.latency];
-            for _ in 0..c.count {
-                total = dist.sample(draws.next_unit()).saturating_add(total);
+            if group.is_some_and(|(g, _)| Some(g) != c.group) {
+                // The previous group is over: the call waited for its slowest operation.
+                total = total.saturating_add(group.take().map_or(0, |(_, slowest)| slowest));
+            }
+            match c.group {
+                None => {
+                    for _ in 0..c.count {
+                        total = dist.sample(draws.next_unit()).saturating_add(total);
+                    }
+                }
+                Some(g) => {
+                    let mut slowest = group.map_or(0, |(_, s)| s);
+                    for _ in 0..c.count {
+                        slowest = slowest.max(dist.sample(draws.next_unit()));
+                    }
+                    group = Some((g, slowest));
+                }
             }
         }
-        total
+        total.saturating_add(group.map_or(0, |(_, slowest)| slowest))
     }
 }

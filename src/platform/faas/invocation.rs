@@ -16,7 +16,9 @@
 //!   than `max_event_age` after the event's first arrival does not happen: the event is
 //!   dropped, counted in `dropped` and `failed` (not in `throttled` or `timed_out`, which
 //!   count synchronous outcomes only). Each scheduled retry counts in `retries`.
-//!   So `failed = throttled + timed_out + rejected + dropped`, one outcome per request.
+//!   An attempt refused by a hard quota fails at once as `quota_exceeded`, not retried.
+//!   So `failed = throttled + timed_out + rejected + dropped + quota_exceeded`, one outcome
+//!   per request.
 //! - Every attempt is a real start: it counts as a cold start if it waits for an instance
 //!   to boot (so `cold_starts` and the per-app counts are per attempt, and `cold_start_ratio`, per
 //!   request, can exceed what one attempt each would give), is billed (a request and its GB-s, up to the timeout for a timed-out one), and draws its
@@ -50,6 +52,9 @@ pub(super) enum Refusal {
     Concurrency,
     /// The pool may not add an instance yet (scale-up rate).
     ScaleUp,
+    /// A hard quota (invocations, or a service's operations) is used up: the call fails at
+    /// once as `quota_exceeded`, an asynchronous event too (it is not retried).
+    Quota,
 }
 
 /// An asynchronous event between attempts.
@@ -195,6 +200,14 @@ impl FaasModel {
     ) {
         let now = sim.now();
         let measured = sim.rec.measures(request.arrival);
+        if why == Refusal::Quota {
+            self.async_events.release(id);
+            if measured {
+                sim.rec.functions.quota_exceeded(request.function);
+                sim.rec.quota_exceeded(now);
+            }
+            return;
+        }
         if why == Refusal::ScaleUp && measured {
             sim.rec.totals.scale_up_throttled += 1;
         }

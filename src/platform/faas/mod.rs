@@ -54,12 +54,14 @@ pub mod keep_alive;
 pub mod limits;
 pub mod pools;
 pub mod provisioned;
+mod quotas;
 pub mod runtimes;
 pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
 use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase, WarmBalancer};
+use super::quota::QuotaSet;
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
@@ -106,6 +108,9 @@ pub struct FaasSpec {
     pub balancer: super::fleet::Balancer,
     /// With `instance_concurrency` > 1: target-tracking autoscaling of the instances.
     pub autoscale: Option<super::fleet::AutoscaleSpec>,
+    /// A hard cap on invocations (`quota = { invocations = "..." }`): a call past it fails
+    /// at once as `quota_exceeded`.
+    pub quotas: super::quota::Quotas,
 }
 
 /// The meters a FaaS deployment bills.
@@ -170,6 +175,8 @@ pub struct FaasModel {
     /// on-demand GB-s, or with provisioned concurrency the provisioned-compute meter.
     gb_meters: [usize; 2],
     backend: BackendPlan,
+    /// The invocation quota (`quota = { invocations = ... }`), if any.
+    invocation_quota: Option<QuotaSet>,
     pool_of: Vec<u32>,
     /// App of each pool (an index for the per-app counts), and how many apps there are.
     app_of_pool: Vec<u32>,
@@ -270,6 +277,7 @@ impl FaasModel {
             ],
             meters,
             backend,
+            invocation_quota: None,
             instances: Instances::new(table.len(), spec.instance_concurrency),
             keep_alive: KeepAlivePolicy::new(&spec.keep_alive, table.len()),
             limits: Limits::new(

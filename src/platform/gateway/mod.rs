@@ -6,10 +6,13 @@
 //! 1. applies its rate limit, if it has one ([`rate_limit`]: a token bucket): a request that
 //!    finds no token is refused, counted `throttled` (a 429, as a FaaS concurrency throttle)
 //!    and in `failed`, never reaches compute and is not billed;
-//! 2. bills the admitted request on its own cost part (`gateway`, meter `requests`), priced
+//! 2. applies its hard quotas, if it has any (`quota = { requests = "1000000/month" }`,
+//!    [`crate::platform::quota`]): a request past an exhausted quota is refused, counted
+//!    `quota_exceeded` and in `failed`, never reaches compute and is not billed;
+//! 3. bills the admitted request on its own cost part (`gateway`, meter `requests`), priced
 //!    with the gateway's schedule: tiers on the month's requests, as Amazon API Gateway
 //!    prices them;
-//! 3. draws its latency (`latency`, a duration distribution; none: 0) and hands the request
+//! 4. draws its latency (`latency`, a duration distribution; none: 0) and hands the request
 //!    to compute that much later. The request's latency counts from its arrival at the
 //!    gateway, so the gateway latency adds to it exactly; a fleet's queue wait and
 //!    `queue_timeout` count from when the request reached the fleet.
@@ -22,6 +25,7 @@ pub mod rate_limit;
 use crate::engine::time::Micros;
 use crate::engine::{Admission, Stage};
 use crate::metrics::Recorder;
+use crate::platform::quota::{QuotaSet, Quotas};
 use crate::pricing::PriceSchedule;
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, Request};
@@ -30,6 +34,9 @@ pub use rate_limit::{RateLimit, TokenBucket};
 
 /// The meter name of a gateway's per-request charge.
 pub const REQUESTS_METER: &str = "requests";
+
+/// What a gateway's quota counts: the requests that passed its rate limit.
+pub const REQUESTS_QUOTA: &str = "requests";
 
 /// A deployment's API gateway, as the scenario's `[deployments.gateway]` gives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +47,8 @@ pub struct GatewaySpec {
     pub latency: Option<DurationDist>,
     /// Requests beyond it are refused as `throttled`.
     pub rate_limit: Option<RateLimit>,
+    /// Hard quotas on its requests: requests past them are refused as `quota_exceeded`.
+    pub quotas: Quotas,
 }
 
 /// A gateway during one run: its bucket and its meter.
@@ -47,16 +56,21 @@ pub struct GatewaySpec {
 pub struct GatewayStage {
     latency: Option<DurationDist>,
     bucket: Option<TokenBucket>,
+    /// The counters of its quota on requests, if it has one.
+    quota: Option<QuotaSet>,
     /// The index of the `requests` meter.
     meter: usize,
 }
 
 impl GatewayStage {
-    /// The gateway `spec`, billing admitted requests on meter `meter`.
-    pub fn new(spec: &GatewaySpec, meter: usize) -> Self {
+    /// The gateway `spec`, billing admitted requests on meter `meter`, its quotas counted on
+    /// the clock of billing month `month`.
+    pub fn new(spec: &GatewaySpec, meter: usize, month: Micros) -> Self {
+        let quota = spec.quotas.start(month);
         Self {
             latency: spec.latency.clone(),
             bucket: spec.rate_limit.map(TokenBucket::new),
+            quota: (!quota.is_empty()).then_some(quota),
             meter,
         }
     }
@@ -74,8 +88,15 @@ impl Stage for GatewayStage {
             }
             return Admission::Refused;
         }
-        // A hard quota on the gateway's requests (issue 19, `quota`) is checked here: after
-        // the rate limit, before the request is billed.
+        if let Some(quota) = &mut self.quota
+            && !quota.try_take_one(now, 0, 1)
+        {
+            if measured {
+                rec.functions.quota_exceeded(request.function);
+                rec.quota_exceeded(now);
+            }
+            return Admission::Refused;
+        }
         if measured {
             rec.usage(now, self.meter, 1.0);
             rec.functions.used(request.function, self.meter, 1.0);

@@ -162,12 +162,21 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.monthly_usd(u, &format!("{path}.usd_per_month")))
             .transpose()?;
+        let kinds: Vec<&str> = operations.iter().map(|o| o.kind.as_str()).collect();
+        let quotas = self.quotas(
+            &f.quota,
+            &f.quota_reset,
+            path,
+            &kinds,
+            "the service's operation kinds",
+        )?;
         let growth = self.growth(f, path, &operations)?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,
             usd_per_month,
             growth,
+            quotas,
         })
     }
 

@@ -1,11 +1,12 @@
 //! Validating `[deployments.gateway]`: its price (required: a preset or a `price` table),
 //! its latency distribution (optional: none adds nothing), and its rate limit (`rate_limit`,
-//! a rate such as `"10000/s"`, with an optional `burst`, the token bucket's size).
+//! a rate such as `"10000/s"`, with an optional `burst`, the token bucket's size), and its
+//! hard quotas (`quota = { requests = "..." }`, `quota_reset`).
 
 use toml::Spanned;
 
 use crate::platform::GatewaySpec;
-use crate::platform::gateway::RateLimit;
+use crate::platform::gateway::{REQUESTS_QUOTA, RateLimit};
 use crate::scenario::file::GatewayFile;
 
 use super::{Result, Validator};
@@ -47,10 +48,18 @@ impl Validator<'_> {
                 Some(RateLimit { per_second, burst })
             }
         };
+        let quotas = self.quotas(
+            &f.quota,
+            &f.quota_reset,
+            path,
+            &[REQUESTS_QUOTA],
+            "a gateway's requests",
+        )?;
         Ok(GatewaySpec {
             price,
             latency,
             rate_limit,
+            quotas,
         })
     }
 }

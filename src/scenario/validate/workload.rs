@@ -7,16 +7,10 @@ use toml::Spanned;
 
 use crate::scenario::file::*;
 use crate::units::parse_memory_mb;
-use crate::workload::{
-    ArrivalProcess, BackendCalls, DurationDist, FunctionSpec, Source as Arrivals, Workload,
-};
+use crate::workload::{ArrivalProcess, DurationDist, FunctionSpec, Source as Arrivals, Workload};
 
 use super::faas_settings::FaasKeys;
 use super::{Result, Validator, toml_number};
-
-/// Most backend operations one call of a function may make, all services and kinds together:
-/// the engine simulates each one (a latency draw), so this bounds the work of one request.
-pub const MAX_OPERATIONS_PER_CALL: u32 = 10_000;
 
 impl Validator<'_> {
     pub(super) fn workload(&self, w: &Spanned<WorkloadFile>) -> Result<Workload> {
@@ -66,40 +60,6 @@ impl Validator<'_> {
             functions,
             source: Arrivals::Synthetic(processes),
         })
-    }
-
-    /// Backend calls per invocation: service -> operation kind -> count (zeros dropped). The
-    /// counts of one function add up to at most [`MAX_OPERATIONS_PER_CALL`].
-    pub(super) fn calls(&self, map: &CallsFile, path: &str) -> Result<Vec<BackendCalls>> {
-        let max = MAX_OPERATIONS_PER_CALL as i64;
-        let mut calls = Vec::new();
-        let mut total = 0;
-        for (service, ops) in map {
-            for (op, count) in ops {
-                let field = format!("{path}.calls.{service}.{op}");
-                let n = self.count(count, &field, 0, max)?;
-                total += n;
-                if total > MAX_OPERATIONS_PER_CALL {
-                    return Err(self.err(
-                        count,
-                        format!("{path}.calls"),
-                        format!(
-                            "backend operations per call add up to {total} with {service}.{op} = \
-                             {n}, more than {MAX_OPERATIONS_PER_CALL} (each operation is simulated \
-                             one by one)"
-                        ),
-                    ));
-                }
-                if n > 0 {
-                    calls.push(BackendCalls {
-                        service: service.clone(),
-                        operation: op.clone(),
-                        count: n,
-                    });
-                }
-            }
-        }
-        Ok(calls)
     }
 
     pub(super) fn distribution(
