@@ -29,6 +29,14 @@ impl ComputeFile {
             ComputeFile::Fleet(f) => f.pricing.as_ref(),
         }
     }
+
+    /// The plan of that preset (`plan = "blaze"`), already merged in.
+    pub fn plan(&self) -> Option<&Spanned<String>> {
+        match self {
+            ComputeFile::Faas(f) => f.plan.as_ref(),
+            ComputeFile::Fleet(f) => f.plan.as_ref(),
+        }
+    }
 }
 
 /// `model = "faas"`: instances started on demand, billed per call or per instance time.
@@ -37,6 +45,8 @@ impl ComputeFile {
 pub struct FaasFile {
     /// The preset that priced it, already merged in.
     pub pricing: Option<Spanned<String>>,
+    /// The plan of that preset, already merged in.
+    pub plan: Option<Spanned<String>>,
     pub cold_start: Option<Spanned<DistributionFile>>,
     pub keep_alive: Option<Spanned<KeepAliveFile>>,
     /// Whose measurements the functions' `runtime` cold-start defaults come from.
@@ -73,6 +83,8 @@ pub struct FaasFile {
 pub struct FleetFile {
     /// The preset that priced it, already merged in.
     pub pricing: Option<Spanned<String>>,
+    /// The plan of that preset, already merged in.
+    pub plan: Option<Spanned<String>>,
     /// A fixed count of instances (or `autoscale`).
     pub instances: Option<Spanned<i64>>,
     /// Target-tracking autoscaling, starting at `min` instances (or `instances`).
