@@ -13,6 +13,7 @@ pub mod faas;
 pub mod fleet;
 pub mod instances;
 pub mod metering;
+pub mod quota;
 pub mod schedule;
 
 use crate::engine::time::Micros;

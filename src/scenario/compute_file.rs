@@ -74,6 +74,10 @@ pub struct FaasFile {
     pub scale_up_rate: Option<Spanned<String>>,
     /// The longest execution.
     pub timeout: Option<Spanned<String>>,
+    /// A hard cap on invocations: `{ invocations = "100000/day" }` (a free plan's).
+    pub quota: Option<Spanned<super::file::QuotaFile>>,
+    /// UTC time of day at which a daily invocation quota resets (default `"00:00"`).
+    pub quota_reset: Option<Spanned<String>>,
     pub billing: Option<Spanned<FaasBillingFile>>,
 }
 

@@ -233,7 +233,15 @@ pub struct ServiceFile {
     pub operations: BTreeMap<String, Spanned<OperationFile>>,
     /// A flat plan fee per month (Supabase Pro), billed whatever the usage.
     pub usd_per_month: Option<Spanned<f64>>,
+    /// Hard quotas by operation kind: `{ read = "50000/day", write = "2000000/month" }`.
+    pub quota: Option<Spanned<QuotaFile>>,
+    /// UTC time of day at which the daily quotas reset, e.g. `"08:00"` (default `"00:00"`).
+    pub quota_reset: Option<Spanned<String>>,
 }
+
+/// Hard quotas: what is counted (an operation kind, `invocations`) -> `"<units>/day"` or
+/// `"<units>/month"`.
+pub type QuotaFile = BTreeMap<String, Spanned<String>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -13,6 +13,7 @@
 
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
+use crate::platform::quota::Quotas;
 use crate::pricing::{Component, Meters, PriceSchedule};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
@@ -34,6 +35,9 @@ pub struct ServiceSpec {
     /// A flat plan fee per month (Supabase Pro: $25), billed whatever the usage on a line of
     /// its own (meter [`PLAN_METER`]) in the service's cost column.
     pub usd_per_month: Option<f64>,
+    /// Hard quotas by operation kind (`quota`, `quota_reset`): calls past them fail as
+    /// `quota_exceeded`.
+    pub quotas: Quotas,
 }
 
 /// The meter name of a service's monthly plan fee.

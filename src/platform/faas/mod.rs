@@ -106,6 +106,9 @@ pub struct FaasSpec {
     pub balancer: super::fleet::Balancer,
     /// With `instance_concurrency` > 1: target-tracking autoscaling of the instances.
     pub autoscale: Option<super::fleet::AutoscaleSpec>,
+    /// A hard cap on invocations (`quota = { invocations = "..." }`): a call past it fails
+    /// at once as `quota_exceeded`.
+    pub quotas: super::quota::Quotas,
 }
 
 /// The meters a FaaS deployment bills.

@@ -157,10 +157,19 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.monthly_usd(u, &format!("{path}.usd_per_month")))
             .transpose()?;
+        let kinds: Vec<&str> = operations.iter().map(|o| o.kind.as_str()).collect();
+        let quotas = self.quotas(
+            &f.quota,
+            &f.quota_reset,
+            path,
+            &kinds,
+            "the service's operation kinds",
+        )?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,
             usd_per_month,
+            quotas,
         })
     }
 

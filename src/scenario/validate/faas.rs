@@ -15,6 +15,9 @@ use crate::workload::Workload;
 use super::autoscale::Model;
 use super::{Result, Validator};
 
+/// What a FaaS deployment's quota counts: calls started (each attempt of a call).
+pub const INVOCATIONS_QUOTA: &str = "invocations";
+
 /// Largest concurrency limit or reservation (they are counted in a u32).
 const MAX_CONCURRENCY: i64 = u32::MAX as i64;
 
@@ -219,6 +222,13 @@ impl Validator<'_> {
                         .map_err(|m| self.err(r, field("scale_up_rate"), m))
                 })
                 .transpose()?,
+            quotas: self.quotas(
+                &f.quota,
+                &f.quota_reset,
+                path,
+                &[INVOCATIONS_QUOTA],
+                "a FaaS deployment's calls",
+            )?,
         }))
     }
 

@@ -33,6 +33,7 @@ mod keep_alive;
 pub mod names;
 mod price;
 mod provisioned;
+mod quota;
 mod saturation;
 mod slo;
 mod trace_table;
