@@ -7,6 +7,8 @@ mod common;
 
 use common::billing::{assert_close, line};
 use common::{deployment, run_text};
+use serverless_sim::engine::time::HOUR;
+use serverless_sim::platform::quota::{QuotaLimit, QuotaPeriod};
 use serverless_sim::scenario::Scenario;
 
 /// The simulator's month, in µs.
@@ -132,6 +134,49 @@ fn supabase_pro_reproduces_the_billing_examples_and_free_bills_nothing() {
         let r = run("free");
         assert_eq!(deployment(&r, "d").bill.monthly_usd, 0.0, "Free total");
     }
+}
+
+/// Spark's and Free's hard quotas reach the service: Firestore's 50,000 reads, 20,000 writes
+/// and 20,000 deletes a day, reset at midnight Pacific Standard Time (08:00 UTC); Supabase
+/// Free's 500,000 invocations a month. Blaze and Pro have none.
+#[test]
+fn the_free_plans_carry_their_hard_quotas() {
+    let quotas = |preset: &str, plan: &str, op: &str| {
+        let text = scenario(
+            DAY_US,
+            100,
+            &format!("{{ db = {{ {op} = 1 }} }}"),
+            &service("db", preset, Some(plan)),
+        );
+        common::scenario(&text).deployments[0].services[0]
+            .quotas
+            .clone()
+    };
+    let day = |units| {
+        Some(QuotaLimit {
+            units,
+            period: QuotaPeriod::Day,
+        })
+    };
+    let spark = quotas("firebase-firestore", "spark", "read");
+    assert_eq!(spark.limit_of("read"), day(50_000));
+    assert_eq!(spark.limit_of("write"), day(20_000));
+    assert_eq!(spark.limit_of("delete"), day(20_000));
+    assert_eq!(spark.reset, 8 * HOUR);
+    assert!(
+        quotas("firebase-firestore", "blaze", "read")
+            .limits
+            .is_empty()
+    );
+    let free = quotas("supabase", "free", "invoke");
+    assert_eq!(
+        free.limit_of("invoke"),
+        Some(QuotaLimit {
+            units: 500_000,
+            period: QuotaPeriod::Month
+        })
+    );
+    assert!(quotas("supabase", "pro", "invoke").limits.is_empty());
 }
 
 /// The price line records the plan: `firebase-firestore/blaze`.
