@@ -326,3 +326,63 @@ fn pricing_show_lists_the_plans() {
         "{text}"
     );
 }
+
+/// `plan` works the same on a compute table: a compute preset without plans refuses one, at
+/// the `plan` line; a `plan` that is not a string is refused too.
+#[test]
+fn plan_on_a_compute_table_and_a_plan_that_is_not_a_string_are_located() {
+    let base = scenario(
+        DAY_US,
+        100,
+        "{ db = { read = 1 } }",
+        &service("db", "firebase-firestore", Some("blaze")),
+    );
+    let text = base.replace(
+        "model = \"faas\"\n",
+        "pricing = \"aws-lambda-x86\"\nplan = \"free\"\n",
+    );
+    let at = line_of(&text, "plan = \"free\"");
+    assert_eq!(
+        error_of(&text),
+        format!(
+            "plans.toml:{at}:8: deployments[0].compute.plan: 'aws-lambda-x86' has no plans, so \
+             `plan = \"free\"` cannot be selected (remove `plan`)"
+        )
+    );
+    let text = base.replace("plan = \"blaze\"", "plan = 2");
+    let at = line_of(&text, "plan = 2");
+    assert_eq!(
+        error_of(&text),
+        format!(
+            "plans.toml:{at}:8: deployments[0].services[0].plan: must be a plan name (a string)"
+        )
+    );
+}
+
+/// `pricing show --format json` carries every plan with its params and cites their sources.
+#[test]
+fn pricing_show_json_carries_the_plans() {
+    let out = common::cli::bin()
+        .args(["pricing", "show", "supabase", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plans = v["plans"].as_array().unwrap();
+    let names: Vec<&str> = plans.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["free", "pro"]);
+    let fee = plans[1]["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "usd_per_month")
+        .unwrap();
+    assert_eq!(fee["value"], 25.0);
+    let ids: Vec<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"SB1") && ids.contains(&"SB3"), "{ids:?}");
+}
