@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::billing::{assert_close, line};
+use common::billing::{assert_close, baas_scenario as scenario, line};
 use common::{deployment, run_text};
 use serverless_sim::engine::time::HOUR;
 use serverless_sim::platform::quota::{QuotaLimit, QuotaPeriod};
@@ -16,37 +16,6 @@ const MONTH_US: u64 = 2_629_800_000_000;
 
 /// A day, in µs.
 const DAY_US: u64 = 86_400_000_000;
-
-/// A scenario of one function `f` called `calls` times, evenly, over `window_us`, each call
-/// making `ops`, on a free FaaS deployment with one service `service_toml` (its whole entry).
-fn scenario(window_us: u64, calls: u64, ops: &str, service_toml: &str) -> String {
-    assert_eq!(window_us % (2 * calls), 0, "whole µs");
-    let every_us = window_us / calls;
-    format!(
-        r#"
-name = "plans"
-duration = "{window_us}us"
-bucket = "{window_us}us"
-[[workload.functions]]
-name = "f"
-memory = "128MB"
-execution = {{ dist = "constant", value = "1ms" }}
-arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us" }}
-calls = {ops}
-[[deployments]]
-name = "d"
-[deployments.compute]
-model = "faas"
-cold_start = {{ dist = "constant", value = "0ms" }}
-keep_alive = {{ policy = "forever" }}
-[deployments.compute.billing]
-requests = {{ usd = 0 }}
-gb_seconds = {{ usd = 0 }}
-{service_toml}
-"#,
-        every_us / 2
-    )
-}
 
 /// A service `name` priced by `preset` on `plan` (none: no `plan` key), answering at once.
 fn service(name: &str, preset: &str, plan: Option<&str>) -> String {
