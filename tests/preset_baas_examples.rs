@@ -338,3 +338,21 @@ fn written_keys_override_the_preset() {
         "plan fee",
     );
 }
+
+/// AWS AppSync, computed by hand from the published rates (no provider example is on
+/// record): a month of 3,000,000 queries and mutations and 1,000,000 real-time updates is
+/// 3 x $4.00 + 1 x $2.00 = $14.00.
+#[test]
+fn appsync_bills_queries_and_real_time_updates() {
+    // A thousandth of the month: 1,000 calls of 3 queries and 1 update.
+    let r = run_text(&scenario(
+        MONTH_US / 1000,
+        1000,
+        "{ api = { query = 3, update = 1 } }",
+        &service("api", "aws-appsync"),
+    ));
+    let d = deployment(&r, "d");
+    assert_close(line(d, "query").monthly_usd, 12.0, 1e-9, "queries");
+    assert_close(line(d, "update").monthly_usd, 2.0, 1e-9, "updates");
+    assert_close(d.bill.monthly_usd, 14.0, 1e-9, "in all");
+}

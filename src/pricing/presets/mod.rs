@@ -58,6 +58,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("firebase.toml", include_str!("firebase.toml")),
     ("back4app.toml", include_str!("back4app.toml")),
     ("kinvey.toml", include_str!("kinvey.toml")),
+    ("aws-appsync.toml", include_str!("aws-appsync.toml")),
 ];
 
 /// Where a preset may be named.
