@@ -59,6 +59,7 @@ pub struct FunctionCounts {
     pub timed_out: u64,
     pub rejected: u64,
     pub dropped: u64,
+    pub quota_exceeded: u64,
     /// Requests that had neither completed nor failed when the window ended (see
     /// [`crate::metrics::Totals::unfinished`]).
     pub unfinished: u64,
@@ -67,9 +68,9 @@ pub struct FunctionCounts {
 }
 
 impl FunctionCounts {
-    /// Failed requests: throttled, timed out, rejected and dropped.
+    /// Failed requests: throttled, timed out, rejected, dropped and quota exceeded.
     pub fn failed(&self) -> u64 {
-        self.throttled + self.timed_out + self.rejected + self.dropped
+        self.throttled + self.timed_out + self.rejected + self.dropped + self.quota_exceeded
     }
 
     /// Slot time in seconds (see the module docs).
@@ -247,6 +248,13 @@ impl FunctionMetrics {
         }
     }
 
+    /// A call of `f` was refused by a hard quota.
+    pub fn quota_exceeded(&mut self, f: u32) {
+        if let Some(c) = self.of(f) {
+            c.quota_exceeded += 1;
+        }
+    }
+
     /// An asynchronous event of `f` was given up on.
     pub fn dropped(&mut self, f: u32) {
         if let Some(c) = self.of(f) {
@@ -322,12 +330,14 @@ mod tests {
         m.timed_out(1);
         m.rejected(1);
         m.dropped(0);
+        m.quota_exceeded(0);
         m.used(1, 2, 1.5);
         m.used(1, 2, 0.5);
         m.used(0, 0, 1.0);
         m.call_ended(0, 0, 1, 2, 0.25);
         let (a, b) = (m.counts(0), m.counts(1));
-        assert_eq!((a.requests, a.completed, a.failed()), (1, 0, 2));
+        assert_eq!((a.requests, a.completed, a.failed()), (1, 0, 3));
+        assert_eq!(a.quota_exceeded, 1);
         assert_eq!(
             (b.requests, b.completed, b.cold_starts, b.failed()),
             (2, 1, 1, 2)

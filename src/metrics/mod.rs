@@ -57,6 +57,8 @@ pub struct BucketCounts {
     pub completed: u64,
     pub cold_starts: u64,
     pub failed: u64,
+    /// Of the failures, those refused by a hard quota.
+    pub quota_exceeded: u64,
 }
 
 /// Whole-run totals.
@@ -80,6 +82,9 @@ pub struct Totals {
     pub beyond_clock: u64,
     /// Failures because the queue was full when the request arrived (fleet `queue_limit`).
     pub rejected: u64,
+    /// Failures because a hard quota (a service's operations, FaaS invocations) was used up
+    /// ([`crate::platform::quota`]).
+    pub quota_exceeded: u64,
     /// Warm instances loaded ahead of a predicted call (hybrid keep-alive).
     pub prewarms: u64,
     /// Attempts refused because the pool could not add an instance yet (FaaS
@@ -335,6 +340,14 @@ impl Recorder {
     pub fn rejected(&mut self, t: Micros) {
         self.failed(t);
         self.totals.rejected += 1;
+    }
+
+    /// A request was refused by a hard quota.
+    pub fn quota_exceeded(&mut self, t: Micros) {
+        self.failed(t);
+        self.totals.quota_exceeded += 1;
+        let b = self.bucket(t);
+        self.buckets[b].quota_exceeded += 1;
     }
 
     /// An asynchronous event was given up on.

@@ -24,7 +24,7 @@ use crate::pricing::{self, Attribution, Bill, Component, Meters, PriceSchedule};
 use crate::rng::Streams;
 use crate::workload::Workload;
 
-pub use baas::{BackendPlan, OperationSpec, ServiceSpec};
+pub use baas::{BackendPlan, OperationSpec, QuotaExceeded, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
 pub use faas::{BillingBasis, FaasSpec, FixedKeepAlive, KeepAlive, PoolMapping, Reset};
 pub use fleet::FleetSpec;
@@ -210,9 +210,10 @@ pub fn simulate_with_progress(
                     meters.set_attribution(m, Attribution::SlotTime);
                 }
             }
-            let backend = resolve_backend(spec, workload, &mut meters)?;
-            let model =
+            let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
+            let mut model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
+            model.limit_invocations(faas.quotas.start(window.month));
             let base_fee = faas.billing.usd_per_month.map(|usd| {
                 meters.add(
                     Component::BaseFee,
@@ -242,7 +243,7 @@ pub fn simulate_with_progress(
                     (index, m.per_instance_hour)
                 })
                 .collect();
-            let backend = resolve_backend(spec, workload, &mut meters)?;
+            let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
             let model = fleet::FleetModel::new(
                 fleet.clone(),
                 &workload.functions,
@@ -291,8 +292,9 @@ fn resolve_backend(
     spec: &DeploymentSpec,
     workload: &Workload,
     meters: &mut Meters,
+    month: Micros,
 ) -> Result<BackendPlan, SimError> {
-    BackendPlan::resolve(&workload.functions, &spec.services, meters).map_err(|u| {
+    BackendPlan::resolve(&workload.functions, &spec.services, meters, month).map_err(|u| {
         SimError::Invalid(format!(
             "deployment '{}' has no operation '{}' on service '{}', which function '{}' calls",
             spec.name, u.operation, u.service, u.function

@@ -201,21 +201,33 @@ impl QuotaSet {
     /// Takes `units` of each `(quota, units)` of `needs` at `now` if every quota has them
     /// left (a quota named twice needs the sum); otherwise takes nothing and returns false.
     pub fn try_take(&mut self, now: Micros, needs: &[(usize, u64)]) -> bool {
+        let ok = self.allows(now, needs);
+        if ok {
+            self.take(needs);
+        }
+        ok
+    }
+
+    /// Whether every quota of `needs` has its units left at `now` (a quota named twice needs
+    /// the sum), taking nothing: for a caller that checks several sets before taking from
+    /// any ([`Self::take`]).
+    pub fn allows(&mut self, now: Micros, needs: &[(usize, u64)]) -> bool {
         let clock = self.clock;
-        for &(q, _) in needs {
+        needs.iter().all(|&(q, _)| {
             let total: u64 = needs
                 .iter()
                 .filter(|(other, _)| *other == q)
                 .map(|&(_, u)| u)
                 .sum();
-            if total > self.quotas[q].remaining(&clock, now) {
-                return false;
-            }
-        }
+            total <= self.quotas[q].remaining(&clock, now)
+        })
+    }
+
+    /// Takes the units of `needs`, which [`Self::allows`] has just accepted.
+    pub fn take(&mut self, needs: &[(usize, u64)]) {
         for &(q, units) in needs {
             self.quotas[q].used += units;
         }
-        true
     }
 
     /// [`Self::try_take`] for one quota.

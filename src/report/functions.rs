@@ -21,7 +21,7 @@
 //! `cost_<component>_monthly_usd`; the functions' counts add up to its counts.
 //!
 //! Columns: `deployment, function, requests, completed, failed, throttled, timed_out,
-//! rejected, dropped, unfinished, cold_starts, cold_start_ratio, instance_starts,
+//! rejected, dropped, quota_exceeded, unfinished, cold_starts, cold_start_ratio, instance_starts,
 //! latency_mean_ms, latency_p50_ms, latency_p90_ms, latency_p95_ms, latency_p99_ms,
 //! latency_p999_ms, latency_max_ms, slot_seconds, window_cost_usd, monthly_cost_usd,
 //! usd_per_million_requests`, one
@@ -117,6 +117,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "timed_out",
         "rejected",
         "dropped",
+        "quota_exceeded",
         "unfinished",
         "cold_starts",
         "cold_start_ratio",
@@ -179,6 +180,7 @@ impl Exporter for FunctionsCsv {
                             c.timed_out,
                             c.rejected,
                             c.dropped,
+                            c.quota_exceeded,
                             c.unfinished,
                             c.cold_starts,
                         ]

@@ -3,7 +3,7 @@
 //! Columns, in order (every one is defined in `docs/reports.md`):
 //! - `deployment, model`;
 //! - counts, all whole numbers: `requests, completed, failed, throttled, timed_out, rejected,
-//!   dropped, retries, scale_up_throttled, unfinished, cold_starts`, then `cold_start_ratio`
+//!   dropped, quota_exceeded, retries, scale_up_throttled, unfinished, cold_starts`, then `cold_start_ratio`
 //!   (cold starts per request), `instance_starts` and `prewarms`;
 //! - latency of completed requests, in ms, in order: `latency_mean_ms, latency_p50_ms,
 //!   latency_p90_ms, latency_p95_ms, latency_p99_ms, latency_p999_ms, latency_max_ms` (empty
@@ -26,7 +26,7 @@
 //!   taking a worker, apart from their latency; empty for FaaS and with no request started);
 //! - `month_hours`: the billing month every monthly figure is per, in hours.
 //!
-//! `failed` = `throttled + timed_out + rejected + dropped` (throttled and timed_out count
+//! `failed` = `throttled + timed_out + rejected + dropped + quota_exceeded` (throttled and timed_out count
 //! synchronous calls; an asynchronous event fails only when dropped,
 //! [`crate::platform::faas`]), and `requests = completed + failed`: requests unfinished
 //! when the window ended are run to their end afterwards and counted there too, so
@@ -92,6 +92,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
         "timed_out",
         "rejected",
         "dropped",
+        "quota_exceeded",
         "retries",
         "scale_up_throttled",
         "unfinished",
@@ -162,6 +163,7 @@ pub(crate) fn row(
             t.timed_out,
             t.rejected,
             t.dropped,
+            t.quota_exceeded,
             t.retries,
             t.scale_up_throttled,
             t.unfinished,

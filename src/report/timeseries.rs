@@ -1,7 +1,7 @@
 //! `timeseries.csv`: one row per deployment per time bucket.
 //!
 //! Columns, in order: `deployment, bucket_start_s, requests, completed, cold_starts, failed,
-//! instances_busy, instances_idle, instances_starting, queued, cost_usd,
+//! quota_exceeded, instances_busy, instances_idle, instances_starting, queued, cost_usd,
 //! cumulative_cost_usd, latency_p50_ms, latency_p99_ms`.
 //!
 //! Counts are events in the bucket (activity after the window's end lands in the last one);
@@ -24,13 +24,14 @@ use crate::run::RunResult;
 pub struct TimeseriesCsv;
 
 /// The column names, in order.
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 15] = [
     "deployment",
     "bucket_start_s",
     "requests",
     "completed",
     "cold_starts",
     "failed",
+    "quota_exceeded",
     "instances_busy",
     "instances_idle",
     "instances_starting",
@@ -62,6 +63,7 @@ impl Exporter for TimeseriesCsv {
                     counts.completed.to_string(),
                     counts.cold_starts.to_string(),
                     counts.failed.to_string(),
+                    counts.quota_exceeded.to_string(),
                     level(Level::Busy),
                     level(Level::Idle),
                     level(Level::Starting),
@@ -111,31 +113,32 @@ mod tests {
             assert_eq!(sum(3), t.completed as f64);
             assert_eq!(sum(4), t.cold_starts as f64);
             assert_eq!(sum(5), t.failed as f64);
+            assert_eq!(sum(6), t.quota_exceeded as f64);
             // Costs are printed to the micro-dollar: 10 roundings of at most half a unit.
-            assert!((sum(10) - d.bill.window_usd).abs() <= 10.0 * 0.5e-6);
-            let last = num(&mine[9][11]);
+            assert!((sum(11) - d.bill.window_usd).abs() <= 10.0 * 0.5e-6);
+            let last = num(&mine[9][12]);
             assert!((last - d.bill.window_usd).abs() <= 0.5e-6, "{last}");
             // Equal-width buckets: the mean of bucket averages is the window average.
-            for (col, level) in [(6, Level::Busy), (7, Level::Idle), (8, Level::Starting)] {
+            for (col, level) in [(7, Level::Busy), (8, Level::Idle), (9, Level::Starting)] {
                 let window_mean = d.recorder.levels[level as usize].window_mean();
                 assert!((sum(col) / 10.0 - window_mean).abs() < 1e-5, "{}", d.name);
             }
         }
         // The fleet's one instance is always on: busy + idle = 1 in every bucket.
         for r in &rows[10..20] {
-            assert!((num(&r[6]) + num(&r[7]) - 1.0).abs() < 2e-6, "{r:?}");
-            assert_eq!(num(&r[8]), 0.0);
+            assert!((num(&r[7]) + num(&r[8]) - 1.0).abs() < 2e-6, "{r:?}");
+            assert_eq!(num(&r[9]), 0.0);
         }
         // The FaaS deployment never queues.
-        assert!(rows[..10].iter().all(|r| num(&r[9]) == 0.0));
+        assert!(rows[..10].iter().all(|r| num(&r[10]) == 0.0));
         // Its instance-hours accrue evenly: 1/60 h x $0.0416 per minute, plus the share of the
         // load balancer's month.
         let per_minute = 0.0416 / 60.0
             + 16.43 * 60.0 / crate::engine::time::as_secs(crate::engine::time::DEFAULT_MONTH);
         assert!(
-            (num(&rows[14][10]) - per_minute).abs() <= 0.5e-6,
+            (num(&rows[14][11]) - per_minute).abs() <= 0.5e-6,
             "{}",
-            rows[14][10]
+            rows[14][11]
         );
     }
 
@@ -145,8 +148,8 @@ mod tests {
         assert_eq!(
             rows,
             [[
-                "idle", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000", "0.000000",
-                "0.000000", "0.000000", "", ""
+                "idle", "0", "0", "0", "0", "0", "0", "0.000000", "0.000000", "0.000000",
+                "0.000000", "0.000000", "0.000000", "", ""
             ]]
         );
     }

@@ -8,15 +8,23 @@
 //! Operations are made one after another while the function (or server worker) waits: their
 //! latencies add to the request's latency and to the time the instance is held (and billed).
 //!
+//! A service may carry hard quotas ([`crate::platform::quota`]): [`BackendPlan::try_call`]
+//! then refuses a call whose operations would pass one, before making any of them (the call
+//! fails as `quota_exceeded`). FaaS checks them at admission ([`BackendPlan::admits`], with
+//! its invocation quota) and makes the operations when the call starts ([`BackendPlan::call`]).
+//!
 //! A service may also charge a flat plan fee a month (`usd_per_month`), prorated over the
 //! window like a fixed add-on and reported as its own line (`plan`) of the service.
 
 use crate::engine::time::Micros;
 use crate::metrics::Recorder;
 use crate::platform::quota::Quotas;
+
+mod service_quotas;
 use crate::pricing::{Component, Meters, PriceSchedule};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
+use service_quotas::ServiceQuotas;
 
 /// One operation kind of a service.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,7 +63,12 @@ struct ResolvedCall {
 pub struct BackendPlan {
     per_function: Vec<Vec<ResolvedCall>>,
     latencies: Vec<DurationDist>,
+    quotas: ServiceQuotas,
 }
+
+/// A call refused because one of its operations would pass a service's hard quota.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaExceeded;
 
 /// A function calls a service or operation kind the deployment does not define.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,7 +79,8 @@ pub struct UnresolvedCall {
 }
 
 impl BackendPlan {
-    /// Registers a meter per operation kind of `services` and resolves every function's calls.
+    /// Registers a meter per operation kind of `services` and resolves every function's calls,
+    /// with the services' quotas at zero on billing month `month`.
     ///
     /// # Errors
     /// The first call naming a service or operation kind that `services` lacks.
@@ -74,8 +88,12 @@ impl BackendPlan {
         functions: &[FunctionSpec],
         services: &[ServiceSpec],
         meters: &mut Meters,
+        month: Micros,
     ) -> Result<Self, UnresolvedCall> {
-        let mut plan = BackendPlan::default();
+        let mut plan = BackendPlan {
+            quotas: ServiceQuotas::new(functions, services, month),
+            ..BackendPlan::default()
+        };
         let mut meter_of = Vec::new();
         for s in services {
             for op in &s.operations {
@@ -118,8 +136,38 @@ impl BackendPlan {
         Ok(plan)
     }
 
-    /// Makes the backend calls of `request` at `now`: records the operations and returns
-    /// their total latency. Inline up to the check for a function that calls nothing.
+    /// Makes the backend calls of `request` at `now` if the services' quotas allow all of
+    /// them: records the operations and returns their total latency; else makes none and
+    /// returns the refusal.
+    #[inline]
+    pub fn try_call(
+        &mut self,
+        request: &Request,
+        now: Micros,
+        rec: &mut Recorder,
+    ) -> Result<Micros, QuotaExceeded> {
+        if !self.admits(request.function, now) {
+            return Err(QuotaExceeded);
+        }
+        self.take_quotas(request.function);
+        Ok(self.call(request, now, rec))
+    }
+
+    /// Whether the services' quotas allow a call of `function` at `now`, taking nothing yet.
+    #[inline]
+    pub fn admits(&mut self, function: u32, now: Micros) -> bool {
+        self.quotas.allows(function, now)
+    }
+
+    /// Takes a call of `function`'s units from the quotas, once [`Self::admits`] said yes.
+    #[inline]
+    pub fn take_quotas(&mut self, function: u32) {
+        self.quotas.take(function);
+    }
+
+    /// Makes the backend calls of `request` at `now`, whose quotas are already taken
+    /// ([`Self::try_call`] does both): records the operations and returns their total
+    /// latency. Inline up to the check for a function that calls nothing.
     #[inline]
     pub fn call(&self, request: &Request, now: Micros, rec: &mut Recorder) -> Micros {
         match self.per_function.get(request.function as usize) {
@@ -140,6 +188,7 @@ impl BackendPlan {
         let mut total = 0;
         let measured = rec.measures(request.arrival);
         for c in calls {
+            // Meters that grow with each operation (stored bytes, egress) hook in here.
             if measured {
                 rec.usage(now, c.meter, c.count as f64);
                 rec.functions

@@ -38,9 +38,13 @@ impl FaasModel {
         if self.limits.at_limit(function) {
             return self.refuse(&request, event, invocation::Refusal::Concurrency, sim);
         }
+        if !self.quotas_allow(function, now) {
+            return self.refuse(&request, event, invocation::Refusal::Quota, sim);
+        }
         if self.scale_up_refused(pool, now) {
             return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
+        self.take_quotas(function);
         self.limits.start(function);
         let measured = sim.rec.measures(request.arrival);
         if measured {

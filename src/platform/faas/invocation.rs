@@ -50,6 +50,9 @@ pub(super) enum Refusal {
     Concurrency,
     /// The pool may not add an instance yet (scale-up rate).
     ScaleUp,
+    /// A hard quota (invocations, or a service's operations) is used up: the call fails at
+    /// once as `quota_exceeded`, an asynchronous event too (it is not retried).
+    Quota,
 }
 
 /// An asynchronous event between attempts.
@@ -195,6 +198,14 @@ impl FaasModel {
     ) {
         let now = sim.now();
         let measured = sim.rec.measures(request.arrival);
+        if why == Refusal::Quota {
+            self.async_events.release(id);
+            if measured {
+                sim.rec.functions.quota_exceeded(request.function);
+                sim.rec.quota_exceeded(now);
+            }
+            return;
+        }
         if why == Refusal::ScaleUp && measured {
             sim.rec.totals.scale_up_throttled += 1;
         }

@@ -54,12 +54,14 @@ pub mod keep_alive;
 pub mod limits;
 pub mod pools;
 pub mod provisioned;
+mod quotas;
 pub mod runtimes;
 pub mod scaling;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
 use super::instances::{IdleChoice, InstanceId, Instances, NIL, Phase, WarmBalancer};
+use super::quota::QuotaSet;
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
@@ -173,6 +175,8 @@ pub struct FaasModel {
     /// on-demand GB-s, or with provisioned concurrency the provisioned-compute meter.
     gb_meters: [usize; 2],
     backend: BackendPlan,
+    /// The invocation quota (`quota = { invocations = ... }`), if any.
+    invocation_quota: Option<QuotaSet>,
     pool_of: Vec<u32>,
     /// App of each pool (an index for the per-app counts), and how many apps there are.
     app_of_pool: Vec<u32>,
@@ -273,6 +277,7 @@ impl FaasModel {
             ],
             meters,
             backend,
+            invocation_quota: None,
             instances: Instances::new(table.len(), spec.instance_concurrency),
             keep_alive: KeepAlivePolicy::new(&spec.keep_alive, table.len()),
             limits: Limits::new(

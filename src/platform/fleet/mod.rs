@@ -126,6 +126,13 @@ pub enum FleetEvent {
         function: u32,
         arrival: Micros,
     },
+    /// The request of `function` that arrived at `arrival` was refused by a service's quota
+    /// as it started on a worker of `instance`.
+    QuotaExceeded {
+        instance: u32,
+        function: u32,
+        arrival: Micros,
+    },
     /// A booting instance's boot timer ([`lifetimes`]; timer id = instance id).
     Booted(TimerTick),
     /// The autoscaler's evaluation is due ([`autoscaled`]).
@@ -242,6 +249,11 @@ impl Model for FleetModel {
                 function,
                 arrival,
             } => self.complete(instance, function, arrival, sim),
+            FleetEvent::QuotaExceeded {
+                instance,
+                function,
+                arrival,
+            } => self.quota_exceeded(instance, function, arrival, sim),
             FleetEvent::Booted(tick) => {
                 if self.boots.fire(tick, sim, FleetEvent::Booted) {
                     self.booted(tick.id, sim);

@@ -3,6 +3,9 @@
 //! instance's speed, plus its backend calls), the instance memory it needs, and what its end
 //! frees.
 //!
+//! A request refused by a service's hard quota when it starts fails at once as
+//! `quota_exceeded` (its worker is free again at the same instant, [`FleetEvent::QuotaExceeded`]).
+//!
 //! A request's **queue wait** is the time from its arrival to taking a worker; it is recorded
 //! apart from its latency (`queue_wait_mean_ms`, `queue_wait_p99_ms`).
 
@@ -79,12 +82,23 @@ impl FleetModel {
     /// Runs `request` on a worker of `instance` that is already counted as busy.
     fn serve(&mut self, instance: InstanceId, request: Request, sim: &mut Sim<FleetEvent>) {
         let now = sim.now();
-        let backend = self.backend.call(&request, now, &mut sim.rec);
-        let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         let measured = sim.rec.measures(request.arrival);
         if measured && let Some(waits) = &mut sim.rec.queue_wait {
             waits.record(now - request.arrival);
         }
+        let Ok(backend) = self.backend.try_call(&request, now, &mut sim.rec) else {
+            // Refused by a service's quota: the worker answers the error at once.
+            let (function, arrival) = (request.function, request.arrival);
+            return sim.schedule(
+                now,
+                FleetEvent::QuotaExceeded {
+                    instance,
+                    function,
+                    arrival,
+                },
+            );
+        };
+        let exec = round_non_negative(request.exec as f64 / self.spec.speed);
         if self.cpu.is_some() {
             return self.cpu_begin(instance, &request, exec, backend, sim);
         }
@@ -159,6 +173,29 @@ impl FleetModel {
                 sim.rec.completed(now, function, now - arrival);
             }
         }
+        self.worker_done(instance, function, sim);
+    }
+
+    /// The request of `function` that arrived at `arrival` was refused by a service's quota
+    /// when it started on `instance` (at now): it fails as `quota_exceeded`, the worker
+    /// goes on.
+    pub(super) fn quota_exceeded(
+        &mut self,
+        instance: InstanceId,
+        function: u32,
+        arrival: Micros,
+        sim: &mut Sim<FleetEvent>,
+    ) {
+        if sim.rec.measures(arrival) {
+            sim.rec.quota_exceeded(sim.now());
+            sim.rec.functions.quota_exceeded(function);
+        }
+        self.worker_done(instance, function, sim);
+    }
+
+    /// A worker of `instance` is done with a request of `function`: it takes the next
+    /// request waiting for it, or is freed.
+    fn worker_done(&mut self, instance: InstanceId, function: u32, sim: &mut Sim<FleetEvent>) {
         let draining = self.instances.get(instance).phase == Phase::Draining;
         if self.shared() {
             if self.spec.instance_memory_mb.is_none() && !draining {

@@ -1,0 +1,87 @@
+//! The hard quotas of a deployment's services, as a call meets them: each function's
+//! operations resolved once to the quotas they count against, checked all together.
+//!
+//! A call is admitted only if every quota its operations count against has room for all of
+//! them (operations, not calls: `read = 2` takes 2 units); otherwise it takes nothing from
+//! any quota and makes none of its operations. Each service keeps its own clock (its
+//! `quota_reset`; monthly quotas on the billing month), [`crate::platform::quota`].
+
+use crate::engine::time::Micros;
+use crate::platform::quota::QuotaSet;
+use crate::workload::FunctionSpec;
+
+use super::ServiceSpec;
+
+/// One function's needs from one service's quotas: `(quota, units)` pairs.
+#[derive(Clone, Debug)]
+struct Needs {
+    service: usize,
+    units: Vec<(usize, u64)>,
+}
+
+/// The running quota counters of every service, and what a call of each function takes.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ServiceQuotas {
+    sets: Vec<QuotaSet>,
+    per_function: Vec<Vec<Needs>>,
+}
+
+impl ServiceQuotas {
+    /// Counters at zero for `services`' quotas on billing month `month`, and the units a
+    /// call of each of `functions` needs (calls that resolve nowhere are the plan's to
+    /// report, and need nothing here).
+    pub(super) fn new(functions: &[FunctionSpec], services: &[ServiceSpec], month: Micros) -> Self {
+        let sets = services.iter().map(|s| s.quotas.start(month)).collect();
+        let per_function = functions
+            .iter()
+            .map(|f| {
+                let mut needs: Vec<Needs> = Vec::new();
+                for c in &f.calls {
+                    let Some((si, s)) = services
+                        .iter()
+                        .enumerate()
+                        .find(|(_, s)| s.name == c.service)
+                    else {
+                        continue;
+                    };
+                    let Some(q) = s.quotas.limits.iter().position(|q| q.counts == c.operation)
+                    else {
+                        continue;
+                    };
+                    let units = (q, u64::from(c.count));
+                    match needs.iter_mut().find(|n| n.service == si) {
+                        Some(n) => n.units.push(units),
+                        None => needs.push(Needs {
+                            service: si,
+                            units: vec![units],
+                        }),
+                    }
+                }
+                needs
+            })
+            .collect();
+        Self { sets, per_function }
+    }
+
+    /// Whether a call of `function` at `now` fits every quota it counts against, taking
+    /// nothing yet ([`Self::take`]).
+    #[inline]
+    pub(super) fn allows(&mut self, function: u32, now: Micros) -> bool {
+        let Some(needs) = self.per_function.get(function as usize) else {
+            return true;
+        };
+        needs
+            .iter()
+            .all(|n| self.sets[n.service].allows(now, &n.units))
+    }
+
+    /// Takes the units of a call of `function` that [`Self::allows`] has just accepted.
+    #[inline]
+    pub(super) fn take(&mut self, function: u32) {
+        if let Some(needs) = self.per_function.get(function as usize) {
+            for n in needs {
+                self.sets[n.service].take(&n.units);
+            }
+        }
+    }
+}

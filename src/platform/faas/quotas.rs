@@ -1,0 +1,43 @@
+//! Hard quotas on a FaaS deployment: its invocation cap (`quota = { invocations = ... }`,
+//! a free plan's) and its services' quotas, checked together when a call is admitted.
+//!
+//! Rule: a call is checked after the concurrency limit, and takes its units once past the
+//! scale-up rate too, before it takes a slot. If its invocation (one unit) or any of its backend operations would pass
+//! a used-up quota, it takes nothing from any quota and fails at once as `quota_exceeded`:
+//! no instance, no slot, no bill (a provider refusing the invocation; a function that would
+//! have failed on its first refused backend call is counted the same, without the few
+//! milliseconds such a failing execution would bill). An asynchronous event refused so is
+//! not retried. Each attempt (a retry too) is one invocation.
+
+use super::FaasModel;
+use crate::engine::time::Micros;
+use crate::platform::quota::QuotaSet;
+
+impl FaasModel {
+    /// Caps the deployment's invocations with `quota` (one quota: the invocations).
+    pub fn limit_invocations(&mut self, quota: QuotaSet) {
+        self.invocation_quota = (!quota.is_empty()).then_some(quota);
+    }
+
+    /// Whether a call of `function` at `now` fits the invocation quota and its services'
+    /// quotas, taking nothing yet ([`Self::take_quotas`] does, once the call is admitted).
+    #[inline]
+    pub(super) fn quotas_allow(&mut self, function: u32, now: Micros) -> bool {
+        self.invocation_quota
+            .as_mut()
+            .is_none_or(|q| q.allows(now, ONE_INVOCATION))
+            && self.backend.admits(function, now)
+    }
+
+    /// Takes a call of `function`'s units from every quota, after [`Self::quotas_allow`].
+    #[inline]
+    pub(super) fn take_quotas(&mut self, function: u32) {
+        if let Some(q) = &mut self.invocation_quota {
+            q.take(ONE_INVOCATION);
+        }
+        self.backend.take_quotas(function);
+    }
+}
+
+/// What one call takes from the invocation quota (the set's only quota).
+const ONE_INVOCATION: &[(usize, u64)] = &[(0, 1)];
