@@ -148,6 +148,39 @@ fn the_free_plans_carry_their_hard_quotas() {
     assert!(quotas("supabase", "pro", "invoke").limits.is_empty());
 }
 
+/// Spark's quota stops service, computed by hand: one read a second for a day from 00:00 UTC
+/// (arrivals at 0.5 s, 1.5 s, ...). The first quota period runs from the window's start to
+/// the 08:00 reset: 28,800 reads, all served. From 08:00 the next 50,000 are served (up to the
+/// arrival at 78,799.5 s) and the remaining 86,400 - 78,800 = 7,600 fail as `quota_exceeded`;
+/// nothing is billed. Supabase Free's 500,000 invocations a month, with calls of 600
+/// invocations: 833 calls (499,800) are served, the 834th would pass the quota, so it and
+/// every later call fail (a call makes all its operations or none).
+#[test]
+fn the_free_plans_stop_serving_at_their_quota() {
+    let r = run_text(&scenario(
+        DAY_US,
+        86_400,
+        "{ db = { read = 1 } }",
+        &service("db", "firebase-firestore", Some("spark")),
+    ));
+    let d = deployment(&r, "d");
+    let t = &d.recorder.totals;
+    assert_eq!(
+        (t.completed, t.quota_exceeded, t.failed),
+        (78_800, 7_600, 7_600)
+    );
+    assert_eq!(line(d, "read").window_quantity, 78_800.0);
+    assert_eq!(d.bill.window_usd, 0.0);
+    let r = run_text(&scenario(
+        MONTH_US / 1000,
+        1000,
+        "{ supa = { invoke = 600 } }",
+        &service("supa", "supabase", Some("free")),
+    ));
+    let t = &deployment(&r, "d").recorder.totals;
+    assert_eq!((t.completed, t.quota_exceeded), (833, 167));
+}
+
 /// The price line records the plan: `firebase-firestore/blaze`.
 #[test]
 fn the_plan_is_named_with_the_preset_in_the_prices_used() {
