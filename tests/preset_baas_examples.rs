@@ -11,44 +11,8 @@
 
 mod common;
 
-use common::billing::{assert_close, cents, line};
+use common::billing::{assert_close, baas_scenario as scenario, cents, line};
 use common::{deployment, run_text};
-
-/// A scenario of one function `f` called `calls` times, evenly, over `window_s` seconds (no
-/// arrival on the window's edge), each call making `ops` (a TOML table of service ->
-/// operation -> count), on a free FaaS deployment whose services are `services` (TOML).
-fn scenario(window_us: u64, calls: u64, ops: &str, services: &str) -> String {
-    assert_eq!(
-        window_us % (2 * calls),
-        0,
-        "the interval and its half must be whole µs"
-    );
-    let every_us = window_us / calls;
-    format!(
-        r#"
-name = "preset-example"
-duration = "{window_us}us"
-bucket = "{window_us}us"
-[[workload.functions]]
-name = "f"
-memory = "128MB"
-execution = {{ dist = "constant", value = "1ms" }}
-arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us" }}
-calls = {ops}
-[[deployments]]
-name = "d"
-[deployments.compute]
-model = "faas"
-cold_start = {{ dist = "constant", value = "0ms" }}
-keep_alive = {{ policy = "forever" }}
-[deployments.compute.billing]
-requests = {{ usd = 0 }}
-gb_seconds = {{ usd = 0 }}
-{services}
-"#,
-        every_us / 2
-    )
-}
 
 /// The simulator's month, in µs.
 const MONTH_US: u64 = 2_629_800_000_000;
@@ -308,4 +272,22 @@ fn written_keys_override_the_preset() {
         1e-12,
         "plan fee",
     );
+}
+
+/// AWS AppSync, computed by hand from the published rates (no provider example is on
+/// record): a month of 3,000,000 queries and mutations and 1,000,000 real-time updates is
+/// 3 x $4.00 + 1 x $2.00 = $14.00.
+#[test]
+fn appsync_bills_queries_and_real_time_updates() {
+    // A thousandth of the month: 1,000 calls of 3 queries and 1 update.
+    let r = run_text(&scenario(
+        MONTH_US / 1000,
+        1000,
+        "{ api = { query = 3, update = 1 } }",
+        &service("api", "aws-appsync"),
+    ));
+    let d = deployment(&r, "d");
+    assert_close(line(d, "query").monthly_usd, 12.0, 1e-9, "queries");
+    assert_close(line(d, "update").monthly_usd, 2.0, 1e-9, "updates");
+    assert_close(d.bill.monthly_usd, 14.0, 1e-9, "in all");
 }

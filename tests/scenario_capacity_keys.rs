@@ -265,7 +265,7 @@ fn a_key_of_the_other_model_is_named_as_such() {
         .unwrap_or_default();
     assert!(
         e.contains(
-            "deployments[1].compute.wokers: unknown key 'wokers' (allowed here: pricing, instances,"
+            "deployments[1].compute.wokers: unknown key 'wokers' (allowed here: pricing, plan, instances,"
         ) && !e.contains("keep_alive"),
         "{e}"
     );

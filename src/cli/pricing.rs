@@ -3,7 +3,9 @@
 //!
 //! Both render to a `String` (tested, snapshot for `show`); the command prints it. `show`
 //! opens with a preset's capacity when it sets any: its vCPUs per instance, its autoscaling
-//! target and its balancer ([`capacity`]).
+//! target and its balancer ([`capacity`]). A preset sold as plans lists each plan (`plan =
+//! "..."`) with its own figures, notes and omissions after the shared figures; a preset
+//! without a public price list says why in place of figures.
 
 use std::fmt::Write as _;
 
@@ -26,6 +28,10 @@ struct ListRow<'a> {
     product: &'a str,
     region: &'a str,
     date: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    plans: Vec<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    unavailable: bool,
 }
 
 /// Every preset: name, kind, provider, region and price date.
@@ -40,6 +46,8 @@ pub fn list(catalogue: &Catalogue, format: Format) -> String {
             product: &p.product,
             region: &p.region,
             date: &p.date,
+            plans: p.plans.iter().map(|plan| plan.name.as_str()).collect(),
+            unavailable: p.unavailable.is_some(),
         })
         .collect();
     if format == Format::Json {
@@ -64,7 +72,12 @@ pub fn list(catalogue: &Catalogue, format: Format) -> String {
     };
     line("name", "kind", "provider", "region", "date", "product");
     for r in &rows {
-        line(r.name, r.kind, r.provider, r.region, r.date, r.product);
+        let product = match (r.plans.is_empty(), r.unavailable) {
+            (_, true) => format!("{} (no prices)", r.product),
+            (true, false) => r.product.to_string(),
+            (false, false) => format!("{} (plans: {})", r.product, r.plans.join(", ")),
+        };
+        line(r.name, r.kind, r.provider, r.region, r.date, &product);
     }
     let _ = writeln!(
         out,
@@ -104,7 +117,8 @@ fn named_in(kind: Kind) -> &'static str {
 /// The ids of the sources `preset` cites, in first-cited order.
 fn cited(preset: &Preset) -> Vec<&str> {
     let mut ids: Vec<&str> = Vec::new();
-    for id in preset.params.iter().flat_map(|p| &p.sources) {
+    let plans = preset.plans.iter().flat_map(|plan| &plan.params);
+    for id in preset.params.iter().chain(plans).flat_map(|p| &p.sources) {
         if !ids.contains(&id.as_str()) {
             ids.push(id);
         }
@@ -143,16 +157,38 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
     if let Some(c) = capacity(preset) {
         let _ = writeln!(out, "capacity: {c}");
     }
-    let _ = writeln!(out, "\nFigures (scenario key = value):");
-    for p in &preset.params {
-        let _ = writeln!(out, "  {} = {}", p.key, p.value);
-        let _ = writeln!(out, "      {}", p.unit);
+    if let Some(reason) = &preset.unavailable {
+        let _ = writeln!(out, "\nNo prices: {reason}");
+    }
+    if !preset.params.is_empty() {
+        let title = if preset.plans.is_empty() {
+            "Figures (scenario key = value)"
+        } else {
+            "Figures of every plan (scenario key = value)"
+        };
+        let _ = writeln!(out, "\n{title}:");
+        figures(&mut out, &preset.params, "  ");
+    }
+    for plan in &preset.plans {
+        let default = if preset.default_plan.as_deref() == Some(plan.name.as_str()) {
+            ", the default"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "      {}; source {}",
-            p.confidence.name(),
-            p.sources.join(", ")
+            "\nPlan {} (plan = \"{}\"{default}): {}",
+            plan.name, plan.name, plan.summary
         );
+        figures(&mut out, &plan.params, "  ");
+        for (title, lines) in [("notes", &plan.notes), ("left out", &plan.left_out)] {
+            if !lines.is_empty() {
+                let _ = writeln!(out, "  {title}:");
+                for l in lines {
+                    let _ = writeln!(out, "    - {l}");
+                }
+            }
+        }
     }
     let mut section = |title: &str, lines: &[String]| {
         if !lines.is_empty() {
@@ -164,7 +200,9 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
     };
     section("Notes", &preset.notes);
     section("Left out", &preset.left_out);
-    let _ = writeln!(out, "\nSources:");
+    if !ids.is_empty() {
+        let _ = writeln!(out, "\nSources:");
+    }
     for id in ids {
         if let Some(s) = catalogue.source(id) {
             let at = s.url.as_deref().or(s.document.as_deref()).unwrap_or("");
@@ -181,6 +219,20 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
         "\nConfidence: confirmed = an official copy or two sources that agree; single-source = one secondary source. Unconfirmed figures are left out. Prices change: re-check them with the provider before relying on a result."
     );
     out
+}
+
+/// Each param as `key = value`, its unit, its confidence and sources, indented by `indent`.
+fn figures(out: &mut String, params: &[crate::pricing::presets::Param], indent: &str) {
+    for p in params {
+        let _ = writeln!(out, "{indent}{} = {}", p.key, p.value);
+        let _ = writeln!(out, "{indent}    {}", p.unit);
+        let _ = writeln!(
+            out,
+            "{indent}    {}; source {}",
+            p.confidence.name(),
+            p.sources.join(", ")
+        );
+    }
 }
 
 /// What a preset says of its capacity, in words: vCPUs per instance (or, for a fleet, that

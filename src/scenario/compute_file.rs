@@ -31,6 +31,15 @@ impl ComputeFile {
             ComputeFile::Client(_) => None,
         }
     }
+
+    /// The plan of that preset (`plan = "blaze"`), already merged in.
+    pub fn plan(&self) -> Option<&Spanned<String>> {
+        match self {
+            ComputeFile::Faas(f) => f.plan.as_ref(),
+            ComputeFile::Fleet(f) => f.plan.as_ref(),
+            ComputeFile::Client(_) => None,
+        }
+    }
 }
 
 /// `model = "client"`: no compute, the apps call the backend directly. It takes no other
@@ -45,6 +54,8 @@ pub struct ClientFile {}
 pub struct FaasFile {
     /// The preset that priced it, already merged in.
     pub pricing: Option<Spanned<String>>,
+    /// The plan of that preset, already merged in.
+    pub plan: Option<Spanned<String>>,
     pub cold_start: Option<Spanned<DistributionFile>>,
     pub keep_alive: Option<Spanned<KeepAliveFile>>,
     /// Whose measurements the functions' `runtime` cold-start defaults come from.
@@ -85,6 +96,8 @@ pub struct FaasFile {
 pub struct FleetFile {
     /// The preset that priced it, already merged in.
     pub pricing: Option<Spanned<String>>,
+    /// The plan of that preset, already merged in.
+    pub plan: Option<Spanned<String>>,
     /// A fixed count of instances (or `autoscale`).
     pub instances: Option<Spanned<i64>>,
     /// Target-tracking autoscaling, starting at `min` instances (or `instances`).

@@ -225,6 +225,8 @@ pub struct ServiceFile {
     pub name: Spanned<String>,
     /// The preset that priced it, already merged in.
     pub pricing: Option<Spanned<String>>,
+    /// The plan of that preset, already merged in.
+    pub plan: Option<Spanned<String>>,
     /// Default latency of every operation kind.
     pub latency: Option<Spanned<DistributionFile>>,
     #[serde(default)]

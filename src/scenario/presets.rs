@@ -16,6 +16,12 @@
 //!
 //! Values taken from a preset carry the span of the `pricing = "..."` value, so an error about
 //! one points at the line that named the preset.
+//!
+//! `plan = "<name>"` beside `pricing` selects one of the preset's plans: the plan's params are
+//! merged over the preset's own (see `pricing/presets/plans.rs`) before they meet the
+//! scenario's keys. An unknown plan, a plan the preset does not have, a missing plan where the
+//! preset requires one, `plan` without `pricing`, and a preset without a price list
+//! (`unavailable`) are errors located at the key.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -25,7 +31,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::locate::Source;
 use crate::error::ScenarioError;
-use crate::pricing::presets::{Kind, Preset, catalogue};
+use crate::pricing::presets::{Kind, Plan, Preset, catalogue};
 
 /// Keys whose table is one value, replaced whole by a scenario's own key.
 const WHOLE_VALUES: &[&str] = &[
@@ -87,7 +93,14 @@ fn apply(
     allowed: &[Kind],
     src: &Source,
 ) -> Result<(), ScenarioError> {
+    let plan = table
+        .get("plan")
+        .map(|p| (p.span(), p.get_ref().as_str().map(str::to_owned)));
     let Some(pricing) = table.get("pricing") else {
+        if let Some((span, _)) = plan {
+            let msg = "selects a plan of the preset named by `pricing`, but this entry names none (add `pricing = \"...\"`, or remove `plan`)";
+            return Err(src.error(span, format!("{path}.plan"), msg));
+        }
         return Ok(());
     };
     let span = pricing.span();
@@ -124,13 +137,34 @@ fn apply(
         );
         return Err(src.error(written.span(), format!("{path}.model"), msg));
     }
-    let values = preset_table(preset, &span);
+    if let Some(reason) = &preset.unavailable {
+        let msg = format!(
+            "'{name}' has no prices to simulate: {reason} (`serverless-sim pricing show {name}` says what was looked for)"
+        );
+        return Err(src.error(span, &field, msg));
+    }
+    let written = match plan {
+        Some((plan_span, None)) => {
+            let msg = "must be a plan name (a string)";
+            return Err(src.error(plan_span, format!("{path}.plan"), msg));
+        }
+        Some((plan_span, Some(plan))) => Some((plan_span, plan)),
+        None => None,
+    };
+    let selected = preset
+        .select_plan(written.as_ref().map(|(_, p)| p.as_str()))
+        .map_err(|msg| match written.clone() {
+            Some((plan_span, _)) => src.error(plan_span, format!("{path}.plan"), msg),
+            None => src.error(span.clone(), &field, msg),
+        })?;
+    let values = preset_table(preset, selected, &span);
     merge(table, values);
     Ok(())
 }
 
-/// The preset's params as one table of scenario keys, every span set to `span`.
-fn preset_table(preset: &Preset, span: &Range<usize>) -> DeTable<'static> {
+/// The preset's params (under `plan`, if one is selected) as one table of scenario keys,
+/// every span set to `span`.
+fn preset_table(preset: &Preset, plan: Option<&Plan>, span: &Range<usize>) -> DeTable<'static> {
     let mut root = DeTable::new();
     if let Some(model) = preset.kind.model() {
         root.insert(
@@ -138,7 +172,7 @@ fn preset_table(preset: &Preset, span: &Range<usize>) -> DeTable<'static> {
             Spanned::new(span.clone(), DeValue::String(Cow::Borrowed(model))),
         );
     }
-    for param in &preset.params {
+    for param in preset.params_with(plan) {
         let mut parts = param.key.split('.').peekable();
         let mut at = &mut root;
         while let Some(part) = parts.next() {

@@ -73,3 +73,39 @@ arrivals = {{ process = "fixed_interval", every = "{}us", offset = "{}us" }}
         window_us / 200,
     )
 }
+
+/// A scenario of one function `f` called `calls` times, evenly, over `window_s` seconds (no
+/// arrival on the window's edge), each call making `ops` (a TOML table of service ->
+/// operation -> count), on a free FaaS deployment whose services are `services` (TOML).
+pub fn baas_scenario(window_us: u64, calls: u64, ops: &str, services: &str) -> String {
+    assert_eq!(
+        window_us % (2 * calls),
+        0,
+        "the interval and its half must be whole µs"
+    );
+    let every_us = window_us / calls;
+    format!(
+        r#"
+name = "preset-example"
+duration = "{window_us}us"
+bucket = "{window_us}us"
+[[workload.functions]]
+name = "f"
+memory = "128MB"
+execution = {{ dist = "constant", value = "1ms" }}
+arrivals = {{ process = "fixed_interval", every = "{every_us}us", offset = "{}us" }}
+calls = {ops}
+[[deployments]]
+name = "d"
+[deployments.compute]
+model = "faas"
+cold_start = {{ dist = "constant", value = "0ms" }}
+keep_alive = {{ policy = "forever" }}
+[deployments.compute.billing]
+requests = {{ usd = 0 }}
+gb_seconds = {{ usd = 0 }}
+{services}
+"#,
+        every_us / 2
+    )
+}

@@ -62,10 +62,77 @@ fn check_preset(catalogue: &Catalogue, preset: &Preset, problems: &mut Vec<Strin
             problems.push(format!("preset {name}: no {label}"));
         }
     }
-    if preset.params.is_empty() {
-        problems.push(format!("preset {name}: no params"));
+    match &preset.unavailable {
+        Some(reason) => {
+            if reason.trim().is_empty() {
+                problems.push(format!("preset {name}: unavailable gives no reason"));
+            }
+            if !preset.params.is_empty() || !preset.plans.is_empty() {
+                problems.push(format!(
+                    "preset {name}: an unavailable preset has no params and no plans"
+                ));
+            }
+            if preset.left_out.is_empty() {
+                problems.push(format!(
+                    "preset {name}: an unavailable preset says in left_out what was looked for"
+                ));
+            }
+        }
+        None if preset.params.is_empty() && preset.plans.is_empty() => {
+            problems.push(format!("preset {name}: no params"));
+        }
+        None => {}
     }
-    for param in &preset.params {
+    check_params(catalogue, name, &preset.params, problems);
+    check_plans(catalogue, preset, problems);
+}
+
+/// Plan names are well formed and distinct, the default plan exists, and each plan has a
+/// summary and well-formed, sourced params.
+fn check_plans(catalogue: &Catalogue, preset: &Preset, problems: &mut Vec<String>) {
+    let name = &preset.name;
+    for (i, plan) in preset.plans.iter().enumerate() {
+        let label = format!("{name} plan {}", plan.name);
+        let well_formed = !plan.name.is_empty()
+            && plan
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !well_formed {
+            problems.push(format!(
+                "preset {name}: plan {:?}: names are lowercase letters, digits and '-'",
+                plan.name
+            ));
+        }
+        if preset.plans[..i].iter().any(|p| p.name == plan.name) {
+            problems.push(format!(
+                "preset {name}: plan {} is defined twice",
+                plan.name
+            ));
+        }
+        if plan.summary.trim().is_empty() {
+            problems.push(format!("preset {label}: no summary"));
+        }
+        check_params(catalogue, &label, &plan.params, problems);
+    }
+    if let Some(default) = &preset.default_plan
+        && preset.plan(default).is_none()
+    {
+        problems.push(format!(
+            "preset {name}: default_plan {default:?} is not one of its plans"
+        ));
+    }
+}
+
+/// Every param has a dotted key, a unit and known sources; no key is given twice (or a key
+/// under it); no number is negative. `name` labels the problems.
+fn check_params(
+    catalogue: &Catalogue,
+    name: &str,
+    params: &[super::Param],
+    problems: &mut Vec<String>,
+) {
+    for param in params {
         let key = &param.key;
         if key.is_empty() || key.split('.').any(str::is_empty) {
             problems.push(format!(
@@ -83,8 +150,7 @@ fn check_preset(catalogue: &Catalogue, preset: &Preset, problems: &mut Vec<Strin
                 problems.push(format!("preset {name}: {key} cites unknown source {id}"));
             }
         }
-        if preset
-            .params
+        if params
             .iter()
             .filter(|p| p.key == *key || p.key.starts_with(&format!("{key}.")))
             .count()
@@ -202,6 +268,37 @@ sources = ["X"]
             SOURCE,
         );
         assert_eq!(p, vec![r#"preset p: date "2026" is not YYYY-MM-DD"#]);
+    }
+
+    #[test]
+    fn plans_are_checked_like_params_and_the_default_must_exist() {
+        let plan = "default_plan = \"b\"\n[[presets.plans]]\nname = \"a\"\nsummary = \"\"\n\
+                    [[presets.plans.params]]\nkey = \"usd_per_month\"\nvalue = 1.0\n\
+                    unit = \"u\"\nconfidence = \"confirmed\"\nsources = [\"Y\"]\n";
+        let text = GOOD.replace("summary = \"s\"\n", &format!("summary = \"s\"\n{plan}"));
+        let p = problems_of(&text, SOURCE);
+        assert_eq!(
+            p,
+            vec![
+                "preset p plan a: no summary",
+                "preset p plan a: usd_per_month cites unknown source Y",
+                "preset p: default_plan \"b\" is not one of its plans",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unavailable_preset_has_a_reason_no_params_and_says_what_was_looked_for() {
+        let text = GOOD.replace(
+            "summary = \"s\"\n",
+            "summary = \"s\"\nunavailable = \"no list\"\n",
+        );
+        let p = problems_of(&text, SOURCE);
+        assert!(
+            p.iter().any(|l| l.contains("has no params and no plans")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|l| l.contains("says in left_out")), "{p:?}");
     }
 
     #[test]

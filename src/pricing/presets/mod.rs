@@ -14,6 +14,11 @@
 //!
 //! Confidence marks: `confirmed` (an official copy, or at least two sources that agree) and
 //! `single-source` (one secondary source). Unconfirmed figures are left out.
+//!
+//! A product sold as plans (Firebase Spark and Blaze, Supabase Free and Pro) is one preset with
+//! `[[presets.plans]]`, each with its own params merged over the preset's ([`plans`]); a
+//! product without a public price list is a preset with `unavailable` (its reason) and no
+//! params, which `pricing show` explains and a scenario may not name.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -24,6 +29,9 @@ use toml::de::{DeTable, DeValue};
 
 pub mod check;
 pub mod near_miss;
+pub mod plans;
+
+pub use plans::Plan;
 
 /// The data files of the catalogue: (file name, text).
 pub const FILES: &[(&str, &str)] = &[
@@ -51,6 +59,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("heroku.toml", include_str!("heroku.toml")),
     ("render.toml", include_str!("render.toml")),
     ("supabase.toml", include_str!("supabase.toml")),
+    ("firebase.toml", include_str!("firebase.toml")),
+    ("back4app.toml", include_str!("back4app.toml")),
+    ("kinvey.toml", include_str!("kinvey.toml")),
+    ("aws-appsync.toml", include_str!("aws-appsync.toml")),
 ];
 
 /// Where a preset may be named.
@@ -151,7 +163,15 @@ pub struct Preset {
     pub notes: Vec<String>,
     /// Figures not included, and why.
     pub left_out: Vec<String>,
+    /// Params every plan shares (all of them, for a preset without plans).
     pub params: Vec<Param>,
+    /// The plans it is sold as, each merged over `params` when selected (`plan = "..."`).
+    pub plans: Vec<Plan>,
+    /// The plan a scenario gets without `plan`; with plans and no default, `plan` is required.
+    pub default_plan: Option<String>,
+    /// Why no prices can be given (no public price list): such a preset has no params and
+    /// cannot be named in a scenario.
+    pub unavailable: Option<String>,
     /// The data file it comes from.
     pub file: &'static str,
 }
@@ -224,12 +244,17 @@ struct PresetData {
     notes: Vec<String>,
     #[serde(default)]
     left_out: Vec<String>,
+    #[serde(default)]
     params: Vec<ParamData>,
+    #[serde(default)]
+    plans: Vec<plans::PlanData>,
+    default_plan: Option<String>,
+    unavailable: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ParamData {
+pub(crate) struct ParamData {
     key: String,
     value: toml::Value,
     unit: String,
@@ -262,20 +287,26 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String>
             if presets.iter().any(|q| q.name == p.name) {
                 return Err(format!("{file}: preset {} is defined twice", p.name));
             }
-            let params = p
-                .params
+            let params = read_params(
+                p.params,
+                document.get_ref(),
+                &[("presets", i)],
+                file,
+                &p.name,
+            )?;
+            let plans = p
+                .plans
                 .into_iter()
                 .enumerate()
-                .map(|(j, param)| {
-                    let document_value = param_value(document.get_ref(), i, j)
-                        .ok_or_else(|| format!("{file}: {} param {j}: no value", p.name))?;
-                    Ok(Param {
-                        key: param.key,
-                        value: param.value,
-                        unit: param.unit,
-                        confidence: param.confidence,
-                        sources: param.sources,
-                        document_value,
+                .map(|(k, plan)| {
+                    let at = [("presets", i), ("plans", k)];
+                    let label = format!("{} plan {}", p.name, plan.name);
+                    Ok(Plan {
+                        params: read_params(plan.params, document.get_ref(), &at, file, &label)?,
+                        name: plan.name,
+                        summary: plan.summary,
+                        notes: plan.notes,
+                        left_out: plan.left_out,
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
@@ -290,6 +321,9 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String>
                 notes: p.notes,
                 left_out: p.left_out,
                 params,
+                plans,
+                default_plan: p.default_plan,
+                unavailable: p.unavailable,
                 file,
             });
         }
@@ -298,14 +332,43 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String>
     Ok(Catalogue { presets, sources })
 }
 
-/// `presets[i].params[j].value` of a parsed data file.
+/// The params read from a data file, each with its value as written at `at` (a path of
+/// array tables, e.g. `presets[i].plans[k]`) `.params[j].value`, for merging into scenarios.
+fn read_params(
+    data: Vec<ParamData>,
+    document: &DeTable<'static>,
+    at: &[(&str, usize)],
+    file: &str,
+    label: &str,
+) -> Result<Vec<Param>, String> {
+    data.into_iter()
+        .enumerate()
+        .map(|(j, param)| {
+            let document_value = param_value(document, at, j)
+                .ok_or_else(|| format!("{file}: {label} param {j}: no value"))?;
+            Ok(Param {
+                key: param.key,
+                value: param.value,
+                unit: param.unit,
+                confidence: param.confidence,
+                sources: param.sources,
+                document_value,
+            })
+        })
+        .collect()
+}
+
+/// `<at>.params[j].value` of a parsed data file, `at` a path of array tables.
 fn param_value(
     document: &DeTable<'static>,
-    i: usize,
+    at: &[(&str, usize)],
     j: usize,
 ) -> Option<Spanned<DeValue<'static>>> {
-    let presets = document.get("presets")?.get_ref().as_array()?;
-    let params = presets.get(i)?.get_ref().as_table()?.get("params")?;
-    let param = params.get_ref().as_array()?.get(j)?.get_ref().as_table()?;
-    param.get("value").cloned()
+    let mut table = document;
+    for (name, index) in at {
+        let items = table.get(*name)?.get_ref().as_array()?;
+        table = items.get(*index)?.get_ref().as_table()?;
+    }
+    let param = table.get("params")?.get_ref().as_array()?.get(j)?;
+    param.get_ref().as_table()?.get("value").cloned()
 }

@@ -67,20 +67,28 @@ impl Validator<'_> {
             .gateway
             .as_ref()
             .and_then(|g| g.get_ref().pricing.as_ref());
-        let named = std::iter::once(("compute".to_string(), d.compute.get_ref().pricing()))
-            .chain(gateway_pricing.map(|p| ("gateway".to_string(), Some(p))))
+        let file = d.compute.get_ref();
+        let named = std::iter::once(("compute".to_string(), file.pricing(), file.plan()))
+            .chain(gateway_pricing.map(|p| ("gateway".to_string(), Some(p), None)))
             .chain(d.services.iter().map(|s| {
+                let s = s.get_ref();
                 (
-                    s.get_ref().name.get_ref().clone(),
-                    s.get_ref().pricing.as_ref(),
+                    s.name.get_ref().clone(),
+                    s.pricing.as_ref(),
+                    s.plan.as_ref(),
                 )
             }));
         let pricing = named
-            .filter_map(|(part, name)| {
+            .filter_map(|(part, name, plan)| {
                 let preset = crate::pricing::presets::catalogue().get(name?.get_ref())?;
+                let plan = plan.map(|p| p.get_ref().as_str());
+                let preset_name = match plan.or(preset.default_plan.as_deref()) {
+                    Some(plan) => format!("{}/{plan}", preset.name),
+                    None => preset.name.clone(),
+                };
                 Some(PresetUse {
                     part,
-                    preset: preset.name.clone(),
+                    preset: preset_name,
                     date: preset.date.clone(),
                 })
             })
