@@ -267,6 +267,23 @@ fn monthly_active_users_are_priced_per_mau_tier() {
     assert_close(u.monthly_usd, 505.0, "150,000 MAU");
 }
 
+/// `load` sizes the user base with the traffic: 20,000 monthly active users at `load = 2.5`
+/// are 50,000, one past the free 49,999: 1 x $0.0055 a month.
+#[test]
+fn load_multiplies_the_monthly_active_users() {
+    let text = scenario(
+        "load = 2.5",
+        "1d",
+        "1h",
+        "30m",
+        "read = 1",
+        r#"users = { monthly_active = 20000, price = { tiers = [ { up_to = 49999, usd = 0 }, { usd = 0.0055 } ] } }"#,
+    );
+    let u = line(&run_text(&text), "monthly_active_users").clone();
+    assert_close(u.monthly_quantity, 50_000.0, "MAU at load 2.5");
+    assert_close(u.monthly_usd, 0.0055, "one billable user");
+}
+
 /// Runs `text` through the command line into a temporary folder; returns it and the folder.
 fn run_cli(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -219,7 +219,13 @@ pub fn validate(
     let mut deployments = Vec::new();
     for (i, d) in file.deployments.iter().enumerate() {
         let path = format!("deployments[{i}]");
-        let spec = v.deployment(d.get_ref(), &path, &workload)?;
+        let mut spec = v.deployment(d.get_ref(), &path, &workload)?;
+        // `load` sizes the whole user base: the monthly active users grow with the traffic.
+        for s in &mut spec.services {
+            if let Some(users) = &mut s.growth.users {
+                users.monthly_active *= load;
+            }
+        }
         if !names.insert(spec.name.clone()) {
             return Err(v
                 .err(
