@@ -337,3 +337,33 @@ fn an_async_event_refused_by_a_quota_is_not_retried() {
         (55, 55, 0, 0)
     );
 }
+
+/// An egress quota counts bytes: `quota = { egress = "100MB/day" }` with 1 MB sent per read,
+/// one call a minute making 1 read, over two days from 00:00. By hand: each day's first 100
+/// calls (100 MB) pass, the other 1,340 of its 1,440 fail as `quota_exceeded` and send nothing:
+/// 200 served, 2,680 refused, 0.2 GB of egress billed.
+#[test]
+fn an_egress_quota_counts_the_bytes_each_operation_sends() {
+    let service = r#"[[deployments.services]]
+name = "db"
+latency = { dist = "constant", value = "5ms" }
+quota = { egress = "100MB/day" }
+operations.read = {}
+egress = { per_read = "1MB", price = { usd = 1.0 } }
+"#;
+    let text = scenario(
+        "2d",
+        "1h",
+        "{ db = { read = 1 } }",
+        &format!("[[deployments]]\nname = \"free\"\n{FREE_FLEET}{service}"),
+    )
+    .replace("every = \"1s\"", "every = \"1m\"");
+    let run = run_text(&text);
+    let d = deployment(&run, "free");
+    let t = &d.recorder.totals;
+    assert_eq!((t.requests, t.completed), (2_880, 200));
+    assert_eq!(t.quota_exceeded, 2_680);
+    let egress = line(d, "egress");
+    assert_close(egress.window_quantity, 0.2, 1e-12, "GB sent");
+    assert_close(egress.window_usd, 0.2, 1e-12, "at $1 a GB");
+}

@@ -95,6 +95,38 @@ fn quotas_parse_by_operation_kind_and_on_invocations() {
 }
 
 #[test]
+fn an_egress_quota_is_a_size_per_period_where_the_service_sends_egress() {
+    let egress = "egress = { per_read = \"4KB\" }\n";
+    let s = common::scenario(&text(
+        "",
+        &format!("{egress}quota = {{ egress = \"5GB/month\" }}"),
+    ));
+    assert_eq!(
+        s.deployments[0].services[0].quotas.limit_of("egress"),
+        Some(QuotaLimit {
+            units: 5_000_000_000,
+            period: QuotaPeriod::Month
+        })
+    );
+    let svc = "deployments[0].services[0]";
+    assert_error(
+        "",
+        &format!("{egress}quota = {{ egress = \"5000/month\" }}"),
+        "quota =",
+        &format!("{svc}.quota.egress"),
+        "is not an egress quota",
+    );
+    // Without an `egress` meter there are no bytes to count.
+    assert_error(
+        "",
+        "quota = { egress = \"5GB/month\" }",
+        "quota =",
+        &format!("{svc}.quota.egress"),
+        "'egress' is not counted here",
+    );
+}
+
+#[test]
 fn no_quota_by_default() {
     let s = common::scenario(&text("", ""));
     assert!(s.deployments[0].services[0].quotas.limits.is_empty());

@@ -30,6 +30,10 @@ pub const STORAGE_UNIT: &str = "GB-months";
 pub const EGRESS_UNIT: &str = "GB";
 pub const USERS_UNIT: &str = "user-months";
 
+/// The quota key that limits a service's egress in bytes (`quota = { egress = "5GB/month" }`):
+/// each operation takes its kind's `egress.per_<kind>` bytes from it.
+pub const EGRESS_QUOTA: &str = "egress";
+
 /// Bytes in one GB: every size a scenario gives is priced in GB of 10^9 bytes.
 pub const BYTES_PER_GB: f64 = 1e9;
 

@@ -5,12 +5,16 @@
 //! them (operations, not calls: `read = 2` takes 2 units); otherwise it takes nothing from
 //! any quota and makes none of its operations. Each service keeps its own clock (its
 //! `quota_reset`; monthly quotas on the billing month), [`crate::platform::quota`].
+//!
+//! A service's `egress` quota counts bytes: each operation takes its kind's
+//! `egress.per_<kind>` bytes from it (kinds that send nothing take nothing).
 
 use crate::engine::time::Micros;
 use crate::platform::quota::QuotaSet;
 use crate::workload::FunctionSpec;
 
 use super::ServiceSpec;
+use super::growth::{BYTES_PER_GB, EGRESS_QUOTA};
 
 /// One function's needs from one service's quotas: `(quota, units)` pairs.
 #[derive(Clone, Debug)]
@@ -24,6 +28,23 @@ struct Needs {
 pub(super) struct ServiceQuotas {
     sets: Vec<QuotaSet>,
     per_function: Vec<Vec<Needs>>,
+}
+
+/// The service's egress quota and the bytes one operation of `kind` sends, if both exist.
+fn egress_bytes(s: &ServiceSpec, kind: &str) -> Option<(usize, u64)> {
+    let q = s
+        .quotas
+        .limits
+        .iter()
+        .position(|q| q.counts == EGRESS_QUOTA)?;
+    let per = s
+        .growth
+        .egress
+        .as_ref()?
+        .per_kind
+        .iter()
+        .find(|p| p.kind == kind)?;
+    Some((q, (per.gb * BYTES_PER_GB).round() as u64))
 }
 
 impl ServiceQuotas {
@@ -44,17 +65,19 @@ impl ServiceQuotas {
                     else {
                         continue;
                     };
-                    let Some(q) = s.quotas.limits.iter().position(|q| q.counts == c.operation)
-                    else {
-                        continue;
-                    };
-                    let units = (q, u64::from(c.count));
-                    match needs.iter_mut().find(|n| n.service == si) {
-                        Some(n) => n.units.push(units),
-                        None => needs.push(Needs {
-                            service: si,
-                            units: vec![units],
-                        }),
+                    let mut add =
+                        |units: (usize, u64)| match needs.iter_mut().find(|n| n.service == si) {
+                            Some(n) => n.units.push(units),
+                            None => needs.push(Needs {
+                                service: si,
+                                units: vec![units],
+                            }),
+                        };
+                    if let Some(q) = s.quotas.limits.iter().position(|q| q.counts == c.operation) {
+                        add((q, u64::from(c.count)));
+                    }
+                    if let Some(bytes) = egress_bytes(s, &c.operation) {
+                        add((bytes.0, bytes.1 * u64::from(c.count)));
                     }
                 }
                 needs

@@ -6,6 +6,7 @@
 
 use toml::Spanned;
 
+use crate::platform::baas::growth::EGRESS_QUOTA;
 use crate::platform::{
     ClientSpec, ComputeSpec, DeploymentSpec, FixedCost, OperationSpec, PresetUse, ServiceSpec,
 };
@@ -170,15 +171,14 @@ impl Validator<'_> {
             .as_ref()
             .map(|u| self.monthly_usd(u, &format!("{path}.usd_per_month")))
             .transpose()?;
-        let kinds: Vec<&str> = operations.iter().map(|o| o.kind.as_str()).collect();
-        let quotas = self.quotas(
-            &f.quota,
-            &f.quota_reset,
-            path,
-            &kinds,
-            "the service's operation kinds",
-        )?;
         let growth = self.growth(f, path, &operations)?;
+        let mut kinds: Vec<&str> = operations.iter().map(|o| o.kind.as_str()).collect();
+        let mut what = "the service's operation kinds";
+        if growth.egress.is_some() {
+            kinds.push(EGRESS_QUOTA);
+            what = "the service's operation kinds, or its egress in bytes";
+        }
+        let quotas = self.quotas(&f.quota, &f.quota_reset, path, &kinds, what)?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,

@@ -1,11 +1,13 @@
 //! Validating hard quotas (`quota = { read = "50000/day" }`) and their daily reset time
 //! (`quota_reset = "08:00"`): each key must name something the part counts (an operation
 //! kind of the service, `invocations` on FaaS), each value parse as a quota
-//! ([`crate::platform::quota::parse_quota`]), the reset be a time of day before 24:00.
+//! ([`crate::platform::quota::parse_quota`]; a service's `egress` quota is a size per period,
+//! `"5GB/month"`, counted in bytes), the reset be a time of day before 24:00.
 
 use toml::Spanned;
 
-use crate::platform::quota::{QuotaSpec, Quotas, parse_quota};
+use crate::platform::baas::growth::{BYTES_PER_GB, EGRESS_QUOTA};
+use crate::platform::quota::{QuotaLimit, QuotaSpec, Quotas, parse_quota};
 use crate::platform::schedule::parse_clock;
 use crate::scenario::file::QuotaFile;
 
@@ -36,7 +38,12 @@ impl Validator<'_> {
                         ),
                     ));
                 }
-                let limit = parse_quota(value.get_ref()).map_err(|m| self.err(value, &field, m))?;
+                let limit = if key == EGRESS_QUOTA {
+                    parse_bytes_quota(value.get_ref())
+                } else {
+                    parse_quota(value.get_ref())
+                }
+                .map_err(|m| self.err(value, &field, m))?;
                 quotas.limits.push(QuotaSpec {
                     counts: key.clone(),
                     limit,
@@ -57,4 +64,23 @@ impl Validator<'_> {
         }
         Ok(quotas)
     }
+}
+
+/// Parses a bytes quota such as `"5GB/month"` or `"1GiB/day"` into a whole number of bytes per
+/// period.
+fn parse_bytes_quota(text: &str) -> std::result::Result<QuotaLimit, String> {
+    let form = || {
+        format!(
+            "'{text}' is not an egress quota: write a size per day or per month, e.g. \"5GB/month\" or \"1GiB/day\""
+        )
+    };
+    let (size, per) = text.split_once('/').ok_or_else(form)?;
+    let gb = super::growth::parse_size_gb(size, false).map_err(|m| format!("{m} ({})", form()))?;
+    let bytes = (gb * BYTES_PER_GB).round();
+    // The period is read as a count quota's would be: one unit per period, then the bytes.
+    let period = parse_quota(&format!("1/{per}"))?.period;
+    Ok(QuotaLimit {
+        units: bytes as u64,
+        period,
+    })
 }
