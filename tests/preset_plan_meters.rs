@@ -12,10 +12,16 @@ use serverless_sim::run::RunResult;
 /// the window is that many units a month.
 const MONTH_US: u64 = 2_629_800_000_000;
 
-/// A service `name` priced by `preset` on `plan`, answering at once, with `extra` keys.
+/// A service `name` priced by `preset` on `plan` (empty: none), answering at once, with
+/// `extra` keys.
 fn service(name: &str, preset: &str, plan: &str, extra: &str) -> String {
+    let plan = if plan.is_empty() {
+        String::new()
+    } else {
+        format!("plan = \"{plan}\"\n")
+    };
     format!(
-        "[[deployments.services]]\nname = \"{name}\"\npricing = \"{preset}\"\nplan = \"{plan}\"\n\
+        "[[deployments.services]]\nname = \"{name}\"\npricing = \"{preset}\"\n{plan}\
          latency = {{ dist = \"constant\", value = \"0ms\" }}\n{extra}\n"
     )
 }
@@ -103,7 +109,8 @@ fn a_plan_price_without_sizes_or_users_meters_zero() {
 
 /// Firebase's Cloud Firestore pricing example (firebase.google.com/docs/firestore/pricing,
 /// "Pricing example", as quoted in the ccckmit/misavo wiki page "Firebase", revision of
-/// 2018-05-23): its storage line is $17.82 for 100 GiB, that is (100 - 1 free) GiB x $0.18.
+/// 2018-05-23): "Stored data Free quota: 1 GiB Additional data: $0.18 * 99 GiB = $17.82",
+/// 100 GiB stored in all.
 /// Written as `initial = "100GiB"` (107.3741824 GB of 10^9 bytes) it bills the same on Blaze,
 /// the price being per 1.073741824 GB; Spark bills $0.
 #[test]
@@ -128,4 +135,59 @@ fn firestore_blaze_bills_the_example_s_storage_line_and_spark_bills_nothing() {
         &service("db", "firebase-firestore", "spark", extra),
     ));
     assert_eq!(deployment(&spark, "d").bill.monthly_usd, 0.0);
+}
+
+/// A month of `users` monthly active users on Firebase Authentication with Identity Platform.
+fn auth_month(users: u32) -> f64 {
+    let r = run_text(&scenario(
+        MONTH_US,
+        2,
+        "{ auth = { signin = 1 } }",
+        &service(
+            "auth",
+            "firebase-auth",
+            "",
+            &format!("operations.signin = {{}}\nusers = {{ monthly_active = {users} }}"),
+        ),
+    ));
+    line(deployment(&r, "d"), "monthly_active_users").monthly_usd
+}
+
+/// Identity Platform's tier 1 price per MAU (cloud.google.com/identity-platform/pricing):
+/// 0-50,000 free, 50,000-100,000 $0.0055, 100,000-1,000,000 $0.0046, 1M-10M $0.0032, then
+/// $0.0025, each band's users at its price.
+#[test]
+fn firebase_auth_bills_monthly_active_users_per_tier() {
+    // 50,000: all free.
+    assert_eq!(auth_month(50_000), 0.0);
+    // 120,000: 50,000 x $0.0055 + 20,000 x $0.0046 = $275 + $92 = $367.
+    assert_close(auth_month(120_000), 367.0, 1e-9, "120,000 MAU");
+    // 1,200,000: $275 + 900,000 x $0.0046 + 200,000 x $0.0032 = $275 + $4,140 + $640.
+    assert_close(auth_month(1_200_000), 5_055.0, 1e-9, "1,200,000 MAU");
+    // 12,000,000: $275 + $4,140 + 9,000,000 x $0.0032 + 2,000,000 x $0.0025
+    // = $275 + $4,140 + $28,800 + $5,000 = $38,215.
+    assert_close(auth_month(12_000_000), 38_215.0, 1e-9, "12,000,000 MAU");
+}
+
+/// Realtime Database (firebase.google.com/docs/database/usage/billing): storage at $5 per
+/// GB a month, 1 GB no-cost on both plans. 10 GB held for a month on Blaze: 9 x $5 = $45;
+/// on Spark, $0.
+#[test]
+fn realtime_database_blaze_bills_stored_gb_past_the_free_one_and_spark_nothing() {
+    let month = |plan: &str| {
+        let r = run_text(&scenario(
+            MONTH_US,
+            2,
+            "{ rtdb = { read = 1 } }",
+            &service(
+                "rtdb",
+                "firebase-realtime-database",
+                plan,
+                "operations.read = {}\nstorage = { initial = \"10GB\" }",
+            ),
+        ));
+        deployment(&r, "d").bill.monthly_usd
+    };
+    assert_close(month("blaze"), 45.0, 1e-9, "Blaze");
+    assert_eq!(month("spark"), 0.0, "Spark");
 }
