@@ -50,21 +50,16 @@ fn supabase_month(plan: &str, gb: &str, reads: u64, users: u32) -> RunResult {
 fn supabase_pro_bills_database_size_egress_and_users_past_the_included_usage() {
     let r = supabase_month("pro", "10GB", 300, 120_000);
     let d = deployment(&r, "d");
-    assert_close(line(d, "storage").monthly_usd, 0.25, 1e-9, "database size");
-    assert_close(line(d, "storage").free_allowance, 8.0, 0.0, "8 GB included");
-    assert_close(line(d, "egress").monthly_usd, 4.50, 1e-9, "egress");
-    assert_close(
-        line(d, "egress").free_allowance,
-        250.0,
-        0.0,
-        "250 GB included",
-    );
-    assert_close(
-        line(d, "monthly_active_users").monthly_usd,
-        65.00,
-        1e-9,
-        "monthly active users",
-    );
+    // (meter, USD a month, units included a month)
+    for (meter, usd, included) in [
+        ("storage", 0.25, 8.0),
+        ("egress", 4.50, 250.0),
+        ("monthly_active_users", 65.00, 100_000.0),
+    ] {
+        let l = line(d, meter);
+        assert_close(l.monthly_usd, usd, 1e-9, meter);
+        assert_eq!(l.free_allowance, included, "{meter}: included");
+    }
     assert_close(line(d, "plan").monthly_usd, 25.0, 1e-12, "plan fee");
     assert_close(d.bill.monthly_usd, 94.75, 1e-9, "Pro, a month");
 }
