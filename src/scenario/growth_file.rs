@@ -34,11 +34,12 @@ pub struct StorageFile(pub PerKindFile);
 #[derive(Debug)]
 pub struct EgressFile(pub PerKindFile);
 
-/// `users = { monthly_active, price }`.
+/// `users = { monthly_active, price }`; without `monthly_active` the level is 0 users, so a
+/// preset may carry the price per MAU and the scenario adds its users.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UsersFile {
-    pub monthly_active: Spanned<f64>,
+    pub monthly_active: Option<Spanned<f64>>,
     pub price: Option<Spanned<PriceFile>>,
 }
 

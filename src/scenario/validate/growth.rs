@@ -1,6 +1,8 @@
 //! Validating a service's growing meters: `storage` (initial level, `per_<kind>` change,
 //! price per GB-month), `egress` (`per_<kind>` GB sent, price per GB) and `users`
-//! (`monthly_active`, price per MAU). Sizes are decimal (`KB` = 1,000 bytes, `GB` = 10^9) or
+//! (`monthly_active`, price per MAU). Every key is optional: no `initial` is 0 GB stored, no
+//! `per_<kind>` leaves the level where it starts, no `monthly_active` is 0 users, no `price` is
+//! free; so a preset may carry only the prices and the scenario adds its sizes and users. Sizes are decimal (`KB` = 1,000 bytes, `GB` = 10^9) or
 //! binary (`KiB` = 1,024 bytes, `GiB` = 2^30), and are priced in GB of 10^9 bytes.
 
 use toml::Spanned;
@@ -103,11 +105,14 @@ impl Validator<'_> {
             Some(u) => {
                 let upath = format!("{path}.users");
                 let file = u.get_ref();
-                let n = *file.monthly_active.get_ref();
-                if !n.is_finite() || n < 0.0 {
+                // No `monthly_active` (a preset's price alone): 0 users.
+                let n = file.monthly_active.as_ref().map_or(0.0, |m| *m.get_ref());
+                if let Some(m) = &file.monthly_active
+                    && (!n.is_finite() || n < 0.0)
+                {
                     let msg = format!("must be a finite number >= 0 (got {})", toml_number(n));
                     let field = format!("{upath}.monthly_active");
-                    return Err(self.err(&file.monthly_active, field, msg));
+                    return Err(self.err(m, field, msg));
                 }
                 Some(UsersSpec {
                     monthly_active: n,
