@@ -368,6 +368,20 @@ mod tests {
     }
 
     #[test]
+    fn more_quotas_than_panels_grow_the_image_up_to_its_cap() {
+        let mut run = run(true);
+        let reads = run.deployments[0].quotas[0].clone();
+        run.deployments[2].quotas = vec![reads; MAX_PANELS + 3];
+        assert_eq!(height(MAX_PANELS + 5), 700 + 7 * 170);
+        let image = png(&run);
+        assert_eq!((image.width, image.height), (1200, 700 + 7 * 170));
+        assert!(!image.touches_edges(3));
+        // The last panel drawn shows its bars: the ones past the cap are only counted.
+        let last = rows(image.height - 200, image.height - 50);
+        assert!(image.count(USED, last) > 1_000);
+    }
+
+    #[test]
     fn bars_span_each_period_and_stop_at_the_window_end() {
         let mut q = quota("db", "read", 100, QuotaPeriod::Day);
         q.clock = QuotaClock::new(8 * crate::engine::time::HOUR, DEFAULT_MONTH);
