@@ -99,3 +99,31 @@ fn the_report_has_quotas_png_only_when_a_deployment_has_a_quota() {
         assert_eq!(html.contains("quotas.png"), expected, "{name}");
     }
 }
+
+/// The same workload behind a gateway capped at `requests = "100/day"`, with no other quota:
+/// by hand, as for the reads, 100 requests pass each day and 1,340 are refused at the gateway.
+#[test]
+fn a_gateway_quota_keeps_its_use_per_day() {
+    let gated = TEXT
+        .replace("quota = { invocations = \"1000000/month\" }\n", "")
+        .replace("quota = { read = \"100/day\" }\n", "")
+        .replace(
+            "[deployments.compute]\n",
+            "[deployments.gateway]\nprice = { usd = 0.0 }\nquota = { requests = \"100/day\" }\n\
+             [deployments.compute]\n",
+        );
+    let run = run_text(&gated);
+    let d = deployment(&run, "spark");
+    let [requests] = &d.quotas[..] else {
+        panic!("one quota: {:?}", d.quotas)
+    };
+    assert_eq!(
+        (requests.part.as_str(), requests.counts.as_str()),
+        ("gateway", "requests")
+    );
+    assert_eq!(
+        requests.periods,
+        [period(0, 100, 1_340), period(1, 100, 1_340)]
+    );
+    assert_eq!(d.recorder.totals.quota_exceeded, 2 * 1_340);
+}
