@@ -132,6 +132,12 @@ pub trait Model {
     /// All work has drained; close the books at the end of the window (bill what is still
     /// running, e.g. always-on instances).
     fn finish(&mut self, sim: &mut Sim<Self::Event>);
+
+    /// What the model's hard quotas saw over the run (its compute's and its services'), read
+    /// once the run is over; none by default.
+    fn quota_uses(&self) -> Vec<crate::platform::quota::QuotaUse> {
+        Vec::new()
+    }
 }
 
 /// Runs `model` over every request of `stream`, returning what was recorded; arrivals are

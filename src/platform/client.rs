@@ -77,4 +77,8 @@ impl Model for ClientModel {
     }
 
     fn finish(&mut self, _sim: &mut Sim<ClientEvent>) {}
+
+    fn quota_uses(&self) -> Vec<crate::platform::quota::QuotaUse> {
+        self.backend.quota_uses()
+    }
 }

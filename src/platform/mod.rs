@@ -124,6 +124,9 @@ pub struct DeploymentResult {
     pub bill: Bill,
     /// The presets that priced it (empty: prices written in the scenario).
     pub pricing: Vec<PresetUse>,
+    /// What each of its hard quotas saw, per period (gateway, compute, then services): drawn
+    /// in `quotas.png`; empty when it has none.
+    pub quotas: Vec<quota::QuotaUse>,
 }
 
 impl DeploymentResult {
@@ -168,7 +171,7 @@ pub fn simulate_with_progress(
     progress: &Progress,
 ) -> Result<DeploymentResult, SimError> {
     let mut meters = Meters::default();
-    let recorder = match &spec.compute {
+    let (recorder, quotas) = match &spec.compute {
         ComputeSpec::Faas(faas) => {
             let faas_meters = faas::FaasMeters {
                 requests: meters.add(
@@ -227,7 +230,7 @@ pub fn simulate_with_progress(
             let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
             let mut model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
-            model.limit_invocations(faas.quotas.start(window.month));
+            model.limit_invocations(&faas.quotas, window.month);
             let base_fee = faas.billing.usd_per_month.map(|usd| {
                 meters.add(
                     Component::BaseFee,
@@ -304,6 +307,7 @@ pub fn simulate_with_progress(
         meters,
         bill,
         pricing: spec.pricing.clone(),
+        quotas,
     })
 }
 
@@ -333,7 +337,7 @@ fn resolve_backend(
 /// Registers the gateway's meter (if the deployment has one) and the flat monthly charges
 /// (services' plan fees, then the fixed add-ons), runs `model` behind the deployment's front
 /// door (its gateway, or none) and books the charges (and the platform's monthly fee on meter `base_fee`, if any)
-/// over the measured part of the window.
+/// over the measured part of the window, and what its hard quotas saw.
 #[allow(clippy::too_many_arguments)]
 fn run_model<M: Model>(
     mut model: M,
@@ -344,7 +348,7 @@ fn run_model<M: Model>(
     meters: &mut Meters,
     base_fee: Option<usize>,
     progress: &Progress,
-) -> Result<Recorder, SimError> {
+) -> Result<(Recorder, Vec<quota::QuotaUse>), SimError> {
     let plans = spec.services.iter().filter_map(|s| {
         let usd = s.usd_per_month?;
         Some((
@@ -401,5 +405,10 @@ fn run_model<M: Model>(
     for meter in fixed.into_iter().chain(base_fee) {
         rec.usage_spread(meter, 0, window.measured(), months);
     }
-    Ok(rec)
+    let mut quotas = match &front_door {
+        FrontDoor::Gateway(gateway) => gateway.quota_uses(),
+        FrontDoor::Direct(_) => Vec::new(),
+    };
+    quotas.extend(model.quota_uses());
+    Ok((rec, quotas))
 }

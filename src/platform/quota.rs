@@ -24,6 +24,12 @@
 //! The API a caller needs is small: build a [`QuotaSet`] from [`QuotaSpec`]s and a clock,
 //! then at each call `try_take(now, &[(quota, units)])`; for a single quota (a FaaS
 //! invocation cap, a gateway's requests) [`QuotaSet::try_take_one`].
+//!
+//! **Use per period** ([`QuotaSet::uses`]): each quota keeps, per period that saw a call, the
+//! units taken and the calls it refused (a refused call is counted on the first of its
+//! quotas found used up), from the window's start (warm-up included): one entry per day or
+//! month, pushed when the period rolls over, so the hot path stays an add per take. They
+//! become the deployment's [`QuotaUse`]s, drawn in `quotas.png`.
 
 use crate::engine::time::{DAY, Micros};
 
@@ -160,11 +166,57 @@ impl QuotaClock {
     }
 }
 
+/// One period of a quota: its index on the clock ([`QuotaClock::period_of`]), the units
+/// taken in it and the calls it refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PeriodUse {
+    pub index: u64,
+    pub used: u64,
+    pub refused: u64,
+}
+
+/// What one hard quota of a deployment saw over a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuotaUse {
+    /// The part it belongs to: a service's name, `compute` (invocations) or `gateway`.
+    pub part: String,
+    /// What it counts: an operation kind, `invocations`, `requests`.
+    pub counts: String,
+    pub limit: QuotaLimit,
+    pub clock: QuotaClock,
+    /// The periods that saw a call (taken or refused), in order; the others saw nothing.
+    pub periods: Vec<PeriodUse>,
+}
+
+impl QuotaUse {
+    /// Start of period `index` of this quota, in simulation time.
+    pub fn period_start(&self, index: u64) -> Micros {
+        match self.limit.period {
+            QuotaPeriod::Day => self.clock.day_start(index),
+            QuotaPeriod::Month => index * self.clock.month,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 struct QuotaState {
     limit: QuotaLimit,
     period: u64,
     used: u64,
+    /// Calls refused in the current period.
+    refused: u64,
+    /// The finished periods that saw a call.
+    history: Vec<PeriodUse>,
+}
+
+impl QuotaState {
+    fn current(&self) -> PeriodUse {
+        PeriodUse {
+            index: self.period,
+            used: self.used,
+            refused: self.refused,
+        }
+    }
 }
 
 impl QuotaState {
@@ -172,8 +224,12 @@ impl QuotaState {
     fn remaining(&mut self, clock: &QuotaClock, now: Micros) -> u64 {
         let period = clock.period_of(self.limit.period, now);
         if period != self.period {
+            if self.used > 0 || self.refused > 0 {
+                self.history.push(self.current());
+            }
             self.period = period;
             self.used = 0;
+            self.refused = 0;
         }
         self.limit.units - self.used
     }
@@ -195,6 +251,8 @@ impl QuotaSet {
                 limit,
                 period: 0,
                 used: 0,
+                refused: 0,
+                history: Vec::new(),
             })
             .collect();
         Self { clock, quotas }
@@ -226,8 +284,44 @@ impl QuotaSet {
                 .filter(|(other, _)| *other == q)
                 .map(|&(_, u)| u)
                 .sum();
-            total <= self.quotas[q].remaining(&clock, now)
+            let state = &mut self.quotas[q];
+            let fits = total <= state.remaining(&clock, now);
+            if !fits {
+                state.refused += 1;
+            }
+            fits
         })
+    }
+
+    /// Each quota's periods that saw a call, in order (indexed as the limits): the finished
+    /// ones and the current one.
+    pub fn uses(&self) -> Vec<Vec<PeriodUse>> {
+        self.quotas
+            .iter()
+            .map(|q| {
+                let mut periods = q.history.clone();
+                if q.used > 0 || q.refused > 0 {
+                    periods.push(q.current());
+                }
+                periods
+            })
+            .collect()
+    }
+
+    /// [`QuotaUse`]s of `part` for these counters, started from `quotas`.
+    pub fn report(&self, part: &str, quotas: &Quotas) -> Vec<QuotaUse> {
+        quotas
+            .limits
+            .iter()
+            .zip(self.uses())
+            .map(|(spec, periods)| QuotaUse {
+                part: part.to_string(),
+                counts: spec.counts.clone(),
+                limit: spec.limit,
+                clock: self.clock,
+                periods,
+            })
+            .collect()
     }
 
     /// Takes the units of `needs`, which [`Self::allows`] has just accepted.

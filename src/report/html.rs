@@ -162,6 +162,7 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
             let exporters = exporters();
             let files: Vec<&str> = exporters
                 .iter()
+                .filter(|x| x.writes(run))
                 .map(|x| x.file_name())
                 .filter(|f| f.ends_with(".png"))
                 .collect();
@@ -174,7 +175,7 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
             );
         }
         None => {
-            for x in exporters() {
+            for x in exporters().iter().filter(|x| x.writes(run)) {
                 if let Some(svg) = x.svg(run) {
                     body.push_str(&figure(x.file_name(), &svg?));
                 }

@@ -41,6 +41,11 @@ pub trait Exporter: Sync {
     /// # Errors
     /// I/O or encoding failures.
     fn write(&self, run: &RunResult, path: &Path) -> Result<(), SimError>;
+    /// Whether `run`'s report has this file (most always do; `quotas.png` only for a run with
+    /// a hard quota).
+    fn writes(&self, _run: &RunResult) -> bool {
+        true
+    }
     /// The file as an SVG document, for a chart (the HTML report inlines it); `None` for a
     /// file that is not a chart.
     fn svg(&self, _run: &RunResult) -> Option<Result<String, SimError>> {
@@ -63,6 +68,7 @@ pub fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(charts::CostOverTimeChart),
         Box::new(charts::KeepAliveChart),
         Box::new(charts::CostLatencyChart),
+        Box::new(charts::QuotasChart),
     ]
 }
 
@@ -92,6 +98,7 @@ pub fn write_reports_and(
     output::write_folder(out_dir, manifest, |dir| {
         exporters()
             .iter()
+            .filter(|x| x.writes(run))
             .try_for_each(|x| x.write(run, &dir.join(x.file_name())))?;
         extra(dir)
     })

@@ -173,6 +173,7 @@ pub fn idle_deployment(name: &str, buckets: u64) -> DeploymentResult {
         meters,
         bill,
         pricing: Vec::new(),
+        quotas: Vec::new(),
     }
 }
 

@@ -174,6 +174,11 @@ impl BackendPlan {
         Ok(self.call(request, now, rec))
     }
 
+    /// What the services' hard quotas saw over the run ([`crate::platform::quota`]).
+    pub fn quota_uses(&self) -> Vec<crate::platform::quota::QuotaUse> {
+        self.quotas.uses()
+    }
+
     /// Whether the services' quotas allow a call of `function` at `now`, taking nothing yet.
     #[inline]
     pub fn admits(&mut self, function: u32, now: Micros) -> bool {

@@ -10,7 +10,7 @@
 //! `egress.per_<kind>` bytes from it (kinds that send nothing take nothing).
 
 use crate::engine::time::Micros;
-use crate::platform::quota::QuotaSet;
+use crate::platform::quota::{QuotaSet, QuotaUse, Quotas};
 use crate::workload::FunctionSpec;
 
 use super::ServiceSpec;
@@ -27,6 +27,8 @@ struct Needs {
 #[derive(Clone, Debug, Default)]
 pub(super) struct ServiceQuotas {
     sets: Vec<QuotaSet>,
+    /// Each service's name and quotas, for [`Self::uses`].
+    services: Vec<(String, Quotas)>,
     per_function: Vec<Vec<Needs>>,
 }
 
@@ -83,7 +85,15 @@ impl ServiceQuotas {
                 needs
             })
             .collect();
-        Self { sets, per_function }
+        let services = services
+            .iter()
+            .map(|s| (s.name.clone(), s.quotas.clone()))
+            .collect();
+        Self {
+            sets,
+            services,
+            per_function,
+        }
     }
 
     /// Whether a call of `function` at `now` fits every quota it counts against, taking
@@ -96,6 +106,15 @@ impl ServiceQuotas {
         needs
             .iter()
             .all(|n| self.sets[n.service].allows(now, &n.units))
+    }
+
+    /// What each service's quotas saw, in service then quota order.
+    pub(super) fn uses(&self) -> Vec<QuotaUse> {
+        self.sets
+            .iter()
+            .zip(&self.services)
+            .flat_map(|(set, (name, quotas))| set.report(name, quotas))
+            .collect()
     }
 
     /// Takes the units of a call of `function` that [`Self::allows`] has just accepted.

@@ -177,6 +177,8 @@ pub struct FaasModel {
     backend: BackendPlan,
     /// The invocation quota (`quota = { invocations = ... }`), if any.
     invocation_quota: Option<QuotaSet>,
+    /// The quotas `invocation_quota` counts, to name them after the run.
+    invocation_quotas: super::quota::Quotas,
     pool_of: Vec<u32>,
     /// App of each pool (an index for the per-app counts), and how many apps there are.
     app_of_pool: Vec<u32>,
@@ -278,6 +280,7 @@ impl FaasModel {
             meters,
             backend,
             invocation_quota: None,
+            invocation_quotas: Default::default(),
             instances: Instances::new(table.len(), spec.instance_concurrency),
             keep_alive: KeepAlivePolicy::new(&spec.keep_alive, table.len()),
             limits: Limits::new(
@@ -333,6 +336,10 @@ impl Model for FaasModel {
 
     fn finish(&mut self, sim: &mut Sim<FaasEvent>) {
         self.finish_run(sim);
+    }
+
+    fn quota_uses(&self) -> Vec<crate::platform::quota::QuotaUse> {
+        self.compute_quota_uses()
     }
 }
 

@@ -11,12 +11,25 @@
 
 use super::FaasModel;
 use crate::engine::time::Micros;
-use crate::platform::quota::QuotaSet;
+use crate::platform::quota::{QuotaUse, Quotas};
 
 impl FaasModel {
-    /// Caps the deployment's invocations with `quota` (one quota: the invocations).
-    pub fn limit_invocations(&mut self, quota: QuotaSet) {
+    /// Caps the deployment's invocations with `quotas` (one quota: the invocations), counted
+    /// on the clock of billing month `month`.
+    pub fn limit_invocations(&mut self, quotas: &Quotas, month: Micros) {
+        let quota = quotas.start(month);
         self.invocation_quota = (!quota.is_empty()).then_some(quota);
+        self.invocation_quotas = quotas.clone();
+    }
+
+    /// What the invocation quota (part `compute`) and the services' quotas saw.
+    pub(super) fn compute_quota_uses(&self) -> Vec<QuotaUse> {
+        let mut uses = Vec::new();
+        if let Some(q) = &self.invocation_quota {
+            uses.extend(q.report("compute", &self.invocation_quotas));
+        }
+        uses.extend(self.backend.quota_uses());
+        uses
     }
 
     /// Whether a call of `function` at `now` fits the invocation quota and its services'

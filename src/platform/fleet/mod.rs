@@ -276,6 +276,10 @@ impl Model for FleetModel {
     fn finish(&mut self, sim: &mut Sim<FleetEvent>) {
         self.close_books(sim);
     }
+
+    fn quota_uses(&self) -> Vec<crate::platform::quota::QuotaUse> {
+        self.backend.quota_uses()
+    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ pub mod rate_limit;
 use crate::engine::time::Micros;
 use crate::engine::{Admission, Stage};
 use crate::metrics::Recorder;
-use crate::platform::quota::{QuotaSet, Quotas};
+use crate::platform::quota::{QuotaSet, QuotaUse, Quotas};
 use crate::pricing::PriceSchedule;
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, Request};
@@ -58,6 +58,8 @@ pub struct GatewayStage {
     bucket: Option<TokenBucket>,
     /// The counters of its quota on requests, if it has one.
     quota: Option<QuotaSet>,
+    /// The quotas `quota` counts, to name them after the run.
+    quotas: Quotas,
     /// The index of the `requests` meter.
     meter: usize,
 }
@@ -71,8 +73,19 @@ impl GatewayStage {
             latency: spec.latency.clone(),
             bucket: spec.rate_limit.map(TokenBucket::new),
             quota: (!quota.is_empty()).then_some(quota),
+            quotas: spec.quotas.clone(),
             meter,
         }
+    }
+}
+
+impl GatewayStage {
+    /// What its quota on requests (part `gateway`) saw over the run.
+    pub fn quota_uses(&self) -> Vec<QuotaUse> {
+        self.quota
+            .as_ref()
+            .map(|q| q.report("gateway", &self.quotas))
+            .unwrap_or_default()
     }
 }
 

@@ -20,6 +20,7 @@ pub mod markers;
 pub mod palette;
 #[cfg(test)]
 pub mod pixels;
+pub mod quotas;
 pub mod style;
 
 pub use cost::CostChart;
@@ -29,6 +30,7 @@ pub use instances::InstancesChart;
 pub use keepalive::KeepAliveChart;
 pub use latency_cdf::LatencyCdfChart;
 pub use latency_over_time::LatencyOverTimeChart;
+pub use quotas::QuotasChart;
 
 #[cfg(test)]
 mod tests {
