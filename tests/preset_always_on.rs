@@ -225,11 +225,17 @@ fn every_service_and_fleet_preset_is_valid_named_alone() {
         for plan in plans {
             let text = match p.kind {
                 Kind::Service => {
-                    let op = p
+                    // A preset that prices no operation (firebase-auth: users only) is
+                    // named with an operation of the user's own.
+                    let priced = p
                         .params_with(plan)
                         .iter()
                         .find_map(|q| q.key.strip_prefix("operations.")?.split('.').next())
-                        .expect("a service preset prices an operation");
+                        .map(str::to_string);
+                    let (op, own) = match priced {
+                        Some(op) => (op, ""),
+                        None => ("call".to_string(), "operations.call = {}\n"),
+                    };
                     let plan =
                         plan.map_or(String::new(), |plan| format!("plan = \"{}\"\n", plan.name));
                     fleet("model = \"fleet\"\ninstances = 1\nworkers = 1\n[deployments.compute.billing]\ninstance_hours = { usd = 0.1 }")
@@ -239,7 +245,7 @@ fn every_service_and_fleet_preset_is_valid_named_alone() {
                     )
                     + &format!(
                         "[[deployments.services]]\nname = \"svc\"\npricing = \"{}\"\n{plan}\
-                         latency = {{ dist = \"constant\", value = \"1ms\" }}\n",
+                         latency = {{ dist = \"constant\", value = \"1ms\" }}\n{own}",
                         p.name
                     )
                 }

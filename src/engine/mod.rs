@@ -309,14 +309,9 @@ mod tests {
         fn finish(&mut self, _sim: &mut Sim<Ev>) {}
     }
 
-    #[test]
-    fn periodic_housekeeping_stops_at_the_horizon_but_runs_while_work_drains() {
-        // One call every 4 s from 3 s in a 10 s window: calls at 3 and 7 s, done at 8 and
-        // 12 s. Ticks at 0..=9 s run inside the window (10), ticks at 10 and 11 s run while
-        // the call finishing at 12 s drains (2 after the end). The tick at 12 s was scheduled
-        // after that completion, so it pops after it, when only housekeeping past the window
-        // is left: it is dropped and the run ends.
-        let workload = Workload {
+    /// One function `f`, a 1 ms call every 4 s from 3 s.
+    fn every_4s_from_3s() -> Workload {
+        Workload {
             functions: vec![FunctionSpec {
                 name: "f".into(),
                 app: "f".into(),
@@ -329,7 +324,17 @@ mod tests {
                 every_s: 4.0,
                 offset_s: 3.0,
             }]),
-        };
+        }
+    }
+
+    #[test]
+    fn periodic_housekeeping_stops_at_the_horizon_but_runs_while_work_drains() {
+        // One call every 4 s from 3 s in a 10 s window: calls at 3 and 7 s, done at 8 and
+        // 12 s. Ticks at 0..=9 s run inside the window (10), ticks at 10 and 11 s run while
+        // the call finishing at 12 s drains (2 after the end). The tick at 12 s was scheduled
+        // after that completion, so it pops after it, when only housekeeping past the window
+        // is left: it is dropped and the run ends.
+        let workload = every_4s_from_3s();
         let window = 10 * time::SECOND;
         let mut stream = workload.open(Streams::new(1, 0), window).unwrap();
         let mut model = Ticker::default();
@@ -387,20 +392,7 @@ mod tests {
 
     /// Runs [`Recording`] behind `front` on calls at 3, 7 and 11 s of a 14 s window.
     fn behind(mut front: Front) -> (Recording, Recorder) {
-        let workload = Workload {
-            functions: vec![FunctionSpec {
-                name: "f".into(),
-                app: "f".into(),
-                memory_mb: 128,
-                exec: DurationDist::Constant { ms: 1.0 },
-                calls: Vec::new(),
-                faas: Default::default(),
-            }],
-            source: Source::Synthetic(vec![ArrivalProcess::FixedInterval {
-                every_s: 4.0,
-                offset_s: 3.0,
-            }]),
-        };
+        let workload = every_4s_from_3s();
         let window = 14 * time::SECOND;
         let mut stream = workload.open(Streams::new(1, 0), window).unwrap();
         let mut model = Recording::default();
