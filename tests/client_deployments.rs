@@ -223,27 +223,13 @@ fn client_faas_and_fleet_deployments_run_side_by_side() {
 
 #[test]
 fn a_run_reports_a_client_deployment_in_every_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("mixed.toml");
     let text = format!(
         "{WORKLOAD}{}{}{}",
         faas("lambda"),
         client("app"),
         fleet("vm")
     );
-    std::fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    let status = common::cli::bin()
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    let (_dir, out) = common::cli::run_ok(&text);
 
     let summary = csv_rows(&out.join("summary.csv"));
     let app = summary.iter().find(|r| r["deployment"] == "app").unwrap();

@@ -7,7 +7,6 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
 use common::cli::{assert_located, line_of, run_bad};
@@ -284,26 +283,6 @@ fn load_multiplies_the_monthly_active_users() {
     assert_close(u.monthly_usd, 0.0055, "one billable user");
 }
 
-/// Runs `text` through the command line into a temporary folder; returns it and the folder.
-fn run_cli(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("growth.toml");
-    fs::write(&file, text).unwrap();
-    let out = dir.path().join("out");
-    let status = common::cli::bin()
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    (dir, out)
-}
-
 fn rows_of(
     out: &Path,
     file: &str,
@@ -323,7 +302,7 @@ fn costs_csv_has_a_line_per_meter_and_timeseries_its_series() {
         "price = { usd = 0.10, free_per_month = 1 } }",
         "price = { usd = 0.10, free_per_month = 1 } }\negress = { per_write = \"125MB\", price = { usd = 0.09 } }\nusers = { monthly_active = 20000, price = { usd = 0.01 } }",
     );
-    let (_dir, out) = run_cli(&text);
+    let (_dir, out) = common::cli::run_ok(&text);
     let storage = rows_of(&out, "costs.csv", Some("storage"));
     assert_eq!(storage.len(), 1, "{storage:?}");
     let s = &storage[0];

@@ -133,3 +133,24 @@ pub fn fails(cmd: &mut Command, code: i32) -> String {
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
+
+/// Runs `run --quiet <file> --out <dir>/out` on `text` written as `scenario.toml`, asserting
+/// success; returns the temporary folder (keep it alive) and the report folder.
+pub fn run_ok(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scenario.toml");
+    fs::write(&file, text).unwrap();
+    let out = dir.path().join("out");
+    let status = bin()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    (dir, out)
+}
