@@ -178,7 +178,7 @@ fn realtime_database_blaze_bills_stored_gb_past_the_free_one_and_spark_nothing()
                 "rtdb",
                 "firebase-realtime-database",
                 plan,
-                "operations.read = {}\nstorage = { initial = \"10GB\" }",
+                "operations.read = {}\nstorage = { initial = \"10GB\" }\nconnections = { hold = \"5m\" }",
             ),
         ));
         deployment(&r, "d").bill.monthly_usd

@@ -40,6 +40,9 @@ pub enum QuotaPeriod {
     Day,
     /// At the start of each billing month.
     Month,
+    /// Never: a cap on units held at once (a service's simultaneous connections,
+    /// `crate::platform::baas::connections`), reported day by day as the most held in a day.
+    AtOnce,
 }
 
 /// A hard limit: at most `units` per period.
@@ -160,14 +163,14 @@ impl QuotaClock {
     /// Index of the period of `period` that `t` falls in.
     pub fn period_of(&self, period: QuotaPeriod, t: Micros) -> u64 {
         match period {
-            QuotaPeriod::Day => self.day_of(t),
+            QuotaPeriod::Day | QuotaPeriod::AtOnce => self.day_of(t),
             QuotaPeriod::Month => t / self.month,
         }
     }
 }
 
 /// One period of a quota: its index on the clock ([`QuotaClock::period_of`]), the units
-/// taken in it and the calls it refused.
+/// taken in it (for a cap on units held at once, the most held) and the calls it refused.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PeriodUse {
     pub index: u64,
@@ -192,7 +195,7 @@ impl QuotaUse {
     /// Start of period `index` of this quota, in simulation time.
     pub fn period_start(&self, index: u64) -> Micros {
         match self.limit.period {
-            QuotaPeriod::Day => self.clock.day_start(index),
+            QuotaPeriod::Day | QuotaPeriod::AtOnce => self.clock.day_start(index),
             QuotaPeriod::Month => index * self.clock.month,
         }
     }
@@ -256,6 +259,11 @@ impl QuotaSet {
             })
             .collect();
         Self { clock, quotas }
+    }
+
+    /// The clock its periods follow.
+    pub fn clock(&self) -> QuotaClock {
+        self.clock
     }
 
     /// True when the set holds no quota.

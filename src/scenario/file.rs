@@ -243,6 +243,17 @@ pub struct ServiceFile {
     pub quota: Option<Spanned<QuotaFile>>,
     /// UTC time of day at which the daily quotas reset, e.g. `"08:00"` (default `"00:00"`).
     pub quota_reset: Option<Spanned<String>>,
+    /// A cap on simultaneous connections: `{ limit = 100, hold = "5m" }`.
+    pub connections: Option<Spanned<ConnectionsFile>>,
+}
+
+/// `connections = { limit = 100, hold = "5m" }`: at most `limit` held at once, each call
+/// holding one for `hold` from its admission.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionsFile {
+    pub limit: Option<Spanned<i64>>,
+    pub hold: Option<Spanned<String>>,
 }
 
 /// Hard quotas: what is counted (an operation kind, `invocations`) -> `"<units>/day"` or

@@ -10,7 +10,8 @@
 //! The operations of a parallel group (`calls = { g = { parallel = true, ... } }`) are made
 //! at once: the group takes as long as its slowest operation, and each is still billed.
 //!
-//! A service may carry hard quotas ([`crate::platform::quota`]): [`BackendPlan::try_call`]
+//! A service may carry hard quotas ([`crate::platform::quota`]) and a cap on simultaneous
+//! connections ([`connections`]): [`BackendPlan::try_call`]
 //! then refuses a call whose operations would pass one, before making any of them (the call
 //! fails as `quota_exceeded`). FaaS checks them at admission ([`BackendPlan::admits`], with
 //! its invocation quota) and makes the operations when the call starts ([`BackendPlan::call`]).
@@ -20,6 +21,7 @@
 //!
 //! Stored data, egress and monthly active users are meters of their own ([`growth`]).
 
+pub mod connections;
 pub mod growth;
 
 use crate::engine::time::Micros;
@@ -54,6 +56,9 @@ pub struct ServiceSpec {
     /// Hard quotas by operation kind (`quota`, `quota_reset`): calls past them fail as
     /// `quota_exceeded`.
     pub quotas: Quotas,
+    /// A cap on simultaneous connections (`connections`): calls past it fail as
+    /// `quota_exceeded` too.
+    pub connections: Option<connections::ConnectionCap>,
 }
 
 /// The meter name of a service's monthly plan fee.
@@ -170,7 +175,7 @@ impl BackendPlan {
         if !self.admits(request.function, now) {
             return Err(QuotaExceeded);
         }
-        self.take_quotas(request.function);
+        self.take_quotas(request.function, now);
         Ok(self.call(request, now, rec))
     }
 
@@ -185,10 +190,11 @@ impl BackendPlan {
         self.quotas.allows(function, now)
     }
 
-    /// Takes a call of `function`'s units from the quotas, once [`Self::admits`] said yes.
+    /// Takes a call of `function`'s units (and connections) at `now` from the quotas, once
+    /// [`Self::admits`] said yes.
     #[inline]
-    pub fn take_quotas(&mut self, function: u32) {
-        self.quotas.take(function);
+    pub fn take_quotas(&mut self, function: u32, now: Micros) {
+        self.quotas.take(function, now);
     }
 
     /// Makes the backend calls of `request` at `now`, whose quotas are already taken

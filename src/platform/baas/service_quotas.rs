@@ -8,25 +8,33 @@
 //!
 //! A service's `egress` quota counts bytes: each operation takes its kind's
 //! `egress.per_<kind>` bytes from it (kinds that send nothing take nothing).
+//!
+//! A service's connection cap ([`super::connections`]) is checked with them, after the
+//! service's quotas: a call of a function that uses the service needs one free connection.
 
 use crate::engine::time::Micros;
 use crate::platform::quota::{QuotaSet, QuotaUse, Quotas};
 use crate::workload::FunctionSpec;
 
 use super::ServiceSpec;
+use super::connections::Connections;
 use super::growth::{BYTES_PER_GB, EGRESS_QUOTA};
 
-/// One function's needs from one service's quotas: `(quota, units)` pairs.
+/// One function's needs from one service's quotas: `(quota, units)` pairs, and a connection
+/// when the service caps them.
 #[derive(Clone, Debug)]
 struct Needs {
     service: usize,
     units: Vec<(usize, u64)>,
+    connection: bool,
 }
 
 /// The running quota counters of every service, and what a call of each function takes.
 #[derive(Clone, Debug, Default)]
 pub(super) struct ServiceQuotas {
     sets: Vec<QuotaSet>,
+    /// Each service's connections, if it caps them.
+    connections: Vec<Option<Connections>>,
     /// Each service's name and quotas, for [`Self::uses`].
     services: Vec<(String, Quotas)>,
     per_function: Vec<Vec<Needs>>,
@@ -54,7 +62,12 @@ impl ServiceQuotas {
     /// call of each of `functions` needs (calls that resolve nowhere are the plan's to
     /// report, and need nothing here).
     pub(super) fn new(functions: &[FunctionSpec], services: &[ServiceSpec], month: Micros) -> Self {
-        let sets = services.iter().map(|s| s.quotas.start(month)).collect();
+        let sets: Vec<QuotaSet> = services.iter().map(|s| s.quotas.start(month)).collect();
+        let connections = services
+            .iter()
+            .zip(&sets)
+            .map(|(s, set)| s.connections.map(|cap| Connections::new(cap, set.clock())))
+            .collect();
         let per_function = functions
             .iter()
             .map(|f| {
@@ -67,21 +80,26 @@ impl ServiceQuotas {
                     else {
                         continue;
                     };
-                    let mut add =
-                        |units: (usize, u64)| match needs.iter_mut().find(|n| n.service == si) {
-                            Some(n) => n.units.push(units),
-                            None => needs.push(Needs {
+                    let index = match needs.iter().position(|n| n.service == si) {
+                        Some(i) => i,
+                        None => {
+                            needs.push(Needs {
                                 service: si,
-                                units: vec![units],
-                            }),
-                        };
+                                units: Vec::new(),
+                                connection: s.connections.is_some(),
+                            });
+                            needs.len() - 1
+                        }
+                    };
+                    let units = &mut needs[index].units;
                     if let Some(q) = s.quotas.limits.iter().position(|q| q.counts == c.operation) {
-                        add((q, u64::from(c.count)));
+                        units.push((q, u64::from(c.count)));
                     }
                     if let Some(bytes) = egress_bytes(s, &c.operation) {
-                        add((bytes.0, bytes.1 * u64::from(c.count)));
+                        units.push((bytes.0, bytes.1 * u64::from(c.count)));
                     }
                 }
+                needs.retain(|n| n.connection || !n.units.is_empty());
                 needs
             })
             .collect();
@@ -91,6 +109,7 @@ impl ServiceQuotas {
             .collect();
         Self {
             sets,
+            connections,
             services,
             per_function,
         }
@@ -103,26 +122,40 @@ impl ServiceQuotas {
         let Some(needs) = self.per_function.get(function as usize) else {
             return true;
         };
-        needs
-            .iter()
-            .all(|n| self.sets[n.service].allows(now, &n.units))
+        needs.iter().all(|n| {
+            self.sets[n.service].allows(now, &n.units)
+                && (!n.connection
+                    || self.connections[n.service]
+                        .as_mut()
+                        .is_none_or(|c| c.allows(now)))
+        })
     }
 
     /// What each service's quotas saw, in service then quota order.
     pub(super) fn uses(&self) -> Vec<QuotaUse> {
         self.sets
             .iter()
+            .zip(&self.connections)
             .zip(&self.services)
-            .flat_map(|(set, (name, quotas))| set.report(name, quotas))
+            .flat_map(|((set, connections), (name, quotas))| {
+                let cap = connections.as_ref().map(|c| c.report(name));
+                set.report(name, quotas).into_iter().chain(cap)
+            })
             .collect()
     }
 
-    /// Takes the units of a call of `function` that [`Self::allows`] has just accepted.
+    /// Takes the units (and connections) of a call of `function` at `now` that
+    /// [`Self::allows`] has just accepted.
     #[inline]
-    pub(super) fn take(&mut self, function: u32) {
+    pub(super) fn take(&mut self, function: u32, now: Micros) {
         if let Some(needs) = self.per_function.get(function as usize) {
             for n in needs {
                 self.sets[n.service].take(&n.units);
+                if n.connection
+                    && let Some(c) = &mut self.connections[n.service]
+                {
+                    c.take(now);
+                }
             }
         }
     }

@@ -44,7 +44,7 @@ impl FaasModel {
         if self.scale_up_refused(pool, now) {
             return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
-        self.take_quotas(function);
+        self.take_quotas(function, now);
         self.limits.start(function);
         let measured = sim.rec.measures(request.arrival);
         if measured {

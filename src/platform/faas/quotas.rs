@@ -42,13 +42,14 @@ impl FaasModel {
             && self.backend.admits(function, now)
     }
 
-    /// Takes a call of `function`'s units from every quota, after [`Self::quotas_allow`].
+    /// Takes a call of `function`'s units (and connections) at `now` from every quota, after
+    /// [`Self::quotas_allow`].
     #[inline]
-    pub(super) fn take_quotas(&mut self, function: u32) {
+    pub(super) fn take_quotas(&mut self, function: u32, now: Micros) {
         if let Some(q) = &mut self.invocation_quota {
             q.take(ONE_INVOCATION);
         }
-        self.backend.take_quotas(function);
+        self.backend.take_quotas(function, now);
     }
 }
 

@@ -9,7 +9,9 @@
 //!
 //! - **units used** per period ([`USED`] bars, left axis): one bar per day for a daily
 //!   quota (from one reset to the next, the first from the window's start), per billing
-//!   month for a monthly one;
+//!   month for a monthly one; for a cap on units held at once (a service's simultaneous
+//!   connections), one bar per day of the most held in it (the legend then reads "units
+//!   used / peak held");
 //! - **the limit** as a dashed horizontal line ([`LIMIT`]) at the quota's units;
 //! - **calls refused** (`quota_exceeded`) per period as a red line with dots ([`REFUSED`],
 //!   right axis, whose top is well above the most refusals so the series stays clear of the
@@ -109,11 +111,12 @@ fn panels_of(run: &RunResult) -> Vec<Panel<'_>> {
 /// The caption of a quota's panel, e.g. `api: db read ≤ 100/day`.
 pub fn caption(deployment: &str, q: &QuotaUse) -> String {
     let per = match q.limit.period {
-        QuotaPeriod::Day => "day",
-        QuotaPeriod::Month => "month",
+        QuotaPeriod::Day => "/day",
+        QuotaPeriod::Month => "/month",
+        QuotaPeriod::AtOnce => " at once",
     };
     format!(
-        "{}: {} {} ≤ {}/{per}",
+        "{}: {} {} ≤ {}{per}",
         style::shorten(deployment),
         q.part,
         q.counts,
@@ -142,9 +145,16 @@ where
     let title = format!("{}: hard quotas, use per period", run.scenario);
     let (plot, legend) = style::layout(root, &title)?;
     let shown = panels.len().min(MAX_PANELS);
+    let caps = panels
+        .iter()
+        .any(|p| p.quota.limit.period == QuotaPeriod::AtOnce);
     let mut entries = vec![
         Entry {
-            label: "units used".into(),
+            label: if caps {
+                "units used / peak held".into()
+            } else {
+                "units used".into()
+            },
             color: USED,
             mark: Mark::Box,
         },
@@ -365,6 +375,29 @@ mod tests {
         let svg = QuotasChart.svg(&run(true)).unwrap().unwrap();
         assert!(svg.contains("a: db read"), "caption of a");
         assert!(svg.contains("b: compute invocations"), "caption of b");
+    }
+
+    #[test]
+    fn a_connection_cap_reads_as_a_limit_at_once_with_its_daily_peak() {
+        let mut run = run(false);
+        let mut cap = quota("rtdb", "connections", 100, QuotaPeriod::AtOnce);
+        cap.periods = vec![period(0, 100, 7), period(1, 64, 0)];
+        run.deployments[2].quotas = vec![cap];
+        assert_eq!(
+            caption("c", &run.deployments[2].quotas[0]),
+            "c: rtdb connections ≤ 100 at once"
+        );
+        // Daily bars, as a daily quota's: the peak of each day.
+        let q = &run.deployments[2].quotas[0];
+        assert_eq!(
+            bars(q, 2 * DAY),
+            vec![(0.0, 1.0, 100, 7), (1.0, 2.0, 64, 0)]
+        );
+        let svg = QuotasChart.svg(&run).unwrap().unwrap();
+        assert!(
+            svg.contains("units used / peak held"),
+            "legend says what a cap's bar is"
+        );
     }
 
     #[test]

@@ -179,12 +179,14 @@ impl Validator<'_> {
             what = "the service's operation kinds, or its egress in bytes";
         }
         let quotas = self.quotas(&f.quota, &f.quota_reset, path, &kinds, what)?;
+        let connections = self.connections(&f.connections, path)?;
         Ok(ServiceSpec {
             name: f.name.get_ref().clone(),
             operations,
             usd_per_month,
             growth,
             quotas,
+            connections,
         })
     }
 

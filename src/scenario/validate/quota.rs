@@ -2,14 +2,17 @@
 //! (`quota_reset = "08:00"`): each key must name something the part counts (an operation
 //! kind of the service, `invocations` on FaaS), each value parse as a quota
 //! ([`crate::platform::quota::parse_quota`]; a service's `egress` quota is a size per period,
-//! `"5GB/month"`, counted in bytes), the reset be a time of day before 24:00.
+//! `"5GB/month"`, counted in bytes), the reset be a time of day before 24:00. A service's
+//! connection cap (`connections = { limit = 100, hold = "5m" }`) needs both keys: a whole
+//! number of connections of at least 1 and a hold above zero.
 
 use toml::Spanned;
 
+use crate::platform::baas::connections::ConnectionCap;
 use crate::platform::baas::growth::{BYTES_PER_GB, EGRESS_QUOTA};
 use crate::platform::quota::{QuotaLimit, QuotaSpec, Quotas, parse_quota};
 use crate::platform::schedule::parse_clock;
-use crate::scenario::file::QuotaFile;
+use crate::scenario::file::{ConnectionsFile, QuotaFile};
 
 use super::{Result, Validator};
 
@@ -63,6 +66,46 @@ impl Validator<'_> {
             quotas.reset = t;
         }
         Ok(quotas)
+    }
+
+    /// The connection cap at `path` (`<path>.connections`), if any.
+    pub(super) fn connections(
+        &self,
+        file: &Option<Spanned<ConnectionsFile>>,
+        path: &str,
+    ) -> Result<Option<ConnectionCap>> {
+        let Some(c) = file else {
+            return Ok(None);
+        };
+        let path = format!("{path}.connections");
+        let limit = self.required(
+            &c.get_ref().limit,
+            c,
+            &format!("{path}.limit"),
+            "the most connections held at once, e.g. limit = 100",
+        )?;
+        let hold = self.required(
+            &c.get_ref().hold,
+            c,
+            &format!("{path}.hold"),
+            "the service caps its simultaneous connections (`connections.limit`, perhaps set by \
+             its preset's plan): give how long a call holds one from its admission (a user's \
+             session), e.g. connections = { hold = \"5m\" }",
+        )?;
+        let units = u64::try_from(*limit.get_ref())
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| {
+                let msg = format!(
+                    "must be a whole number of connections, at least 1 (got {})",
+                    limit.get_ref()
+                );
+                self.err(limit, format!("{path}.limit"), msg)
+            })?;
+        Ok(Some(ConnectionCap {
+            limit: units,
+            hold: self.positive_duration(hold, &format!("{path}.hold"))?,
+        }))
     }
 }
 
