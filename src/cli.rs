@@ -46,9 +46,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario and write its reports (summary.csv, timeseries.csv, latency.csv,
-    /// costs.csv, PNG charts and a manifest.toml listing them) to `reports/<scenario name>/`
-    /// or `--out`.
+    /// Run a scenario and write its reports to `reports/<scenario name>/` or `--out`:
+    /// summary.csv, costs.csv, functions.csv, timeseries.csv, latency.csv, report.html (every
+    /// table and chart on one page), the charts cost.png, cost_over_time.png,
+    /// cost_latency.png, latency_cdf.png, latency_over_time.png, instances.png, keepalive.png
+    /// and, when a deployment has a hard quota, quotas.png; and a manifest.toml listing them.
     ///
     /// Cold starts are attempts that waited for an instance to boot (a new instance, or a
     /// free slot of one still booting); instance starts are instances started for calls,

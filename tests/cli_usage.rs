@@ -196,3 +196,17 @@ cold_start = { dist = "constant", value = "100ms" }
         "mine"
     );
 }
+
+#[test]
+fn run_help_names_every_report_file() {
+    let (code, help, stderr) = exec(&["run", "--help"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let names = serverless_sim::report::exporters()
+        .iter()
+        .map(|e| e.file_name().to_string())
+        .chain(["report.html".to_string(), "manifest.toml".to_string()])
+        .collect::<Vec<_>>();
+    for name in names {
+        assert!(help.contains(&name), "run --help does not name {name}");
+    }
+}

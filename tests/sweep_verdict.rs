@@ -442,3 +442,44 @@ gb_seconds = { usd = 0.0000166667 }
     );
     assert!(out.join("memory.png").exists());
 }
+
+#[test]
+fn a_sweep_states_run_warnings_once_and_where_each_was_raised() {
+    // At load 8 the one-worker fleet is busy 80% of the time; at 12 it is offered 120%: only
+    // that point warns of saturation (in validation and in the run), while the fleet's
+    // missing vcpus is warned of at every point, so once and as written.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = write(dir.path(), SATURATING);
+    let out = dir.path().join("out");
+    let assert = bin()
+        .args(["sweep", scenario.to_str().unwrap(), "--quiet"])
+        .args(["--param", "load=8,12", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{stderr}");
+    assert!(warnings[0].starts_with("deployments[1] 'vm': a fleet without vcpus"));
+    assert!(warnings[1].starts_with("at load = 12: deployments[1] 'vm': offered 1.2"));
+    assert!(warnings[2].starts_with("at load = 12: fleet 'vm' was offered"));
+    let manifest: toml::Value =
+        toml::from_str(&fs::read_to_string(out.join("manifest.toml")).unwrap()).unwrap();
+    let listed: Vec<&str> = manifest["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        listed, warnings,
+        "the manifest lists what the terminal printed"
+    );
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<ul id=\"warnings\">"), "the page lists them");
+    assert!(html.contains("<li>at load = 12: fleet &#39;vm&#39; was offered"));
+}
+

@@ -118,6 +118,9 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
                 .and_then(|pool| pool.install(work)),
             None => work(),
         })?;
+    for w in sweep::warnings::merged(&result) {
+        eprintln!("warning: {w}");
+    }
     let json = args
         .json
         .then(|| sweep::json::sweep_json(&source, &result, &found));

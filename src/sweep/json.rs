@@ -102,5 +102,6 @@ pub fn sweep_json(source: &SweepSource, result: &SweepResult, found: &BreakEven)
         "parameters": params,
         "points": points,
         "breakeven": breakeven,
+        "warnings": super::warnings::merged(result),
     })
 }

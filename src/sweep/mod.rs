@@ -31,6 +31,7 @@ pub mod serving;
 pub mod size;
 pub mod stats;
 pub mod values;
+pub mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -111,6 +112,8 @@ pub struct PointResult {
     /// Why the point's runs failed, when one did: its deployments then have no replications
     /// and the other points are kept.
     pub error: Option<String>,
+    /// The warnings of the point's scenario and of its runs, each once ([`warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// A whole sweep's results.
@@ -225,6 +228,8 @@ pub struct Prepared {
     pub deployments: Vec<(String, &'static str)>,
     /// The size estimate of one run at each point, in grid order.
     pub sizes: Vec<SizeEstimate>,
+    /// The warnings of each point's scenario, in grid order.
+    pub warnings: Vec<Vec<String>>,
 }
 
 /// Validates every point of `plan` (before anything runs: a bad value late in the grid fails
@@ -236,12 +241,14 @@ pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, Sweep
     let points = plan.points();
     let count = points.len();
     let mut sizes = Vec::with_capacity(count);
+    let mut warnings = Vec::with_capacity(count);
     let mut first = None;
     for (i, values) in points.iter().enumerate() {
         let scenario = source
             .scenario_at(&plan.params, values)
             .map_err(|e| point_error(&plan.params, values, i, count, e))?;
         sizes.push(SizeEstimate::of(&scenario));
+        warnings.push(scenario.warnings.clone());
         first.get_or_insert(scenario);
     }
     let first = first.expect("a grid has at least one point");
@@ -256,6 +263,7 @@ pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, Sweep
         seed: plan.seed.unwrap_or(first.seed),
         deployments,
         sizes,
+        warnings,
     })
 }
 
@@ -291,6 +299,7 @@ pub fn run_prepared(
         scenario,
         seed,
         deployments: names,
+        warnings: scenario_warnings,
         ..
     } = prepared;
     let replications = plan.replications.max(1);
@@ -300,14 +309,14 @@ pub fn run_prepared(
     let runs = jobs
         .par_iter()
         .map(|&(p, r)| {
-            let out = run_once(source, plan, &points[p], r, None);
+            let out = run_once_warning(source, plan, &points[p], r);
             done.add(1);
             out
         })
         .collect::<Vec<_>>();
     let mut runs = runs.into_iter();
     let mut results = Vec::with_capacity(points.len());
-    for values in points {
+    for (values, mut point_warnings) in points.into_iter().zip(scenario_warnings) {
         let mut deployments: Vec<DeploymentRuns> = names
             .iter()
             .map(|(name, model)| DeploymentRuns {
@@ -319,9 +328,12 @@ pub fn run_prepared(
         let mut error = None;
         for _ in 0..replications {
             match runs.next().expect("one run per job") {
-                Ok(run) => {
+                Ok((run, run_warnings)) => {
                     for (d, (_, _, figures)) in deployments.iter_mut().zip(run) {
                         d.replications.push(figures);
+                    }
+                    for w in &run_warnings {
+                        warnings::push_new(&mut point_warnings, w);
                     }
                 }
                 Err(e) => {
@@ -339,6 +351,7 @@ pub fn run_prepared(
             values,
             deployments,
             error,
+            warnings: point_warnings,
         });
     }
     SweepResult {
@@ -361,6 +374,29 @@ pub fn run_once(
     r: usize,
     only: Option<&[&str]>,
 ) -> Result<Vec<(String, &'static str, Figures)>, SimError> {
+    run_once_with(source, plan, values, r, only).map(|(figures, _)| figures)
+}
+
+/// [`run_once`] of every deployment, with the warnings its run raised beyond its scenario's.
+fn run_once_warning(
+    source: &SweepSource,
+    plan: &SweepPlan,
+    values: &[SweepValue],
+    r: usize,
+) -> Result<DeploymentFigures, SimError> {
+    run_once_with(source, plan, values, r, None)
+}
+
+/// Each deployment's name, model and figures in one run, and the run's own warnings.
+type DeploymentFigures = (Vec<(String, &'static str, Figures)>, Vec<String>);
+
+fn run_once_with(
+    source: &SweepSource,
+    plan: &SweepPlan,
+    values: &[SweepValue],
+    r: usize,
+    only: Option<&[&str]>,
+) -> Result<DeploymentFigures, SimError> {
     let mut scenario = source.scenario_at(&plan.params, values)?;
     scenario.seed = replication_seed(plan.seed.unwrap_or(scenario.seed), r);
     if let Some(names) = only {
@@ -371,7 +407,8 @@ pub fn run_once(
     let result = run::run(&scenario)?;
     let components = crate::report::summary::components(&result);
     let header = crate::report::summary::header(&components);
-    Ok(result
+    let run_warnings = result.warnings[scenario.warnings.len()..].to_vec();
+    let figures = result
         .deployments
         .iter()
         .map(|d| {
@@ -383,7 +420,8 @@ pub fn run_once(
                 Figures::of(d, &result.slo, summary),
             )
         })
-        .collect())
+        .collect();
+    Ok((figures, run_warnings))
 }
 
 /// Reads the scenario file of a sweep.

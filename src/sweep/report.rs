@@ -207,7 +207,8 @@ pub fn write_sweep_reports(
     json: Option<&serde_json::Value>,
     out: &Path,
 ) -> Result<PathBuf, SimError> {
-    let manifest = Manifest::for_sweep(&result.scenario, result.seed);
+    let warnings = super::warnings::merged(result);
+    let manifest = Manifest::for_sweep(&result.scenario, result.seed, &warnings);
     output::write_folder(out, manifest, |dir| {
         write_sweep_csv(result, dir)?;
         if let Some(json) = json {
@@ -264,6 +265,14 @@ fn write_page(
         "<h2>Summary</h2>\n<pre id=\"verdict\">{}</pre>\n",
         escape(&super::render::render_all(result, found))
     ));
+    let warnings = super::warnings::merged(result);
+    if !warnings.is_empty() {
+        body.push_str("<h2>Warnings</h2>\n<ul id=\"warnings\">\n");
+        for w in &warnings {
+            body.push_str(&format!("<li>{}</li>\n", escape(w)));
+        }
+        body.push_str("</ul>\n");
+    }
     let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
     body.push_str(
         "<h2>sweep.csv</h2>\n<p class=\"meta\">serves: whether the deployment serves the \

@@ -83,12 +83,14 @@ impl Manifest {
         }
     }
 
-    /// The manifest of a `sweep` report.
-    pub fn for_sweep(scenario: &str, seed: u64) -> Self {
+    /// The manifest of a `sweep` report, with its merged warnings
+    /// ([`crate::sweep::warnings`]).
+    pub fn for_sweep(scenario: &str, seed: u64, warnings: &[String]) -> Self {
         Manifest {
             command: "sweep",
             scenario: Some(scenario.to_owned()),
             seed: Some(seed.into()),
+            warnings: warnings.to_vec(),
             ..Self::blank()
         }
     }
