@@ -108,6 +108,35 @@ fn break_even_of_a_linear_cost_against_a_flat_one_matches_the_hand_value() {
 }
 
 #[test]
+fn progress_counts_requests_and_the_refinement_settles_on_the_runs_it_made() {
+    // LINEAR at loads 1, 40 (fixed-interval arrivals: load x 3,600 requests in the hour,
+    // from time 0) on 2 deployments and 2 replications: 2 x 2 x (3,600 + 144,000) requests
+    // expected and simulated. Then one crossing refined between 1 and 40.
+    let src = source(LINEAR);
+    let progress = Progress::new();
+    let result = sweep::sweep(&src, &plan(&["load=1,40"], 2), &progress).unwrap();
+    let grid = 2 * 2 * (3_600 + 144_000);
+    assert_eq!(progress.requests(), grid);
+    let expected = progress.expected() as f64;
+    assert!(
+        (expected - grid as f64).abs() / (grid as f64) < 0.01,
+        "{expected}"
+    );
+    assert_eq!(progress.extra_runs(), (0, 0), "nothing refined yet");
+    let found = breakeven::break_even_counted(&src, &result, &progress);
+    assert_eq!(found.crossings.len(), 1);
+    let (done, planned) = progress.extra_runs();
+    // Bisection from 1 to 40 down to 1e-4 of ~14.9: about 15 steps of 2 replications.
+    assert!(done >= 20 && done == planned, "{done} of {planned}");
+    let simulated = progress.requests() as f64;
+    let expected = progress.expected() as f64;
+    assert!(
+        (simulated - expected).abs() / simulated < 0.02,
+        "announced {expected} against {simulated} simulated"
+    );
+}
+
+#[test]
 fn confidence_half_widths_shrink_as_one_over_root_n() {
     let src = source(NOISY);
     let half_width = |n: usize| {

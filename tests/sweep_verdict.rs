@@ -482,4 +482,3 @@ fn a_sweep_states_run_warnings_once_and_where_each_was_raised() {
     assert!(html.contains("<ul id=\"warnings\">"), "the page lists them");
     assert!(html.contains("<li>at load = 12: fleet &#39;vm&#39; was offered"));
 }
-

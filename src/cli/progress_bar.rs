@@ -1,5 +1,7 @@
 //! The progress bars of `run` (requests simulated over the estimated total, with rate and
-//! ETA) and `sweep` (runs done over points x replications, with ETA), drawn on stderr.
+//! ETA) and `sweep` (requests simulated over the total its points expect, growing as the
+//! break-even refinement announces its extra runs, with those runs done and planned and an
+//! ETA that counts requests), drawn on stderr.
 //!
 //! The library only counts ([`Progress`]); this module owns the display. A ticker thread reads
 //! the counter ten times a second and moves the bar; the bar appears only once the run has
@@ -36,20 +38,29 @@ pub fn with_bar<T: Send>(
     )
 }
 
-/// [`with_bar`] counting runs of a sweep (points x replications) instead of requests.
-pub fn with_runs_bar<T: Send>(
+/// [`with_bar`] for a sweep: its total is what `progress` expects
+/// ([`Progress::expected`]), read at every tick, and its message the break-even
+/// refinement's extra runs once it has planned some.
+pub fn with_sweep_bar<T: Send>(
     show: bool,
-    expected: u64,
     progress: &Progress,
     work: impl FnOnce() -> T + Send,
 ) -> T {
     with_bar_of(
         show,
-        expected,
+        progress.expected(),
         progress,
-        "sweeping {wide_bar} {human_pos}/{human_len} runs, ETA {eta}",
+        "sweeping {wide_bar} {human_pos}/{human_len} requests{msg}, ETA {eta}",
         work,
     )
+}
+
+/// The sweep bar's message: the refinement's extra runs done and planned, once any is.
+pub fn extra_runs_message(progress: &Progress) -> String {
+    match progress.extra_runs() {
+        (_, 0) => String::new(),
+        (done, planned) => format!(", break-even refinement {done}/{planned} runs"),
+    }
 }
 
 /// Runs `work`, showing a bar drawn with indicatif `template` of `progress` over `expected`.
@@ -88,10 +99,10 @@ fn with_bar_of<T: Send>(
                     shown = true;
                 }
                 let n = progress.requests();
-                // The total is an estimate: a run may go past it.
-                if bar.length().is_some_and(|len| n > len) {
-                    bar.set_length(n);
-                }
+                // The total is an estimate: a run may go past it, and a sweep announces more.
+                let total = progress.expected().max(bar.length().unwrap_or(0));
+                bar.set_length(total.max(n));
+                bar.set_message(extra_runs_message(progress));
                 bar.set_position(n);
             }
         });

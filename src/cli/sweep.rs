@@ -96,7 +96,6 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
     // Counted before the grid is written out: a huge grid is refused at once.
     let grid = SweepSize::of_grid(&plan, first.deployments.len());
     within_limits(&args.scenario, grid.check(), args.allow_large)?;
-    let runs = (grid.runs()) as u64;
     let progress = Progress::new();
     let show_bar = !args.quiet && std::io::stderr().is_terminal();
     let allow_large = args.allow_large;
@@ -106,11 +105,11 @@ pub fn sweep_command(args: SweepArgs) -> anyhow::Result<()> {
         let size = SweepSize::of_prepared(&plan, &prepared, rayon::current_num_threads());
         within_limits(&scenario_path, size.check(), allow_large)?;
         let result = sweep::run_prepared(&source, &plan, prepared, &progress);
-        let found = breakeven::break_even(&source, &result);
+        let found = breakeven::break_even_counted(&source, &result, &progress);
         Ok((result, found))
     };
     let (result, found) =
-        progress_bar::with_runs_bar(show_bar, runs, &progress, || match args.threads {
+        progress_bar::with_sweep_bar(show_bar, &progress, || match args.threads {
             Some(n) => rayon::ThreadPoolBuilder::new()
                 .num_threads(n.into())
                 .build()

@@ -27,9 +27,11 @@
 use rayon::prelude::*;
 
 use super::figures::Figure;
+use super::refine_budget::RefineBudget;
 use super::serving::{self, Boundary};
 use super::values::{SweepValue, round_significant};
 use super::{SweepError, SweepResult, SweepSource, describe, run_once};
+use crate::engine::Progress;
 
 /// A bracket narrower than this share of its position is a crossing.
 pub const REL_TOLERANCE: f64 = 1e-4;
@@ -165,6 +167,16 @@ pub fn crossings(source: &SweepSource, result: &SweepResult) -> Result<Vec<Cross
 /// on `source` (see the module docs); nothing for a sweep over more or fewer than one
 /// parameter.
 pub fn break_even(source: &SweepSource, result: &SweepResult) -> BreakEven {
+    break_even_counted(source, result, &Progress::new())
+}
+
+/// [`break_even`], its extra runs announced and counted on `progress`
+/// ([`super::refine_budget`]).
+pub fn break_even_counted(
+    source: &SweepSource,
+    result: &SweepResult,
+    progress: &Progress,
+) -> BreakEven {
     if result.plan.params.len() != 1 || result.points.is_empty() {
         return BreakEven::default();
     }
@@ -172,13 +184,13 @@ pub fn break_even(source: &SweepSource, result: &SweepResult) -> BreakEven {
     let mut out = BreakEven::default();
     let refined: Vec<_> = brackets(result)
         .par_iter()
-        .map(|b| refine(source, result, b, log))
+        .map(|b| refine(source, result, b, log, progress))
         .collect();
     for (crossing, failure) in refined {
         out.crossings.extend(crossing);
         out.failures.extend(failure);
     }
-    for (boundary, failure) in serving::boundaries(source, result, log) {
+    for (boundary, failure) in serving::boundaries(source, result, log, progress) {
         out.boundaries.push(boundary);
         out.failures.extend(failure);
     }
@@ -226,6 +238,7 @@ fn refine(
     result: &SweepResult,
     bracket: &Bracket,
     log: bool,
+    progress: &Progress,
 ) -> (Option<Crossing>, Option<SweepError>) {
     let names = &result.points[0].deployments;
     let (a, b) = (
@@ -233,6 +246,8 @@ fn refine(
         names[bracket.b].name.as_str(),
     );
     let (mut lo, mut hi) = (bracket.lo, bracket.hi);
+    let reps = result.plan.replications.max(1) as u64;
+    let mut budget = RefineBudget::announce(progress, source, result, (lo.0, hi.0), reps, 2);
     let mut failure = None;
     for _ in 0..MAX_STEPS {
         if lo.1 == 0.0 || hi.1 == 0.0 || narrow(lo.0, hi.0) {
@@ -241,7 +256,8 @@ fn refine(
         let Some(value) = accepted_between(source, result, lo.0, hi.0, log) else {
             break;
         };
-        let d = match cost_difference(source, result, &value, [a, b]) {
+        budget.at(source, result, &value);
+        let d = match cost_difference(source, result, &value, [a, b], &mut budget) {
             Ok(Some(d)) => d,
             // One of the two does not serve the workload here: they are not compared.
             Ok(None) => return (None, None),
@@ -296,14 +312,16 @@ fn cost_difference(
     result: &SweepResult,
     value: &SweepValue,
     pair: [&str; 2],
+    budget: &mut RefineBudget,
 ) -> Result<Option<f64>, SweepError> {
     let plan = &result.plan;
     let values = std::slice::from_ref(value);
     let reps = plan.replications.max(1);
     let mut sum = 0.0;
     for r in 0..reps {
-        let runs = run_once(source, plan, values, r, Some(&pair))
+        let runs = run_once(source, plan, values, r, Some(&pair), budget.progress())
             .map_err(|e| refinement_error(result, value, e))?;
+        budget.ran();
         let figures = |name: &str| runs.iter().find(|(n, _, _)| n == name).map(|(_, _, f)| f);
         let (Some(fa), Some(fb)) = (figures(pair[0]), figures(pair[1])) else {
             return Ok(None);

@@ -25,6 +25,7 @@ pub mod charts;
 pub mod figures;
 pub mod json;
 pub mod memory;
+pub mod refine_budget;
 pub mod render;
 pub mod report;
 pub mod serving;
@@ -267,8 +268,9 @@ pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, Sweep
     })
 }
 
-/// Runs every point of `plan` on the scenario in `source`; `done` counts finished runs (point
-/// x replication) for a progress display (its count is runs, not requests).
+/// Runs every point of `plan` on the scenario in `source`; `done` counts the requests
+/// simulated, and is told the requests expected ([`Progress::expected`]), for a progress
+/// display.
 ///
 /// # Errors
 /// The first point, in grid order, that does not validate (before anything runs) or fails to
@@ -300,19 +302,17 @@ pub fn run_prepared(
         seed,
         deployments: names,
         warnings: scenario_warnings,
-        ..
+        sizes,
     } = prepared;
     let replications = plan.replications.max(1);
+    let per_replication: f64 = sizes.iter().map(|s| s.requests()).sum::<f64>() * names.len() as f64;
+    done.expect((per_replication * replications as f64).round() as u64);
     let jobs: Vec<(usize, usize)> = (0..points.len())
         .flat_map(|p| (0..replications).map(move |r| (p, r)))
         .collect();
     let runs = jobs
         .par_iter()
-        .map(|&(p, r)| {
-            let out = run_once_warning(source, plan, &points[p], r);
-            done.add(1);
-            out
-        })
+        .map(|&(p, r)| run_once_warning(source, plan, &points[p], r, done))
         .collect::<Vec<_>>();
     let mut runs = runs.into_iter();
     let mut results = Vec::with_capacity(points.len());
@@ -363,7 +363,7 @@ pub fn run_prepared(
 }
 
 /// Runs replication `r` of one point: each deployment's name, model and figures (only the
-/// deployments named in `only`, when given).
+/// deployments named in `only`, when given), its requests counted on `progress`.
 ///
 /// # Errors
 /// As [`Scenario::parse_patched`] and [`run::run`].
@@ -373,8 +373,9 @@ pub fn run_once(
     values: &[SweepValue],
     r: usize,
     only: Option<&[&str]>,
+    progress: &Progress,
 ) -> Result<Vec<(String, &'static str, Figures)>, SimError> {
-    run_once_with(source, plan, values, r, only).map(|(figures, _)| figures)
+    run_once_with(source, plan, values, r, only, progress).map(|(figures, _)| figures)
 }
 
 /// [`run_once`] of every deployment, with the warnings its run raised beyond its scenario's.
@@ -383,8 +384,9 @@ fn run_once_warning(
     plan: &SweepPlan,
     values: &[SweepValue],
     r: usize,
+    progress: &Progress,
 ) -> Result<DeploymentFigures, SimError> {
-    run_once_with(source, plan, values, r, None)
+    run_once_with(source, plan, values, r, None, progress)
 }
 
 /// Each deployment's name, model and figures in one run, and the run's own warnings.
@@ -396,6 +398,7 @@ fn run_once_with(
     values: &[SweepValue],
     r: usize,
     only: Option<&[&str]>,
+    progress: &Progress,
 ) -> Result<DeploymentFigures, SimError> {
     let mut scenario = source.scenario_at(&plan.params, values)?;
     scenario.seed = replication_seed(plan.seed.unwrap_or(scenario.seed), r);
@@ -404,7 +407,7 @@ fn run_once_with(
             .deployments
             .retain(|d| names.contains(&d.name.as_str()));
     }
-    let result = run::run(&scenario)?;
+    let result = run::run_with_progress(&scenario, progress)?;
     let components = crate::report::summary::components(&result);
     let header = crate::report::summary::header(&components);
     let run_warnings = result.warnings[scenario.warnings.len()..].to_vec();

@@ -13,8 +13,10 @@
 use rayon::prelude::*;
 
 use super::breakeven::{MAX_STEPS, accepted_between, narrow, refinement_error};
+use super::refine_budget::RefineBudget;
 use super::values::SweepValue;
 use super::{SweepError, SweepResult, SweepSource, run_once};
+use crate::engine::Progress;
 
 /// A change of whether a deployment serves the workload along the swept parameter.
 #[derive(Clone, Debug, PartialEq)]
@@ -72,10 +74,11 @@ pub fn boundaries(
     source: &SweepSource,
     result: &SweepResult,
     log: bool,
+    progress: &Progress,
 ) -> Vec<(Boundary, Option<SweepError>)> {
     changes(result)
         .par_iter()
-        .map(|&(d, a, b)| refine(source, result, d, a, b, log))
+        .map(|&(d, a, b)| refine(source, result, d, (a, b), log, progress))
         .collect()
 }
 
@@ -83,13 +86,15 @@ fn refine(
     source: &SweepSource,
     result: &SweepResult,
     d: usize,
-    a: (f64, bool),
-    b: (f64, bool),
+    (a, b): ((f64, bool), (f64, bool)),
     log: bool,
+    progress: &Progress,
 ) -> (Boundary, Option<SweepError>) {
     let name = result.points[0].deployments[d].name.as_str();
     // `yes` serves, `no` does not; the boundary lies between them.
     let (mut yes, mut no) = if a.1 { (a.0, b.0) } else { (b.0, a.0) };
+    let reps = result.plan.replications.max(1) as u64;
+    let mut budget = RefineBudget::announce(progress, source, result, (yes, no), reps, 1);
     let mut failure = None;
     for _ in 0..MAX_STEPS {
         if narrow(yes, no) {
@@ -98,7 +103,8 @@ fn refine(
         let Some(value) = accepted_between(source, result, yes, no, log) else {
             break;
         };
-        match serves_at(source, result, &value, name) {
+        budget.at(source, result, &value);
+        match serves_at(source, result, &value, name, &mut budget) {
             Ok(true) => yes = value.number,
             Ok(false) => no = value.number,
             Err(e) => {
@@ -123,11 +129,14 @@ fn serves_at(
     result: &SweepResult,
     value: &SweepValue,
     name: &str,
+    budget: &mut RefineBudget,
 ) -> Result<bool, SweepError> {
     let plan = &result.plan;
     for r in 0..plan.replications.max(1) {
-        let runs = run_once(source, plan, std::slice::from_ref(value), r, Some(&[name]))
+        let values = std::slice::from_ref(value);
+        let runs = run_once(source, plan, values, r, Some(&[name]), budget.progress())
             .map_err(|e| refinement_error(result, value, e))?;
+        budget.ran();
         if !runs.iter().all(|(_, _, f)| f.serves) {
             return Ok(false);
         }
