@@ -35,7 +35,9 @@
 //!   of it than a day (the daily cycle is left out; the advice is a day's selection, or,
 //!   where the selection has one and the duration cuts it, a longer duration), and when the
 //!   scenario's duration runs past the end of the selected trace (the rest of the window
-//!   replays nothing, yet is projected too).
+//!   replays nothing, yet is projected too); and when the whole trace holds less than a day
+//!   (an excerpt of some hours: busy hours projected to a month overstate the bill, quiet
+//!   ones understate it; the advice is a whole day of trace).
 //!
 //! Advice is always one the scenario can follow and does not already: a longer window is
 //! never suggested past [`MAX_DURATION`] (the longest a scenario may simulate; where the
@@ -104,6 +106,18 @@ pub fn window_warnings(
                      it, less than the day its traffic cycles over; {ASSUMED}, so the hours \
                      left out are assumed to look like these: {advice} to include the daily \
                      cycle",
+                    format_duration(i.covered),
+                    format_duration(traced),
+                ));
+            }
+            if i.covered < DAY && traced < DAY {
+                // The whole trace is an excerpt of part of a day: no selection can fix it.
+                out.push(format!(
+                    "workload.trace: the trace holds only {} of traffic, less than the day it \
+                     cycles over, and {ASSUMED}: every hour of the month is taken to look like \
+                     these {}. An excerpt of busy (daytime) hours overstates the monthly bill, \
+                     one of quiet hours understates it: replay a whole day of trace to include \
+                     the daily cycle",
                     format_duration(i.covered),
                     format_duration(traced),
                 ));
