@@ -148,6 +148,9 @@ pub struct KeepAliveFile {
 pub struct ProvisionedFile {
     pub instances: Option<Spanned<i64>>,
     pub schedule: Option<Spanned<Vec<Spanned<ScheduleEntryFile>>>>,
+    /// Only the pools of these functions keep the always-warm instances (default: every
+    /// pool).
+    pub functions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One entry of a daily schedule.

@@ -100,6 +100,8 @@ pub struct FaasSpec {
     pub billing: FaasBilling,
     /// Always-warm instances per pool.
     pub provisioned: Option<Provisioned>,
+    /// The functions whose pools keep them (`provisioned.functions`); `None`: every pool.
+    pub provisioned_functions: Option<Vec<String>>,
     /// vCPUs of one instance: calls sharing it share them; instance time bills vCPU-s.
     pub vcpus: Option<f64>,
     /// Most new instances per pool per period ([`scaling::scale_rate`]); `None`: unlimited.
@@ -201,6 +203,8 @@ pub struct FaasModel {
     /// none), so starting and ending a call costs no vector push or pop.
     free_running: u32,
     provisioned: Option<Provisioned>,
+    /// Per pool: whether it keeps the provisioned instances.
+    provisioned_pools: Vec<bool>,
     /// Always-warm instances per pool, the level they were set to, and since when it is booked.
     kept: Vec<u32>,
     kept_level: u32,
@@ -304,6 +308,12 @@ impl FaasModel {
             kept_level: 0,
             kept_since: 0,
             provisioned: spec.provisioned,
+            provisioned_pools: provisioned::pools_kept(
+                spec.provisioned_functions.as_deref(),
+                functions,
+                &table.pool_of,
+                table.len(),
+            ),
             cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
             metering: InstanceMeter::new(

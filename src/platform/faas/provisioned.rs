@@ -4,7 +4,10 @@
 //! Rules (`provisioned = { instances = N }` or `provisioned = { schedule = [ ... ] }` under
 //! `[deployments.compute]`; schedules as in [`crate::platform::schedule`], whose clock reads
 //! 00:00 at the start of the simulated window):
-//! - Every pool keeps the scheduled number of always-warm instances. They are loaded at the
+//! - Every pool keeps the scheduled number of always-warm instances; with
+//!   `provisioned.functions = ["checkout"]`, only the pools those functions run in (a
+//!   function's own pool, or its app's with `pools = "app"`) keep them, and only they are
+//!   billed for them. They are loaded at the
 //!   moment the level rises (ahead of traffic: no call waits for them), never reclaimed by the
 //!   keep-alive policy, and serve before any on-demand instance.
 //! - Traffic beyond them spills over to on-demand instances under the keep-alive policy (cold
@@ -60,6 +63,26 @@ impl Provisioned {
     }
 }
 
+/// Per pool of `pool_of` (`pools` of them): whether it keeps the provisioned instances: all
+/// without a list of functions, else the pools of the functions named.
+pub fn pools_kept(
+    names: Option<&[String]>,
+    functions: &[crate::workload::FunctionSpec],
+    pool_of: &[u32],
+    pools: usize,
+) -> Vec<bool> {
+    let Some(names) = names else {
+        return vec![true; pools];
+    };
+    let mut kept = vec![false; pools];
+    for (f, &pool) in functions.iter().zip(pool_of) {
+        if names.contains(&f.name) {
+            kept[pool as usize] = true;
+        }
+    }
+    kept
+}
+
 impl FaasModel {
     /// Sets every pool's always-warm instances to the provisioned level now, and schedules
     /// the next change.
@@ -73,6 +96,9 @@ impl FaasModel {
         self.book_provisioned(now, sim);
         self.kept_level = target;
         for pool in 0..self.kept.len() as u32 {
+            if !self.provisioned_pools[pool as usize] {
+                continue;
+            }
             let kept = self.kept[pool as usize];
             for _ in kept..target {
                 self.instances.launch(pool, now, now, true);
@@ -126,7 +152,13 @@ impl FaasModel {
         };
         let until = until.min(sim.window());
         if until > self.kept_since {
-            let gb: f64 = self.pool_gb.iter().sum();
+            let gb: f64 = self
+                .pool_gb
+                .iter()
+                .zip(&self.provisioned_pools)
+                .filter(|(_, kept)| **kept)
+                .map(|(gb, _)| gb)
+                .sum();
             let secs = (until - self.kept_since) as f64 / 1e6;
             let quantity = self.kept_level as f64 * gb * secs;
             sim.rec

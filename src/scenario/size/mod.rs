@@ -400,8 +400,11 @@ fn faas_memory(f: &FaasSpec, d: &DeploymentSpec, demands: &[Demand]) -> (f64, Op
     }
     let expected = bound.map_or(expected, |b| expected.min(b));
     // Always-warm instances exist whatever the limits: the provisioned level in every pool
-    // (at most one pool per function).
-    let pools: usize = demands.iter().map(|x| x.functions.len()).sum();
+    // (at most one pool per function), or in those of the functions named.
+    let pools: usize = match &f.provisioned_functions {
+        Some(names) => names.len(),
+        None => demands.iter().map(|x| x.functions.len()).sum(),
+    };
     let kept = f.provisioned.as_ref().map_or(0, |p| p.max_level()) as f64 * pools as f64;
     let (expected, bound) = (expected + kept, bound.map(|b| b + kept));
     let has_async = demands

@@ -142,7 +142,8 @@ impl Validator<'_> {
             });
         }
         self.functions_fit_cpu_tiers(&billing, b, path, workload)?;
-        let provisioned = self.provisioned(f, billing_file, path)?;
+        let (provisioned, provisioned_functions) =
+            self.provisioned(f, billing_file, path, workload)?;
         let instance_concurrency = f
             .instance_concurrency
             .as_ref()
@@ -189,6 +190,7 @@ impl Validator<'_> {
                 .map(|n| self.count(n, &field("function_concurrency"), 1, MAX_CONCURRENCY))
                 .transpose()?,
             reserved_concurrency: self.reserved_concurrency(f, path, workload)?,
+            provisioned_functions,
             pools: self
                 .named(
                     &f.pools,

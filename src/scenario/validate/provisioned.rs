@@ -1,11 +1,13 @@
 //! Validating provisioned concurrency: `provisioned = { instances = N }` or a daily
-//! `schedule`, and the provisioned prices it needs.
+//! `schedule`, optionally for some functions only (`functions = ["checkout"]`: names of the
+//! workload's functions, each once, at least one), and the provisioned prices it needs.
 
 use toml::Spanned;
 
 use crate::platform::faas::Provisioned;
 use crate::platform::schedule::{DailySchedule, parse_clock};
 use crate::scenario::file::{FaasBillingFile, FaasFile};
+use crate::workload::Workload;
 
 use super::{Result, Validator};
 
@@ -13,13 +15,15 @@ use super::{Result, Validator};
 const MAX_PROVISIONED: i64 = 100_000;
 
 impl Validator<'_> {
-    /// The provisioned plan of a FaaS compute table, if any.
+    /// The provisioned plan of a FaaS compute table, if any, and the functions it is for
+    /// (`None`: all).
     pub(super) fn provisioned(
         &self,
         f: &FaasFile,
         billing: &Spanned<FaasBillingFile>,
         path: &str,
-    ) -> Result<Option<Provisioned>> {
+        workload: &Workload,
+    ) -> Result<(Option<Provisioned>, Option<Vec<String>>)> {
         let field = format!("{path}.provisioned");
         let bfield = |k: &str| format!("{path}.billing.{k}");
         let b = billing.get_ref();
@@ -34,7 +38,7 @@ impl Validator<'_> {
                 &bfield("provisioned_compute"),
                 "a deployment without provisioned concurrency",
             )?;
-            return Ok(None);
+            return Ok((None, None));
         };
         let pf = p.get_ref();
         let plan = match (&pf.instances, &pf.schedule) {
@@ -95,6 +99,39 @@ impl Validator<'_> {
                 "the GB-s price of calls run on provisioned instances (Lambda x86: { usd = 0.0000097222 })",
             )?;
         }
-        Ok(Some(plan))
+        let functions = match &pf.functions {
+            None => None,
+            Some(list) => Some(self.provisioned_functions(list, &field, workload)?),
+        };
+        Ok((Some(plan), functions))
+    }
+
+    /// The names of `provisioned.functions`: each a function of the workload, once.
+    fn provisioned_functions(
+        &self,
+        list: &Spanned<Vec<Spanned<String>>>,
+        field: &str,
+        workload: &Workload,
+    ) -> Result<Vec<String>> {
+        if list.get_ref().is_empty() {
+            return Err(self.err(
+                list,
+                format!("{field}.functions"),
+                "is empty: name at least one function, or leave the key out for every pool",
+            ));
+        }
+        let mut names: Vec<String> = Vec::new();
+        for (i, name) in list.get_ref().iter().enumerate() {
+            let at = format!("{field}.functions[{i}]");
+            let n = name.get_ref();
+            if !workload.functions.iter().any(|func| &func.name == n) {
+                return Err(self.err(name, at, format!("no function named '{n}' in the workload")));
+            }
+            if names.contains(n) {
+                return Err(self.err(name, at, format!("'{n}' is named twice")));
+            }
+            names.push(n.clone());
+        }
+        Ok(names)
     }
 }
