@@ -62,9 +62,18 @@ pub const FILES: &[(&str, &str)] = &[
     ("render.toml", include_str!("render.toml")),
     ("supabase.toml", include_str!("supabase.toml")),
     ("firebase.toml", include_str!("firebase.toml")),
-    ("firebase-hosting.toml", include_str!("firebase-hosting.toml")),
-    ("firebase-storage.toml", include_str!("firebase-storage.toml")),
-    ("firebase-functions.toml", include_str!("firebase-functions.toml")),
+    (
+        "firebase-hosting.toml",
+        include_str!("firebase-hosting.toml"),
+    ),
+    (
+        "firebase-storage.toml",
+        include_str!("firebase-storage.toml"),
+    ),
+    (
+        "firebase-functions.toml",
+        include_str!("firebase-functions.toml"),
+    ),
     ("back4app.toml", include_str!("back4app.toml")),
     ("kinvey.toml", include_str!("kinvey.toml")),
     ("aws-appsync.toml", include_str!("aws-appsync.toml")),
