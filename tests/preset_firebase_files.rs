@@ -7,6 +7,7 @@ mod common;
 use common::billing::{assert_close, baas_scenario as scenario, line, monthly_workload};
 use common::{deployment, run_text};
 use serverless_sim::pricing::presets::{catalogue, check::check_catalogue};
+use serverless_sim::run::RunResult;
 use serverless_sim::scenario::Scenario;
 
 /// The simulator's month, in µs.
@@ -23,21 +24,31 @@ fn service(name: &str, preset: &str, plan: &str, extra: &str) -> String {
     )
 }
 
+/// `calls` calls over `window_us`, each making `ops` on service `name` (`preset` on `plan`)
+/// whose downloads send `per_download` each.
+fn downloads(
+    window_us: u64,
+    calls: u64,
+    ops: &str,
+    svc: (&str, &str, &str),
+    per: &str,
+) -> RunResult {
+    let (name, preset, plan) = svc;
+    let extra = format!("egress = {{ per_download = \"{per}\" }}");
+    run_text(&scenario(
+        window_us,
+        calls,
+        ops,
+        &service(name, preset, plan, &extra),
+    ))
+}
+
 /// Hosting on Blaze, one day: 1,000 downloads of 1 MB are 1 GB transferred, of which the
 /// day's first 0.36 GB are free: 0.64 GB x $0.15 = $0.096. Files served cost nothing.
 #[test]
 fn hosting_blaze_bills_the_day_s_transfer_past_360_mb() {
-    let r = run_text(&scenario(
-        DAY_US,
-        1_000,
-        "{ web = { download = 1 } }",
-        &service(
-            "web",
-            "firebase-hosting",
-            "blaze",
-            "egress = { per_download = \"1MB\" }",
-        ),
-    ));
+    let web = ("web", "firebase-hosting", "blaze");
+    let r = downloads(DAY_US, 1_000, "{ web = { download = 1 } }", web, "1MB");
     let d = deployment(&r, "d");
     assert_close(line(d, "egress").window_quantity, 1.0, 1e-12, "GB sent");
     assert_close(line(d, "egress").window_usd, 0.64 * 0.15, 1e-9, "transfer");
@@ -81,17 +92,14 @@ fn blaze_bills_stored_gb_past_the_free_amount_and_spark_nothing() {
 /// `quota_exceeded`; the second day starts a new quota at 24:00. Nothing is billed.
 #[test]
 fn hosting_spark_stops_serving_at_360_mb_a_day() {
-    let r = run_text(&scenario(
+    let web = ("web", "firebase-hosting", "spark");
+    let r = downloads(
         2 * DAY_US,
         2 * 86_400,
         "{ web = { download = 1 } }",
-        &service(
-            "web",
-            "firebase-hosting",
-            "spark",
-            "egress = { per_download = \"1MB\" }",
-        ),
-    ));
+        web,
+        "1MB",
+    );
     let d = deployment(&r, "d");
     let t = &d.recorder.totals;
     assert_eq!((t.completed, t.quota_exceeded), (720, 2 * 86_040));
@@ -106,17 +114,14 @@ fn hosting_spark_stops_serving_at_360_mb_a_day() {
 ///   uploads (30,000 - 20,000 free) / 10,000 x $0.05 = $0.05; the day $0.19.
 #[test]
 fn storage_blaze_bills_downloads_uploads_and_gb_past_the_daily_free_amounts() {
-    let r = run_text(&scenario(
+    let ops = "{ files = { download = 10, upload = 3 } }";
+    let r = downloads(
         DAY_US,
         10_000,
-        "{ files = { download = 10, upload = 3 } }",
-        &service(
-            "files",
-            "firebase-storage",
-            "blaze",
-            "egress = { per_download = \"20KB\" }",
-        ),
-    ));
+        ops,
+        ("files", "firebase-storage", "blaze"),
+        "20KB",
+    );
     let d = deployment(&r, "d");
     assert_close(line(d, "egress").window_usd, 0.12, 1e-9, "GB downloaded");
     assert_close(line(d, "download").window_usd, 0.02, 1e-9, "downloads");
