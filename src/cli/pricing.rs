@@ -160,6 +160,12 @@ pub fn show(catalogue: &Catalogue, preset: &Preset, format: Format) -> String {
     if let Some(reason) = &preset.unavailable {
         let _ = writeln!(out, "\nNo prices: {reason}");
     }
+    if let Some(from) = &preset.params_from {
+        let _ = writeln!(
+            out,
+            "\nBilled as {from}: its figures below are that preset's, with its sources (params_from)."
+        );
+    }
     if !preset.params.is_empty() {
         let title = if preset.plans.is_empty() {
             "Figures (scenario key = value)"

@@ -18,7 +18,8 @@
 //! A product sold as plans (Firebase Spark and Blaze, Supabase Free and Pro) is one preset with
 //! `[[presets.plans]]`, each with its own params merged over the preset's ([`plans`]); a
 //! product without a public price list is a preset with `unavailable` (its reason) and no
-//! params, which `pricing show` explains and a scenario may not name.
+//! params, which `pricing show` explains and a scenario may not name. A product billed exactly
+//! as another names it with `params_from` and carries its params ([`shared`]).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -30,6 +31,7 @@ use toml::de::{DeTable, DeValue};
 pub mod check;
 pub mod near_miss;
 pub mod plans;
+mod shared;
 
 pub use plans::Plan;
 
@@ -60,6 +62,18 @@ pub const FILES: &[(&str, &str)] = &[
     ("render.toml", include_str!("render.toml")),
     ("supabase.toml", include_str!("supabase.toml")),
     ("firebase.toml", include_str!("firebase.toml")),
+    (
+        "firebase-hosting.toml",
+        include_str!("firebase-hosting.toml"),
+    ),
+    (
+        "firebase-storage.toml",
+        include_str!("firebase-storage.toml"),
+    ),
+    (
+        "firebase-functions.toml",
+        include_str!("firebase-functions.toml"),
+    ),
     ("back4app.toml", include_str!("back4app.toml")),
     ("kinvey.toml", include_str!("kinvey.toml")),
     ("aws-appsync.toml", include_str!("aws-appsync.toml")),
@@ -172,6 +186,8 @@ pub struct Preset {
     /// Why no prices can be given (no public price list): such a preset has no params and
     /// cannot be named in a scenario.
     pub unavailable: Option<String>,
+    /// The preset whose params it carries where it gives none of its own ([`shared`]).
+    pub params_from: Option<String>,
     /// The data file it comes from.
     pub file: &'static str,
 }
@@ -250,6 +266,7 @@ struct PresetData {
     plans: Vec<plans::PlanData>,
     default_plan: Option<String>,
     unavailable: Option<String>,
+    params_from: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -266,7 +283,8 @@ pub(crate) struct ParamData {
 /// describe the same document.
 ///
 /// # Errors
-/// A file that does not parse, a duplicate preset name, or one source id given two meanings.
+/// A file that does not parse, a duplicate preset name, one source id given two meanings, or a
+/// `params_from` that names no fitting preset.
 pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String> {
     let mut presets: Vec<Preset> = Vec::new();
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
@@ -324,10 +342,12 @@ pub fn load(files: &[(&'static str, &'static str)]) -> Result<Catalogue, String>
                 plans,
                 default_plan: p.default_plan,
                 unavailable: p.unavailable,
+                params_from: p.params_from,
                 file,
             });
         }
     }
+    shared::resolve(&mut presets)?;
     presets.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Catalogue { presets, sources })
 }

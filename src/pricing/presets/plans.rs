@@ -39,7 +39,7 @@ pub(crate) struct PlanData {
 }
 
 /// True when `a` and `b` are the same dotted key or one lies under the other.
-fn overlaps(a: &str, b: &str) -> bool {
+pub(super) fn overlaps(a: &str, b: &str) -> bool {
     let under = |x: &str, y: &str| x.strip_prefix(y).is_some_and(|rest| rest.starts_with('.'));
     a == b || under(a, b) || under(b, a)
 }
