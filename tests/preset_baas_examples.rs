@@ -218,6 +218,27 @@ fn s3_list_costs_as_much_as_put() {
     );
 }
 
+/// S3's data sent to the internet, by hand from its published first tier: 200 GB in a month
+/// less the free 100 GB at $0.09 per GB = $9.00; 80 GB is within the free amount, $0.
+#[test]
+fn s3_egress_bills_past_its_free_100_gb_a_month() {
+    for (per_get, usd) in [("200KB", 9.0), ("80KB", 0.0)] {
+        // A thousandth of a month with 1,000 GETs: 1,000 x 200 KB = 0.2 GB, 200 GB a month.
+        let files = format!(
+            "{}egress = {{ per_get = \"{per_get}\" }}\n",
+            service("files", "aws-s3-standard")
+        );
+        let r = run_text(&scenario(
+            MONTH_US / 1000,
+            1000,
+            "{ files = { get = 1 } }",
+            &files,
+        ));
+        let egress = line(deployment(&r, "d"), "egress");
+        assert_close(egress.monthly_usd, usd, 1e-9, per_get);
+    }
+}
+
 /// Supabase's "Manage Edge Function Invocations usage" (supabase.com/docs/guides/platform/
 /// manage-your-usage/edge-function-invocations, "Billing examples"): on the Pro plan,
 /// 1,800,000 invocations a month are within the quota: Pro Plan $25, invocations $0, total
