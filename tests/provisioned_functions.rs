@@ -16,22 +16,12 @@ use common::billing::line;
 use common::deployment;
 
 fn deployment_text(name: &str, provisioned: &str) -> String {
-    format!(
-        r#"
-[[deployments]]
-name = "{name}"
-[deployments.compute]
-model = "faas"
-cold_start = {{ dist = "constant", value = "100ms" }}
-keep_alive = {{ policy = "fixed", idle_timeout = "1m" }}
-provisioned = {provisioned}
-[deployments.compute.billing]
-requests = {{ usd = 0.20, per = 1_000_000 }}
-gb_seconds = {{ usd = 0.0000166667 }}
-provisioned_gb_seconds = {{ usd = 0.0000041667 }}
-provisioned_compute = {{ usd = 0.0000097222 }}
-"#
-    )
+    let keys = format!(
+        "keep_alive = {{ policy = \"fixed\", idle_timeout = \"1m\" }}\nprovisioned = {provisioned}"
+    );
+    let billing = "provisioned_gb_seconds = { usd = 0.0000041667 }\n\
+                   provisioned_compute = { usd = 0.0000097222 }";
+    common::faas_deployment(name, &keys, billing)
 }
 
 #[test]

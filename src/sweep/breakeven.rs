@@ -319,7 +319,7 @@ fn cost_difference(
     let reps = plan.replications.max(1);
     let mut sum = 0.0;
     for r in 0..reps {
-        let runs = run_once(source, plan, values, r, Some(&pair), budget.progress())
+        let (runs, _) = run_once(source, plan, values, r, Some(&pair), budget.progress())
             .map_err(|e| refinement_error(result, value, e))?;
         budget.ran();
         let figures = |name: &str| runs.iter().find(|(n, _, _)| n == name).map(|(_, _, f)| f);

@@ -312,7 +312,7 @@ pub fn run_prepared(
         .collect();
     let runs = jobs
         .par_iter()
-        .map(|&(p, r)| run_once_warning(source, plan, &points[p], r, done))
+        .map(|&(p, r)| run_once(source, plan, &points[p], r, None, done))
         .collect::<Vec<_>>();
     let mut runs = runs.into_iter();
     let mut results = Vec::with_capacity(points.len());
@@ -362,37 +362,16 @@ pub fn run_prepared(
     }
 }
 
+/// Each deployment's name, model and figures in one run, and the run's own warnings.
+pub type DeploymentFigures = (Vec<(String, &'static str, Figures)>, Vec<String>);
+
 /// Runs replication `r` of one point: each deployment's name, model and figures (only the
-/// deployments named in `only`, when given), its requests counted on `progress`.
+/// deployments named in `only`, when given), its requests counted on `progress`, and the
+/// warnings the run raised beyond its scenario's.
 ///
 /// # Errors
 /// As [`Scenario::parse_patched`] and [`run::run`].
 pub fn run_once(
-    source: &SweepSource,
-    plan: &SweepPlan,
-    values: &[SweepValue],
-    r: usize,
-    only: Option<&[&str]>,
-    progress: &Progress,
-) -> Result<Vec<(String, &'static str, Figures)>, SimError> {
-    run_once_with(source, plan, values, r, only, progress).map(|(figures, _)| figures)
-}
-
-/// [`run_once`] of every deployment, with the warnings its run raised beyond its scenario's.
-fn run_once_warning(
-    source: &SweepSource,
-    plan: &SweepPlan,
-    values: &[SweepValue],
-    r: usize,
-    progress: &Progress,
-) -> Result<DeploymentFigures, SimError> {
-    run_once_with(source, plan, values, r, None, progress)
-}
-
-/// Each deployment's name, model and figures in one run, and the run's own warnings.
-type DeploymentFigures = (Vec<(String, &'static str, Figures)>, Vec<String>);
-
-fn run_once_with(
     source: &SweepSource,
     plan: &SweepPlan,
     values: &[SweepValue],

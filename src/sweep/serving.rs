@@ -134,7 +134,7 @@ fn serves_at(
     let plan = &result.plan;
     for r in 0..plan.replications.max(1) {
         let values = std::slice::from_ref(value);
-        let runs = run_once(source, plan, values, r, Some(&[name]), budget.progress())
+        let (runs, _) = run_once(source, plan, values, r, Some(&[name]), budget.progress())
             .map_err(|e| refinement_error(result, value, e))?;
         budget.ran();
         if !runs.iter().all(|(_, _, f)| f.serves) {

@@ -71,6 +71,15 @@ requests = { usd = 0.20, per = 1_000_000 }
 gb_seconds = { usd = 0.0000166667 }
 "#;
 
+/// A FaaS deployment `name` with a 100 ms cold start, `keys` under its compute table, and
+/// [`FAAS_BILLING`]'s prices plus `billing` (more billing keys).
+pub fn faas_deployment(name: &str, keys: &str, billing: &str) -> String {
+    format!(
+        "\n[[deployments]]\nname = \"{name}\"\n[deployments.compute]\nmodel = \"faas\"\n\
+         cold_start = {{ dist = \"constant\", value = \"100ms\" }}\n{keys}\n{FAAS_BILLING}{billing}\n"
+    )
+}
+
 /// Mean and standard error of the mean of independent (or nearly so) values.
 pub fn mean_se(x: &[f64]) -> (f64, f64) {
     let k = x.len() as f64;

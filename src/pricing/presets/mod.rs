@@ -392,3 +392,30 @@ fn param_value(
     let param = table.get("params")?.get_ref().as_array()?.get(j)?;
     param.get_ref().as_table()?.get("value").cloned()
 }
+
+/// The source `X` every test catalogue cites.
+#[cfg(test)]
+pub(crate) const TEST_SOURCE: &str = r#"
+[sources.X]
+title = "A page"
+url = "https://example.com"
+dated = "2026"
+read = "2026-12-07"
+"#;
+
+/// The head of a test preset `name` of `kind` (its params and plans follow).
+#[cfg(test)]
+pub(crate) fn test_preset_head(name: &str, kind: &str) -> String {
+    format!(
+        r#"
+[[presets]]
+name = "{name}"
+kind = "{kind}"
+provider = "P"
+product = "P"
+region = "any"
+date = "2026-12-07"
+summary = "s"
+"#
+    )
+}

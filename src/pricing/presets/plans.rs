@@ -107,22 +107,18 @@ mod tests {
     use super::super::load;
     use super::*;
 
-    const FILE: &str = r#"
-[sources.X]
-title = "A page"
-url = "https://example.com"
-dated = "2026"
-read = "2026-12-07"
+    /// A service preset `p` with plans `free` (the default) and `paid`.
+    fn file() -> &'static str {
+        let text = format!(
+            "{}{}default_plan = \"free\"{}",
+            super::super::TEST_SOURCE,
+            super::super::test_preset_head("p", "service"),
+            PLANS
+        );
+        Box::leak(text.into_boxed_str())
+    }
 
-[[presets]]
-name = "p"
-kind = "service"
-provider = "P"
-product = "P"
-region = "any"
-date = "2026-12-07"
-summary = "s"
-default_plan = "free"
+    const PLANS: &str = r#"
 params = [
   { key = "operations.read.price", value = { usd = 1.0 }, unit = "u", confidence = "confirmed", sources = ["X"] },
   { key = "operations.write.price", value = { usd = 2.0 }, unit = "u", confidence = "confirmed", sources = ["X"] },
@@ -166,7 +162,7 @@ summary = "one"
 
     #[test]
     fn a_plan_replaces_the_params_at_its_keys_and_keeps_the_rest() {
-        let c = load(&[("t.toml", FILE)]).unwrap();
+        let c = load(&[("t.toml", file())]).unwrap();
         let p = c.get("p").unwrap();
         assert_eq!(
             keys(p, p.plan("free")),
@@ -184,7 +180,7 @@ summary = "one"
 
     #[test]
     fn selection_uses_the_default_requires_a_plan_without_one_and_names_the_known_plans() {
-        let c = load(&[("t.toml", FILE)]).unwrap();
+        let c = load(&[("t.toml", file())]).unwrap();
         let (p, q) = (c.get("p").unwrap(), c.get("q").unwrap());
         assert_eq!(p.select_plan(None).unwrap().unwrap().name, "free");
         assert_eq!(p.select_plan(Some("paid")).unwrap().unwrap().name, "paid");
@@ -198,7 +194,8 @@ summary = "one"
                 .contains("choose one with `plan")
         );
         assert_eq!(q.select_plan(Some("only")).unwrap().unwrap().name, "only");
-        let single = load(&[("t.toml", FILE.split("[[presets.plans]]").next().unwrap())]).unwrap();
+        let single =
+            load(&[("t.toml", file().split("[[presets.plans]]").next().unwrap())]).unwrap();
         let single = single.get("p").unwrap();
         assert!(single.select_plan(None).unwrap().is_none());
         assert!(

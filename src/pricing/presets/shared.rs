@@ -62,40 +62,19 @@ mod tests {
     use super::super::load;
 
     fn file(base_kind: &str, from: &str) -> String {
+        use super::super::{TEST_SOURCE, test_preset_head};
         format!(
-            r#"
-[sources.X]
-title = "A page"
-url = "https://example.com"
-dated = "2026"
-read = "2026-12-07"
-
-[[presets]]
-name = "base"
-kind = "{base_kind}"
-provider = "P"
-product = "P"
-region = "any"
-date = "2026-12-07"
-summary = "s"
-params = [
+            r#"{TEST_SOURCE}{}params = [
   {{ key = "billing.requests", value = {{ usd = 0.4 }}, unit = "u", confidence = "confirmed", sources = ["X"] }},
   {{ key = "billing.granularity", value = "100ms", unit = "u", confidence = "confirmed", sources = ["X"] }},
 ]
-
-[[presets]]
-name = "billed-as-base"
-kind = "faas"
-provider = "P"
-product = "P"
-region = "any"
-date = "2026-12-07"
-summary = "s"
-params_from = "{from}"
+{}params_from = "{from}"
 params = [
   {{ key = "billing.granularity", value = "1ms", unit = "u", confidence = "confirmed", sources = ["X"] }},
 ]
-"#
+"#,
+            test_preset_head("base", base_kind),
+            test_preset_head("billed-as-base", "faas"),
         )
     }
 
