@@ -185,6 +185,7 @@ impl Validator<'_> {
             usd_per_month,
             growth,
             quotas,
+            preset: f.pricing.as_ref().map(|p| p.get_ref().clone()),
         })
     }
 
