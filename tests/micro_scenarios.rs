@@ -18,7 +18,7 @@ mod common;
 use common::{deployment, run_text};
 use serverless_sim::metrics::Level;
 use serverless_sim::platform::DeploymentResult;
-use serverless_sim::pricing::{BillLine, Component};
+use serverless_sim::pricing::BillLine;
 
 fn assert_close(got: f64, want: f64, rel: f64, what: &str) {
     let scale = want.abs().max(1e-300);
@@ -320,7 +320,7 @@ fn fleet_bills_instance_hours_and_the_fixed_add_on_over_the_month() {
     assert_close(hours.monthly_quantity, 2191.5, 1e-12, "monthly hours");
     assert_close(hours.monthly_usd, 91.1664, 1e-12, "monthly instances");
     let lb = line(d, "load_balancer");
-    assert_eq!(lb.component, Component::Fixed);
+    assert_eq!(lb.part.stem(), "fixed");
     assert_close(lb.monthly_usd, 16.43, 1e-12, "fixed monthly");
     assert_close(lb.window_usd, 16.43 / 730.5, 1e-12, "fixed window share");
     assert_close(d.bill.monthly_usd, 91.1664 + 16.43, 1e-12, "monthly total");
@@ -447,7 +447,7 @@ operations.write = { latency = { dist = "constant", value = "20ms" }, price = { 
         assert_eq!(d.recorder.totals.completed, 86_400, "{name}");
         assert_latency(d, latency_ms, latency_ms, &[(0.5, latency_ms)]);
         let reads = line(d, "read");
-        assert_eq!(reads.component, Component::Baas("db".into()));
+        assert_eq!(reads.part.stem(), "baas_db");
         assert_close(reads.window_quantity, 172_800.0, 1e-12, "reads");
         assert_close(reads.monthly_usd, reads_m, 1e-9, "reads monthly");
         assert_close(reads.window_usd, reads_m / days, 1e-9, "reads window");

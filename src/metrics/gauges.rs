@@ -117,18 +117,18 @@ impl Recorder {
 mod tests {
     use super::*;
     use crate::engine::time::{DAY, HOUR};
-    use crate::pricing::{Component, PriceSchedule};
+    use crate::pricing::{Attribution, CostPart, PriceSchedule};
 
     fn one_gauge(initial: f64) -> (Meters, usize) {
         let mut meters = Meters::default();
         meters.add(
-            Component::Requests,
+            &CostPart::new(10, "requests", "requests", Attribution::PerCall),
             "requests",
             "requests",
             PriceSchedule::free(),
         );
         let g = meters.add_gauge(
-            Component::Baas("db".into()),
+            &CostPart::new(50, "baas_db", "db", Attribution::PerCall),
             "storage",
             "GB-months",
             PriceSchedule::free(),

@@ -64,6 +64,10 @@ pub struct FaasBilling {
     pub cpu_ms: Option<PriceSchedule>,
     /// Flat monthly fee of the deployment's FaaS (USD).
     pub usd_per_month: Option<f64>,
+    /// What the memory of `gb_seconds` is priced per, as its price's source says: `GB`, or
+    /// `GiB` (Cloud Run). The quantity is the same either way (memory MB / 1,024 x seconds,
+    /// GiB-s for memory written in MiB); it names the cost part (`GiB-seconds`).
+    pub memory_unit: &'static str,
 }
 
 /// One memory size of a provider with fixed memory -> CPU clock tiers.
@@ -248,6 +252,7 @@ mod tests {
             cpu_tiers: Vec::new(),
             cpu_ms: None,
             usd_per_month: None,
+            memory_unit: "GB",
         }
     }
 

@@ -24,7 +24,7 @@ use crate::engine::time::Micros;
 use crate::engine::{self, Model, Progress, Sim};
 use crate::error::SimError;
 use crate::metrics::Recorder;
-use crate::pricing::{self, Attribution, Bill, Component, Meters, PriceSchedule};
+use crate::pricing::{self, Bill, CostPart, Meters, PriceSchedule};
 use crate::rng::Streams;
 use crate::workload::Workload;
 
@@ -65,6 +65,20 @@ impl ComputeSpec {
 pub struct FixedCost {
     pub name: String,
     pub usd_per_month: f64,
+}
+
+impl FixedCost {
+    /// Its cost part: the `fixed` column (after the services and the gateway), labelled
+    /// `fixed: <name>`, no function's, priced in the scenario (never by a preset).
+    pub fn cost_part(&self) -> CostPart {
+        const FIXED_RANK: u8 = 70;
+        CostPart::new(
+            FIXED_RANK,
+            "fixed",
+            format!("fixed: {}", self.name),
+            pricing::Attribution::Unattributed,
+        )
+    }
 }
 
 /// One way of running the workload, to be compared with the others.
@@ -130,17 +144,11 @@ pub struct DeploymentResult {
 }
 
 impl DeploymentResult {
-    /// The preset that priced a cost line of `component`, if one did: the compute's for
-    /// requests, compute, provisioned and instance lines; the gateway's for its line; the
-    /// service's for its line; none for fixed add-ons (always written in the scenario).
-    pub fn preset_for(&self, component: &pricing::Component) -> Option<&PresetUse> {
-        let part = match component {
-            pricing::Component::Baas(service) => service.as_str(),
-            pricing::Component::Fixed => return None,
-            pricing::Component::Gateway => "gateway",
-            _ => "compute",
-        };
-        self.pricing.iter().find(|p| p.part == part)
+    /// The preset that priced cost part `part`, if one did: the preset of the deployment's
+    /// part the cost part names ([`CostPart::priced_by`]).
+    pub fn preset_for(&self, part: &CostPart) -> Option<&PresetUse> {
+        let priced_by = part.priced_by.as_deref()?;
+        self.pricing.iter().find(|p| p.part == priced_by)
     }
 }
 
@@ -173,72 +181,12 @@ pub fn simulate_with_progress(
     let mut meters = Meters::default();
     let (recorder, quotas) = match &spec.compute {
         ComputeSpec::Faas(faas) => {
-            let faas_meters = faas::FaasMeters {
-                requests: meters.add(
-                    Component::Requests,
-                    "requests",
-                    "requests",
-                    faas.billing.requests.clone(),
-                ),
-                gb_seconds: meters.add(
-                    Component::Compute,
-                    "gb_seconds",
-                    "GB-s",
-                    faas.billing.gb_seconds.clone(),
-                ),
-                provisioned: match (
-                    &faas.billing.provisioned_gb_seconds,
-                    &faas.billing.provisioned_compute,
-                ) {
-                    // A preset's provisioned prices stay off the bill of a deployment
-                    // without provisioned concurrency.
-                    (Some(configured), Some(compute)) if faas.provisioned.is_some() => Some((
-                        meters.add(
-                            Component::Provisioned,
-                            "provisioned_gb_seconds",
-                            "GB-s",
-                            configured.clone(),
-                        ),
-                        meters.add(
-                            Component::Compute,
-                            "provisioned_compute",
-                            "GB-s",
-                            compute.clone(),
-                        ),
-                    )),
-                    _ => None,
-                },
-                vcpu_seconds: faas_vcpu_meter(faas, &mut meters),
-                ghz_seconds: faas
-                    .billing
-                    .ghz_seconds
-                    .clone()
-                    .map(|price| meters.add(Component::Compute, "ghz_seconds", "GHz-s", price)),
-                cpu_ms: faas
-                    .billing
-                    .cpu_ms
-                    .clone()
-                    .map(|price| meters.add(Component::Compute, "cpu_ms", "CPU-ms", price)),
-            };
-            if faas.billing.basis != faas::BillingBasis::Request {
-                // Instance time, shared by the functions' slot time.
-                meters.set_attribution(faas_meters.gb_seconds, Attribution::SlotTime);
-                if let Some(m) = faas_meters.vcpu_seconds {
-                    meters.set_attribution(m, Attribution::SlotTime);
-                }
-            }
+            let faas_meters = faas::FaasMeters::register(faas, &mut meters);
             let backend = resolve_backend(spec, workload, &mut meters, window.month)?;
             let mut model =
                 faas::FaasModel::new(faas.clone(), &workload.functions, backend, faas_meters);
             model.limit_invocations(&faas.quotas, window.month);
-            let base_fee = faas.billing.usd_per_month.map(|usd| {
-                meters.add(
-                    Component::BaseFee,
-                    "base_fee",
-                    "months",
-                    PriceSchedule::flat(usd),
-                )
-            });
+            let base_fee = faas::meters::base_fee_meter(faas, &mut meters);
             run_model(
                 model,
                 spec,
@@ -256,7 +204,8 @@ pub fn simulate_with_progress(
                 .meters(window.month)
                 .into_iter()
                 .map(|m| {
-                    let index = meters.add(Component::Instances, m.name, m.unit, m.schedule);
+                    let part = fleet::instance_part(m.unit);
+                    let index = meters.add(&part, m.name, m.unit, m.schedule);
                     (index, m.per_instance_hour)
                 })
                 .collect();
@@ -311,15 +260,6 @@ pub fn simulate_with_progress(
     })
 }
 
-/// The vCPU-s meter of a FaaS deployment billed on instance time with `vcpus`, if any.
-fn faas_vcpu_meter(faas: &FaasSpec, meters: &mut Meters) -> Option<usize> {
-    let price = faas.billing.vcpu_seconds.clone()?;
-    if faas.billing.basis == faas::BillingBasis::Request || faas.vcpus.is_none() {
-        return None;
-    }
-    Some(meters.add(Component::Compute, "vcpu_seconds", "vCPU-s", price))
-}
-
 fn resolve_backend(
     spec: &DeploymentSpec,
     workload: &Workload,
@@ -349,30 +289,38 @@ fn run_model<M: Model>(
     base_fee: Option<usize>,
     progress: &Progress,
 ) -> Result<(Recorder, Vec<quota::QuotaUse>), SimError> {
-    let plans = spec.services.iter().filter_map(|s| {
-        let usd = s.usd_per_month?;
-        Some((
-            Component::Baas(s.name.clone()),
-            baas::PLAN_METER.to_string(),
-            usd,
-        ))
-    });
-    let add_ons = spec
+    let plan_fees: Vec<usize> = spec
+        .services
+        .iter()
+        .filter_map(|s| {
+            let usd = s.usd_per_month?;
+            let m = meters.add(
+                &s.cost_part(),
+                baas::PLAN_METER,
+                "months",
+                PriceSchedule::flat(usd),
+            );
+            // A plan's fee is the service's, not any function's.
+            meters.set_attribution(m, pricing::Attribution::Unattributed);
+            Some(m)
+        })
+        .collect();
+    let add_ons: Vec<usize> = spec
         .fixed
         .iter()
-        .map(|f| (Component::Fixed, f.name.clone(), f.usd_per_month));
-    let fixed: Vec<usize> = plans
-        .chain(add_ons)
-        .map(|(component, name, usd)| {
-            let m = meters.add(component, name, "months", PriceSchedule::flat(usd));
-            meters.set_attribution(m, Attribution::Unattributed);
-            m
+        .map(|f| {
+            meters.add(
+                &f.cost_part(),
+                &f.name,
+                "months",
+                PriceSchedule::flat(f.usd_per_month),
+            )
         })
         .collect();
     let mut front_door = match &spec.gateway {
         Some(gateway) => {
             let meter = meters.add(
-                Component::Gateway,
+                &gateway.cost_part(),
                 gateway::REQUESTS_METER,
                 "requests",
                 gateway.price.clone(),
@@ -402,7 +350,7 @@ fn run_model<M: Model>(
     )?;
     // The recorder now covers the measured part only, its times counted from its start.
     let months = window.measured() as f64 / window.month as f64;
-    for meter in fixed.into_iter().chain(base_fee) {
+    for meter in plan_fees.into_iter().chain(add_ons).chain(base_fee) {
         rec.usage_spread(meter, 0, window.measured(), months);
     }
     let mut quotas = match &front_door {

@@ -21,7 +21,8 @@
 //!   window weighting its projected quantities, as it weights its cost), so that in the window
 //!   and per month, billable units x the tier's unit price = the tier's cost.
 
-use super::meter::{Component, Meters};
+use super::meter::Meters;
+use super::part::CostPart;
 use super::schedule::TierCharge;
 use crate::engine::time::{DAY, Micros};
 use crate::metrics::Usage;
@@ -35,7 +36,8 @@ pub fn days_in(month: Micros) -> f64 {
 /// One priced meter of a deployment's bill.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BillLine {
-    pub component: Component,
+    /// The cost part of its meter.
+    pub part: CostPart,
     pub meter: String,
     pub unit: String,
     /// Quantity used during the window.
@@ -105,11 +107,11 @@ pub struct Bill {
 }
 
 impl Bill {
-    /// Monthly USD of every line of `component`.
-    pub fn monthly_usd_of(&self, component: &Component) -> f64 {
+    /// Monthly USD of every line in the column of stem `stem` (`instances`, `baas_db`...).
+    pub fn monthly_usd_of(&self, stem: &str) -> f64 {
         self.lines
             .iter()
-            .filter(|l| &l.component == component)
+            .filter(|l| l.part.stem() == stem)
             .map(|l| l.monthly_usd)
             .sum()
     }
@@ -184,7 +186,7 @@ pub fn bill(
             t.monthly = t.window.scaled(1.0 / months_covered);
         }
         lines.push(BillLine {
-            component: meter.component.clone(),
+            part: meter.part.clone(),
             meter: meter.name.clone(),
             unit: meter.unit.clone(),
             window_quantity,
@@ -210,6 +212,7 @@ mod tests {
     use super::*;
     use crate::engine::time::{DEFAULT_MONTH, HOUR};
     use crate::metrics::Recorder;
+    use crate::pricing::Attribution;
     use crate::pricing::schedule::{PriceSchedule, Tier};
 
     /// One requests meter at $0.20 per million with `free` requests free per month, and
@@ -223,7 +226,7 @@ mod tests {
     ) -> Bill {
         let mut meters = Meters::default();
         let m = meters.add(
-            Component::Requests,
+            &CostPart::new(10, "requests", "requests", Attribution::PerCall),
             "requests",
             "requests",
             PriceSchedule::flat(0.2e-6).with_free_per_month(free),
@@ -271,7 +274,12 @@ mod tests {
             free_per_day: 50_000.0,
             ..PriceSchedule::flat(0.1e-6)
         };
-        let m = meters.add(Component::Requests, "reads", "reads", schedule);
+        let m = meters.add(
+            &CostPart::new(10, "requests", "requests", Attribution::PerCall),
+            "reads",
+            "reads",
+            schedule,
+        );
         let mut rec = Recorder::new(DAY, HOUR, meters.len());
         rec.usage_spread(m, 0, DAY, 2e6);
         let b = bill(&meters, &rec.usage, DAY, HOUR, 30 * DAY);
@@ -316,7 +324,12 @@ mod tests {
             ],
             ..PriceSchedule::flat(0.0).with_free_per_month(1_000.0)
         };
-        let m = meters.add(Component::Requests, "ops", "ops", schedule);
+        let m = meters.add(
+            &CostPart::new(10, "requests", "requests", Attribution::PerCall),
+            "ops",
+            "ops",
+            schedule,
+        );
         let window = DEFAULT_MONTH / 2;
         let mut rec = Recorder::new(window, window / 4, meters.len());
         rec.usage_spread(m, 0, window, 5_000.0);
@@ -341,7 +354,7 @@ mod tests {
         // 2M, month 2 nothing: in the window 2M billable and 2M free = $0.40; per month half.
         let mut meters = Meters::default();
         let m = meters.add(
-            Component::Requests,
+            &CostPart::new(10, "requests", "requests", Attribution::PerCall),
             "requests",
             "requests",
             PriceSchedule::flat(0.2e-6).with_free_per_month(1e6),

@@ -1,7 +1,8 @@
 //! Price meters: the billable quantities of one deployment and how each is priced.
 //!
 //! A deployment registers one [`Meter`] per quantity it bills (FaaS requests and GB-s, each
-//! BaaS operation kind, instance-hours, each fixed add-on). Models record usage against meter
+//! BaaS operation kind, instance-hours, each fixed add-on), each in the cost part
+//! ([`super::part::CostPart`]) its builder names. Models record usage against meter
 //! indices during the run; [`super::bill()`] prices the totals at the end.
 //!
 //! A meter is a **counter** (a quantity summed: requests, operations, egress GB) or a
@@ -11,73 +12,8 @@
 //! its monthly quantity the mean level over the window, and the same price schedule (free
 //! allowance, tiers) prices it.
 
+use super::part::{Attribution, CostPart};
 use super::schedule::PriceSchedule;
-
-/// The cost line a meter belongs to; one `cost_<column>_usd` column in `summary.csv`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Component {
-    /// Per-call request fees (FaaS invocations).
-    Requests,
-    /// Execution time (FaaS GB-s).
-    Compute,
-    /// Capacity kept warm on purpose (provisioned concurrency).
-    Provisioned,
-    /// Always-on instances (fleet instance-hours).
-    Instances,
-    /// A managed backend service, by name.
-    Baas(String),
-    /// The API gateway in front of the compute (per-request charges).
-    Gateway,
-    /// Flat monthly add-ons (load balancer, database instance...).
-    Fixed,
-    /// The FaaS platform's own monthly fee (Cloudflare Workers Paid: $5), whatever the
-    /// traffic.
-    BaseFee,
-}
-
-impl Component {
-    /// The column stem: `requests`, `compute`, `baas_<service>`...
-    pub fn column(&self) -> String {
-        match self {
-            Component::Requests => "requests".into(),
-            Component::Compute => "compute".into(),
-            Component::Provisioned => "provisioned".into(),
-            Component::Instances => "instances".into(),
-            Component::Baas(service) => format!("baas_{service}"),
-            Component::Gateway => "gateway".into(),
-            Component::Fixed => "fixed".into(),
-            Component::BaseFee => "base_fee".into(),
-        }
-    }
-}
-
-/// How a meter's cost is shared among the workload's functions in `functions.csv`
-/// ([`crate::report::functions`] states the rule).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Attribution {
-    /// Recorded call by call: each function pays for its own quantity.
-    PerCall,
-    /// Instance time: shared by each function's slot time.
-    SlotTime,
-    /// A fixed charge or capacity kept on purpose: no function's.
-    Unattributed,
-}
-
-impl Attribution {
-    /// The usual attribution of a meter of `component`: request fees, compute and backend
-    /// operations per call, instance-hours by slot time, fixed lines, base fees and
-    /// provisioned capacity not at all. Instance-billed FaaS compute and a service's plan fee
-    /// are registered otherwise ([`Meters::set_attribution`]).
-    pub fn of(component: &Component) -> Self {
-        match component {
-            Component::Requests | Component::Compute | Component::Baas(_) | Component::Gateway => {
-                Self::PerCall
-            }
-            Component::Instances => Self::SlotTime,
-            Component::Provisioned | Component::Fixed | Component::BaseFee => Self::Unattributed,
-        }
-    }
-}
 
 /// What a meter's quantity is: a sum of amounts, or a level integrated over time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,7 +28,8 @@ pub enum MeterKind {
 /// One billable quantity and its price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Meter {
-    pub component: Component,
+    /// The cost part it belongs to ([`super::part`]).
+    pub part: CostPart,
     /// What is counted, e.g. `gb_seconds`, `read`, `instance_hours`, `load_balancer`.
     pub name: String,
     /// Unit of the quantity, e.g. `GB-s`, `requests`, `operations`, `instance-hours`, `months`.
@@ -114,17 +51,18 @@ pub struct Meters {
 }
 
 impl Meters {
-    /// Registers a meter and returns its index.
+    /// Registers a meter of `part` (shared among functions as the part says) and returns
+    /// its index.
     pub fn add(
         &mut self,
-        component: Component,
+        part: &CostPart,
         name: impl Into<String>,
         unit: impl Into<String>,
         schedule: PriceSchedule,
     ) -> usize {
         self.list.push(Meter {
-            attribution: Attribution::of(&component),
-            component,
+            attribution: part.attribution,
+            part: part.clone(),
             day_reset: 0,
             name: name.into(),
             unit: unit.into(),
@@ -138,13 +76,13 @@ impl Meters {
     /// month: `GB-months`), shared among no function, and returns its index.
     pub fn add_gauge(
         &mut self,
-        component: Component,
+        part: &CostPart,
         name: impl Into<String>,
         unit: impl Into<String>,
         schedule: PriceSchedule,
         initial: f64,
     ) -> usize {
-        let m = self.add(component, name, unit, schedule);
+        let m = self.add(part, name, unit, schedule);
         self.list[m].kind = MeterKind::Gauge { initial };
         self.list[m].attribution = Attribution::Unattributed;
         m

@@ -3,9 +3,11 @@
 
 pub mod bill;
 pub mod meter;
+pub mod part;
 pub mod presets;
 pub mod schedule;
 
 pub use bill::{Bill, BillLine, TierLine, TierQuantities, bill};
-pub use meter::{Attribution, Component, Meter, MeterKind, Meters};
+pub use meter::{Meter, MeterKind, Meters};
+pub use part::{Attribution, Column, CostPart};
 pub use schedule::{PriceSchedule, Tier, TierCharge};

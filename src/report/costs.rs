@@ -85,7 +85,7 @@ impl Exporter for CostsCsv {
         let month = month_hours(run.window.month);
         for d in &run.deployments {
             for (line, meter) in d.bill.lines.iter().zip(&d.meters.list) {
-                let preset = d.preset_for(&line.component);
+                let preset = d.preset_for(&line.part);
                 for t in &line.tiers {
                     let up_to = if t.up_to.is_finite() {
                         quantity(t.up_to)
@@ -94,7 +94,7 @@ impl Exporter for CostsCsv {
                     };
                     let row = [
                         d.name.clone(),
-                        line.component.column(),
+                        line.part.stem().to_string(),
                         line.meter.clone(),
                         line.unit.clone(),
                         (t.tier + 1).to_string(),

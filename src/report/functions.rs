@@ -42,7 +42,7 @@ use super::summary::{PERCENTILES, component_column, components, per_million};
 use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::platform::DeploymentResult;
-use crate::pricing::{Attribution, Component};
+use crate::pricing::{Attribution, Column};
 use crate::run::RunResult;
 
 /// Writes `functions.csv`.
@@ -63,7 +63,7 @@ pub struct AttributedCost {
 
 /// Attributes `d`'s bill to its functions: one cost per function (in workload order), then
 /// the unattributed remainder. `components` are the run's cost components, in column order.
-pub fn attribute(d: &DeploymentResult, components: &[Component]) -> Vec<AttributedCost> {
+pub fn attribute(d: &DeploymentResult, components: &[Column]) -> Vec<AttributedCost> {
     let fm = &d.recorder.functions;
     let n = fm.len();
     let mut out = vec![
@@ -78,7 +78,7 @@ pub fn attribute(d: &DeploymentResult, components: &[Component]) -> Vec<Attribut
     for (m, (line, meter)) in d.bill.lines.iter().zip(&d.meters.list).enumerate() {
         let c = components
             .iter()
-            .position(|c| *c == line.component)
+            .position(|c| *c == line.part.column)
             .expect("every line's component is a column");
         let shares: Vec<f64> = match meter.attribution {
             Attribution::PerCall if line.window_quantity > 0.0 => (0..n)
@@ -106,7 +106,7 @@ pub fn attribute(d: &DeploymentResult, components: &[Component]) -> Vec<Attribut
 }
 
 /// The column names for a run with cost lines `components`.
-pub fn header(components: &[Component]) -> Vec<String> {
+pub fn header(components: &[Column]) -> Vec<String> {
     let mut h: Vec<String> = [
         "deployment",
         "function",
@@ -241,14 +241,11 @@ mod tests {
     fn one_function_bears_every_usage_cost_and_the_add_on_stays_unattributed() {
         let run = tiny_run();
         let components = components(&run);
-        let fixed = components
-            .iter()
-            .position(|c| *c == Component::Fixed)
-            .unwrap();
+        let fixed = components.iter().position(|c| c.stem == "fixed").unwrap();
         for d in &run.deployments {
             let costs = attribute(d, &components);
             assert_eq!(costs.len(), 2, "the function api, then the remainder");
-            let add_ons = d.bill.monthly_usd_of(&Component::Fixed);
+            let add_ons = d.bill.monthly_usd_of("fixed");
             let close = |a: f64, b: f64| (a - b).abs() <= 1e-9;
             assert!(
                 close(costs[0].monthly_usd, d.bill.monthly_usd - add_ons),

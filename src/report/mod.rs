@@ -18,6 +18,8 @@ pub mod html;
 pub mod json;
 pub mod latency;
 pub mod output;
+#[cfg(test)]
+mod part_tests;
 pub mod slo;
 pub mod summary;
 pub mod table;

@@ -40,7 +40,7 @@ use super::{CsvFile, Exporter};
 use crate::error::SimError;
 use crate::metrics::Level;
 use crate::platform::DeploymentResult;
-use crate::pricing::Component;
+use crate::pricing::Column;
 use crate::run::RunResult;
 
 /// Writes `summary.csv`.
@@ -55,11 +55,12 @@ pub const PERCENTILES: [(&str, f64); 5] = [
     ("p999", 0.999),
 ];
 
-/// The cost components used by any deployment of `run`, in column order.
-pub fn components(run: &RunResult) -> Vec<Component> {
+/// The cost columns used by any deployment of `run`, in column order
+/// ([`crate::pricing::Column`]: by rank, then stem).
+pub fn components(run: &RunResult) -> Vec<Column> {
     run.deployments
         .iter()
-        .flat_map(|d| d.bill.lines.iter().map(|l| l.component.clone()))
+        .flat_map(|d| d.bill.lines.iter().map(|l| l.part.column.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect()
@@ -67,8 +68,8 @@ pub fn components(run: &RunResult) -> Vec<Component> {
 
 /// The `summary.csv` column of the projected monthly cost of `component`:
 /// `cost_<component>_monthly_usd`.
-pub fn component_column(component: &Component) -> String {
-    format!("cost_{}_monthly_usd", component.column())
+pub fn component_column(component: &Column) -> String {
+    format!("cost_{}_monthly_usd", component.stem)
 }
 
 /// USD per million requests: `usd` over `requests` millions; empty with no request.
@@ -81,7 +82,7 @@ pub fn per_million(usd: f64, requests: u64) -> String {
 }
 
 /// The header of `summary.csv` for a run whose cost lines are `components`.
-pub fn header(components: &[Component]) -> Vec<String> {
+pub fn header(components: &[Column]) -> Vec<String> {
     let mut h: Vec<String> = [
         "deployment",
         "model",
@@ -142,7 +143,7 @@ pub fn header(components: &[Component]) -> Vec<String> {
 /// `month` (µs).
 pub(crate) fn row(
     d: &DeploymentResult,
-    components: &[Component],
+    components: &[Column],
     month: crate::engine::time::Micros,
 ) -> Vec<String> {
     let t = &d.recorder.totals;
@@ -188,7 +189,11 @@ pub(crate) fn row(
         usd(d.bill.monthly_usd),
         per_million(d.bill.window_usd, t.requests),
     ]);
-    row.extend(components.iter().map(|c| usd(d.bill.monthly_usd_of(c))));
+    row.extend(
+        components
+            .iter()
+            .map(|c| usd(d.bill.monthly_usd_of(&c.stem))),
+    );
     row.extend([
         level(Level::Busy).peak().to_string(),
         ratio(level(Level::Busy).window_mean()),

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::engine::time::{DEFAULT_MONTH, MINUTE};
 use crate::metrics::Recorder;
 use crate::platform::{DeploymentResult, Window};
-use crate::pricing::{self, Component, Meters, PriceSchedule};
+use crate::pricing::{self, Meters, PriceSchedule};
 use crate::report::Exporter;
 use crate::run::{self, RunResult};
 use crate::scenario::Scenario;
@@ -157,7 +157,11 @@ pub fn idle_deployment(name: &str, buckets: u64) -> DeploymentResult {
     let window = buckets * MINUTE;
     let mut meters = Meters::default();
     let m = meters.add(
-        Component::Fixed,
+        &crate::platform::FixedCost {
+            name: "nothing".into(),
+            usd_per_month: 0.0,
+        }
+        .cost_part(),
         "nothing",
         "months",
         PriceSchedule::flat(0.0),

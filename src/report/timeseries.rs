@@ -26,7 +26,7 @@ use crate::platform::DeploymentResult;
 use crate::platform::baas::growth::{
     EGRESS_METER, EGRESS_UNIT, STORAGE_METER, STORAGE_UNIT, USERS_METER, USERS_UNIT,
 };
-use crate::pricing::{Component, MeterKind};
+use crate::pricing::MeterKind;
 use crate::run::RunResult;
 
 /// Writes `timeseries.csv`.
@@ -122,9 +122,8 @@ fn growth_in_bucket(d: &DeploymentResult, b: usize, meter: (&str, &str), month: 
         .saturating_sub(start);
     let mut sum = 0.0;
     for (m, line) in d.meters.list.iter().enumerate() {
-        let service = matches!(line.component, Component::Baas(_));
-        if !service || m >= rec.usage.meters() || (line.name.as_str(), line.unit.as_str()) != meter
-        {
+        // Only the growth meters of services have these names and units.
+        if m >= rec.usage.meters() || (line.name.as_str(), line.unit.as_str()) != meter {
             continue;
         }
         let q = rec.usage.get(b, m);

@@ -13,7 +13,7 @@
 //! (`(unattributed)` in `functions.csv`); egress is its functions', call by call.
 
 use crate::metrics::Recorder;
-use crate::pricing::{Component, Meters, PriceSchedule};
+use crate::pricing::{Meters, PriceSchedule};
 
 use super::ServiceSpec;
 
@@ -104,7 +104,7 @@ impl GrowthPlan {
             effects: vec![Vec::new(); meters.len()],
         };
         for s in services {
-            let component = Component::Baas(s.name.clone());
+            let part = s.cost_part();
             let mut add = |per_kind: &[PerKind], effect: &dyn Fn(f64) -> Effect| {
                 for p in per_kind {
                     if let Some(op) = operation_meter(&s.name, &p.kind) {
@@ -114,7 +114,7 @@ impl GrowthPlan {
             };
             if let Some(st) = &s.growth.storage {
                 let meter = meters.add_gauge(
-                    component.clone(),
+                    &part,
                     STORAGE_METER,
                     STORAGE_UNIT,
                     st.price.clone(),
@@ -123,17 +123,12 @@ impl GrowthPlan {
                 add(&st.per_kind, &|gb| Effect::Stored { meter, gb });
             }
             if let Some(eg) = &s.growth.egress {
-                let meter = meters.add(
-                    component.clone(),
-                    EGRESS_METER,
-                    EGRESS_UNIT,
-                    eg.price.clone(),
-                );
+                let meter = meters.add(&part, EGRESS_METER, EGRESS_UNIT, eg.price.clone());
                 add(&eg.per_kind, &|gb| Effect::Sent { meter, gb });
             }
             if let Some(u) = &s.growth.users {
                 meters.add_gauge(
-                    component,
+                    &part,
                     USERS_METER,
                     USERS_UNIT,
                     u.price.clone(),

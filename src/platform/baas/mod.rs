@@ -29,7 +29,7 @@ use crate::metrics::Recorder;
 use crate::platform::quota::Quotas;
 
 mod service_quotas;
-use crate::pricing::{Component, Meters, PriceSchedule};
+use crate::pricing::{Attribution, CostPart, Meters, PriceSchedule};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, FunctionSpec, Request};
 use service_quotas::ServiceQuotas;
@@ -59,6 +59,31 @@ pub struct ServiceSpec {
     /// A cap on simultaneous connections (`connections`): calls past it fail as
     /// `quota_exceeded` too.
     pub connections: Option<connections::ConnectionCap>,
+    /// The preset that priced it (`pricing = "..."`, without its plan), if one did.
+    pub preset: Option<String>,
+}
+
+/// Where services' columns go among the cost columns ([`crate::pricing::Column`]).
+const SERVICE_RANK: u8 = 50;
+
+impl ServiceSpec {
+    /// The cost part of all of this service's meters (operations, plan fee, stored data,
+    /// egress, users): column `baas_<name>`, labelled `<name>: <preset>` (or its name alone
+    /// when priced in the scenario), so two databases called `db` on different products are
+    /// two parts of the cost chart; its operations are paid by the functions that make them.
+    pub fn cost_part(&self) -> CostPart {
+        let label = match &self.preset {
+            Some(preset) => format!("{}: {preset}", self.name),
+            None => self.name.clone(),
+        };
+        CostPart::new(
+            SERVICE_RANK,
+            format!("baas_{}", self.name),
+            label,
+            Attribution::PerCall,
+        )
+        .priced_by(self.name.clone())
+    }
 }
 
 /// The meter name of a service's monthly plan fee.
@@ -112,13 +137,9 @@ impl BackendPlan {
         };
         let mut meter_of = Vec::new();
         for s in services {
+            let part = s.cost_part();
             for op in &s.operations {
-                let meter = meters.add(
-                    Component::Baas(s.name.clone()),
-                    op.kind.clone(),
-                    "operations",
-                    op.price.clone(),
-                );
+                let meter = meters.add(&part, op.kind.clone(), "operations", op.price.clone());
                 meters.set_day_reset(meter, s.quotas.reset);
                 meter_of.push((
                     s.name.as_str(),

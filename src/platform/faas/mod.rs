@@ -52,6 +52,7 @@ mod idle;
 pub mod invocation;
 pub mod keep_alive;
 pub mod limits;
+pub mod meters;
 pub mod pools;
 pub mod provisioned;
 mod quotas;
@@ -73,6 +74,7 @@ pub use keep_alive::{
     FixedKeepAlive, HybridConfig, IdleDecision, KeepAlive, KeepAlivePolicy, Reset,
 };
 use limits::Limits;
+pub use meters::FaasMeters;
 pub use pools::{PoolMapping, PoolTable};
 pub use provisioned::Provisioned;
 
@@ -113,21 +115,6 @@ pub struct FaasSpec {
     /// A hard cap on invocations (`quota = { invocations = "..." }`): a call past it fails
     /// at once as `quota_exceeded`.
     pub quotas: super::quota::Quotas,
-}
-
-/// The meters a FaaS deployment bills.
-#[derive(Clone, Copy, Debug)]
-pub struct FaasMeters {
-    pub requests: usize,
-    pub gb_seconds: usize,
-    /// With provisioned concurrency: configured GB-s, and GB-s of calls run on it.
-    pub provisioned: Option<(usize, usize)>,
-    /// vCPU-s of instance time (instance billing bases with `vcpus` and a vCPU-s price).
-    pub vcpu_seconds: Option<usize>,
-    /// GHz-s of calls on memory -> CPU clock tiers (`billing.ghz_seconds`).
-    pub ghz_seconds: Option<usize>,
-    /// CPU-ms of calls (`billing.cpu_ms`).
-    pub cpu_ms: Option<usize>,
 }
 
 /// Bytes of model state one instance can hold, for the size estimate: its slot, one running

@@ -70,6 +70,7 @@ use super::instances::{InstanceId, Instances};
 use crate::engine::time::Micros;
 use crate::engine::timers::{TimerTick, Timers};
 use crate::engine::{EventQueue, Model, Sim};
+use crate::pricing::{Attribution, CostPart};
 use crate::workload::{FunctionSpec, Request};
 pub use autoscale::{AutoscaleSpec, MinimumWindow, ScalingTarget};
 pub use balancer::Balancer;
@@ -77,6 +78,14 @@ use balancer::Router;
 pub use lifetimes::InstanceCounts;
 pub use load::{FleetLoad, LevelIntegral};
 use queues::Queues;
+
+/// The cost part of a fleet's instance time metered in `unit` (`instance-hours`,
+/// `instance-months`, `vCPU-hours`, `GB-hours`: its label): the `instances` column, shared
+/// among functions by their slot time, priced by the compute preset.
+pub fn instance_part(unit: &str) -> CostPart {
+    const INSTANCES_RANK: u8 = 40;
+    CostPart::new(INSTANCES_RANK, "instances", unit, Attribution::SlotTime).priced_by("compute")
+}
 
 /// A fleet as configured in a deployment.
 #[derive(Clone, Debug, PartialEq)]

@@ -26,7 +26,7 @@ use crate::engine::time::Micros;
 use crate::engine::{Admission, Stage};
 use crate::metrics::Recorder;
 use crate::platform::quota::{QuotaSet, QuotaUse, Quotas};
-use crate::pricing::PriceSchedule;
+use crate::pricing::{Attribution, CostPart, PriceSchedule};
 use crate::rng::{Draw, KeyedUniforms};
 use crate::workload::{DurationDist, Request};
 
@@ -49,6 +49,22 @@ pub struct GatewaySpec {
     pub rate_limit: Option<RateLimit>,
     /// Hard quotas on its requests: requests past them are refused as `quota_exceeded`.
     pub quotas: Quotas,
+    /// The preset that priced it (`pricing = "..."`), if one did.
+    pub preset: Option<String>,
+}
+
+impl GatewaySpec {
+    /// Its cost part: the `gateway` column (after the services), labelled
+    /// `gateway: <preset>` (`API gateway` when priced in the scenario), paid by the functions
+    /// whose requests it admitted.
+    pub fn cost_part(&self) -> CostPart {
+        const GATEWAY_RANK: u8 = 60;
+        let label = match &self.preset {
+            Some(preset) => format!("gateway: {preset}"),
+            None => "API gateway".to_string(),
+        };
+        CostPart::new(GATEWAY_RANK, "gateway", label, Attribution::PerCall).priced_by("gateway")
+    }
 }
 
 /// A gateway during one run: its bucket and its meter.

@@ -50,6 +50,15 @@ impl Preset {
         self.plans.iter().find(|p| p.name == name)
     }
 
+    /// The param at `key` a scenario gets with plan `plan` selected: the plan's own, else the
+    /// preset's.
+    pub fn param(&self, plan: Option<&str>, key: &str) -> Option<&Param> {
+        let own = plan
+            .and_then(|name| self.plan(name))
+            .and_then(|p| p.params.iter().find(|param| param.key == key));
+        own.or_else(|| self.params.iter().find(|param| param.key == key))
+    }
+
     /// The names of its plans, comma-separated, in the data file's order.
     pub fn plan_names(&self) -> String {
         let names: Vec<&str> = self.plans.iter().map(|p| p.name.as_str()).collect();

@@ -1,20 +1,22 @@
 //! `cost.png`: projected monthly cost per deployment, as horizontal bars stacked by cost
-//! part (requests, compute, instances, each backend service, and each fixed add-on line on
-//! its own: `load_balancer`, `database`...), with each bar's total written at its end (with
-//! the failure share of a deployment that does not serve the workload); the
-//! value axis names the billing month the costs are per. Horizontal, so that long deployment
-//! names and many deployments stay readable. Each part keeps its colour in every report
-//! ([`super::palette::CostPart`]).
+//! part ([`crate::pricing::CostPart`], named by what it meters: `requests`, `GiB-seconds`,
+//! `vCPU-seconds`, `instance-months`, each backend service with the product that priced it,
+//! `db: firebase-firestore`, the gateway, each fixed add-on on its own...), with each bar's
+//! total written at its end (with the failure share of a deployment that does not serve the
+//! workload); the value axis names the billing month the costs are per. A part that costs $0
+//! in every deployment is left out (no bar, no legend entry). Horizontal, so that long
+//! deployment names and many deployments stay readable. Each part keeps its colour in every
+//! report ([`super::palette::part_color`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::palette::{CostPart, cost_colors};
+use super::palette::cost_colors;
 use super::style::{self, DrawResult, Entry, Mark};
 use crate::error::SimError;
-use crate::pricing::{Bill, BillLine, Component};
+use crate::pricing::{Bill, BillLine, Column};
 use crate::report::Exporter;
 use crate::report::slo::Slo;
 use crate::report::verdict::not_served;
@@ -45,42 +47,45 @@ fn axis_title(run: &RunResult) -> String {
     )
 }
 
-/// The name of a cost component in the legend.
-pub fn component_label(c: &Component) -> String {
-    match c {
-        Component::Requests => "requests".into(),
-        Component::Compute => "compute (GB-s)".into(),
-        Component::Provisioned => "provisioned concurrency".into(),
-        Component::Instances => "instance-hours".into(),
-        Component::Baas(service) => format!("{service} (backend)"),
-        Component::Fixed => "fixed monthly add-ons".into(),
-        Component::BaseFee => "monthly base fee".into(),
-        Component::Gateway => "API gateway".into(),
+/// One stacked piece of the cost bars: the bill lines of one column that share a label (one
+/// cost part, [`crate::pricing::CostPart`], in whichever deployments have it).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BarPart {
+    pub column: Column,
+    /// The part's label, as its legend entry reads.
+    pub label: String,
+}
+
+/// The bar part a bill line belongs to.
+pub fn part_of(line: &BillLine) -> BarPart {
+    BarPart {
+        column: line.part.column.clone(),
+        label: line.part.label.clone(),
     }
 }
 
-/// The part of the bar a bill line belongs to: its component, and for a fixed add-on its
-/// name too.
-pub fn part_of(line: &BillLine) -> CostPart {
-    CostPart {
-        component: line.component.clone(),
-        line: (line.component == Component::Fixed).then(|| line.meter.clone()),
+/// The parts of `run`'s bars, sorted (columns in `summary.csv`'s order, then labels): those
+/// that cost something in some deployment; a part at $0 in every deployment has no bar and
+/// no legend entry.
+pub fn parts(run: &RunResult) -> Vec<BarPart> {
+    let mut usd: std::collections::BTreeMap<BarPart, f64> = std::collections::BTreeMap::new();
+    for line in run.deployments.iter().flat_map(|d| &d.bill.lines) {
+        *usd.entry(part_of(line)).or_default() += line.monthly_usd;
     }
+    usd.into_iter()
+        .filter(|(_, usd)| *usd > 0.0)
+        .map(|(part, _)| part)
+        .collect()
 }
 
-/// The parts used by any deployment of `run`, sorted (components in `summary.csv`'s column
-/// order, fixed lines by name).
-pub fn parts(run: &RunResult) -> Vec<CostPart> {
-    let set: std::collections::BTreeSet<CostPart> = run
-        .deployments
-        .iter()
-        .flat_map(|d| d.bill.lines.iter().map(part_of))
-        .collect();
-    set.into_iter().collect()
+/// The colours of `parts` in one chart ([`cost_colors`] of their labels).
+pub fn part_colors(parts: &[BarPart]) -> Vec<RGBColor> {
+    let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+    cost_colors(&labels)
 }
 
 /// Monthly USD of `bill`'s lines in `part`.
-pub fn monthly_usd_of(bill: &Bill, part: &CostPart) -> f64 {
+pub fn monthly_usd_of(bill: &Bill, part: &BarPart) -> f64 {
     bill.lines
         .iter()
         .filter(|l| &part_of(l) == part)
@@ -100,22 +105,14 @@ pub fn total_text(d: &crate::platform::DeploymentResult, slo: &Slo) -> String {
     }
 }
 
-/// The name of a cost part in the legend: its component's, or `fixed: <name>`.
-pub fn part_label(part: &CostPart) -> String {
-    match &part.line {
-        Some(name) => format!("fixed: {name}"),
-        None => component_label(&part.component),
-    }
-}
-
 fn draw<DB: DrawingBackend>(run: &RunResult, root: &style::Area<DB>) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let title = format!("{}: projected monthly cost by component", run.scenario);
+    let title = format!("{}: projected monthly cost by part", run.scenario);
     let (plot, panel) = style::layout(root, &title)?;
     let components = parts(run);
-    let colors = cost_colors(&components);
+    let colors = part_colors(&components);
     let n = run.deployments.len().max(1);
     let totals: Vec<f64> = run.deployments.iter().map(|d| d.bill.monthly_usd).collect();
     let max = totals.iter().copied().fold(0.0, f64::max);
@@ -211,12 +208,12 @@ where
         .iter()
         .enumerate()
         .map(|(k, c)| Entry {
-            label: part_label(c),
+            label: c.label.clone(),
             color: colors[k],
             mark: Mark::Box,
         })
         .collect();
-    style::legend(&panel, "cost component", &entries)
+    style::legend(&panel, "cost part", &entries)
 }
 
 #[cfg(test)]

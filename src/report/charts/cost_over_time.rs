@@ -2,14 +2,16 @@
 //! window (the running sum of each bucket's cost, reaching the window cost at the end).
 //! Each deployment is drawn in its colour and dash pattern ([`super::palette`]), in scenario
 //! order, so coinciding curves both show; one equal to an earlier one says `= <that one>` in
-//! the legend. Time ticks fall on round steps ([`super::axes::time_step`]).
+//! the legend, where each deployment's window total is written whole after its name (the
+//! name is shortened to make room: [`legend_text::with_value`]). Time ticks fall on round steps
+//! ([`super::axes::time_step`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 
 use super::style::{self, DrawResult, Entry, Mark, TimeUnit};
-use super::{axes, palette};
+use super::{axes, legend_text, palette};
 use crate::error::SimError;
 use crate::platform::DeploymentResult;
 use crate::report::Exporter;
@@ -95,7 +97,7 @@ where
     for (i, (d, points)) in run.deployments.iter().zip(&series).enumerate() {
         palette::draw_deployment_line(&mut chart, points, i, 3)?;
         entries.push(Entry {
-            label: format!("{} {}", d.name, window_total(d.bill.window_usd)),
+            label: legend_text::with_value(&d.name, &window_total(d.bill.window_usd)),
             color: style::color(i),
             mark: style::deployment_mark(i),
         });
@@ -148,6 +150,24 @@ mod tests {
                 "{usd} vs {}",
                 d.bill.window_usd
             );
+        }
+    }
+
+    #[test]
+    fn long_names_never_cut_a_window_total_or_leave_the_image() {
+        use crate::report::charts::pixels::Image;
+        let mut run = crate::report::testutil::twins_run();
+        for (i, d) in run.deployments.iter_mut().enumerate() {
+            d.name = format!("deployment-{i}-with-a-name-far-too-long-for-a-legend");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cot.png");
+        CostOverTimeChart.write(&run, &path).unwrap();
+        assert!(!Image::read(&path).touches_edges(3));
+        for d in &run.deployments {
+            let total = window_total(d.bill.window_usd);
+            let label = legend_text::with_value(&d.name, &total);
+            assert!(label.ends_with(&format!("… {total}")), "{label}");
         }
     }
 

@@ -15,6 +15,7 @@ pub mod keepalive;
 pub mod latency_cdf;
 pub mod latency_over_time;
 pub mod latency_points;
+pub mod legend_text;
 pub mod log_axis;
 pub mod markers;
 pub mod palette;
@@ -152,13 +153,13 @@ mod tests {
         CostChart.write(&run, &path).unwrap();
         let image = Image::read(&path);
         let parts = cost::parts(&run);
-        let names: Vec<String> = parts.iter().map(cost::part_label).collect();
+        let names: Vec<String> = parts.iter().map(|p| p.label.clone()).collect();
         assert!(
             names.contains(&"fixed: load_balancer".to_string())
                 && names.contains(&"fixed: database".to_string()),
             "{names:?}"
         );
-        let colors = palette::cost_colors(&parts);
+        let colors = cost::part_colors(&parts);
         for (name, color) in names.iter().zip(&colors) {
             // Every part is a bar segment (in the plot) and a legend box (right of it).
             let in_plot = image.count(*color, PLOT);

@@ -5,15 +5,13 @@
 //!   other deployments the chart leaves out (the keep-alive chart shows only FaaS ones, yet a
 //!   deployment keeps its colour there). Colours cycle after ten; the dash pattern changes with
 //!   each cycle too, so deployment 0 and deployment 10 still differ.
-//! - A **cost part** (a cost component, and for fixed add-ons each of their lines) is coloured
-//!   by what it is, never by its position in a list ([`CostPart::color`]): requests, compute,
-//!   provisioned concurrency, instance-hours, the API gateway and the platform's base fee have
-//!   colours of their own; a backend service and a fixed line take a shade of their family (violets and teals for
-//!   services, earth tones for fixed lines) chosen by a hash of their name, so `db` or
-//!   `load_balancer` look the same in every report. [`cost_colors`] only departs from that
-//!   when two names of one chart hash to the same shade: the later name (in the chart's sorted
-//!   order) takes the next free shade of its family, so no two parts of one chart share a
-//!   colour.
+//! - A **cost part** ([`crate::pricing::CostPart`]) is coloured by what it is, never by its
+//!   position in a list: its shade is picked from one list of eighteen by a hash of its label
+//!   ([`part_color`]), so `requests`, `GiB-seconds`, `db: firebase-firestore` or
+//!   `fixed: load_balancer` look the same in every report, and a new kind of part needs no
+//!   colour of its own. [`cost_colors`] only departs from that when two labels of one chart
+//!   hash to the same shade: the later label (in the chart's sorted order) takes the next free
+//!   shade, so no two parts of one chart (two databases among them) share a colour.
 //!
 //! Coinciding lines stay visible because every deployment after the first has a dash pattern
 //! and series are drawn in scenario order: the gaps of a later (dashed) line show the earlier
@@ -25,8 +23,6 @@ use std::error::Error;
 use plotters::coord::CoordTranslate;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-
-use crate::pricing::Component;
 
 /// Ten distinct colours, in order (Tableau 10, the default categorical palette of Tableau
 /// since 2016; also matplotlib's `tab10` family of hues).
@@ -119,41 +115,28 @@ where
     Ok(())
 }
 
-/// One stacked part of a cost bar: a cost component, split into its lines for fixed add-ons
-/// (one part per add-on name: `load_balancer`, `database`...).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CostPart {
-    pub component: Component,
-    /// The add-on's name, for [`Component::Fixed`]; `None` otherwise.
-    pub line: Option<String>,
-}
-
-/// Colours of the components that are not named by the scenario.
-const REQUESTS: RGBColor = RGBColor(0x4C, 0x72, 0xB0); // blue
-const COMPUTE: RGBColor = RGBColor(0xDD, 0x84, 0x52); // orange
-const PROVISIONED: RGBColor = RGBColor(0xC4, 0x4E, 0x52); // red
-const INSTANCES: RGBColor = RGBColor(0x55, 0xA8, 0x68); // green
-const BASE_FEE: RGBColor = RGBColor(0x7F, 0x7F, 0x7F); // grey
-const GATEWAY: RGBColor = RGBColor(0x64, 0xB5, 0xCD); // light blue-cyan
-
-/// Shades for backend services (violets, magentas, teals: none near the requests' blue).
-const SERVICES: [RGBColor; 6] = [
-    RGBColor(0x81, 0x72, 0xB3),
-    RGBColor(0xDA, 0x8B, 0xC3),
-    RGBColor(0x2A, 0x9D, 0x8F),
-    RGBColor(0x5A, 0x3E, 0x85),
-    RGBColor(0xA3, 0x4D, 0x8C),
-    RGBColor(0x6F, 0xC2, 0xB0),
-];
-
-/// Shades for fixed add-on lines (earth tones).
-const FIXED_LINES: [RGBColor; 6] = [
-    RGBColor(0xCC, 0xB9, 0x74),
-    RGBColor(0x93, 0x78, 0x60),
-    RGBColor(0x8C, 0x8C, 0x3F),
-    RGBColor(0xB5, 0x65, 0x1D),
-    RGBColor(0x5F, 0x6B, 0x6D),
-    RGBColor(0xE0, 0xA4, 0x6E),
+/// The shades cost parts take, in an order where neighbours differ in hue (a part whose
+/// shade is taken moves to the next free one): blues, oranges, greens, violets, reds, teals,
+/// earth tones and greys.
+const PART_SHADES: [RGBColor; 18] = [
+    RGBColor(0x4C, 0x72, 0xB0), // blue
+    RGBColor(0xDD, 0x84, 0x52), // orange
+    RGBColor(0x55, 0xA8, 0x68), // green
+    RGBColor(0x81, 0x72, 0xB3), // violet
+    RGBColor(0xC4, 0x4E, 0x52), // red
+    RGBColor(0x2A, 0x9D, 0x8F), // teal
+    RGBColor(0xCC, 0xB9, 0x74), // sand
+    RGBColor(0xDA, 0x8B, 0xC3), // pink
+    RGBColor(0x64, 0xB5, 0xCD), // light blue-cyan
+    RGBColor(0x93, 0x78, 0x60), // brown
+    RGBColor(0x5A, 0x3E, 0x85), // dark violet
+    RGBColor(0x8C, 0x8C, 0x3F), // olive
+    RGBColor(0xA3, 0x4D, 0x8C), // magenta
+    RGBColor(0x6F, 0xC2, 0xB0), // light teal
+    RGBColor(0xB5, 0x65, 0x1D), // rust
+    RGBColor(0x5F, 0x6B, 0x6D), // slate
+    RGBColor(0xE0, 0xA4, 0x6E), // light orange
+    RGBColor(0x7F, 0x7F, 0x7F), // grey
 ];
 
 /// FNV-1a, 64 bits: a hash that is the same on every platform and in every release (the
@@ -164,58 +147,23 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-impl CostPart {
-    /// A part for a whole component (any but [`Component::Fixed`]).
-    pub fn of(component: Component) -> Self {
-        Self {
-            component,
-            line: None,
-        }
-    }
-
-    /// The family of shades a named part picks from, and the name it hashes; `None` for the
-    /// parts with a colour of their own.
-    fn family(&self) -> Option<(&'static [RGBColor], &str)> {
-        match (&self.component, &self.line) {
-            (Component::Baas(service), _) => Some((&SERVICES, service)),
-            (Component::Fixed, line) => Some((&FIXED_LINES, line.as_deref().unwrap_or(""))),
-            _ => None,
-        }
-    }
-
-    /// This part's own colour (see the module docs).
-    pub fn color(&self) -> RGBColor {
-        match self.family() {
-            Some((shades, name)) => shades[(fnv1a(name) % shades.len() as u64) as usize],
-            None => match self.component {
-                Component::Requests => REQUESTS,
-                Component::Compute => COMPUTE,
-                Component::Provisioned => PROVISIONED,
-                Component::Instances => INSTANCES,
-                Component::Gateway => GATEWAY,
-                _ => BASE_FEE,
-            },
-        }
-    }
+/// The own shade of the cost part labelled `label` (see the module docs).
+pub fn part_color(label: &str) -> RGBColor {
+    PART_SHADES[(fnv1a(label) % PART_SHADES.len() as u64) as usize]
 }
 
-/// The colours of `parts` in one chart: each part's own [`CostPart::color`], except that a
-/// named part whose shade an earlier part already took gets the next free shade of its family
-/// (while one is free).
-pub fn cost_colors(parts: &[CostPart]) -> Vec<RGBColor> {
-    let mut taken: Vec<RGBColor> = Vec::with_capacity(parts.len());
-    for part in parts {
-        let own = part.color();
-        let color = match part.family() {
-            Some((shades, _)) if taken.contains(&own) => {
-                let start = shades.iter().position(|&c| c == own).unwrap_or(0);
-                (1..shades.len())
-                    .map(|k| shades[(start + k) % shades.len()])
-                    .find(|c| !taken.contains(c))
-                    .unwrap_or(own)
-            }
-            _ => own,
-        };
+/// The colours of the cost parts labelled `labels` in one chart: each part's own
+/// [`part_color`], except that a part whose shade an earlier part already took gets the
+/// next free shade (while one is free), so no two parts of one chart share a colour.
+pub fn cost_colors(labels: &[&str]) -> Vec<RGBColor> {
+    let mut taken: Vec<RGBColor> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let own = part_color(label);
+        let start = PART_SHADES.iter().position(|&c| c == own).unwrap_or(0);
+        let color = (0..PART_SHADES.len())
+            .map(|k| PART_SHADES[(start + k) % PART_SHADES.len()])
+            .find(|c| !taken.contains(c))
+            .unwrap_or(own);
         taken.push(color);
     }
     taken
@@ -224,13 +172,6 @@ pub fn cost_colors(parts: &[CostPart]) -> Vec<RGBColor> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fixed(name: &str) -> CostPart {
-        CostPart {
-            component: Component::Fixed,
-            line: Some(name.into()),
-        }
-    }
 
     #[test]
     fn a_deployment_s_look_depends_on_its_index_only() {
@@ -251,38 +192,40 @@ mod tests {
     }
 
     #[test]
-    fn a_cost_part_s_colour_follows_its_identity_not_its_position() {
-        let db = CostPart::of(Component::Baas("db".into()));
+    fn a_cost_part_s_colour_follows_its_label_not_its_position() {
         let lists = [
-            vec![
-                CostPart::of(Component::Requests),
-                db.clone(),
-                fixed("load_balancer"),
-            ],
-            vec![fixed("load_balancer"), db.clone()],
+            vec!["requests", "db: firebase-firestore", "fixed: load_balancer"],
+            vec!["fixed: load_balancer", "db: firebase-firestore"],
         ];
         let colors: Vec<Vec<RGBColor>> = lists.iter().map(|l| cost_colors(l)).collect();
         assert_eq!(colors[0][1], colors[1][1]);
         assert_eq!(colors[0][2], colors[1][0]);
-        assert_eq!(colors[0][0], REQUESTS);
-        assert_eq!(CostPart::of(Component::Compute).color(), COMPUTE);
-        assert_eq!(CostPart::of(Component::Instances).color(), INSTANCES);
-        // Services and fixed lines come from their own families.
-        assert!(SERVICES.contains(&db.color()));
-        assert!(FIXED_LINES.contains(&fixed("database").color()));
+        assert_eq!(colors[0][0], part_color("requests"));
+        // The shade is the label's FNV-1a hash modulo the number of shades.
+        let own = PART_SHADES[(fnv1a("db: supabase") % 18) as usize];
+        assert_eq!(part_color("db: supabase"), own);
     }
 
     #[test]
-    fn names_of_one_chart_never_share_a_shade() {
-        // Seven fixed lines for six shades: the first six all differ, the seventh repeats.
-        let parts: Vec<CostPart> = (0..7).map(|i| fixed(&format!("line-{i}"))).collect();
-        let colors = cost_colors(&parts);
-        for a in 0..6 {
-            for b in a + 1..6 {
+    fn labels_of_one_chart_never_share_a_shade() {
+        // Nineteen labels for eighteen shades: the first eighteen all differ, the last repeats
+        // one of them.
+        let names: Vec<String> = (0..19).map(|i| format!("db: product-{i}")).collect();
+        let labels: Vec<&str> = names.iter().map(String::as_str).collect();
+        let colors = cost_colors(&labels);
+        for a in 0..18 {
+            for b in a + 1..18 {
                 assert_ne!(colors[a], colors[b], "{a} {b}");
             }
         }
-        assert!(FIXED_LINES.contains(&colors[6]));
+        assert!(PART_SHADES.contains(&colors[18]));
+    }
+
+    #[test]
+    fn the_shades_are_all_different() {
+        for (a, shade) in PART_SHADES.iter().enumerate() {
+            assert!(!PART_SHADES[a + 1..].contains(shade), "shade {a} repeats");
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::legend_text;
 use crate::engine::time::{DAY, HOUR, MINUTE, Micros};
 use crate::error::SimError;
 
@@ -30,8 +31,13 @@ pub const FONT: &str = "sans-serif";
 const TITLE_H: u32 = 56;
 /// Width of the legend panel on the right.
 const LEGEND_W: u32 = 270;
-/// Legend and axis labels longer than this are shortened with an ellipsis.
+/// Axis labels longer than this are shortened with an ellipsis.
 const LEGEND_CHARS: usize = 26;
+/// Where a legend entry's text starts, from the panel's left edge (after its sample).
+const LEGEND_TEXT_X: i32 = 12 + 38;
+/// Widest a legend entry's text may be, in pixels: the panel's width less where the text
+/// starts and a margin of 8 pixels on the right.
+pub const LEGEND_TEXT_W: u32 = LEGEND_W - LEGEND_TEXT_X as u32 - 8;
 
 /// Title text size.
 pub const TITLE_SIZE: u32 = 26;
@@ -120,7 +126,7 @@ where
 }
 
 /// Registers the embedded font with plotters, once per process.
-fn register_fonts() -> Result<(), SimError> {
+pub(super) fn register_fonts() -> Result<(), SimError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         let normal = register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok();
@@ -240,23 +246,47 @@ pub struct Entry {
 
 /// Draws the legend panel: an optional heading then one row per entry. Rows are 28 pixels,
 /// tighter (down to 16) when many entries would run off the bottom; entries that still do
-/// not fit are summed up in a last `… and N more` row.
+/// not fit are summed up in a last `… and N more` row. A label wider than
+/// [`LEGEND_TEXT_W`] pixels (as the font measures it) goes on two rows, broken after a
+/// space, `-`, `/` or `:`, and is cut with an ellipsis only past that
+/// ([`legend_text::wrap_label`]), so it never runs off the image; a label built with
+/// [`legend_text::with_value`] always fits one row, so its value is never cut.
 pub fn legend<DB: DrawingBackend>(panel: &Area<DB>, heading: &str, entries: &[Entry]) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    const X: i32 = 12;
+    const X: i32 = LEGEND_TEXT_X - 38;
     const TOP: i32 = 40;
     let room = panel.dim_in_pixel().1 as i32 - TOP - 20;
     let head_rows = i32::from(!heading.is_empty());
-    let wanted = entries.len() as i32 + head_rows;
+    let full_size = FontDesc::new(
+        FontFamily::Name(FONT),
+        f64::from(LABEL_SIZE),
+        FontStyle::Normal,
+    );
+    let lines: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| legend_text::wrap_label(&e.label, &full_size))
+        .collect();
+    let total_rows: usize = lines.iter().map(Vec::len).sum();
+    let wanted = total_rows as i32 + head_rows;
     let row = (room / wanted.max(1)).clamp(16, 28);
     let fit = (room / row - head_rows).max(1) as usize;
-    let (shown, hidden) = if entries.len() > fit {
-        (&entries[..fit - 1], entries.len() - (fit - 1))
+    let shown = if total_rows > fit {
+        // Keep a row for the `… and N more` line.
+        let mut used = 0;
+        lines
+            .iter()
+            .take_while(|l| {
+                used += l.len();
+                used < fit
+            })
+            .count()
     } else {
-        (entries, 0)
+        entries.len()
     };
+    let hidden = entries.len() - shown;
+    let shown = &entries[..shown];
     let size = LABEL_SIZE.min(row as u32 - 2);
     let half = (row / 2 - 3).clamp(5, 8);
     let text = (FONT, size)
@@ -272,7 +302,7 @@ where
         panel.draw_text(heading, &bold, (X, y))?;
         y += row + 4;
     }
-    for e in shown {
+    for (e, lines) in shown.iter().zip(&lines) {
         match e.mark {
             Mark::Box => {
                 panel.draw(&Rectangle::new(
@@ -318,15 +348,16 @@ where
                     e.color.stroke_width(3),
                 ))?;
             }
-            Mark::Note => {
-                let note = text.clone().color(&MUTED);
-                panel.draw_text(&shorten(&e.label), &note, (X + 38, y))?;
-                y += row;
-                continue;
-            }
+            Mark::Note => {}
         }
-        panel.draw_text(&shorten(&e.label), &text, (X + 38, y))?;
-        y += row;
+        let style = match e.mark {
+            Mark::Note => text.clone().color(&MUTED),
+            _ => text.clone(),
+        };
+        for line in lines {
+            panel.draw_text(line, &style, (X + 38, y))?;
+            y += row;
+        }
     }
     if hidden > 0 {
         panel.draw_text(&format!("… and {hidden} more"), &text, (X + 38, y))?;

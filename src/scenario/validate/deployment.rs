@@ -187,6 +187,7 @@ impl Validator<'_> {
             growth,
             quotas,
             connections,
+            preset: f.pricing.as_ref().map(|p| p.get_ref().clone()),
         })
     }
 

@@ -25,6 +25,24 @@ const MAX_CONCURRENCY: i64 = u32::MAX as i64;
 const MAX_INSTANCE_CONCURRENCY: i64 = 1_000;
 
 impl Validator<'_> {
+    /// What the GB-s price `gbs` prices memory per: `GiB` when it comes from the compute
+    /// preset and that preset's figure is in USD per GiB-s (its `unit`), else `GB`.
+    fn memory_unit<T>(&self, c: &Spanned<ComputeFile>, gbs: &Spanned<T>) -> &'static str {
+        let file = c.get_ref();
+        let param = file
+            .pricing()
+            .filter(|_| self.is_from_preset(gbs))
+            .and_then(|name| crate::pricing::presets::catalogue().get(name.get_ref()))
+            .and_then(|preset| {
+                let plan = file.plan().map(|p| p.get_ref().as_str());
+                preset.param(plan, "billing.gb_seconds")
+            });
+        match param {
+            Some(p) if p.unit.starts_with("USD per GiB-s") => "GiB",
+            _ => "GB",
+        }
+    }
+
     /// The FaaS model of `c`, priced by `billing`.
     pub(super) fn faas(
         &self,
@@ -118,6 +136,7 @@ impl Validator<'_> {
             cpu_tiers: cpu_keys.cpu_tiers,
             cpu_ms: cpu_keys.cpu_ms,
             usd_per_month: cpu_keys.usd_per_month,
+            memory_unit: self.memory_unit(c, gbs),
         };
         if let (Some(max), Some(max_at)) = (billing.memory_max_mb, &b.memory_max)
             && max < billing.memory_min_mb

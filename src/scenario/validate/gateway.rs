@@ -60,6 +60,7 @@ impl Validator<'_> {
             latency,
             rate_limit,
             quotas,
+            preset: f.pricing.as_ref().map(|p| p.get_ref().clone()),
         })
     }
 }
