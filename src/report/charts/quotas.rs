@@ -108,19 +108,35 @@ fn panels_of(run: &RunResult) -> Vec<Panel<'_>> {
         .collect()
 }
 
-/// The caption of a quota's panel, e.g. `api: db read ≤ 100/day`.
+/// How a quota's units are shown: divided by the first, with the second as their unit (an
+/// egress quota counts bytes and is shown in GB; the others count as they are).
+pub fn display_unit(q: &QuotaUse) -> (f64, &'static str) {
+    if q.counts == crate::platform::baas::growth::EGRESS_QUOTA {
+        (crate::platform::baas::growth::BYTES_PER_GB, " GB")
+    } else {
+        (1.0, "")
+    }
+}
+
+/// The caption of a quota's panel, e.g. `api: db read ≤ 100/day` or
+/// `app: db egress ≤ 5 GB/month`.
 pub fn caption(deployment: &str, q: &QuotaUse) -> String {
     let per = match q.limit.period {
         QuotaPeriod::Day => "/day",
         QuotaPeriod::Month => "/month",
         QuotaPeriod::AtOnce => " at once",
     };
+    let (divisor, unit) = display_unit(q);
+    let limit = if divisor == 1.0 {
+        crate::workload::trace::inspect::group(q.limit.units)
+    } else {
+        style::axis_number(q.limit.units as f64 / divisor)
+    };
     format!(
-        "{}: {} {} ≤ {}{per}",
+        "{}: {} {} ≤ {limit}{unit}{per}",
         style::shorten(deployment),
         q.part,
         q.counts,
-        style::axis_number(q.limit.units as f64)
     )
 }
 
@@ -208,8 +224,12 @@ where
 {
     let q = panel.quota;
     let bars = bars(q, end);
-    let limit = q.limit.units as f64;
-    let top_used = bars.iter().map(|b| b.2 as f64).fold(limit, f64::max);
+    let (divisor, unit) = display_unit(q);
+    let limit = q.limit.units as f64 / divisor;
+    let top_used = bars
+        .iter()
+        .map(|b| b.2 as f64 / divisor)
+        .fold(limit, f64::max);
     let top_refused = bars.iter().map(|b| b.3 as f64).fold(0.0, f64::max);
     let mut chart = ChartBuilder::on(area)
         .caption(caption(panel.deployment, q), style::label_font())
@@ -230,13 +250,16 @@ where
         .y_labels(4)
         .x_labels(12)
         .x_label_formatter(&|v| style::axis_number(*v))
-        .y_label_formatter(&|v| style::axis_number(*v))
+        .y_label_formatter(&|v| format!("{}{unit}", style::axis_number(*v)))
         .x_label_style(style::tick_font())
         .y_label_style(style::tick_font())
         .draw()?;
     chart.draw_series(bars.iter().map(|&(x0, x1, used, _)| {
         let gap = (x1 - x0) * 0.08;
-        Rectangle::new([(x0 + gap, 0.0), (x1 - gap, used as f64)], USED.filled())
+        Rectangle::new(
+            [(x0 + gap, 0.0), (x1 - gap, used as f64 / divisor)],
+            USED.filled(),
+        )
     }))?;
     chart.draw_series(std::iter::once(DashedPathElement::new(
         vec![(0.0, limit), (x_end, limit)],
@@ -398,6 +421,15 @@ mod tests {
             svg.contains("units used / peak held"),
             "legend says what a cap's bar is"
         );
+    }
+
+    #[test]
+    fn an_egress_quota_reads_in_gb() {
+        let q = quota("db", "egress", 5_000_000_000, QuotaPeriod::Month);
+        assert_eq!(caption("app", &q), "app: db egress ≤ 5 GB/month");
+        assert_eq!(display_unit(&q), (1e9, " GB"));
+        let reads = quota("db", "read", 50_000, QuotaPeriod::Day);
+        assert_eq!(caption("app", &reads), "app: db read ≤ 50,000/day");
     }
 
     #[test]
