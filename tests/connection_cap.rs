@@ -139,18 +139,42 @@ fn the_realtime_database_plans_cap_connections_as_firebase_publishes() {
             &deployment_text("app", CLIENT, &service),
         ));
         let cap = s.deployments[0].services[0].connections.unwrap();
-        assert_eq!((cap.limit, cap.hold), (limit, SECOND), "{plan}");
+        assert_eq!((cap.limit, cap.hold), (limit, Some(SECOND)), "{plan}");
     }
+}
+
+#[test]
+fn a_limit_without_a_hold_is_left_out_and_warned_of() {
+    // The Spark plan sets the limit; without a hold no session length is assumed: nothing is
+    // refused, and the scenario says the limit is not applied.
+    let text = scenario(
+        "1h",
+        "{ process = \"fixed_interval\", every = \"10ms\" }",
+        &deployment_text(
+            "app",
+            CLIENT,
+            "pricing = \"firebase-realtime-database\"\nplan = \"spark\"",
+        ),
+    );
+    let s = common::scenario(&text);
+    let cap = s.deployments[0].services[0].connections.unwrap();
+    assert_eq!((cap.limit, cap.hold), (100, None));
+    assert!(
+        s.warnings.iter().any(|w| w.starts_with(
+            "deployments[0].services[0] 'db': connections.limit = 100 is not applied"
+        )),
+        "{:?}",
+        s.warnings
+    );
+    let r = run_text(&text);
+    let d = deployment(&r, "app");
+    assert_eq!(d.recorder.totals.quota_exceeded, 0);
+    assert!(d.quotas.is_empty(), "no cap reported: {:?}", d.quotas);
 }
 
 #[test]
 fn a_cap_needs_a_whole_limit_and_a_hold_above_zero() {
     let cases = [
-        (
-            "connections = { limit = 10 }",
-            "connections.hold",
-            "missing",
-        ),
         (
             "connections = { hold = \"5m\" }",
             "connections.limit",

@@ -129,7 +129,8 @@ mod tests {
         // Already narrow, or degenerate: none.
         assert_eq!(planned_steps(10.0, 10.0005), 0);
         assert_eq!(planned_steps(0.0, 0.0), 0);
-        // A huge bracket is capped.
-        assert_eq!(planned_steps(1e-9, 1e9), MAX_STEPS as u64);
+        // The widest bracket for its position, -1 to 1: 2 / 1e-4 = 20,000 < 2^15.
+        assert_eq!(planned_steps(-1.0, 1.0), 15);
+        assert!(planned_steps(-1.0, 1.0) <= MAX_STEPS as u64);
     }
 }

@@ -16,6 +16,10 @@
 //!   is Erlang B of `limit` servers and `rate x hold` erlangs, whatever the hold's
 //!   distribution.
 //!
+//! - **Without `hold`** (a preset's plan gives the limit; the scenario no hold) the cap is not
+//!   applied: no session length is assumed for the user, and `check` and `run` warn that the
+//!   limit is left out.
+//!
 //! **Reported per day** on the service's quota clock ([`crate::platform::quota`]): the most
 //! connections held at once in the day and the calls refused, as a [`QuotaUse`] counting
 //! `connections` with period [`QuotaPeriod::AtOnce`] (drawn in `quotas.png`).
@@ -33,14 +37,17 @@ pub const CONNECTIONS: &str = "connections";
 pub struct ConnectionCap {
     /// Most connections held at once.
     pub limit: u64,
-    /// How long a call holds its connection from its admission.
-    pub hold: Micros,
+    /// How long a call holds its connection from its admission; without it (a preset's plan
+    /// sets the limit, the scenario gives no hold) the cap is not applied, and `check` and
+    /// `run` warn so.
+    pub hold: Option<Micros>,
 }
 
 /// The connections a service holds, and what the cap saw day by day.
 #[derive(Clone, Debug)]
 pub(super) struct Connections {
-    cap: ConnectionCap,
+    limit: u64,
+    hold: Micros,
     clock: QuotaClock,
     /// Release instants of the held connections, oldest first (admissions come in time order
     /// and all hold as long, so the queue stays sorted).
@@ -52,15 +59,16 @@ pub(super) struct Connections {
 }
 
 impl Connections {
-    /// No connection held, days on `clock`.
-    pub(super) fn new(cap: ConnectionCap, clock: QuotaClock) -> Self {
-        Self {
-            cap,
+    /// No connection held, days on `clock`; `None` for a cap without a hold (not applied).
+    pub(super) fn new(cap: ConnectionCap, clock: QuotaClock) -> Option<Self> {
+        Some(Self {
+            limit: cap.limit,
+            hold: cap.hold?,
             clock,
             releases: VecDeque::new(),
             today: PeriodUse::default(),
             history: Vec::new(),
-        }
+        })
     }
 
     /// Releases the connections due by `now` and rolls the day over if a new one has begun
@@ -87,7 +95,7 @@ impl Connections {
     #[inline]
     pub(super) fn allows(&mut self, now: Micros) -> bool {
         self.advance(now);
-        let free = (self.releases.len() as u64) < self.cap.limit;
+        let free = (self.releases.len() as u64) < self.limit;
         if !free {
             self.today.refused += 1;
         }
@@ -97,7 +105,7 @@ impl Connections {
     /// Holds a connection from `now`, which [`Self::allows`] has just accepted.
     #[inline]
     pub(super) fn take(&mut self, now: Micros) {
-        self.releases.push_back(now.saturating_add(self.cap.hold));
+        self.releases.push_back(now.saturating_add(self.hold));
         self.today.used = self.today.used.max(self.releases.len() as u64);
     }
 
@@ -111,7 +119,7 @@ impl Connections {
             part: part.to_string(),
             counts: CONNECTIONS.to_string(),
             limit: QuotaLimit {
-                units: self.cap.limit,
+                units: self.limit,
                 period: QuotaPeriod::AtOnce,
             },
             clock: self.clock,
@@ -128,9 +136,9 @@ mod tests {
     fn two_for_ten_seconds() -> Connections {
         let cap = ConnectionCap {
             limit: 2,
-            hold: 10 * SECOND,
+            hold: Some(10 * SECOND),
         };
-        Connections::new(cap, QuotaClock::new(8 * HOUR, DEFAULT_MONTH))
+        Connections::new(cap, QuotaClock::new(8 * HOUR, DEFAULT_MONTH)).unwrap()
     }
 
     fn admit(c: &mut Connections, now: Micros) -> bool {

@@ -66,7 +66,10 @@ impl ServiceQuotas {
         let connections = services
             .iter()
             .zip(&sets)
-            .map(|(s, set)| s.connections.map(|cap| Connections::new(cap, set.clock())))
+            .map(|(s, set)| {
+                s.connections
+                    .and_then(|cap| Connections::new(cap, set.clock()))
+            })
             .collect();
         let per_function = functions
             .iter()
@@ -86,7 +89,7 @@ impl ServiceQuotas {
                             needs.push(Needs {
                                 service: si,
                                 units: Vec::new(),
-                                connection: s.connections.is_some(),
+                                connection: s.connections.is_some_and(|c| c.hold.is_some()),
                             });
                             needs.len() - 1
                         }

@@ -1,6 +1,7 @@
-//! Warnings about a fleet's capacity that `check` and `run` print before the numbers: a fleet
-//! without `vcpus` (its latency ignores CPU), and `workers` that cannot all hold their
-//! requests' `server_memory` on one instance.
+//! Warnings about capacity that `check` and `run` print before the numbers: a fleet without
+//! `vcpus` (its latency ignores CPU), `workers` that cannot all hold their requests'
+//! `server_memory` on one instance, and a service's connection cap left out for want of a
+//! `hold`.
 
 use crate::platform::{ComputeSpec, DeploymentSpec};
 use crate::workload::Workload;
@@ -14,6 +15,18 @@ pub fn capacity_warnings(workload: &Workload, deployments: &[DeploymentSpec]) ->
         .filter_map(|f| f.faas.server_memory_mb)
         .max();
     for (i, d) in deployments.iter().enumerate() {
+        for (j, s) in d.services.iter().enumerate() {
+            if let Some(cap) = s.connections
+                && cap.hold.is_none()
+            {
+                out.push(format!(
+                    "deployments[{i}].services[{j}] '{}': connections.limit = {} is not applied: \
+                     give connections.hold, how long a call holds a connection (a user's \
+                     session), e.g. connections = {{ hold = \"5m\" }}, for the cap to refuse calls",
+                    s.name, cap.limit
+                ));
+            }
+        }
         let ComputeSpec::Fleet(fleet) = &d.compute else {
             continue;
         };

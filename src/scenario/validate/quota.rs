@@ -3,8 +3,9 @@
 //! kind of the service, `invocations` on FaaS), each value parse as a quota
 //! ([`crate::platform::quota::parse_quota`]; a service's `egress` quota is a size per period,
 //! `"5GB/month"`, counted in bytes), the reset be a time of day before 24:00. A service's
-//! connection cap (`connections = { limit = 100, hold = "5m" }`) needs both keys: a whole
-//! number of connections of at least 1 and a hold above zero.
+//! connection cap (`connections = { limit = 100, hold = "5m" }`) needs a whole number of
+//! connections of at least 1 and, to be applied, a hold above zero (without one it is left
+//! out with a warning, `capacity_warnings`).
 
 use toml::Spanned;
 
@@ -84,14 +85,6 @@ impl Validator<'_> {
             &format!("{path}.limit"),
             "the most connections held at once, e.g. limit = 100",
         )?;
-        let hold = self.required(
-            &c.get_ref().hold,
-            c,
-            &format!("{path}.hold"),
-            "the service caps its simultaneous connections (`connections.limit`, perhaps set by \
-             its preset's plan): give how long a call holds one from its admission (a user's \
-             session), e.g. connections = { hold = \"5m\" }",
-        )?;
         let units = u64::try_from(*limit.get_ref())
             .ok()
             .filter(|&n| n >= 1)
@@ -102,10 +95,13 @@ impl Validator<'_> {
                 );
                 self.err(limit, format!("{path}.limit"), msg)
             })?;
-        Ok(Some(ConnectionCap {
-            limit: units,
-            hold: self.positive_duration(hold, &format!("{path}.hold"))?,
-        }))
+        let hold = c
+            .get_ref()
+            .hold
+            .as_ref()
+            .map(|h| self.positive_duration(h, &format!("{path}.hold")))
+            .transpose()?;
+        Ok(Some(ConnectionCap { limit: units, hold }))
     }
 }
 
