@@ -22,14 +22,16 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::SweepResult;
 use super::breakeven::BreakEven;
-use super::chart_text::{self, Item, NUMBER_SIZE, Sample, TextBox};
+use super::chart_text::{
+    self, DrawnSvg, Item, LEGEND_TOP, NUMBER_SIZE, Sample, TABLE_TOP, TextBox,
+};
 use super::charts::{
-    CurvePoint, XAxis, chart_on, curve, interpolate, marker, mesh, range, serving_runs,
-    spans_decades,
+    CurvePoint, XAxis, chart_on, curve, deployment_names, draw_group_line, group_items,
+    interpolate, marker, mesh, not_serving_item, range, serving_runs, spans_decades,
 };
 use super::figures::Figure;
-use super::SweepResult;
 use crate::error::SimError;
 use crate::report::charts::palette;
 use crate::report::charts::style::{self, FONT, INK, MUTED};
@@ -44,8 +46,7 @@ const PANEL_W: i32 = 270;
 /// Height of the title band (as [`style::layout`] draws it).
 const TITLE_H: i32 = 56;
 /// The heading of the table under the chart.
-const TABLE_HEADING: &str =
-    "Numbered on the chart (breakeven.csv's marker column): where costs cross, where a deployment stops serving";
+const TABLE_HEADING: &str = "Numbered on the chart (breakeven.csv's marker column): where costs cross, where a deployment stops serving";
 
 /// For each deployment, the first deployment (in scenario order) whose curve is identical to
 /// its own ([`palette::same_as`]): itself when none before it is, or its curve is empty.
@@ -172,11 +173,7 @@ impl Layout {
     fn of(result: &SweepResult, found: &BreakEven) -> Result<Self, SimError> {
         style::register_fonts()?;
         let axis = XAxis::of(result);
-        let names: Vec<&str> = result
-            .points
-            .first()
-            .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
-            .unwrap_or_default();
+        let names = deployment_names(result);
         let curves: Vec<_> = (0..names.len())
             .map(|d| curve(&result.points, d, Figure::MonthlyCost))
             .collect();
@@ -186,26 +183,8 @@ impl Layout {
         } else {
             numbered(result, found)
         };
-        let mut legend: Vec<Item> = (0..names.len())
-            .filter(|&d| groups[d] == d)
-            .map(|d| {
-                let members: Vec<usize> = (0..names.len()).filter(|&e| groups[e] == d).collect();
-                Item {
-                    sample: Sample::Curves(members.iter().map(|&e| style::color(e)).collect()),
-                    text: members
-                        .iter()
-                        .map(|&e| names[e])
-                        .collect::<Vec<_>>()
-                        .join(" = "),
-                }
-            })
-            .collect();
-        if super::charts::not_serving_note(result).is_some() {
-            legend.push(Item {
-                sample: Sample::Ring(MUTED),
-                text: "hollow ring: does not serve the workload".into(),
-            });
-        }
+        let mut legend = group_items(&names, &groups);
+        legend.extend(not_serving_item(result));
         if marks.iter().any(|m| !m.stop) {
             legend.push(Item {
                 sample: Sample::Ring(INK),
@@ -224,10 +203,7 @@ impl Layout {
                 text: format!("bands: 95% CI, {} runs", result.plan.replications),
             });
         }
-        let table: Vec<Item> = marks
-            .iter()
-            .map(|m| table_item(m, found, &axis))
-            .collect();
+        let table: Vec<Item> = marks.iter().map(|m| table_item(m, found, &axis)).collect();
         let legend_h = TITLE_H + chart_text::legend_height("deployment", &legend, PANEL_W);
         let top = style::SIZE.1.max(legend_h as u32);
         let table_h = chart_text::table_height(TABLE_HEADING, &table, style::SIZE.0 as i32);
@@ -256,10 +232,7 @@ fn table_item(m: &Numbered, found: &BreakEven, axis: &XAxis) -> Item {
         let verb = if who.len() > 1 { "stop" } else { "stops" };
         return Item {
             sample: Sample::Numbered(m.number, Some(style::color(m.on))),
-            text: format!(
-                "{} {verb} serving the workload at {at}",
-                who.join(" and ")
-            ),
+            text: format!("{} {verb} serving the workload at {at}", who.join(" and ")),
         };
     }
     let pairs: Vec<String> = m
@@ -287,25 +260,22 @@ fn table_item(m: &Numbered, found: &BreakEven, axis: &XAxis) -> Item {
 /// # Errors
 /// The chart cannot be drawn.
 pub fn breakeven_svg(result: &SweepResult, found: &BreakEven) -> Result<String, SimError> {
-    breakeven_svg_boxes(result, found).map(|(svg, _)| svg)
+    breakeven_svg_boxes(result, found).map(|drawn| drawn.svg)
 }
 
-/// [`breakeven_svg`], and the box of every piece of text it placed (legend, marker numbers,
-/// table) in image pixels, with the image's size.
+/// [`breakeven_svg`], with the box of every piece of text it placed (legend, marker numbers,
+/// table) in image pixels and the image's size.
 ///
 /// # Errors
 /// The chart cannot be drawn.
-pub fn breakeven_svg_boxes(
-    result: &SweepResult,
-    found: &BreakEven,
-) -> Result<(String, (Vec<TextBox>, (u32, u32))), SimError> {
+pub fn breakeven_svg_boxes(result: &SweepResult, found: &BreakEven) -> Result<DrawnSvg, SimError> {
     let layout = Layout::of(result, found)?;
     let size = (style::SIZE.0, layout.height);
     let mut boxes = Vec::new();
     let svg = style::render_svg(size, |root| {
         draw_breakeven(result, &layout, root, &mut boxes)
     })?;
-    Ok((svg, (boxes, size)))
+    Ok(DrawnSvg { svg, boxes, size })
 }
 
 /// Draws `breakeven.png` into `dir`.
@@ -341,7 +311,11 @@ where
     let shown: Vec<Vec<CurvePoint>> = lay
         .curves
         .iter()
-        .map(|c| c.iter().map(|p| (lay.axis.at(p.0), p.1, p.2, p.3)).collect())
+        .map(|c| {
+            c.iter()
+                .map(|p| (lay.axis.at(p.0), p.1, p.2, p.3))
+                .collect()
+        })
         .collect();
     let xs = shown.iter().flatten().map(|p| p.0);
     let ys = shown.iter().flatten().flat_map(|p| [p.1 - p.2, p.1 + p.2]);
@@ -382,8 +356,11 @@ where
         (false, false) => draw_on!(x.0..x.1, y.0..y.1),
     };
     draw_numbers(root, &lay.marks, &pins, bounds, boxes)?;
-    chart_text::draw_legend(&panel, "deployment", &lay.legend, boxes)?;
-    chart_text::draw_table(&bottom, TABLE_HEADING, &lay.table, boxes)
+    chart_text::draw_rows(&panel, "deployment", &lay.legend, LEGEND_TOP, boxes)?;
+    if lay.table.is_empty() {
+        return Ok(());
+    }
+    chart_text::draw_rows(&bottom, TABLE_HEADING, &lay.table, TABLE_TOP, boxes)
 }
 
 /// Each group's curve: band, line (broken where it does not serve), point markers; the other
@@ -416,17 +393,8 @@ where
         }
         let members: Vec<usize> = (0..curves.len()).filter(|&e| groups[e] == i).collect();
         for run in serving_runs(c) {
-            let line = || run.iter().map(|p| (p.0, floor(p.1)));
-            chart.draw_series(LineSeries::new(line(), color.stroke_width(3)))?;
-            for (k, &e) in members.iter().enumerate().skip(1) {
-                let (dash, gap) = chart_text::overlay_dash(k);
-                chart.draw_series(DashedLineSeries::new(
-                    line(),
-                    dash,
-                    gap,
-                    style::color(e).stroke_width(3),
-                ))?;
-            }
+            let line: Vec<(f64, f64)> = run.iter().map(|p| (p.0, floor(p.1))).collect();
+            draw_group_line(chart, &line, &members)?;
         }
         chart.draw_series(c.iter().map(|p| marker((p.0, floor(p.1)), p.3, color)))?;
     }
@@ -468,7 +436,10 @@ where
             pin.0 + (dx / length * 9.0) as i32,
             pin.1 + (dy / length * 9.0) as i32,
         );
-        root.draw(&PathElement::new(vec![start, centre], MUTED.stroke_width(1)))?;
+        root.draw(&PathElement::new(
+            vec![start, centre],
+            MUTED.stroke_width(1),
+        ))?;
         let corners = [(b.left, b.top), (b.right(), b.bottom())];
         root.draw(&Rectangle::new(corners, WHITE.filled()))?;
         root.draw(&Rectangle::new(corners, MUTED.stroke_width(1)))?;

@@ -122,6 +122,11 @@ fn found() -> BreakEven {
     }
 }
 
+/// A colour as the SVG writes it.
+fn hex(c: plotters::style::RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
 /// No box leaves the image, and no two overlap.
 fn assert_laid_out(boxes: &[TextBox], (w, h): (u32, u32)) {
     for b in boxes {
@@ -149,8 +154,9 @@ fn legend_text(boxes: &[TextBox]) -> String {
 #[test]
 fn ten_long_names_are_never_cut_and_no_text_overlaps() {
     let (result, found) = (ten(), found());
-    let (_, (boxes, size)) = breakeven_chart::breakeven_svg_boxes(&result, &found).unwrap();
-    assert_laid_out(&boxes, size);
+    let drawn = breakeven_chart::breakeven_svg_boxes(&result, &found).unwrap();
+    let boxes = drawn.boxes;
+    assert_laid_out(&boxes, drawn.size);
     let legend = legend_text(&boxes);
     for d in 0..10 {
         assert!(legend.contains(&name(d)), "{} cut: {legend}", name(d));
@@ -190,7 +196,7 @@ fn each_crossing_has_one_marker_and_identical_curves_share_theirs() {
     assert_eq!(boundaries, [Some(7)]);
     // Drawn: one ink ring (radius 7) per crossing marker, and no full-height line.
     let svg = breakeven_chart::breakeven_svg(&result, &found).unwrap();
-    let ink = format!("#{:02X}{:02X}{:02X}", style::INK.0, style::INK.1, style::INK.2);
+    let ink = hex(style::INK);
     let rings = svg
         .split("<circle")
         .skip(1)
@@ -199,7 +205,7 @@ fn each_crossing_has_one_marker_and_identical_curves_share_theirs() {
         .count();
     assert_eq!(rings, 8);
     // No grey dashed line per crossing (what the chart drew before): no muted 2-pixel stroke.
-    let muted = format!("#{:02X}{:02X}{:02X}", style::MUTED.0, style::MUTED.1, style::MUTED.2);
+    let muted = hex(style::MUTED);
     let grey_dashes = svg
         .split("<polyline")
         .skip(1)
@@ -252,9 +258,9 @@ fn every_deployment_shows_in_its_colour_and_nothing_runs_off_the_image() {
 #[test]
 fn the_latency_chart_draws_p50_and_p99_of_each_deployment_and_the_slo() {
     let result = ten();
-    let (svg, boxes) = latency_chart::latency_svg_boxes(&result).unwrap();
-    assert_laid_out(&boxes, (1200, 700));
-    let hex = |c: plotters::style::RGBColor| format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+    let drawn = latency_chart::latency_svg_boxes(&result).unwrap();
+    let (svg, boxes) = (drawn.svg, drawn.boxes);
+    assert_laid_out(&boxes, drawn.size);
     // plotters writes a solid line as one polyline through its points, a dashed one as a
     // polyline per dash: (solid lines of 4 points or more, dashes of 2 or 3) of `width` in
     // `color`.
@@ -282,13 +288,23 @@ fn the_latency_chart_draws_p50_and_p99_of_each_deployment_and_the_slo() {
         assert_eq!(solid, 1, "deployment {d}: p50 lines");
         assert!(dashes >= 10, "deployment {d}: p99 dashes {dashes}");
     }
-    assert!(lines(&hex(style::color(9)), 3).1 >= 10, "deployment 9 not drawn");
+    assert!(
+        lines(&hex(style::color(9)), 3).1 >= 10,
+        "deployment 9 not drawn"
+    );
     let legend = legend_text(&boxes);
-    assert!(legend.contains(&format!("{}={}", name(8), name(9))), "{legend}");
+    assert!(
+        legend.contains(&format!("{}={}", name(8), name(9))),
+        "{legend}"
+    );
     assert_eq!(legend.matches(&name(9)).count(), 1, "{legend}");
     // The slo: a dotted ink line across the plot, named on it and in the legend.
     assert!(lines(&hex(style::INK), 2).1 >= 20, "no slo line");
-    assert!(boxes.iter().any(|b| b.text == "slo p99 300 ms" && b.left < 930));
+    assert!(
+        boxes
+            .iter()
+            .any(|b| b.text == "slo p99 300 ms" && b.left < 930)
+    );
     assert!(legend_text(&boxes).contains("slo:p99atmost300ms"));
     // Deployment 3's points past load 8 are hollow rings, two per point (p50 and p99).
     let hollow = svg

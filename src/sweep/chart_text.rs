@@ -1,8 +1,8 @@
 //! The text of the sweep charts, laid out so that none is cut by the image's edge or drawn
 //! over other text: names wrapped to a width measured with the embedded font ([`wrap`]), the
-//! legend panel's entries ([`legend_height`], [`draw_legend`]), numbered labels put beside
-//! their markers where they overlap nothing placed before ([`place_label`]), and the rows of
-//! the table under a chart ([`table_height`], [`draw_table`]).
+//! legend panel's entries and the rows of the table under a chart ([`legend_height`],
+//! [`table_height`], [`draw_rows`]), and numbered labels put beside their markers where they
+//! overlap nothing placed before ([`place_label`]).
 //!
 //! Every piece of text drawn is recorded as a [`TextBox`] (where it is, in image pixels), so
 //! tests check the layout on the boxes the drawing code used.
@@ -55,6 +55,13 @@ impl TextBox {
     }
 }
 
+/// A chart drawn as SVG, with the box of every piece of text placed and the image's size.
+pub struct DrawnSvg {
+    pub svg: String,
+    pub boxes: Vec<TextBox>,
+    pub size: (u32, u32),
+}
+
 /// The width and height of `text` at `size` in the embedded font, bold or not, in pixels.
 pub fn measure(text: &str, size: u32, bold: bool) -> (i32, i32) {
     let weight = if bold {
@@ -71,7 +78,10 @@ pub fn measure(text: &str, size: u32, bold: bool) -> (i32, i32) {
 
 /// Whether a line may be broken after `c`.
 fn breaks_after(c: char) -> bool {
-    matches!(c, ' ' | '-' | '_' | '+' | '/' | '.' | ',' | '=' | ':' | ';' | ')')
+    matches!(
+        c,
+        ' ' | '-' | '_' | '+' | '/' | '.' | ',' | '=' | ':' | ';' | ')'
+    )
 }
 
 /// `text` cut into lines no wider than `width` pixels at `size`: after a space or a
@@ -173,40 +183,16 @@ pub fn table_height(heading: &str, items: &[Item], width: i32) -> i32 {
     if items.is_empty() {
         return 0;
     }
-    legend_height(heading, items, width) - TOP + 20
+    legend_height(heading, items, width) - TOP + TABLE_TOP
 }
 
-/// Draws a legend: `heading` (bold), then each item's sample and its wrapped text; records
-/// every line of text in `boxes`.
-pub fn draw_legend<DB: DrawingBackend>(
-    panel: &style::Area<DB>,
-    heading: &str,
-    items: &[Item],
-    boxes: &mut Vec<TextBox>,
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    draw_rows(panel, heading, items, TOP, boxes)
-}
+/// Where a legend's first row is, below its panel's top, and a table's, below the chart.
+pub const LEGEND_TOP: i32 = TOP;
+pub const TABLE_TOP: i32 = 20;
 
-/// Draws a table under a chart: as a legend, with its first row lower.
-pub fn draw_table<DB: DrawingBackend>(
-    area: &style::Area<DB>,
-    heading: &str,
-    items: &[Item],
-    boxes: &mut Vec<TextBox>,
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    if items.is_empty() {
-        return Ok(());
-    }
-    draw_rows(area, heading, items, 20, boxes)
-}
-
-fn draw_rows<DB: DrawingBackend>(
+/// Draws a legend or a table: `heading` (bold) at `top` pixels from `area`'s top, then each
+/// item's sample and its wrapped text; records every line of text in `boxes`.
+pub fn draw_rows<DB: DrawingBackend>(
     area: &style::Area<DB>,
     heading: &str,
     items: &[Item],

@@ -28,6 +28,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
 
+use super::chart_text::{self, Item, Sample};
 use super::figures::Figure;
 use super::{PointResult, SweepResult};
 use crate::report::charts::style::{self, Entry, Mark};
@@ -91,6 +92,72 @@ pub(super) fn not_serving_note(result: &SweepResult) -> Option<Entry> {
     })
 }
 
+/// The legend's hollow-ring item of [`not_serving_note`], for the charts laid out by
+/// [`super::chart_text`].
+pub(super) fn not_serving_item(result: &SweepResult) -> Option<Item> {
+    not_serving_note(result).map(|note| Item {
+        sample: Sample::Ring(note.color),
+        text: note.label,
+    })
+}
+
+/// Each deployment's name, in scenario order.
+pub(super) fn deployment_names(result: &SweepResult) -> Vec<&str> {
+    result
+        .points
+        .first()
+        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// One legend item per group of identical curves (`groups[d]`: the first deployment whose
+/// curve is identical to `d`'s): the members' names joined by ` = `, their colours.
+pub(super) fn group_items(names: &[&str], groups: &[usize]) -> Vec<Item> {
+    (0..names.len())
+        .filter(|&d| groups[d] == d)
+        .map(|d| {
+            let members: Vec<usize> = (0..names.len()).filter(|&e| groups[e] == d).collect();
+            Item {
+                sample: Sample::Curves(members.iter().map(|&e| style::color(e)).collect()),
+                text: members
+                    .iter()
+                    .map(|&e| names[e])
+                    .collect::<Vec<_>>()
+                    .join(" = "),
+            }
+        })
+        .collect()
+}
+
+/// The line through `points` of a group of identical curves: solid in the first member's
+/// colour, the other members dashed over it in theirs ([`chart_text::overlay_dash`]).
+pub(super) fn draw_group_line<DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: &[(f64, f64)],
+    members: &[usize],
+) -> style::DrawResult
+where
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for (k, &e) in members.iter().enumerate() {
+        let color = style::color(e).stroke_width(3);
+        if k == 0 {
+            chart.draw_series(LineSeries::new(points.iter().copied(), color))?;
+        } else {
+            let (dash, gap) = chart_text::overlay_dash(k);
+            chart.draw_series(DashedLineSeries::new(
+                points.iter().copied(),
+                dash,
+                gap,
+                color,
+            ))?;
+        }
+    }
+    Ok(())
+}
+
 /// A range holding `values` with some headroom; (lo, hi) positive on a log axis.
 pub(super) fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
     let lo = values.clone().fold(f64::INFINITY, f64::min);
@@ -108,9 +175,15 @@ pub(super) fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f6
 
 /// True when all `values` are above zero and span two decades or more.
 pub(super) fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
+    spans(values, 100.0)
+}
+
+/// True when all `values` are above zero and the largest is `ratio` times the smallest or
+/// more.
+pub(super) fn spans(values: impl Iterator<Item = f64> + Clone, ratio: f64) -> bool {
     let lo = values.clone().fold(f64::INFINITY, f64::min);
     let hi = values.fold(0.0, f64::max);
-    lo > 0.0 && hi / lo >= 100.0
+    lo > 0.0 && hi / lo >= ratio
 }
 
 /// A chart on `plot` over coordinates `X` x `Y` (linear or log).
@@ -200,10 +273,7 @@ impl XAxis {
             .all(|&(l, r)| l > 0.0 && r > 0.0 && r.is_finite());
         let rates = (param.path == "load" && usable && !grid.is_empty()).then_some(grid);
         let desc = match &rates {
-            Some(grid) => format!(
-                "requests/s (load 1 = {}/s)",
-                compact(grid[0].1 / grid[0].0)
-            ),
+            Some(grid) => format!("requests/s (load 1 = {}/s)", compact(grid[0].1 / grid[0].0)),
             None if unit.is_empty() => param.path.clone(),
             None => format!("{} ({unit})", param.path),
         };

@@ -18,8 +18,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::SweepResult;
 use super::breakeven_chart::curve_groups;
-use super::chart_text::{self, Item, Sample, TextBox};
-use super::charts::{CurvePoint, XAxis, chart_on, curve, marker, mesh, range, serving_runs};
+use super::chart_text::{self, DrawnSvg, Item, Sample, TextBox};
+use super::charts::{
+    CurvePoint, XAxis, chart_on, curve, deployment_names, draw_group_line, group_items, marker,
+    mesh, not_serving_item, range, serving_runs,
+};
 use super::figures::Figure;
 use crate::engine::time::as_ms;
 use crate::error::SimError;
@@ -57,11 +60,7 @@ impl Layout {
     fn of(result: &SweepResult) -> Result<Self, SimError> {
         style::register_fonts()?;
         let axis = XAxis::of(result);
-        let names: Vec<&str> = result
-            .points
-            .first()
-            .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
-            .unwrap_or_default();
+        let names = deployment_names(result);
         let on_axis = |figure: Figure| -> Vec<Vec<CurvePoint>> {
             (0..names.len())
                 .map(|d| {
@@ -79,20 +78,7 @@ impl Layout {
             .map(|(a, b)| a.iter().chain(b).copied().collect())
             .collect();
         let groups = curve_groups(&both);
-        let mut legend: Vec<Item> = (0..names.len())
-            .filter(|&d| groups[d] == d)
-            .map(|d| {
-                let members: Vec<usize> = (0..names.len()).filter(|&e| groups[e] == d).collect();
-                Item {
-                    sample: Sample::Curves(members.iter().map(|&e| style::color(e)).collect()),
-                    text: members
-                        .iter()
-                        .map(|&e| names[e])
-                        .collect::<Vec<_>>()
-                        .join(" = "),
-                }
-            })
-            .collect();
+        let mut legend = group_items(&names, &groups);
         legend.push(Item {
             sample: Sample::Curves(vec![MUTED]),
             text: "solid: p50".into(),
@@ -107,12 +93,7 @@ impl Layout {
                 text: format!("slo: {name} at most {}", ms_label(limit)),
             });
         }
-        if super::charts::not_serving_note(result).is_some() {
-            legend.push(Item {
-                sample: Sample::Ring(MUTED),
-                text: "hollow ring: does not serve the workload".into(),
-            });
-        }
+        legend.extend(not_serving_item(result));
         let legend_h = TITLE_H + chart_text::legend_height("deployment", &legend, PANEL_W);
         Ok(Self {
             axis,
@@ -130,21 +111,20 @@ impl Layout {
 /// # Errors
 /// The chart cannot be drawn.
 pub fn latency_svg(result: &SweepResult) -> Result<String, SimError> {
-    latency_svg_boxes(result).map(|(svg, _)| svg)
+    latency_svg_boxes(result).map(|drawn| drawn.svg)
 }
 
-/// [`latency_svg`], and the box of every piece of text it placed (legend, slo names) in image
-/// pixels.
+/// [`latency_svg`], with the box of every piece of text it placed (legend, slo names) in
+/// image pixels and the image's size.
 ///
 /// # Errors
 /// The chart cannot be drawn.
-pub fn latency_svg_boxes(result: &SweepResult) -> Result<(String, Vec<TextBox>), SimError> {
+pub fn latency_svg_boxes(result: &SweepResult) -> Result<DrawnSvg, SimError> {
     let layout = Layout::of(result)?;
     let mut boxes = Vec::new();
-    let svg = style::render_svg((style::SIZE.0, layout.height), |root| {
-        draw_latency(result, &layout, root, &mut boxes)
-    })?;
-    Ok((svg, boxes))
+    let size = (style::SIZE.0, layout.height);
+    let svg = style::render_svg(size, |root| draw_latency(result, &layout, root, &mut boxes))?;
+    Ok(DrawnSvg { svg, boxes, size })
 }
 
 /// Draws `latency.png` into `dir`.
@@ -158,13 +138,6 @@ pub fn write_latency_png(result: &SweepResult, dir: &Path) -> Result<(), SimErro
         (style::SIZE.0, layout.height),
         |root| draw_latency(result, &layout, root, &mut Vec::new()),
     )
-}
-
-/// True when all `values` are above zero and span a decade or more.
-fn spans_a_decade(values: impl Iterator<Item = f64> + Clone) -> bool {
-    let lo = values.clone().fold(f64::INFINITY, f64::min);
-    let hi = values.fold(0.0, f64::max);
-    lo > 0.0 && hi / lo >= 10.0
 }
 
 fn draw_latency<DB: DrawingBackend>(
@@ -190,7 +163,7 @@ where
         .chain(slo.iter().map(|o| o.1));
     let (log_x, log_y) = (
         super::charts::spans_decades(xs.clone()),
-        spans_a_decade(ys.clone()),
+        super::charts::spans(ys.clone(), 10.0),
     );
     let (x, y) = (range(xs, log_x), range(ys, log_y));
     let y_desc = "latency (ms; p50 solid, p99 dashed)";
@@ -238,7 +211,13 @@ where
             taken.push(b);
         }
     }
-    chart_text::draw_legend(&panel, "deployment", &lay.legend, boxes)
+    chart_text::draw_rows(
+        &panel,
+        "deployment",
+        &lay.legend,
+        chart_text::LEGEND_TOP,
+        boxes,
+    )
 }
 
 /// Each group's p50 (solid, the other members dashed over it) and p99 (dashed) lines, broken
@@ -257,17 +236,8 @@ where
         let color = style::color(d);
         let members: Vec<usize> = (0..n).filter(|&e| lay.groups[e] == d).collect();
         for run in serving_runs(&lay.p50[d]) {
-            let line = || run.iter().map(|p| (p.0, p.1));
-            chart.draw_series(LineSeries::new(line(), color.stroke_width(3)))?;
-            for (k, &e) in members.iter().enumerate().skip(1) {
-                let (dash, gap) = chart_text::overlay_dash(k);
-                chart.draw_series(DashedLineSeries::new(
-                    line(),
-                    dash,
-                    gap,
-                    style::color(e).stroke_width(3),
-                ))?;
-            }
+            let line: Vec<(f64, f64)> = run.iter().map(|p| (p.0, p.1)).collect();
+            draw_group_line(chart, &line, &members)?;
         }
         for run in serving_runs(&lay.p99[d]) {
             chart.draw_series(DashedLineSeries::new(

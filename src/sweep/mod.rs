@@ -22,10 +22,10 @@
 
 pub mod breakeven;
 pub mod breakeven_chart;
-pub mod chart_text;
-pub mod charts;
 #[cfg(test)]
 mod chart_tests;
+pub mod chart_text;
+pub mod charts;
 pub mod figures;
 pub mod json;
 pub mod latency_chart;
@@ -46,8 +46,8 @@ use rayon::prelude::*;
 use crate::engine::Progress;
 use crate::engine::time::as_secs;
 use crate::error::SimError;
-use crate::rng::mix64;
 use crate::report::slo::Slo;
+use crate::rng::mix64;
 use crate::run;
 use crate::scenario::Scenario;
 use crate::scenario::patch::Patch;
