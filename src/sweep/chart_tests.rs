@@ -177,6 +177,48 @@ fn ten_long_names_are_never_cut_and_no_text_overlaps() {
 }
 
 #[test]
+fn labels_of_crossings_at_one_point_do_not_overlap() {
+    // Ten deployments whose costs all meet at load 8 ($80): 45 crossings at one point, each
+    // its own marker (no two curves are identical).
+    let mut result = ten();
+    for p in &mut result.points {
+        let load = p.values[0].number;
+        for (d, runs) in p.deployments.iter_mut().enumerate() {
+            runs.replications[0].monthly_cost_usd = 80.0 + d as f64 * (load - 8.0);
+        }
+    }
+    let mut found = found();
+    found.crossings = (0..10)
+        .flat_map(|a| (a + 1..10).map(move |b| (a, b)))
+        .map(|(a, b)| Crossing {
+            deployment_a: name(a),
+            deployment_b: name(b),
+            crossing: 8.0,
+            cheaper_below: name(b),
+            cheaper_above: name(a),
+        })
+        .collect();
+    assert_eq!(numbered(&result, &found).len(), 46);
+    let drawn = breakeven_chart::breakeven_svg_boxes(&result, &found).unwrap();
+    assert_laid_out(&drawn.boxes, drawn.size);
+    for n in 1..=46 {
+        let text = n.to_string();
+        let on_plot = |b: &&TextBox| b.text == text && b.left < 930 && b.bottom() <= 700;
+        assert_eq!(
+            drawn.boxes.iter().filter(on_plot).count(),
+            1,
+            "{n} on the plot"
+        );
+        let listed = |b: &&TextBox| b.text == text && b.top >= 700;
+        assert_eq!(
+            drawn.boxes.iter().filter(listed).count(),
+            1,
+            "{n} in the table"
+        );
+    }
+}
+
+#[test]
 fn each_crossing_has_one_marker_and_identical_curves_share_theirs() {
     let (result, found) = (ten(), found());
     let marks = numbered(&result, &found);

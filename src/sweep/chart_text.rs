@@ -136,8 +136,7 @@ pub enum Sample {
     Dashed(RGBColor),
     /// A dotted reference line.
     Dotted(RGBColor),
-    /// A filled dot, a hollow ring, a cross, a filled box.
-    Dot(RGBColor),
+    /// A hollow ring, a cross, a filled box.
     Ring(RGBColor),
     Cross(RGBColor),
     Box(RGBColor),
@@ -204,8 +203,8 @@ where
 {
     let (offset_x, offset_y) = (area.get_base_pixel().0, area.get_base_pixel().1);
     let width = legend_text_width(area.dim_in_pixel().0 as i32);
-    let mut record = |text: &str, x: i32, y: i32, bold: bool| {
-        let (w, h) = measure(text, TEXT_SIZE, bold);
+    let mut record = |text: &str, x: i32, y: i32, size: u32, bold: bool| {
+        let (w, h) = measure(text, size, bold);
         boxes.push(TextBox {
             left: offset_x + x,
             top: offset_y + y - h / 2,
@@ -228,14 +227,20 @@ where
     let mut y = top;
     if !heading.is_empty() {
         area.draw_text(heading, &font(true), (SAMPLE_X, y))?;
-        record(heading, SAMPLE_X, y, true);
+        record(heading, SAMPLE_X, y, TEXT_SIZE, true);
         y += LINE_H + GAP;
     }
     for item in items {
         draw_sample(area, &item.sample, (SAMPLE_X, y))?;
+        if let Sample::Numbered(n, _) = item.sample {
+            // Right-aligned at the sample's 14th pixel (see draw_sample).
+            let text = n.to_string();
+            let w = measure(&text, NUMBER_SIZE, true).0;
+            record(&text, SAMPLE_X + 14 - w, y, NUMBER_SIZE, true);
+        }
         for line in wrap(&item.text, TEXT_SIZE, width) {
             area.draw_text(&line, &font(false), (TEXT_X, y))?;
-            record(&line, TEXT_X, y, false);
+            record(&line, TEXT_X, y, TEXT_SIZE, false);
             y += LINE_H;
         }
         y += GAP;
@@ -275,7 +280,6 @@ where
         Sample::Dotted(c) => {
             area.draw(&DashedPathElement::new(line, 3, 4, c.stroke_width(2)))?;
         }
-        Sample::Dot(c) => area.draw(&Circle::new((x + 16, y), 5, c.filled()))?,
         Sample::Ring(c) => area.draw(&Circle::new((x + 16, y), 5, c.stroke_width(2)))?,
         Sample::Cross(c) => area.draw(&Cross::new((x + 16, y), 6, c.stroke_width(3)))?,
         Sample::Box(c) => {
