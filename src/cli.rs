@@ -114,8 +114,9 @@ pub enum Command {
     /// Run a scenario at every point of a grid of parameter values (each `--param` one axis),
     /// with `--replications` independent seeds per point; prints the monthly cost per point
     /// (marked where a deployment does not serve the workload), where two deployments that
-    /// serve it cost the same and where one stops serving it, and writes sweep.csv and
-    /// breakeven.csv to `reports/<scenario name>-sweep/` or `--out`.
+    /// serve it cost the same and where one stops serving it, and writes sweep.csv,
+    /// breakeven.csv, breakeven.png, latency.png (and memory.png for a memory sweep) and
+    /// report.html to `reports/<scenario name>-sweep/` or `--out`.
     ///
     #[command(after_help = examples::SWEEP)]
     Sweep {

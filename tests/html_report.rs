@@ -153,7 +153,13 @@ fn a_sweep_report_has_its_table_charts_and_crossings() {
     let html = fs::read_to_string(&page).unwrap();
     assert!(html.contains("<table id=\"sweep\">"));
     assert!(html.contains("<table id=\"breakeven\">"));
-    assert_eq!(html.matches("<svg").count(), 1, "breakeven.png inline");
+    assert_eq!(
+        html.matches("<svg").count(),
+        2,
+        "breakeven.png and latency.png inline"
+    );
+    assert!(html.contains("<figure id=\"latency.png\">"));
+    assert!(html.contains("latency.png: p50 (solid) and p99 (dashed) latency"));
     assert!(html.contains("default-src 'none'"));
     let refs = references(&html);
     assert!(

@@ -171,6 +171,9 @@ fn load_scales_the_requests() {
         .map(|p| p.deployments[0].replications[0].requests)
         .collect();
     assert_eq!(requests, [1_800, 7_200]);
+    // The workload's mean rate, the charts' x axis: one call a second times the load.
+    let rates: Vec<f64> = r.points.iter().map(|p| p.requests_per_s).collect();
+    assert_eq!(rates, [0.5, 2.0]);
 }
 
 #[test]

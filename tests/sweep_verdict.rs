@@ -100,6 +100,8 @@ fn a_fleet_saturating_half_way_is_marked_and_stops_serving() {
     assert_eq!(row["kind"], "stops_serving");
     assert_eq!(row["deployment_a"], "vm");
     assert_eq!(row["crossing"], "");
+    // The one marker on breakeven.png.
+    assert_eq!(row["marker"], "1");
     let serving: f64 = row["serving"].parse().unwrap();
     let not_serving: f64 = row["not_serving"].parse().unwrap();
     assert!(serving < not_serving, "{row:?}");
@@ -201,7 +203,10 @@ fn the_chart_marks_where_a_deployment_stops_serving_with_a_cross_and_its_value()
             .filter(|e| e.starts_with("line") || e.starts_with("polyline"))
             .filter(|e| e.to_uppercase().contains(&hex))
             .count();
-        (lines, svg.contains("\n  10.00\n</text>"))
+        (
+            lines,
+            svg.contains("vm stops serving the workload at 10.00 requests/s (load 10.00)"),
+        )
     };
     let plain = sweep::charts::breakeven_svg(&result, &breakeven::BreakEven::default()).unwrap();
     let found = breakeven::BreakEven {
@@ -215,7 +220,8 @@ fn the_chart_marks_where_a_deployment_stops_serving_with_a_cross_and_its_value()
     };
     let marked = sweep::charts::breakeven_svg(&result, &found).unwrap();
     let (before, after) = (count(&plain), count(&marked));
-    // A cross is two strokes; its label is the middle of the bracket, 4 significant digits.
+    // A cross is two strokes; the table under the chart gives the middle of the bracket, 4
+    // significant digits, as a request rate (1 request a second at load 1) and a load.
     assert!(after.0 >= before.0 + 2, "{before:?} -> {after:?}");
     assert!(!before.1 && after.1, "label drawn: {before:?} -> {after:?}");
     assert!(marked.contains("cross: stops serving"));

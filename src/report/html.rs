@@ -92,6 +92,15 @@ pub fn figure(file_name: &str, svg: &str) -> String {
     )
 }
 
+/// [`figure`] with a caption after the file name, saying how to read the chart.
+pub fn captioned_figure(file_name: &str, svg: &str, caption: &str) -> String {
+    figure(file_name, svg).replacen(
+        "</figcaption>",
+        &format!(": {}</figcaption>", escape(caption)),
+        1,
+    )
+}
+
 /// A whole page: `title`, then `body`.
 pub fn page(title: &str, body: &str) -> String {
     format!(

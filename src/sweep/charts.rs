@@ -1,36 +1,42 @@
-//! The charts of a one-parameter sweep, in the run reports' style:
+//! The charts of a one-parameter sweep, in the run reports' style, and what they share (the
+//! x axis, curves, point markers, axis ranges):
 //!
-//! - `breakeven.png`: mean monthly cost against the parameter for every deployment (a line
-//!   with a dot per point), the 95% confidence band where there are replications, every
-//!   crossing marked (a dashed vertical line and its value); a log x axis when the values span
-//!   two decades or more, and a log y axis when the costs do (all above zero). A point where
-//!   the deployment does not serve the workload ([`super::DeploymentRuns::serves`]) is a
-//!   hollow ring, and the line is broken there: a line joins only neighbouring points where it
-//!   serves the workload. Where the refined sweep found a deployment to stop serving the
-//!   workload ([`super::serving`]), a cross in its colour on its curve marks the load, labelled
-//!   with the value: past it the deployment is not cheaper, it is broken.
+//! - `breakeven.png` ([`super::breakeven_chart`]): mean monthly cost against the parameter,
+//!   one curve per deployment, every crossing and every point where a deployment stops
+//!   serving the workload numbered on the curves and listed in a table under the chart.
+//! - `latency.png` ([`super::latency_chart`]): p50 and p99 latency against the parameter, one
+//!   colour per deployment, with the scenario's `slo` objectives.
 //! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
 //!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
 //!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
 //!   points where the deployment serves the workload (the others are hollow rings and break
 //!   the lines). *Balanced* is the point that minimises cost/cheapest + p95/fastest (each
 //!   figure relative to its best), the lower memory on a tie. Drawn by [`super::memory`].
-
-use std::path::Path;
+//!
+//! In every chart a point where the deployment does not serve the workload
+//! ([`super::DeploymentRuns::serves`]) is a hollow ring, and the line is broken there: a line
+//! joins only neighbouring points where it serves the workload. An axis is logarithmic when
+//! its values (all above zero) span two decades or more.
+//!
+//! **The x axis** ([`XAxis`]) is the swept parameter's value, except for `load`: then it is
+//! the workload's mean request rate at each point ([`super::PointResult::requests_per_s`]),
+//! with the rate at load 1 in the axis title; a value between two points (a crossing) is
+//! placed by linear interpolation between their rates (exact when the rate is proportional to
+//! the load, as it is for synthetic arrivals and trace counts).
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::AsRangedCoord;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::breakeven::{BreakEven, Crossing};
+use super::chart_text::{self, Item, Sample};
 use super::figures::Figure;
-use super::serving::Boundary;
 use super::{PointResult, SweepResult};
-use crate::error::SimError;
 use crate::report::charts::style::{self, Entry, Mark};
 
-pub const BREAKEVEN_PNG: &str = "breakeven.png";
+pub use super::breakeven_chart::{
+    BREAKEVEN_PNG, breakeven_svg, marker_numbers, write_breakeven_png,
+};
+pub use super::latency_chart::{LATENCY_PNG, latency_svg, write_latency_png};
 pub use super::memory::{
     MEMORY_PNG, is_memory_sweep, memory_candidates, memory_choices, memory_svg, write_memory_png,
 };
@@ -86,6 +92,72 @@ pub(super) fn not_serving_note(result: &SweepResult) -> Option<Entry> {
     })
 }
 
+/// The legend's hollow-ring item of [`not_serving_note`], for the charts laid out by
+/// [`super::chart_text`].
+pub(super) fn not_serving_item(result: &SweepResult) -> Option<Item> {
+    not_serving_note(result).map(|note| Item {
+        sample: Sample::Ring(note.color),
+        text: note.label,
+    })
+}
+
+/// Each deployment's name, in scenario order.
+pub(super) fn deployment_names(result: &SweepResult) -> Vec<&str> {
+    result
+        .points
+        .first()
+        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// One legend item per group of identical curves (`groups[d]`: the first deployment whose
+/// curve is identical to `d`'s): the members' names joined by ` = `, their colours.
+pub(super) fn group_items(names: &[&str], groups: &[usize]) -> Vec<Item> {
+    (0..names.len())
+        .filter(|&d| groups[d] == d)
+        .map(|d| {
+            let members: Vec<usize> = (0..names.len()).filter(|&e| groups[e] == d).collect();
+            Item {
+                sample: Sample::Curves(members.iter().map(|&e| style::color(e)).collect()),
+                text: members
+                    .iter()
+                    .map(|&e| names[e])
+                    .collect::<Vec<_>>()
+                    .join(" = "),
+            }
+        })
+        .collect()
+}
+
+/// The line through `points` of a group of identical curves: solid in the first member's
+/// colour, the other members dashed over it in theirs ([`chart_text::overlay_dash`]).
+pub(super) fn draw_group_line<DB: DrawingBackend, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: &[(f64, f64)],
+    members: &[usize],
+) -> style::DrawResult
+where
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    for (k, &e) in members.iter().enumerate() {
+        let color = style::color(e).stroke_width(3);
+        if k == 0 {
+            chart.draw_series(LineSeries::new(points.iter().copied(), color))?;
+        } else {
+            let (dash, gap) = chart_text::overlay_dash(k);
+            chart.draw_series(DashedLineSeries::new(
+                points.iter().copied(),
+                dash,
+                gap,
+                color,
+            ))?;
+        }
+    }
+    Ok(())
+}
+
 /// A range holding `values` with some headroom; (lo, hi) positive on a log axis.
 pub(super) fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f64, f64) {
     let lo = values.clone().fold(f64::INFINITY, f64::min);
@@ -102,131 +174,28 @@ pub(super) fn range(values: impl Iterator<Item = f64> + Clone, log: bool) -> (f6
 }
 
 /// True when all `values` are above zero and span two decades or more.
-fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
+pub(super) fn spans_decades(values: impl Iterator<Item = f64> + Clone) -> bool {
+    spans(values, 100.0)
+}
+
+/// True when all `values` are above zero and the largest is `ratio` times the smallest or
+/// more.
+pub(super) fn spans(values: impl Iterator<Item = f64> + Clone, ratio: f64) -> bool {
     let lo = values.clone().fold(f64::INFINITY, f64::min);
     let hi = values.fold(0.0, f64::max);
-    lo > 0.0 && hi / lo >= 100.0
-}
-
-/// `breakeven.png` as SVG, for the HTML report.
-///
-/// # Errors
-/// The chart cannot be drawn.
-pub fn breakeven_svg(result: &SweepResult, found: &BreakEven) -> Result<String, SimError> {
-    style::render_svg(style::SIZE, |root| draw_breakeven(result, found, root))
-}
-
-/// Draws `breakeven.png` into `dir`.
-///
-/// # Errors
-/// The chart cannot be drawn or written.
-pub fn write_breakeven_png(
-    result: &SweepResult,
-    found: &BreakEven,
-    dir: &Path,
-) -> Result<(), SimError> {
-    style::render(&dir.join(BREAKEVEN_PNG), |root| {
-        draw_breakeven(result, found, root)
-    })
-}
-
-fn draw_breakeven<DB: DrawingBackend>(
-    result: &SweepResult,
-    found: &BreakEven,
-    root: &style::Area<DB>,
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    let crossings = &found.crossings;
-    let stops: Vec<&Boundary> = found.boundaries.iter().filter(|b| b.stops).collect();
-    let param = &result.plan.params[0];
-    let unit = param.unit();
-    let title = format!("{}: monthly cost against {}", result.scenario, param.path);
-    let (plot, panel) = style::layout(root, &title)?;
-    let n = result.points.first().map_or(0, |p| p.deployments.len());
-    let curves: Vec<_> = (0..n)
-        .map(|d| curve(&result.points, d, Figure::MonthlyCost))
-        .collect();
-    let xs = curves.iter().flatten().map(|p| p.0);
-    let ys = curves.iter().flatten().flat_map(|p| [p.1 - p.2, p.1 + p.2]);
-    let (log_x, log_y) = (spans_decades(xs.clone()), spans_decades(ys.clone()));
-    let x_desc = if param.path == "load" {
-        "load (multiplier of every arrival rate)".to_string()
-    } else if unit.is_empty() {
-        param.path.clone()
-    } else {
-        format!("{} ({unit})", param.path)
-    };
-    let y_desc = "monthly cost (USD per billing month)";
-    let (x, y) = (range(xs, log_x), range(ys, log_y));
-    // Four axis combinations, one drawing routine.
-    macro_rules! draw_on {
-        ($x:expr, $y:expr) => {{
-            let mut chart = chart_on(&plot, $x, $y)?;
-            mesh(&mut chart, &x_desc, y_desc)?;
-            draw_curves(&mut chart, &curves, crossings, &result.points, log_y, y)?;
-            draw_stops(&mut chart, &curves, &stops, &result.points, log_y, y)?;
-        }};
-    }
-    match (log_x, log_y) {
-        (true, true) => draw_on!((x.0..x.1).log_scale(), (y.0..y.1).log_scale()),
-        (true, false) => draw_on!((x.0..x.1).log_scale(), y.0..y.1),
-        (false, true) => draw_on!(x.0..x.1, (y.0..y.1).log_scale()),
-        (false, false) => draw_on!(x.0..x.1, y.0..y.1),
-    }
-    let mut entries: Vec<Entry> = result.points[0]
-        .deployments
-        .iter()
-        .enumerate()
-        .map(|(i, d)| Entry {
-            label: d.name.clone(),
-            color: style::color(i),
-            mark: Mark::Line,
-        })
-        .collect();
-    for c in crossings {
-        entries.push(Entry {
-            label: format!(
-                "{} = {} at {}{unit}",
-                c.deployment_a,
-                c.deployment_b,
-                fmt(c.crossing)
-            ),
-            color: style::MUTED,
-            mark: Mark::Dashed,
-        });
-    }
-    if let Some(note) = not_serving_note(result) {
-        entries.push(note);
-    }
-    if !stops.is_empty() {
-        entries.push(Entry {
-            label: "cross: stops serving".into(),
-            color: style::MUTED,
-            mark: Mark::Cross,
-        });
-    }
-    if result.plan.replications > 1 {
-        entries.push(Entry {
-            label: format!("bands: 95% CI, {} runs", result.plan.replications),
-            color: style::MUTED,
-            mark: Mark::Box,
-        });
-    }
-    style::legend(&panel, "deployment", &entries)
+    lo > 0.0 && hi / lo >= ratio
 }
 
 /// A chart on `plot` over coordinates `X` x `Y` (linear or log).
-type SweepChart<'a, DB, X, Y> = ChartContext<'a, DB, Cartesian2d<X, Y>>;
+pub(super) type SweepChart<'a, DB, X, Y> = ChartContext<'a, DB, Cartesian2d<X, Y>>;
 
 /// What [`chart_on`] returns.
-type ChartResult<'a, DB, X, Y> = Result<
+pub(super) type ChartResult<'a, DB, X, Y> = Result<
     SweepChart<'a, DB, <X as AsRangedCoord>::CoordDescType, <Y as AsRangedCoord>::CoordDescType>,
     Box<dyn std::error::Error + Send + Sync>,
 >;
 
-fn chart_on<'a, DB: DrawingBackend, X, Y>(
+pub(super) fn chart_on<'a, DB: DrawingBackend, X, Y>(
     plot: &'a DrawingArea<DB, Shift>,
     x: X,
     y: Y,
@@ -246,10 +215,11 @@ where
         .build_cartesian_2d(x, y)?)
 }
 
-fn mesh<DB: DrawingBackend, X, Y>(
+pub(super) fn mesh<DB: DrawingBackend, X, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
     x_desc: &str,
     y_desc: &str,
+    y_tick: &dyn Fn(&f64) -> String,
 ) -> style::DrawResult
 where
     X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
@@ -265,7 +235,7 @@ where
         .x_labels(10)
         .y_labels(10)
         .x_label_formatter(&|v| style::axis_number(*v))
-        .y_label_formatter(&|v| style::usd_tick(*v))
+        .y_label_formatter(y_tick)
         .x_label_style(style::tick_font())
         .y_label_style(style::tick_font())
         .x_desc(x_desc)
@@ -275,110 +245,90 @@ where
     Ok(())
 }
 
-fn draw_curves<'a, DB: DrawingBackend, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    curves: &[Vec<CurvePoint>],
-    crossings: &[Crossing],
-    points: &[PointResult],
-    log_y: bool,
-    y_range: (f64, f64),
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let floor = |v: f64| if log_y { v.max(y_range.0) } else { v };
-    for (i, c) in curves.iter().enumerate() {
-        let color = style::color(i);
-        if c.iter().any(|p| p.2 > 0.0) {
-            let mut band: Vec<(f64, f64)> = c.iter().map(|p| (p.0, floor(p.1 + p.2))).collect();
-            band.extend(c.iter().rev().map(|p| (p.0, floor(p.1 - p.2))));
-            chart.draw_series(std::iter::once(Polygon::new(
-                band,
-                color.mix(0.18).filled(),
-            )))?;
-        }
-        for run in serving_runs(c) {
-            chart.draw_series(LineSeries::new(
-                run.iter().map(|p| (p.0, floor(p.1))),
-                color.stroke_width(3),
-            ))?;
-        }
-        chart.draw_series(c.iter().map(|p| marker((p.0, floor(p.1)), p.3, color)))?;
-    }
-    let names: Vec<&str> = points[0]
-        .deployments
-        .iter()
-        .map(|d| d.name.as_str())
-        .collect();
-    for c in crossings {
-        let a = names.iter().position(|n| *n == c.deployment_a).unwrap_or(0);
-        let cost = interpolate(&curves[a], c.crossing);
-        let top = y_range.1;
-        chart.draw_series(DashedLineSeries::new(
-            [(c.crossing, floor(y_range.0)), (c.crossing, top)],
-            6,
-            5,
-            style::MUTED.stroke_width(2),
-        ))?;
-        chart.draw_series(std::iter::once(Circle::new(
-            (c.crossing, floor(cost)),
-            7,
-            style::INK.stroke_width(3),
-        )))?;
-        let label = style::label_font().pos(Pos::new(HPos::Left, VPos::Bottom));
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {}", fmt(c.crossing)),
-            (c.crossing, floor(cost)),
-            label,
-        )))?;
-    }
-    Ok(())
+/// The x axis of a one-parameter sweep's charts (see the module docs).
+pub struct XAxis {
+    /// The axis title.
+    pub desc: String,
+    /// For a `load` sweep, (load, requests per second) at each point, by load.
+    rates: Option<Vec<(f64, f64)>>,
+    /// The parameter's path and unit.
+    path: String,
+    unit: String,
 }
 
-/// A cross on each deployment's curve where it stops serving the workload (the middle of the
-/// refined bracket), in its colour and labelled with the value.
-fn draw_stops<'a, DB: DrawingBackend, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    curves: &[Vec<CurvePoint>],
-    stops: &[&Boundary],
-    points: &[PointResult],
-    log_y: bool,
-    y_range: (f64, f64),
-) -> style::DrawResult
-where
-    DB::ErrorType: 'static,
-    X: Ranged<ValueType = f64>,
-    Y: Ranged<ValueType = f64>,
-{
-    let floor = |v: f64| if log_y { v.max(y_range.0) } else { v };
-    for b in stops {
-        let Some(d) = points[0]
-            .deployments
+impl XAxis {
+    /// The x axis of `result` (a one-parameter sweep).
+    pub fn of(result: &SweepResult) -> Self {
+        let param = &result.plan.params[0];
+        let unit = param.unit().to_string();
+        let mut grid: Vec<(f64, f64)> = result
+            .points
             .iter()
-            .position(|d| d.name == b.deployment)
-        else {
-            continue;
+            .map(|p| (p.values[0].number, p.requests_per_s))
+            .collect();
+        grid.sort_by(|a, b| a.0.total_cmp(&b.0));
+        grid.dedup_by(|a, b| a.0 == b.0);
+        let usable = grid
+            .iter()
+            .all(|&(l, r)| l > 0.0 && r > 0.0 && r.is_finite());
+        let rates = (param.path == "load" && usable && !grid.is_empty()).then_some(grid);
+        let desc = match &rates {
+            Some(grid) => format!("requests/s (load 1 = {}/s)", compact(grid[0].1 / grid[0].0)),
+            None if unit.is_empty() => param.path.clone(),
+            None => format!("{} ({unit})", param.path),
         };
-        let x = (b.serving + b.not_serving) / 2.0;
-        let at = (x, floor(interpolate(&curves[d], x)));
-        let color = style::color(d);
-        chart.draw_series(std::iter::once(Cross::new(at, 8, color.stroke_width(3))))?;
-        let label = style::label_font()
-            .color(&color)
-            .pos(Pos::new(HPos::Left, VPos::Top));
-        chart.draw_series(std::iter::once(Text::new(
-            format!("  {}", fmt(x)),
-            at,
-            label,
-        )))?;
+        Self {
+            desc,
+            rates,
+            path: param.path.clone(),
+            unit,
+        }
     }
-    Ok(())
+
+    /// Where the parameter's value `v` is on the axis.
+    pub fn at(&self, v: f64) -> f64 {
+        let Some(grid) = &self.rates else {
+            return v;
+        };
+        let (first, last) = (grid[0], grid[grid.len() - 1]);
+        if v <= first.0 {
+            return v * first.1 / first.0;
+        }
+        if v >= last.0 {
+            return v * last.1 / last.0;
+        }
+        grid.windows(2)
+            .find(|w| v >= w[0].0 && v <= w[1].0)
+            .map_or(v, |w| {
+                w[0].1 + (w[1].1 - w[0].1) * (v - w[0].0) / (w[1].0 - w[0].0)
+            })
+    }
+
+    /// The parameter's value `v` in words: `12.35 requests/s (load 352.8)`, `1536MB`.
+    pub fn describe(&self, v: f64) -> String {
+        match &self.rates {
+            Some(_) => format!("{} requests/s ({} {})", fmt(self.at(v)), self.path, fmt(v)),
+            None => format!("{} = {}{}", self.path, fmt(v), self.unit),
+        }
+    }
+}
+
+/// `v` to 4 significant digits, trailing zeros dropped.
+fn compact(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// The curve's mean at `x` by linear interpolation between its points.
-fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
+pub(super) fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
     for w in curve.windows(2) {
         let ((x0, y0, _, _), (x1, y1, _, _)) = (w[0], w[1]);
         if (x0..=x1).contains(&x) && x1 > x0 {
@@ -389,7 +339,7 @@ fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
 }
 
 /// A crossing's value, 4 significant digits.
-fn fmt(x: f64) -> String {
+pub(super) fn fmt(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
@@ -406,5 +356,7 @@ mod tests {
         assert_eq!(fmt(36.94881), "36.95");
         assert_eq!(fmt(0.123456), "0.1235");
         assert_eq!(fmt(1234.5), "1234");
+        assert_eq!(compact(0.035), "0.035");
+        assert_eq!(compact(2.0), "2");
     }
 }

@@ -21,9 +21,14 @@
 //! of the workload draw.
 
 pub mod breakeven;
+pub mod breakeven_chart;
+#[cfg(test)]
+mod chart_tests;
+pub mod chart_text;
 pub mod charts;
 pub mod figures;
 pub mod json;
+pub mod latency_chart;
 pub mod memory;
 pub mod refine_budget;
 pub mod render;
@@ -39,7 +44,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::engine::Progress;
+use crate::engine::time::as_secs;
 use crate::error::SimError;
+use crate::report::slo::Slo;
 use crate::rng::mix64;
 use crate::run;
 use crate::scenario::Scenario;
@@ -115,6 +122,10 @@ pub struct PointResult {
     pub error: Option<String>,
     /// The warnings of the point's scenario and of its runs, each once ([`warnings`]).
     pub warnings: Vec<String>,
+    /// The workload's mean request rate at this point (requests per second): the expected
+    /// requests of its window over the window's length ([`SizeEstimate::requests`]: each
+    /// synthetic function's arrivals in closed form, a trace's replayed count).
+    pub requests_per_s: f64,
 }
 
 /// A whole sweep's results.
@@ -124,6 +135,9 @@ pub struct SweepResult {
     pub seed: u64,
     pub plan: SweepPlan,
     pub points: Vec<PointResult>,
+    /// The scenario's latency objective (that of the first point: what the latency chart
+    /// draws).
+    pub slo: Slo,
 }
 
 impl SweepResult {
@@ -231,6 +245,10 @@ pub struct Prepared {
     pub sizes: Vec<SizeEstimate>,
     /// The warnings of each point's scenario, in grid order.
     pub warnings: Vec<Vec<String>>,
+    /// The workload's mean request rate at each point ([`PointResult::requests_per_s`]).
+    pub rates: Vec<f64>,
+    /// The first point's latency objective ([`SweepResult::slo`]).
+    pub slo: Slo,
 }
 
 /// Validates every point of `plan` (before anything runs: a bad value late in the grid fails
@@ -243,21 +261,25 @@ pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, Sweep
     let count = points.len();
     let mut sizes = Vec::with_capacity(count);
     let mut warnings = Vec::with_capacity(count);
+    let mut rates = Vec::with_capacity(count);
     let mut first = None;
     for (i, values) in points.iter().enumerate() {
         let scenario = source
             .scenario_at(&plan.params, values)
             .map_err(|e| point_error(&plan.params, values, i, count, e))?;
-        sizes.push(SizeEstimate::of(&scenario));
+        let size = SizeEstimate::of(&scenario);
+        rates.push(size.requests() / as_secs(scenario.window.length.max(1)));
+        sizes.push(size);
         warnings.push(scenario.warnings.clone());
         first.get_or_insert(scenario);
     }
-    let first = first.expect("a grid has at least one point");
+    let mut first = first.expect("a grid has at least one point");
     let deployments = first
         .deployments
         .iter()
         .map(|d| (d.name.clone(), d.compute.kind()))
         .collect();
+    let slo = std::mem::take(&mut first.slo);
     Ok(Prepared {
         points,
         scenario: first.name,
@@ -265,6 +287,8 @@ pub fn prepare(source: &SweepSource, plan: &SweepPlan) -> Result<Prepared, Sweep
         deployments,
         sizes,
         warnings,
+        rates,
+        slo,
     })
 }
 
@@ -303,6 +327,8 @@ pub fn run_prepared(
         deployments: names,
         warnings: scenario_warnings,
         sizes,
+        rates,
+        slo,
     } = prepared;
     let replications = plan.replications.max(1);
     let per_replication: f64 = sizes.iter().map(|s| s.requests()).sum::<f64>() * names.len() as f64;
@@ -316,7 +342,8 @@ pub fn run_prepared(
         .collect::<Vec<_>>();
     let mut runs = runs.into_iter();
     let mut results = Vec::with_capacity(points.len());
-    for (values, mut point_warnings) in points.into_iter().zip(scenario_warnings) {
+    let grid = points.into_iter().zip(scenario_warnings).zip(rates);
+    for ((values, mut point_warnings), requests_per_s) in grid {
         let mut deployments: Vec<DeploymentRuns> = names
             .iter()
             .map(|(name, model)| DeploymentRuns {
@@ -352,6 +379,7 @@ pub fn run_prepared(
             deployments,
             error,
             warnings: point_warnings,
+            requests_per_s,
         });
     }
     SweepResult {
@@ -359,6 +387,7 @@ pub fn run_prepared(
         seed,
         plan: plan.clone(),
         points: results,
+        slo,
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a sweep writes: `sweep.csv` (one row per point x deployment) and, for a one-parameter
 //! sweep, `breakeven.csv` (the crossings) with the charts of [`super::charts`]
-//! (`breakeven.png`, and `memory.png` for a memory sweep), into one report folder written like a run's (staged,
-//! then put in place whole, with a manifest).
+//! (`breakeven.png`, `latency.png`, and `memory.png` for a memory sweep), into one report
+//! folder written like a run's (staged, then put in place whole, with a manifest).
 //!
 //! `sweep.csv` columns: the swept parameters first (each named by its path, with its unit as
 //! a suffix: `workload.functions[0].memory_mb`, `load`), then `replications, deployment, model,
@@ -17,12 +17,13 @@
 //! parameters: one row per deployment.
 //!
 //! `breakeven.csv` columns: `kind, parameter, deployment_a, deployment_b, crossing,
-//! cheaper_below, cheaper_above, serving, not_serving`. A row of kind `crossing` fills the
+//! cheaper_below, cheaper_above, serving, not_serving, marker`. A row of kind `crossing` fills the
 //! first seven: `crossing` is the parameter's value (in its unit) where the two deployments'
 //! mean monthly costs are equal (both serving the workload). A row of kind `stops_serving` or
 //! `starts_serving` names one deployment (`deployment_a`) and fills `serving` and
 //! `not_serving`: the two values nearest the boundary where it was seen to serve the workload
-//! and not to ([`super::serving`]).
+//! and not to ([`super::serving`]). `marker` is the row's number on `breakeven.png` (empty for
+//! `starts_serving`, which is not drawn; see [`super::breakeven_chart::numbered`]).
 
 use std::path::{Path, PathBuf};
 
@@ -147,6 +148,7 @@ pub fn write_breakeven_csv(
             "cheaper_above",
             "serving",
             "not_serving",
+            "marker",
         ],
     )?;
     let parameter = result
@@ -155,7 +157,8 @@ pub fn write_breakeven_csv(
         .first()
         .map(column_name)
         .unwrap_or_default();
-    for c in &found.crossings {
+    let (crossing_marks, boundary_marks) = charts::marker_numbers(result, found);
+    for (c, mark) in found.crossings.iter().zip(crossing_marks) {
         file.row([
             "crossing",
             parameter.as_str(),
@@ -166,9 +169,10 @@ pub fn write_breakeven_csv(
             &c.cheaper_above,
             "",
             "",
+            &mark.to_string(),
         ])?;
     }
-    for b in &found.boundaries {
+    for (b, mark) in found.boundaries.iter().zip(boundary_marks) {
         file.row([
             b.kind(),
             parameter.as_str(),
@@ -179,10 +183,25 @@ pub fn write_breakeven_csv(
             "",
             &format!("{}", round6(b.serving)),
             &format!("{}", round6(b.not_serving)),
+            &mark.map_or(String::new(), |m| m.to_string()),
         ])?;
     }
     file.finish()
 }
+
+/// How to read `breakeven.png`, under it in `report.html`.
+const BREAKEVEN_CAPTION: &str = "Monthly cost of each deployment against the swept parameter \
+     (requests per second for a load sweep). A numbered ring is where two costs cross, a \
+     numbered cross where a deployment stops serving the workload: the table under the chart \
+     and breakeven.csv's marker column say which. A hollow ring is a point where the deployment \
+     does not serve the workload (it is not compared there); deployments whose costs are equal \
+     at every point share a legend entry (a = b).";
+
+/// How to read `latency.png`, under it in `report.html`.
+const LATENCY_CAPTION: &str = "p50 (solid) and p99 (dashed) latency of each deployment against \
+     the swept parameter, with the scenario's slo objectives as dotted lines. A hollow ring is a \
+     point where the deployment does not serve the workload (failures, overload or a missed \
+     slo).";
 
 /// Writes `json` pretty-printed to `path`.
 ///
@@ -218,6 +237,7 @@ pub fn write_sweep_reports(
         if one {
             write_breakeven_csv(result, found, dir)?;
             charts::write_breakeven_png(result, found, dir)?;
+            charts::write_latency_png(result, dir)?;
             if charts::is_memory_sweep(result) {
                 charts::write_memory_png(result, dir)?;
             }
@@ -252,7 +272,7 @@ fn write_page(
     found: &BreakEven,
     dir: &Path,
 ) -> Result<(), SimError> {
-    use crate::report::html::{REPORT_HTML, escape, figure, html_table, page};
+    use crate::report::html::{REPORT_HTML, captioned_figure, escape, figure, html_table, page};
     let mut body = format!(
         "<h1>{}: sweep</h1>\n<p class=\"meta\">serverless-sim {} &middot; seed {} &middot; {} \
          replication(s) a point</p>\n",
@@ -286,9 +306,15 @@ fn write_page(
         body.push_str("<h2>breakeven.csv</h2>\n");
         body.push_str(&html_table("breakeven", &header, &rows));
         body.push_str("<h2>Charts</h2>\n");
-        body.push_str(&figure(
+        body.push_str(&captioned_figure(
             charts::BREAKEVEN_PNG,
             &charts::breakeven_svg(result, found)?,
+            BREAKEVEN_CAPTION,
+        ));
+        body.push_str(&captioned_figure(
+            charts::LATENCY_PNG,
+            &charts::latency_svg(result)?,
+            LATENCY_CAPTION,
         ));
         if charts::is_memory_sweep(result) {
             body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));

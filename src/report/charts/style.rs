@@ -125,8 +125,8 @@ where
     Ok(chart)
 }
 
-/// Registers the embedded font with plotters, once per process.
-pub(super) fn register_fonts() -> Result<(), SimError> {
+/// Registers the embedded font with plotters, once per process (before text is measured).
+pub fn register_fonts() -> Result<(), SimError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         let normal = register_font(FONT, FontStyle::Normal, dejavu::sans::regular()).is_ok();

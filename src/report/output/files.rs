@@ -10,7 +10,7 @@
 
 use crate::error::SimError;
 use crate::report::html::REPORT_HTML;
-use crate::sweep::charts::{BREAKEVEN_PNG, MEMORY_PNG};
+use crate::sweep::charts::{BREAKEVEN_PNG, LATENCY_PNG, MEMORY_PNG};
 use crate::sweep::report::{BREAKEVEN_CSV, REPLICATIONS_CSV, SUMMARY_JSON, SWEEP_CSV};
 
 /// The chart `trace inspect` writes.
@@ -34,6 +34,7 @@ pub fn written_by(command: &str) -> Option<Vec<&'static str>> {
             BREAKEVEN_CSV,
             SUMMARY_JSON,
             BREAKEVEN_PNG,
+            LATENCY_PNG,
             MEMORY_PNG,
             REPORT_HTML,
         ]),
