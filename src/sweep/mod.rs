@@ -353,14 +353,17 @@ pub fn run_prepared(
             })
             .collect();
         let mut error = None;
-        for _ in 0..replications {
+        for r in 0..replications {
             match runs.next().expect("one run per job") {
                 Ok((run, run_warnings)) => {
                     for (d, (_, _, figures)) in deployments.iter_mut().zip(run) {
                         d.replications.push(figures);
                     }
-                    for w in &run_warnings {
-                        warnings::push_new(&mut point_warnings, w);
+                    // The first replication's, as a run with --replications states them.
+                    if r == 0 {
+                        for w in &run_warnings {
+                            warnings::push_new(&mut point_warnings, w);
+                        }
                     }
                 }
                 Err(e) => {

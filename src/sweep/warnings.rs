@@ -1,5 +1,6 @@
-//! A sweep's warnings: those of each point's scenario (validation) and of its runs (an
-//! overload, requests past the clock), merged into one list for the terminal, the manifest,
+//! A sweep's warnings: those of each point's scenario (validation) and of its first
+//! replication's run (an overload, requests past the clock: the other replications raise the
+//! same with other figures), merged into one list for the terminal, the manifest,
 //! `summary.json` and `report.html`.
 //!
 //! Rule: a warning raised at every point of the grid is listed once as written; one raised
