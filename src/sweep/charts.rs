@@ -9,12 +9,8 @@
 //!   serves the workload. Where the refined sweep found a deployment to stop serving the
 //!   workload ([`super::serving`]), a cross in its colour on its curve marks the load, labelled
 //!   with the value: past it the deployment is not cheaper, it is broken.
-//! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
-//!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
-//!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
-//!   points where the deployment serves the workload (the others are hollow rings and break
-//!   the lines). *Balanced* is the point that minimises cost/cheapest + p95/fastest (each
-//!   figure relative to its best), the lower memory on a tie. Drawn by [`super::memory`].
+//!
+//! `memory.png` is drawn by [`super::memory_chart`].
 
 use std::path::Path;
 
@@ -31,9 +27,6 @@ use crate::error::SimError;
 use crate::report::charts::style::{self, Entry, Mark};
 
 pub const BREAKEVEN_PNG: &str = "breakeven.png";
-pub use super::memory::{
-    MEMORY_PNG, is_memory_sweep, memory_candidates, memory_choices, memory_svg, write_memory_png,
-};
 
 /// One point of a curve: x, mean, half-width, and whether the deployment serves the workload
 /// there.

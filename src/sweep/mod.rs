@@ -25,6 +25,7 @@ pub mod charts;
 pub mod figures;
 pub mod json;
 pub mod memory;
+pub mod memory_chart;
 pub mod refine_budget;
 pub mod render;
 pub mod report;

@@ -27,11 +27,11 @@
 use std::path::{Path, PathBuf};
 
 use super::breakeven::BreakEven;
-use super::charts;
 use super::figures::columns;
 pub use super::render::render;
 use super::render::round6;
 use super::{SweepResult, SweepSource, SweptParam};
+use super::{charts, memory, memory_chart};
 use crate::error::SimError;
 use crate::report::CsvFile;
 use crate::report::format::{quantity, usd};
@@ -218,8 +218,8 @@ pub fn write_sweep_reports(
         if one {
             write_breakeven_csv(result, found, dir)?;
             charts::write_breakeven_png(result, found, dir)?;
-            if charts::is_memory_sweep(result) {
-                charts::write_memory_png(result, dir)?;
+            if memory::is_memory_sweep(result) {
+                memory_chart::write_memory_png(result, dir)?;
             }
         }
         write_page(source, result, found, dir)
@@ -290,8 +290,11 @@ fn write_page(
             charts::BREAKEVEN_PNG,
             &charts::breakeven_svg(result, found)?,
         ));
-        if charts::is_memory_sweep(result) {
-            body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));
+        if memory::is_memory_sweep(result) {
+            body.push_str(&figure(
+                memory_chart::MEMORY_PNG,
+                &memory_chart::memory_svg(result)?,
+            ));
         }
     }
     body.push_str(&format!(

@@ -10,7 +10,8 @@
 
 use crate::error::SimError;
 use crate::report::html::REPORT_HTML;
-use crate::sweep::charts::{BREAKEVEN_PNG, MEMORY_PNG};
+use crate::sweep::charts::BREAKEVEN_PNG;
+use crate::sweep::memory_chart::MEMORY_PNG;
 use crate::sweep::report::{BREAKEVEN_CSV, REPLICATIONS_CSV, SUMMARY_JSON, SWEEP_CSV};
 
 /// The chart `trace inspect` writes.
