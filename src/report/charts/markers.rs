@@ -1,6 +1,7 @@
-//! Where the markers and names of a scatter chart go (the keep-alive and cost-latency
-//! charts): points that coincide are drawn as nested rings ([`rings`]), and each name is put
-//! beside its point where it overlaps no earlier name ([`place`]).
+//! Where the markers and names of a scatter chart go: points that coincide are drawn as nested
+//! rings ([`rings`]; the keep-alive and cost-latency charts), and, in the keep-alive chart,
+//! each name is put beside its point where it overlaps no earlier name ([`place`]; the
+//! cost-latency chart places its names with [`super::labels`]).
 
 /// Marker radius, in pixels.
 pub const RADIUS: i32 = 7;
