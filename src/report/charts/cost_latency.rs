@@ -23,7 +23,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::labels::{self, Rect};
+use super::labels::{self, Placed, Rect};
 use super::log_axis::{self, nice_down, nice_up};
 use super::markers::{RADIUS, RING, rings};
 use super::style::{self, DrawResult, Entry, Mark};
@@ -172,14 +172,6 @@ where
     draw_points(&title, &month, &points(run), root).map(|_| ())
 }
 
-/// A name as drawn: its text, the point it is anchored to (pixels) and its box.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DrawnLabel {
-    pub text: String,
-    pub anchor: (i32, i32),
-    pub rect: Rect,
-}
-
 /// The points whose markers overlap (centres within a marker's width on both axes, chained)
 /// as groups of indexes into `centres`, each group in order, groups by their first member:
 /// one label names each group.
@@ -207,7 +199,7 @@ pub fn draw_points<DB: DrawingBackend>(
     month_hours: &str,
     all: &[Point],
     root: &style::Area<DB>,
-) -> Result<Vec<DrawnLabel>, Box<dyn std::error::Error + Send + Sync>>
+) -> Result<Vec<Placed>, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
@@ -343,11 +335,10 @@ fn draw_labels<DB: DrawingBackend>(
     centres: &[(i32, i32)],
     extras: &[i32],
     bounds: &Rect,
-) -> Result<Vec<DrawnLabel>, Box<dyn std::error::Error + Send + Sync>>
+) -> Result<Vec<Placed>, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {
-    let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
     let mut taken: Vec<Rect> = centres
         .iter()
         .zip(extras)
@@ -360,25 +351,15 @@ where
             .map(|&i| point_label(placed[i]))
             .collect::<Vec<_>>()
             .join(", ");
-        let anchor = centres[group[0]];
         let radius = group
             .iter()
             .map(|&i| RADIUS + RING * extras[i])
             .max()
             .unwrap_or(RADIUS);
-        let (w, h) = root.estimate_text_size(&text, &font)?;
-        let size = (w as i32, h as i32 + 2);
-        let clearance = radius + 5;
-        let rect = labels::place(anchor, size, clearance, bounds, &taken);
-        if let Some(line) = labels::leader(anchor, radius, clearance, &rect) {
-            root.draw(&PathElement::new(
-                line.to_vec(),
-                style::MUTED.stroke_width(1),
-            ))?;
-        }
-        root.draw_text(&text, &font, (rect.left, rect.top + rect.height / 2))?;
-        taken.push(rect);
-        out.push(DrawnLabel { text, anchor, rect });
+        let anchor = centres[group[0]];
+        out.push(labels::draw(
+            root, text, anchor, radius, bounds, &mut taken,
+        )?);
     }
     Ok(out)
 }

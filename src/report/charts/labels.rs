@@ -9,6 +9,12 @@
 //! that overlaps nothing taken wins; when none does, the place inside the plot overlapping
 //! the least (the nearest on a tie), so a crowded label may sit on another but never far from
 //! its point. A label that is not right beside its point gets a leader line ([`leader`]).
+//! [`draw`] does all of it: measures the text, places it, draws the line and the text.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style;
 
 /// A box of pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +76,14 @@ impl Rect {
         let q = self.nearest(p);
         f64::from(q.0 - p.0).hypot(f64::from(q.1 - p.1))
     }
+}
+
+/// A label as drawn: its text, the point it names (pixels) and its box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    pub text: String,
+    pub anchor: (i32, i32),
+    pub rect: Rect,
 }
 
 /// The farthest a label's box may be from its point, in pixels.
@@ -156,6 +170,38 @@ pub fn leader(
         anchor.1 + (dy / len * f64::from(radius)).round() as i32,
     );
     Some([from, to])
+}
+
+/// Draws `text` in ink for the point at `anchor` whose marker has radius `radius`: placed
+/// ([`place`]) inside `bounds` and clear of `taken` where it can be, with a leader line when
+/// it had to move; its box is added to `taken`.
+///
+/// # Errors
+/// The text cannot be measured or drawn.
+pub fn draw<DB: DrawingBackend>(
+    root: &style::Area<DB>,
+    text: String,
+    anchor: (i32, i32),
+    radius: i32,
+    bounds: &Rect,
+    taken: &mut Vec<Rect>,
+) -> Result<Placed, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
+    let (w, h) = root.estimate_text_size(&text, &font)?;
+    let clearance = radius + 5;
+    let rect = place(anchor, (w as i32, h as i32 + 2), clearance, bounds, taken);
+    if let Some(line) = leader(anchor, radius, clearance, &rect) {
+        root.draw(&PathElement::new(
+            line.to_vec(),
+            style::MUTED.stroke_width(1),
+        ))?;
+    }
+    root.draw_text(&text, &font, (rect.left, rect.top + rect.height / 2))?;
+    taken.push(rect);
+    Ok(Placed { text, anchor, rect })
 }
 
 #[cfg(test)]
