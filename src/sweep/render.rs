@@ -119,6 +119,17 @@ fn table(result: &SweepResult) -> String {
     out
 }
 
+/// The lines [`not_serving_lines`] writes under the table: one per deployment that does
+/// not serve the workload at some point (empty when every one serves it everywhere).
+pub fn not_serving_summary(result: &SweepResult) -> String {
+    let names: Vec<&str> = result
+        .points
+        .first()
+        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
+        .unwrap_or_default();
+    not_serving_lines(result, &names)
+}
+
 /// One line per deployment marked somewhere in the table, naming why it does not serve the
 /// workload at each such point (the verdict's reason, in a few words: its failures, its
 /// overload, nothing completed, or the slo percentile it missed), e.g. `* flt does not serve
