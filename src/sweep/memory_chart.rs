@@ -222,13 +222,7 @@ where
             }
         }
     }
-    let (px, py) = chart.plotting_area().get_pixel_range();
-    let bounds = Rect {
-        left: px.start,
-        top: py.start,
-        width: px.end - px.start,
-        height: py.end - py.start,
-    };
+    let bounds = Rect::of_ranges(chart.plotting_area().get_pixel_range());
     // The rings first, so no name is put on another deployment's ring.
     let mut marks = Vec::new();
     for &d in &faas {

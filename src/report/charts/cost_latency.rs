@@ -259,13 +259,7 @@ where
     for ((p, &c), &extra) in placed.iter().zip(&centres).zip(&extras) {
         draw_marker(root, p, c, RADIUS + RING * extra)?;
     }
-    let (px, py) = chart.plotting_area().get_pixel_range();
-    let bounds = Rect {
-        left: px.start,
-        top: py.start,
-        width: px.end - px.start,
-        height: py.end - py.start,
-    };
+    let bounds = Rect::of_ranges(chart.plotting_area().get_pixel_range());
     let labels = draw_labels(root, &placed, &centres, &extras, &bounds)?;
 
     let mut entries = Vec::new();

@@ -36,6 +36,16 @@ impl Rect {
         }
     }
 
+    /// The box of a plot's pixel ranges (`plotting_area().get_pixel_range()`).
+    pub fn of_ranges((xs, ys): (std::ops::Range<i32>, std::ops::Range<i32>)) -> Self {
+        Self {
+            left: xs.start,
+            top: ys.start,
+            width: xs.end - xs.start,
+            height: ys.end - ys.start,
+        }
+    }
+
     pub fn right(&self) -> i32 {
         self.left + self.width
     }
