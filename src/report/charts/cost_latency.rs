@@ -13,10 +13,10 @@
 //! An axis is logarithmic when its values span more than a factor of [`LOG_FROM`] (and none is
 //! 0), else linear from 0. Points closer than a marker's width are drawn as nested rings (the
 //! earlier deployment larger, underneath), so each shows, and share one name, `a, b`
-//! ([`groups`]). Names are written in ink (no colour swatch: it would read as another point)
-//! beside their point, never more than [`labels::MAX_DISTANCE`] pixels from it, inside the
-//! plot, clear of the markers and of each other where there is room, with a leader line when
-//! they had to move ([`super::labels`]).
+//! ([`super::markers::groups`]). Names are written in ink (no colour swatch: it would read as
+//! another point) beside their point, never more than [`labels::MAX_DISTANCE`] pixels from
+//! it, inside the plot, clear of the markers and of each other where there is room, with a
+//! leader line when they had to move ([`super::labels`]).
 
 use std::path::Path;
 
@@ -25,7 +25,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::labels::{self, Placed, Rect};
 use super::log_axis::{self, nice_down, nice_up};
-use super::markers::{RADIUS, RING, rings};
+use super::markers::{RADIUS, RING, groups, rings};
 use super::style::{self, DrawResult, Entry, Mark};
 use super::{axes, palette};
 use crate::error::SimError;
@@ -170,26 +170,6 @@ where
     let title = format!("{}: monthly cost against p99 latency", run.scenario);
     let month = month_hours(run.window.month);
     draw_points(&title, &month, &points(run), root).map(|_| ())
-}
-
-/// The points whose markers overlap (centres within a marker's width on both axes, chained)
-/// as groups of indexes into `centres`, each group in order, groups by their first member:
-/// one label names each group.
-pub fn groups(centres: &[(i32, i32)]) -> Vec<Vec<usize>> {
-    let close = |a: (i32, i32), b: (i32, i32)| {
-        (a.0 - b.0).abs() <= 2 * RADIUS && (a.1 - b.1).abs() <= 2 * RADIUS
-    };
-    let mut out: Vec<Vec<usize>> = Vec::new();
-    for (i, &c) in centres.iter().enumerate() {
-        match out
-            .iter_mut()
-            .find(|g| g.iter().any(|&j| close(centres[j], c)))
-        {
-            Some(g) => g.push(i),
-            None => out.push(vec![i]),
-        }
-    }
-    out
 }
 
 /// Draws the chart of `all` (titled `title`, costs per month of `month_hours` hours) and
@@ -532,20 +512,5 @@ mod tests {
             (heroku.rect.top..=heroku.rect.bottom()).contains(&heroku.anchor.1),
             "{heroku:?}"
         );
-    }
-
-    #[test]
-    fn overlapping_markers_are_grouped_chained_in_order() {
-        let w = 2 * RADIUS;
-        assert_eq!(
-            groups(&[
-                (100, 100),
-                (300, 100),
-                (100 + w, 100),
-                (100 + 2 * w, 100 + w)
-            ]),
-            vec![vec![0, 2, 3], vec![1]]
-        );
-        assert_eq!(groups(&[(0, 0), (w + 1, 0)]), vec![vec![0], vec![1]]);
     }
 }
