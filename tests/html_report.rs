@@ -30,6 +30,11 @@ fn references(html: &str) -> Vec<String> {
 /// The DOM Chromium builds from `page`, and what it logged; `None` when Chromium is missing
 /// outside CI.
 fn chromium_dom(page: &Path) -> Option<(String, String)> {
+    chromium_dom_sized(page, "--window-size=1280,900")
+}
+
+/// [`chromium_dom`] with the window size given as Chromium's `--window-size=W,H` argument.
+fn chromium_dom_sized(page: &Path, size: &str) -> Option<(String, String)> {
     let found = Command::new("chromium").arg("--version").output().is_ok();
     if !found {
         assert!(
@@ -47,6 +52,7 @@ fn chromium_dom(page: &Path) -> Option<(String, String)> {
             "--enable-logging=stderr",
             "--host-resolver-rules=MAP * ~NOTFOUND",
             "--dump-dom",
+            size,
         ])
         .arg(format!("file://{}", page.display()))
         .output()
@@ -81,6 +87,9 @@ fn a_run_report_is_one_self_contained_page_a_browser_renders() {
         "the page forbids requests"
     );
     assert_eq!(html.matches("<svg").count(), CHARTS, "every chart inline");
+    check_contents(&html);
+    check_captions(&html);
+    check_no_horizontal_scroll(&html, dir.path());
     assert!(html.contains("<table id=\"summary\">"));
     for needle in [
         "<th>monthly_cost_usd</th>",
@@ -132,6 +141,99 @@ fn a_run_report_is_one_self_contained_page_a_browser_renders() {
     );
 }
 
+/// The page's table of contents links to an element on the page, each once, and lists
+/// every section heading and every chart.
+fn check_contents(html: &str) {
+    let nav = &html[html
+        .find("<nav id=\"contents\">")
+        .expect("a table of contents")..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    let links: Vec<&str> = nav
+        .split("href=\"#")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    assert!(links.len() >= 5, "{links:?}");
+    for id in &links {
+        let target = format!("id=\"{id}\"");
+        assert_eq!(html.matches(&target).count(), 1, "#{id} names one element");
+    }
+    for (open, close) in [("<h2 id=\"", "\""), ("<figure id=\"", "\"")] {
+        for rest in html.split(open).skip(1) {
+            let id = &rest[..rest.find(close).unwrap()];
+            assert!(links.contains(&id), "{id} is not in the contents");
+        }
+    }
+}
+
+/// Every chart has a caption saying how to read it, not only its file name.
+fn check_captions(html: &str) {
+    let figures: Vec<&str> = html.split("<figure ").skip(1).collect();
+    assert!(!figures.is_empty());
+    for f in figures {
+        let f = &f[..f.find("</figure>").unwrap()];
+        let caption = &f[f.find("<figcaption>").expect("a caption")..];
+        let words = caption.split_whitespace().count();
+        assert!(
+            words >= 15,
+            "a caption that does not say how to read it: {caption}"
+        );
+    }
+}
+
+/// The page's width as Chromium lays it out in a 1280 px window: (scrollWidth,
+/// clientWidth) of the document, read by a script added to a copy of the page (the page's
+/// own policy forbids scripts, so the copy drops it) after `extra` is appended to the
+/// summary; `None` when Chromium is missing outside CI.
+fn laid_out_width(html: &str, extra: &str, dir: &Path) -> Option<(u32, u32)> {
+    let page = dir.join("measured.html");
+    let probe = "<script>document.body.setAttribute('data-width', \
+                 document.documentElement.scrollWidth + ' ' + \
+                 document.documentElement.clientWidth)</script>";
+    let measured = html
+        .replace(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"was-csp\"",
+        )
+        .replacen("</pre>", &format!("{extra}</pre>"), 1)
+        .replace("</body>", &format!("{probe}</body>"));
+    fs::write(&page, measured).unwrap();
+    let (dom, _) = chromium_dom_sized(&page, "--window-size=1280,900")?;
+    let at = dom.find("data-width=\"").expect("the probe ran") + "data-width=\"".len();
+    let value = &dom[at..at + dom[at..].find('"').unwrap()];
+    let (scroll, client) = value.split_once(' ').unwrap();
+    Some((scroll.parse().unwrap(), client.parse().unwrap()))
+}
+
+/// A verdict line as long as a ten-deployment table's: 40 columns of figures.
+fn long_line() -> String {
+    let cells: Vec<String> = (0..40)
+        .map(|i| format!("{:>10.2}", 1234.5 + f64::from(i)))
+        .collect();
+    format!("\nlong-deployment-name-of-thirty-c{}", cells.join(" "))
+}
+
+/// Long lines wrap: no horizontal scrollbar at 1280 px with a 440-character summary line,
+/// where the same page without the wrapping rule has one (so the check can fail).
+fn check_no_horizontal_scroll(html: &str, dir: &Path) {
+    let line = long_line();
+    assert!(line.len() > 400);
+    let Some((scroll, client)) = laid_out_width(html, &line, dir) else {
+        return;
+    };
+    assert!(
+        client > 1000 && scroll <= client,
+        "scrollWidth {scroll} > {client}"
+    );
+    let unwrapped = html.replace("white-space: pre-wrap;", "white-space: pre;");
+    assert_ne!(unwrapped, html, "the wrapping rule is in the page");
+    let (scroll, client) = laid_out_width(&unwrapped, &line, dir).unwrap();
+    assert!(
+        scroll > client,
+        "the check cannot fail: {scroll} <= {client}"
+    );
+}
+
 /// True when Chromium's log says the page tried a request its policy blocked.
 fn blocked(log: &str) -> bool {
     log.contains("violates the following Content Security Policy") || log.contains("Refused to")
@@ -159,7 +261,14 @@ fn a_sweep_report_has_its_table_charts_and_crossings() {
         "breakeven.png and latency.png inline"
     );
     assert!(html.contains("<figure id=\"latency.png\">"));
-    assert!(html.contains("latency.png: p50 (solid) and p99 (dashed) latency"));
+    assert!(html.contains("<b>latency.png</b>: p50 (solid) and p99 (dashed) latency"));
+    check_contents(&html);
+    check_captions(&html);
+    check_no_horizontal_scroll(&html, dir.path());
+    // The crossings' table and what the failure marks mean.
+    assert!(html.contains("<h2 id=\"sec-breakeven\">Crossings and service boundaries"));
+    assert!(html.contains("<h2 id=\"sec-not-serving\">"));
+    assert!(html.contains("<b>does not serve the workload</b>"));
     assert!(html.contains("default-src 'none'"));
     let refs = references(&html);
     assert!(

@@ -1,8 +1,11 @@
-//! `report.html`: one self-contained page per run (and per sweep): the summary table, every
-//! chart inline as SVG, the prices' presets and dates, the seed, the billing month, the
+//! `report.html`: one self-contained page per run (and per sweep): a table of contents, the
+//! summary table, every chart inline as SVG with a caption saying how to read it
+//! ([`super::captions`]), the prices' presets and dates, the seed, the billing month, the
 //! warnings, the scenario file as run and the tool's version. Nothing is loaded from anywhere:
 //! styles are inline, charts are inline `<svg>` elements, and a Content-Security-Policy of
-//! `default-src 'none'` makes the browser refuse any request the page might still try.
+//! `default-src 'none'` makes the browser refuse any request the page might still try. Long
+//! lines (the summary, the prices, the scenario) wrap at the page's width instead of running
+//! off its right edge; only wide tables scroll, inside their own box.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -37,9 +40,12 @@ h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 2em; }
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; white-space: nowrap; }
 th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
-.wide { overflow-x: auto; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; }
+.wide { overflow-x: auto; }
+pre { background: #f7f7f7; padding: 1em; white-space: pre-wrap; overflow-wrap: anywhere; }
+li, p { overflow-wrap: anywhere; }
 figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; }
-figcaption { color: #777; font-size: 0.85em; } .meta { color: #555; }
+figcaption { color: #555; font-size: 0.9em; max-width: 60em; } .meta { color: #555; }
+nav li { margin: 0.15em 0; }
 </style>
 "#;
 
@@ -77,28 +83,79 @@ pub fn html_table(id: &str, header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A chart as a figure: the SVG inline, its file name as the caption.
-pub fn figure(file_name: &str, svg: &str) -> String {
+/// A chart as a figure: the SVG inline, its file name and how to read it
+/// ([`super::captions`]) as the caption.
+///
+/// # Errors
+/// The chart has no caption.
+pub fn figure(file_name: &str, svg: &str) -> Result<String, SimError> {
+    let how = super::captions::required(file_name)?;
     // plotters' SVG starts with the <svg> element itself; drop an XML declaration if any.
     let svg = svg.trim_start_matches(|c| c != '<');
     let svg = match svg.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map_or(rest, |(_, body)| body),
         None => svg,
     };
-    format!(
-        "<figure id=\"{}\">{svg}<figcaption>{}</figcaption></figure>\n",
+    Ok(format!(
+        "<figure id=\"{}\">{svg}<figcaption><b>{}</b>: {}</figcaption></figure>\n",
         escape(file_name),
-        escape(file_name)
-    )
+        escape(file_name),
+        escape(how)
+    ))
 }
 
-/// [`figure`] with a caption after the file name, saying how to read the chart.
-pub fn captioned_figure(file_name: &str, svg: &str, caption: &str) -> String {
-    figure(file_name, svg).replacen(
-        "</figcaption>",
-        &format!(": {}</figcaption>", escape(caption)),
-        1,
-    )
+/// A page's body built section by section, keeping the table of contents: each section
+/// (`<h2>`, by its id) and the charts (`<figure>`, by their file names) in it.
+#[derive(Default)]
+pub struct Body {
+    html: String,
+    /// (id, title, the charts' file names) of each section.
+    contents: Vec<(String, String, Vec<String>)>,
+}
+
+impl Body {
+    /// Starts a section: its heading, with `id`.
+    pub fn section(&mut self, id: &str, title: &str) {
+        let _ = writeln!(self.html, "<h2 id=\"{id}\">{}</h2>", escape(title));
+        self.contents.push((id.into(), title.into(), Vec::new()));
+    }
+
+    /// Adds `html` as it is.
+    pub fn push_str(&mut self, html: &str) {
+        self.html.push_str(html);
+    }
+
+    /// Adds the chart `file_name` ([`figure`]) to the current section.
+    ///
+    /// # Errors
+    /// The chart has no caption.
+    pub fn figure(&mut self, file_name: &str, svg: &str) -> Result<(), SimError> {
+        self.html.push_str(&figure(file_name, svg)?);
+        if let Some(section) = self.contents.last_mut() {
+            section.2.push(file_name.into());
+        }
+        Ok(())
+    }
+
+    /// `top` (the page's heading and facts), then the table of contents (`<nav
+    /// id="contents">`, linking every section and chart), then the sections.
+    pub fn finish(self, top: &str) -> String {
+        let mut nav = String::from("<nav id=\"contents\">\n<b>Contents</b>\n<ul>\n");
+        for (id, title, charts) in &self.contents {
+            let _ = write!(nav, "<li><a href=\"#{id}\">{}</a>", escape(title));
+            if !charts.is_empty() {
+                nav.push_str("<ul>");
+                for c in charts {
+                    let c = escape(c);
+                    let _ = write!(nav, "<li><a href=\"#{c}\">{c}</a></li>");
+                }
+                nav.push_str("</ul>");
+            }
+            nav.push_str("</li>\n");
+        }
+        nav.push_str("</ul>\n</nav>\n");
+        format!("{top}{nav}{}", self.html)
+    }
 }
 
 /// A whole page: `title`, then `body`.
@@ -114,12 +171,12 @@ pub fn page(title: &str, body: &str) -> String {
 /// # Errors
 /// A chart that cannot be drawn.
 pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError> {
-    let mut body = format!(
+    let mut top = format!(
         "<h1>{}: simulated costs and latency</h1>\n",
         escape(&run.scenario)
     );
     let _ = writeln!(
-        body,
+        top,
         "<p class=\"meta\">serverless-sim {} &middot; seed {} &middot; window {} s &middot; \
          monthly figures per billing month of {} h{}</p>",
         env!("CARGO_PKG_VERSION"),
@@ -130,11 +187,12 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
             .map(|r| format!(" &middot; measured from {r} (after the warm-up)"))
             .unwrap_or_default()
     );
-    let _ = writeln!(
-        body,
-        "<h2>Summary</h2>\n<pre id=\"verdict\">{}</pre>",
+    let mut body = Body::default();
+    body.section("sec-summary", "Summary");
+    body.push_str(&format!(
+        "<pre id=\"verdict\">{}</pre>\n",
         escape(&table::render(run))
-    );
+    ));
     let components = summary::components(run);
     let header = summary::header(&components);
     let rows: Vec<Vec<String>> = run
@@ -142,9 +200,10 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
         .iter()
         .map(|d| summary::row(d, &components, run.window.month))
         .collect();
-    body.push_str("<h2>summary.csv</h2>\n");
+    body.section("sec-summary-csv", "summary.csv");
     body.push_str(&html_table("summary", &header, &rows));
-    body.push_str("<h2>Prices</h2>\n<ul id=\"prices\">\n");
+    body.section("sec-prices", "Prices");
+    body.push_str("<ul id=\"prices\">\n");
     for d in &run.deployments {
         let presets = if d.pricing.is_empty() {
             "prices written in the scenario".to_string()
@@ -155,17 +214,18 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let _ = writeln!(body, "<li>{}: {}</li>", escape(&d.name), escape(&presets));
+        body.push_str(&format!(
+            "<li>{}: {}</li>\n",
+            escape(&d.name),
+            escape(&presets)
+        ));
     }
     body.push_str("</ul>\n");
     if !run.warnings.is_empty() {
-        body.push_str("<h2>Warnings</h2>\n<ul id=\"warnings\">\n");
-        for w in &run.warnings {
-            let _ = writeln!(body, "<li>{}</li>", escape(w));
-        }
-        body.push_str("</ul>\n");
+        body.section("sec-warnings", "Warnings");
+        body.push_str(&warning_list(&run.warnings));
     }
-    body.push_str("<h2>Charts</h2>\n");
+    body.section("sec-charts", "Charts");
     match charts_left_out(run) {
         Some(why) => {
             let exporters = exporters();
@@ -175,31 +235,40 @@ pub fn run_page(run: &RunResult, scenario_text: &str) -> Result<String, SimError
                 .map(|x| x.file_name())
                 .filter(|f| f.ends_with(".png"))
                 .collect();
-            let _ = writeln!(
-                body,
+            body.push_str(&format!(
                 "<p id=\"charts-left-out\">The charts are left out of this page: {}. The \
-                 files {} beside it have them.</p>",
+                 files {} beside it have them.</p>\n",
                 escape(&why),
                 escape(&files.join(", "))
-            );
+            ));
         }
         None => {
             for x in exporters().iter().filter(|x| x.writes(run)) {
                 if let Some(svg) = x.svg(run) {
-                    body.push_str(&figure(x.file_name(), &svg?));
+                    body.figure(x.file_name(), &svg?)?;
                 }
             }
         }
     }
-    let _ = writeln!(
-        body,
-        "<h2>The scenario as run</h2>\n<pre id=\"scenario\">{}</pre>",
+    body.section("sec-scenario", "The scenario as run");
+    body.push_str(&format!(
+        "<pre id=\"scenario\">{}</pre>\n",
         escape(scenario_text)
-    );
+    ));
     Ok(page(
         &format!("{}: serverless-sim report", run.scenario),
-        &body,
+        &body.finish(&top),
     ))
+}
+
+/// The warnings as a list (`<ul id="warnings">`).
+pub fn warning_list(warnings: &[String]) -> String {
+    let mut out = String::from("<ul id=\"warnings\">\n");
+    for w in warnings {
+        let _ = writeln!(out, "<li>{}</li>", escape(w));
+    }
+    out.push_str("</ul>\n");
+    out
 }
 
 /// Why the page of `run` leaves its charts out ([`MAX_CHART_DEPLOYMENTS`],
@@ -293,10 +362,19 @@ mod tests {
     #[test]
     fn escaping_and_figures() {
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        let f = figure("x.png", "<?xml version=\"1.0\"?>\n<svg width=\"2\"></svg>");
+        let f = figure(
+            "cost.png",
+            "<?xml version=\"1.0\"?>\n<svg width=\"2\"></svg>",
+        )
+        .unwrap();
         assert!(
-            f.starts_with("<figure id=\"x.png\">\n<svg width=\"2\">"),
+            f.starts_with("<figure id=\"cost.png\">\n<svg width=\"2\">"),
             "{f}"
+        );
+        assert!(f.contains("<figcaption><b>cost.png</b>: One bar per deployment"));
+        assert!(
+            figure("x.png", "<svg></svg>").is_err(),
+            "no caption, no figure"
         );
     }
 }

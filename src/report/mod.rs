@@ -9,6 +9,7 @@
 //! previous report stays intact until the new one is complete, and a folder that is not a
 //! report is never replaced.
 
+pub mod captions;
 pub mod charts;
 pub mod costs;
 pub mod csv_cell;

@@ -6,12 +6,7 @@
 //!   serving the workload numbered on the curves and listed in a table under the chart.
 //! - `latency.png` ([`super::latency_chart`]): p50 and p99 latency against the parameter, one
 //!   colour per deployment, with the scenario's `slo` objectives.
-//! - `memory.png`, for a sweep over a function's `memory`: for each FaaS deployment the cost
-//!   per million requests (solid, left axis) and the p95 latency (dashed, right axis) against
-//!   memory, with the cheapest, the fastest and the balanced point marked, chosen among the
-//!   points where the deployment serves the workload (the others are hollow rings and break
-//!   the lines). *Balanced* is the point that minimises cost/cheapest + p95/fastest (each
-//!   figure relative to its best), the lower memory on a tie. Drawn by [`super::memory`].
+//! - `memory.png`, for a sweep over a function's `memory`: drawn by [`super::memory_chart`].
 //!
 //! In every chart a point where the deployment does not serve the workload
 //! ([`super::DeploymentRuns::serves`]) is a hollow ring, and the line is broken there: a line
@@ -37,9 +32,8 @@ pub use super::breakeven_chart::{
     BREAKEVEN_PNG, breakeven_svg, marker_numbers, write_breakeven_png,
 };
 pub use super::latency_chart::{LATENCY_PNG, latency_svg, write_latency_png};
-pub use super::memory::{
-    MEMORY_PNG, is_memory_sweep, memory_candidates, memory_choices, memory_svg, write_memory_png,
-};
+pub use super::memory::{is_memory_sweep, memory_candidates, memory_choices};
+pub use super::memory_chart::{MEMORY_PNG, memory_svg, write_memory_png};
 
 /// One point of a curve: x, mean, half-width, and whether the deployment serves the workload
 /// there.

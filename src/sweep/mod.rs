@@ -30,6 +30,7 @@ pub mod figures;
 pub mod json;
 pub mod latency_chart;
 pub mod memory;
+pub mod memory_chart;
 pub mod refine_budget;
 pub mod render;
 pub mod report;

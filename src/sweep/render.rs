@@ -4,8 +4,8 @@
 //! fastest and balanced memory among the points where it serves the workload.
 
 use super::breakeven::{BreakEven, Crossing};
-use super::charts;
 use super::figures::Figure;
+use super::memory;
 use super::{DeploymentRuns, SweepResult};
 
 /// Marks a cost in the table where the deployment does not serve the workload.
@@ -73,7 +73,7 @@ pub fn render_all(result: &SweepResult, found: &BreakEven) -> String {
             round6(b.not_serving)
         ));
     }
-    if charts::is_memory_sweep(result) {
+    if memory::is_memory_sweep(result) {
         out.push_str(&memory_lines(result, unit));
     }
     out
@@ -117,6 +117,17 @@ fn table(result: &SweepResult) -> String {
         out.push_str("error: the point's runs failed (the error is printed below)\n");
     }
     out
+}
+
+/// The lines [`not_serving_lines`] writes under the table: one per deployment that does
+/// not serve the workload at some point (empty when every one serves it everywhere).
+pub fn not_serving_summary(result: &SweepResult) -> String {
+    let names: Vec<&str> = result
+        .points
+        .first()
+        .map(|p| p.deployments.iter().map(|d| d.name.as_str()).collect())
+        .unwrap_or_default();
+    not_serving_lines(result, &names)
 }
 
 /// One line per deployment marked somewhere in the table, naming why it does not serve the
@@ -177,7 +188,7 @@ fn cell(d: &DeploymentRuns) -> String {
 }
 
 /// For a memory sweep, each FaaS deployment's cheapest, fastest and balanced memory (see
-/// [`charts::memory_choices`]) among the points where it serves the workload.
+/// [`memory::memory_choices`]) among the points where it serves the workload.
 fn memory_lines(result: &SweepResult, unit: &str) -> String {
     let mut out = String::new();
     let n = result.points[0].deployments.len();
@@ -186,8 +197,8 @@ fn memory_lines(result: &SweepResult, unit: &str) -> String {
         if result.points[0].deployments[d].model != "faas" {
             continue;
         }
-        let (indexes, costs, p95s) = charts::memory_candidates(result, d);
-        let Some((cheapest, fastest, balanced)) = charts::memory_choices(&costs, &p95s) else {
+        let (indexes, costs, p95s) = memory::memory_candidates(result, d);
+        let Some((cheapest, fastest, balanced)) = memory::memory_choices(&costs, &p95s) else {
             out.push_str(&format!(
                 "memory: {name}: serves the workload at no swept memory\n"
             ));

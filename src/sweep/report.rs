@@ -28,11 +28,11 @@
 use std::path::{Path, PathBuf};
 
 use super::breakeven::BreakEven;
-use super::charts;
 use super::figures::columns;
 pub use super::render::render;
 use super::render::round6;
 use super::{SweepResult, SweepSource, SweptParam};
+use super::{charts, memory, memory_chart};
 use crate::error::SimError;
 use crate::report::CsvFile;
 use crate::report::format::{quantity, usd};
@@ -189,20 +189,6 @@ pub fn write_breakeven_csv(
     file.finish()
 }
 
-/// How to read `breakeven.png`, under it in `report.html`.
-const BREAKEVEN_CAPTION: &str = "Monthly cost of each deployment against the swept parameter \
-     (requests per second for a load sweep). A numbered ring is where two costs cross, a \
-     numbered cross where a deployment stops serving the workload: the table under the chart \
-     and breakeven.csv's marker column say which. A hollow ring is a point where the deployment \
-     does not serve the workload (it is not compared there); deployments whose costs are equal \
-     at every point share a legend entry (a = b).";
-
-/// How to read `latency.png`, under it in `report.html`.
-const LATENCY_CAPTION: &str = "p50 (solid) and p99 (dashed) latency of each deployment against \
-     the swept parameter, with the scenario's slo objectives as dotted lines. A hollow ring is a \
-     point where the deployment does not serve the workload (failures, overload or a missed \
-     slo).";
-
 /// Writes `json` pretty-printed to `path`.
 ///
 /// # Errors
@@ -238,8 +224,8 @@ pub fn write_sweep_reports(
             write_breakeven_csv(result, found, dir)?;
             charts::write_breakeven_png(result, found, dir)?;
             charts::write_latency_png(result, dir)?;
-            if charts::is_memory_sweep(result) {
-                charts::write_memory_png(result, dir)?;
+            if memory::is_memory_sweep(result) {
+                memory_chart::write_memory_png(result, dir)?;
             }
         }
         write_page(source, result, found, dir)
@@ -265,15 +251,18 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), SimError> {
 }
 
 /// Writes the sweep's `report.html` (see [`crate::report::html`]) into `dir`, where
-/// `sweep.csv` (and `breakeven.csv`) are already written.
+/// `sweep.csv` (and `breakeven.csv`) are already written: a table of contents, the summary,
+/// the warnings, where each deployment does not serve the workload and what that means,
+/// `sweep.csv`, the crossings (`breakeven.csv`), the charts with their captions and the
+/// scenario.
 fn write_page(
     source: &SweepSource,
     result: &SweepResult,
     found: &BreakEven,
     dir: &Path,
 ) -> Result<(), SimError> {
-    use crate::report::html::{REPORT_HTML, captioned_figure, escape, figure, html_table, page};
-    let mut body = format!(
+    use crate::report::html::{Body, REPORT_HTML, escape, html_table, page, warning_list};
+    let top = format!(
         "<h1>{}: sweep</h1>\n<p class=\"meta\">serverless-sim {} &middot; seed {} &middot; {} \
          replication(s) a point</p>\n",
         escape(&result.scenario),
@@ -281,53 +270,91 @@ fn write_page(
         result.seed,
         result.plan.replications.max(1)
     );
+    let mut body = Body::default();
+    body.section("sec-summary", "Summary");
     body.push_str(&format!(
-        "<h2>Summary</h2>\n<pre id=\"verdict\">{}</pre>\n",
+        "<pre id=\"verdict\">{}</pre>\n",
         escape(&super::render::render_all(result, found))
     ));
     let warnings = super::warnings::merged(result);
     if !warnings.is_empty() {
-        body.push_str("<h2>Warnings</h2>\n<ul id=\"warnings\">\n");
-        for w in &warnings {
-            body.push_str(&format!("<li>{}</li>\n", escape(w)));
-        }
-        body.push_str("</ul>\n");
+        body.section("sec-warnings", "Warnings");
+        body.push_str(&warning_list(&warnings));
     }
-    let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
-    body.push_str(
-        "<h2>sweep.csv</h2>\n<p class=\"meta\">serves: whether the deployment serves the \
-         workload at that point in every replication (the rule of a run's verdict: no more \
-         than 1% of its requests failed, not overloaded, at least one completed, and the \
-         scenario's slo met); a deployment that does not is not compared there.</p>\n",
+    body.section(
+        "sec-not-serving",
+        "Where a deployment does not serve the workload",
     );
+    body.push_str(&not_serving_html(result));
+    let (header, rows) = read_csv(&dir.join(SWEEP_CSV))?;
+    body.section("sec-sweep-csv", "sweep.csv");
     body.push_str(&html_table("sweep", &header, &rows));
     if result.plan.params.len() == 1 {
         let (header, rows) = read_csv(&dir.join(BREAKEVEN_CSV))?;
-        body.push_str("<h2>breakeven.csv</h2>\n");
+        body.section(
+            "sec-breakeven",
+            "Crossings and service boundaries (breakeven.csv)",
+        );
+        body.push_str(
+            "<p class=\"meta\">A crossing is where two deployments' mean monthly costs are \
+             equal (both serving the workload), with which is cheaper on each side; a \
+             boundary is where a deployment starts or stops serving the workload, between the \
+             two nearest values seen serving it and not.</p>\n",
+        );
         body.push_str(&html_table("breakeven", &header, &rows));
-        body.push_str("<h2>Charts</h2>\n");
-        body.push_str(&captioned_figure(
+        body.section("sec-charts", "Charts");
+        body.figure(
             charts::BREAKEVEN_PNG,
             &charts::breakeven_svg(result, found)?,
-            BREAKEVEN_CAPTION,
-        ));
-        body.push_str(&captioned_figure(
-            charts::LATENCY_PNG,
-            &charts::latency_svg(result)?,
-            LATENCY_CAPTION,
-        ));
-        if charts::is_memory_sweep(result) {
-            body.push_str(&figure(charts::MEMORY_PNG, &charts::memory_svg(result)?));
+        )?;
+        body.figure(charts::LATENCY_PNG, &charts::latency_svg(result)?)?;
+        if memory::is_memory_sweep(result) {
+            body.figure(memory_chart::MEMORY_PNG, &memory_chart::memory_svg(result)?)?;
         }
     }
+    body.section("sec-scenario", "The scenario as run");
     body.push_str(&format!(
-        "<h2>The scenario as run</h2>\n<p class=\"meta\">{}, with each point's parameter values \
-         written in</p>\n<pre id=\"scenario\">{}</pre>\n",
+        "<p class=\"meta\">{}, with each point's parameter values written in</p>\n\
+         <pre id=\"scenario\">{}</pre>\n",
         escape(&source.path.display().to_string()),
         escape(&source.text)
     ));
-    let html = page(&format!("{}: serverless-sim sweep", result.scenario), &body);
+    let html = page(
+        &format!("{}: serverless-sim sweep", result.scenario),
+        &body.finish(&top),
+    );
     let path = dir.join(REPORT_HTML);
     std::fs::write(&path, html)
         .map_err(|e| SimError::Report(format!("writing {}: {e}", path.display())))
+}
+
+/// What the failure marks mean (the summary's `*`, the charts' hollow markers, `serves =
+/// no`, `error`), then where each deployment does not serve the workload and why (`<ul
+/// id="not-serving">`), or that every deployment serves it at every point.
+fn not_serving_html(result: &SweepResult) -> String {
+    use crate::report::html::escape;
+    let mut out = format!(
+        "<p>A deployment <b>does not serve the workload</b> at a point when, in some \
+         replication, more than 1% of its requests failed, it was overloaded (requests left \
+         unfinished), none completed, or it missed the scenario's slo: the rule of a run's \
+         verdict. It is then not compared there: no crossing is read and no memory size \
+         chosen at that point. It is marked <code>{}</code> in the summary, <code>serves = \
+         no</code> in sweep.csv and drawn hollow in the charts (a hollow ring or marker, its \
+         line broken there). A point whose runs failed has its error in sweep.csv's \
+         <code>error</code> column and no figures.</p>\n",
+        super::render::NOT_SERVING_MARK
+    );
+    let lines = super::render::not_serving_summary(result);
+    if lines.is_empty() {
+        out.push_str(
+            "<p id=\"not-serving\">Every deployment serves the workload at every point.</p>\n",
+        );
+    } else {
+        out.push_str("<ul id=\"not-serving\">\n");
+        for line in lines.lines() {
+            out.push_str(&format!("<li>{}</li>\n", escape(line)));
+        }
+        out.push_str("</ul>\n");
+    }
+    out
 }

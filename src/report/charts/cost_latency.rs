@@ -12,16 +12,20 @@
 //!
 //! An axis is logarithmic when its values span more than a factor of [`LOG_FROM`] (and none is
 //! 0), else linear from 0. Points closer than a marker's width are drawn as nested rings (the
-//! earlier deployment larger, underneath), so each shows; names that would overlap are moved
-//! a line apart ([`super::markers`]).
+//! earlier deployment larger, underneath), so each shows, and share one name, `a, b`
+//! ([`super::markers::groups`]). Names are written in ink (no colour swatch: it would read as
+//! another point) beside their point, never more than [`labels::MAX_DISTANCE`] pixels from
+//! it, inside the plot, clear of the markers and of each other where there is room, with a
+//! leader line when they had to move ([`super::labels`]).
 
 use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::labels::{self, Placed, Rect};
 use super::log_axis::{self, nice_down, nice_up};
-use super::markers::{Label, RADIUS, RING, place, rings};
+use super::markers::{RADIUS, RING, groups, rings};
 use super::style::{self, DrawResult, Entry, Mark};
 use super::{axes, palette};
 use crate::error::SimError;
@@ -35,8 +39,6 @@ pub struct CostLatencyChart;
 
 /// Values spanning more than this factor get a log axis.
 pub const LOG_FROM: f64 = 10.0;
-/// Side of the colour swatch before a point's name, in pixels.
-const SWATCH: i32 = 10;
 /// Room left right of the largest cost on a linear axis, for the names (a share of it).
 const X_ROOM: f64 = 0.35;
 
@@ -166,8 +168,22 @@ where
     DB::ErrorType: 'static,
 {
     let title = format!("{}: monthly cost against p99 latency", run.scenario);
-    let (area, panel) = style::layout(root, &title)?;
-    let all = points(run);
+    let month = month_hours(run.window.month);
+    draw_points(&title, &month, &points(run), root).map(|_| ())
+}
+
+/// Draws the chart of `all` (titled `title`, costs per month of `month_hours` hours) and
+/// returns where its names went.
+pub fn draw_points<DB: DrawingBackend>(
+    title: &str,
+    month_hours: &str,
+    all: &[Point],
+    root: &style::Area<DB>,
+) -> Result<Vec<Placed>, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let (area, panel) = style::layout(root, title)?;
     let placed: Vec<&Point> = all.iter().filter(|p| p.p99_ms.is_some()).collect();
     let costs: Vec<f64> = placed.iter().map(|p| p.monthly_usd).collect();
     let xs = Scale::for_values(&costs, X_ROOM);
@@ -193,8 +209,7 @@ where
         .x_label_formatter(&|_| String::new())
         .y_label_formatter(&|_| String::new())
         .x_desc(format!(
-            "projected cost per month of {} h (USD{}); lower left is better",
-            month_hours(run.window.month),
+            "projected cost per month of {month_hours} h (USD{}); lower left is better",
             xs.note()
         ))
         .y_desc(format!("p99 latency (ms{})", ys.note()))
@@ -222,49 +237,13 @@ where
         .collect();
     let extras = rings(&centres);
     for ((p, &c), &extra) in placed.iter().zip(&centres).zip(&extras) {
-        let color = palette::deployment_color(p.index);
-        let r = RADIUS + RING * extra;
-        if p.serves {
-            if extra > 0 {
-                root.draw(&Circle::new(c, r, WHITE.filled()))?;
-                root.draw(&Circle::new(c, r, color.stroke_width(3)))?;
-            } else {
-                root.draw(&Circle::new(c, r, color.filled()))?;
-            }
-        } else {
-            root.draw(&Circle::new(c, r, WHITE.filled()))?;
-            root.draw(&Circle::new(c, r, color.stroke_width(2)))?;
-            let d = r * 7 / 10;
-            for (a, b) in [((-d, -d), (d, d)), ((-d, d), (d, -d))] {
-                root.draw(&PathElement::new(
-                    vec![(c.0 + a.0, c.1 + a.1), (c.0 + b.0, c.1 + b.1)],
-                    color.stroke_width(2),
-                ))?;
-            }
-        }
+        draw_marker(root, p, c, RADIUS + RING * extra)?;
     }
-    let right_edge = chart.plotting_area().get_pixel_range().0.end;
-    let font = style::label_font().pos(Pos::new(HPos::Left, VPos::Center));
-    let mut labels: Vec<Label> = Vec::with_capacity(placed.len());
-    for ((p, &(x, y)), &extra) in placed.iter().zip(&centres).zip(&extras) {
-        // A swatch of the deployment's colour before its name ties a name moved a line away
-        // to its ring.
-        let text = point_label(p);
-        let (w, _) = root.estimate_text_size(&text, &font)?;
-        let width = w as i32 + SWATCH + 4;
-        let label = place(x + RING * extra, y, width, right_edge, &labels);
-        let color = palette::deployment_color(p.index);
-        let (l, m) = (label.left, label.middle);
-        root.draw(&Rectangle::new(
-            [(l, m - SWATCH / 2), (l + SWATCH, m + SWATCH / 2)],
-            color.filled(),
-        ))?;
-        root.draw_text(&text, &font, (l + SWATCH + 4, m))?;
-        labels.push(label);
-    }
+    let bounds = Rect::of_ranges(chart.plotting_area().get_pixel_range());
+    let labels = draw_labels(root, &placed, &centres, &extras, &bounds)?;
 
     let mut entries = Vec::new();
-    for p in &all {
+    for p in all {
         entries.push(Entry {
             label: p.name.clone(),
             color: palette::deployment_color(p.index),
@@ -283,7 +262,80 @@ where
             });
         }
     }
-    style::legend(&panel, "deployment", &entries)
+    style::legend(&panel, "deployment", &entries)?;
+    Ok(labels)
+}
+
+/// A deployment's marker of radius `r` at `c`: filled when it serves the workload and no
+/// later point shares its place, a ring around the later ones when one does, crossed out when
+/// it does not serve the workload.
+fn draw_marker<DB: DrawingBackend>(
+    root: &style::Area<DB>,
+    p: &Point,
+    c: (i32, i32),
+    r: i32,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let color = palette::deployment_color(p.index);
+    if p.serves {
+        if r > RADIUS {
+            root.draw(&Circle::new(c, r, WHITE.filled()))?;
+            root.draw(&Circle::new(c, r, color.stroke_width(3)))?;
+        } else {
+            root.draw(&Circle::new(c, r, color.filled()))?;
+        }
+    } else {
+        root.draw(&Circle::new(c, r, WHITE.filled()))?;
+        root.draw(&Circle::new(c, r, color.stroke_width(2)))?;
+        let d = r * 7 / 10;
+        for (a, b) in [((-d, -d), (d, d)), ((-d, d), (d, -d))] {
+            root.draw(&PathElement::new(
+                vec![(c.0 + a.0, c.1 + a.1), (c.0 + b.0, c.1 + b.1)],
+                color.stroke_width(2),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// One name per group of overlapping points ([`groups`]: `a, b`), in ink, beside the group's
+/// first point within [`labels::MAX_DISTANCE`] ([`labels::place`]), clear of every marker
+/// and earlier name where it can be, with a leader line when it had to move.
+fn draw_labels<DB: DrawingBackend>(
+    root: &style::Area<DB>,
+    placed: &[&Point],
+    centres: &[(i32, i32)],
+    extras: &[i32],
+    bounds: &Rect,
+) -> Result<Vec<Placed>, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut taken: Vec<Rect> = centres
+        .iter()
+        .zip(extras)
+        .map(|(&c, &extra)| Rect::around(c, RADIUS + RING * extra + 1))
+        .collect();
+    let mut out = Vec::new();
+    for group in groups(centres) {
+        let text = group
+            .iter()
+            .map(|&i| point_label(placed[i]))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let radius = group
+            .iter()
+            .map(|&i| RADIUS + RING * extras[i])
+            .max()
+            .unwrap_or(RADIUS);
+        let anchor = centres[group[0]];
+        out.push(labels::draw(
+            root, text, anchor, radius, bounds, &mut taken,
+        )?);
+    }
+    Ok(out)
 }
 
 /// A tick value cleaned of the float noise of `10^log10(v)`: 3 significant digits.
@@ -375,5 +427,90 @@ mod tests {
         );
         assert_eq!(round_tick(10f64.powf(2f64.log10())), 2.0);
         assert_eq!(round_tick(12_345.0), 12_300.0);
+    }
+
+    /// Ten deployments of one API, as a new user compared them (issue 20): the two Lambda
+    /// architectures at the same place, a crowd of services near 150 ms, Heroku at 276 ms.
+    fn ten_apis() -> Vec<Point> {
+        let p = |index, name: &str, usd, p99| Point {
+            index,
+            name: name.into(),
+            monthly_usd: usd,
+            p99_ms: Some(p99),
+            failed_share: 0.0,
+            serves: true,
+            excluded_because: String::new(),
+        };
+        vec![
+            p(0, "lambda-x86", 41.0, 152.0),
+            p(1, "lambda-arm", 41.0, 152.0),
+            p(2, "azure-fn", 44.0, 158.0),
+            p(3, "cloud-run-cpu-always", 63.0, 149.0),
+            p(4, "cloud-run-request", 47.0, 161.0),
+            p(5, "ec2-t4g-small", 58.0, 147.0),
+            p(6, "fargate-0.5vcpu", 66.0, 151.0),
+            p(7, "render-standard", 52.0, 155.0),
+            p(8, "heroku-standard-2x", 55.0, 276.0),
+            p(9, "supabase-free", 40.0, 150.5),
+        ]
+    }
+
+    #[test]
+    fn names_stay_beside_their_points_inside_the_image_and_group_coinciding_points() {
+        use crate::report::charts::pixels::{Image, Region};
+        let pts = ten_apis();
+        let dir = tempfile::tempdir().unwrap();
+        let path = std::env::var_os("CHART_EDGE_DIR")
+            .map_or(dir.path().to_path_buf(), std::path::PathBuf::from)
+            .join("ten-cost_latency.png");
+        let mut drawn = Vec::new();
+        style::render(&path, |root| {
+            drawn = draw_points("ten", "730.5", &pts, root)?;
+            Ok(())
+        })
+        .unwrap();
+        let image = Image::read(&path);
+        let whole = Rect {
+            left: 0,
+            top: 0,
+            width: image.width as i32,
+            height: image.height as i32,
+        };
+        // The twins share one name; lambda-x86 and supabase-free (150.5 ms, $40) are within a
+        // marker's width of them too and join it.
+        let texts: Vec<&str> = drawn.iter().map(|l| l.text.as_str()).collect();
+        assert!(
+            texts.contains(&"lambda-x86, lambda-arm, supabase-free"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"heroku-standard-2x"), "{texts:?}");
+        let names: usize = texts.iter().map(|t| t.split(", ").count()).sum();
+        assert_eq!(names, 10, "every deployment named once: {texts:?}");
+        for (i, l) in drawn.iter().enumerate() {
+            let d = l.rect.distance(l.anchor);
+            assert!(d <= f64::from(labels::MAX_DISTANCE), "{l:?}: {d} px away");
+            assert!(l.rect.inside(&whole), "{l:?} leaves the image");
+            for other in &drawn[i + 1..] {
+                assert_eq!(l.rect.overlap(&other.rect), 0, "{l:?} on {other:?}");
+            }
+            // The box holds the drawn text (dark pixels) and no colour swatch.
+            let region = Region {
+                x0: l.rect.left as u32,
+                y0: l.rect.top as u32,
+                x1: l.rect.right() as u32,
+                y1: l.rect.bottom() as u32,
+            };
+            assert!(image.dark(region) > 20, "{l:?}: no text drawn there");
+            for p in &pts {
+                let n = image.count(style::color(p.index), region);
+                assert!(n < 10, "{l:?}: {n} pixels of {}'s colour", p.name);
+            }
+        }
+        // Heroku's name is level with its point at 276 ms, not down in the crowd.
+        let heroku = drawn.iter().find(|l| l.text.starts_with("heroku")).unwrap();
+        assert!(
+            (heroku.rect.top..=heroku.rect.bottom()).contains(&heroku.anchor.1),
+            "{heroku:?}"
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! Where the markers and names of a scatter chart go (the keep-alive and cost-latency
-//! charts): points that coincide are drawn as nested rings ([`rings`]), and each name is put
-//! beside its point where it overlaps no earlier name ([`place`]).
+//! Where the markers and names of a scatter chart go: points that coincide are drawn as nested
+//! rings ([`rings`]; the keep-alive and cost-latency charts) and, in the cost-latency chart,
+//! share one name ([`groups`]; placed by [`super::labels`]); in the keep-alive chart each
+//! name is put beside its point where it overlaps no earlier name ([`place`]).
 
 /// Marker radius, in pixels.
 pub const RADIUS: i32 = 7;
@@ -21,6 +22,26 @@ pub fn rings(centres: &[(i32, i32)]) -> Vec<i32> {
                 .count() as i32
         })
         .collect()
+}
+
+/// The points whose markers overlap (centres within a marker's width on both axes, chained)
+/// as groups of indexes into `centres`, each group in order, groups by their first member:
+/// one label names each group.
+pub fn groups(centres: &[(i32, i32)]) -> Vec<Vec<usize>> {
+    let close = |a: (i32, i32), b: (i32, i32)| {
+        (a.0 - b.0).abs() <= 2 * RADIUS && (a.1 - b.1).abs() <= 2 * RADIUS
+    };
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, &c) in centres.iter().enumerate() {
+        match out
+            .iter_mut()
+            .find(|g| g.iter().any(|&j| close(centres[j], c)))
+        {
+            Some(g) => g.push(i),
+            None => out.push(vec![i]),
+        }
+    }
+    out
 }
 
 /// Height of a name's line, in pixels, when names are moved apart.
@@ -93,5 +114,20 @@ mod tests {
         // Names on the same line but apart horizontally stay where they are.
         let apart = place(300, 300, 50, right, &[first, second, third]);
         assert_eq!(apart.middle, 300);
+    }
+
+    #[test]
+    fn overlapping_markers_are_grouped_chained_in_order() {
+        let w = 2 * RADIUS;
+        assert_eq!(
+            groups(&[
+                (100, 100),
+                (300, 100),
+                (100 + w, 100),
+                (100 + 2 * w, 100 + w)
+            ]),
+            vec![vec![0, 2, 3], vec![1]]
+        );
+        assert_eq!(groups(&[(0, 0), (w + 1, 0)]), vec![vec![0], vec![1]]);
     }
 }

@@ -1,7 +1,8 @@
 //! PNG charts, one exporter per chart, sharing the look defined in [`style`]: a title band, a
 //! plot on the left, a legend panel on the right, DejaVu Sans embedded. [`palette`] says which
 //! colour and dash pattern stands for what (the same in every chart), [`axes`] and
-//! [`log_axis`] draw hand-placed ticks, [`markers`] places scatter markers and their names;
+//! [`log_axis`] draw hand-placed ticks, [`markers`] places scatter markers and their names,
+//! [`labels`] puts annotation labels near their points;
 //! `pixels` (tests only) decodes a chart to check what it shows.
 
 pub mod axes;
@@ -12,6 +13,7 @@ pub mod desired;
 pub mod instances;
 pub mod invocations;
 pub mod keepalive;
+pub mod labels;
 pub mod latency_cdf;
 pub mod latency_over_time;
 pub mod latency_points;
