@@ -318,11 +318,20 @@ fn deployment_size(d: &DeploymentSpec, demands: &[Demand], scenario: &Scenario) 
             .sum::<usize>(),
         Source::Trace(_) => 0,
     };
+    // A service's connection cap holds one release time per connection held, at most its
+    // limit (`crate::platform::baas::connections`).
+    let connections: u64 = d
+        .services
+        .iter()
+        .filter_map(|s| s.connections.filter(|c| c.hold.is_some()))
+        .map(|c| c.limit)
+        .sum();
     let fixed = series
         + FIXED_BYTES
         + functions as f64 * per_function
         + histograms
-        + (profiles * std::mem::size_of::<f64>()) as f64;
+        + (profiles * std::mem::size_of::<f64>()) as f64
+        + (connections as usize * std::mem::size_of::<crate::engine::time::Micros>()) as f64;
     DeploymentSize {
         name: d.name.clone(),
         model: d.compute.kind(),
