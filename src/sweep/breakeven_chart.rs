@@ -335,7 +335,7 @@ where
             for m in &lay.marks {
                 let at = (
                     lay.axis.at(m.value),
-                    floor(interpolate(&lay.curves[m.on], m.value)),
+                    floor(interpolate(&lay.curves[m.on], m.value, log_x, log_y)),
                 );
                 if m.stop {
                     let color = style::color(m.on);

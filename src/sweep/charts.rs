@@ -321,12 +321,20 @@ fn compact(v: f64) -> String {
     }
 }
 
-/// The curve's mean at `x` by linear interpolation between its points.
-pub(super) fn interpolate(curve: &[CurvePoint], x: f64) -> f64 {
+/// The curve's mean at `x` as the chart draws it: linear interpolation between its points,
+/// in log x and log y where those axes are logarithmic (so a marker lies on the drawn line).
+pub(super) fn interpolate(curve: &[CurvePoint], x: f64, log_x: bool, log_y: bool) -> f64 {
+    // Straight on the chart: linear in log x on a log axis (and log y likewise).
+    let ax = |v: f64| if log_x { v.ln() } else { v };
+    let ay = |v: f64| if log_y && v > 0.0 { v.ln() } else { v };
     for w in curve.windows(2) {
         let ((x0, y0, _, _), (x1, y1, _, _)) = (w[0], w[1]);
         if (x0..=x1).contains(&x) && x1 > x0 {
-            return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+            let t = (ax(x) - ax(x0)) / (ax(x1) - ax(x0));
+            if log_y && y0 > 0.0 && y1 > 0.0 {
+                return (ay(y0) + (ay(y1) - ay(y0)) * t).exp();
+            }
+            return y0 + (y1 - y0) * t;
         }
     }
     curve.first().map_or(0.0, |p| p.1)
@@ -344,6 +352,17 @@ pub(super) fn fmt(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interpolation_follows_the_drawn_line_on_each_axis_scale() {
+        let curve = [(1.0, 10.0, 0.0, true), (100.0, 20.0, 0.0, true)];
+        // x = 10 is halfway on a log axis (15), 9/99 of the way on a linear one.
+        assert!((interpolate(&curve, 10.0, true, false) - 15.0).abs() < 1e-12);
+        let linear = 10.0 + 10.0 * 9.0 / 99.0;
+        assert!((interpolate(&curve, 10.0, false, false) - linear).abs() < 1e-12);
+        // Log y too: the geometric mean of 10 and 20.
+        assert!((interpolate(&curve, 10.0, true, true) - 200f64.sqrt()).abs() < 1e-12);
+    }
 
     #[test]
     fn crossing_labels_keep_four_digits() {
