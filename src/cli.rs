@@ -74,8 +74,9 @@ pub enum Command {
         /// Override the scenario's seed (same seed => byte-identical CSV).
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
-        /// Worker threads for running deployments in parallel, 1 to 256 (default: all
-        /// cores). Results do not depend on it.
+        /// Worker threads, 1 to 256 (default: all cores): with more than one, the deployments
+        /// run side by side on one shared request stream; with 1, one after another. Results
+        /// do not depend on it.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
         threads: Option<u16>,
         /// Do not print the summary table, the "reports written to" line or the progress bar

@@ -1,18 +1,21 @@
-//! Runs a scenario: every deployment on its own fresh copy of the request stream, in
-//! parallel, results in scenario order.
+//! Runs a scenario: every deployment on the same request stream, in parallel, results in
+//! scenario order.
 //!
-//! Each deployment regenerates the same requests from the same seed (common random numbers)
-//! instead of sharing a materialised list, so memory stays flat and threads never wait on each
-//! other. Results are collected in deployment order, so output is byte-identical whatever the
-//! number of threads.
-
-use rayon::prelude::*;
+//! The requests are generated once (drawn, or read from the trace) and broadcast in blocks to
+//! every deployment ([`crate::workload::broadcast`]): one producer thread, one thread per
+//! deployment, memory bounded by the block size whatever the length of the stream. With one
+//! worker thread (`--threads 1`), or one deployment, each deployment instead opens its own
+//! stream, one after another. The stream is the same either way (common random numbers), and
+//! each deployment's randomness is its own, so a deployment's results do not depend on which
+//! others run beside it or how: output is byte-identical whatever the number of threads.
 
 use crate::engine::Progress;
 use crate::error::SimError;
 use crate::platform::{self, DeploymentResult, Window};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
+use crate::workload::RequestStream;
+use crate::workload::broadcast::broadcast;
 
 /// The outcome of one scenario run.
 #[derive(Clone, Debug)]
@@ -42,19 +45,23 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
 /// As [`run`].
 pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<RunResult, SimError> {
     let streams = Streams::new(scenario.seed, 0);
-    let deployments = scenario
-        .deployments
-        .par_iter()
-        .map(|d| {
-            platform::simulate_with_progress(
-                d,
-                &scenario.workload,
-                streams,
-                scenario.window,
-                progress,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let deployments = if scenario.deployments.len() > 1 && rayon::current_num_threads() > 1 {
+        simulate_shared(scenario, streams, progress)?
+    } else {
+        scenario
+            .deployments
+            .iter()
+            .map(|d| {
+                platform::simulate_with_progress(
+                    d,
+                    &scenario.workload,
+                    streams,
+                    scenario.window,
+                    progress,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
     let mut warnings = scenario.warnings.clone();
     warnings.extend(deployments.iter().filter_map(beyond_clock_warning));
     warnings.extend(
@@ -70,6 +77,45 @@ pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<Run
         slo: scenario.slo.clone(),
         warnings,
     })
+}
+
+/// Every deployment of `scenario` on one broadcast request stream, each on its own thread (see
+/// the module docs); the first error in scenario order.
+fn simulate_shared(
+    scenario: &Scenario,
+    streams: Streams,
+    progress: &Progress,
+) -> Result<Vec<DeploymentResult>, SimError> {
+    let stream = scenario.workload.open(streams, scenario.window.length)?;
+    let (producer, shared) = broadcast(stream, scenario.deployments.len());
+    let results: Vec<Result<DeploymentResult, SimError>> = std::thread::scope(|scope| {
+        scope.spawn(|| producer.run());
+        let workers: Vec<_> = scenario
+            .deployments
+            .iter()
+            .zip(shared)
+            .map(|(d, stream)| {
+                scope.spawn(move || {
+                    let requests = move || Ok(RequestStream::Shared(stream));
+                    platform::simulate_on(
+                        d,
+                        &scenario.workload,
+                        requests,
+                        scenario.window,
+                        progress,
+                    )
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.into_iter().collect()
 }
 
 /// A warning for a deployment some of whose requests ran past the clock's range.

@@ -26,7 +26,7 @@ use crate::error::SimError;
 use crate::metrics::Recorder;
 use crate::pricing::{self, Bill, CostPart, Meters, PriceSchedule};
 use crate::rng::Streams;
-use crate::workload::Workload;
+use crate::workload::{RequestStream, Workload};
 
 pub use baas::{BackendPlan, OperationSpec, QuotaExceeded, ServiceSpec};
 pub use billing::{FaasBilling, InstanceBilling, InstancePrice};
@@ -178,6 +178,23 @@ pub fn simulate_with_progress(
     window: Window,
     progress: &Progress,
 ) -> Result<DeploymentResult, SimError> {
+    let requests = || workload.open(streams, window.length);
+    simulate_on(spec, workload, requests, window, progress)
+}
+
+/// [`simulate_with_progress`] on the requests `requests` opens (called once, after the
+/// deployment is checked against the workload): the workload's own stream, or a shared one
+/// ([`crate::workload::broadcast`]) that yields exactly the same requests.
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_on(
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    requests: impl FnOnce() -> Result<RequestStream, SimError>,
+    window: Window,
+    progress: &Progress,
+) -> Result<DeploymentResult, SimError> {
     let mut meters = Meters::default();
     let (recorder, quotas) = match &spec.compute {
         ComputeSpec::Faas(faas) => {
@@ -191,7 +208,7 @@ pub fn simulate_with_progress(
                 model,
                 spec,
                 workload,
-                streams,
+                requests,
                 window,
                 &mut meters,
                 base_fee,
@@ -220,7 +237,7 @@ pub fn simulate_with_progress(
                 model,
                 spec,
                 workload,
-                streams,
+                requests,
                 window,
                 &mut meters,
                 None,
@@ -234,7 +251,7 @@ pub fn simulate_with_progress(
                 model,
                 spec,
                 workload,
-                streams,
+                requests,
                 window,
                 &mut meters,
                 None,
@@ -283,7 +300,7 @@ fn run_model<M: Model>(
     mut model: M,
     spec: &DeploymentSpec,
     workload: &Workload,
-    streams: Streams,
+    requests: impl FnOnce() -> Result<RequestStream, SimError>,
     window: Window,
     meters: &mut Meters,
     base_fee: Option<usize>,
@@ -340,7 +357,7 @@ fn run_model<M: Model>(
         workload.functions.iter().map(|f| f.name.clone()).collect(),
         meters.len(),
     );
-    let mut stream = workload.open(streams, window.length)?;
+    let mut stream = requests()?;
     let mut rec = engine::run(
         &mut model,
         &mut front_door,

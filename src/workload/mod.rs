@@ -1,11 +1,13 @@
 //! The workload: which functions exist, and the stream of requests they receive.
 //!
 //! A workload is a table of [`FunctionSpec`]s plus a [`Source`] of arrivals: synthetic
-//! processes, or a recorded [`trace`]. Running a deployment opens a fresh [`RequestStream`] on the
-//! source; every deployment opens its own and gets the same requests in the same order
-//! (common random numbers) without the requests ever being held in memory.
+//! processes, or a recorded [`trace`]. Running a deployment opens a [`RequestStream`] on the
+//! source; deployments run together share one ([`broadcast`]), a deployment run alone opens
+//! its own, and either way every deployment gets the same requests in the same order (common
+//! random numbers) without the requests ever being held in memory.
 
 pub mod arrival;
+pub mod broadcast;
 pub mod distribution;
 pub mod faas_settings;
 pub mod load;
@@ -117,6 +119,8 @@ impl Workload {
 pub enum RequestStream {
     Synthetic(synthetic::SyntheticStream),
     Trace(trace::TraceStream),
+    /// A stream read once for several deployments ([`broadcast`]).
+    Shared(broadcast::SharedStream),
 }
 
 impl RequestStream {
@@ -127,6 +131,7 @@ impl RequestStream {
         match self {
             RequestStream::Synthetic(s) => Ok(s.next_request()),
             RequestStream::Trace(s) => Ok(s.next_request()?),
+            RequestStream::Shared(s) => s.next_request(),
         }
     }
 }
