@@ -1,21 +1,14 @@
-//! Runs a scenario: every deployment on the same request stream, in parallel, results in
-//! scenario order.
-//!
-//! The requests are generated once (drawn, or read from the trace) and broadcast in blocks to
-//! every deployment ([`crate::workload::broadcast`]): one producer thread, one thread per
-//! deployment, memory bounded by the block size whatever the length of the stream. With one
-//! worker thread (`--threads 1`), or one deployment, each deployment instead opens its own
-//! stream, one after another. The stream is the same either way (common random numbers), and
-//! each deployment's randomness is its own, so a deployment's results do not depend on which
-//! others run beside it or how: output is byte-identical whatever the number of threads.
+//! Runs a scenario: every deployment on the same request stream, in parallel
+//! ([`together`]), results in scenario order, and the run's warnings.
+
+pub mod together;
 
 use crate::engine::Progress;
 use crate::error::SimError;
-use crate::platform::{self, DeploymentResult, Window};
+use crate::platform::{DeploymentResult, Window};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
-use crate::workload::RequestStream;
-use crate::workload::broadcast::broadcast;
+pub use together::Member;
 
 /// The outcome of one scenario run.
 #[derive(Clone, Debug)]
@@ -44,24 +37,31 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
 /// # Errors
 /// As [`run`].
 pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<RunResult, SimError> {
+    let members: Vec<Member> = scenario
+        .deployments
+        .iter()
+        .map(|spec| Member {
+            spec,
+            workload: &scenario.workload,
+            window: scenario.window,
+        })
+        .collect();
     let streams = Streams::new(scenario.seed, 0);
-    let deployments = if scenario.deployments.len() > 1 && rayon::current_num_threads() > 1 {
-        simulate_shared(scenario, streams, progress)?
-    } else {
-        scenario
-            .deployments
-            .iter()
-            .map(|d| {
-                platform::simulate_with_progress(
-                    d,
-                    &scenario.workload,
-                    streams,
-                    scenario.window,
-                    progress,
-                )
-            })
-            .collect::<Result<Vec<_>, _>>()?
-    };
+    let deployments = together::simulate_together(
+        &scenario.workload,
+        streams,
+        scenario.window,
+        &members,
+        progress,
+    )
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok(finish(scenario, deployments))
+}
+
+/// The run of `scenario` whose deployments gave `deployments` (in scenario order): the
+/// scenario's warnings, then those the results raise.
+pub fn finish(scenario: &Scenario, deployments: Vec<DeploymentResult>) -> RunResult {
     let mut warnings = scenario.warnings.clone();
     warnings.extend(deployments.iter().filter_map(beyond_clock_warning));
     warnings.extend(
@@ -69,53 +69,14 @@ pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<Run
             .iter()
             .filter_map(|d| overload_warning(d, scenario.load)),
     );
-    Ok(RunResult {
+    RunResult {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
         window: scenario.window,
         deployments,
         slo: scenario.slo.clone(),
         warnings,
-    })
-}
-
-/// Every deployment of `scenario` on one broadcast request stream, each on its own thread (see
-/// the module docs); the first error in scenario order.
-fn simulate_shared(
-    scenario: &Scenario,
-    streams: Streams,
-    progress: &Progress,
-) -> Result<Vec<DeploymentResult>, SimError> {
-    let stream = scenario.workload.open(streams, scenario.window.length)?;
-    let (producer, shared) = broadcast(stream, scenario.deployments.len());
-    let results: Vec<Result<DeploymentResult, SimError>> = std::thread::scope(|scope| {
-        scope.spawn(|| producer.run());
-        let workers: Vec<_> = scenario
-            .deployments
-            .iter()
-            .zip(shared)
-            .map(|(d, stream)| {
-                scope.spawn(move || {
-                    let requests = move || Ok(RequestStream::Shared(stream));
-                    platform::simulate_on(
-                        d,
-                        &scenario.workload,
-                        requests,
-                        scenario.window,
-                        progress,
-                    )
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    results.into_iter().collect()
+    }
 }
 
 /// A warning for a deployment some of whose requests ran past the clock's range.

@@ -7,7 +7,8 @@
 //! pair of deployments, the mean monthly cost difference is computed at every point;
 //! where it changes sign between neighbouring points, that interval *brackets* a crossing.
 //! Each bracket is then narrowed by bisection with extra runs of just those two deployments
-//! (same replications and seeds as the sweep; halving in log space for a sweep whose values
+//! (same replications and seeds as the sweep; every refinement advancing in rounds that share
+//! their runs, [`super::bisect`]; halving in log space for a sweep whose values
 //! span decades) until it is narrower than [`REL_TOLERANCE`] of its position or
 //! [`MAX_STEPS`] runs were made, and the crossing is read off by linear interpolation between
 //! the bracket's ends. Bisection only tries values the parameter accepts: the midpoint, else
@@ -24,14 +25,14 @@
 //! cost curves; where noise makes the difference change sign several times, each sign change is
 //! reported.
 
-use rayon::prelude::*;
-
+use super::bisect::{Bisection, Outcome, run_rounds};
 use super::figures::Figure;
 use super::refine_budget::RefineBudget;
 use super::serving::{self, Boundary};
 use super::values::{SweepValue, round_significant};
-use super::{SweepError, SweepResult, SweepSource, describe, run_once};
+use super::{SweepError, SweepResult, SweepSource, describe};
 use crate::engine::Progress;
+use crate::error::SimError;
 
 /// A bracket narrower than this share of its position is a crossing.
 pub const REL_TOLERANCE: f64 = 1e-4;
@@ -182,15 +183,20 @@ pub fn break_even_counted(
     }
     let log = result.plan.params[0].spans_decades();
     let mut out = BreakEven::default();
-    let refined: Vec<_> = brackets(result)
-        .par_iter()
-        .map(|b| refine(source, result, b, log, progress))
+    let mut crossings: Vec<CrossingSearch> = brackets(result)
+        .into_iter()
+        .map(|b| CrossingSearch::new(source, result, b, log, progress))
         .collect();
-    for (crossing, failure) in refined {
+    let mut boundaries = serving::searches(source, result, log, progress);
+    let mut all: Vec<&mut dyn Bisection> = Vec::new();
+    all.extend(crossings.iter_mut().map(|c| c as &mut dyn Bisection));
+    all.extend(boundaries.iter_mut().map(|b| b as &mut dyn Bisection));
+    run_rounds(source, result, &mut all, progress);
+    for (crossing, failure) in crossings.into_iter().map(CrossingSearch::finish) {
         out.crossings.extend(crossing);
         out.failures.extend(failure);
     }
-    for (boundary, failure) in serving::boundaries(source, result, log, progress) {
+    for (boundary, failure) in boundaries.into_iter().map(serving::BoundarySearch::finish) {
         out.boundaries.push(boundary);
         out.failures.extend(failure);
     }
@@ -233,61 +239,139 @@ pub(super) fn narrow(lo: f64, hi: f64) -> bool {
     (hi - lo).abs() <= REL_TOLERANCE * hi.abs().max(lo.abs())
 }
 
-fn refine(
-    source: &SweepSource,
-    result: &SweepResult,
-    bracket: &Bracket,
+/// The bisection of one bracket (see the module docs), run in rounds with the others
+/// ([`super::bisect`]).
+struct CrossingSearch<'a> {
+    bracket: Bracket,
+    names: [String; 2],
+    lo: (f64, f64),
+    hi: (f64, f64),
     log: bool,
-    progress: &Progress,
-) -> (Option<Crossing>, Option<SweepError>) {
-    let names = &result.points[0].deployments;
-    let (a, b) = (
-        names[bracket.a].name.as_str(),
-        names[bracket.b].name.as_str(),
-    );
-    let (mut lo, mut hi) = (bracket.lo, bracket.hi);
-    let reps = result.plan.replications.max(1) as u64;
-    let mut budget = RefineBudget::announce(progress, source, result, (lo.0, hi.0), reps, 2);
-    let mut failure = None;
-    for _ in 0..MAX_STEPS {
-        if lo.1 == 0.0 || hi.1 == 0.0 || narrow(lo.0, hi.0) {
-            break;
-        }
-        let Some(value) = accepted_between(source, result, lo.0, hi.0, log) else {
-            break;
-        };
-        budget.at(source, result, &value);
-        let d = match cost_difference(source, result, &value, [a, b], &mut budget) {
-            Ok(Some(d)) => d,
-            // One of the two does not serve the workload here: they are not compared.
-            Ok(None) => return (None, None),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        };
-        if d * lo.1 > 0.0 {
-            lo = (value.number, d);
-        } else {
-            hi = (value.number, d);
+    steps: usize,
+    /// Set when it ends early: `Some(true)` the pair is not compared (one of them does not
+    /// serve the workload at a step), `Some(false)` a run failed or no value is left.
+    ended: Option<bool>,
+    failure: Option<SweepError>,
+    result: &'a SweepResult,
+    budget: RefineBudget<'a>,
+}
+
+impl<'a> CrossingSearch<'a> {
+    fn new(
+        source: &SweepSource,
+        result: &'a SweepResult,
+        bracket: Bracket,
+        log: bool,
+        progress: &'a Progress,
+    ) -> Self {
+        let deployments = &result.points[0].deployments;
+        let names = [
+            deployments[bracket.a].name.clone(),
+            deployments[bracket.b].name.clone(),
+        ];
+        let reps = result.plan.replications.max(1) as u64;
+        let (lo, hi) = (bracket.lo, bracket.hi);
+        let budget = RefineBudget::announce(progress, source, result, (lo.0, hi.0), reps, 2);
+        Self {
+            bracket,
+            names,
+            lo,
+            hi,
+            log,
+            steps: 0,
+            ended: None,
+            failure: None,
+            result,
+            budget,
         }
     }
-    let crossing = if lo.1 == 0.0 {
-        lo.0
-    } else if hi.1 == 0.0 {
-        hi.0
-    } else {
-        lo.0 + (hi.0 - lo.0) * lo.1 / (lo.1 - hi.1)
-    };
-    let (cheaper_below, cheaper_above) = if bracket.below < 0.0 { (a, b) } else { (b, a) };
-    let crossing = Crossing {
-        deployment_a: a.to_string(),
-        deployment_b: b.to_string(),
-        crossing,
-        cheaper_below: cheaper_below.to_string(),
-        cheaper_above: cheaper_above.to_string(),
-    };
-    (Some(crossing), failure)
+
+    /// The crossing read off the bracket reached (none when the pair was not compared at a
+    /// step), and the failure that ended the refinement, if one did.
+    fn finish(self) -> (Option<Crossing>, Option<SweepError>) {
+        if self.ended == Some(true) {
+            return (None, None);
+        }
+        let (lo, hi) = (self.lo, self.hi);
+        let crossing = if lo.1 == 0.0 {
+            lo.0
+        } else if hi.1 == 0.0 {
+            hi.0
+        } else {
+            lo.0 + (hi.0 - lo.0) * lo.1 / (lo.1 - hi.1)
+        };
+        let [a, b] = self.names;
+        let (cheaper_below, cheaper_above) = if self.bracket.below < 0.0 {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        };
+        let crossing = Crossing {
+            deployment_a: a,
+            deployment_b: b,
+            crossing,
+            cheaper_below,
+            cheaper_above,
+        };
+        (Some(crossing), self.failure)
+    }
+}
+
+impl Bisection for CrossingSearch<'_> {
+    fn deployments(&self) -> &[String] {
+        &self.names
+    }
+
+    fn next_value(&mut self, source: &SweepSource, result: &SweepResult) -> Option<SweepValue> {
+        let (lo, hi) = (self.lo, self.hi);
+        if self.ended.is_some()
+            || self.steps == MAX_STEPS
+            || lo.1 == 0.0
+            || hi.1 == 0.0
+            || narrow(lo.0, hi.0)
+        {
+            return None;
+        }
+        let Some(value) = accepted_between(source, result, lo.0, hi.0, self.log) else {
+            self.ended = Some(false);
+            return None;
+        };
+        self.budget.at(source, result, &value);
+        self.steps += 1;
+        Some(value)
+    }
+
+    /// The mean over the replications of `a`'s monthly cost minus `b`'s moves the bracket's
+    /// end of the same sign to `value`; one of them not serving the workload in a
+    /// replication drops the crossing; a failed run ends the refinement.
+    fn take(&mut self, value: &SweepValue, replications: &[Vec<&Outcome>]) -> usize {
+        let mut sum = 0.0;
+        for (r, outcomes) in replications.iter().enumerate() {
+            let (a, b) = match (outcomes[0], outcomes[1]) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    let error = SimError::Invalid(e.clone());
+                    self.failure = Some(refinement_error(self.result, value, error));
+                    self.ended = Some(false);
+                    return r + 1;
+                }
+            };
+            self.budget.ran();
+            if !(a.0 && b.0) {
+                // One of the two does not serve the workload here: they are not compared.
+                self.ended = Some(true);
+                return r + 1;
+            }
+            sum += a.1 - b.1;
+        }
+        let d = sum / replications.len() as f64;
+        if d * self.lo.1 > 0.0 {
+            self.lo = (value.number, d);
+        } else {
+            self.hi = (value.number, d);
+        }
+        replications.len()
+    }
 }
 
 /// The error of a refinement run at `value`.
@@ -303,35 +387,6 @@ pub(super) fn refinement_error(
         ),
         error,
     }
-}
-
-/// Mean monthly cost of `pair[0]` minus that of `pair[1]` at `value`, over the sweep's
-/// replications; `None` when either does not serve the workload there (in some replication).
-fn cost_difference(
-    source: &SweepSource,
-    result: &SweepResult,
-    value: &SweepValue,
-    pair: [&str; 2],
-    budget: &mut RefineBudget,
-) -> Result<Option<f64>, SweepError> {
-    let plan = &result.plan;
-    let values = std::slice::from_ref(value);
-    let reps = plan.replications.max(1);
-    let mut sum = 0.0;
-    for r in 0..reps {
-        let (runs, _) = run_once(source, plan, values, r, Some(&pair), budget.progress())
-            .map_err(|e| refinement_error(result, value, e))?;
-        budget.ran();
-        let figures = |name: &str| runs.iter().find(|(n, _, _)| n == name).map(|(_, _, f)| f);
-        let (Some(fa), Some(fb)) = (figures(pair[0]), figures(pair[1])) else {
-            return Ok(None);
-        };
-        if !(fa.serves && fb.serves) {
-            return Ok(None);
-        }
-        sum += fa.monthly_cost_usd - fb.monthly_cost_usd;
-    }
-    Ok(Some(sum / reps as f64))
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //!
 //! A point patches the scenario document ([`crate::scenario::patch`]) before validation, so an
 //! invalid value is the usual located error, named with its point. Every point is validated
-//! before any is run. Points x replications run in parallel (rayon); results are collected in
+//! before any is run. Points x replications run in parallel ([`jobs`]: those on the same
+//! requests share one request stream); results are collected in
 //! grid order, so they are the same whatever the number of threads.
 //!
 //! **Verdict.** Every run's deployments are judged by `run`'s rule
@@ -20,6 +21,7 @@
 //! every point of the grid: differences between points and between deployments are not noise
 //! of the workload draw.
 
+pub mod bisect;
 pub mod breakeven;
 pub mod breakeven_chart;
 #[cfg(test)]
@@ -27,6 +29,7 @@ mod chart_tests;
 pub mod chart_text;
 pub mod charts;
 pub mod figures;
+pub mod jobs;
 pub mod json;
 pub mod latency_chart;
 pub mod memory;
@@ -42,18 +45,16 @@ pub mod warnings;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::engine::Progress;
 use crate::engine::time::as_secs;
 use crate::error::SimError;
 use crate::report::slo::Slo;
 use crate::rng::mix64;
-use crate::run;
 use crate::scenario::Scenario;
 use crate::scenario::patch::Patch;
 use crate::scenario::size::SizeEstimate;
 pub use figures::{Figure, Figures};
+pub use jobs::DeploymentFigures;
 pub use values::{SweepValue, SweptParam};
 
 /// What to sweep.
@@ -334,14 +335,17 @@ pub fn run_prepared(
     let replications = plan.replications.max(1);
     let per_replication: f64 = sizes.iter().map(|s| s.requests()).sum::<f64>() * names.len() as f64;
     done.expect((per_replication * replications as f64).round() as u64);
-    let jobs: Vec<(usize, usize)> = (0..points.len())
-        .flat_map(|p| (0..replications).map(move |r| (p, r)))
+    let jobs: Vec<jobs::Job> = points
+        .iter()
+        .flat_map(|values| {
+            (0..replications).map(move |replication| jobs::Job {
+                values: values.clone(),
+                replication,
+                only: None,
+            })
+        })
         .collect();
-    let runs = jobs
-        .par_iter()
-        .map(|&(p, r)| run_once(source, plan, &points[p], r, None, done))
-        .collect::<Vec<_>>();
-    let mut runs = runs.into_iter();
+    let mut runs = jobs::run_jobs(source, plan, &jobs, done).into_iter();
     let mut results = Vec::with_capacity(points.len());
     let grid = points.into_iter().zip(scenario_warnings).zip(rates);
     for ((values, mut point_warnings), requests_per_s) in grid {
@@ -393,50 +397,6 @@ pub fn run_prepared(
         points: results,
         slo,
     }
-}
-
-/// Each deployment's name, model and figures in one run, and the run's own warnings.
-pub type DeploymentFigures = (Vec<(String, &'static str, Figures)>, Vec<String>);
-
-/// Runs replication `r` of one point: each deployment's name, model and figures (only the
-/// deployments named in `only`, when given), its requests counted on `progress`, and the
-/// warnings the run raised beyond its scenario's.
-///
-/// # Errors
-/// As [`Scenario::parse_patched`] and [`run::run`].
-pub fn run_once(
-    source: &SweepSource,
-    plan: &SweepPlan,
-    values: &[SweepValue],
-    r: usize,
-    only: Option<&[&str]>,
-    progress: &Progress,
-) -> Result<DeploymentFigures, SimError> {
-    let mut scenario = source.scenario_at(&plan.params, values)?;
-    scenario.seed = replication_seed(plan.seed.unwrap_or(scenario.seed), r);
-    if let Some(names) = only {
-        scenario
-            .deployments
-            .retain(|d| names.contains(&d.name.as_str()));
-    }
-    let result = run::run_with_progress(&scenario, progress)?;
-    let components = crate::report::summary::components(&result);
-    let header = crate::report::summary::header(&components);
-    let run_warnings = result.warnings[scenario.warnings.len()..].to_vec();
-    let figures = result
-        .deployments
-        .iter()
-        .map(|d| {
-            let row = crate::report::summary::row(d, &components, result.window.month);
-            let summary = header.iter().cloned().zip(row).collect();
-            (
-                d.name.clone(),
-                d.model,
-                Figures::of(d, &result.slo, summary),
-            )
-        })
-        .collect();
-    Ok((figures, run_warnings))
 }
 
 /// Reads the scenario file of a sweep.

@@ -40,7 +40,7 @@ pub struct RefineBudget<'a> {
 }
 
 /// The estimated requests of a run of `deployments` deployments at `value`.
-fn run_requests(
+pub(super) fn run_requests(
     source: &SweepSource,
     result: &SweepResult,
     value: &SweepValue,
@@ -105,6 +105,18 @@ impl<'a> RefineBudget<'a> {
             self.progress.plan_runs(1);
             self.progress.expect(self.requests_per_run);
         }
+    }
+}
+
+/// Settles a round of shared refinement runs ([`super::bisect`]): the bisections' steps took
+/// `consumed` requests' worth of runs (as announced), while `simulated` were actually run for
+/// them: fewer where runs were shared, more where a bisection stopped before reading every
+/// replication. The expected total moves by the difference.
+pub fn settle(progress: &Progress, consumed: u64, simulated: u64) {
+    if consumed > simulated {
+        progress.retract(consumed - simulated);
+    } else {
+        progress.expect(simulated - consumed);
     }
 }
 

@@ -4,19 +4,20 @@
 //! ([`super::DeploymentRuns::serves`], `run`'s verdict rule). Where that changes between
 //! neighbouring points (points whose runs failed are skipped), the interval brackets a
 //! *service boundary*; it is narrowed by bisection like a crossing ([`super::breakeven`]):
-//! extra runs of that deployment alone, same replications and seeds, only on values the
+//! extra runs of that deployment (in the rounds of [`super::bisect`]), same replications and
+//! seeds, only on values the
 //! parameter accepts, until the bracket is narrower than
 //! [`super::breakeven::REL_TOLERANCE`] of its position or [`super::breakeven::MAX_STEPS`]
 //! runs were made. The boundary is reported as that bracket: the value nearest to it where
 //! the deployment was seen serving the workload and the one where it was seen not to.
 
-use rayon::prelude::*;
-
+use super::bisect::{Bisection, Outcome};
 use super::breakeven::{MAX_STEPS, accepted_between, narrow, refinement_error};
 use super::refine_budget::RefineBudget;
 use super::values::SweepValue;
-use super::{SweepError, SweepResult, SweepSource, run_once};
+use super::{SweepError, SweepResult, SweepSource};
 use crate::engine::Progress;
+use crate::error::SimError;
 
 /// A change of whether a deployment serves the workload along the swept parameter.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,78 +69,106 @@ fn changes(result: &SweepResult) -> Vec<Change> {
     out
 }
 
-/// Every service boundary of a one-parameter sweep, refined (see the module docs), each with
-/// the refinement run that failed, if one did.
-pub fn boundaries(
+/// The bisection of every service boundary of a one-parameter sweep (see the module docs),
+/// to run in rounds with the crossings' ([`super::bisect`]).
+pub fn searches<'a>(
     source: &SweepSource,
-    result: &SweepResult,
+    result: &'a SweepResult,
     log: bool,
-    progress: &Progress,
-) -> Vec<(Boundary, Option<SweepError>)> {
+    progress: &'a Progress,
+) -> Vec<BoundarySearch<'a>> {
     changes(result)
-        .par_iter()
-        .map(|&(d, a, b)| refine(source, result, d, (a, b), log, progress))
+        .into_iter()
+        .map(|(d, a, b)| {
+            let name = result.points[0].deployments[d].name.clone();
+            // `yes` serves, `no` does not; the boundary lies between them.
+            let (yes, no) = if a.1 { (a.0, b.0) } else { (b.0, a.0) };
+            let reps = result.plan.replications.max(1) as u64;
+            let budget = RefineBudget::announce(progress, source, result, (yes, no), reps, 1);
+            BoundarySearch {
+                name: [name],
+                yes,
+                no,
+                log,
+                steps: 0,
+                ended: false,
+                failure: None,
+                result,
+                budget,
+            }
+        })
         .collect()
 }
 
-fn refine(
-    source: &SweepSource,
-    result: &SweepResult,
-    d: usize,
-    (a, b): ((f64, bool), (f64, bool)),
+/// The bisection of one service boundary.
+pub struct BoundarySearch<'a> {
+    name: [String; 1],
+    /// The values nearest the boundary where it was seen serving and not serving.
+    yes: f64,
+    no: f64,
     log: bool,
-    progress: &Progress,
-) -> (Boundary, Option<SweepError>) {
-    let name = result.points[0].deployments[d].name.as_str();
-    // `yes` serves, `no` does not; the boundary lies between them.
-    let (mut yes, mut no) = if a.1 { (a.0, b.0) } else { (b.0, a.0) };
-    let reps = result.plan.replications.max(1) as u64;
-    let mut budget = RefineBudget::announce(progress, source, result, (yes, no), reps, 1);
-    let mut failure = None;
-    for _ in 0..MAX_STEPS {
-        if narrow(yes, no) {
-            break;
-        }
-        let Some(value) = accepted_between(source, result, yes, no, log) else {
-            break;
-        };
-        budget.at(source, result, &value);
-        match serves_at(source, result, &value, name, &mut budget) {
-            Ok(true) => yes = value.number,
-            Ok(false) => no = value.number,
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-    }
-    let boundary = Boundary {
-        deployment: name.to_string(),
-        // Serving at the lower value of the two: it stops serving as the parameter grows.
-        stops: yes < no,
-        serving: yes,
-        not_serving: no,
-    };
-    (boundary, failure)
+    steps: usize,
+    ended: bool,
+    failure: Option<SweepError>,
+    result: &'a SweepResult,
+    budget: RefineBudget<'a>,
 }
 
-/// Whether deployment `name` serves the workload at `value` in every replication.
-fn serves_at(
-    source: &SweepSource,
-    result: &SweepResult,
-    value: &SweepValue,
-    name: &str,
-    budget: &mut RefineBudget,
-) -> Result<bool, SweepError> {
-    let plan = &result.plan;
-    for r in 0..plan.replications.max(1) {
-        let values = std::slice::from_ref(value);
-        let (runs, _) = run_once(source, plan, values, r, Some(&[name]), budget.progress())
-            .map_err(|e| refinement_error(result, value, e))?;
-        budget.ran();
-        if !runs.iter().all(|(_, _, f)| f.serves) {
-            return Ok(false);
-        }
+impl BoundarySearch<'_> {
+    /// The boundary as the bracket reached, and the failure that ended its refinement, if
+    /// one did.
+    pub fn finish(self) -> (Boundary, Option<SweepError>) {
+        let [deployment] = self.name;
+        let boundary = Boundary {
+            deployment,
+            // Serving at the lower value of the two: it stops serving as the parameter grows.
+            stops: self.yes < self.no,
+            serving: self.yes,
+            not_serving: self.no,
+        };
+        (boundary, self.failure)
     }
-    Ok(true)
+}
+
+impl Bisection for BoundarySearch<'_> {
+    fn deployments(&self) -> &[String] {
+        &self.name
+    }
+
+    fn next_value(&mut self, source: &SweepSource, result: &SweepResult) -> Option<SweepValue> {
+        if self.ended || self.steps == MAX_STEPS || narrow(self.yes, self.no) {
+            return None;
+        }
+        let Some(value) = accepted_between(source, result, self.yes, self.no, self.log) else {
+            self.ended = true;
+            return None;
+        };
+        self.budget.at(source, result, &value);
+        self.steps += 1;
+        Some(value)
+    }
+
+    /// Serving in every replication moves `yes` to `value`, not serving in one moves `no`; a
+    /// failed run ends the refinement.
+    fn take(&mut self, value: &SweepValue, replications: &[Vec<&Outcome>]) -> usize {
+        for (r, outcomes) in replications.iter().enumerate() {
+            match outcomes[0] {
+                Err(e) => {
+                    let error = SimError::Invalid(e.clone());
+                    self.failure = Some(refinement_error(self.result, value, error));
+                    self.ended = true;
+                    return r + 1;
+                }
+                Ok((serves, _)) => {
+                    self.budget.ran();
+                    if !serves {
+                        self.no = value.number;
+                        return r + 1;
+                    }
+                }
+            }
+        }
+        self.yes = value.number;
+        replications.len()
+    }
 }

@@ -101,6 +101,20 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// What its requests depend on, as text: the source (arrival processes, or the trace and
+    /// how it is read) and each function's name, app and execution time. Workloads with the
+    /// same key, opened with the same seed over the same length, give the same requests
+    /// ([`crate::run::together`] runs them on one stream); memory, backend calls and FaaS
+    /// settings do not shape the requests and are left out.
+    pub fn stream_key(&self) -> String {
+        let functions: Vec<_> = self
+            .functions
+            .iter()
+            .map(|f| (&f.name, &f.app, &f.exec))
+            .collect();
+        format!("{:?} {functions:?}", self.source)
+    }
+
     /// Opens a fresh stream of the requests arriving before `end`.
     pub fn open(&self, streams: Streams, end: Micros) -> Result<RequestStream, SimError> {
         Ok(match &self.source {
