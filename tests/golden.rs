@@ -17,22 +17,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::readme_binary as binary;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn golden_dir() -> PathBuf {
     root().join("tests/golden")
-}
-
-/// The binary to run: `README_BIN` (CI: the release build), else this build's.
-fn binary() -> PathBuf {
-    std::env::var_os("README_BIN")
-        .map(|p| {
-            let p = PathBuf::from(p);
-            if p.is_absolute() { p } else { root().join(p) }
-        })
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_serverless-sim")))
 }
 
 /// The shipped scenarios' names (`scenarios/<name>.toml`), sorted.

@@ -25,6 +25,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::readme_binary as binary;
+
 /// The documents whose marked blocks are checked.
 const DOCUMENTS: [&str; 2] = ["README.md", "docs/azure-sample.md"];
 
@@ -116,16 +119,6 @@ fn blocks(text: &str, doc: &str) -> Vec<Block> {
         });
     }
     out
-}
-
-/// The binary the commands run: `README_BIN` (CI: the release build), else this build's.
-fn binary() -> PathBuf {
-    std::env::var_os("README_BIN")
-        .map(|p| {
-            let p = PathBuf::from(p);
-            if p.is_absolute() { p } else { root().join(p) }
-        })
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_serverless-sim")))
 }
 
 /// Runs `serverless-sim args --out <dir>` from the repository root: its stdout without the

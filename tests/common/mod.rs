@@ -10,6 +10,16 @@ use serverless_sim::platform::DeploymentResult;
 use serverless_sim::run::{self, RunResult};
 use serverless_sim::scenario::Scenario;
 
+/// The binary the slow, release-checked tests run (`tests/readme_figures.rs`,
+/// `tests/golden.rs`): `README_BIN` (CI: the release build; relative to the repository), else
+/// this build's.
+pub fn readme_binary() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::env::var_os("README_BIN")
+        .map(|p| root.join(p))
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_serverless-sim").into())
+}
+
 /// Parses inline scenario text (reported as `test.toml`); panics with the located error.
 pub fn scenario(text: &str) -> Scenario {
     Scenario::parse("test.toml".as_ref(), text).unwrap_or_else(|e| panic!("{e}"))
