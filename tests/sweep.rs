@@ -126,8 +126,13 @@ fn progress_counts_requests_and_the_refinement_settles_on_the_runs_it_made() {
     let found = breakeven::break_even_counted(&src, &result, &progress);
     assert_eq!(found.crossings.len(), 1);
     let (done, planned) = progress.extra_runs();
-    // Bisection from 1 to 40 down to 1e-4 of ~14.9: about 15 steps of 2 replications.
-    assert!(done >= 20 && done == planned, "{done} of {planned}");
+    // False position on a straight cost difference: the first step lands next to the
+    // crossing (~14.9) and at most two more close the bracket to 1e-4 of it, where bisection
+    // from 1 to 40 would take 15 steps; 2 replications a step.
+    assert!(
+        (2..=6).contains(&done) && done == planned,
+        "{done} of {planned}"
+    );
     let simulated = progress.requests() as f64;
     let expected = progress.expected() as f64;
     assert!(

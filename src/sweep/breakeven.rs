@@ -6,15 +6,19 @@
 //! or whose runs failed, has no cost difference, and no crossing is read across it. For each
 //! pair of deployments, the mean monthly cost difference is computed at every point;
 //! where it changes sign between neighbouring points, that interval *brackets* a crossing.
-//! Each bracket is then narrowed by bisection with extra runs of just those two deployments
-//! (same replications and seeds as the sweep; every refinement advancing in rounds that share
-//! their runs, [`super::bisect`]; halving in log space for a sweep whose values
-//! span decades) until it is narrower than [`REL_TOLERANCE`] of its position or
-//! [`MAX_STEPS`] runs were made, and the crossing is read off by linear interpolation between
-//! the bracket's ends. Bisection only tries values the parameter accepts: the midpoint, else
-//! the midpoint rounded to a whole number (`instances`, a memory in MB), kept only when it
-//! validates and lies strictly inside the bracket; when no such value is left the bracket is
-//! final (so a crossing between 1 and 2 instances is read off by interpolation between them).
+//! Each bracket is then narrowed with extra runs of just those two deployments (same
+//! replications and seeds as the sweep; every refinement advancing in rounds that share their
+//! runs, [`super::rounds`]): each step tries the value where the straight line through the
+//! bracket's ends crosses zero (false position, Illinois variant, with a bisection safeguard:
+//! [`super::false_position`]; a bisection halves in log space for a sweep whose values span
+//! decades), and moves the end of the same sign there, until the bracket is narrower than
+//! [`REL_TOLERANCE`] of its position or [`MAX_STEPS`] runs were made. The crossing is read off
+//! by linear interpolation between the bracket's ends. Only values the parameter accepts are
+//! tried: the value aimed at (to 6 significant digits), else rounded to a whole number
+//! (`instances`, a memory in MB), kept only when it validates and lies strictly inside the
+//! bracket; failing that, the midpoint, found the same way; when no such value is left the
+//! bracket is final (so a crossing between 1 and 2 instances is read off by interpolation
+//! between them).
 //! A refinement run where either deployment does not serve the workload drops the crossing;
 //! one that fails ends that refinement (the crossing is read off the bracket reached) and is
 //! reported in [`BreakEven::failures`]. A difference of exactly zero at a point between differences of opposite
@@ -25,9 +29,10 @@
 //! cost curves; where noise makes the difference change sign several times, each sign change is
 //! reported.
 
-use super::bisect::{Bisection, Outcome, run_rounds};
+use super::false_position::{EXPECTED_STEPS, FalsePosition, Target};
 use super::figures::Figure;
-use super::refine_budget::RefineBudget;
+use super::refine_budget::{RefineBudget, planned_steps};
+use super::rounds::{Outcome, Refinement, run_rounds};
 use super::serving::{self, Boundary};
 use super::values::{SweepValue, round_significant};
 use super::{SweepError, SweepResult, SweepSource, describe};
@@ -188,9 +193,9 @@ pub fn break_even_counted(
         .map(|b| CrossingSearch::new(source, result, b, log, progress))
         .collect();
     let mut boundaries = serving::searches(source, result, log, progress);
-    let mut all: Vec<&mut dyn Bisection> = Vec::new();
-    all.extend(crossings.iter_mut().map(|c| c as &mut dyn Bisection));
-    all.extend(boundaries.iter_mut().map(|b| b as &mut dyn Bisection));
+    let mut all: Vec<&mut dyn Refinement> = Vec::new();
+    all.extend(crossings.iter_mut().map(|c| c as &mut dyn Refinement));
+    all.extend(boundaries.iter_mut().map(|b| b as &mut dyn Refinement));
     run_rounds(source, result, &mut all, progress);
     for (crossing, failure) in crossings.into_iter().map(CrossingSearch::finish) {
         out.crossings.extend(crossing);
@@ -218,9 +223,22 @@ pub(super) fn accepted_between(
     } else {
         0.5 * (lo + hi)
     };
+    accepted_near(source, result, mid, lo, hi)
+}
+
+/// A value the swept parameter accepts strictly between `lo` and `hi`, near `target`: the
+/// target to 6 significant digits, else rounded to a whole number; `None` when neither
+/// validates inside the bracket.
+fn accepted_near(
+    source: &SweepSource,
+    result: &SweepResult,
+    target: f64,
+    lo: f64,
+    hi: f64,
+) -> Option<SweepValue> {
     let unit = &result.points[0].values[0].unit;
     let (min, max) = (lo.min(hi), lo.max(hi));
-    [round_significant(mid, 6), mid.round()]
+    [round_significant(target, 6), target.round()]
         .into_iter()
         .filter(|&x| x > min && x < max)
         .map(|number| SweepValue {
@@ -240,13 +258,15 @@ pub(super) fn narrow(lo: f64, hi: f64) -> bool {
 }
 
 /// The bisection of one bracket (see the module docs), run in rounds with the others
-/// ([`super::bisect`]).
+/// ([`super::rounds`]).
 struct CrossingSearch<'a> {
     bracket: Bracket,
     names: [String; 2],
     lo: (f64, f64),
     hi: (f64, f64),
     log: bool,
+    /// Where the next step tries.
+    rule: FalsePosition,
     steps: usize,
     /// Set when it ends early: `Some(true)` the pair is not compared (one of them does not
     /// serve the workload at a step), `Some(false)` a run failed or no value is left.
@@ -271,13 +291,15 @@ impl<'a> CrossingSearch<'a> {
         ];
         let reps = result.plan.replications.max(1) as u64;
         let (lo, hi) = (bracket.lo, bracket.hi);
-        let budget = RefineBudget::announce(progress, source, result, (lo.0, hi.0), reps, 2);
+        let steps = planned_steps(lo.0, hi.0).min(EXPECTED_STEPS);
+        let budget = RefineBudget::announce(progress, source, result, (lo.0, hi.0), steps, reps, 2);
         Self {
             bracket,
             names,
             lo,
             hi,
             log,
+            rule: FalsePosition::new(lo.1, hi.1, log),
             steps: 0,
             ended: None,
             failure: None,
@@ -317,7 +339,7 @@ impl<'a> CrossingSearch<'a> {
     }
 }
 
-impl Bisection for CrossingSearch<'_> {
+impl Refinement for CrossingSearch<'_> {
     fn deployments(&self) -> &[String] {
         &self.names
     }
@@ -332,7 +354,13 @@ impl Bisection for CrossingSearch<'_> {
         {
             return None;
         }
-        let Some(value) = accepted_between(source, result, lo.0, hi.0, self.log) else {
+        let interpolated = match self.rule.target(lo.0, hi.0) {
+            Target::Interpolated(x) => accepted_near(source, result, x, lo.0, hi.0),
+            Target::Midpoint => None,
+        };
+        let Some(value) =
+            interpolated.or_else(|| accepted_between(source, result, lo.0, hi.0, self.log))
+        else {
             self.ended = Some(false);
             return None;
         };
@@ -365,10 +393,12 @@ impl Bisection for CrossingSearch<'_> {
             sum += a.1 - b.1;
         }
         let d = sum / replications.len() as f64;
-        if d * self.lo.1 > 0.0 {
-            self.lo = (value.number, d);
-        } else {
+        let moved_hi = d * self.lo.1 <= 0.0;
+        self.rule.moved(moved_hi, d, self.lo.0, self.hi.0);
+        if moved_hi {
             self.hi = (value.number, d);
+        } else {
+            self.lo = (value.number, d);
         }
         replications.len()
     }

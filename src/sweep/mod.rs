@@ -21,13 +21,13 @@
 //! every point of the grid: differences between points and between deployments are not noise
 //! of the workload draw.
 
-pub mod bisect;
 pub mod breakeven;
 pub mod breakeven_chart;
 #[cfg(test)]
 mod chart_tests;
 pub mod chart_text;
 pub mod charts;
+pub mod false_position;
 pub mod figures;
 pub mod jobs;
 pub mod json;
@@ -37,6 +37,7 @@ pub mod memory_chart;
 pub mod refine_budget;
 pub mod render;
 pub mod report;
+pub mod rounds;
 pub mod serving;
 pub mod size;
 pub mod stats;

@@ -1,11 +1,13 @@
 //! What a break-even refinement tells the progress display before and while it runs: the
 //! extra runs it may make and the requests they hold ([`crate::engine::Progress`]).
 //!
-//! A bracket from `lo` to `hi` is bisected until it is narrower than
+//! A bracket from `lo` to `hi` is narrowed until it is narrower than
 //! [`super::breakeven::REL_TOLERANCE`] of its position, at most
-//! [`super::breakeven::MAX_STEPS`] times: [`planned_steps`] halvings, each making
-//! `runs_per_step` runs (one per replication) of the deployments compared, each run about as
-//! many requests as one at the bracket's middle. They are announced when the bracket's
+//! [`super::breakeven::MAX_STEPS`] times: a service boundary's bisection in
+//! [`planned_steps`] halvings, a crossing's false position in fewer
+//! ([`super::false_position::EXPECTED_STEPS`]), each step making `runs_per_step` runs (one per
+//! replication) of the deployments compared, each run about as many requests as one at the
+//! bracket's middle. They are announced when the bracket's
 //! refinement starts, and re-estimated at each step's value ([`RefineBudget::at`]) as the
 //! bracket narrows; the runs it did not need (it ended early: a value the parameter does
 //! not accept, a deployment that does not serve there, a failure) are withdrawn when it ends,
@@ -53,13 +55,14 @@ pub(super) fn run_requests(
 }
 
 impl<'a> RefineBudget<'a> {
-    /// Announces the refinement of the bracket `lo`..`hi` of `result`'s parameter: its
-    /// [`planned_steps`], each of `runs_per_step` runs of `deployments` deployments.
+    /// Announces the refinement of the bracket `lo`..`hi` of `result`'s parameter: `steps`
+    /// steps, each of `runs_per_step` runs of `deployments` deployments.
     pub fn announce(
         progress: &'a Progress,
         source: &SweepSource,
         result: &SweepResult,
         (lo, hi): (f64, f64),
+        steps: u64,
         runs_per_step: u64,
         deployments: u64,
     ) -> Self {
@@ -69,7 +72,7 @@ impl<'a> RefineBudget<'a> {
             unit,
         };
         let requests_per_run = run_requests(source, result, &middle, deployments);
-        let announced = planned_steps(lo, hi) * runs_per_step;
+        let announced = steps * runs_per_step;
         progress.plan_runs(announced as i64);
         progress.expect(announced * requests_per_run);
         Self {
@@ -108,7 +111,7 @@ impl<'a> RefineBudget<'a> {
     }
 }
 
-/// Settles a round of shared refinement runs ([`super::bisect`]): the bisections' steps took
+/// Settles a round of shared refinement runs ([`super::rounds`]): the bisections' steps took
 /// `consumed` requests' worth of runs (as announced), while `simulated` were actually run for
 /// them: fewer where runs were shared, more where a bisection stopped before reading every
 /// replication. The expected total moves by the difference.

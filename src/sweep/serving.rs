@@ -4,16 +4,16 @@
 //! ([`super::DeploymentRuns::serves`], `run`'s verdict rule). Where that changes between
 //! neighbouring points (points whose runs failed are skipped), the interval brackets a
 //! *service boundary*; it is narrowed by bisection like a crossing ([`super::breakeven`]):
-//! extra runs of that deployment (in the rounds of [`super::bisect`]), same replications and
+//! extra runs of that deployment (in the rounds of [`super::rounds`]), same replications and
 //! seeds, only on values the
 //! parameter accepts, until the bracket is narrower than
 //! [`super::breakeven::REL_TOLERANCE`] of its position or [`super::breakeven::MAX_STEPS`]
 //! runs were made. The boundary is reported as that bracket: the value nearest to it where
 //! the deployment was seen serving the workload and the one where it was seen not to.
 
-use super::bisect::{Bisection, Outcome};
 use super::breakeven::{MAX_STEPS, accepted_between, narrow, refinement_error};
-use super::refine_budget::RefineBudget;
+use super::refine_budget::{RefineBudget, planned_steps};
+use super::rounds::{Outcome, Refinement};
 use super::values::SweepValue;
 use super::{SweepError, SweepResult, SweepSource};
 use crate::engine::Progress;
@@ -70,7 +70,7 @@ fn changes(result: &SweepResult) -> Vec<Change> {
 }
 
 /// The bisection of every service boundary of a one-parameter sweep (see the module docs),
-/// to run in rounds with the crossings' ([`super::bisect`]).
+/// to run in rounds with the crossings' ([`super::rounds`]).
 pub fn searches<'a>(
     source: &SweepSource,
     result: &'a SweepResult,
@@ -84,7 +84,15 @@ pub fn searches<'a>(
             // `yes` serves, `no` does not; the boundary lies between them.
             let (yes, no) = if a.1 { (a.0, b.0) } else { (b.0, a.0) };
             let reps = result.plan.replications.max(1) as u64;
-            let budget = RefineBudget::announce(progress, source, result, (yes, no), reps, 1);
+            let budget = RefineBudget::announce(
+                progress,
+                source,
+                result,
+                (yes, no),
+                planned_steps(yes, no),
+                reps,
+                1,
+            );
             BoundarySearch {
                 name: [name],
                 yes,
@@ -130,7 +138,7 @@ impl BoundarySearch<'_> {
     }
 }
 
-impl Bisection for BoundarySearch<'_> {
+impl Refinement for BoundarySearch<'_> {
     fn deployments(&self) -> &[String] {
         &self.name
     }

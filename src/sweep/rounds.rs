@@ -1,14 +1,14 @@
-//! The bisections of a break-even refinement, run in rounds that share their runs.
+//! The refinements of a sweep's break-even points, run in rounds that share their runs.
 //!
-//! Each bisection (a crossing of two deployments, [`super::breakeven`]; a service boundary of
-//! one, [`super::serving`]) asks for one value at a time and needs the figures of its
-//! deployments there, in every replication. Rather than each running its own, the
-//! bisections advance together: in each round every unfinished one names its next value, the
-//! runs they need are made once (a deployment's figures at a value and replication are the
-//! same whichever bisection asks, and whatever runs beside it), as [`super::jobs`] in
-//! parallel, deployments at the same value on one request stream, and each bisection takes
-//! its step. What each bisection decides, and so every crossing and boundary, is exactly what
-//! it would decide alone.
+//! Each refinement (a crossing of two deployments, narrowed by false position,
+//! [`super::breakeven`]; a service boundary of one, bisected, [`super::serving`]) asks for one
+//! value at a time and needs the figures of its deployments there, in every replication.
+//! Rather than each running its own, the refinements advance together: in each round every
+//! unfinished one names its next value, the runs they need are made once (a deployment's
+//! figures at a value and replication are the same whichever refinement asks, and whatever
+//! runs beside it), as [`super::jobs`] in parallel, deployments at the same value on one
+//! request stream, and each refinement takes its step. What each refinement decides, and so
+//! every crossing and boundary, is exactly what it would decide alone.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -18,12 +18,12 @@ use super::values::SweepValue;
 use super::{SweepResult, SweepSource};
 use crate::engine::Progress;
 
-/// A deployment's figures a bisection reads, at one value and replication: whether it serves
+/// A deployment's figures a refinement reads, at one value and replication: whether it serves
 /// the workload and its mean monthly cost; or why the run failed.
 pub type Outcome = Result<(bool, f64), String>;
 
-/// One bisection.
-pub trait Bisection {
+/// One refinement: a crossing's or a boundary's.
+pub trait Refinement {
     /// The deployments whose figures it needs (names).
     fn deployments(&self) -> &[String];
     /// Its next value, `None` once it is finished (it then asks for nothing more).
@@ -34,19 +34,19 @@ pub trait Bisection {
     fn take(&mut self, value: &SweepValue, replications: &[Vec<&Outcome>]) -> usize;
 }
 
-/// Runs `bisections` to their end in shared rounds (see the module docs), counting the runs'
+/// Runs `refinements` to their end in shared rounds (see the module docs), counting the runs'
 /// requests on `progress`.
 pub fn run_rounds(
     source: &SweepSource,
     result: &SweepResult,
-    bisections: &mut [&mut dyn Bisection],
+    refinements: &mut [&mut dyn Refinement],
     progress: &Progress,
 ) {
     let reps = result.plan.replications.max(1);
     // (value's bits, replication, deployment) -> outcome, for every run made so far.
     let mut made: HashMap<(u64, usize, String), Outcome> = HashMap::new();
     loop {
-        let asks: Vec<(usize, SweepValue)> = bisections
+        let asks: Vec<(usize, SweepValue)> = refinements
             .iter_mut()
             .enumerate()
             .filter_map(|(i, b)| Some((i, b.next_value(source, result)?)))
@@ -59,7 +59,7 @@ pub fn run_rounds(
         for (i, value) in &asks {
             let bits = value.number.to_bits();
             for r in 0..reps {
-                for name in bisections[*i].deployments() {
+                for name in refinements[*i].deployments() {
                     if !made.contains_key(&(bits, r, name.clone())) {
                         let job = missing
                             .entry((bits, r))
@@ -101,7 +101,7 @@ pub fn run_rounds(
         let mut consumed = 0;
         for (i, value) in &asks {
             let bits = value.number.to_bits();
-            let b = &mut *bisections[*i];
+            let b = &mut *refinements[*i];
             let table: Vec<Vec<&Outcome>> = (0..reps)
                 .map(|r| {
                     b.deployments()
