@@ -211,6 +211,17 @@ impl BackendPlan {
         self.quotas.allows(function, now)
     }
 
+    /// Whether any function's calls count against a service quota or connection cap (else
+    /// [`Self::admits`] is always true and [`Self::take_quotas`] takes nothing).
+    pub fn has_quotas(&self) -> bool {
+        self.quotas.has_needs()
+    }
+
+    /// Whether any function makes backend calls (else [`Self::call`] is always 0).
+    pub fn has_calls(&self) -> bool {
+        self.per_function.iter().any(|calls| !calls.is_empty())
+    }
+
     /// Takes a call of `function`'s units (and connections) at `now` from the quotas, once
     /// [`Self::admits`] said yes.
     #[inline]

@@ -118,6 +118,11 @@ impl ServiceQuotas {
         }
     }
 
+    /// Whether a call of any function counts against a quota or connection cap.
+    pub(super) fn has_needs(&self) -> bool {
+        self.per_function.iter().any(|needs| !needs.is_empty())
+    }
+
     /// Whether a call of `function` at `now` fits every quota it counts against, taking
     /// nothing yet ([`Self::take`]).
     #[inline]

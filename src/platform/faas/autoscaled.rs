@@ -183,7 +183,11 @@ impl FaasModel {
             }
         }
         let now = sim.now();
-        let first_function = self.pool_of.iter().position(|&p| p == pool).unwrap_or(0);
+        let first_function = self
+            .functions
+            .iter()
+            .position(|f| f.pool == pool)
+            .unwrap_or(0);
         for _ in 0..more {
             let Some(a) = &mut self.autoscaling else {
                 return;
@@ -191,7 +195,7 @@ impl FaasModel {
             let key = LAUNCH_KEY_TAG ^ a.launches;
             a.launches += 1;
             let unit = KeyedUniforms::new(key, Draw::ColdStart).next_unit();
-            let init = self.functions[first_function].cold_start.sample(unit);
+            let init = self.plans[first_function].cold_start.sample(unit);
             let ready_at = now.saturating_add(init);
             let i = self.instances.launch(pool, now, ready_at, true);
             sim.rec.totals.instance_starts += u64::from(sim.rec.measures(now));

@@ -30,7 +30,7 @@ impl FaasModel {
         if self.metering.is_some() {
             return 0.0;
         }
-        self.billed_seconds(billable) * self.pool_gb[pool]
+        self.billed_seconds(billable) * self.pools[pool].gb
     }
 
     /// Billed seconds of a call whose [`Self::billable`] duration is `billable` (rounded up to
@@ -41,7 +41,7 @@ impl FaasModel {
 
     /// Billed GB of instance `i` (its pool's).
     fn instance_gb(&self, i: InstanceId) -> f64 {
-        self.pool_gb[self.instances.get(i).group as usize]
+        self.pools[self.instances.get(i).group as usize].gb
     }
 
     /// Instance `i` has just taken a request slot at `now`.

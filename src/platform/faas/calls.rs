@@ -34,8 +34,9 @@ impl FaasModel {
     pub(super) fn try_start(&mut self, request: Request, event: u32, sim: &mut Sim<FaasEvent>) {
         let now = sim.now();
         let function = request.function;
-        let pool = self.pool_of[function as usize];
-        if self.limits.at_limit(function) {
+        let state = &self.functions[function as usize];
+        let pool = state.pool;
+        if self.limits.at_limit(&state.limit) {
             return self.refuse(&request, event, invocation::Refusal::Concurrency, sim);
         }
         if !self.quotas_allow(function, now) {
@@ -45,7 +46,8 @@ impl FaasModel {
             return self.refuse(&request, event, invocation::Refusal::ScaleUp, sim);
         }
         self.take_quotas(function, now);
-        self.limits.start(function);
+        self.limits
+            .start(&mut self.functions[function as usize].limit);
         let measured = sim.rec.measures(request.arrival);
         if measured {
             sim.rec.functions.slot_taken(function, now);
@@ -72,7 +74,7 @@ impl FaasModel {
                 }
                 self.instances.take_slot(i);
                 if measured {
-                    sim.rec.apps.record(self.app_of_pool[pool as usize], false);
+                    sim.rec.apps.record(self.pools[pool as usize].app, false);
                 }
                 (i, now, 0)
             }
@@ -95,14 +97,14 @@ impl FaasModel {
         if sim.rec.measures(request.arrival) {
             sim.rec.cold_start(now);
             sim.rec.functions.cold_start(request.function);
-            sim.rec.apps.record(self.app_of_pool[pool as usize], true);
+            sim.rec.apps.record(self.pools[pool as usize].app, true);
         }
         if let Some(i) = self.instances.booting_with_room(pool) {
             self.instances.take_slot(i);
             let ready_at = self.instances.get(i).ready_at;
             return (i, ready_at, ready_at - now);
         }
-        let init = self.functions[request.function as usize]
+        let init = self.plans[request.function as usize]
             .cold_start
             .sample(KeyedUniforms::new(request.key, Draw::ColdStart).next_unit());
         let ready_at = now.saturating_add(init);
@@ -131,13 +133,17 @@ impl FaasModel {
         event: u32,
         sim: &mut Sim<FaasEvent>,
     ) {
-        let backend = self.backend.call(request, start, &mut sim.rec);
-        let plan = &self.functions[request.function as usize];
+        let backend = if self.calls_backend {
+            self.backend.call(request, start, &mut sim.rec)
+        } else {
+            0
+        };
+        let state = &self.functions[request.function as usize];
+        let plan = &state.run;
         let held = plan.exec(request.exec).saturating_add(backend);
         let timed_out = held > plan.time_limit;
         if let Some(a) = &mut self.autoscaling {
-            let pool = self.pool_of[request.function as usize];
-            a.call_started(pool, plan.cpu_time(request.exec), held);
+            a.call_started(state.pool, plan.cpu_time(request.exec), held);
         }
         let held = held.min(plan.time_limit);
         // On a shared CPU a call may still time out later: keep its event until it ends.
@@ -198,12 +204,13 @@ impl FaasModel {
             return;
         };
         let ghz_s = if meters.bills_ghz_seconds() {
-            self.billed_seconds(self.billable(held, init)) * self.pool_ghz[pool]
+            self.billed_seconds(self.billable(held, init)) * self.pools[pool].ghz
         } else {
             0.0
         };
         let cpu_time = if meters.bills_cpu_ms() {
             self.functions[request.function as usize]
+                .run
                 .cpu_time(request.exec)
                 .min(held)
         } else {
@@ -240,7 +247,8 @@ impl FaasModel {
                 m.ended(r, f, sim);
             }
         }
-        self.limits.end(run.function);
+        self.limits
+            .end(&mut self.functions[run.function as usize].limit);
         self.keep_alive.ended(pool, now);
         if self.instances.release_slot(run.instance, now) {
             self.went_idle(run.instance, sim);

@@ -95,7 +95,7 @@ impl FaasModel {
         init: Micros,
         sim: &mut Sim<FaasEvent>,
     ) {
-        let timeout = self.functions[function as usize].timeout;
+        let timeout = self.plans[function as usize].timeout;
         let Some(s) = &mut self.sharing else { return };
         let f = function as usize;
         // The CPU-bound part of the reference time, and the work it is (it differs only

@@ -20,6 +20,10 @@
 //!   the memory the function runs at, `reference x cpu_bound x share(reference) /
 //!   share(runs at)`, rounded to the microsecond; with `cpu_bound` unset, the whole execution
 //!   time. Backend calls are waits, not CPU time.
+//!
+//! Each function resolves to two parts: its `FunctionPlan` (cold start and timeout, read by
+//! cold starts and shared CPUs) and its `RunPlan` (time limit and time scaling, read by every
+//! call, and so kept in the function's packed record, the model's `state` module).
 
 use super::pools::PoolTable;
 use super::runtimes;
@@ -29,11 +33,19 @@ use crate::platform::cpu::CpuCoupling;
 use crate::platform::cpu::scaled_exec;
 use crate::workload::{DurationDist, FunctionSpec};
 
-/// One function as a deployment runs it.
+/// What a cold start and a shared CPU's timeout read of one function on a deployment (off
+/// the per-call path; what every call reads is its [`RunPlan`]).
 #[derive(Clone, Debug)]
 pub(super) struct FunctionPlan {
     pub cold_start: DurationDist,
     pub timeout: Option<Micros>,
+}
+
+/// What every call of one function on a deployment reads: its time limit and how its
+/// execution and CPU times scale. Kept in the function's record of the model
+/// ([`super::state::FunctionState`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RunPlan {
     /// The timeout, [`Micros::MAX`] without one: no call is longer, so `held > time_limit`
     /// is the timeout test without a branch on the `Option`.
     pub time_limit: Micros,
@@ -47,13 +59,12 @@ pub(super) struct FunctionPlan {
     cpu_speedup: f64,
 }
 
-impl FunctionPlan {
-    /// The plan of a function with `cold_start` and `timeout`, `cpu_bound` of it computing
-    /// (for execution time), `cpu_share` (its own `cpu_bound`, for CPU time), at CPU share
-    /// `cpu_now` against `cpu_ref` at its reference memory. The factors are those
-    /// [`scaled_exec`] would compute on every call, evaluated once: the same floats.
+impl RunPlan {
+    /// The run plan of a function with `timeout`, `cpu_bound` of it computing (for execution
+    /// time), `cpu_share` (its own `cpu_bound`, for CPU time), at CPU share `cpu_now` against
+    /// `cpu_ref` at its reference memory. The factors are those [`scaled_exec`] would compute
+    /// on every call, evaluated once: the same floats.
     fn new(
-        cold_start: DurationDist,
         timeout: Option<Micros>,
         cpu_bound: f64,
         cpu_share: Option<f64>,
@@ -62,8 +73,6 @@ impl FunctionPlan {
     ) -> Self {
         let unscaled = cpu_bound == 0.0 || cpu_ref == cpu_now;
         Self {
-            cold_start,
-            timeout,
             time_limit: timeout.unwrap_or(Micros::MAX),
             exec_factor: (!unscaled).then(|| cpu_bound * (cpu_ref / cpu_now) + (1.0 - cpu_bound)),
             cpu_share,
@@ -111,9 +120,9 @@ pub fn cold_start_of(
         .unwrap_or(DurationDist::Constant { ms: 0.0 })
 }
 
-/// The plan of every function of `functions`, pooled by `table`, under a deployment with
-/// cold start `cold_start` and timeout `timeout`. A deployment that sets `vcpus` sizes its
-/// instances' CPU itself: memory then does not scale execution time.
+/// The plan and run plan of every function of `functions`, pooled by `table`, under a
+/// deployment with cold start `cold_start` and timeout `timeout`. A deployment that sets
+/// `vcpus` sizes its instances' CPU itself: memory then does not scale execution time.
 pub(super) fn plans(
     cold_start: Option<&DurationDist>,
     figures: runtimes::Platform,
@@ -121,7 +130,7 @@ pub(super) fn plans(
     vcpus: Option<f64>,
     functions: &[FunctionSpec],
     table: &PoolTable,
-) -> Vec<FunctionPlan> {
+) -> Vec<(FunctionPlan, RunPlan)> {
     let coupling = CpuCoupling::lambda();
     functions
         .iter()
@@ -130,9 +139,9 @@ pub(super) fn plans(
             let runs_at = table.memory_mb[table.pool_of[i] as usize];
             let reference = f.faas.reference_memory_mb.unwrap_or(f.memory_mb);
             let cap = f.faas.max_vcpus.unwrap_or(1.0);
-            FunctionPlan::new(
-                cold_start_of(cold_start, figures, f),
-                f.faas.timeout.or(timeout),
+            let timeout = f.faas.timeout.or(timeout);
+            let run = RunPlan::new(
+                timeout,
                 if vcpus.is_some() {
                     0.0
                 } else {
@@ -141,7 +150,12 @@ pub(super) fn plans(
                 f.faas.cpu_bound,
                 coupling.usable_vcpus(reference.max(1), cap),
                 coupling.usable_vcpus(runs_at.max(1), cap),
-            )
+            );
+            let plan = FunctionPlan {
+                cold_start: cold_start_of(cold_start, figures, f),
+                timeout,
+            };
+            (plan, run)
         })
         .collect()
 }
@@ -151,8 +165,8 @@ mod tests {
     use super::*;
     use crate::workload::FaasSettings;
 
-    /// Plans under a deployment with no cold start, timeout or vCPUs of its own.
-    fn default_plans(functions: &[FunctionSpec], table: &PoolTable) -> Vec<FunctionPlan> {
+    /// Run plans under a deployment with no cold start, timeout or vCPUs of its own.
+    fn default_plans(functions: &[FunctionSpec], table: &PoolTable) -> Vec<RunPlan> {
         plans(
             None,
             runtimes::Platform::AwsLambda,
@@ -161,6 +175,9 @@ mod tests {
             functions,
             table,
         )
+        .into_iter()
+        .map(|(_, run)| run)
+        .collect()
     }
 
     fn function(memory_mb: u32, faas: FaasSettings) -> FunctionSpec {
@@ -215,7 +232,7 @@ mod tests {
             &functions,
             &table,
         );
-        assert_eq!((p[0].timeout, p[1].timeout), (Some(5), Some(9)));
+        assert_eq!((p[0].0.timeout, p[1].0.timeout), (Some(5), Some(9)));
         let p = default_plans(&functions, &table);
         assert_eq!((p[0].time_limit, p[1].time_limit), (5, Micros::MAX));
     }

@@ -23,7 +23,7 @@ impl FaasModel {
         let until = sim.now().min(sim.window());
         let since = inst.idle_since.max(sim.rec.measure_from());
         if until > since {
-            self.idle_us[inst.group as usize] += u128::from(until - since);
+            self.pools[inst.group as usize].idle_us += u128::from(until - since);
         }
     }
 
@@ -62,7 +62,7 @@ impl FaasModel {
                 let pool = inst.group;
                 self.reclaim(i, sim);
                 self.prewarm.set(pool, load_at, sim, FaasEvent::Prewarm);
-                self.prewarm_until[pool as usize] = keep_until;
+                self.pools[pool as usize].prewarm_until = keep_until;
             }
         }
     }
@@ -80,7 +80,7 @@ impl FaasModel {
         let i = self.instances.launch(pool, now, now, false);
         sim.rec.totals.prewarms += u64::from(sim.rec.measures(now));
         sim.rec.level(Level::Idle, now, 1);
-        let until = self.prewarm_until[pool as usize];
+        let until = self.pools[pool as usize].prewarm_until;
         self.expiry.set(i, until, sim, FaasEvent::Expire);
     }
 

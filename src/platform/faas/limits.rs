@@ -9,18 +9,22 @@
 //!
 //! Limits are per *function*, whatever the pool mapping: with app pools, two functions of one
 //! app share instances but keep their own limits.
+//!
+//! [`Limits`] holds the account-wide count; each function's own ([`FunctionLimit`]) lives in
+//! the function's record of the model (`FunctionState`, in the private `state` module),
+//! beside the rest of what a call reads, and is passed in.
 
-/// Per-function limits and the executions counted against them.
+/// The account-wide part of the limits: executions in flight in functions without a
+/// reservation, and how many they may have.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    functions: Vec<FunctionLimit>,
-    /// Executions in flight in functions without a reservation, and how many they may have.
     unreserved_in_flight: u32,
     unreserved_limit: u32,
 }
 
+/// One function's limit and the executions counted against it.
 #[derive(Clone, Copy, Debug)]
-struct FunctionLimit {
+pub struct FunctionLimit {
     in_flight: u32,
     limit: u32,
     reserved: bool,
@@ -28,46 +32,50 @@ struct FunctionLimit {
 
 impl Limits {
     /// Limits for functions whose reservations are `reserved` (by function index, `None`
-    /// without one), under an optional account and per-function limit.
-    pub fn new(reserved: &[Option<u32>], account: Option<u32>, per_function: Option<u32>) -> Self {
+    /// without one), under an optional account and per-function limit: the account-wide
+    /// part, and each function's limit.
+    pub fn new(
+        reserved: &[Option<u32>],
+        account: Option<u32>,
+        per_function: Option<u32>,
+    ) -> (Self, Vec<FunctionLimit>) {
         let reserved_total: u32 = reserved.iter().flatten().sum();
-        Self {
-            functions: reserved
-                .iter()
-                .map(|r| FunctionLimit {
-                    in_flight: 0,
-                    limit: r.or(per_function).unwrap_or(u32::MAX),
-                    reserved: r.is_some(),
-                })
-                .collect(),
+        let functions = reserved
+            .iter()
+            .map(|r| FunctionLimit {
+                in_flight: 0,
+                limit: r.or(per_function).unwrap_or(u32::MAX),
+                reserved: r.is_some(),
+            })
+            .collect();
+        let account = Self {
             unreserved_in_flight: 0,
             unreserved_limit: account.map_or(u32::MAX, |a| a.saturating_sub(reserved_total)),
-        }
+        };
+        (account, functions)
     }
 
-    /// True when `function` may not start one more execution now.
+    /// True when the function limited by `f` may not start one more execution now.
     #[inline]
-    pub fn at_limit(&self, function: u32) -> bool {
-        let f = &self.functions[function as usize];
+    pub fn at_limit(&self, f: &FunctionLimit) -> bool {
         f.in_flight >= f.limit
             || (!f.reserved && self.unreserved_in_flight >= self.unreserved_limit)
     }
 
-    /// One more execution of `function` started.
+    /// One more execution of the function limited by `f` started.
     #[inline]
-    pub fn start(&mut self, function: u32) {
-        self.change(function, 1);
+    pub fn start(&mut self, f: &mut FunctionLimit) {
+        self.change(f, 1);
     }
 
-    /// One execution of `function` ended.
+    /// One execution of the function limited by `f` ended.
     #[inline]
-    pub fn end(&mut self, function: u32) {
-        self.change(function, -1);
+    pub fn end(&mut self, f: &mut FunctionLimit) {
+        self.change(f, -1);
     }
 
     #[inline]
-    fn change(&mut self, function: u32, delta: i32) {
-        let f = &mut self.functions[function as usize];
+    fn change(&mut self, f: &mut FunctionLimit, delta: i32) {
         f.in_flight = f.in_flight.wrapping_add_signed(delta);
         if !f.reserved {
             self.unreserved_in_flight = self.unreserved_in_flight.wrapping_add_signed(delta);
@@ -82,20 +90,20 @@ mod tests {
     #[test]
     fn reservations_are_carved_out_of_the_account_limit() {
         // Account 10, f0 reserves 4: f1 and f2 share 6, each capped at 5.
-        let mut l = Limits::new(&[Some(4), None, None], Some(10), Some(5));
+        let (mut l, mut f) = Limits::new(&[Some(4), None, None], Some(10), Some(5));
         for _ in 0..4 {
-            assert!(!l.at_limit(0));
-            l.start(0);
+            assert!(!l.at_limit(&f[0]));
+            l.start(&mut f[0]);
         }
-        assert!(l.at_limit(0));
+        assert!(l.at_limit(&f[0]));
         for _ in 0..5 {
-            l.start(1);
+            l.start(&mut f[1]);
         }
-        assert!(l.at_limit(1), "per-function cap of 5");
-        assert!(!l.at_limit(2));
-        l.start(2);
-        assert!(l.at_limit(2), "the unreserved 6 are used up");
-        l.end(1);
-        assert!(!l.at_limit(2));
+        assert!(l.at_limit(&f[1]), "per-function cap of 5");
+        assert!(!l.at_limit(&f[2]));
+        l.start(&mut f[2]);
+        assert!(l.at_limit(&f[2]), "the unreserved 6 are used up");
+        l.end(&mut f[1]);
+        assert!(!l.at_limit(&f[2]));
     }
 }

@@ -38,6 +38,8 @@
 //! the event dispatch; the per-call path (admission, start, completion) is in [`calls`], idle
 //! instances (idle time, keep-alive decisions, reclaiming, pre-warming) in [`idle`], and the
 //! GHz-s and CPU-ms a call bills, where the deployment has those meters, in [`cpu_meters`].
+//! What a call reads per function (pool, limit, run plan) and per pool (memory, app, idle
+//! time, provisioned count) is packed one record each, in `state`.
 //!
 //! Keep-alive deadlines are engine timers ([`crate::engine::timers`]), one per instance slot:
 //! the event list holds O(instances) entries however many calls reuse them.
@@ -58,6 +60,7 @@ pub mod provisioned;
 mod quotas;
 pub mod runtimes;
 pub mod scaling;
+mod state;
 
 use super::baas::BackendPlan;
 use super::billing::FaasBilling;
@@ -168,40 +171,38 @@ pub struct FaasModel {
     invocation_quota: Option<QuotaSet>,
     /// The quotas `invocation_quota` counts, to name them after the run.
     invocation_quotas: super::quota::Quotas,
-    pool_of: Vec<u32>,
-    /// App of each pool (an index for the per-app counts), and how many apps there are.
-    app_of_pool: Vec<u32>,
+    /// Whether a call has any quota to check: an invocation quota, or a service quota or
+    /// connection cap one of the functions' calls counts against ([`quotas`]).
+    checks_quotas: bool,
+    /// Whether any function makes backend calls (else a call's backend time is 0).
+    calls_backend: bool,
+    /// Per function and per pool, what the per-call path reads ([`state`]).
+    functions: Vec<state::FunctionState>,
+    pools: Vec<state::PoolState>,
+    /// How many apps there are (the per-app counts).
     apps: usize,
-    /// Billed memory of each pool's instances, in GB, and their billed CPU clock (GHz, 0
-    /// without CPU tiers).
-    pool_gb: Vec<f64>,
-    pool_ghz: Vec<f64>,
-    /// Idle instance time booked so far per pool (µs, inside the window).
-    idle_us: Vec<u128>,
     instances: Instances,
+    /// The account-wide part of the limits (each function's is in `functions`).
     limits: Limits,
     keep_alive: KeepAlivePolicy,
     expiry: Timers,
-    /// Per pool: the pending pre-warm, and until when the instance it loads is kept.
+    /// Per pool: the pending pre-warm (until when the instance it loads is kept: `pools`).
     prewarm: Timers,
-    prewarm_until: Vec<Micros>,
     running: Vec<calls::Running>,
     /// Head of the free entries of `running`, linked through their `instance` field (NIL:
     /// none), so starting and ending a call costs no vector push or pop.
     free_running: u32,
     provisioned: Option<Provisioned>,
-    /// Per pool: whether it keeps the provisioned instances.
-    provisioned_pools: Vec<bool>,
-    /// Always-warm instances per pool, the level they were set to, and since when it is booked.
-    kept: Vec<u32>,
+    /// The level the pools' always-warm instances were set to (each pool's count and whether
+    /// it keeps them: `pools`), and since when it is booked.
     kept_level: u32,
     kept_since: Micros,
     sharing: Option<cpu_sharing::CpuSharing>,
     /// GHz-s and CPU-ms per call; `None` when the deployment bills neither.
     cpu_meters: Option<cpu_meters::CpuMeters>,
     metering: Option<InstanceMeter>,
-    /// Per function: cold start, timeout and CPU scaling on this deployment.
-    functions: Vec<functions::FunctionPlan>,
+    /// Per function: cold start and timeout on this deployment (its run plan: `functions`).
+    plans: Vec<functions::FunctionPlan>,
     scale_up: invocation::ScaleUpGate,
     async_events: invocation::AsyncEvents,
     /// With `autoscale`: the pools' autoscalers ([`autoscaled`]).
@@ -226,15 +227,47 @@ impl FaasModel {
             })
             .collect();
         let table = PoolTable::new(functions, spec.pools);
-        let pool_gb = table
+        let provisioned_pools = provisioned::pools_kept(
+            spec.provisioned_functions.as_deref(),
+            functions,
+            &table.pool_of,
+            table.len(),
+        );
+        let pools = table
             .memory_mb
             .iter()
-            .map(|&mb| spec.billing.billed_memory_mb(mb) as f64 / 1024.0)
+            .zip(&table.app_of_pool)
+            .zip(provisioned_pools)
+            .map(|((&mb, &app), provisioned)| state::PoolState {
+                idle_us: 0,
+                gb: spec.billing.billed_memory_mb(mb) as f64 / 1024.0,
+                ghz: spec.billing.billed_ghz(mb),
+                prewarm_until: 0,
+                app,
+                kept: 0,
+                provisioned,
+            })
             .collect();
-        let pool_ghz = table
-            .memory_mb
-            .iter()
-            .map(|&mb| spec.billing.billed_ghz(mb))
+        let (limits, function_limits) = Limits::new(
+            &reserved,
+            spec.account_concurrency,
+            spec.function_concurrency,
+        );
+        let (plans, runs): (Vec<_>, Vec<_>) = functions::plans(
+            spec.cold_start.as_ref(),
+            spec.cold_start_figures,
+            spec.timeout,
+            spec.vcpus,
+            functions,
+            &table,
+        )
+        .into_iter()
+        .unzip();
+        let function_states = runs
+            .into_iter()
+            .zip(function_limits)
+            .zip(&table.pool_of)
+            .map(|((run, limit), &pool)| state::FunctionState { run, limit, pool })
             .collect();
         let basis = spec.billing.basis;
         let rounding = PeriodRounding {
@@ -242,14 +275,11 @@ impl FaasModel {
             minimum: spec.billing.minimum,
         };
         Self {
-            functions: functions::plans(
-                spec.cold_start.as_ref(),
-                spec.cold_start_figures,
-                spec.timeout,
-                spec.vcpus,
-                functions,
-                &table,
-            ),
+            plans,
+            functions: function_states,
+            pools,
+            checks_quotas: backend.has_quotas(),
+            calls_backend: backend.has_calls(),
             scale_up: invocation::ScaleUpGate::new(spec.scale_up_rate, table.len()),
             autoscaling: spec.autoscale.as_ref().map(|a| {
                 autoscaled::PoolAutoscaling::new(
@@ -274,33 +304,16 @@ impl FaasModel {
             invocation_quotas: Default::default(),
             instances: Instances::new(table.len(), spec.instance_concurrency),
             keep_alive: KeepAlivePolicy::new(&spec.keep_alive, table.len()),
-            limits: Limits::new(
-                &reserved,
-                spec.account_concurrency,
-                spec.function_concurrency,
-            ),
+            limits,
             billing: spec.billing,
-            idle_us: vec![0; table.len()],
-            pool_of: table.pool_of.clone(),
-            app_of_pool: table.app_of_pool.clone(),
             apps: table.apps,
-            pool_gb,
-            pool_ghz,
             expiry: Timers::new(),
             prewarm: Timers::new(),
-            prewarm_until: vec![0; table.len()],
             running: Vec::new(),
             free_running: NIL,
-            kept: vec![0; table.len()],
             kept_level: 0,
             kept_since: 0,
             provisioned: spec.provisioned,
-            provisioned_pools: provisioned::pools_kept(
-                spec.provisioned_functions.as_deref(),
-                functions,
-                &table.pool_of,
-                table.len(),
-            ),
             cpu_meters: cpu_meters::CpuMeters::new(&meters),
             sharing: cpu_sharing::CpuSharing::new(spec.vcpus, spec.instance_concurrency, functions),
             metering: InstanceMeter::new(
@@ -372,10 +385,9 @@ impl FaasModel {
             }
         }
         sim.rec.idle_gb_seconds = self
-            .idle_us
+            .pools
             .iter()
-            .zip(&self.pool_gb)
-            .map(|(&us, gb)| us as f64 / 1e6 * gb)
+            .map(|p| p.idle_us as f64 / 1e6 * p.gb)
             .sum();
         self.book_provisioned(sim.window(), sim);
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();

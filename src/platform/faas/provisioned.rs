@@ -95,11 +95,11 @@ impl FaasModel {
         let next = plan.next_change_after(now);
         self.book_provisioned(now, sim);
         self.kept_level = target;
-        for pool in 0..self.kept.len() as u32 {
-            if !self.provisioned_pools[pool as usize] {
+        for pool in 0..self.pools.len() as u32 {
+            if !self.pools[pool as usize].provisioned {
                 continue;
             }
-            let kept = self.kept[pool as usize];
+            let kept = self.pools[pool as usize].kept;
             for _ in kept..target {
                 self.instances.launch(pool, now, now, true);
                 sim.rec.level(Level::Idle, now, 1);
@@ -107,7 +107,7 @@ impl FaasModel {
             if kept > target {
                 self.unprovision(pool, kept - target, sim);
             }
-            self.kept[pool as usize] = target;
+            self.pools[pool as usize].kept = target;
         }
         if let Some(t) = next {
             sim.schedule_housekeeping(t, FaasEvent::Provision);
@@ -153,11 +153,10 @@ impl FaasModel {
         let until = until.min(sim.window());
         if until > self.kept_since {
             let gb: f64 = self
-                .pool_gb
+                .pools
                 .iter()
-                .zip(&self.provisioned_pools)
-                .filter(|(_, kept)| **kept)
-                .map(|(gb, _)| gb)
+                .filter(|p| p.provisioned)
+                .map(|p| p.gb)
                 .sum();
             let secs = (until - self.kept_since) as f64 / 1e6;
             let quantity = self.kept_level as f64 * gb * secs;

@@ -8,6 +8,9 @@
 //! have failed on its first refused backend call is counted the same, without the few
 //! milliseconds such a failing execution would bill). An asynchronous event refused so is
 //! not retried. Each attempt (a retry too) is one invocation.
+//!
+//! A deployment with no quota at all (no invocation quota; no service quota or connection
+//! cap any function's calls count against) skips both steps on one flag, `checks_quotas`.
 
 use super::FaasModel;
 use crate::engine::time::Micros;
@@ -20,6 +23,7 @@ impl FaasModel {
         let quota = quotas.start(month);
         self.invocation_quota = (!quota.is_empty()).then_some(quota);
         self.invocation_quotas = quotas.clone();
+        self.checks_quotas = self.invocation_quota.is_some() || self.backend.has_quotas();
     }
 
     /// What the invocation quota (part `compute`) and the services' quotas saw.
@@ -34,8 +38,15 @@ impl FaasModel {
 
     /// Whether a call of `function` at `now` fits the invocation quota and its services'
     /// quotas, taking nothing yet ([`Self::take_quotas`] does, once the call is admitted).
+    /// Without any quota to check (no invocation quota, no service quota or connection cap
+    /// any function's calls count against), true at once, without a call.
     #[inline]
     pub(super) fn quotas_allow(&mut self, function: u32, now: Micros) -> bool {
+        !self.checks_quotas || self.quotas_allow_checked(function, now)
+    }
+
+    #[inline(never)]
+    fn quotas_allow_checked(&mut self, function: u32, now: Micros) -> bool {
         self.invocation_quota
             .as_mut()
             .is_none_or(|q| q.allows(now, ONE_INVOCATION))
@@ -46,6 +57,13 @@ impl FaasModel {
     /// [`Self::quotas_allow`].
     #[inline]
     pub(super) fn take_quotas(&mut self, function: u32, now: Micros) {
+        if self.checks_quotas {
+            self.take_quotas_checked(function, now);
+        }
+    }
+
+    #[inline(never)]
+    fn take_quotas_checked(&mut self, function: u32, now: Micros) {
         if let Some(q) = &mut self.invocation_quota {
             q.take(ONE_INVOCATION);
         }
