@@ -41,7 +41,7 @@ use crate::error::SimError;
 
 /// A bracket narrower than this share of its position is a crossing.
 pub const REL_TOLERANCE: f64 = 1e-4;
-/// Most bisection steps per crossing.
+/// Most refinement steps per crossing or boundary.
 pub const MAX_STEPS: usize = 24;
 
 /// Where two deployments cost the same.
@@ -257,7 +257,7 @@ pub(super) fn narrow(lo: f64, hi: f64) -> bool {
     (hi - lo).abs() <= REL_TOLERANCE * hi.abs().max(lo.abs())
 }
 
-/// The bisection of one bracket (see the module docs), run in rounds with the others
+/// The refinement of one bracket (see the module docs), run in rounds with the others
 /// ([`super::rounds`]).
 struct CrossingSearch<'a> {
     bracket: Bracket,

@@ -111,9 +111,9 @@ impl<'a> RefineBudget<'a> {
     }
 }
 
-/// Settles a round of shared refinement runs ([`super::rounds`]): the bisections' steps took
+/// Settles a round of shared refinement runs ([`super::rounds`]): the refinements' steps took
 /// `consumed` requests' worth of runs (as announced), while `simulated` were actually run for
-/// them: fewer where runs were shared, more where a bisection stopped before reading every
+/// them: fewer where runs were shared, more where a refinement stopped before reading every
 /// replication. The expected total moves by the difference.
 pub fn settle(progress: &Progress, consumed: u64, simulated: u64) {
     if consumed > simulated {
