@@ -45,8 +45,8 @@ pub struct FalsePosition {
     /// The differences at the `lo` and `hi` ends used for the interpolation (the true ones,
     /// halved by the Illinois rule while an end stays put).
     weights: (f64, f64),
-    /// Which end each step so far moved (`true`: `hi`), newest last.
-    moves: Vec<bool>,
+    /// Which end the last step moved (`true`: `hi`); `None` before the first step.
+    last_moved: Option<bool>,
     /// The bracket's width before each step so far, newest last.
     widths: Vec<f64>,
     log: bool,
@@ -58,14 +58,13 @@ impl FalsePosition {
     pub fn new(lo_diff: f64, hi_diff: f64, log: bool) -> Self {
         Self {
             weights: (lo_diff, hi_diff),
-            moves: Vec::new(),
+            last_moved: None,
             widths: Vec::new(),
             log,
         }
     }
 
-    /// The value to try next inside the bracket from `lo` to `hi` (each (value, true
-    /// difference)).
+    /// The value to try next inside the bracket whose ends are the values `lo` and `hi`.
     pub fn target(&self, lo: f64, hi: f64) -> Target {
         let n = self.widths.len();
         if n >= 3 && self.width(lo, hi) > 0.5 * self.widths[n - 3] {
@@ -92,7 +91,7 @@ impl FalsePosition {
     /// difference is `diff`, from a bracket `lo`..`hi` (before the move).
     pub fn moved(&mut self, moved_hi: bool, diff: f64, lo: f64, hi: f64) {
         self.widths.push(self.width(lo, hi));
-        let stayed_twice = self.moves.last() == Some(&moved_hi);
+        let stayed_twice = self.last_moved == Some(moved_hi);
         if moved_hi {
             self.weights.1 = diff;
             if stayed_twice {
@@ -104,7 +103,7 @@ impl FalsePosition {
                 self.weights.1 *= 0.5;
             }
         }
-        self.moves.push(moved_hi);
+        self.last_moved = Some(moved_hi);
     }
 
     /// The bracket's width, in log space for a sweep over decades.
