@@ -37,6 +37,7 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod shard;
 pub mod sweep;
 pub mod units;
 pub mod workload;
