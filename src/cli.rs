@@ -13,6 +13,7 @@
 //! - 130: interrupted (Ctrl-C, SIGTERM).
 
 pub mod examples;
+pub mod merge;
 
 pub mod pricing;
 mod progress_bar;
@@ -154,6 +155,37 @@ pub enum Command {
         /// with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
+        /// Run only shard K of N (K from 0 to N-1) of the sweep's runs, dealt round-robin, and
+        /// write them to a part folder (default
+        /// `reports/<scenario name>-sweep-parts/round-0-shard-K-of-N`) for `merge`. `auto/N`
+        /// reads K from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), SLURM_ARRAY_TASK_ID
+        /// (less SLURM_ARRAY_TASK_MIN) or AWS_BATCH_JOB_ARRAY_INDEX, the first that is set.
+        #[arg(long, value_name = "K/N", value_parser = crate::shard::ShardSpec::parse)]
+        shard: Option<crate::shard::ShardSpec>,
+        /// With --shard: the parts made so far (part folders, or folders holding them); runs
+        /// the shard's share of the next break-even refinement round, the one `merge` asked
+        /// for, into `round-R-shard-K-of-N`.
+        #[arg(long, value_name = "DIR", num_args = 1.., requires = "shard")]
+        after: Vec<PathBuf>,
+    },
+    /// Merge the part folders of a sharded sweep (`sweep --shard`) into the reports one
+    /// machine would have written, byte for byte, whatever the order the parts are given in.
+    /// When the break-even refinement needs another round of runs, writes nothing, prints the
+    /// commands that run and merge it, and exits with code 3.
+    #[command(after_help = examples::MERGE)]
+    Merge {
+        /// The report folder to write (the same rules as `sweep --out`).
+        out: PathBuf,
+        /// Part folders, or folders holding part folders.
+        #[arg(required = true, value_name = "DIR")]
+        parts: Vec<PathBuf>,
+        /// Do not print the table or the "reports written to" line.
+        #[arg(long, short)]
+        quiet: bool,
+        /// `json`: also write summary.json and print it instead of the table, as `sweep
+        /// --format json`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
     },
     /// The catalogue of provider presets (`pricing = "<name>"` in a scenario).
     #[command(after_help = examples::PRICING)]
@@ -242,6 +274,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             quiet,
             allow_large,
             format,
+            shard,
+            after,
         } => sweep::sweep_command(sweep::SweepArgs {
             scenario,
             params,
@@ -251,7 +285,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             quiet,
             allow_large,
             json: format == pricing::Format::Json,
+            shard,
+            after,
         }),
+        Command::Merge {
+            out,
+            parts,
+            quiet,
+            format,
+        } => merge::merge_command(&out, &parts, quiet, format == pricing::Format::Json),
         Command::Pricing { command } => {
             let catalogue = crate::pricing::presets::catalogue();
             let text = match command {
@@ -339,7 +381,9 @@ pub const FAILURE_EXIT_CODE: u8 = 1;
 
 /// The exit code for an error `execute` returned.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
-    if e.downcast_ref::<UsageError>().is_some() {
+    if e.downcast_ref::<merge::AnotherRound>().is_some() {
+        merge::ANOTHER_ROUND_EXIT_CODE
+    } else if e.downcast_ref::<UsageError>().is_some() {
         USAGE_EXIT_CODE
     } else {
         FAILURE_EXIT_CODE

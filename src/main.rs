@@ -14,6 +14,11 @@ fn main() -> ExitCode {
     let cli = serverless_sim::cli::Cli::parse();
     match serverless_sim::cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<serverless_sim::cli::merge::AnotherRound>() => {
+            // Not a failure: what to run next (exit code 3).
+            eprintln!("{e}");
+            ExitCode::from(serverless_sim::cli::exit_code(&e))
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             // 2 for a wrong command line (as clap exits for its own), 1 for anything else.

@@ -46,6 +46,21 @@ pub const SWEEP: &str = concat!(
     exit_codes!()
 );
 
+pub const MERGE: &str = concat!(
+    "Examples:\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25 --shard 0/3   # and 1/3, 2/3\n",
+    "  serverless-sim merge reports/break-even-sweep reports/break-even-sweep-parts\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25 --shard 0/3 --after reports/break-even-sweep-parts\n\n",
+    "Exit codes:
+  0    done: the reports are written
+  1    the parts cannot be merged: not parts of one sweep, a shard missing or given twice,
+       an output folder that cannot be used, a report not written
+  2    the command line is wrong
+  3    the break-even refinement needs another round of runs: nothing was written; the
+       commands that run and merge it are printed
+  130  interrupted (Ctrl-C, SIGTERM); the report being written is deleted"
+);
+
 pub const CHECK: &str = concat!(
     "Examples:\n",
     "  serverless-sim check scenarios/web-api.toml\n",

@@ -50,6 +50,9 @@ pub enum ComputeSpec {
 }
 
 impl ComputeSpec {
+    /// Every model name [`ComputeSpec::kind`] gives.
+    pub const KINDS: [&'static str; 3] = ["faas", "fleet", "client"];
+
     /// The model's name in reports: `faas`, `fleet` or `client`.
     pub fn kind(&self) -> &'static str {
         match self {

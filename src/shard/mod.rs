@@ -10,8 +10,13 @@
 //! are the parts of one piece of work, complete and each once, and writes the files one
 //! machine would have written.
 //!
-//! - `sweep`: a sweep's jobs (point x replication) dealt round-robin to shards; break-even
-//!   refinement in rounds.
+//! - [`sweep`] and [`sweep_part`]: a sweep's runs (point x replication) dealt round-robin to
+//!   shards, break-even refinement in rounds, and the merge.
+//! - [`exact`]: numbers written to part files so that they read back to the same bits.
+
+pub mod exact;
+pub mod sweep;
+pub mod sweep_part;
 
 use std::fmt;
 use std::path::Path;
@@ -245,7 +250,7 @@ mod tests {
         // A Slurm array numbered from 1.
         let slurm = env_of(&[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "1")]);
         assert_eq!(ShardSpec::parse_with("auto/4", &slurm).unwrap().index, 3);
-        let err = ShardSpec::parse_with("auto/4", &env_of(&[])).unwrap_err();
+        let err = ShardSpec::parse_with("auto/4", env_of(&[])).unwrap_err();
         assert!(err.contains("JOB_COMPLETION_INDEX"), "{err}");
         let out_of_range = env_of(&[("AWS_BATCH_JOB_ARRAY_INDEX", "4")]);
         assert!(ShardSpec::parse_with("auto/4", &out_of_range).is_err());

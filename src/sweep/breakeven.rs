@@ -32,7 +32,7 @@
 use super::false_position::{EXPECTED_STEPS, FalsePosition, Target};
 use super::figures::Figure;
 use super::refine_budget::{RefineBudget, planned_steps};
-use super::rounds::{Outcome, Refinement, run_rounds};
+use super::rounds::{Outcome, Refinement, RoundRunner, Simulate, run_rounds};
 use super::serving::{self, Boundary};
 use super::values::{SweepValue, round_significant};
 use super::{SweepError, SweepResult, SweepSource, describe};
@@ -183,8 +183,20 @@ pub fn break_even_counted(
     result: &SweepResult,
     progress: &Progress,
 ) -> BreakEven {
+    break_even_from(source, result, progress, &mut Simulate)
+        .expect("simulating gives every round's runs")
+}
+
+/// [`break_even_counted`], each round's runs from `runner`; `None` when the runner could not
+/// give a round's runs (a sharded sweep's next round, [`crate::shard::sweep`]).
+pub fn break_even_from(
+    source: &SweepSource,
+    result: &SweepResult,
+    progress: &Progress,
+    runner: &mut dyn RoundRunner,
+) -> Option<BreakEven> {
     if result.plan.params.len() != 1 || result.points.is_empty() {
-        return BreakEven::default();
+        return Some(BreakEven::default());
     }
     let log = result.plan.params[0].spans_decades();
     let mut out = BreakEven::default();
@@ -196,7 +208,9 @@ pub fn break_even_counted(
     let mut all: Vec<&mut dyn Refinement> = Vec::new();
     all.extend(crossings.iter_mut().map(|c| c as &mut dyn Refinement));
     all.extend(boundaries.iter_mut().map(|b| b as &mut dyn Refinement));
-    run_rounds(source, result, &mut all, progress);
+    if !run_rounds(source, result, &mut all, progress, runner) {
+        return None;
+    }
     for (crossing, failure) in crossings.into_iter().map(CrossingSearch::finish) {
         out.crossings.extend(crossing);
         out.failures.extend(failure);
@@ -205,7 +219,7 @@ pub fn break_even_counted(
         out.boundaries.push(boundary);
         out.failures.extend(failure);
     }
-    out
+    Some(out)
 }
 
 /// A value the swept parameter accepts strictly between `lo` and `hi`, near their middle

@@ -5,21 +5,29 @@ use super::stats::{Estimate, estimate};
 use crate::platform::DeploymentResult;
 use crate::report::slo::Slo;
 
-/// One deployment's figures from one run.
-#[derive(Clone, Debug, PartialEq)]
+/// One deployment's figures from one run (written to a sharded sweep's parts bit for bit,
+/// [`crate::shard::exact`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     /// Projected monthly cost (USD per billing month).
+    #[serde(with = "crate::shard::exact::number")]
     pub monthly_cost_usd: f64,
     /// Cost per million requests, as summary.csv's `usd_per_million_requests` (`None` with
     /// no request).
+    #[serde(with = "crate::shard::exact::optional")]
     pub usd_per_million_requests: Option<f64>,
     /// Share of requests that needed a new instance.
+    #[serde(with = "crate::shard::exact::number")]
     pub cold_start_ratio: f64,
     /// Share of requests that failed (throttled, timed out, rejected, dropped, quota exceeded).
+    #[serde(with = "crate::shard::exact::number")]
     pub failed_ratio: f64,
     /// Latency percentiles of completed requests (ms); `None` when nothing completed.
+    #[serde(with = "crate::shard::exact::optional")]
     pub latency_p50_ms: Option<f64>,
+    #[serde(with = "crate::shard::exact::optional")]
     pub latency_p95_ms: Option<f64>,
+    #[serde(with = "crate::shard::exact::optional")]
     pub latency_p99_ms: Option<f64>,
     /// Requests in the window.
     pub requests: u64,
@@ -31,6 +39,7 @@ pub struct Figures {
     pub not_served: Option<String>,
     /// Every numeric column of the deployment's `summary.csv` row, by name (`None` for an
     /// empty field): what `sweep.csv` reports.
+    #[serde(with = "crate::shard::exact::columns")]
     pub summary: Vec<(String, Option<f64>)>,
 }
 

@@ -30,7 +30,7 @@ pub const GROUP_MEMBERS: usize = 16;
 
 /// One run of a sweep: replication `replication` of the point at `values`, of the deployments
 /// named in `only` (all when `None`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     pub values: Vec<SweepValue>,
     pub replication: usize,

@@ -323,30 +323,54 @@ pub fn run_prepared(
     prepared: Prepared,
     done: &Progress,
 ) -> SweepResult {
+    let replications = plan.replications.max(1);
+    let per_replication: f64 = prepared.sizes.iter().map(|s| s.requests()).sum::<f64>()
+        * prepared.deployments.len() as f64;
+    done.expect((per_replication * replications as f64).round() as u64);
+    let jobs = grid_jobs(&prepared.points, plan);
+    let runs = jobs::run_jobs(source, plan, &jobs, done)
+        .into_iter()
+        .map(|run| run.map_err(|e| e.to_string()));
+    assemble(plan, prepared, runs)
+}
+
+/// The runs of a sweep's grid, in their fixed order: point by point (grid order), each
+/// point's replications in order.
+pub fn grid_jobs(points: &[Vec<SweepValue>], plan: &SweepPlan) -> Vec<jobs::Job> {
+    points
+        .iter()
+        .flat_map(|values| {
+            (0..plan.replications.max(1)).map(move |replication| jobs::Job {
+                values: values.clone(),
+                replication,
+                only: None,
+            })
+        })
+        .collect()
+}
+
+/// The sweep's results from the outcome of each of its [`grid_jobs`], in that order (made
+/// here or read back from the parts of a sharded sweep: the result is the same).
+///
+/// # Panics
+/// Fewer outcomes than jobs (a defect of the caller).
+pub fn assemble(
+    plan: &SweepPlan,
+    prepared: Prepared,
+    runs: impl IntoIterator<Item = Result<DeploymentFigures, String>>,
+) -> SweepResult {
     let Prepared {
         points,
         scenario,
         seed,
         deployments: names,
         warnings: scenario_warnings,
-        sizes,
+        sizes: _,
         rates,
         slo,
     } = prepared;
     let replications = plan.replications.max(1);
-    let per_replication: f64 = sizes.iter().map(|s| s.requests()).sum::<f64>() * names.len() as f64;
-    done.expect((per_replication * replications as f64).round() as u64);
-    let jobs: Vec<jobs::Job> = points
-        .iter()
-        .flat_map(|values| {
-            (0..replications).map(move |replication| jobs::Job {
-                values: values.clone(),
-                replication,
-                only: None,
-            })
-        })
-        .collect();
-    let mut runs = jobs::run_jobs(source, plan, &jobs, done).into_iter();
+    let mut runs = runs.into_iter();
     let mut results = Vec::with_capacity(points.len());
     let grid = points.into_iter().zip(scenario_warnings).zip(rates);
     for ((values, mut point_warnings), requests_per_s) in grid {
@@ -373,7 +397,7 @@ pub fn run_prepared(
                     }
                 }
                 Err(e) => {
-                    error.get_or_insert(e.to_string());
+                    error.get_or_insert(e);
                 }
             }
         }

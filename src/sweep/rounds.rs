@@ -9,10 +9,16 @@
 //! runs beside it), as [`super::jobs`] in parallel, deployments at the same value on one
 //! request stream, and each refinement takes its step. What each refinement decides, and so
 //! every crossing and boundary, is exactly what it would decide alone.
+//!
+//! Where a round's runs come from is a [`RoundRunner`]: [`Simulate`] makes them here; a
+//! sharded sweep's merge reads them back from the parts of earlier rounds
+//! ([`crate::shard::sweep`]) and, at the first round its parts do not hold, stops with the
+//! round's runs: the next round to shard. The rounds, and the runs each asks for, are the same
+//! either way, since every step depends only on the figures it reads.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::jobs::{Job, run_jobs};
+use super::jobs::{DeploymentFigures, Job, run_jobs};
 use super::refine_budget;
 use super::values::SweepValue;
 use super::{SweepResult, SweepSource};
@@ -34,14 +40,49 @@ pub trait Refinement {
     fn take(&mut self, value: &SweepValue, replications: &[Vec<&Outcome>]) -> usize;
 }
 
+/// Where the runs of each round come from (see the module docs).
+pub trait RoundRunner {
+    /// The outcome of each of `jobs` (none is empty), in order, each deployment's requests
+    /// counted on `progress`; `None` when they cannot be had (the refinement stops there).
+    fn run(
+        &mut self,
+        source: &SweepSource,
+        result: &SweepResult,
+        jobs: &[Job],
+        progress: &Progress,
+    ) -> Option<Vec<Result<DeploymentFigures, String>>>;
+}
+
+/// Makes every round's runs here, in parallel ([`run_jobs`]).
+pub struct Simulate;
+
+impl RoundRunner for Simulate {
+    fn run(
+        &mut self,
+        source: &SweepSource,
+        result: &SweepResult,
+        jobs: &[Job],
+        progress: &Progress,
+    ) -> Option<Vec<Result<DeploymentFigures, String>>> {
+        let runs = run_jobs(source, &result.plan, jobs, progress);
+        Some(
+            runs.into_iter()
+                .map(|r| r.map_err(|e| e.to_string()))
+                .collect(),
+        )
+    }
+}
+
 /// Runs `refinements` to their end in shared rounds (see the module docs), counting the runs'
-/// requests on `progress`.
+/// requests on `progress`, each round's runs from `runner`. Returns `false` when the runner
+/// could not give a round's runs: the refinements stopped there, unfinished.
 pub fn run_rounds(
     source: &SweepSource,
     result: &SweepResult,
     refinements: &mut [&mut dyn Refinement],
     progress: &Progress,
-) {
+    runner: &mut dyn RoundRunner,
+) -> bool {
     let reps = result.plan.replications.max(1);
     // (value's bits, replication, deployment) -> outcome, for every run made so far.
     let mut made: HashMap<(u64, usize, String), Outcome> = HashMap::new();
@@ -52,7 +93,7 @@ pub fn run_rounds(
             .filter_map(|(i, b)| Some((i, b.next_value(source, result)?)))
             .collect();
         if asks.is_empty() {
-            return;
+            return true;
         }
         // The runs still missing, one job per value and replication.
         let mut missing: BTreeMap<(u64, usize), (SweepValue, BTreeSet<String>)> = BTreeMap::new();
@@ -81,10 +122,15 @@ pub fn run_rounds(
             .iter()
             .map(|j| deployment_requests(source, result, &j.values[0]) * names(j) as u64)
             .sum();
-        for (job, outcome) in jobs
-            .iter()
-            .zip(run_jobs(source, &result.plan, &jobs, progress))
-        {
+        let outcomes = if jobs.is_empty() {
+            Vec::new()
+        } else {
+            let Some(outcomes) = runner.run(source, result, &jobs, progress) else {
+                return false;
+            };
+            outcomes
+        };
+        for (job, outcome) in jobs.iter().zip(outcomes) {
             let bits = job.values[0].number.to_bits();
             for name in job.only.iter().flatten() {
                 let figures = match &outcome {
@@ -93,7 +139,7 @@ pub fn run_rounds(
                         .find(|(n, _, _)| n == name)
                         .map(|(_, _, f)| (f.serves, f.monthly_cost_usd))
                         .ok_or_else(|| format!("deployment '{name}' did not run")),
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err(e.clone()),
                 };
                 made.insert((bits, job.replication, name.clone()), figures);
             }

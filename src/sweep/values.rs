@@ -15,9 +15,10 @@
 use std::fmt;
 
 /// One value a swept parameter takes.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SweepValue {
     /// The number, in `unit`.
+    #[serde(with = "crate::shard::exact::number")]
     pub number: f64,
     /// The unit suffix as written (`MB`, `m`, `/s`), empty for a plain number.
     pub unit: String,

@@ -39,6 +39,7 @@ pub fn written_by(command: &str) -> Option<Vec<&'static str>> {
             REPORT_HTML,
         ]),
         "trace inspect" => Some(vec![INVOCATIONS_PNG]),
+        "sweep --shard" => Some(vec![crate::shard::PART_FILE]),
         _ => None,
     }
 }
@@ -78,7 +79,7 @@ mod tests {
 
     #[test]
     fn every_command_s_list_is_flat_distinct_and_leaves_out_the_folder_s_own_files() {
-        for command in ["run", "sweep", "trace inspect"] {
+        for command in ["run", "sweep", "trace inspect", "sweep --shard"] {
             let names = written_by(command).unwrap();
             let mut unique = names.clone();
             unique.sort_unstable();

@@ -49,7 +49,8 @@ impl From<u64> for Seed {
 pub struct Manifest {
     pub tool: &'static str,
     pub version: &'static str,
-    /// The command that wrote the folder: `run`, `sweep` or `trace inspect`.
+    /// The command that wrote the folder: `run`, `sweep`, `trace inspect`, or a shard's
+    /// `sweep --shard` / `run --shard`.
     pub command: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
@@ -91,6 +92,17 @@ impl Manifest {
             scenario: Some(scenario.to_owned()),
             seed: Some(seed.into()),
             warnings: warnings.to_vec(),
+            ..Self::blank()
+        }
+    }
+
+    /// The manifest of a part folder of a sharded sweep or run (`command` is `sweep --shard`
+    /// or `run --shard`, [`crate::shard`]).
+    pub fn for_part(command: &'static str, scenario: &str, seed: u64) -> Self {
+        Manifest {
+            command,
+            scenario: Some(scenario.to_owned()),
+            seed: Some(seed.into()),
             ..Self::blank()
         }
     }
