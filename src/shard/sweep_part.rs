@@ -212,7 +212,8 @@ pub fn write(part: &SweepPart, scenario: &str, seed: u64, dir: &Path) -> Result<
 }
 
 /// The part folders named by `paths`: each path is a part folder (it holds a `part.json`) or
-/// a folder of part folders (each of its sub-folders that holds one, by name).
+/// a folder of part folders (each of its sub-folders that holds one, by name). A folder named
+/// twice (`parts` and `parts/round-0-shard-0-of-3`) counts once.
 ///
 /// # Errors
 /// A path that is neither, or a folder holding no part.
@@ -242,6 +243,8 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SimError> {
         inside.sort();
         out.extend(inside);
     }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
@@ -391,5 +394,115 @@ pub fn round_name(round: usize) -> String {
         "round 0 (the grid)".into()
     } else {
         format!("refinement round {round}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::values::SweepValue;
+
+    fn identity() -> SweepIdentity {
+        SweepIdentity {
+            scenario_path: "s.toml".into(),
+            scenario_text: "name = \"s\"".into(),
+            params: vec!["load=1,2".into()],
+            replications: 1,
+            seed: None,
+        }
+    }
+
+    fn run(position: usize) -> PartRun {
+        PartRun {
+            position,
+            job: Job {
+                values: vec![SweepValue {
+                    number: position as f64,
+                    unit: String::new(),
+                }],
+                replication: 0,
+                only: None,
+            },
+            outcome: RunOutcome::Failed("x".into()),
+        }
+    }
+
+    /// Parts of round 0 split `count` ways: each shard's positions, the round's size.
+    fn parts(count: usize, shards: &[(usize, Vec<usize>)], round_runs: usize) -> Parts {
+        let mut by_index = BTreeMap::new();
+        for (index, positions) in shards {
+            let shard = ShardSpec {
+                index: *index,
+                count,
+            };
+            let part = SweepPart {
+                header: PartHeader::new(KIND, shard),
+                sweep: identity(),
+                round: 0,
+                round_runs,
+                runs: positions.iter().map(|&p| run(p)).collect(),
+            };
+            by_index.insert(*index, (PathBuf::from(format!("p{index}")), part));
+        }
+        Parts {
+            sweep: identity(),
+            rounds: BTreeMap::from([(0, (count, by_index))]),
+        }
+    }
+
+    #[test]
+    fn a_complete_round_reads_back_in_position_order() {
+        let p = parts(2, &[(1, vec![1, 3]), (0, vec![0, 2])], 4);
+        let runs = p.round(0).unwrap().unwrap();
+        let positions: Vec<usize> = runs.iter().map(|r| r.position).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+        assert!(p.round(1).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_round_with_a_hole_or_a_run_made_twice_is_refused() {
+        let missing = parts(3, &[(0, vec![0, 3]), (2, vec![2])], 4);
+        assert_eq!(missing.missing(0), ["1/3"]);
+        let err = missing.round(0).unwrap_err().to_string();
+        assert!(err.contains("shard(s) 1/3 missing"), "{err}");
+
+        let twice = parts(2, &[(0, vec![0, 1]), (1, vec![1])], 2);
+        let err = twice.round(0).unwrap_err().to_string();
+        assert!(
+            err.contains("run 1 of round 0 (the grid)") && err.contains("twice"),
+            "{err}"
+        );
+
+        let outside = parts(1, &[(0, vec![0, 5])], 2);
+        assert!(
+            outside
+                .round(0)
+                .unwrap_err()
+                .to_string()
+                .contains("outside")
+        );
+
+        let hole = parts(2, &[(0, vec![0]), (1, vec![])], 3);
+        let err = hole.round(0).unwrap_err().to_string();
+        assert!(err.contains("run 1 is in no part"), "{err}");
+    }
+
+    #[test]
+    fn identities_name_what_differs() {
+        let a = identity();
+        let mut b = identity();
+        assert_eq!(a.difference(&b), None);
+        b.replications = 3;
+        assert_eq!(
+            a.difference(&b).unwrap(),
+            "--replications is 1 in one and 3 in the other"
+        );
+        let mut c = identity();
+        c.params = vec!["load=1,3".into()];
+        assert!(
+            a.difference(&c)
+                .unwrap()
+                .contains("`load=1,2` in one and `load=1,3`")
+        );
     }
 }
