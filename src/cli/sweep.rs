@@ -207,7 +207,10 @@ fn shard_command(
         };
         part
     };
-    let seed = plan.seed.unwrap_or(part_seed(source, plan)?);
+    let seed = match plan.seed {
+        Some(seed) => seed,
+        None => part_seed(source, plan)?,
+    };
     let out = match &args.out {
         Some(out) => out.clone(),
         None => Path::new("reports")
