@@ -4,8 +4,9 @@
 //! ```text
 //! # write a synthetic 2019-layout trace of 10,000 functions x 1 day, plus DIR/scenario.toml
 //! cargo run --release --example trace_replay -- generate /tmp/trace1x 10000 1
-//! # the public trace's layout: 14 invocation days, 12 durations and 12 memory days (gaps
-//! # included), and a scenario naming the folder (`dir = "."`)
+//! # the public trace's layout: 14 invocation days, 14 durations and 12 memory days (gaps
+//! # included), and a scenario naming the folder (`dir = "."`); `--public 12 12` writes 12
+//! # durations and 12 memory days instead (days 13 and 14 then replay day 12's durations)
 //! cargo run --release --example trace_replay -- generate /tmp/t14 2000 14 --public
 //! # stream every request of the workload (no platform model)
 //! cargo run --release --example trace_replay -- stream /tmp/trace1x/scenario.toml [--concurrency]
@@ -36,16 +37,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_slice()
     {
         ["generate", dir, functions, days] => {
-            generate(Path::new(dir), functions.parse()?, days.parse()?, false)
+            let layout = azure2019_gen::Layout::single(days.parse()?);
+            generate(Path::new(dir), functions.parse()?, layout, false)
         }
-        ["generate", dir, functions, days, "--public"] => {
-            generate(Path::new(dir), functions.parse()?, days.parse()?, true)
+        ["generate", dir, functions, days, "--public", rest @ ..] => {
+            let days: usize = days.parse()?;
+            let layout = match rest {
+                [] => azure2019_gen::Layout::public(days),
+                [durations, memory] => {
+                    azure2019_gen::Layout::public(days).with_days(durations.parse()?, memory.parse()?)
+                }
+                _ => return Err("usage: generate DIR FUNCTIONS DAYS --public [DURATION_DAYS MEMORY_DAYS]".into()),
+            };
+            generate(Path::new(dir), functions.parse()?, layout, true)
         }
         ["stream", scenario] => stream(Path::new(scenario), false),
         ["stream", scenario, "--concurrency"] => stream(Path::new(scenario), true),
         ["simulate", scenario] => simulate(Path::new(scenario)),
         _ => Err(
-            "usage: trace_replay generate DIR FUNCTIONS DAYS [--public] | stream SCENARIO [--concurrency] | simulate SCENARIO"
+            "usage: trace_replay generate DIR FUNCTIONS DAYS [--public [DURATION_DAYS MEMORY_DAYS]] | stream SCENARIO [--concurrency] | simulate SCENARIO"
                 .into(),
         ),
     }
@@ -54,15 +64,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn generate(
     dir: &Path,
     functions: usize,
-    days: usize,
+    layout: azure2019_gen::Layout,
     public: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
-    let layout = if public {
-        azure2019_gen::Layout::public(days)
-    } else {
-        azure2019_gen::Layout::single(days)
-    };
+    let days = layout.invocation_days;
     let g = azure2019_gen::generate_layout(dir, functions, layout, 2019)?;
     let list = |paths: &[std::path::PathBuf]| -> String {
         let names: Vec<String> = paths

@@ -183,16 +183,21 @@ fn explicit_lists_follow_the_same_rule_as_dir() {
     assert_eq!(requests(&a), requests(&b));
 }
 
+/// The error of a scenario that must not load.
+fn refused(dir: &Path, trace: &str) -> String {
+    match parse_in(dir, &scenario_text("", trace)) {
+        Ok(_) => panic!("the scenario loaded but should not have"),
+        Err(e) => e.to_string(),
+    }
+}
+
 #[test]
 fn dir_names_the_missing_day_and_refuses_to_mix_with_the_lists() {
     let dir = tempfile::tempdir().expect("tempdir");
     write_trace(dir.path());
     std::fs::remove_file(dir.path().join(format!("{DUR}.anon.d02.csv"))).expect("removed");
     let trace = "format = \"azure2019\"\ndir = \".\"";
-    let e = parse_in(dir.path(), &scenario_text("", trace))
-        .err()
-        .expect("a gap")
-        .to_string();
+    let e = refused(dir.path(), trace);
     assert!(e.contains("workload.trace.dir"), "{e}");
     assert!(e.contains("missing day d02 of the durations files"), "{e}");
     assert!(
@@ -201,20 +206,14 @@ fn dir_names_the_missing_day_and_refuses_to_mix_with_the_lists() {
     );
 
     let both = "format = \"azure2019\"\ndir = \".\"\ninvocations = \"x.csv\"";
-    let e = parse_in(dir.path(), &scenario_text("", both))
-        .err()
-        .expect("both")
-        .to_string();
+    let e = refused(dir.path(), both);
     assert!(
         e.contains("workload.trace.invocations") && e.contains("not both"),
         "{e}"
     );
 
     let empty = tempfile::tempdir().expect("tempdir");
-    let e = parse_in(empty.path(), &scenario_text("", trace))
-        .err()
-        .expect("no files")
-        .to_string();
+    let e = refused(empty.path(), trace);
     assert!(
         e.contains("no invocation files") && e.contains(&format!("{INV}.anon.d01.csv")),
         "{e}"

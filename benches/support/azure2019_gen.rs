@@ -13,9 +13,11 @@
 //!   `invocations_per_function_md.anon.dNN.csv`, one durations file
 //!   `function_durations_percentiles.anon.d01.csv` listing every function and one memory
 //!   file `app_memory_percentiles.anon.d01.csv` listing every app.
-//! - [`Layout::public`]: the public trace's 14/12/12 shape: `days` invocation files and
-//!   `min(days, 12)` durations and memory files, one per day. Day 1's figures are the single
-//!   layout's; day k > 1 scales each function's durations by a factor in [0.8, 1.25] and each
+//! - [`Layout::public`]: the public trace's shape as its description
+//!   (AzureFunctionsDataset2019.md) gives it: `days` invocation files (14 in the dataset),
+//!   `min(days, 14)` durations files and `min(days, 12)` memory files ("last 2 are
+//!   missing"), one per day; [`Layout::with_days`] changes the counts (e.g. 14/12/12, days
+//!   13 and 14 without durations). Day 1's figures are the single layout's; day k > 1 scales each function's durations by a factor in [0.8, 1.25] and each
 //!   app's memory by one in [0.9, 1.1]. Like the real trace, the companion files have gaps:
 //!   each function is absent from each day's durations file with probability 1/20 (day 1
 //!   included), every 500th function (index 499, 999, ...) from all of them, and each app
@@ -52,14 +54,24 @@ impl Layout {
         }
     }
 
-    /// The public trace's layout: `days` invocation files (14 in the dataset), durations and
-    /// memory files for the first `min(days, 12)` days, with gaps.
+    /// The public trace's layout: `days` invocation files (14 in the dataset), durations
+    /// files for the first `min(days, 14)` days and memory files for the first
+    /// `min(days, 12)`, with gaps.
     pub fn public(days: usize) -> Self {
         Self {
             invocation_days: days,
-            duration_days: days.min(12),
+            duration_days: days.min(14),
             memory_days: days.min(12),
             gaps: true,
+        }
+    }
+
+    /// The same layout with `durations` durations days and `memory` memory days.
+    pub fn with_days(self, durations: usize, memory: usize) -> Self {
+        Self {
+            duration_days: durations,
+            memory_days: memory,
+            ..self
         }
     }
 }
