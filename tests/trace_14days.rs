@@ -2,8 +2,8 @@
 //! the dataset's shape (14 invocation days, with gaps in the companion files:
 //! `benches/support/azure2019_gen.rs`), found with `dir`, replayed in one run. The dataset's
 //! description lists 14 durations and 12 memory days; the test writes 12 of each, the harder
-//! case, where days 13 and 14 have no durations file and take day 12's (or earlier) figures. Every expected
-//! figure is computed here from the CSV files themselves (the columns summed per function and
+//! case, where days 13 and 14 have no durations file and take day 12's (or earlier)
+//! figures. Every expected figure is computed here from the CSV files themselves (the columns summed per function and
 //! day, the day rule applied to the parsed companion files), not by the code under test.
 //!
 //! About 3.5 million invocations (12 functions): 7-15 s in a debug build on a busy 2-core

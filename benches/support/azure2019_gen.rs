@@ -17,8 +17,8 @@
 //!   (AzureFunctionsDataset2019.md) gives it: `days` invocation files (14 in the dataset),
 //!   `min(days, 14)` durations files and `min(days, 12)` memory files ("last 2 are
 //!   missing"), one per day; [`Layout::with_days`] changes the counts (e.g. 14/12/12, days
-//!   13 and 14 without durations). Day 1's figures are the single layout's; day k > 1 scales each function's durations by a factor in [0.8, 1.25] and each
-//!   app's memory by one in [0.9, 1.1]. Like the real trace, the companion files have gaps:
+//!   13 and 14 without durations). Day 1's figures are the single layout's; day k > 1
+//!   scales each function's durations by a factor in [0.8, 1.25] and each app's memory by one in [0.9, 1.1]. Like the real trace, the companion files have gaps:
 //!   each function is absent from each day's durations file with probability 1/20 (day 1
 //!   included), every 500th function (index 499, 999, ...) from all of them, and each app
 //!   from each day's memory file with probability 1/20. The day-k draws come from their own

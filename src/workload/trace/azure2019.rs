@@ -11,7 +11,7 @@
 //!
 //! A function is identified by (HashOwner, HashApp, HashFunction). Durations and memory come
 //! from `azure2019_meta`, which states the rule for days whose companion files lack a
-//! function (the public trace has 14 invocation days but 12 durations and memory days, and
+//! function (the public trace has 14 invocation and durations days but 12 memory days, and
 //! gaps): a function's execution time on day d is its figure of day d, else of the nearest
 //! earlier day listing it, else of the nearest later one; functions listed in no durations
 //! file are skipped and counted.

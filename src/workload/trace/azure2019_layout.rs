@@ -1,10 +1,12 @@
 //! The public Azure Functions Trace 2019's file names, and finding its day files in a folder
 //! (the scenario key `dir`).
 //!
-//! The dataset (github.com/Azure/AzurePublicDataset) ships 14 invocation files
-//! `invocations_per_function_md.anon.d01.csv` .. `d14.csv`, 12 durations files
-//! `function_durations_percentiles.anon.d01.csv` .. `d12.csv` and 12 memory files
-//! `app_memory_percentiles.anon.d01.csv` .. `d12.csv`. [`find`] takes, of each kind, the files
+//! The dataset (github.com/Azure/AzurePublicDataset; its description,
+//! `AzureFunctionsDataset2019.md`) ships 14 invocation files
+//! `invocations_per_function_md.anon.d01.csv` .. `d14.csv`, 14 durations files
+//! `function_durations_percentiles.anon.d01.csv` .. `d14.csv` and 12 memory files
+//! `app_memory_percentiles.anon.d01.csv` .. `d12.csv`. Any number of days of each kind is
+//! accepted. [`find`] takes, of each kind, the files
 //! whose names are exactly `<kind>.anon.dNN.csv` (two digits, from `d01`; other files are
 //! ignored) and requires them to run from day 1 without a gap: a missing day is an error
 //! naming it. Day k of each kind is list position k of the explicit keys (`invocations`,

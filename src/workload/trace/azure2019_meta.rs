@@ -11,12 +11,11 @@
 //!
 //! **Several days.** List position k of `durations` and `memory_file` (from 1; with `dir`,
 //! the file named `dNN` = k) holds day k's figures, the day of invocation file k. The public
-//! trace has 14 invocation days but only 12 durations and memory days, and a function can be
-//! missing from some days' files. The rules:
+//! trace has 14 invocation and durations days but only 12 memory days, other copies may have
+//! fewer durations days, and a function can be missing from some days' files. The rules:
 //! - *Execution time, per day*: the invocations of day d take the function's figure of day
-//!   d; if day d's file does not list it (or there is no day-d file, as for days 13 and 14),
-//!   that of the nearest earlier day that lists it; if no earlier day does, that of the
-//!   nearest later day. [`durations`] gives each function its earliest listed figure (what
+//!   d; if day d's file does not list it (or there is no day-d file), that of the nearest
+//!   earlier day that lists it; if no earlier day does, that of the nearest later day. [`durations`] gives each function its earliest listed figure (what
 //!   the first replayed days use until a day lists it; also what estimates made before the
 //!   run, such as `size` and the saturation check, use), and the stream applies day files
 //!   as it reaches their days ([`day_durations`]): files of days before the window are

@@ -4,9 +4,9 @@
 //! the per-minute peak, the per-minute mean concurrency (exact for 2021 and CSV with
 //! durations; Little's law with each function's mean duration for 2019 when a durations file
 //! is present, taken day by day under the replay's rule: the day's figure, else the nearest
-//! earlier day's, else the nearest later day's, see `azure2019_meta`), and the rate spread: the share of functions (and apps) invoked on average
-//! less than once per hour and less than once per minute over the span, the measure Shahrad
-//! et al. (ATC 2020, Fig. 5) use. Memory is O(functions + minutes).
+//! earlier day's, else the nearest later day's, see `azure2019_meta`), and the rate spread:
+//! the share of functions (and apps) invoked on average less than once per hour and less
+//! than once per minute over the span, the measure Shahrad et al. (ATC 2020, Fig. 5) use. Memory is O(functions + minutes).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
