@@ -30,8 +30,8 @@ fn scenario_text(g: &azure2019_gen::Generated, extra: &str) -> String {
          [deployments.compute.billing]\nrequests = {{ usd = 0.2, per = 1_000_000 }}\n\
          gb_seconds = {{ usd = 0.0000166667 }}\n",
         g.invocations[0].display().to_string(),
-        g.durations.display().to_string(),
-        g.memory.display().to_string(),
+        g.durations[0].display().to_string(),
+        g.memory[0].display().to_string(),
     )
 }
 

@@ -150,7 +150,7 @@ fn check_and_run_report_what_the_trace_holds_and_skipped() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "note: skipped 1 function (4 invocations): missing from the durations file",
+            "note: skipped 1 function (4 invocations): listed in no durations file",
         ));
     let summary = std::fs::read_to_string(p.join("report/summary.csv")).expect("summary");
     assert!(

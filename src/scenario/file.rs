@@ -61,6 +61,9 @@ pub struct TraceFile {
     pub format: Spanned<String>,
     /// The trace file of the single-file formats (azure2021, csv).
     pub file: Option<Spanned<String>>,
+    /// Azure 2019: a folder holding the public dataset's day files, found by their names
+    /// (instead of `invocations`, `durations` and `memory_file`).
+    pub dir: Option<Spanned<String>>,
     /// Azure 2019: invocation files, one per day in order.
     pub invocations: Option<Spanned<Paths>>,
     /// Azure 2019: duration percentile files.

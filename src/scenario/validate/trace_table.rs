@@ -14,6 +14,7 @@ use crate::scenario::file::{Paths, TraceFile};
 use crate::units::parse_memory_mb;
 use crate::workload::trace::{
     Format, MemoryRule, Selection, Shaping, Spread, TraceFiles, TraceInfo, TraceSpec,
+    azure2019_layout,
 };
 
 type Result<T> = std::result::Result<T, ScenarioError>;
@@ -75,29 +76,15 @@ impl Validator<'_> {
                 self.not_for(
                     &f.file,
                     &field("file"),
-                    &format!("{variant} (use invocations, durations and memory_file)"),
+                    &format!("{variant} (use invocations, durations and memory_file, or dir)"),
                 )?;
-                let inv = self.required(&f.invocations, t, &field("invocations"), "the invocation file(s), e.g. invocations = \"invocations.csv\" or a list of day files")?;
-                let dur = self.required(
-                    &f.durations,
-                    t,
-                    &field("durations"),
-                    "the duration percentile file(s), e.g. durations = \"durations.csv\"",
-                )?;
-                let mem = match (&f.memory_file, memory) {
-                    (Some(m), _) => self.paths(m, &field("memory_file"))?,
-                    (None, MemoryRule::Fixed(_)) => Vec::new(),
-                    (None, MemoryRule::Trace { .. }) => {
-                        return Err(self.err(t, field("memory_file"), "missing: the memory file, e.g. memory_file = \"memory.csv\" (or set memory = \"<size>\")"));
-                    }
-                };
-                TraceFiles::Azure2019 {
-                    invocations: self.paths(inv, &field("invocations"))?,
-                    durations: self.paths(dur, &field("durations"))?,
-                    memory: mem,
+                match &f.dir {
+                    Some(dir) => self.trace_dir(f, dir, memory)?,
+                    None => self.trace_lists(f, t, memory)?,
                 }
             }
             Format::Azure2021 | Format::Csv => {
+                self.not_for(&f.dir, &field("dir"), &format!("{variant} (use file)"))?;
                 for (v, k) in [
                     (&f.invocations, "invocations"),
                     (&f.durations, "durations"),
@@ -177,6 +164,75 @@ impl Validator<'_> {
             }
         }
         Ok(spec)
+    }
+
+    /// The Azure 2019 files named by `invocations`, `durations` and `memory_file`.
+    fn trace_lists(
+        &self,
+        f: &TraceFile,
+        t: &Spanned<TraceFile>,
+        memory: MemoryRule,
+    ) -> Result<TraceFiles> {
+        let field = |k: &str| format!("workload.trace.{k}");
+        let inv = self.required(&f.invocations, t, &field("invocations"), "the invocation file(s), e.g. invocations = \"invocations.csv\", a list of day files, or dir = \"<folder of the public dataset's day files>\"")?;
+        let dur = self.required(
+            &f.durations,
+            t,
+            &field("durations"),
+            "the duration percentile file(s), e.g. durations = \"durations.csv\"",
+        )?;
+        let mem = match (&f.memory_file, memory) {
+            (Some(m), _) => self.paths(m, &field("memory_file"))?,
+            (None, MemoryRule::Fixed(_)) => Vec::new(),
+            (None, MemoryRule::Trace { .. }) => {
+                return Err(self.err(t, field("memory_file"), "missing: the memory file, e.g. memory_file = \"memory.csv\" (or set memory = \"<size>\")"));
+            }
+        };
+        Ok(TraceFiles::Azure2019 {
+            invocations: self.paths(inv, &field("invocations"))?,
+            durations: self.paths(dur, &field("durations"))?,
+            memory: mem,
+        })
+    }
+
+    /// The Azure 2019 day files found in the folder `dir` (see `azure2019_layout`).
+    fn trace_dir(
+        &self,
+        f: &TraceFile,
+        dir: &Spanned<String>,
+        memory: MemoryRule,
+    ) -> Result<TraceFiles> {
+        let field = |k: &str| format!("workload.trace.{k}");
+        for (v, k) in [
+            (&f.invocations, "invocations"),
+            (&f.durations, "durations"),
+            (&f.memory_file, "memory_file"),
+        ] {
+            if let Some(v) = v {
+                return Err(self.err(
+                    v,
+                    field(k),
+                    "give dir (the folder of the public dataset's day files) or the file \
+                     lists invocations, durations and memory_file, not both",
+                ));
+            }
+        }
+        if dir.get_ref().trim().is_empty() {
+            return Err(self.err(
+                dir,
+                field("dir"),
+                "must name a folder (\".\" = this file's)",
+            ));
+        }
+        let base = self.src.file.parent().unwrap_or(Path::new(""));
+        let need_memory = matches!(memory, MemoryRule::Trace { .. });
+        let found = azure2019_layout::find(&base.join(dir.get_ref()), need_memory)
+            .map_err(|m| self.err(dir, field("dir"), m))?;
+        Ok(TraceFiles::Azure2019 {
+            invocations: found.invocations,
+            durations: found.durations,
+            memory: found.memory,
+        })
     }
 
     /// Resolves one path or a list against the scenario file's folder.

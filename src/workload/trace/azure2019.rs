@@ -10,8 +10,15 @@
 //! of the trace; day files must not overlap.
 //!
 //! A function is identified by (HashOwner, HashApp, HashFunction). Durations and memory come
-//! from `azure2019_meta`; functions missing from the durations file are skipped and
-//! counted (the real trace has such gaps).
+//! from `azure2019_meta`, which states the rule for days whose companion files lack a
+//! function (the public trace has 14 invocation and durations days but 12 memory days, and
+//! gaps): a function's execution time on day d is its figure of day d, else of the nearest
+//! earlier day listing it, else of the nearest later one; functions listed in no durations
+//! file are skipped and counted.
+//!
+//! Memory of the first pass: the function table and key index (O(functions over all days)),
+//! one [`DayFile`] per day (a header and a path), and one count per function for a minute the
+//! scenario's duration cuts; rows are read one at a time, so nothing holds a day's minutes.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -264,6 +271,8 @@ pub struct DayFile {
 #[derive(Debug)]
 pub struct Replay {
     pub days: Vec<DayFile>,
+    /// Durations file of each day (list position = day), applied as the stream reaches it.
+    pub durations: Vec<PathBuf>,
     /// Function id of each selected function's key.
     pub ids: HashMap<String, u32>,
     /// Replayed trace minutes: [start, end).
@@ -368,7 +377,7 @@ pub(super) fn load(
     if let MemoryRule::Trace { .. } = spec.memory {
         azure2019_meta::memory(memory, &index, &mut candidates)?;
     }
-    let selected = select::select(&candidates, spec, "missing from the durations file");
+    let selected = select::select(&candidates, spec, "listed in no durations file");
     let clock = Clock {
         start: (start * MINUTE) as i64,
         end: (end * MINUTE) as i64,
@@ -392,6 +401,7 @@ pub(super) fn load(
         .collect();
     let replay = Replay {
         days,
+        durations: durations.to_vec(),
         ids,
         start,
         end,

@@ -9,9 +9,27 @@
 //!   (with a `HashFunction` column). The layout is detected from the header; a per-app figure
 //!   applies to every function of the app. The figure used is `AverageAllocatedMb`.
 //!
-//! With several files (one per day), a function takes the first figure found, in list order.
+//! **Several days.** List position k of `durations` and `memory_file` (from 1; with `dir`,
+//! the file named `dNN` = k) holds day k's figures, the day of invocation file k. The public
+//! trace has 14 invocation and durations days but only 12 memory days, other copies may have
+//! fewer durations days, and a function can be missing from some days' files. The rules:
+//! - *Execution time, per day*: the invocations of day d take the function's figure of day
+//!   d; if day d's file does not list it (or there is no day-d file), that of the nearest
+//!   earlier day that lists it; if no earlier day does, that of the nearest later day. [`durations`] gives each function its earliest listed figure (what
+//!   the first replayed days use until a day lists it; also what estimates made before the
+//!   run, such as `size` and the saturation check, use), and the stream applies day files
+//!   as it reaches their days ([`day_durations`]): files of days before the window are
+//!   applied when the first replayed day opens, so the rule does not depend on `start`.
+//! - *Memory, one size for the run*: a function's memory is a setting of its deployment, not
+//!   something that changes mid-run, so it takes the figure of the earliest day that lists
+//!   it (its own row in a per-function file, else its app's row).
+//! - A function listed in no durations file is skipped and counted ("listed in no durations
+//!   file"); one with no memory figure on any day is skipped and counted unless
+//!   `memory_fallback` is set (see `select`).
+//!
 //! Every row is checked, used or not; a function (or, per app, an app) listed twice in one
-//! file is an error naming both lines, since the two figures could disagree.
+//! file is an error naming both lines, since the two figures could disagree. Memory held: the
+//! keys of the functions (first pass), never a figure per function and day.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,7 +51,8 @@ pub const PERCENTILES: [(&str, f64); 7] = [
     ("percentile_Average_100", 1.0),
 ];
 
-/// Reads durations files, setting `exec` of the candidates they list.
+/// Reads durations files in day order, setting `exec` of the candidates they list to the
+/// figure of the earliest day that lists them.
 pub fn durations(
     paths: &[PathBuf],
     index: &HashMap<String, usize>,
@@ -47,6 +66,20 @@ pub fn durations(
         })?;
     }
     Ok(())
+}
+
+/// Reads one day's durations file during a replay, calling `set(function, distribution)`
+/// for each selected function (`ids`: key to function id) it lists.
+pub fn day_durations(
+    path: &std::path::Path,
+    ids: &HashMap<String, u32>,
+    mut set: impl FnMut(u32, DurationDist),
+) -> Result<(), TraceError> {
+    for_each_duration(path, |k, dist| {
+        if let Some(&id) = ids.get(k) {
+            set(id, dist);
+        }
+    })
 }
 
 /// Reads one durations file, checking every row, and calls `visit(key, distribution)`.
@@ -87,7 +120,8 @@ pub fn for_each_duration(
     Ok(())
 }
 
-/// Reads memory files, setting `memory_mb` of the candidates they cover.
+/// Reads memory files in day order, setting `memory_mb` of the candidates they cover to the
+/// figure of the earliest day that lists them (or their app).
 pub fn memory(
     paths: &[PathBuf],
     index: &HashMap<String, usize>,

@@ -3,9 +3,10 @@
 //! Reports functions, apps, invocations, time span, triggers (2019), the busiest functions,
 //! the per-minute peak, the per-minute mean concurrency (exact for 2021 and CSV with
 //! durations; Little's law with each function's mean duration for 2019 when a durations file
-//! is present), and the rate spread: the share of functions (and apps) invoked on average
-//! less than once per hour and less than once per minute over the span, the measure Shahrad
-//! et al. (ATC 2020, Fig. 5) use. Memory is O(functions + minutes).
+//! is present, taken day by day under the replay's rule: the day's figure, else the nearest
+//! earlier day's, else the nearest later day's, see `azure2019_meta`), and the rate spread:
+//! the share of functions (and apps) invoked on average less than once per hour and less
+//! than once per minute over the span, the measure Shahrad et al. (ATC 2020, Fig. 5) use. Memory is O(functions + minutes).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -147,6 +148,7 @@ fn classify(path: &Path) -> Result<Files, TraceError> {
 }
 
 fn inspect_2019(invocations: &[PathBuf], durations: &[PathBuf]) -> Result<Profile, TraceError> {
+    // Each function's earliest listed figure; day files overwrite it as their days come.
     let mut mean_ms: HashMap<String, f64> = HashMap::new();
     for p in durations {
         azure2019_meta::for_each_duration(p, |k, d| {
@@ -159,6 +161,15 @@ fn inspect_2019(invocations: &[PathBuf], durations: &[PathBuf]) -> Result<Profil
     let mut busy_ms: Vec<f64> = Vec::new();
     let (mut origin, mut no_durations) = (None, 0u64);
     for (d, path) in invocations.iter().enumerate() {
+        if d > 0 {
+            if let Some(p) = durations.get(d) {
+                azure2019_meta::for_each_duration(p, |k, dist| {
+                    if let Some(m) = mean_ms.get_mut(k) {
+                        *m = dist.mean_ms();
+                    }
+                })?;
+            }
+        }
         let file = azure2019::InvocationFile::open(path)?;
         let first = d as u64 * azure2019::DAY_MINUTES + file.header.first_minute - 1;
         let origin = *origin.get_or_insert(first);
@@ -198,7 +209,19 @@ fn inspect_2019(invocations: &[PathBuf], durations: &[PathBuf]) -> Result<Profil
     let mut notes = Vec::new();
     if no_durations > 0 {
         notes.push(format!(
-            "{no_durations} functions are missing from the durations file (a replay skips them)"
+            "{no_durations} functions are listed in no durations file (a replay skips them)"
+        ));
+    }
+    if !durations.is_empty() && invocations.len() > durations.len() {
+        let first = durations.len() + 1;
+        let days = if first == invocations.len() {
+            format!("day {first} has")
+        } else {
+            format!("days {first}-{} have", invocations.len())
+        };
+        notes.push(format!(
+            "{days} no durations file: their execution times are each function's figure of \
+             the nearest earlier day that lists it"
         ));
     }
     if durations.is_empty() {

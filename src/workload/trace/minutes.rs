@@ -15,8 +15,15 @@
 //! minute. A heap keyed by (offset in the minute, row) merges the functions, so ties break by
 //! row order.
 //!
-//! Memory: cursors, per-row minute state and the heap are O(selected functions); the block is
-//! at most ~4 MB. Nothing grows with invocations, minutes or days.
+//! Execution times follow the day (`azure2019_meta`'s rule): when a day file opens, the
+//! durations files of every day up to it not yet applied are read, and each function they
+//! list samples from that day's figure from then on; a day without a file, or whose file
+//! lacks the function, keeps the nearest earlier day's figure (or, before any day lists it,
+//! the function table's: its earliest listed day's).
+//!
+//! Memory: cursors, per-row minute state, the heap and one execution-time distribution per
+//! function are O(selected functions); the block is at most ~4 MB. Cursors are rebuilt for
+//! each day file. Nothing grows with invocations, minutes or days.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -30,6 +37,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::Spread;
 use super::azure2019::{DayFile, Replay, key, memchr_commas, read_header};
+use super::azure2019_meta;
 use super::csvio::{LineReader, error, unquote};
 use super::shape::{Multiplier, Requests};
 use crate::engine::time::MINUTE;
@@ -76,6 +84,8 @@ struct Slot {
 pub struct MinuteStream {
     replay: Arc<Replay>,
     next_day: usize,
+    /// Durations files applied so far (days `0..applied`).
+    applied: usize,
     day: Option<Day>,
     multiplier: Multiplier,
     requests: Requests,
@@ -101,6 +111,7 @@ impl MinuteStream {
             multiplier: Multiplier::new(replay.multiplier),
             replay,
             next_day: 0,
+            applied: 0,
             day: None,
             requests: Requests::new(functions, streams),
             arrivals: functions
@@ -215,6 +226,15 @@ impl MinuteStream {
             let lo = r.start.max(d.first);
             let hi = r.end.min(d.first + d.header.minutes);
             if lo < hi {
+                // Day index next_day - 1 opens: its durations and any earlier day's.
+                let upto = self.next_day.min(r.durations.len());
+                for path in &r.durations[self.applied.min(upto)..upto] {
+                    let requests = &mut self.requests;
+                    azure2019_meta::day_durations(path, &r.ids, |f, dist| {
+                        requests.set_exec(f, dist);
+                    })?;
+                }
+                self.applied = self.applied.max(upto);
                 let day = open_day(d, r, lo - d.first, hi - d.first, &mut self.buf)?;
                 self.row_functions.clear();
                 self.row_functions

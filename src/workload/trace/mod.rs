@@ -4,7 +4,8 @@
 //! Three formats, one file each:
 //! - [`azure2019`]: Azure Functions Trace 2019, per-minute invocation counts per function,
 //!   with per-function duration percentiles and per-app (original) or per-function (excerpt)
-//!   memory; several day files replay back to back.
+//!   memory; several day files replay back to back, named one by one or found in a folder
+//!   of the public dataset's day files ([`azure2019_layout`]).
 //! - [`azure2021`]: Azure Functions Invocation Trace 2021, one row per invocation
 //!   (`app,func,end_timestamp,duration`, unsorted), replayed at its exact start times and
 //!   durations.
@@ -38,6 +39,7 @@
 //!   first out-of-order line, unless `sort = true` asks for the same in-memory sort as 2021.
 
 pub mod azure2019;
+pub mod azure2019_layout;
 mod azure2019_meta;
 pub mod azure2021;
 mod csvio;
@@ -93,7 +95,7 @@ impl Format {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TraceFiles {
     /// Azure 2019: invocation files (one per day, in order), duration files and memory files
-    /// (a function's figures come from the first file that lists it).
+    /// (list position = day; `azure2019_meta` states which day's figure a function takes).
     Azure2019 {
         invocations: Vec<PathBuf>,
         durations: Vec<PathBuf>,

@@ -137,6 +137,12 @@ impl Requests {
         &mut self.functions[function as usize].trace
     }
 
+    /// Replaces the execution-time distribution `function`'s requests are sampled from (a
+    /// 2019 trace's figure of the day being replayed).
+    pub fn set_exec(&mut self, function: FunctionId, exec: DurationDist) {
+        self.functions[function as usize].exec = exec;
+    }
+
     /// A request of `function` at `arrival`: the execution time is `exec` when the trace
     /// gives it, else sampled from the function's distribution; the key is fresh.
     #[inline]
