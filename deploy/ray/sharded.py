@@ -110,7 +110,8 @@ def run_round(options, round_index, gathered):
     new = {}
     for k, (code, stderr, files) in enumerate(ray.get(pending)):
         if code != 0:
-            raise Failed(f"shard {k}/{n} of round {round_index} failed (exit {code}):\n{stderr}", code)
+            failed = f"shard {k}/{n} of round {round_index} failed (exit {code})"
+            raise Failed(f"{failed}:\n{stderr}", code)
         new.update(files)
     return new
 
@@ -138,7 +139,8 @@ def sharded(options, parts):
         new = run_round(options, round_index, gathered)
         write_folder(parts, new)
         gathered.update(new)
-        log(f"round {round_index}: {options.shards} shards, {len(new)} files in {time.monotonic() - started:.1f} s")
+        seconds = time.monotonic() - started
+        log(f"round {round_index}: {options.shards} shards, {len(new)} files, {seconds:.1f} s")
         code, stderr = merge(options, parts)
         if code == 0:
             sys.stderr.write(stderr)
@@ -155,22 +157,24 @@ def log(line):
 
 def parse(argv):
     parser = argparse.ArgumentParser(
-        description="Run the shards of a serverless-sim sweep or replay as Ray tasks and merge them here.",
+        description="Run the shards of a serverless-sim sweep or trace replay as Ray tasks, "
+        "and merge them here.",
         epilog="Example: sharded.py --shards 3 --out reports/break-even-sweep "
         "sweep scenarios/break-even.toml --param load=0.1..100:log25",
     )
-    parser.add_argument("--shards", type=int, required=True, help="N, the number of shards (Ray tasks) per round")
-    parser.add_argument("--out", required=True, help="the report folder `merge` writes (here)")
-    parser.add_argument("--parts", help="local folder for the gathered parts (default: a temporary one, deleted)")
-    parser.add_argument("--bin", default="serverless-sim", help="the binary, the same path on every worker (default: serverless-sim on PATH)")
-    parser.add_argument("--address", help="a Ray cluster to join (`auto`, `ray://head:10001`); default: start one here")
-    parser.add_argument("--num-cpus", type=int, help="CPUs of the Ray instance started here (default: all)")
-    parser.add_argument("--cpus-per-shard", type=float, default=1, help="CPUs Ray reserves per shard task (default 1)")
-    parser.add_argument("--working-dir", help="a folder Ray ships to every worker (runtime_env working_dir); shard paths are relative to it")
-    parser.add_argument("--quiet", action="store_true", help="pass --quiet to merge")
-    parser.add_argument("--json", action="store_true", help="pass --format json to merge")
-    parser.add_argument("mode", choices=["sweep", "run"], help="what to shard: a sweep, or a trace replay")
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="the scenario and the sweep's/run's own arguments")
+    add = parser.add_argument
+    add("--shards", type=int, required=True, help="N, the shards (Ray tasks) of each round")
+    add("--out", required=True, help="the report folder the merge writes, here")
+    add("--parts", help="a new folder to keep the gathered parts in (default: a temporary one)")
+    add("--bin", default="serverless-sim", help="the binary, at the same path on every worker (%(default)s)")
+    add("--address", help="the Ray cluster to join (auto, ray://head:10001); default: start one")
+    add("--num-cpus", type=int, help="CPUs of the Ray instance started here (default: all)")
+    add("--cpus-per-shard", type=float, default=1, help="CPUs Ray reserves per task (1)")
+    add("--working-dir", help="a folder Ray ships to the workers; shard paths are relative to it")
+    add("--quiet", action="store_true", help="pass --quiet to the merge")
+    add("--json", action="store_true", help="pass --format json to the merge")
+    add("mode", choices=["sweep", "run"], help="what to shard: a sweep, or a trace replay")
+    add("args", nargs=argparse.REMAINDER, help="the scenario and the command's own arguments")
     options = parser.parse_args(argv)
     if options.shards < 1:
         parser.error("--shards must be at least 1")
@@ -178,13 +182,16 @@ def parse(argv):
         parser.error("--num-cpus is for a Ray instance started here, not with --address")
     clash = [a for a in options.args if a.split("=")[0] in DRIVER_FLAGS]
     if clash:
-        parser.error(f"the driver sets {', '.join(DRIVER_FLAGS)} itself; remove {' '.join(clash)}")
+        parser.error(f"the driver sets {', '.join(DRIVER_FLAGS)}: remove {' '.join(clash)}")
     return options
 
 
 def main(argv=None):
     options = parse(argv)
-    parts = Path(options.parts) if options.parts else Path(tempfile.mkdtemp(prefix="serverless-sim-parts-"))
+    if options.parts:
+        parts = Path(options.parts)
+    else:
+        parts = Path(tempfile.mkdtemp(prefix="serverless-sim-parts-"))
     if options.parts and parts.exists() and any(parts.iterdir()):
         log(f"{parts} is not empty: give a new or empty parts folder")
         return 1
