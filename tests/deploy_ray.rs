@@ -152,7 +152,15 @@ fn a_replay_sharded_on_ray_merges_into_the_unsharded_run_byte_for_byte() {
     // Until `run` takes --shard, there is nothing to test.
     let probe = Command::new(&binary)
         .current_dir(d)
-        .args(["run", "replay.toml", "--quiet", "--shard", "0/3", "--out", "probe"])
+        .args([
+            "run",
+            "replay.toml",
+            "--quiet",
+            "--shard",
+            "0/3",
+            "--out",
+            "probe",
+        ])
         .output()
         .unwrap();
     let probe_stderr = String::from_utf8_lossy(&probe.stderr);

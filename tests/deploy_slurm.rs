@@ -133,7 +133,10 @@ fn a_refinement_round_without_its_number_and_a_task_outside_an_array_are_refused
     let done = script(d, "sweep.sbatch", &[]).output().unwrap();
     assert_eq!(done.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(stderr.contains("SLURM_ARRAY_TASK_ID is not set"), "{stderr}");
+    assert!(
+        stderr.contains("SLURM_ARRAY_TASK_ID is not set"),
+        "{stderr}"
+    );
 
     let done = script(
         d,
@@ -207,7 +210,10 @@ fn sweep_sh_submits_rounds_until_the_merge_writes_the_unsharded_sweep() {
     let log = fs::read_to_string(d.join("sbatch.log")).unwrap();
     let script = slurm_file("sweep.sbatch");
     let lines: Vec<&str> = log.lines().collect();
-    assert!(lines.len() >= 2, "no refinement round was submitted:\n{log}");
+    assert!(
+        lines.len() >= 2,
+        "no refinement round was submitted:\n{log}"
+    );
     for (round, line) in lines.iter().enumerate() {
         let after = if round == 0 { "" } else { "parts" };
         assert_eq!(

@@ -117,12 +117,13 @@ def run_round(options, round_index, gathered):
 
 
 def merge(options, parts):
-    """`serverless-sim merge OUT PARTS` here; returns (exit code, stderr). Stdout (the table,
-    or the JSON with --json) goes to ours."""
+    """`serverless-sim merge OUT PART...` here, naming each part folder under `parts`;
+    returns (exit code, stderr). Stdout (the table, or the JSON with --json) goes to ours."""
     binary = options.bin
     if os.sep in binary and not os.path.isabs(binary):
         binary = os.path.abspath(binary)
-    args = [binary, "merge", options.out, str(parts)]
+    folders = sorted(str(p) for p in parts.iterdir() if p.is_dir())
+    args = [binary, "merge", options.out, *folders]
     if options.quiet:
         args.append("--quiet")
     if options.json:
