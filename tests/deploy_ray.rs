@@ -28,17 +28,23 @@ fn ray_python() -> PathBuf {
     std::path::absolute(python).unwrap()
 }
 
-/// `sharded.py --shards 3 --num-cpus 2 --out OUT --quiet MODE ARGS...` in `dir`.
+/// `sharded.py --shards 3 --num-cpus 2 --out OUT --quiet --bin <the binary> --parts parts
+/// MODE ARGS...` in `dir`.
 fn driver(dir: &Path, out: &str, mode_and_args: &[&str]) -> Output {
+    let binary = readme_binary().into_os_string().into_string().unwrap();
+    let options = ["--out", out, "--bin", &binary, "--parts", "parts"];
+    driver_with(dir, &options, mode_and_args)
+}
+
+/// `sharded.py --shards 3 --num-cpus 2 --quiet OPTIONS... MODE ARGS...` in `dir`.
+fn driver_with(dir: &Path, options: &[&str], mode_and_args: &[&str]) -> Output {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/ray/sharded.py");
     Command::new(ray_python())
         .current_dir(dir)
         .env_remove("RAY_ADDRESS")
         .arg(script)
-        .args(["--shards", "3", "--num-cpus", "2", "--out", out, "--quiet"])
-        .arg("--bin")
-        .arg(readme_binary())
-        .args(["--parts", "parts"])
+        .args(["--shards", "3", "--num-cpus", "2", "--quiet"])
+        .args(options)
         .args(mode_and_args)
         .output()
         .unwrap()
@@ -83,6 +89,50 @@ fn a_sweep_sharded_on_ray_merges_into_the_unsharded_sweep_byte_for_byte() {
             assert!(d.join("parts").join(&name).join("part.json").is_file());
         }
     }
+}
+
+#[test]
+#[ignore = "needs RAY_PYTHON (Python with ray) and starts a local Ray cluster; CI runs it"]
+fn a_working_dir_shipped_by_ray_holds_the_binary_and_the_scenario() {
+    // The workers get the binary and the scenario only through --working-dir (Ray's
+    // runtime_env), at paths relative to it, as on a cluster without shared files.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_scenario(d);
+    let whole = unsharded_sweep(&readme_binary(), d, "whole");
+    let ship = d.join("ship");
+    fs::create_dir(&ship).unwrap();
+    fs::copy(readme_binary(), ship.join("serverless-sim")).unwrap();
+    fs::copy(d.join(SCENARIO_FILE), ship.join(SCENARIO_FILE)).unwrap();
+
+    let done = driver_with(
+        &ship,
+        &[
+            "--working-dir",
+            ".",
+            "--bin",
+            "./serverless-sim",
+            "--out",
+            "../merged",
+        ],
+        &[
+            "sweep",
+            SCENARIO_FILE,
+            "--param",
+            PARAM,
+            "--replications",
+            REPLICATIONS,
+        ],
+    );
+    succeeded("sharded.py --working-dir", &done);
+    assert_same_files(&whole, &d.join("merged"));
+    // The gathered parts went to a temporary folder, deleted: only what was shipped is left.
+    let mut left: Vec<_> = fs::read_dir(&ship)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["serverless-sim", SCENARIO_FILE]);
 }
 
 #[test]
