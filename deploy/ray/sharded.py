@@ -3,7 +3,7 @@
 Each shard is one Ray task. The task runs the serverless-sim binary in a subprocess with
 `--shard K/N --out <temporary folder>`, and returns the part folder's files as bytes, so the
 driver gathers the parts without a shared filesystem. The driver writes them into a local
-parts folder and runs `serverless-sim merge OUT PARTS`:
+parts folder and runs `serverless-sim merge OUT PART...` on them:
 
 - exit 0: the reports are written; done.
 - exit 3 (sweeps only): the break-even refinement needs another round. Every shard of the
