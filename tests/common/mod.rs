@@ -4,6 +4,7 @@
 
 pub mod billing;
 pub mod cli;
+pub mod deploy;
 pub mod output;
 
 use serverless_sim::platform::DeploymentResult;
