@@ -14,6 +14,7 @@
 
 pub mod examples;
 
+pub mod merge;
 pub mod pricing;
 mod progress_bar;
 pub mod sweep;
@@ -97,6 +98,39 @@ pub enum Command {
         /// seed, month, presets and version; with --replications N, every figure's mean and
         /// 95% confidence half-width as in replications.csv) and print it on stdout instead of
         /// the table, with --quiet too.
+        #[arg(long, value_enum, default_value = "text")]
+        format: pricing::Format,
+        /// Replay only shard K of N (K from 0; `auto/N` reads K from a job array's
+        /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX): the apps
+        /// whose name hashes to K, each with all its functions. Writes a part folder (default
+        /// `reports/<scenario name>-shard-K-of-N`) for `merge`, which writes this run's
+        /// reports byte for byte. Refused when something couples apps (an account
+        /// concurrency limit, a fleet, quotas, rate limits, connection caps, stored data,
+        /// an autoscaler), naming the scenario key.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// With --shard: replay a scenario whose account concurrency limit couples apps
+        /// anyway, each shard given the full limit (the merged run may throttle less than one
+        /// run; its report warns that it is approximate). Other couplings stay refused.
+        #[arg(long, requires = "shard")]
+        shard_approximate: bool,
+    },
+    /// Merge the part folders of a sharded run (`run --shard K/N`, every K once, in any
+    /// order) into the reports `run` writes, byte for byte: the parts' meters are added
+    /// exactly and priced once, so free allowances and volume tiers apply to the account's
+    /// total. Reads the scenario file again from the path the parts name (it must be
+    /// unchanged).
+    #[command(after_help = examples::MERGE)]
+    Merge {
+        /// The folder to write the reports into (the same rules as `run --out`).
+        out: PathBuf,
+        /// The part folders, one per shard.
+        #[arg(required = true, value_name = "DIR")]
+        parts: Vec<PathBuf>,
+        /// Do not print the summary table or the "reports written to" line.
+        #[arg(long, short)]
+        quiet: bool,
+        /// `json`: also write summary.json and print it, as `run --format json` does.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
     },
@@ -221,9 +255,10 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             allow_large,
             replications,
             format,
-        } => run_command(
-            &scenario,
-            RunFlags {
+            shard,
+            shard_approximate,
+        } => {
+            let flags = RunFlags {
                 out,
                 seed,
                 threads,
@@ -231,8 +266,28 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 allow_large,
                 replications: replications as usize,
                 json: format == pricing::Format::Json,
-            },
-        ),
+            };
+            match shard {
+                Some(text) => {
+                    let shard = crate::shard::ShardSpec::parse(&text)
+                        .map_err(|e| UsageError(format!("--shard {e}")))?;
+                    if flags.replications > 1 {
+                        return Err(UsageError(
+                            "--shard replays one run: it does not take --replications".into(),
+                        )
+                        .into());
+                    }
+                    merge::run_shard_command(&scenario, shard, shard_approximate, flags)
+                }
+                None => run_command(&scenario, flags),
+            }
+        }
+        Command::Merge {
+            out,
+            parts,
+            quiet,
+            format,
+        } => merge::merge_command(&out, &parts, quiet, format == pricing::Format::Json),
         Command::Sweep {
             scenario,
             params,
@@ -353,7 +408,7 @@ const MAX_THREADS: i64 = 256;
 /// The memory of reading the scenario file at `path` (its `check` line), refused above the
 /// limit unless `allow_large`, before the file is parsed. A file that cannot be read is left
 /// to [`Scenario::load`], which says so in its usual form.
-fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
+pub(crate) fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Ok(None);
     };
@@ -367,7 +422,7 @@ fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
 }
 
 /// The size estimate of `scenario`, refused above the limits unless `allow_large`.
-fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
+pub(crate) fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
     let estimate = SizeEstimate::of(scenario);
     if let Err(message) = estimate.check() {
         if !allow_large {
@@ -380,7 +435,7 @@ fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<
 }
 
 /// The flags of `run`.
-struct RunFlags {
+pub(crate) struct RunFlags {
     out: Option<PathBuf>,
     seed: Option<u64>,
     threads: Option<u16>,
@@ -443,41 +498,74 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     // The scenario as run, for summary.json and report.html.
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json = flags.json.then(|| {
-        let json = report::json::summary_json(&result, path, &text);
-        match &replications {
-            Some(r) => report::json::with_replications(json, r),
-            None => json,
-        }
-    });
-    let written = report::write_reports_and(&result, &out, |dir| {
-        if let Some(r) = &replications {
-            crate::sweep::report::write_figures_csv(
-                r,
-                &dir.join(crate::sweep::report::REPLICATIONS_CSV),
-            )?;
-        }
+    let publish = Publish {
+        path,
+        text: &text,
+        out: &out,
+        json: flags.json,
+        quiet: flags.quiet,
+    };
+    publish.write_and_print(&result, replications.as_ref())
+}
+
+/// Where and how a run's reports are written and what is printed (`run`, and `merge` of a
+/// sharded run, which writes the same).
+pub(crate) struct Publish<'a> {
+    /// The scenario file as named on the command line, and its text.
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub out: &'a Path,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Publish<'_> {
+    /// Writes `result`'s reports (and replications.csv) and prints the table or the JSON.
+    pub(crate) fn write_and_print(
+        &self,
+        result: &run::RunResult,
+        replications: Option<&crate::sweep::SweepResult>,
+    ) -> anyhow::Result<()> {
+        let (path, text) = (self.path, self.text);
+        let json = self.json.then(|| {
+            let json = report::json::summary_json(result, path, text);
+            match replications {
+                Some(r) => report::json::with_replications(json, r),
+                None => json,
+            }
+        });
+        let written = report::write_reports_and(result, self.out, |dir| {
+            if let Some(r) = replications {
+                crate::sweep::report::write_figures_csv(
+                    r,
+                    &dir.join(crate::sweep::report::REPLICATIONS_CSV),
+                )?;
+            }
+            if let Some(json) = &json {
+                crate::sweep::report::write_json(
+                    json,
+                    &dir.join(crate::sweep::report::SUMMARY_JSON),
+                )?;
+            }
+            report::html::write_run_page(result, text, dir)
+        })?;
         if let Some(json) = &json {
-            crate::sweep::report::write_json(json, &dir.join(crate::sweep::report::SUMMARY_JSON))?;
+            println!("{}", serde_json::to_string_pretty(json)?);
+        } else if !self.quiet {
+            print!("{}", report::table::render(result));
+            if let Some(r) = replications {
+                println!("replications (mean ± 95% confidence half-width):");
+                print!("{}", crate::sweep::report::render(r, &[]));
+            }
+            println!("reports written to {}", written.display());
         }
-        report::html::write_run_page(&result, &text, dir)
-    })?;
-    if let Some(json) = &json {
-        println!("{}", serde_json::to_string_pretty(json)?);
-    } else if !flags.quiet {
-        print!("{}", report::table::render(&result));
-        if let Some(r) = &replications {
-            println!("replications (mean ± 95% confidence half-width):");
-            print!("{}", crate::sweep::report::render(r, &[]));
-        }
-        println!("reports written to {}", written.display());
+        Ok(())
     }
-    Ok(())
 }
 
 /// Tells the user what a trace workload holds and what it had to leave out, and every
 /// warning the scenario raised.
-fn print_trace_notes(scenario: &Scenario) {
+pub(crate) fn print_trace_notes(scenario: &Scenario) {
     for w in &scenario.warnings {
         eprintln!("warning: {w}");
     }

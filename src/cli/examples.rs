@@ -33,7 +33,16 @@ pub const RUN: &str = concat!(
     "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
     "  serverless-sim run scenarios/web-api.toml --replications 5       # means with 95% confidence\n",
     "  serverless-sim run scenarios/web-api.toml --format json          # summary.json, printed too\n",
-    "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
+    "  serverless-sim run big.toml --allow-large                        # past the size limits\n",
+    "  serverless-sim run trace.toml --shard 0/4 --out parts/0          # one of 4 shards (apps by hash)\n\n",
+    exit_codes!()
+);
+
+pub const MERGE: &str = concat!(
+    "Examples:\n",
+    "  for k in 0 1 2 3; do serverless-sim run trace.toml --shard $k/4 --out parts/$k; done\n",
+    "  serverless-sim merge reports/trace parts/0 parts/1 parts/2 parts/3   # = `run trace.toml`\n",
+    "  serverless-sim run trace.toml --shard auto/4 --out parts/$JOB_COMPLETION_INDEX   # in a job array\n\n",
     exit_codes!()
 );
 

@@ -20,8 +20,12 @@ use crate::engine::time::Micros;
 /// "No latency" in the per-bucket figures (no request completed in that bucket).
 const NONE: Micros = Micros::MAX;
 
+/// One bucket's latencies, kept for a merge: its histogram's counted slots and its largest
+/// latency.
+pub type KeptBucket = (Vec<(u32, u64)>, Micros);
+
 /// p50 and p99 of completed requests per time bucket.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BucketLatency {
     /// The bucket being collected, and its latencies.
     open: usize,
@@ -30,6 +34,9 @@ pub struct BucketLatency {
     current_max: Micros,
     /// (p50, p99) of every closed bucket, [`NONE`] where nothing completed.
     closed: Vec<(Micros, Micros)>,
+    /// Every closed bucket's latencies, when kept ([`Self::keep_histograms`]): what merging
+    /// sharded parts needs, as percentiles of a merge are not merges of percentiles.
+    kept: Option<Vec<KeptBucket>>,
 }
 
 impl BucketLatency {
@@ -44,7 +51,41 @@ impl BucketLatency {
             current: LogHistogram::new(COMPACT_BITS),
             current_max: 0,
             closed: vec![(NONE, NONE); buckets],
+            kept: None,
         }
+    }
+
+    /// Keeps every bucket's histogram (sparse: its counted slots), for [`Self::kept`].
+    pub fn keep_histograms(&mut self) {
+        self.kept.get_or_insert_with(|| vec![(Vec::new(), 0); self.closed.len()]);
+    }
+
+    /// Every bucket's latencies (the open one's included), if kept.
+    pub fn kept(&self) -> Option<Vec<KeptBucket>> {
+        let mut kept = self.kept.clone()?;
+        if let Some(open) = kept.get_mut(self.open) {
+            *open = (self.current.nonzero(), self.current_max);
+        }
+        Some(kept)
+    }
+
+    /// The figures of buckets whose latencies are the sums of `parts` (each
+    /// [`Self::kept`] of one part, of as many buckets).
+    pub fn merged(parts: &[Vec<KeptBucket>]) -> BucketLatency {
+        let buckets = parts.first().map_or(0, Vec::len);
+        let mut merged = BucketLatency::new(buckets);
+        for b in 0..buckets {
+            let mut hist = LogHistogram::new(COMPACT_BITS);
+            let mut max = 0;
+            for part in parts {
+                hist.add_nonzero(&part[b].0);
+                max = max.max(part[b].1);
+            }
+            merged.closed[b] = percentiles(&hist, max);
+        }
+        // Every bucket is closed: none is open.
+        merged.open = buckets;
+        merged
     }
 
     /// A request completed in `bucket` (never before a bucket already recorded into) after
@@ -64,6 +105,9 @@ impl BucketLatency {
         debug_assert!(bucket > self.open, "completions are booked in time order");
         if let Some(slot) = self.closed.get_mut(self.open) {
             *slot = percentiles(&self.current, self.current_max);
+        }
+        if let Some(kept) = self.kept.as_mut().and_then(|k| k.get_mut(self.open)) {
+            *kept = (self.current.nonzero(), self.current_max);
         }
         self.current.clear();
         self.current_max = 0;
@@ -94,6 +138,9 @@ impl BucketLatency {
     pub fn drop_first_bucket(&mut self) {
         if !self.closed.is_empty() {
             self.closed.remove(0);
+        }
+        if let Some(kept) = self.kept.as_mut().filter(|k| !k.is_empty()) {
+            kept.remove(0);
         }
         self.open = self.open.saturating_sub(1);
     }

@@ -13,6 +13,9 @@
 //! - `sweep`: a sweep's jobs (point x replication) dealt round-robin to shards; break-even
 //!   refinement in rounds.
 
+pub mod replay;
+pub mod replay_part;
+
 use std::fmt;
 use std::path::Path;
 

@@ -39,6 +39,7 @@ pub fn written_by(command: &str) -> Option<Vec<&'static str>> {
             REPORT_HTML,
         ]),
         "trace inspect" => Some(vec![INVOCATIONS_PNG]),
+        super::manifest::RUN_PART_COMMAND => Some(vec![crate::shard::PART_FILE]),
         _ => None,
     }
 }
