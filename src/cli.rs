@@ -422,7 +422,11 @@ pub(crate) fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<
 }
 
 /// The size estimate of `scenario`, refused above the limits unless `allow_large`.
-pub(crate) fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
+pub(crate) fn sized(
+    path: &Path,
+    scenario: &Scenario,
+    allow_large: bool,
+) -> anyhow::Result<SizeEstimate> {
     let estimate = SizeEstimate::of(scenario);
     if let Err(message) = estimate.check() {
         if !allow_large {

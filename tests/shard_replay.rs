@@ -125,7 +125,12 @@ fn four_shards_merged_in_any_order_are_the_unsharded_run_byte_for_byte() {
     let mut args = vec!["merge", s(&text_merged)];
     args.extend(p.iter().rev().map(|d| s(d)));
     let merged_table = ok(&args);
-    let without_path = |x: &str| x.lines().filter(|l| !l.starts_with("reports written")).collect::<Vec<_>>().join("\n");
+    let without_path = |x: &str| {
+        x.lines()
+            .filter(|l| !l.starts_with("reports written"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     assert_eq!(without_path(&table), without_path(&merged_table));
     assert_same_folder(&text_whole, &text_merged);
 }
@@ -151,7 +156,14 @@ fn an_account_concurrency_limit_is_refused_or_approximated_and_said_so() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     let scenario = variant(t, "limited.toml", "account_concurrency = 3");
-    let (code, _, stderr) = sim(&["run", s(&scenario), "--shard", "1/4", "--out", s(&t.join("x"))]);
+    let (code, _, stderr) = sim(&[
+        "run",
+        s(&scenario),
+        "--shard",
+        "1/4",
+        "--out",
+        s(&t.join("x")),
+    ]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
         stderr.contains("limited.toml: deployments[0].compute.account_concurrency"),
@@ -171,7 +183,10 @@ fn an_account_concurrency_limit_is_refused_or_approximated_and_said_so() {
     for file in ["manifest.toml", "report.html"] {
         let text = fs::read_to_string(out.join(file)).unwrap();
         assert!(text.contains(warning), "{file}");
-        assert!(text.contains("deployments[0].compute.account_concurrency"), "{file}");
+        assert!(
+            text.contains("deployments[0].compute.account_concurrency"),
+            "{file}"
+        );
     }
 }
 
@@ -207,7 +222,15 @@ fn a_scale_up_rate_is_per_pool_and_does_not_couple_apps() {
     // byte-for-byte test above merges it.
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("p");
-    ok(&["run", SCENARIO, "--shard", "0/3", "--out", s(&out), "--quiet"]);
+    ok(&[
+        "run",
+        SCENARIO,
+        "--shard",
+        "0/3",
+        "--out",
+        s(&out),
+        "--quiet",
+    ]);
     assert!(out.join("part.json").exists());
 }
 
@@ -219,7 +242,15 @@ fn merge_refuses_other_runs_missing_and_repeated_shards() {
         let dir = t.join(format!("p{k}of{n}-{seed}"));
         let shard = format!("{k}/{n}");
         ok(&[
-            "run", SCENARIO, "--shard", &shard, "--seed", seed, "--out", s(&dir), "--quiet",
+            "run",
+            SCENARIO,
+            "--shard",
+            &shard,
+            "--seed",
+            seed,
+            "--out",
+            s(&dir),
+            "--quiet",
         ]);
         dir
     };
@@ -234,9 +265,15 @@ fn merge_refuses_other_runs_missing_and_repeated_shards() {
         stderr
     };
     let err = merge(&[&a0, &b1]);
-    assert!(err.contains("parts of different runs (seed 7 vs 8)"), "{err}");
+    assert!(
+        err.contains("parts of different runs (seed 7 vs 8)"),
+        "{err}"
+    );
     let err = merge(&[&a0]);
-    assert!(err.contains("shard 1/2 of the run of tests/data/shard/azure-faas.toml is missing"), "{err}");
+    assert!(
+        err.contains("shard 1/2 of the run of tests/data/shard/azure-faas.toml is missing"),
+        "{err}"
+    );
     let err = merge(&[&a1, &a0, &a1]);
     assert!(err.contains("shard 1/2 is given twice"), "{err}");
     let other_count = part(0, 3, "7");

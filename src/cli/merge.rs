@@ -36,7 +36,8 @@ pub(crate) fn run_shard_command(
     print_trace_notes(&scenario);
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let simulate = || replay::run_shard(path, &text, &scenario, shard, approximate, &Progress::new());
+    let simulate =
+        || replay::run_shard(path, &text, &scenario, shard, approximate, &Progress::new());
     let part = match flags.threads {
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n.into())

@@ -57,7 +57,8 @@ impl BucketLatency {
 
     /// Keeps every bucket's histogram (sparse: its counted slots), for [`Self::kept`].
     pub fn keep_histograms(&mut self) {
-        self.kept.get_or_insert_with(|| vec![(Vec::new(), 0); self.closed.len()]);
+        self.kept
+            .get_or_insert_with(|| vec![(Vec::new(), 0); self.closed.len()]);
     }
 
     /// Every bucket's latencies (the open one's included), if kept.
@@ -166,6 +167,30 @@ fn percentiles(hist: &LogHistogram, max: Micros) -> (Micros, Micros) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentiles_of_merged_parts_are_those_of_the_whole() {
+        // Latencies 1..=1000 µs over 3 buckets, split between two parts by parity.
+        let mut whole = BucketLatency::new(3);
+        let mut parts = [BucketLatency::new(3), BucketLatency::new(3)];
+        for p in &mut parts {
+            p.keep_histograms();
+        }
+        for v in 1..=1000u64 {
+            let bucket = (v / 400) as usize;
+            whole.record(bucket, v);
+            parts[(v % 2) as usize].record(bucket, v);
+        }
+        let kept: Vec<_> = parts.iter().map(|p| p.kept().unwrap()).collect();
+        let merged = BucketLatency::merged(&kept);
+        for b in 0..3 {
+            assert_eq!(merged.p50(b), whole.p50(b), "bucket {b}");
+            assert_eq!(merged.p99(b), whole.p99(b), "bucket {b}");
+        }
+        // Bucket 0 holds 1..=399: its median is the 200th value, within a slot's width.
+        let p50 = merged.p50(0).unwrap();
+        assert!((196..=204).contains(&p50), "{p50}");
+    }
 
     #[test]
     fn each_bucket_keeps_its_own_percentiles() {

@@ -224,6 +224,45 @@ mod tests {
     }
 
     #[test]
+    fn parts_added_free_what_one_tally_frees() {
+        // Two accounts' halves of the same units, booked in other orders, added: the
+        // allowance covers the day's first 100 units of the total, bucket by bucket.
+        let tracked = || {
+            let mut d = DailyAllowances::new(3);
+            d.track(0, 100.0, 0, (0, DAY));
+            d
+        };
+        let (mut whole, mut a, mut b) = (tracked(), tracked(), tracked());
+        let units = [
+            (HOUR, 0, 30.0),
+            (2 * HOUR, 0, 0.1),
+            (9 * HOUR, 1, 50.0),
+            (17 * HOUR, 2, 40.0),
+        ];
+        for &(t, bucket, q) in &units {
+            whole.record(t, bucket, 0, q);
+        }
+        for (i, &(t, bucket, q)) in units.iter().enumerate().rev() {
+            if i % 2 == 0 {
+                a.record(t, bucket, 0, q)
+            } else {
+                b.record(t, bucket, 0, q)
+            }
+        }
+        a.add_times(&b, 1);
+        for bucket in 0..3 {
+            assert_eq!(
+                a.covered(bucket, 0),
+                whole.covered(bucket, 0),
+                "bucket {bucket}"
+            );
+        }
+        // 30.1 in bucket 0, 50 in bucket 1, what is left of 100 (19.9) in bucket 2.
+        assert!((whole.covered(2, 0).unwrap() - 19.9).abs() < 1e-9);
+        assert_eq!(whole.covered(1, 0), Some(50.0));
+    }
+
+    #[test]
     fn days_follow_the_reset_time() {
         let mut d = DailyAllowances::new(1);
         d.track(0, 24.0, 8 * HOUR, (0, 2 * DAY));

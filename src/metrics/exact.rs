@@ -7,19 +7,20 @@
 //! 2^-[`FRACTION_BITS`] units and adds integers (i128), so sums and merges are exact and
 //! order-free; the f64 read back ([`ExactSum::value`]) is the one rounding of the exact total.
 //!
-//! Rule: a term `x` counts as `round(x * 2^40) / 2^40` (about 9.1 x 10^-13 of a unit: a
-//! GB-s of a 128 MB, 1 ms call is 1.25 x 10^-4, held to better than 10^-8 of itself). Totals
-//! up to 2^86 units (about 7.7 x 10^25) are exact; whole-number terms (requests, operations)
+//! Rule: a term `x` counts as `round(x * 2^56) / 2^56` (about 1.4 x 10^-17 of a unit: the
+//! GB-s of a 128 MB, 1 ms call, 1.25 x 10^-4, is held to about 10^-13 of itself, and a
+//! monthly fee spread over 8,640 five-minute buckets adds back up to 1 to 12 digits). Totals
+//! up to 2^71 units (about 2.4 x 10^21) are exact; whole-number terms (requests, operations)
 //! are always exact.
 
 use serde::{Deserialize, Serialize};
 
 /// Bits of a unit below the point.
-pub const FRACTION_BITS: u32 = 40;
+pub const FRACTION_BITS: u32 = 56;
 
 const SCALE: f64 = (1u64 << FRACTION_BITS) as f64;
 
-/// A sum of f64 terms, each rounded to 2^-40 of a unit, kept as an exact integer.
+/// A sum of f64 terms, each rounded to 2^-56 of a unit, kept as an exact integer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ExactSum(#[serde(with = "crate::metrics::exact::as_text")] i128);

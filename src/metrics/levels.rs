@@ -250,7 +250,9 @@ impl LevelSet {
     /// ([`Self::set_peak`]).
     pub fn add_times(&mut self, other: &LevelSet, times: i64) {
         for (mine, theirs) in self.tracks.iter_mut().zip(&other.tracks) {
-            mine.current = mine.current.wrapping_add(theirs.current.wrapping_mul(times));
+            mine.current = mine
+                .current
+                .wrapping_add(theirs.current.wrapping_mul(times));
             if mine.area.len() < theirs.area.len() {
                 mine.area.resize(theirs.area.len(), 0);
             }
@@ -323,6 +325,34 @@ mod tests {
         assert_eq!(l.window_integral_secs(), 30e-6);
         assert_eq!(l.window_mean(), 1.5);
         assert_eq!(l.peak(), 3); // held at 7, the measurement's start
+    }
+
+    #[test]
+    fn a_peak_is_a_level_held_not_a_transient_inside_one_instant() {
+        // One instance ends a call at t=10 as another starts one at t=10, in either order:
+        // busy is 1 throughout, never 2 (nor 0). At 20 a second call really overlaps.
+        for order in [[1i64, -1], [-1, 1]] {
+            let mut l = LevelSet::new(10, 40, 4);
+            l.log_busy_changes();
+            l.change(0, 0, 1);
+            l.change(0, 10, order[0]);
+            l.change(0, 10, order[1]);
+            l.change(0, 20, 1);
+            l.change(0, 30, -2);
+            l.finish();
+            assert_eq!(l[0].peak(), 2, "{order:?}");
+            // The log keeps each instant's net change.
+            assert_eq!(
+                l.busy_changes().unwrap(),
+                &[(0, 1), (10, 0), (20, 1), (30, -2)]
+            );
+        }
+        let mut l = LevelSet::new(10, 40, 4);
+        l.change(0, 0, 1);
+        l.change(0, 10, 1);
+        l.change(0, 10, -1);
+        l.finish();
+        assert_eq!(l[0].peak(), 1);
     }
 
     #[test]

@@ -542,7 +542,9 @@ impl Recorder {
         self.usage.add_times(&other.usage, times);
         self.idle_gb.add_times(other.idle_gb, times);
         self.idle_gb_seconds = self.idle_gb.value();
-        self.idle_times = self.idle_times.wrapping_add(other.idle_times.wrapping_mul(t));
+        self.idle_times = self
+            .idle_times
+            .wrapping_add(other.idle_times.wrapping_mul(t));
         self.idle_times_out_of_range = self
             .idle_times_out_of_range
             .wrapping_add(other.idle_times_out_of_range.wrapping_mul(t));

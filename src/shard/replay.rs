@@ -265,7 +265,11 @@ pub fn identity(path: &Path, text: &str, scenario: &Scenario, approximate: bool)
         name: scenario.name.clone(),
         seed: scenario.seed,
         approximate,
-        deployments: scenario.deployments.iter().map(|d| d.name.clone()).collect(),
+        deployments: scenario
+            .deployments
+            .iter()
+            .map(|d| d.name.clone())
+            .collect(),
     }
 }
 
@@ -347,10 +351,7 @@ fn baseline(
 ) -> Result<DeploymentResult, SimError> {
     let nothing = || {
         Ok(RequestStream::Filtered(
-            Box::new(scenario.workload.open(
-                Streams::new(scenario.seed, 0),
-                0,
-            )?),
+            Box::new(scenario.workload.open(Streams::new(scenario.seed, 0), 0)?),
             Arc::from(vec![false; scenario.workload.functions.len()]),
         ))
     };

@@ -66,11 +66,8 @@ pub fn digest(text: &str) -> String {
 /// # Errors
 /// An unusable folder, a write failure.
 pub fn write(part: &RunPart, out: &Path, warnings: &[String]) -> Result<PathBuf, SimError> {
-    let manifest = crate::report::output::Manifest::for_run_part(
-        &part.run.name,
-        part.run.seed,
-        warnings,
-    );
+    let manifest =
+        crate::report::output::Manifest::for_run_part(&part.run.name, part.run.seed, warnings);
     crate::report::output::write_folder(out, manifest, |dir| {
         let path = dir.join(PART_FILE);
         let file = std::fs::File::create(&path)
