@@ -1,5 +1,5 @@
-//! The command line: `run`, `check`, `sweep` ([`sweep`]), `trace inspect`, `pricing list` /
-//! `show`, and their
+//! The command line: `run`, `check`, `sweep` ([`sweep`]), `merge` and `run --shard`
+//! ([`merge`]), `trace inspect`, `pricing list` / `show`, and their
 //! flags. Parsing is clap's; each command is a short function over the library. Every
 //! command's `--help` ends with examples ([`examples`]) and the exit codes:
 //!
@@ -17,6 +17,7 @@ pub mod examples;
 pub mod merge;
 pub mod pricing;
 mod progress_bar;
+mod publish;
 pub mod sweep;
 
 use std::io::IsTerminal;
@@ -32,6 +33,7 @@ use crate::scenario::Scenario;
 use crate::scenario::size::SizeEstimate;
 use crate::workload::Source;
 use crate::workload::trace::{self, Format};
+pub(crate) use publish::Publish;
 
 /// Simulate what a workload costs, and what latency and cold starts its users see, on
 /// functions plus managed backends (FaaS + BaaS) versus always-on servers.
@@ -510,61 +512,6 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
         quiet: flags.quiet,
     };
     publish.write_and_print(&result, replications.as_ref())
-}
-
-/// Where and how a run's reports are written and what is printed (`run`, and `merge` of a
-/// sharded run, which writes the same).
-pub(crate) struct Publish<'a> {
-    /// The scenario file as named on the command line, and its text.
-    pub path: &'a Path,
-    pub text: &'a str,
-    pub out: &'a Path,
-    pub json: bool,
-    pub quiet: bool,
-}
-
-impl Publish<'_> {
-    /// Writes `result`'s reports (and replications.csv) and prints the table or the JSON.
-    pub(crate) fn write_and_print(
-        &self,
-        result: &run::RunResult,
-        replications: Option<&crate::sweep::SweepResult>,
-    ) -> anyhow::Result<()> {
-        let (path, text) = (self.path, self.text);
-        let json = self.json.then(|| {
-            let json = report::json::summary_json(result, path, text);
-            match replications {
-                Some(r) => report::json::with_replications(json, r),
-                None => json,
-            }
-        });
-        let written = report::write_reports_and(result, self.out, |dir| {
-            if let Some(r) = replications {
-                crate::sweep::report::write_figures_csv(
-                    r,
-                    &dir.join(crate::sweep::report::REPLICATIONS_CSV),
-                )?;
-            }
-            if let Some(json) = &json {
-                crate::sweep::report::write_json(
-                    json,
-                    &dir.join(crate::sweep::report::SUMMARY_JSON),
-                )?;
-            }
-            report::html::write_run_page(result, text, dir)
-        })?;
-        if let Some(json) = &json {
-            println!("{}", serde_json::to_string_pretty(json)?);
-        } else if !self.quiet {
-            print!("{}", report::table::render(result));
-            if let Some(r) = replications {
-                println!("replications (mean ± 95% confidence half-width):");
-                print!("{}", crate::sweep::report::render(r, &[]));
-            }
-            println!("reports written to {}", written.display());
-        }
-        Ok(())
-    }
 }
 
 /// Tells the user what a trace workload holds and what it had to leave out, and every
