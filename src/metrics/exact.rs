@@ -29,11 +29,23 @@ impl ExactSum {
     /// Zero.
     pub const ZERO: ExactSum = ExactSum(0);
 
-    /// The sum holding the one term `x`.
+    /// The sum holding the one term `x`: `x x 2^56` rounded half away from zero (below 2^52
+    /// by adding a half and truncating; above, every f64 is already a whole number).
+    /// Conversions through i64 keep the hot path to machine instructions.
     #[inline]
     pub fn of(x: f64) -> ExactSum {
-        // `as` saturates (and maps NaN to 0): a term beyond the range cannot wrap.
-        ExactSum((x * SCALE).round() as i128)
+        const WHOLE: f64 = (1u64 << 52) as f64;
+        const I64: f64 = 9_223_372_036_854_775_808.0; // 2^63
+        let v = x * SCALE;
+        let a = v.abs();
+        ExactSum(if a < WHOLE {
+            (v + 0.5f64.copysign(v)) as i64 as i128
+        } else if a < I64 {
+            v as i64 as i128
+        } else {
+            // `as` saturates (and maps NaN to 0): a term beyond the range cannot wrap.
+            v as i128
+        })
     }
 
     /// Adds the term `x`.

@@ -153,14 +153,23 @@ impl LevelSet {
         }
     }
 
+    #[inline(always)]
     fn commit_peaks(&mut self) {
         for k in 0..LEVELS {
             self.peak[k] = self.peak[k].max(self.current[k]);
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn log_busy(&mut self, t: Micros, delta: i64) {
+        if self.busy_log.is_some() {
+            self.log_busy_change(t, delta);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn log_busy_change(&mut self, t: Micros, delta: i64) {
         if let Some(log) = &mut self.busy_log {
             match log.last_mut() {
                 Some((last, net)) if *last == t => *net += delta,
@@ -170,7 +179,7 @@ impl LevelSet {
     }
 
     /// Changes level `level` by `delta` at time `t` (never earlier than the previous change).
-    #[inline]
+    #[inline(always)]
     pub fn change(&mut self, level: usize, t: Micros, delta: i64) {
         self.settle_peaks(t);
         let left = self.time_left(t);
@@ -183,7 +192,7 @@ impl LevelSet {
     }
 
     /// Moves one instance from level `from` to level `to` at time `t`.
-    #[inline]
+    #[inline(always)]
     pub fn transfer(&mut self, from: usize, to: usize, t: Micros) {
         self.settle_peaks(t);
         let left = self.time_left(t);

@@ -149,12 +149,19 @@ impl RequestStream {
             RequestStream::Synthetic(s) => Ok(s.next_request()),
             RequestStream::Trace(s) => Ok(s.next_request()?),
             RequestStream::Shared(s) => s.next_request(),
-            RequestStream::Filtered(s, keep) => loop {
-                match s.next_request()? {
-                    Some(r) if !keep.get(r.function as usize).copied().unwrap_or(true) => {}
-                    other => return Ok(other),
-                }
-            },
+            RequestStream::Filtered(s, keep) => filtered_next(s, keep),
+        }
+    }
+}
+
+/// The next request of `stream` whose function `keep` keeps (out of line: the unsharded
+/// run's hot path does not carry it).
+#[inline(never)]
+fn filtered_next(stream: &mut RequestStream, keep: &[bool]) -> Result<Option<Request>, SimError> {
+    loop {
+        match stream.next_request()? {
+            Some(r) if !keep.get(r.function as usize).copied().unwrap_or(true) => {}
+            other => return Ok(other),
         }
     }
 }
