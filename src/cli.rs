@@ -1,5 +1,5 @@
-//! The command line: `run`, `check`, `sweep` ([`sweep`]), `trace inspect`, `pricing list` /
-//! `show`, and their
+//! The command line: `run`, `check`, `sweep` ([`sweep`]), `merge` and `run --shard`
+//! ([`merge`]), `trace inspect`, `pricing list` / `show`, and their
 //! flags. Parsing is clap's; each command is a short function over the library. Every
 //! command's `--help` ends with examples ([`examples`]) and the exit codes:
 //!
@@ -14,9 +14,10 @@
 
 pub mod examples;
 pub mod merge;
-
 pub mod pricing;
 mod progress_bar;
+mod publish;
+pub mod shard_run;
 pub mod sweep;
 
 use std::io::IsTerminal;
@@ -32,6 +33,7 @@ use crate::scenario::Scenario;
 use crate::scenario::size::SizeEstimate;
 use crate::workload::Source;
 use crate::workload::trace::{self, Format};
+pub(crate) use publish::Publish;
 
 /// Simulate what a workload costs, and what latency and cold starts its users see, on
 /// functions plus managed backends (FaaS + BaaS) versus always-on servers.
@@ -100,6 +102,20 @@ pub enum Command {
         /// the table, with --quiet too.
         #[arg(long, value_enum, default_value = "text")]
         format: pricing::Format,
+        /// Replay only shard K of N (K from 0; `auto/N` reads K from a job array's
+        /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX): the apps
+        /// whose name hashes to K, each with all its functions. Writes a part folder (default
+        /// `reports/<scenario name>-shard-K-of-N`) for `merge`, which writes this run's
+        /// reports byte for byte. Refused when something couples apps (an account
+        /// concurrency limit, a fleet, quotas, rate limits, connection caps, stored data,
+        /// an autoscaler), naming the scenario key.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// With --shard: replay a scenario whose account concurrency limit couples apps
+        /// anyway, each shard given the full limit (the merged run may throttle less than one
+        /// run; its report warns that it is approximate). Other couplings stay refused.
+        #[arg(long, requires = "shard")]
+        shard_approximate: bool,
     },
     /// Validate a scenario file without running it; reports the first error with its file,
     /// line and field, then the size estimate of the run (requests, engine events and memory
@@ -168,13 +184,16 @@ pub enum Command {
         #[arg(long, value_name = "DIR", num_args = 1.., requires = "shard")]
         after: Vec<PathBuf>,
     },
-    /// Merge the part folders of a sharded sweep (`sweep --shard`) into the reports one
-    /// machine would have written, byte for byte, whatever the order the parts are given in.
-    /// When the break-even refinement needs another round of runs, writes nothing, prints the
-    /// commands that run and merge it, and exits with code 3.
+    /// Merge the part folders of a sharded sweep (`sweep --shard`) or a sharded run (`run
+    /// --shard`) into the reports one machine would have written, byte for byte, whatever the
+    /// order the parts are given in. A run's parts' meters are added exactly and priced once,
+    /// so free allowances and volume tiers apply to the account's total; the scenario file is
+    /// read again from the path the parts name (it must be unchanged). When a sweep's
+    /// break-even refinement needs another round of runs, writes nothing, prints the commands
+    /// that run and merge it, and exits with code 3.
     #[command(after_help = examples::MERGE)]
     Merge {
-        /// The report folder to write (the same rules as `sweep --out`).
+        /// The report folder to write (the same rules as `run --out` and `sweep --out`).
         out: PathBuf,
         /// Part folders, or folders holding part folders.
         #[arg(required = true, value_name = "DIR")]
@@ -253,9 +272,10 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             allow_large,
             replications,
             format,
-        } => run_command(
-            &scenario,
-            RunFlags {
+            shard,
+            shard_approximate,
+        } => {
+            let flags = RunFlags {
                 out,
                 seed,
                 threads,
@@ -263,8 +283,22 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
                 allow_large,
                 replications: replications as usize,
                 json: format == pricing::Format::Json,
-            },
-        ),
+            };
+            match shard {
+                Some(text) => {
+                    let shard = crate::shard::ShardSpec::parse(&text)
+                        .map_err(|e| UsageError(format!("--shard {e}")))?;
+                    if flags.replications > 1 {
+                        return Err(UsageError(
+                            "--shard replays one run: it does not take --replications".into(),
+                        )
+                        .into());
+                    }
+                    shard_run::run_shard_command(&scenario, shard, shard_approximate, flags)
+                }
+                None => run_command(&scenario, flags),
+            }
+        }
         Command::Sweep {
             scenario,
             params,
@@ -397,7 +431,7 @@ const MAX_THREADS: i64 = 256;
 /// The memory of reading the scenario file at `path` (its `check` line), refused above the
 /// limit unless `allow_large`, before the file is parsed. A file that cannot be read is left
 /// to [`Scenario::load`], which says so in its usual form.
-fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
+pub(crate) fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Ok(None);
     };
@@ -411,7 +445,11 @@ fn readable(path: &Path, allow_large: bool) -> anyhow::Result<Option<String>> {
 }
 
 /// The size estimate of `scenario`, refused above the limits unless `allow_large`.
-fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<SizeEstimate> {
+pub(crate) fn sized(
+    path: &Path,
+    scenario: &Scenario,
+    allow_large: bool,
+) -> anyhow::Result<SizeEstimate> {
     let estimate = SizeEstimate::of(scenario);
     if let Err(message) = estimate.check() {
         if !allow_large {
@@ -424,7 +462,7 @@ fn sized(path: &Path, scenario: &Scenario, allow_large: bool) -> anyhow::Result<
 }
 
 /// The flags of `run`.
-struct RunFlags {
+pub(crate) struct RunFlags {
     out: Option<PathBuf>,
     seed: Option<u64>,
     threads: Option<u16>,
@@ -487,41 +525,19 @@ fn run_command(path: &Path, flags: RunFlags) -> anyhow::Result<()> {
     // The scenario as run, for summary.json and report.html.
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json = flags.json.then(|| {
-        let json = report::json::summary_json(&result, path, &text);
-        match &replications {
-            Some(r) => report::json::with_replications(json, r),
-            None => json,
-        }
-    });
-    let written = report::write_reports_and(&result, &out, |dir| {
-        if let Some(r) = &replications {
-            crate::sweep::report::write_figures_csv(
-                r,
-                &dir.join(crate::sweep::report::REPLICATIONS_CSV),
-            )?;
-        }
-        if let Some(json) = &json {
-            crate::sweep::report::write_json(json, &dir.join(crate::sweep::report::SUMMARY_JSON))?;
-        }
-        report::html::write_run_page(&result, &text, dir)
-    })?;
-    if let Some(json) = &json {
-        println!("{}", serde_json::to_string_pretty(json)?);
-    } else if !flags.quiet {
-        print!("{}", report::table::render(&result));
-        if let Some(r) = &replications {
-            println!("replications (mean ± 95% confidence half-width):");
-            print!("{}", crate::sweep::report::render(r, &[]));
-        }
-        println!("reports written to {}", written.display());
-    }
-    Ok(())
+    let publish = Publish {
+        path,
+        text: &text,
+        out: &out,
+        json: flags.json,
+        quiet: flags.quiet,
+    };
+    publish.write_and_print(&result, replications.as_ref())
 }
 
 /// Tells the user what a trace workload holds and what it had to leave out, and every
 /// warning the scenario raised.
-fn print_trace_notes(scenario: &Scenario) {
+pub(crate) fn print_trace_notes(scenario: &Scenario) {
     for w in &scenario.warnings {
         eprintln!("warning: {w}");
     }

@@ -33,7 +33,8 @@ pub const RUN: &str = concat!(
     "  serverless-sim run scenarios/azure-sample.toml --seed 7 --threads 2 --quiet\n",
     "  serverless-sim run scenarios/web-api.toml --replications 5       # means with 95% confidence\n",
     "  serverless-sim run scenarios/web-api.toml --format json          # summary.json, printed too\n",
-    "  serverless-sim run big.toml --allow-large                        # past the size limits\n\n",
+    "  serverless-sim run big.toml --allow-large                        # past the size limits\n",
+    "  serverless-sim run trace.toml --shard 0/4 --out parts/0          # one of 4 shards (apps by hash)\n\n",
     exit_codes!()
 );
 
@@ -50,10 +51,13 @@ pub const MERGE: &str = concat!(
     "Examples:\n",
     "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25 --shard 0/3   # and 1/3, 2/3\n",
     "  serverless-sim merge reports/break-even-sweep reports/break-even-sweep-parts\n",
-    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25 --shard 0/3 --after reports/break-even-sweep-parts\n\n",
+    "  serverless-sim sweep scenarios/break-even.toml --param load=0.1..100:log25 --shard 0/3 --after reports/break-even-sweep-parts\n",
+    "  for k in 0 1 2 3; do serverless-sim run trace.toml --shard $k/4 --out parts/$k; done\n",
+    "  serverless-sim merge reports/trace parts/0 parts/1 parts/2 parts/3   # = `run trace.toml`\n",
+    "  serverless-sim run trace.toml --shard auto/4 --out parts/$JOB_COMPLETION_INDEX   # in a job array\n\n",
     "Exit codes:
   0    done: the reports are written
-  1    the parts cannot be merged: not parts of one sweep, a shard missing or given twice,
+  1    the parts cannot be merged: not parts of one sweep or run, a shard missing or given twice,
        an output folder that cannot be used, a report not written
   2    the command line is wrong
   3    the break-even refinement needs another round of runs: nothing was written; the

@@ -1,5 +1,6 @@
-//! `serverless-sim merge OUT DIR...`: the part folders of a sharded sweep made into the
-//! reports one machine would have written ([`crate::shard`]). What it prints and writes is
+//! `serverless-sim merge OUT DIR...`: the part folders of a sharded sweep or a sharded run
+//! made into the reports one machine would have written ([`crate::shard`]); a run's parts are
+//! merged by [`super::shard_run::merge_run`]. What it prints and writes is
 //! what `sweep` prints and writes ([`super::sweep::publish`]). When the break-even refinement
 //! needs another round of runs, nothing is written: it prints the commands that run that round
 //! and merge again, and exits with [`ANOTHER_ROUND_EXIT_CODE`], so a script (or a driver under
@@ -47,6 +48,9 @@ pub fn merge_command(out: &Path, parts: &[PathBuf], quiet: bool, json: bool) -> 
     }
     match kinds.first().map(String::as_str) {
         Some(sweep_part::KIND) => merge_sweep(out, parts, quiet, json),
+        Some(crate::shard::replay_part::KIND) => {
+            super::shard_run::merge_run(out, &folders, quiet, json)
+        }
         Some(kind) => anyhow::bail!(
             "{}: parts of a `{kind}` cannot be merged by this version",
             folders[0].join(PART_FILE).display()

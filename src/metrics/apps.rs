@@ -28,7 +28,7 @@
 //! Fan, "Sample Quantiles in Statistical Packages", The American Statistician 50(4), 1996).
 
 /// Invocations and cold starts of every app of one deployment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AppCounts {
     /// `[invocations, cold starts]` per app index.
     counts: Vec<[u64; 2]>,
@@ -94,6 +94,19 @@ impl AppCounts {
         for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
             mine[0] = mine[0].saturating_add(theirs[0]);
             mine[1] = mine[1].saturating_add(theirs[1]);
+        }
+    }
+
+    /// Adds `times` copies of `other`'s counts (wrapping: exact when the result is in range).
+    pub fn add_times(&mut self, other: &AppCounts, times: i64) {
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), [0, 0]);
+        }
+        let times = times as u64;
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            for k in 0..2 {
+                mine[k] = mine[k].wrapping_add(theirs[k].wrapping_mul(times));
+            }
         }
     }
 

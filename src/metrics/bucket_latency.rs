@@ -20,8 +20,12 @@ use crate::engine::time::Micros;
 /// "No latency" in the per-bucket figures (no request completed in that bucket).
 const NONE: Micros = Micros::MAX;
 
+/// One bucket's latencies, kept for a merge: its histogram's counted slots and its largest
+/// latency.
+pub type KeptBucket = (Vec<(u32, u64)>, Micros);
+
 /// p50 and p99 of completed requests per time bucket.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct BucketLatency {
     /// The bucket being collected, and its latencies.
     open: usize,
@@ -30,6 +34,9 @@ pub struct BucketLatency {
     current_max: Micros,
     /// (p50, p99) of every closed bucket, [`NONE`] where nothing completed.
     closed: Vec<(Micros, Micros)>,
+    /// Every closed bucket's latencies, when kept ([`Self::keep_histograms`]): what merging
+    /// sharded parts needs, as percentiles of a merge are not merges of percentiles.
+    kept: Option<Vec<KeptBucket>>,
 }
 
 impl BucketLatency {
@@ -44,7 +51,42 @@ impl BucketLatency {
             current: LogHistogram::new(COMPACT_BITS),
             current_max: 0,
             closed: vec![(NONE, NONE); buckets],
+            kept: None,
         }
+    }
+
+    /// Keeps every bucket's histogram (sparse: its counted slots), for [`Self::kept`].
+    pub fn keep_histograms(&mut self) {
+        self.kept
+            .get_or_insert_with(|| vec![(Vec::new(), 0); self.closed.len()]);
+    }
+
+    /// Every bucket's latencies (the open one's included), if kept.
+    pub fn kept(&self) -> Option<Vec<KeptBucket>> {
+        let mut kept = self.kept.clone()?;
+        if let Some(open) = kept.get_mut(self.open) {
+            *open = (self.current.nonzero(), self.current_max);
+        }
+        Some(kept)
+    }
+
+    /// The figures of buckets whose latencies are the sums of `parts` (each
+    /// [`Self::kept`] of one part, of as many buckets).
+    pub fn merged(parts: &[Vec<KeptBucket>]) -> BucketLatency {
+        let buckets = parts.first().map_or(0, Vec::len);
+        let mut merged = BucketLatency::new(buckets);
+        for b in 0..buckets {
+            let mut hist = LogHistogram::new(COMPACT_BITS);
+            let mut max = 0;
+            for part in parts {
+                hist.add_nonzero(&part[b].0);
+                max = max.max(part[b].1);
+            }
+            merged.closed[b] = percentiles(&hist, max);
+        }
+        // Every bucket is closed: none is open.
+        merged.open = buckets;
+        merged
     }
 
     /// A request completed in `bucket` (never before a bucket already recorded into) after
@@ -64,6 +106,9 @@ impl BucketLatency {
         debug_assert!(bucket > self.open, "completions are booked in time order");
         if let Some(slot) = self.closed.get_mut(self.open) {
             *slot = percentiles(&self.current, self.current_max);
+        }
+        if let Some(kept) = self.kept.as_mut().and_then(|k| k.get_mut(self.open)) {
+            *kept = (self.current.nonzero(), self.current_max);
         }
         self.current.clear();
         self.current_max = 0;
@@ -95,6 +140,9 @@ impl BucketLatency {
         if !self.closed.is_empty() {
             self.closed.remove(0);
         }
+        if let Some(kept) = self.kept.as_mut().filter(|k| !k.is_empty()) {
+            kept.remove(0);
+        }
         self.open = self.open.saturating_sub(1);
     }
 
@@ -119,6 +167,30 @@ fn percentiles(hist: &LogHistogram, max: Micros) -> (Micros, Micros) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentiles_of_merged_parts_are_those_of_the_whole() {
+        // Latencies 1..=1000 µs over 3 buckets, split between two parts by parity.
+        let mut whole = BucketLatency::new(3);
+        let mut parts = [BucketLatency::new(3), BucketLatency::new(3)];
+        for p in &mut parts {
+            p.keep_histograms();
+        }
+        for v in 1..=1000u64 {
+            let bucket = (v / 400) as usize;
+            whole.record(bucket, v);
+            parts[(v % 2) as usize].record(bucket, v);
+        }
+        let kept: Vec<_> = parts.iter().map(|p| p.kept().unwrap()).collect();
+        let merged = BucketLatency::merged(&kept);
+        for b in 0..3 {
+            assert_eq!(merged.p50(b), whole.p50(b), "bucket {b}");
+            assert_eq!(merged.p99(b), whole.p99(b), "bucket {b}");
+        }
+        // Bucket 0 holds 1..=399: its median is the 200th value, within a slot's width.
+        let p50 = merged.p50(0).unwrap();
+        assert!((196..=204).contains(&p50), "{p50}");
+    }
 
     #[test]
     fn each_bucket_keeps_its_own_percentiles() {

@@ -14,23 +14,31 @@
 //! The bill then frees, per billing month, the units the allowance covered in that month
 //! instead of `free_per_day x days` ([`crate::pricing::bill()`]).
 
+//!
+//! The units each (day, bucket) used are kept as exact sums ([`ExactSum`]) and the covered
+//! units computed from them when read: the same figures whatever order the units were
+//! booked in, so a sharded replay's merged parts ([`DailyAllowances::add_times`]) free
+//! exactly what one run frees.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::ExactSum;
 use crate::engine::time::{DAY, Micros};
 use crate::platform::quota::day_of;
 
-/// One tracked meter's running day.
-#[derive(Clone, Debug)]
+/// One tracked meter's allowance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct DayTally {
-    /// Index of the meter's column in [`DailyAllowances::covered`].
+    /// Index of the meter's column.
     column: usize,
     free_per_day: f64,
     reset: Micros,
     /// The measured window, `[from, to)`, for the part of a day it holds.
     from: Micros,
     to: Micros,
-    day: u64,
-    /// The running day's allowance and the units it has used.
-    free: f64,
-    used: f64,
 }
 
 impl DayTally {
@@ -45,15 +53,25 @@ impl DayTally {
     }
 }
 
+/// Units used per (day, bucket), the bucket counted from the recorder's first (a dropped
+/// warm-up bucket included).
+type DayBuckets = BTreeMap<(u64, usize), ExactSum>;
+
 /// The units daily allowances covered, per bucket, for the meters that have one.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DailyAllowances {
     /// Per meter: its tally, if it has a daily allowance.
     tallies: Vec<Option<DayTally>>,
-    /// Covered units per (bucket, tracked meter).
-    covered: Vec<f64>,
-    columns: usize,
+    /// Per tracked meter (column): its units per (day, bucket).
+    #[serde(with = "day_buckets")]
+    used: Vec<DayBuckets>,
     buckets: usize,
+    /// Buckets dropped from the front (a warm-up bucket): bucket `b` is `b + dropped` in
+    /// `used`.
+    dropped: usize,
+    /// Covered units per (bucket, column), computed from `used` when first read.
+    #[serde(skip)]
+    covered: OnceLock<Vec<f64>>,
 }
 
 impl DailyAllowances {
@@ -77,57 +95,112 @@ impl DailyAllowances {
         if self.tallies.len() <= meter {
             self.tallies.resize(meter + 1, None);
         }
-        let column = self.columns;
-        self.columns += 1;
-        let mut tally = DayTally {
-            column,
+        self.tallies[meter] = Some(DayTally {
+            column: self.used.len(),
             free_per_day,
             reset,
             from,
             to,
-            day: 0,
-            free: 0.0,
-            used: 0.0,
-        };
-        tally.free = tally.allowance(0);
-        self.tallies[meter] = Some(tally);
-        // Widen every bucket's row by one column.
-        let mut widened = vec![0.0; self.buckets * self.columns];
-        for b in 0..self.buckets {
-            let old = &self.covered[b * column..(b + 1) * column];
-            widened[b * self.columns..b * self.columns + column].copy_from_slice(old);
-        }
-        self.covered = widened;
+        });
+        self.used.push(DayBuckets::new());
+        self.covered = OnceLock::new();
     }
 
-    /// `quantity` of `meter` used at `t`, in bucket `b`: books the part its day's allowance
-    /// still covers. Inline up to the check for an untracked meter.
+    /// `quantity` of `meter` used at `t`, in bucket `b`. Inline up to the check for an
+    /// untracked meter.
     #[inline]
     pub(super) fn record(&mut self, t: Micros, b: usize, meter: usize, quantity: f64) {
-        if let Some(Some(tally)) = self.tallies.get_mut(meter) {
+        if let Some(Some(tally)) = self.tallies.get(meter) {
             let day = day_of(tally.reset, t);
-            if day != tally.day {
-                tally.day = day;
-                tally.free = tally.allowance(day);
-                tally.used = 0.0;
+            self.used[tally.column]
+                .entry((day, b + self.dropped))
+                .or_default()
+                .add(quantity);
+            if self.covered.get().is_some() {
+                self.covered = OnceLock::new();
             }
-            let covered = quantity.min((tally.free - tally.used).max(0.0));
-            tally.used += quantity;
-            self.covered[b * self.columns + tally.column] += covered;
         }
     }
 
-    /// Drops the first bucket (a recorder's warm-up bucket).
+    /// Drops the first bucket (a recorder's warm-up bucket): its units still count against
+    /// their day's allowance.
     pub(super) fn drop_first_bucket(&mut self) {
-        self.covered.drain(0..self.columns.min(self.covered.len()));
         self.buckets = self.buckets.saturating_sub(1);
+        self.dropped += 1;
+        self.covered = OnceLock::new();
+    }
+
+    /// Adds `times` copies of `other`'s units (the same meters tracked over the same
+    /// buckets), exactly.
+    pub(super) fn add_times(&mut self, other: &DailyAllowances, times: i64) {
+        for (mine, theirs) in self.used.iter_mut().zip(&other.used) {
+            for (key, units) in theirs {
+                mine.entry(*key).or_default().add_times(*units, times);
+            }
+        }
+        self.covered = OnceLock::new();
+    }
+
+    /// Whether `other` tracks the same meters alike.
+    pub(super) fn same_shape(&self, other: &DailyAllowances) -> bool {
+        self.tallies == other.tallies
+            && self.buckets == other.buckets
+            && self.dropped == other.dropped
     }
 
     /// The units of `meter` its daily allowance covered in bucket `b`; `None` for a meter
     /// without one.
     pub fn covered(&self, b: usize, meter: usize) -> Option<f64> {
         let tally = self.tallies.get(meter)?.as_ref()?;
-        Some(self.covered[b * self.columns + tally.column])
+        let columns = self.used.len();
+        let covered = self.covered.get_or_init(|| self.compute_covered());
+        Some(covered[b * columns + tally.column])
+    }
+
+    /// Each day's allowance covers its first units, bucket by bucket.
+    fn compute_covered(&self) -> Vec<f64> {
+        let columns = self.used.len();
+        let mut covered = vec![0.0; self.buckets * columns];
+        for tally in self.tallies.iter().flatten() {
+            let mut day = None;
+            let mut used = ExactSum::ZERO;
+            let mut free = 0.0;
+            for (&(d, b), &units) in &self.used[tally.column] {
+                if day != Some(d) {
+                    day = Some(d);
+                    used = ExactSum::ZERO;
+                    free = tally.allowance(d);
+                }
+                let part = units.value().min((free - used.value()).max(0.0));
+                used.add_times(units, 1);
+                if let Some(b) = b.checked_sub(self.dropped).filter(|&b| b < self.buckets) {
+                    covered[b * columns + tally.column] += part;
+                }
+            }
+        }
+        covered
+    }
+}
+
+/// Serde for the per-column maps as lists of `[day, bucket, units]`.
+mod day_buckets {
+    use super::{DayBuckets, ExactSum};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[DayBuckets], s: S) -> Result<S::Ok, S::Error> {
+        let lists: Vec<Vec<(u64, usize, ExactSum)>> = v
+            .iter()
+            .map(|m| m.iter().map(|(&(d, b), &u)| (d, b, u)).collect())
+            .collect();
+        lists.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<DayBuckets>, D::Error> {
+        let lists = Vec::<Vec<(u64, usize, ExactSum)>>::deserialize(d)?;
+        Ok(lists
+            .into_iter()
+            .map(|l| l.into_iter().map(|(d, b, u)| ((d, b), u)).collect())
+            .collect())
     }
 }
 
@@ -148,6 +221,45 @@ mod tests {
         assert_eq!(d.covered(0, 1), Some(30.0));
         assert_eq!(d.covered(1, 1), Some(100.0));
         assert_eq!(d.covered(0, 0), None);
+    }
+
+    #[test]
+    fn parts_added_free_what_one_tally_frees() {
+        // Two accounts' halves of the same units, booked in other orders, added: the
+        // allowance covers the day's first 100 units of the total, bucket by bucket.
+        let tracked = || {
+            let mut d = DailyAllowances::new(3);
+            d.track(0, 100.0, 0, (0, DAY));
+            d
+        };
+        let (mut whole, mut a, mut b) = (tracked(), tracked(), tracked());
+        let units = [
+            (HOUR, 0, 30.0),
+            (2 * HOUR, 0, 0.1),
+            (9 * HOUR, 1, 50.0),
+            (17 * HOUR, 2, 40.0),
+        ];
+        for &(t, bucket, q) in &units {
+            whole.record(t, bucket, 0, q);
+        }
+        for (i, &(t, bucket, q)) in units.iter().enumerate().rev() {
+            if i % 2 == 0 {
+                a.record(t, bucket, 0, q)
+            } else {
+                b.record(t, bucket, 0, q)
+            }
+        }
+        a.add_times(&b, 1);
+        for bucket in 0..3 {
+            assert_eq!(
+                a.covered(bucket, 0),
+                whole.covered(bucket, 0),
+                "bucket {bucket}"
+            );
+        }
+        // 30.1 in bucket 0, 50 in bucket 1, what is left of 100 (19.9) in bucket 2.
+        assert!((whole.covered(2, 0).unwrap() - 19.9).abs() < 1e-9);
+        assert_eq!(whole.covered(1, 0), Some(50.0));
     }
 
     #[test]

@@ -51,10 +51,11 @@ pub const MAX_FUNCTIONS_MERGED: usize = 16;
 /// Counts of one function. In C layout, so that what every call updates (slot time,
 /// requests, completions, cold and instance starts) is the first 48 bytes: one cache line of
 /// a `CountsLine`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[repr(C)]
 pub struct FunctionCounts {
     /// Slot time in µs: a sum of ends minus starts (see the module docs).
+    #[serde(with = "super::exact::as_text")]
     slot_us: i128,
     pub requests: u64,
     pub completed: u64,
@@ -72,7 +73,7 @@ pub struct FunctionCounts {
 
 /// One function's counts, starting a cache line (on the 10,000-function trace a call's
 /// updates then miss once, not twice).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
 #[repr(align(64))]
 struct CountsLine(FunctionCounts);
 
@@ -82,6 +83,25 @@ impl FunctionCounts {
         self.throttled + self.timed_out + self.rejected + self.dropped + self.quota_exceeded
     }
 
+    /// Adds `times` copies of `other` (wrapping: exact when the result is in range).
+    fn add_times(&mut self, other: &FunctionCounts, times: i64) {
+        let t = times as u64;
+        let add = |a: &mut u64, b: u64| *a = a.wrapping_add(b.wrapping_mul(t));
+        self.slot_us = self
+            .slot_us
+            .wrapping_add(other.slot_us.wrapping_mul(i128::from(times)));
+        add(&mut self.requests, other.requests);
+        add(&mut self.completed, other.completed);
+        add(&mut self.cold_starts, other.cold_starts);
+        add(&mut self.instance_starts, other.instance_starts);
+        add(&mut self.throttled, other.throttled);
+        add(&mut self.timed_out, other.timed_out);
+        add(&mut self.rejected, other.rejected);
+        add(&mut self.dropped, other.dropped);
+        add(&mut self.quota_exceeded, other.quota_exceeded);
+        add(&mut self.unfinished, other.unfinished);
+    }
+
     /// Slot time in seconds (see the module docs).
     pub fn slot_seconds(&self) -> f64 {
         self.slot_us.max(0) as f64 / 1e6
@@ -89,7 +109,7 @@ impl FunctionCounts {
 }
 
 /// Per-function counters, per-call meter usage and latency of one deployment.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FunctionMetrics {
     names: Vec<String>,
     meters: usize,
@@ -99,7 +119,7 @@ pub struct FunctionMetrics {
     /// completion then touches nothing of it.
     latency: Vec<LatencyStats>,
     /// Quantity per (function, meter), row-major by function.
-    usage: Vec<f64>,
+    usage: Vec<super::ExactSum>,
     /// The functions' latencies are fine and make up the deployment's (at most
     /// [`MAX_FUNCTIONS_MERGED`] functions); cleared once merged.
     merged: bool,
@@ -123,7 +143,7 @@ impl FunctionMetrics {
             meters,
             counts: vec![CountsLine::default(); functions],
             latency,
-            usage: vec![0.0; functions * meters],
+            usage: vec![super::ExactSum::ZERO; functions * meters],
             merged,
         }
     }
@@ -157,12 +177,15 @@ impl FunctionMetrics {
 
     /// What `f`'s calls recorded on `meter`.
     pub fn usage(&self, f: usize, meter: usize) -> f64 {
-        self.usage[f * self.meters + meter]
+        self.usage[f * self.meters + meter].value()
     }
 
     /// Total of `meter` over every function.
     pub fn meter_total(&self, meter: usize) -> f64 {
-        (0..self.len()).map(|f| self.usage(f, meter)).sum()
+        (0..self.len())
+            .map(|f| self.usage[f * self.meters + meter])
+            .sum::<super::ExactSum>()
+            .value()
     }
 
     #[inline]
@@ -201,6 +224,24 @@ impl FunctionMetrics {
             for stats in &self.latency {
                 deployment.merge(stats);
             }
+        }
+    }
+
+    /// Adds `times` copies of `other` (the same functions and meters; latencies only with a
+    /// positive `times`, see [`LatencyStats::add_times`]): exact, counts wrapping.
+    pub fn add_times(&mut self, other: &FunctionMetrics, times: i64) {
+        assert!(
+            self.names == other.names && self.meters == other.meters,
+            "other functions"
+        );
+        for (CountsLine(mine), CountsLine(theirs)) in self.counts.iter_mut().zip(&other.counts) {
+            mine.add_times(theirs, times);
+        }
+        for (mine, theirs) in self.latency.iter_mut().zip(&other.latency) {
+            mine.add_times(theirs, times);
+        }
+        for (mine, theirs) in self.usage.iter_mut().zip(&other.usage) {
+            mine.add_times(*theirs, times);
         }
     }
 
@@ -267,7 +308,7 @@ impl FunctionMetrics {
     #[inline]
     pub fn used(&mut self, f: u32, meter: usize, quantity: f64) {
         if let Some(q) = self.usage.get_mut(f as usize * self.meters + meter) {
-            *q += quantity;
+            q.add(quantity);
         }
     }
 
@@ -301,8 +342,8 @@ impl FunctionMetrics {
         self.slot_freed(f, t);
         let row = f as usize * self.meters;
         if let Some(usage) = self.usage.get_mut(row..row + self.meters) {
-            usage[requests_meter] += 1.0;
-            usage[gb_meter] += gb_s;
+            usage[requests_meter].add(1.0);
+            usage[gb_meter].add(gb_s);
         }
     }
 

@@ -20,7 +20,7 @@ use crate::engine::time::Micros;
 use crate::pricing::{MeterKind, Meters};
 
 /// One gauge: its meter, its level and since when the level has held.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Gauge {
     meter: usize,
     level: f64,
@@ -28,7 +28,7 @@ struct Gauge {
 }
 
 /// The gauges of one deployment and the month their quantities are measured in.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GaugeSet {
     month: Micros,
     gauges: Vec<Gauge>,

@@ -15,7 +15,7 @@
 //! histogram of short latencies stays small and no value is ever clamped.
 
 /// Counts of values by log-linear slot.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogHistogram {
     /// `p`: the first bucket has `2^p` slots, every later bucket `2^(p-1)`.
     precision_bits: u32,
@@ -176,6 +176,45 @@ impl LogHistogram {
             *mine += theirs;
         }
         self.total += other.total;
+    }
+
+    /// Adds `times` copies of every value of `other` (same precision); a negative `times`
+    /// takes them away. Counts wrap (mod 2^64), so a result whose counts are in range is exact
+    /// whatever the order of the additions.
+    pub fn add_times(&mut self, other: &LogHistogram, times: i64) {
+        assert_eq!(
+            self.precision_bits, other.precision_bits,
+            "precisions differ"
+        );
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        let times = times as u64;
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine = mine.wrapping_add(theirs.wrapping_mul(times));
+        }
+        self.total = self.total.wrapping_add(other.total.wrapping_mul(times));
+    }
+
+    /// The slots that count something, with their counts (a sparse copy).
+    pub fn nonzero(&self) -> Vec<(u32, u64)> {
+        (self.counts.iter().enumerate())
+            .filter(|&(_, &c)| c > 0)
+            .map(|(slot, &c)| (slot as u32, c))
+            .collect()
+    }
+
+    /// Adds the counts of a sparse copy ([`Self::nonzero`]) of a histogram of this precision.
+    pub fn add_nonzero(&mut self, slots: &[(u32, u64)]) {
+        for &(slot, count) in slots {
+            let slot = slot as usize;
+            if slot >= self.counts.len() {
+                let half = 1usize << (self.precision_bits - 1);
+                self.counts.resize((slot / half + 1) * half, 0);
+            }
+            self.counts[slot] += count;
+            self.total += count;
+        }
     }
 
     /// Bytes held by the slot array.

@@ -18,9 +18,10 @@ const FINE_BITS: u32 = 11;
 pub(super) const COMPACT_BITS: u32 = 8;
 
 /// Latency distribution of one deployment (or one function, or one time bucket).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LatencyStats {
     hist: LogHistogram,
+    #[serde(with = "super::exact::as_text")]
     sum_us: u128,
     min_us: Micros,
     max_us: Micros,
@@ -66,6 +67,21 @@ impl LatencyStats {
     pub fn merge(&mut self, other: &LatencyStats) {
         self.hist.merge(&other.hist);
         self.sum_us += other.sum_us;
+        self.min_us = self.min_us.min(other.min_us);
+        self.max_us = self.max_us.max(other.max_us);
+    }
+
+    /// Adds `times` copies of `other` (a negative `times` takes them away: `other` must then
+    /// hold no latency, as minima and maxima cannot be taken away).
+    pub fn add_times(&mut self, other: &LatencyStats, times: i64) {
+        if other.is_empty() {
+            return;
+        }
+        assert!(times > 0, "latencies cannot be taken away");
+        self.hist.add_times(&other.hist, times);
+        self.sum_us = self
+            .sum_us
+            .wrapping_add(other.sum_us.wrapping_mul(times as u128));
         self.min_us = self.min_us.min(other.min_us);
         self.max_us = self.max_us.max(other.max_us);
     }

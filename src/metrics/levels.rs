@@ -3,6 +3,12 @@
 //! A level is a count that changes at event times. Its integral over each bucket
 //! (count x µs) is kept, so the report can show the exact time average of every bucket, and
 //! the mean over the window is exact too (the M/G/inf check relies on it).
+//!
+//! **Peaks.** A level's peak is the highest value it holds over an interval of time: the
+//! level after *all* the changes at one instant, not a transient between two changes at the
+//! same microsecond (whose order is the engine's, not the model's). So the peak of a sum of
+//! levels (a sharded replay's merged deployment, [`crate::shard`]) is the peak of the summed
+//! step functions, which [`LevelSet::log_busy_changes`] lets a merge rebuild.
 
 use crate::engine::time::Micros;
 
@@ -11,13 +17,14 @@ pub const LEVELS: usize = 5;
 
 /// One level's result: its integral over each bucket, its peak and its final value. Filled in
 /// by [`LevelSet::finish`]; read it after the run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LevelTrack {
     current: i64,
     peak: i64,
     bucket_len: Micros,
     window: Micros,
     /// Integral of the level over each bucket, in count x µs (exact).
+    #[serde(with = "super::exact::vec_as_text")]
     area: Vec<i128>,
 }
 
@@ -59,7 +66,7 @@ impl LevelTrack {
 /// `delta x (bucket end - t)`. So a change touches one level (a transfer of one instance
 /// between two levels, the common case, two), in integers, exactly; only crossing into a later
 /// bucket touches them all.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct LevelSet {
     current: [i64; LEVELS],
     peak: [i64; LEVELS],
@@ -71,9 +78,15 @@ pub struct LevelSet {
     bucket_len: Micros,
     window: Micros,
     /// Each level's integral over each bucket (count x µs), as if the levels now held to the
-    /// end of the current bucket.
+    /// end of the current bucket (emptied by [`Self::finish`]: not part of a result).
+    #[serde(skip)]
     area: Vec<[i128; LEVELS]>,
     tracks: [LevelTrack; LEVELS],
+    /// The time of the latest changes, not yet counted in the peaks.
+    pending: Micros,
+    /// The busy level's net change at each instant it changed, when asked for
+    /// ([`Self::log_busy_changes`]).
+    busy_log: Option<Vec<(Micros, i64)>>,
 }
 
 impl LevelSet {
@@ -113,22 +126,75 @@ impl LevelSet {
             window,
             area: vec![[0; LEVELS]; n_buckets],
             tracks: std::array::from_fn(|_| track()),
+            pending: 0,
+            busy_log: None,
+        }
+    }
+
+    /// Keeps the busy level's net change at every instant it changes (memory grows with the
+    /// changes: for the parts of a sharded replay, whose merged peak needs them).
+    pub fn log_busy_changes(&mut self) {
+        self.busy_log.get_or_insert_with(Vec::new);
+    }
+
+    /// The busy level's net change at each instant it changed, in time order (times as the
+    /// models gave them, before any warm-up is dropped), if logged.
+    pub fn busy_changes(&self) -> Option<&[(Micros, i64)]> {
+        self.busy_log.as_deref()
+    }
+
+    /// Counts the changes made before `t` in the peaks (the levels they left held over an
+    /// interval).
+    #[inline]
+    fn settle_peaks(&mut self, t: Micros) {
+        if t > self.pending {
+            self.commit_peaks();
+            self.pending = t;
+        }
+    }
+
+    #[inline(always)]
+    fn commit_peaks(&mut self) {
+        for k in 0..LEVELS {
+            self.peak[k] = self.peak[k].max(self.current[k]);
+        }
+    }
+
+    #[inline(always)]
+    fn log_busy(&mut self, t: Micros, delta: i64) {
+        if self.busy_log.is_some() {
+            self.log_busy_change(t, delta);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn log_busy_change(&mut self, t: Micros, delta: i64) {
+        if let Some(log) = &mut self.busy_log {
+            match log.last_mut() {
+                Some((last, net)) if *last == t => *net += delta,
+                _ => log.push((t, delta)),
+            }
         }
     }
 
     /// Changes level `level` by `delta` at time `t` (never earlier than the previous change).
-    #[inline]
+    #[inline(always)]
     pub fn change(&mut self, level: usize, t: Micros, delta: i64) {
+        self.settle_peaks(t);
         let left = self.time_left(t);
         self.area[self.bucket][level] += delta as i128 * left;
         self.current[level] += delta;
         debug_assert!(self.current[level] >= 0, "level went negative");
-        self.peak[level] = self.peak[level].max(self.current[level]);
+        if level == 0 {
+            self.log_busy(t, delta);
+        }
     }
 
     /// Moves one instance from level `from` to level `to` at time `t`.
-    #[inline]
+    #[inline(always)]
     pub fn transfer(&mut self, from: usize, to: usize, t: Micros) {
+        self.settle_peaks(t);
         let left = self.time_left(t);
         let area = &mut self.area[self.bucket];
         area[from] -= left;
@@ -136,7 +202,11 @@ impl LevelSet {
         self.current[from] -= 1;
         debug_assert!(self.current[from] >= 0, "level went negative");
         self.current[to] += 1;
-        self.peak[to] = self.peak[to].max(self.current[to]);
+        if from == 0 {
+            self.log_busy(t, -1);
+        } else if to == 0 {
+            self.log_busy(t, 1);
+        }
     }
 
     /// Moves to the bucket of `t` (clamped to the window) and returns the time from `t` to that
@@ -172,6 +242,7 @@ impl LevelSet {
         if self.area.is_empty() {
             return;
         }
+        self.commit_peaks();
         self.enter_buckets_through(self.window);
         for (k, track) in self.tracks.iter_mut().enumerate() {
             track.current = self.current[k];
@@ -181,6 +252,29 @@ impl LevelSet {
         // The per-level copies are the result now; the window is closed, so nothing indexes
         // the fused table again.
         self.area = Vec::new();
+    }
+
+    /// Adds `times` copies of `other`'s finished tracks (same buckets) to these finished ones:
+    /// integrals and final levels, exactly. Peaks are not sums: the caller sets them
+    /// ([`Self::set_peak`]).
+    pub fn add_times(&mut self, other: &LevelSet, times: i64) {
+        for (mine, theirs) in self.tracks.iter_mut().zip(&other.tracks) {
+            mine.current = mine
+                .current
+                .wrapping_add(theirs.current.wrapping_mul(times));
+            if mine.area.len() < theirs.area.len() {
+                mine.area.resize(theirs.area.len(), 0);
+            }
+            for (a, b) in mine.area.iter_mut().zip(&theirs.area) {
+                *a = a.wrapping_add(b.wrapping_mul(i128::from(times)));
+            }
+        }
+    }
+
+    /// Sets level `k`'s peak (of a merge, where it is not a sum).
+    pub fn set_peak(&mut self, k: usize, peak: i64) {
+        self.tracks[k].peak = peak;
+        self.peak[k] = peak;
     }
 
     /// Drops the warm-up bucket `[0, warmup)` of the finished tracks: they then cover
@@ -240,6 +334,34 @@ mod tests {
         assert_eq!(l.window_integral_secs(), 30e-6);
         assert_eq!(l.window_mean(), 1.5);
         assert_eq!(l.peak(), 3); // held at 7, the measurement's start
+    }
+
+    #[test]
+    fn a_peak_is_a_level_held_not_a_transient_inside_one_instant() {
+        // One instance ends a call at t=10 as another starts one at t=10, in either order:
+        // busy is 1 throughout, never 2 (nor 0). At 20 a second call really overlaps.
+        for order in [[1i64, -1], [-1, 1]] {
+            let mut l = LevelSet::new(10, 40, 4);
+            l.log_busy_changes();
+            l.change(0, 0, 1);
+            l.change(0, 10, order[0]);
+            l.change(0, 10, order[1]);
+            l.change(0, 20, 1);
+            l.change(0, 30, -2);
+            l.finish();
+            assert_eq!(l[0].peak(), 2, "{order:?}");
+            // The log keeps each instant's net change.
+            assert_eq!(
+                l.busy_changes().unwrap(),
+                &[(0, 1), (10, 0), (20, 1), (30, -2)]
+            );
+        }
+        let mut l = LevelSet::new(10, 40, 4);
+        l.change(0, 0, 1);
+        l.change(0, 10, 1);
+        l.change(0, 10, -1);
+        l.finish();
+        assert_eq!(l[0].peak(), 1);
     }
 
     #[test]

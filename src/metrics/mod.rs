@@ -21,6 +21,7 @@
 pub mod apps;
 pub mod bucket_latency;
 pub mod daily_allowance;
+pub mod exact;
 pub mod functions;
 pub mod gauges;
 pub mod histogram;
@@ -31,6 +32,7 @@ pub mod scaling;
 use crate::engine::time::Micros;
 pub use apps::AppCounts;
 pub use bucket_latency::BucketLatency;
+pub use exact::ExactSum;
 pub use functions::{FunctionCounts, FunctionMetrics};
 pub use gauges::GaugeSet;
 pub use latency::LatencyStats;
@@ -54,7 +56,7 @@ pub enum Level {
 }
 
 /// Counts of one time bucket.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BucketCounts {
     pub requests: u64,
     pub completed: u64,
@@ -65,7 +67,7 @@ pub struct BucketCounts {
 }
 
 /// Whole-run totals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     pub requests: u64,
     pub completed: u64,
@@ -107,11 +109,49 @@ pub struct Totals {
     pub queued_at_end: u64,
 }
 
+impl BucketCounts {
+    /// Adds `times` copies of `other` (wrapping: exact when the result is in range).
+    fn add_times(&mut self, other: &BucketCounts, times: i64) {
+        let t = times as u64;
+        let add = |a: &mut u64, b: u64| *a = a.wrapping_add(b.wrapping_mul(t));
+        add(&mut self.requests, other.requests);
+        add(&mut self.completed, other.completed);
+        add(&mut self.cold_starts, other.cold_starts);
+        add(&mut self.failed, other.failed);
+        add(&mut self.quota_exceeded, other.quota_exceeded);
+    }
+}
+
+impl Totals {
+    /// Adds `times` copies of `other` (wrapping: exact when the result is in range).
+    fn add_times(&mut self, other: &Totals, times: i64) {
+        let t = times as u64;
+        let add = |a: &mut u64, b: u64| *a = a.wrapping_add(b.wrapping_mul(t));
+        add(&mut self.requests, other.requests);
+        add(&mut self.completed, other.completed);
+        add(&mut self.failed, other.failed);
+        add(&mut self.cold_starts, other.cold_starts);
+        add(&mut self.instance_starts, other.instance_starts);
+        add(&mut self.throttled, other.throttled);
+        add(&mut self.timed_out, other.timed_out);
+        add(&mut self.beyond_clock, other.beyond_clock);
+        add(&mut self.rejected, other.rejected);
+        add(&mut self.quota_exceeded, other.quota_exceeded);
+        add(&mut self.prewarms, other.prewarms);
+        add(&mut self.scale_up_throttled, other.scale_up_throttled);
+        add(&mut self.retries, other.retries);
+        add(&mut self.dropped, other.dropped);
+        add(&mut self.unfinished, other.unfinished);
+        add(&mut self.queued_at_end, other.queued_at_end);
+    }
+}
+
 /// Billable quantities per (bucket, meter).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     meters: usize,
-    values: Vec<f64>,
+    /// Exact sums ([`ExactSum`]): a sharded replay's merged usage is one run's to the bit.
+    values: Vec<ExactSum>,
     /// What the meters with a `free_per_day` allowance had free, day by day.
     pub daily: daily_allowance::DailyAllowances,
 }
@@ -120,14 +160,14 @@ impl Usage {
     fn new(buckets: usize, meters: usize) -> Self {
         Self {
             meters,
-            values: vec![0.0; buckets * meters],
+            values: vec![ExactSum::ZERO; buckets * meters],
             daily: daily_allowance::DailyAllowances::new(buckets),
         }
     }
 
     /// Quantity of `meter` in bucket `b`.
     pub fn get(&self, b: usize, meter: usize) -> f64 {
-        self.values[b * self.meters + meter]
+        self.values[b * self.meters + meter].value()
     }
 
     /// Number of meters.
@@ -135,14 +175,28 @@ impl Usage {
         self.meters
     }
 
+    /// Adds `times` copies of `other` (the same buckets and meters), exactly.
+    fn add_times(&mut self, other: &Usage, times: i64) {
+        for (mine, theirs) in self.values.iter_mut().zip(&other.values) {
+            mine.add_times(*theirs, times);
+        }
+        self.daily.add_times(&other.daily, times);
+    }
+
     /// Total quantity of `meter` over all buckets.
     pub fn total(&self, meter: usize) -> f64 {
-        self.values.iter().skip(meter).step_by(self.meters).sum()
+        self.values
+            .iter()
+            .skip(meter)
+            .step_by(self.meters)
+            .copied()
+            .sum::<ExactSum>()
+            .value()
     }
 }
 
 /// Everything measured about one deployment during one run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Recorder {
     bucket_len: Micros,
     window: Micros,
@@ -151,6 +205,7 @@ pub struct Recorder {
     /// 1 while the grid has a warm-up bucket `[0, measure_from)` in front, else 0.
     first: usize,
     /// Cache of the last bucket looked up: its index and time range.
+    #[serde(skip)]
     cached: (usize, Micros, Micros),
     pub totals: Totals,
     pub buckets: Vec<BucketCounts>,
@@ -166,6 +221,9 @@ pub struct Recorder {
     /// Memory kept warm by idle FaaS instances inside the window (GB-s): what keep-alive
     /// costs the provider, and what provisioned concurrency would bill.
     pub idle_gb_seconds: f64,
+    /// `idle_gb_seconds` as an exact sum of the pools' terms (set by the FaaS model; read into
+    /// `idle_gb_seconds` by [`Self::finish`]), so that sharded parts merge exactly.
+    pub idle_gb: ExactSum,
     /// Idle times a learning keep-alive policy recorded, and how many fell beyond its range
     /// (hybrid keep-alive; zero otherwise).
     pub idle_times: u64,
@@ -217,6 +275,7 @@ impl Recorder {
             usage: Usage::new(n, meters),
             gauges: GaugeSet::default(),
             idle_gb_seconds: 0.0,
+            idle_gb: ExactSum::ZERO,
             idle_times: 0,
             idle_times_out_of_range: 0,
             apps: AppCounts::default(),
@@ -396,7 +455,7 @@ impl Recorder {
     #[inline]
     pub fn usage(&mut self, t: Micros, meter: usize, quantity: f64) {
         let b = self.bucket(t);
-        self.usage.values[b * self.usage.meters + meter] += quantity;
+        self.usage.values[b * self.usage.meters + meter].add(quantity);
         self.usage.daily.record(t, b, meter, quantity);
     }
 
@@ -415,8 +474,8 @@ impl Recorder {
         let b = self.bucket(t);
         let row = b * self.usage.meters;
         if let Some(usage) = self.usage.values.get_mut(row..row + self.usage.meters) {
-            usage[requests_meter] += 1.0;
-            usage[gb_meter] += gb_s;
+            usage[requests_meter].add(1.0);
+            usage[gb_meter].add(gb_s);
         }
         self.usage.daily.record(t, b, requests_meter, 1.0);
         self.usage.daily.record(t, b, gb_meter, gb_s);
@@ -438,7 +497,7 @@ impl Recorder {
             let b = self.bucket(t);
             let end = self.bucket_start(b + 1).min(to);
             let piece = per_us * (end - t) as f64;
-            self.usage.values[b * self.usage.meters + meter] += piece;
+            self.usage.values[b * self.usage.meters + meter].add(piece);
             self.usage.daily.record(t, b, meter, piece);
             t = end;
         }
@@ -453,11 +512,52 @@ impl Recorder {
         self.functions.window_ended();
     }
 
+    /// Whether `other` (finished) covers the same buckets and meters alike, so that
+    /// [`Self::add_times`] can add it.
+    pub fn same_shape(&self, other: &Recorder) -> bool {
+        self.bucket_len == other.bucket_len
+            && self.window == other.window
+            && self.buckets.len() == other.buckets.len()
+            && self.usage.meters == other.usage.meters
+            && self.usage.values.len() == other.usage.values.len()
+            && self.usage.daily.same_shape(&other.usage.daily)
+            && self.functions.len() == other.functions.len()
+            && self.apps.len() == other.apps.len()
+    }
+
+    /// Adds `times` copies of the finished recorder `other` (of the same shape,
+    /// [`Self::same_shape`]; a negative `times` takes copies away, then `other` must hold no
+    /// latency): every count, integral and billable quantity, exactly (integers, and
+    /// [`ExactSum`]s). What is not a sum is left alone for the caller: level peaks, the
+    /// per-bucket percentiles, a fleet's utilisation and queue waits, gauges and an
+    /// autoscaler's trace.
+    pub fn add_times(&mut self, other: &Recorder, times: i64) {
+        let t = times as u64;
+        self.totals.add_times(&other.totals, times);
+        for (mine, theirs) in self.buckets.iter_mut().zip(&other.buckets) {
+            mine.add_times(theirs, times);
+        }
+        self.levels.add_times(&other.levels, times);
+        self.latency.add_times(&other.latency, times);
+        self.usage.add_times(&other.usage, times);
+        self.idle_gb.add_times(other.idle_gb, times);
+        self.idle_gb_seconds = self.idle_gb.value();
+        self.idle_times = self
+            .idle_times
+            .wrapping_add(other.idle_times.wrapping_mul(t));
+        self.idle_times_out_of_range = self
+            .idle_times_out_of_range
+            .wrapping_add(other.idle_times_out_of_range.wrapping_mul(t));
+        self.apps.add_times(&other.apps, times);
+        self.functions.add_times(&other.functions, times);
+    }
+
     /// Closes the level integrals at the end of the window, and completes the deployment's
     /// latency with the functions' where they keep it ([`FunctionMetrics::merge_latency_into`]).
     /// A recorder with a warm-up then drops its warm-up bucket and counts times from the
     /// warm-up's end: its window is the measured part.
     pub fn finish(&mut self) {
+        self.idle_gb_seconds = self.idle_gb.value();
         self.close_gauges();
         self.levels.finish();
         self.functions.merge_latency_into(&mut self.latency);

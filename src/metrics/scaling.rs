@@ -7,14 +7,14 @@
 use crate::engine::time::Micros;
 
 /// The desired count from `at` on (summed over a FaaS deployment's pools).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DesiredChange {
     pub at: Micros,
     pub desired: u32,
 }
 
 /// The desired-count series of one deployment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScalingTrace {
     /// The first entry is the count at time 0; later ones are scale events, in time order.
     pub changes: Vec<DesiredChange>,

@@ -198,6 +198,27 @@ pub fn simulate_on(
     window: Window,
     progress: &Progress,
 ) -> Result<DeploymentResult, SimError> {
+    simulate_on_with(spec, workload, requests, window, progress, Mergeable(false))
+}
+
+/// Whether a recorder also keeps what merging the parts of a sharded replay needs: the busy
+/// level's changes and every bucket's latency histogram (memory then grows with the changes;
+/// [`crate::shard::replay`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mergeable(pub bool);
+
+/// [`simulate_on`], the recorder keeping what a merge needs when `mergeable` says so.
+///
+/// # Errors
+/// As [`simulate`].
+pub fn simulate_on_with(
+    spec: &DeploymentSpec,
+    workload: &Workload,
+    requests: impl FnOnce() -> Result<RequestStream, SimError>,
+    window: Window,
+    progress: &Progress,
+    mergeable: Mergeable,
+) -> Result<DeploymentResult, SimError> {
     let mut meters = Meters::default();
     let (recorder, quotas) = match &spec.compute {
         ComputeSpec::Faas(faas) => {
@@ -215,7 +236,7 @@ pub fn simulate_on(
                 window,
                 &mut meters,
                 base_fee,
-                progress,
+                (progress, mergeable),
             )?
         }
         ComputeSpec::Fleet(fleet) => {
@@ -244,7 +265,7 @@ pub fn simulate_on(
                 window,
                 &mut meters,
                 None,
-                progress,
+                (progress, mergeable),
             )?
         }
         ComputeSpec::Client(_) => {
@@ -258,7 +279,7 @@ pub fn simulate_on(
                 window,
                 &mut meters,
                 None,
-                progress,
+                (progress, mergeable),
             )?
         }
     };
@@ -307,7 +328,7 @@ fn run_model<M: Model>(
     window: Window,
     meters: &mut Meters,
     base_fee: Option<usize>,
-    progress: &Progress,
+    (progress, mergeable): (&Progress, Mergeable),
 ) -> Result<(Recorder, Vec<quota::QuotaUse>), SimError> {
     let plan_fees: Vec<usize> = spec
         .services
@@ -350,6 +371,10 @@ fn run_model<M: Model>(
         None => FrontDoor::Direct(engine::Direct),
     };
     let mut rec = Recorder::with_warmup(window.length, window.bucket, meters.len(), window.warmup);
+    if mergeable.0 {
+        rec.levels.log_busy_changes();
+        rec.bucket_latency.keep_histograms();
+    }
     rec.gauges = crate::metrics::GaugeSet::new(meters, window.month);
     for (m, meter) in meters.list.iter().enumerate() {
         if meter.schedule.free_per_day > 0.0 {

@@ -38,16 +38,44 @@ pub fn simulate_together(
     members: &[Member],
     progress: &Progress,
 ) -> Vec<Result<DeploymentResult, SimError>> {
+    simulate_shard_together(stream, streams, window, members, progress, None)
+}
+
+/// Which requests a sharded replay keeps, and that its recorders keep what a merge needs.
+#[derive(Clone, Debug)]
+pub struct ShardFilter {
+    /// Per function (workload order): whether its requests are replayed.
+    pub keep: std::sync::Arc<[bool]>,
+}
+
+/// [`simulate_together`] replaying only the requests of the functions `shard` keeps (all of
+/// them when `None`), each recorder keeping what merging parts needs
+/// ([`platform::Mergeable`]) when `shard` is given.
+pub fn simulate_shard_together(
+    stream: &Workload,
+    streams: Streams,
+    window: Window,
+    members: &[Member],
+    progress: &Progress,
+    shard: Option<&ShardFilter>,
+) -> Vec<Result<DeploymentResult, SimError>> {
+    let open = || {
+        let s = stream.open(streams, window.length)?;
+        Ok(match shard {
+            Some(f) => RequestStream::Filtered(Box::new(s), std::sync::Arc::clone(&f.keep)),
+            None => s,
+        })
+    };
+    let mergeable = platform::Mergeable(shard.is_some());
     if members.len() < 2 || rayon::current_num_threads() < 2 {
         return members
             .iter()
             .map(|m| {
-                let requests = || stream.open(streams, window.length);
-                platform::simulate_on(m.spec, m.workload, requests, m.window, progress)
+                platform::simulate_on_with(m.spec, m.workload, open, m.window, progress, mergeable)
             })
             .collect();
     }
-    let source = match stream.open(streams, window.length) {
+    let source = match open() {
         Ok(source) => source,
         Err(e) => return each_fails(e, members.len()),
     };
@@ -60,7 +88,9 @@ pub fn simulate_together(
             .map(|(m, shared)| {
                 scope.spawn(move || {
                     let requests = move || Ok(RequestStream::Shared(shared));
-                    platform::simulate_on(m.spec, m.workload, requests, m.window, progress)
+                    platform::simulate_on_with(
+                        m.spec, m.workload, requests, m.window, progress, mergeable,
+                    )
                 })
             })
             .collect();

@@ -18,6 +18,9 @@ pub mod exact;
 pub mod sweep;
 pub mod sweep_part;
 
+pub mod replay;
+pub mod replay_part;
+
 use std::fmt;
 use std::path::Path;
 

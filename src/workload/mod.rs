@@ -135,6 +135,9 @@ pub enum RequestStream {
     Trace(trace::TraceStream),
     /// A stream read once for several deployments ([`broadcast`]).
     Shared(broadcast::SharedStream),
+    /// The requests of another stream whose function is kept (`keep[function]`): one shard
+    /// of a sharded replay ([`crate::shard::replay`]).
+    Filtered(Box<RequestStream>, std::sync::Arc<[bool]>),
 }
 
 impl RequestStream {
@@ -146,6 +149,19 @@ impl RequestStream {
             RequestStream::Synthetic(s) => Ok(s.next_request()),
             RequestStream::Trace(s) => Ok(s.next_request()?),
             RequestStream::Shared(s) => s.next_request(),
+            RequestStream::Filtered(s, keep) => filtered_next(s, keep),
+        }
+    }
+}
+
+/// The next request of `stream` whose function `keep` keeps (out of line: the unsharded
+/// run's hot path does not carry it).
+#[inline(never)]
+fn filtered_next(stream: &mut RequestStream, keep: &[bool]) -> Result<Option<Request>, SimError> {
+    loop {
+        match stream.next_request()? {
+            Some(r) if !keep.get(r.function as usize).copied().unwrap_or(true) => {}
+            other => return Ok(other),
         }
     }
 }

@@ -78,7 +78,10 @@ impl FaasModel {
             return;
         }
         let i = self.instances.launch(pool, now, now, false);
-        sim.rec.totals.prewarms += u64::from(sim.rec.measures(now));
+        // Counted inside the measured window only: past its end, which pre-warm timers are
+        // still handled depends on how long *other* functions' calls drain (the engine stops
+        // at the horizon), so a count including them would depend on the other functions.
+        sim.rec.totals.prewarms += u64::from(sim.rec.measures(now) && now < sim.window());
         sim.rec.level(Level::Idle, now, 1);
         let until = self.pools[pool as usize].prewarm_until;
         self.expiry.set(i, until, sim, FaasEvent::Expire);

@@ -384,10 +384,10 @@ impl FaasModel {
                 self.end_idle(i, sim);
             }
         }
-        sim.rec.idle_gb_seconds = self
+        sim.rec.idle_gb = self
             .pools
             .iter()
-            .map(|p| p.idle_us as f64 / 1e6 * p.gb)
+            .map(|p| crate::metrics::ExactSum::of(p.idle_us as f64 / 1e6 * p.gb))
             .sum();
         self.book_provisioned(sim.window(), sim);
         (sim.rec.idle_times, sim.rec.idle_times_out_of_range) = self.keep_alive.idle_times();

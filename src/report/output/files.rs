@@ -40,6 +40,7 @@ pub fn written_by(command: &str) -> Option<Vec<&'static str>> {
         ]),
         "trace inspect" => Some(vec![INVOCATIONS_PNG]),
         "sweep --shard" => Some(vec![crate::shard::PART_FILE]),
+        super::manifest::RUN_PART_COMMAND => Some(vec![crate::shard::PART_FILE]),
         _ => None,
     }
 }

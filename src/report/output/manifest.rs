@@ -43,6 +43,9 @@ impl From<u64> for Seed {
     }
 }
 
+/// The command a part folder of a sharded replay names in its manifest.
+pub const RUN_PART_COMMAND: &str = "run --shard";
+
 /// What a report folder's manifest says. `files` is filled by the writer from what the
 /// folder actually holds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -79,6 +82,17 @@ impl Manifest {
             scenario: Some(scenario.to_owned()),
             seed: Some(seed.into()),
             month_hours: Some(month as f64 / HOUR as f64),
+            warnings: warnings.to_vec(),
+            ..Self::blank()
+        }
+    }
+
+    /// The manifest of a part folder of a sharded replay (`run --shard`).
+    pub fn for_run_part(scenario: &str, seed: u64, warnings: &[String]) -> Self {
+        Manifest {
+            command: RUN_PART_COMMAND,
+            scenario: Some(scenario.to_owned()),
+            seed: Some(seed.into()),
             warnings: warnings.to_vec(),
             ..Self::blank()
         }
