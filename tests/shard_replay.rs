@@ -274,7 +274,14 @@ fn merge_refuses_other_runs_missing_and_repeated_shards() {
         err.contains("shard 1/2 of the run of tests/data/shard/azure-faas.toml is missing"),
         "{err}"
     );
-    let err = merge(&[&a1, &a0, &a1]);
+    // The same folder named twice is one part; a copy of it under another name is a shard
+    // given twice.
+    let copy = t.join("copy-of-p1of2");
+    std::fs::create_dir(&copy).unwrap();
+    for f in ["part.json", "manifest.toml"] {
+        std::fs::copy(a1.join(f), copy.join(f)).unwrap();
+    }
+    let err = merge(&[&a1, &a0, &copy]);
     assert!(err.contains("shard 1/2 is given twice"), "{err}");
     let other_count = part(0, 3, "7");
     let err = merge(&[&a0, &a1, &other_count]);

@@ -226,7 +226,8 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SimError> {
         }
         let entries = std::fs::read_dir(path).map_err(|e| {
             SimError::Invalid(format!(
-                "{}: cannot read ({e}); expected a part folder or a folder of part folders",
+                "{}: cannot read ({e}); expected a part folder (holding {PART_FILE}) or a \
+                 folder of part folders",
                 path.display()
             ))
         })?;
