@@ -5,61 +5,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::cli::{bin, fails};
-
-/// Poisson traffic (so replications differ), FaaS against one cheap VM: FaaS is cheaper at
-/// low load and dearer at high load, so the cost curves cross (about $7.30 a month for the
-/// VM; FaaS about $4.90 a month per request a second), and break-even refinement runs.
-const SCENARIO: &str = r#"name = "shardable"
-seed = 11
-duration = "20m"
-month = "730h"
-
-[[workload.functions]]
-name = "api"
-memory = "1024MB"
-execution = { dist = "lognormal", median = "80ms", p99 = "400ms" }
-arrivals = { process = "poisson", rate = "1/s" }
-
-[[deployments]]
-name = "faas"
-[deployments.compute]
-model = "faas"
-cold_start = { dist = "constant", value = "0ms" }
-keep_alive = { policy = "forever" }
-[deployments.compute.billing]
-requests = { usd = 0.20, per = 1_000_000 }
-gb_seconds = { usd = 0.0000166667 }
-
-[[deployments]]
-name = "vm"
-[deployments.compute]
-model = "fleet"
-instances = 1
-workers = 32
-[deployments.compute.billing]
-instance_hours = { usd = 0.01 }
-"#;
-
-const PARAM: &str = "load=0.25..8:log4";
-
-/// Every file of a folder, by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use common::deploy::{CROSSING_SCENARIO as SCENARIO, PARAM, files};
 
 /// `sweep` on the test scenario with `extra` arguments, in `dir`.
 fn sweep(dir: &Path, extra: &[&str]) -> std::process::Output {
@@ -147,7 +97,7 @@ fn three_shards_and_refinement_rounds_merge_into_the_unsharded_sweep_byte_for_by
     fs::write(d.join("shardable.toml"), SCENARIO).unwrap();
     ok(&sweep(d, &["--format", "json", "--out", "whole"]));
     let whole = files(&d.join("whole"));
-    let crossings = String::from_utf8_lossy(&whole["breakeven.csv"]).into_owned();
+    let crossings = String::from_utf8_lossy(&whole[Path::new("breakeven.csv")]).into_owned();
     assert!(
         crossings.lines().any(|l| l.starts_with("crossing,")),
         "the test needs a crossing to refine: {crossings}"
@@ -167,7 +117,7 @@ fn three_shards_and_refinement_rounds_merge_into_the_unsharded_sweep_byte_for_by
         merged.keys().collect::<Vec<_>>()
     );
     for (name, bytes) in &whole {
-        assert!(bytes == &merged[name], "{name} differs");
+        assert!(bytes == &merged[name], "{} differs", name.display());
     }
 
     // The same parts named one by one, in reverse order.
