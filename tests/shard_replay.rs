@@ -299,4 +299,8 @@ fn a_shard_that_does_not_parse_is_a_usage_error() {
     }
     let (code, _, stderr) = sim(&["run", SCENARIO, "--shard", "0/2", "--replications", "3"]);
     assert_eq!(code, 2, "{stderr}");
+    // A shard writes a part, not reports: JSON is the merge's to write.
+    let (code, _, stderr) = sim(&["run", SCENARIO, "--shard", "0/2", "--format", "json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("give --format json to `merge`"), "{stderr}");
 }
