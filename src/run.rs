@@ -37,15 +37,7 @@ pub fn run(scenario: &Scenario) -> Result<RunResult, SimError> {
 /// # Errors
 /// As [`run`].
 pub fn run_with_progress(scenario: &Scenario, progress: &Progress) -> Result<RunResult, SimError> {
-    let members: Vec<Member> = scenario
-        .deployments
-        .iter()
-        .map(|spec| Member {
-            spec,
-            workload: &scenario.workload,
-            window: scenario.window,
-        })
-        .collect();
+    let members: Vec<Member> = Member::all_of(scenario).collect();
     let streams = Streams::new(scenario.seed, 0);
     let deployments = together::simulate_together(
         &scenario.workload,

@@ -28,6 +28,17 @@ pub struct Member<'a> {
     pub window: Window,
 }
 
+impl<'a> Member<'a> {
+    /// Every deployment of `scenario`, in order, under its workload and window.
+    pub fn all_of(scenario: &'a crate::scenario::Scenario) -> impl Iterator<Item = Member<'a>> {
+        scenario.deployments.iter().map(|spec| Member {
+            spec,
+            workload: &scenario.workload,
+            window: scenario.window,
+        })
+    }
+}
+
 /// Simulates every member on the requests of `stream` (opened with `streams` over `window`,
 /// the same requests every member's own workload would give), each member's requests counted
 /// on `progress`: one result per member, in order.

@@ -222,15 +222,7 @@ pub fn run_shard(
 ) -> Result<RunPart, SimError> {
     let keep: Arc<[bool]> = kept_functions(scenario, shard).into();
     let filter = together::ShardFilter { keep };
-    let members: Vec<Member> = scenario
-        .deployments
-        .iter()
-        .map(|spec| Member {
-            spec,
-            workload: &scenario.workload,
-            window: scenario.window,
-        })
-        .collect();
+    let members: Vec<Member> = Member::all_of(scenario).collect();
     let results = together::simulate_shard_together(
         &scenario.workload,
         Streams::new(scenario.seed, 0),

@@ -124,16 +124,7 @@ fn simulate_group(
         .iter()
         .filter_map(|&j| scenarios[j].as_ref().ok())
         .collect();
-    let members: Vec<Member> = built
-        .iter()
-        .flat_map(|s| {
-            s.deployments.iter().map(|spec| Member {
-                spec,
-                workload: &s.workload,
-                window: s.window,
-            })
-        })
-        .collect();
+    let members: Vec<Member> = built.iter().flat_map(|s| Member::all_of(s)).collect();
     let first = built[0];
     run::together::simulate_together(
         &first.workload,
